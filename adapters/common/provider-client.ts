@@ -1,0 +1,155 @@
+import { providerError } from './errors'
+
+/**
+ * HTTP client for data providers: a concurrency cap and a request-rate limit shared by every
+ * request made through one instance, retries with exponential backoff on 429 / 5xx / network
+ * errors / timeouts, then failover to the next configured URL.
+ */
+export interface ProviderClientOptions {
+  /** Base URLs in failover order. */
+  urls: string[]
+  /** Headers sent with every request (authentication). */
+  headers?: Record<string, string>
+  /** Per-attempt timeout. */
+  timeoutMs: number
+  /** Retries per URL after the first attempt. */
+  retries: number
+  /** First backoff delay; doubles on each retry. */
+  backoffMs: number
+  /** Requests in flight at once across the client. */
+  concurrency: number
+  /** Requests started per second across the client; 0 means unlimited. */
+  requestsPerSecond: number
+  /** Names the provider in error messages (e.g. the setting the URLs came from). */
+  label: string
+}
+
+export interface ProviderResponse {
+  url: string
+  status: number
+  text: string
+  headers: Headers
+  /** Raw body bytes, for signature checks over the exact bytes received. */
+  bytes: Uint8Array
+}
+
+/** A response status that retrying (and failing over) may cure. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500
+}
+
+class Semaphore {
+  private active = 0
+  private readonly waiting: (() => void)[] = []
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve))
+    this.active++
+    try {
+      return await task()
+    } finally {
+      this.active--
+      this.waiting.shift()?.()
+    }
+  }
+}
+
+/** Spaces request starts evenly: at most `perSecond` starts in any second. */
+class StartSpacer {
+  private nextStart = 0
+  constructor(private readonly perSecond: number) {}
+  async wait(): Promise<void> {
+    if (this.perSecond <= 0) return
+    const now = Date.now()
+    const start = Math.max(now, this.nextStart)
+    this.nextStart = start + 1000 / this.perSecond
+    if (start > now) await sleep(start - now)
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+export class ProviderClient {
+  private readonly semaphore: Semaphore
+  private readonly spacer: StartSpacer
+
+  constructor(readonly options: ProviderClientOptions) {
+    if (options.urls.length === 0) throw new Error(`${options.label}: no provider URL configured`)
+    this.semaphore = new Semaphore(Math.max(1, options.concurrency))
+    this.spacer = new StartSpacer(options.requestsPerSecond)
+  }
+
+  /**
+   * GETs `path` from the first URL that answers. A non-retryable 4xx is final (every mirror of
+   * the same API would say the same); anything else moves on after the retries run out.
+   * Throws a 502 naming `subject` when no URL could answer.
+   */
+  async get(path: string, subject: string): Promise<ProviderResponse> {
+    const failures: string[] = []
+    for (const base of this.options.urls) {
+      const url = joinUrl(base, path)
+      for (let attempt = 0; attempt <= this.options.retries; attempt++) {
+        if (attempt > 0) await sleep(this.options.backoffMs * 2 ** (attempt - 1))
+        const outcome = await this.semaphore.run(() => this.attempt(url))
+        if ('response' in outcome) {
+          const { response } = outcome
+          if (response.status >= 200 && response.status < 300) return response
+          const detail = `${redact(base)} answered ${response.status} ${response.text.slice(0, 200).trim()}`
+          if (!isRetryableStatus(response.status)) {
+            throw providerError(`${subject}: ${detail}`)
+          }
+          failures.push(detail)
+        } else {
+          failures.push(`${redact(base)}: ${outcome.error}`)
+        }
+      }
+    }
+    throw providerError(`${subject}: no ${this.options.label} provider answered (${failures.slice(-3).join('; ')})`)
+  }
+
+  private async attempt(url: string): Promise<{ response: ProviderResponse } | { error: string }> {
+    await this.spacer.wait()
+    try {
+      const res = await fetch(url, {
+        headers: this.options.headers,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      })
+      const bytes = new Uint8Array(await res.arrayBuffer())
+      const text = new TextDecoder().decode(bytes)
+      return { response: { url, status: res.status, text, headers: res.headers, bytes } }
+    } catch (err) {
+      const name = (err as Error)?.name
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        return { error: `timed out after ${this.options.timeoutMs} ms` }
+      }
+      const cause = (err as { cause?: { code?: string; message?: string } })?.cause
+      return { error: cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err) }
+    }
+  }
+}
+
+/** Parses a comma-separated URL list setting, in failover order. */
+export function parseUrlList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0)
+}
+
+function joinUrl(base: string, path: string): string {
+  if (!path) return base
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
+}
+
+/** Drops credentials that may sit in a provider URL before it appears in an error message. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url)
+    parsed.username = ''
+    parsed.password = ''
+    parsed.search = ''
+    return parsed.origin + parsed.pathname.replace(/\/+$/, '')
+  } catch {
+    return '<provider>'
+  }
+}

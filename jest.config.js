@@ -1,0 +1,17 @@
+// ESM throughout: nock 15 and parts of the adapter framework's TestAdapter are ESM-only,
+// so `npm test` runs Jest with NODE_OPTIONS=--experimental-vm-modules.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true }],
+  },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/{adapters,upkeeps,test}/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  setupFiles: ['<rootDir>/test/setup/env.ts'],
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  testTimeout: 60_000,
+}

@@ -1,0 +1,55 @@
+/**
+ * `npm start -- <adapter>` starts one adapter's server (port from EA_PORT, default 8080).
+ * `npm start` with no name lists the adapters and what each reads.
+ *
+ * Every adapter lives in adapters/<name>/ and exports from src/index.ts:
+ *   - `adapter`: the framework Adapter instance;
+ *   - `description`: one line saying what it reads.
+ */
+import { readdirSync, existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
+
+interface AdapterModule {
+  adapter: Adapter
+  description: string
+}
+
+const adaptersDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'adapters')
+
+function adapterNames(): string[] {
+  return readdirSync(adaptersDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(adaptersDir, d.name, 'src', 'index.ts')))
+    .map((d) => d.name)
+    .sort()
+}
+
+async function load(name: string): Promise<AdapterModule> {
+  return (await import(pathToFileURL(join(adaptersDir, name, 'src', 'index.ts')).href)) as AdapterModule
+}
+
+async function main(): Promise<void> {
+  const names = adapterNames()
+  const requested = process.argv[2]
+  if (!requested) {
+    console.log('Usage: npm start -- <adapter>\n\nAdapters:')
+    for (const name of names) {
+      console.log(`  ${name.padEnd(20)} ${(await load(name)).description}`)
+    }
+    console.log('\nEach adapter documents its settings in adapters/<name>/README.md.')
+    return
+  }
+  if (!names.includes(requested)) {
+    console.error(`Unknown adapter "${requested}". Adapters: ${names.join(', ')}`)
+    process.exit(2)
+  }
+  const { expose } = await import('@chainlink/external-adapter-framework')
+  const { adapter } = await load(requested)
+  await expose(adapter)
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,47 @@
+import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
+import { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
+import nock from 'nock'
+
+type BackMode = 'wild' | 'dryrun' | 'record' | 'update' | 'lockdown'
+
+/**
+ * Recorded provider responses. Tests run in `lockdown` (fixtures only, no network); set
+ * NOCK_BACK_MODE=update (re-record every fixture) or `record` (record missing ones) to refresh
+ * them against the live provider named by the adapter's settings.
+ */
+export function useFixtures(fixturesDir: string): void {
+  nock.back.fixtures = fixturesDir
+  nock.back.setMode((process.env.NOCK_BACK_MODE as BackMode | undefined) ?? 'lockdown')
+}
+
+/**
+ * Loads one fixture file (`<name>.json`) for the duration of a test. Its interceptors persist,
+ * because the framework's background loop may ask the provider more than once.
+ */
+export async function withFixture(name: string): Promise<() => void> {
+  const { nockDone } = await nock.back(`${name}.json`, { after: (scope) => scope.persist() })
+  return () => {
+    nockDone()
+    nock.cleanAll()
+  }
+}
+
+/**
+ * Starts an adapter in the framework's TestAdapter with `env` applied first (settings are read
+ * when the adapter starts). Pass a freshly built adapter: a transport initializes only once.
+ */
+export async function startTestAdapter(
+  adapter: Adapter,
+  env: Record<string, string | undefined> = {},
+): Promise<TestAdapter> {
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key]
+    else process.env[key] = value
+  }
+  return TestAdapter.startWithMockedCache(adapter, { testAdapter: {} as TestAdapter<never> })
+}
+
+/** Stops a TestAdapter started by {@link startTestAdapter}. */
+export async function stopTestAdapter(testAdapter: TestAdapter | undefined): Promise<void> {
+  await testAdapter?.api.close()
+}

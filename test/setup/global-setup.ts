@@ -1,0 +1,17 @@
+import { LOCAL_CHAINS, startHardhatNode, type RunningChain } from './local-chains'
+
+declare global {
+  var __LOCAL_CHAINS__: RunningChain[] | undefined
+}
+
+/**
+ * Starts the local chains once for the whole run. Their URLs reach the test workers through
+ * the environment (workers are forked after global setup and inherit it).
+ */
+export default async function globalSetup(): Promise<void> {
+  const running = await Promise.all(LOCAL_CHAINS.map((c) => startHardhatNode(c.network, c.chainId)))
+  globalThis.__LOCAL_CHAINS__ = running
+  LOCAL_CHAINS.forEach((c, i) => {
+    process.env[c.env] = running[i].url
+  })
+}
