@@ -3,7 +3,17 @@ import prettier from 'eslint-config-prettier'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'artifacts/', 'cache/', 'coverage/', 'bench/results/', '**/__snapshots__/', '**/fixtures/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'artifacts/',
+      'cache/',
+      'coverage/',
+      'bench/results/',
+      '**/__snapshots__/',
+      '**/fixtures/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -15,7 +15,8 @@ export class JsonNumber {
   }
 }
 
-export type LosslessJson = null | boolean | string | JsonNumber | LosslessJson[] | { [key: string]: LosslessJson }
+export type LosslessJson =
+  null | boolean | string | JsonNumber | LosslessJson[] | { [key: string]: LosslessJson }
 
 type SourceReviver = (this: unknown, key: string, value: unknown, context?: { source?: string }) => unknown
 

@@ -104,7 +104,9 @@ export class ProviderClient {
         }
       }
     }
-    throw providerError(`${subject}: no ${this.options.label} provider answered (${failures.slice(-3).join('; ')})`)
+    throw providerError(
+      `${subject}: no ${this.options.label} provider answered (${failures.slice(-3).join('; ')})`,
+    )
   }
 
   private async attempt(url: string): Promise<{ response: ProviderResponse } | { error: string }> {

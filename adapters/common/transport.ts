@@ -22,9 +22,15 @@ export interface ComputedResponse<T extends TransportGenerics> {
  * reported.
  */
 export abstract class ComputeTransport<T extends TransportGenerics> extends SubscriptionTransport<T> {
-  abstract compute(params: TypeFromDefinition<T['Parameters']>, settings: T['Settings']): Promise<ComputedResponse<T>>
+  abstract compute(
+    params: TypeFromDefinition<T['Parameters']>,
+    settings: T['Settings'],
+  ): Promise<ComputedResponse<T>>
 
-  async backgroundHandler(context: EndpointContext<T>, entries: TypeFromDefinition<T['Parameters']>[]): Promise<void> {
+  async backgroundHandler(
+    context: EndpointContext<T>,
+    entries: TypeFromDefinition<T['Parameters']>[],
+  ): Promise<void> {
     await Promise.all(entries.map((params) => this.computeAndCache(params, context.adapterSettings)))
     await new Promise((resolve) => setTimeout(resolve, context.adapterSettings.BACKGROUND_EXECUTE_MS_HTTP))
   }

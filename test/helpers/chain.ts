@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { ContractFactory, JsonRpcProvider, NonceManager, Wallet, parseEther, type BaseContract, type Signer } from 'ethers'
+import {
+  ContractFactory,
+  JsonRpcProvider,
+  NonceManager,
+  Wallet,
+  parseEther,
+  type BaseContract,
+  type Signer,
+} from 'ethers'
 
 export type LocalChainName = 'A' | 'B'
 

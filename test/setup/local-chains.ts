@@ -46,14 +46,22 @@ async function rpcChainId(url: string): Promise<number | undefined> {
  * Starts `hardhat node` for one configured network on a free loopback port and resolves once
  * it answers JSON-RPC with the expected chain id.
  */
-export async function startHardhatNode(network: string, chainId: number, timeoutMs = 60_000): Promise<RunningChain> {
+export async function startHardhatNode(
+  network: string,
+  chainId: number,
+  timeoutMs = 60_000,
+): Promise<RunningChain> {
   const port = await freePort()
   // Run Hardhat's CLI with the Node running Jest (Node 24 from devDependencies), whatever `node` is on PATH.
   const hardhatCli = resolve('node_modules/hardhat/dist/src/cli.js')
-  const child = spawn(process.execPath, [hardhatCli, 'node', '--network', network, '--hostname', '127.0.0.1', '--port', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    detached: false,
-  })
+  const child = spawn(
+    process.execPath,
+    [hardhatCli, 'node', '--network', network, '--hostname', '127.0.0.1', '--port', String(port)],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: false,
+    },
+  )
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString()
