@@ -9,6 +9,7 @@
 import { readdirSync, existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { expose } from '@chainlink/external-adapter-framework'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 
 interface AdapterModule {
@@ -44,7 +45,6 @@ async function main(): Promise<void> {
     console.error(`Unknown adapter "${requested}". Adapters: ${names.join(', ')}`)
     process.exit(2)
   }
-  const { expose } = await import('@chainlink/external-adapter-framework')
   const { adapter } = await load(requested)
   await expose(adapter)
 }

@@ -1,0 +1,79 @@
+import {
+  PoRTotalBalanceEndpoint,
+  porBalanceEndpointInputParametersDefinition,
+} from '../../../common/por'
+import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
+import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
+import { InputParameters } from '@chainlink/external-adapter-framework/validation'
+import type { config } from '../config'
+import { BITCOIN_CHAIN_IDS, type BitcoinChainId } from '../transport/address'
+import { checkRequest } from '../transport/request'
+import { BalanceTransport } from '../transport/balance'
+
+export const inputParameters = new InputParameters(
+  {
+    addresses: {
+      ...porBalanceEndpointInputParametersDefinition.addresses,
+      type: {
+        ...porBalanceEndpointInputParametersDefinition.addresses.type,
+        network: { type: 'string', required: true, description: 'always "bitcoin"' },
+        chainId: {
+          type: 'string',
+          required: true,
+          description: `${BITCOIN_CHAIN_IDS.join(' | ')}`,
+        },
+      },
+    },
+    minConfirmations: {
+      type: 'number',
+      default: 6,
+      description:
+        'Balances are taken at height tip − minConfirmations + 1; 0 means the current balance, mempool included',
+    },
+  },
+  [
+    {
+      addresses: [
+        { address: 'bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh', network: 'bitcoin', chainId: 'mainnet' },
+      ],
+      minConfirmations: 6,
+    },
+  ],
+)
+
+export type BalanceRequestParams = typeof inputParameters.validated
+
+export type BalanceEndpointTypes = {
+  Parameters: typeof inputParameters.definition
+  Response: {
+    Result: string
+    Data: {
+      result: string
+      decimals: 8
+      /** The height the balances are taken at. */
+      height: number
+      tipHeight: number
+      minConfirmations: number
+      chainId: BitcoinChainId
+      addressCount: number
+      /** Addresses listed more than once; each is counted once. */
+      duplicates: string[]
+      balances: { address: string; balance: string }[]
+    }
+  }
+  Settings: typeof config.settings
+}
+
+export const makeBalanceEndpoint = (): PoRTotalBalanceEndpoint<BalanceEndpointTypes> =>
+  new PoRTotalBalanceEndpoint<BalanceEndpointTypes>({
+    name: 'balance',
+    transport: new BalanceTransport(),
+    inputParameters,
+    customInputValidation: (
+      req: AdapterRequest<BalanceRequestParams>,
+      settings,
+    ): AdapterInputError | undefined => {
+      checkRequest(req.requestContext.data, settings)
+      return undefined
+    },
+  })

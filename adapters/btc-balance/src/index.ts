@@ -1,0 +1,18 @@
+import { PoRAdapter } from '../../common/por'
+import { config } from './config'
+import { makeBalanceEndpoint } from './endpoint/balance'
+
+export const description =
+  'Bitcoin held at custodian addresses, at a confirmation depth, from any Esplora REST API'
+
+/** A fresh adapter (a transport initializes once, so tests build one per configuration). */
+export function makeAdapter() {
+  return new PoRAdapter({
+    name: 'BTC_BALANCE',
+    defaultEndpoint: 'balance',
+    config,
+    endpoints: [makeBalanceEndpoint()],
+  })
+}
+
+export const adapter = makeAdapter()

@@ -1,0 +1,118 @@
+import { providerError } from '../../../common/errors'
+import { JsonNumber, parseLosslessJson, type LosslessJson } from '../../../common/json'
+import type { ProviderClient } from '../../../common/provider-client'
+import type { EsploraStats, TxEffect } from './height-rule'
+
+/** Esplora pages confirmed address history 25 transactions at a time, newest first. */
+export const CHAIN_TXS_PAGE_SIZE = 25
+
+/** Reads what the balance rule needs from an Esplora REST API. */
+export class EsploraApi {
+  constructor(private readonly client: ProviderClient) {}
+
+  /** `GET /blocks/tip/height`: bare digits. */
+  async tipHeight(): Promise<number> {
+    const { text } = await this.client.get('blocks/tip/height', 'tip height')
+    const trimmed = text.trim()
+    if (!/^\d+$/.test(trimmed))
+      throw providerError(`tip height: expected digits, got ${JSON.stringify(trimmed.slice(0, 40))}`)
+    return Number(trimmed)
+  }
+
+  /** `GET /address/:address`: confirmed and mempool totals. */
+  async addressStats(address: string): Promise<{ chain: EsploraStats; mempool: EsploraStats }> {
+    const body = await this.getJson(`address/${address}`, address)
+    const record = asRecord(body, address, 'response')
+    return {
+      chain: stats(record.chain_stats, address, 'chain_stats'),
+      mempool: stats(record.mempool_stats, address, 'mempool_stats'),
+    }
+  }
+
+  /**
+   * Every confirmed transaction of `address` above height `h` (and possibly a few at or below
+   * it), paging back through `GET /address/:address/txs/chain[/:last_seen_txid]`.
+   */
+  async confirmedTxsAbove(address: string, h: number): Promise<TxEffect[]> {
+    const effects: TxEffect[] = []
+    let path = `address/${address}/txs/chain`
+    for (;;) {
+      const page = await this.getJson(path, address)
+      if (!Array.isArray(page)) throw providerError(`${address}: transaction history is not a list`)
+      const txs = page.map((tx) => txEffect(tx, address))
+      effects.push(...txs)
+      const last = txs.at(-1)
+      if (!last || txs.length < CHAIN_TXS_PAGE_SIZE || last.height <= h) return effects
+      path = `address/${address}/txs/chain/${last.txid}`
+    }
+  }
+
+  private async getJson(path: string, subject: string): Promise<LosslessJson> {
+    const { text } = await this.client.get(path, subject)
+    try {
+      return parseLosslessJson(text)
+    } catch {
+      throw providerError(`${subject}: provider answered something that is not JSON: ${text.slice(0, 80)}`)
+    }
+  }
+}
+
+type JsonRecord = { [key: string]: LosslessJson }
+
+function asRecord(value: LosslessJson | undefined, address: string, field: string): JsonRecord {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof JsonNumber) {
+    throw providerError(`${address}: ${field} is missing or not an object`)
+  }
+  return value
+}
+
+/** A non-negative integer amount of satoshis, read from the JSON text exactly. */
+function satoshis(value: LosslessJson | undefined, address: string, field: string): bigint {
+  if (!(value instanceof JsonNumber) || !/^\d+$/.test(value.text)) {
+    throw providerError(
+      `${address}: ${field} is not a non-negative integer: ${JSON.stringify(value ?? null)}`,
+    )
+  }
+  return BigInt(value.text)
+}
+
+function stats(value: LosslessJson | undefined, address: string, field: string): EsploraStats {
+  const record = asRecord(value, address, field)
+  return {
+    funded_txo_sum: satoshis(record.funded_txo_sum, address, `${field}.funded_txo_sum`),
+    spent_txo_sum: satoshis(record.spent_txo_sum, address, `${field}.spent_txo_sum`),
+    tx_count: Number(satoshis(record.tx_count, address, `${field}.tx_count`)),
+  }
+}
+
+/** What a confirmed transaction paid to and spent from `address`. */
+function txEffect(value: LosslessJson, address: string): TxEffect {
+  const tx = asRecord(value, address, 'transaction')
+  const txid = typeof tx.txid === 'string' ? tx.txid : ''
+  if (!/^[0-9a-f]{64}$/.test(txid)) throw providerError(`${address}: transaction without a valid txid`)
+  const status = asRecord(tx.status, address, `tx ${txid} status`)
+  if (status.confirmed !== true)
+    throw providerError(`${address}: tx ${txid} in confirmed history is unconfirmed`)
+  const height = Number(satoshis(status.block_height, address, `tx ${txid} status.block_height`))
+  let received = 0n
+  for (const [i, output] of listOf(tx.vout, address, `tx ${txid} vout`).entries()) {
+    const out = asRecord(output, address, `tx ${txid} vout ${i}`)
+    if (out.scriptpubkey_address === address)
+      received += satoshis(out.value, address, `tx ${txid} vout ${i} value`)
+  }
+  let sent = 0n
+  for (const [i, input] of listOf(tx.vin, address, `tx ${txid} vin`).entries()) {
+    const prevout = asRecord(input, address, `tx ${txid} vin ${i}`).prevout
+    // Coinbase inputs have a null prevout: they spend nothing of ours.
+    if (prevout === null || prevout === undefined) continue
+    const spent = asRecord(prevout, address, `tx ${txid} vin ${i} prevout`)
+    if (spent.scriptpubkey_address === address)
+      sent += satoshis(spent.value, address, `tx ${txid} vin ${i} value`)
+  }
+  return { txid, height, received, sent }
+}
+
+function listOf(value: LosslessJson | undefined, address: string, field: string): LosslessJson[] {
+  if (!Array.isArray(value)) throw providerError(`${address}: ${field} is not a list`)
+  return value
+}

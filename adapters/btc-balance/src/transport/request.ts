@@ -1,0 +1,65 @@
+import { inputError } from '../../../common/errors'
+import { parseUrlList } from '../../../common/provider-client'
+import { ESPLORA_URL_SETTING, type config } from '../config'
+import type { BalanceRequestParams } from '../endpoint/balance'
+import { BITCOIN_CHAIN_IDS, checkBitcoinAddress, isBitcoinChainId, type BitcoinChainId } from './address'
+
+/** A validated request: one chain, canonical addresses, duplicates found. */
+export interface CheckedRequest {
+  chainId: BitcoinChainId
+  addresses: string[]
+  duplicates: string[]
+  minConfirmations: number
+}
+
+/**
+ * Everything about a request that can be judged without a provider: each address's checksum
+ * and network, one chainId with a configured provider, size limits, minConfirmations.
+ * Throws a 400 naming the offending field.
+ */
+export function checkRequest(params: BalanceRequestParams, settings: typeof config.settings): CheckedRequest {
+  const { addresses, minConfirmations } = params
+  if (!Number.isInteger(minConfirmations) || minConfirmations < 0) {
+    throw inputError(`minConfirmations must be an integer ≥ 0, got ${JSON.stringify(minConfirmations)}`)
+  }
+  if (!Array.isArray(addresses) || addresses.length === 0)
+    throw inputError('addresses must list at least one address')
+  if (addresses.length > settings.MAX_ADDRESSES) {
+    throw inputError(
+      `addresses lists ${addresses.length} entries; the most accepted is ${settings.MAX_ADDRESSES} (MAX_ADDRESSES)`,
+    )
+  }
+  const chainIds = new Set(addresses.map((a) => a.chainId))
+  const [chainId] = chainIds
+  for (const [i, entry] of addresses.entries()) {
+    if (entry.network?.toLowerCase() !== 'bitcoin') {
+      throw inputError(`addresses[${i}].network must be "bitcoin", got ${JSON.stringify(entry.network)}`)
+    }
+    if (!isBitcoinChainId(entry.chainId)) {
+      throw inputError(
+        `addresses[${i}].chainId must be one of ${BITCOIN_CHAIN_IDS.join(', ')}, got ${JSON.stringify(entry.chainId)}`,
+      )
+    }
+  }
+  if (chainIds.size > 1) {
+    throw inputError(`addresses mix chainIds (${[...chainIds].join(', ')}): one request reads one chain`)
+  }
+  if (!isBitcoinChainId(chainId)) throw inputError('addresses[0].chainId is missing')
+  const setting = ESPLORA_URL_SETTING[chainId]
+  if (parseUrlList(settings[setting]).length === 0) {
+    throw inputError(`addresses are on bitcoin ${chainId}, but ${setting} is not set`)
+  }
+  const seen = new Set<string>()
+  const duplicates = new Set<string>()
+  for (const [i, entry] of addresses.entries()) {
+    const check = checkBitcoinAddress(entry.address, chainId)
+    if (!check.ok) {
+      throw inputError(
+        `addresses[${i}].address ${JSON.stringify(entry.address)} is not a valid bitcoin ${chainId} address: ${check.reason}`,
+      )
+    }
+    if (seen.has(check.canonical)) duplicates.add(check.canonical)
+    seen.add(check.canonical)
+  }
+  return { chainId, addresses: [...seen], duplicates: [...duplicates], minConfirmations }
+}

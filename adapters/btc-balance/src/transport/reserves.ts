@@ -1,0 +1,75 @@
+import { inputError, providerError } from '../../../common/errors'
+import type { EsploraApi } from './esplora'
+import { balanceAtHeight, balanceHeight, balanceWithMempool, type EsploraStats } from './height-rule'
+
+/** How many times an address is re-read when a block lands while its history is being read. */
+const MAX_READS_PER_ADDRESS = 3
+
+export interface AddressBalance {
+  address: string
+  balance: bigint
+}
+
+export interface Reserves {
+  tip: number
+  /** Height the balances are taken at (the tip, mempool included, when minConfirmations = 0). */
+  height: number
+  balances: AddressBalance[]
+  total: bigint
+}
+
+/**
+ * Reads every address at one height. The tip is read once, so all addresses are judged at the
+ * same H; any address that cannot be read fails the whole read (never a partial sum).
+ */
+export async function readReserves(
+  api: EsploraApi,
+  addresses: string[],
+  minConfirmations: number,
+): Promise<Reserves> {
+  const tip = await api.tipHeight()
+  const h = balanceHeight(tip, minConfirmations)
+  if (h !== undefined && h < 0) {
+    throw inputError(`minConfirmations ${minConfirmations} is more than the chain's ${tip + 1} blocks`)
+  }
+  const balances = await Promise.all(
+    addresses.map(async (address) => ({ address, balance: await readAddress(api, address, tip, h) })),
+  )
+  const total = balances.reduce((sum, b) => sum + b.balance, 0n)
+  return { tip, height: h ?? tip, balances, total }
+}
+
+async function readAddress(
+  api: EsploraApi,
+  address: string,
+  tip: number,
+  h: number | undefined,
+): Promise<bigint> {
+  for (let read = 1; read <= MAX_READS_PER_ADDRESS; read++) {
+    const stats = await api.addressStats(address)
+    if (h === undefined) return nonNegative(balanceWithMempool(stats.chain, stats.mempool), address)
+    if (stats.chain.tx_count === 0) return 0n
+    const recent = await api.confirmedTxsAbove(address, h)
+    // A transaction above the tip read at the start means a block landed during this request:
+    // the totals and the history are consistent only if the totals did not move meanwhile.
+    if (recent.some((tx) => tx.height > tip)) {
+      const again = await api.addressStats(address)
+      if (!sameStats(stats.chain, again.chain)) continue
+    }
+    return nonNegative(balanceAtHeight(stats.chain, recent, h), address)
+  }
+  throw providerError(
+    `${address}: history kept changing while it was read (${MAX_READS_PER_ADDRESS} attempts)`,
+  )
+}
+
+function sameStats(a: EsploraStats, b: EsploraStats): boolean {
+  return (
+    a.funded_txo_sum === b.funded_txo_sum && a.spent_txo_sum === b.spent_txo_sum && a.tx_count === b.tx_count
+  )
+}
+
+function nonNegative(balance: bigint, address: string): bigint {
+  if (balance < 0n) throw providerError(`${address}: provider data gives a negative balance (${balance})`)
+  return balance
+}
