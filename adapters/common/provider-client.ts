@@ -69,9 +69,15 @@ class StartSpacer {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** How long the client keeps using a fallback URL before it tries the first one again. */
+export const FAILBACK_AFTER_MS = 60_000
+
 export class ProviderClient {
   private readonly semaphore: Semaphore
   private readonly spacer: StartSpacer
+  /** Index of the URL tried first: after a failover the client stays on the URL that answered. */
+  private preferred = 0
+  private preferredSince = 0
 
   constructor(readonly options: ProviderClientOptions) {
     if (options.urls.length === 0) throw new Error(`${options.label}: no provider URL configured`)
@@ -81,19 +87,24 @@ export class ProviderClient {
 
   /**
    * GETs `path` from the first URL that answers. A non-retryable 4xx is final (every mirror of
-   * the same API would say the same); anything else moves on after the retries run out.
+   * the same API would say the same); anything else moves on after the retries run out, and
+   * the URL that then answers is tried first for the next {@link FAILBACK_AFTER_MS}.
    * Throws a 502 naming `subject` when no URL could answer.
    */
   async get(path: string, subject: string): Promise<ProviderResponse> {
     const failures: string[] = []
-    for (const base of this.options.urls) {
+    for (const index of this.urlOrder()) {
+      const base = this.options.urls[index]
       const url = joinUrl(base, path)
       for (let attempt = 0; attempt <= this.options.retries; attempt++) {
         if (attempt > 0) await sleep(this.options.backoffMs * 2 ** (attempt - 1))
         const outcome = await this.semaphore.run(() => this.attempt(url))
         if ('response' in outcome) {
           const { response } = outcome
-          if (response.status >= 200 && response.status < 300) return response
+          if (response.status >= 200 && response.status < 300) {
+            this.prefer(index)
+            return response
+          }
           const detail = `${redact(base)} answered ${response.status} ${response.text.slice(0, 200).trim()}`
           if (!isRetryableStatus(response.status)) {
             throw providerError(`${subject}: ${detail}`)
@@ -107,6 +118,19 @@ export class ProviderClient {
     throw providerError(
       `${subject}: no ${this.options.label} provider answered (${failures.slice(-3).join('; ')})`,
     )
+  }
+
+  /** URL indexes in the order to try them: the preferred one first, then the configured order. */
+  private urlOrder(): number[] {
+    if (this.preferred !== 0 && Date.now() - this.preferredSince > FAILBACK_AFTER_MS) this.preferred = 0
+    const all = this.options.urls.map((_, i) => i)
+    return [this.preferred, ...all.filter((i) => i !== this.preferred)]
+  }
+
+  private prefer(index: number): void {
+    if (index === this.preferred) return
+    this.preferred = index
+    this.preferredSince = Date.now()
   }
 
   private async attempt(url: string): Promise<{ response: ProviderResponse } | { error: string }> {

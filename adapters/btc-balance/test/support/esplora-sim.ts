@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/**
+ * A small Bitcoin ledger served over Esplora's REST API (the endpoints btc-balance uses), for
+ * tests and the benchmark. Transactions are mined into blocks or left in the mempool; the
+ * server answers from that state exactly the way electrs does: `chain_stats` count confirmed
+ * transactions only, confirmed history is newest first, 25 per page.
+ */
+export interface SimOutput {
+  address: string
+  value: bigint
+}
+
+export interface SimTx {
+  txid: string
+  vin: { txid: string; vout: number }[]
+  vout: SimOutput[]
+  /** Block height, or undefined while in the mempool. */
+  height?: number
+}
+
+export class EsploraSim {
+  tip = 0
+  readonly txs = new Map<string, SimTx>()
+  private counter = 0
+
+  /** Mines `count` blocks (empty unless mempool transactions are confirmed with {@link confirm}). */
+  mine(count = 1): void {
+    this.tip += count
+  }
+
+  /** A new transaction paying `outputs`, spending `inputs`; in the mempool until confirmed. */
+  send(inputs: { txid: string; vout: number }[], outputs: SimOutput[]): string {
+    const txid = createHash('sha256').update(`tx-${this.counter++}`).digest('hex')
+    this.txs.set(txid, { txid, vin: inputs, vout: outputs })
+    return txid
+  }
+
+  /** Mines a new block holding the given mempool transactions. */
+  confirm(...txids: string[]): number {
+    this.tip += 1
+    for (const txid of txids) this.txs.get(txid)!.height = this.tip
+    return this.tip
+  }
+
+  /** Funds `address` with a coinbase-like transaction mined in a new block. */
+  fund(address: string, value: bigint): string {
+    const txid = this.send([], [{ address, value }])
+    this.confirm(txid)
+    return txid
+  }
+
+  private prevout(input: { txid: string; vout: number }): SimOutput {
+    return this.txs.get(input.txid)!.vout[input.vout]
+  }
+
+  private touches(tx: SimTx, address: string): boolean {
+    return (
+      tx.vout.some((o) => o.address === address) || tx.vin.some((i) => this.prevout(i).address === address)
+    )
+  }
+
+  private stats(address: string, confirmed: boolean) {
+    let funded = 0n
+    let spent = 0n
+    let fundedCount = 0
+    let spentCount = 0
+    let txCount = 0
+    for (const tx of this.txs.values()) {
+      if ((tx.height !== undefined) !== confirmed || !this.touches(tx, address)) continue
+      txCount++
+      for (const o of tx.vout.filter((o) => o.address === address)) {
+        funded += o.value
+        fundedCount++
+      }
+      for (const i of tx.vin) {
+        const prev = this.prevout(i)
+        if (prev.address === address) {
+          spent += prev.value
+          spentCount++
+        }
+      }
+    }
+    return `{"funded_txo_count":${fundedCount},"funded_txo_sum":${funded},"spent_txo_count":${spentCount},"spent_txo_sum":${spent},"tx_count":${txCount}}`
+  }
+
+  addressJson(address: string): string {
+    return `{"address":"${address}","chain_stats":${this.stats(address, true)},"mempool_stats":${this.stats(address, false)}}`
+  }
+
+  private txJson(tx: SimTx): string {
+    const vin = tx.vin.map((i) => {
+      const prev = this.prevout(i)
+      return `{"txid":"${i.txid}","vout":${i.vout},"prevout":{"scriptpubkey_address":"${prev.address}","value":${prev.value}},"is_coinbase":false}`
+    })
+    const vout = tx.vout.map((o) => `{"scriptpubkey_address":"${o.address}","value":${o.value}}`)
+    const status =
+      tx.height === undefined
+        ? '{"confirmed":false}'
+        : `{"confirmed":true,"block_height":${tx.height},"block_hash":"${'0'.repeat(64)}","block_time":1700000000}`
+    return `{"txid":"${tx.txid}","vin":[${vin.join(',')}],"vout":[${vout.join(',')}],"status":${status}}`
+  }
+
+  /** Confirmed history, newest first, 25 a page after `lastSeen`. */
+  chainTxsJson(address: string, lastSeen?: string): string {
+    const history = [...this.txs.values()]
+      .filter((tx) => tx.height !== undefined && this.touches(tx, address))
+      .reverse()
+      .sort((a, b) => b.height! - a.height!)
+    const start = lastSeen ? history.findIndex((tx) => tx.txid === lastSeen) + 1 : 0
+    return `[${history
+      .slice(start, start + 25)
+      .map((tx) => this.txJson(tx))
+      .join(',')}]`
+  }
+
+  /** Answers one Esplora request path, or undefined for a path it does not serve. */
+  answer(path: string): string | undefined {
+    if (path === '/blocks/tip/height') return String(this.tip)
+    const match = /^\/address\/([^/]+)(\/txs\/chain(?:\/([0-9a-f]{64}))?)?$/.exec(path)
+    if (!match) return undefined
+    const [, address, history, lastSeen] = match
+    return history ? this.chainTxsJson(address, lastSeen) : this.addressJson(address)
+  }
+}
+
+export interface SimServerOptions {
+  /** Delay before each answer, in ms. */
+  latencyMs?: number
+  /**
+   * Called before each answer; returning a status code answers with it instead (fault
+   * injection). It may also change the ledger, e.g. mine a block in the middle of a request.
+   */
+  fault?: (path: string) => number | undefined
+  /** Base path the API is mounted on, e.g. `/api`. */
+  basePath?: string
+}
+
+/** Serves an {@link EsploraSim} on a loopback port. */
+export async function serveEsplora(
+  sim: EsploraSim,
+  options: SimServerOptions = {},
+): Promise<{ url: string; server: Server; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = []
+  const base = options.basePath ?? ''
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').slice(base.length)
+    requests.push(path)
+    const reply = () => {
+      const fault = options.fault?.(path)
+      if (fault) {
+        res.writeHead(fault, { 'content-type': 'text/plain' }).end('injected failure')
+        return
+      }
+      const body = sim.answer(path)
+      if (body === undefined) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+      else
+        res
+          .writeHead(200, { 'content-type': path.endsWith('height') ? 'text/plain' : 'application/json' })
+          .end(body)
+    }
+    if (options.latencyMs) setTimeout(reply, options.latencyMs)
+    else reply()
+  })
+  server.keepAliveTimeout = 60_000
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}${base}`,
+    server,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
