@@ -14,6 +14,8 @@ export default defineConfig({
   solidity: {
     version: solcVersion,
     path: require.resolve('solc/soljson.js'),
+    // Artifacts for test doubles that live in npm packages (deployed by tests and benchmarks).
+    npmFilesToBuild: ['@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol'],
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: 'cancun',

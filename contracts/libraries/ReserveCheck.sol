@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+/**
+ * @title ReserveCheck
+ * @notice The proof-of-reserve rules, in one place: {ReserveGuard} and {SecureMintToken} both decide
+ * through this library, so an asset is judged the same way when it is minted and when it is watched.
+ *
+ * The rules, in the order they are applied (the first that matches decides):
+ *
+ * 1. the reserve feed's `latestRoundData()` or `decimals()` reverts or returns malformed data → short;
+ * 2. the reserve answer is ≤ 0 → short;
+ * 3. the reserve `updatedAt` is 0 or later than `block.timestamp` → short;
+ * 4. the supply read (a token's `totalSupply()`/`decimals()`, or a supply feed) fails → short;
+ * 5. a supply feed's answer is < 0 → short (a supply of 0 is valid: it is backed by anything);
+ * 6. a supply feed's `updatedAt` is 0 or in the future → short;
+ * 7. `block.timestamp − updatedAt > heartbeat` for the reserve feed, then for a supply feed → stale,
+ *    and the stale policy decides: `FailClosed` (short) or `Skip` (no decision: neither short nor backed);
+ * 8. the two precisions are more than {MAX_DECIMALS_GAP} apart → short (not representable exactly);
+ * 9. `supply + amount` does not fit in 256 bits → short;
+ * 10. otherwise backed iff `reserves × 10000 ≥ (supply + amount) × (10000 + marginBps)`, with reserves
+ *     and `supply + amount` first scaled to the larger of the two precisions by multiplying the less
+ *     precise side by `10^gap` (never dividing). The comparison is exact, in 512-bit arithmetic.
+ *
+ * The amount being minted is added to the supply before scaling, so it is always scaled with it.
+ *
+ * I/O ({readFeed}, {readTokenSupply}) is kept apart from the pure decision ({evaluate}, {compare}), so the
+ * decision can be tested exhaustively without a chain.
+ */
+library ReserveCheck {
+    /// @notice What a stale feed means for the asset.
+    enum StalePolicy {
+        /// Stale data is treated as a shortfall (the default).
+        FailClosed,
+        /// Stale data yields no decision: the guard does not pause, nothing is unpaused, nothing is minted.
+        Skip
+    }
+
+    /// @notice The outcome of a check.
+    enum Verdict {
+        Backed,
+        Short,
+        /// Stale data under the `Skip` policy: neither backed nor short.
+        Skipped
+    }
+
+    /// @notice Why a check decided as it did (`None` when backed). Declared in rule order.
+    enum Reason {
+        None,
+        ReserveFeedFailed,
+        NonPositiveReserves,
+        InvalidReserveTimestamp,
+        SupplyFailed,
+        NegativeSupply,
+        InvalidSupplyTimestamp,
+        StaleReserves,
+        StaleSupply,
+        UnsupportedDecimals,
+        SupplyOverflow,
+        InsufficientReserves
+    }
+
+    /**
+     * @notice One observation of a feed, or of a token's supply.
+     * @param ok false when the call reverted or returned malformed data (the other fields are then 0)
+     * @param answer the feed's answer, or the token's total supply
+     * @param updatedAt the feed's `updatedAt`; `block.timestamp` for a token's live supply
+     * @param decimals the precision of `answer`
+     */
+    struct Reading {
+        bool ok;
+        int256 answer;
+        uint256 updatedAt;
+        uint8 decimals;
+    }
+
+    /**
+     * @notice The per-asset parameters of the rules.
+     * @param heartbeat seconds after which a feed's answer is stale
+     * @param stalePolicy what stale data means
+     * @param marginBps extra reserves required over supply, in basis points (100 = 1%)
+     */
+    struct Rules {
+        uint256 heartbeat;
+        StalePolicy stalePolicy;
+        uint16 marginBps;
+    }
+
+    /**
+     * @notice The decision, with what it was made on.
+     * @param reserves the reserve feed's answer (0 if it could not be read)
+     * @param supply the supply read (0 if it could not be read), without the amount being minted
+     */
+    struct Result {
+        Verdict verdict;
+        Reason reason;
+        int256 reserves;
+        int256 supply;
+    }
+
+    /// @notice The denominator of `marginBps`.
+    uint256 internal constant BPS = 10_000;
+
+    /**
+     * @notice The largest supported difference between the reserve and supply precisions: the largest
+     * `g` with `10^g × (10000 + type(uint16).max) < 2^256`, so scale factors always fit in a word.
+     */
+    uint256 internal constant MAX_DECIMALS_GAP = 72;
+
+    /**
+     * @notice Reads a feed's `latestRoundData()` and `decimals()`.
+     * @dev Low-level static calls, so that a feed without code, one that reverts, or one that returns too
+     * little data (or a `decimals` above 255) gives `ok = false` instead of reverting the caller.
+     * @param feed an `AggregatorV3Interface`
+     * @return r the reading; `r.ok` is false when either call failed
+     */
+    function readFeed(address feed) internal view returns (Reading memory r) {
+        bytes4 latestRoundSelector = AggregatorV3Interface.latestRoundData.selector;
+        bool ok;
+        int256 answer;
+        uint256 updatedAt;
+        assembly ("memory-safe") {
+            // Temporary use of the memory past the free memory pointer; the pointer is not moved.
+            let ptr := mload(0x40)
+            mstore(ptr, latestRoundSelector)
+            ok := staticcall(gas(), feed, ptr, 0x04, ptr, 0xa0)
+            ok := and(ok, gt(returndatasize(), 0x9f))
+            if ok {
+                answer := mload(add(ptr, 0x20))
+                updatedAt := mload(add(ptr, 0x60))
+            }
+        }
+        if (!ok) return r;
+        (bool decimalsOk, uint256 decimals) = _staticcallWord(feed, AggregatorV3Interface.decimals.selector);
+        if (!decimalsOk || decimals > type(uint8).max) return r;
+        return Reading({ok: true, answer: answer, updatedAt: updatedAt, decimals: uint8(decimals)});
+    }
+
+    /**
+     * @notice Reads a token's `totalSupply()` and `decimals()` as a live reading (`updatedAt` = now).
+     * @dev A supply above `type(int256).max` cannot be represented and reads as failed.
+     * @param token an ERC-20 with `decimals()`
+     * @return r the reading; `r.ok` is false when either call failed
+     */
+    function readTokenSupply(address token) internal view returns (Reading memory r) {
+        (bool ok, uint256 supply) = _staticcallWord(token, IERC20.totalSupply.selector);
+        if (!ok) return r;
+        (bool decimalsOk, uint256 decimals) = _staticcallWord(token, IERC20Metadata.decimals.selector);
+        if (!decimalsOk) return r;
+        return liveSupply(supply, decimals);
+    }
+
+    /**
+     * @notice A supply known to the caller (a token's own `totalSupply()`), as a live reading.
+     * @param supply the supply
+     * @param decimals its precision; above 255 reads as failed
+     * @return r the reading, `ok = false` when `supply` exceeds `type(int256).max` or `decimals` exceeds 255
+     */
+    function liveSupply(uint256 supply, uint256 decimals) internal view returns (Reading memory r) {
+        if (supply > uint256(type(int256).max) || decimals > type(uint8).max) return r;
+        return Reading({ok: true, answer: int256(supply), updatedAt: block.timestamp, decimals: uint8(decimals)});
+    }
+
+    /**
+     * @notice Applies every rule to two readings (see the contract documentation for the order).
+     * @param reserve the reserve feed's reading
+     * @param supply the supply reading (token or supply feed)
+     * @param rules heartbeat, stale policy and margin
+     * @param amount an amount about to be minted, in the supply's precision (0 when only watching)
+     * @param timestamp the current time (`block.timestamp`)
+     * @return result the verdict, the reason and the raw values it was decided on
+     */
+    function evaluate(
+        Reading memory reserve,
+        Reading memory supply,
+        Rules memory rules,
+        uint256 amount,
+        uint256 timestamp
+    ) internal pure returns (Result memory result) {
+        result.reserves = reserve.answer;
+        result.supply = supply.answer;
+        Reason reason;
+        if (!reserve.ok) reason = Reason.ReserveFeedFailed;
+        else if (reserve.answer <= 0) reason = Reason.NonPositiveReserves;
+        else if (reserve.updatedAt == 0 || reserve.updatedAt > timestamp) reason = Reason.InvalidReserveTimestamp;
+        else if (!supply.ok) reason = Reason.SupplyFailed;
+        else if (supply.answer < 0) reason = Reason.NegativeSupply;
+        else if (supply.updatedAt == 0 || supply.updatedAt > timestamp) reason = Reason.InvalidSupplyTimestamp;
+        else if (timestamp - reserve.updatedAt > rules.heartbeat) reason = Reason.StaleReserves;
+        else if (timestamp - supply.updatedAt > rules.heartbeat) reason = Reason.StaleSupply;
+        else {
+            reason = compare(
+                uint256(reserve.answer),
+                reserve.decimals,
+                uint256(supply.answer),
+                supply.decimals,
+                amount,
+                rules.marginBps
+            );
+        }
+        result.reason = reason;
+        if (reason == Reason.None) {
+            result.verdict = Verdict.Backed;
+        } else if (
+            (reason == Reason.StaleReserves || reason == Reason.StaleSupply) &&
+            rules.stalePolicy == StalePolicy.Skip
+        ) {
+            result.verdict = Verdict.Skipped;
+        } else {
+            result.verdict = Verdict.Short;
+        }
+    }
+
+    /**
+     * @notice The backing rule at a common precision:
+     * `reserves × 10000 ≥ (supply + amount) × (10000 + marginBps)`.
+     * @dev The less precise side is multiplied by `10^gap`; nothing is divided, and both products are
+     * compared in 512 bits, so the result is exact for every input.
+     * @param reserves reserves, in `reserveDecimals`
+     * @param reserveDecimals the reserve precision
+     * @param supply the supply, in `supplyDecimals`
+     * @param supplyDecimals the supply precision (also that of `amount`)
+     * @param amount an amount about to be minted, in `supplyDecimals`
+     * @param marginBps extra reserves required, in basis points
+     * @return reason `None` when backed, else `UnsupportedDecimals`, `SupplyOverflow` or
+     * `InsufficientReserves`
+     */
+    function compare(
+        uint256 reserves,
+        uint8 reserveDecimals,
+        uint256 supply,
+        uint8 supplyDecimals,
+        uint256 amount,
+        uint16 marginBps
+    ) internal pure returns (Reason reason) {
+        uint256 reserveFactor = BPS;
+        uint256 supplyFactor = BPS + marginBps;
+        if (reserveDecimals < supplyDecimals) {
+            uint256 gap = supplyDecimals - reserveDecimals;
+            if (gap > MAX_DECIMALS_GAP) return Reason.UnsupportedDecimals;
+            reserveFactor *= 10 ** gap;
+        } else if (supplyDecimals < reserveDecimals) {
+            uint256 gap = reserveDecimals - supplyDecimals;
+            if (gap > MAX_DECIMALS_GAP) return Reason.UnsupportedDecimals;
+            supplyFactor *= 10 ** gap;
+        }
+        (bool fits, uint256 total) = Math.tryAdd(supply, amount);
+        if (!fits) return Reason.SupplyOverflow;
+        (uint256 reserveHigh, uint256 reserveLow) = Math.mul512(reserves, reserveFactor);
+        (uint256 supplyHigh, uint256 supplyLow) = Math.mul512(total, supplyFactor);
+        bool backed = reserveHigh > supplyHigh || (reserveHigh == supplyHigh && reserveLow >= supplyLow);
+        return backed ? Reason.None : Reason.InsufficientReserves;
+    }
+
+    /**
+     * @dev Static-calls a no-argument function returning one word. `ok` is false when the call reverts or
+     * returns fewer than 32 bytes (a target without code returns nothing).
+     */
+    function _staticcallWord(address target, bytes4 selector) private view returns (bool ok, uint256 value) {
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            ok := staticcall(gas(), target, 0x00, 0x04, 0x00, 0x20)
+            ok := and(ok, gt(returndatasize(), 0x1f))
+            value := mul(ok, mload(0x00))
+        }
+    }
+}

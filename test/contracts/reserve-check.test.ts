@@ -1,0 +1,417 @@
+import { Contract, Wallet, type JsonRpcProvider, type Signer } from 'ethers'
+import { deploy, fundedSigner, localProvider } from '../helpers/chain'
+import {
+  FeedFailure,
+  HARNESS,
+  MOCK_PAUSABLE_ASSET,
+  MOCK_V3_AGGREGATOR,
+  Reason,
+  StalePolicy,
+  Verdict,
+  deployFeed,
+  latestTimestamp,
+  mined,
+  toResult,
+  unit,
+} from './helpers'
+import {
+  MAX_INT256,
+  MAX_UINT256,
+  modelCompare,
+  trueUsdBuggyBacked,
+  type CompareInput,
+  type EvaluateInput,
+} from './reserve-check-model'
+
+let provider: JsonRpcProvider
+let signer: Signer
+let harness: Contract
+
+beforeAll(async () => {
+  provider = localProvider('A')
+  signer = await fundedSigner(provider)
+  harness = await deploy<Contract>(signer, HARNESS)
+})
+
+afterAll(() => provider.destroy())
+
+async function compare(c: CompareInput): Promise<bigint> {
+  const [reason] = (await harness.compareBatch([c])) as bigint[]
+  return reason
+}
+
+async function evaluate(c: EvaluateInput): Promise<{ verdict: bigint; reason: bigint }> {
+  const [result] = (await harness.evaluateBatch([c])) as unknown[]
+  const { verdict, reason } = toResult(result)
+  return { verdict, reason }
+}
+
+const input = (over: Partial<CompareInput>): CompareInput => ({
+  reserves: 0n,
+  reserveDecimals: 8,
+  supply: 0n,
+  supplyDecimals: 8,
+  amount: 0n,
+  marginBps: 0,
+  ...over,
+})
+
+describe('ReserveCheck.compare: reserves × 10000 ≥ (supply + amount) × (10000 + margin)', () => {
+  it('is backed at exactly 1:1 and short one unit below', async () => {
+    expect(await compare(input({ reserves: 100n * unit(8), supply: 100n * unit(8) }))).toBe(Reason.None)
+    expect(await compare(input({ reserves: 100n * unit(8) - 1n, supply: 100n * unit(8) }))).toBe(
+      Reason.InsufficientReserves,
+    )
+  })
+
+  it('applies the margin exactly at its boundary', async () => {
+    // 10,000 × 10,000 = 100,000,000 ≥ 9,900 × 10,100 = 99,990,000; 9,901 × 10,100 = 100,000,100 is not.
+    expect(await compare(input({ reserves: 10_000n, supply: 9_900n, marginBps: 100 }))).toBe(Reason.None)
+    expect(await compare(input({ reserves: 10_000n, supply: 9_901n, marginBps: 100 }))).toBe(
+      Reason.InsufficientReserves,
+    )
+    // 100% margin: twice the supply is needed.
+    expect(await compare(input({ reserves: 200n, supply: 100n, marginBps: 10_000 }))).toBe(Reason.None)
+    expect(await compare(input({ reserves: 199n, supply: 100n, marginBps: 10_000 }))).toBe(
+      Reason.InsufficientReserves,
+    )
+  })
+
+  it('scales the supply up when the feed is more precise (18 vs 8), without rounding in its favour', async () => {
+    const c = input({ reserveDecimals: 18, supply: 5n * unit(8) })
+    expect(await compare({ ...c, reserves: 5n * unit(18) })).toBe(Reason.None)
+    expect(await compare({ ...c, reserves: 5n * unit(18) - 1n })).toBe(Reason.InsufficientReserves)
+  })
+
+  it('scales the reserves up when the supply is more precise (6 vs 18): one wei of supply counts', async () => {
+    const c = input({ reserveDecimals: 6, reserves: 5n * unit(6), supplyDecimals: 18 })
+    expect(await compare({ ...c, supply: 5n * unit(18) })).toBe(Reason.None)
+    // Dividing the supply down to 6 decimals would lose this wei and call it backed.
+    expect(await compare({ ...c, supply: 5n * unit(18) + 1n })).toBe(Reason.InsufficientReserves)
+  })
+
+  it('scales the amount being minted along with the supply', async () => {
+    const c = input({ reserveDecimals: 18, reserves: 10n * unit(18), supply: 4n * unit(8) })
+    expect(await compare({ ...c, amount: 6n * unit(8) })).toBe(Reason.None)
+    expect(await compare({ ...c, amount: 6n * unit(8) + 1n })).toBe(Reason.InsufficientReserves)
+  })
+
+  it('TrueUSD regression: a 1,000-token mint with 10 tokens of headroom is refused', async () => {
+    // Feed at 18 decimals, token at 8: reserves are the supply plus 10 tokens.
+    const supply = 1_000_000n * unit(8)
+    const c = input({
+      reserveDecimals: 18,
+      reserves: 1_000_010n * unit(18),
+      supplyDecimals: 8,
+      supply,
+      amount: 1_000n * unit(8),
+    })
+    // The historical check scaled the supply but added the amount unscaled, and let this through.
+    expect(trueUsdBuggyBacked(c)).toBe(true)
+    expect(await compare(c)).toBe(Reason.InsufficientReserves)
+    // The 10 tokens of headroom can be minted, not one unit more.
+    expect(await compare({ ...c, amount: 10n * unit(8) })).toBe(Reason.None)
+    expect(await compare({ ...c, amount: 10n * unit(8) + 1n })).toBe(Reason.InsufficientReserves)
+  })
+
+  it('compares exactly beyond 256 bits', async () => {
+    // MAX × 10000 vs supply × 75535: the products need 512 bits.
+    const boundary = (MAX_UINT256 * 10_000n) / 75_535n
+    const c = input({ reserves: MAX_UINT256, marginBps: 65_535 })
+    expect(await compare({ ...c, supply: boundary })).toBe(Reason.None)
+    expect(await compare({ ...c, supply: boundary + 1n })).toBe(Reason.InsufficientReserves)
+    expect(modelCompare({ ...c, supply: boundary })).toBe(Reason.None)
+    expect(modelCompare({ ...c, supply: boundary + 1n })).toBe(Reason.InsufficientReserves)
+    // A 72-decimal gap with the largest reserves still compares exactly.
+    const wide = input({ reserves: MAX_UINT256, reserveDecimals: 0, supplyDecimals: 72, supply: MAX_UINT256 })
+    expect(await compare(wide)).toBe(Reason.None)
+  })
+
+  it('refuses precisions more than 72 decimals apart', async () => {
+    expect(await compare(input({ reserveDecimals: 0, supplyDecimals: 72, reserves: 1n, supply: 1n }))).toBe(
+      Reason.None,
+    )
+    expect(await compare(input({ reserveDecimals: 0, supplyDecimals: 73, reserves: 1n, supply: 1n }))).toBe(
+      Reason.UnsupportedDecimals,
+    )
+    expect(await compare(input({ reserveDecimals: 255, supplyDecimals: 0, reserves: 1n, supply: 1n }))).toBe(
+      Reason.UnsupportedDecimals,
+    )
+  })
+
+  it('refuses a supply plus amount beyond 256 bits', async () => {
+    expect(await compare(input({ reserves: MAX_UINT256, supply: MAX_UINT256, amount: 1n }))).toBe(
+      Reason.SupplyOverflow,
+    )
+  })
+
+  it('backs a zero supply with any reserves', async () => {
+    expect(await compare(input({ reserves: 1n, supply: 0n, marginBps: 65_535 }))).toBe(Reason.None)
+  })
+})
+
+describe('ReserveCheck.evaluate: the rules in order', () => {
+  const now = 1_700_000_000n
+  const heartbeat = 3_600n
+  const good = (): EvaluateInput => ({
+    reserve: { ok: true, answer: 150n * unit(8), updatedAt: now - 10n, decimals: 8 },
+    supply: { ok: true, answer: 100n * unit(8), updatedAt: now, decimals: 8 },
+    rules: { heartbeat, stalePolicy: StalePolicy.FailClosed, marginBps: 0 },
+    amount: 0n,
+    timestamp: now,
+  })
+  type Mutation = (c: EvaluateInput) => void
+
+  const cases: [string, Mutation, bigint, bigint][] = [
+    ['healthy', () => {}, Reason.None, Verdict.Backed],
+    ['reserve feed call failed', (c) => void (c.reserve.ok = false), Reason.ReserveFeedFailed, Verdict.Short],
+    ['reserve answer 0', (c) => void (c.reserve.answer = 0n), Reason.NonPositiveReserves, Verdict.Short],
+    [
+      'reserve answer negative',
+      (c) => void (c.reserve.answer = -1n),
+      Reason.NonPositiveReserves,
+      Verdict.Short,
+    ],
+    [
+      'reserve updatedAt 0',
+      (c) => void (c.reserve.updatedAt = 0n),
+      Reason.InvalidReserveTimestamp,
+      Verdict.Short,
+    ],
+    [
+      'reserve updatedAt in the future',
+      (c) => void (c.reserve.updatedAt = now + 1n),
+      Reason.InvalidReserveTimestamp,
+      Verdict.Short,
+    ],
+    ['supply read failed', (c) => void (c.supply.ok = false), Reason.SupplyFailed, Verdict.Short],
+    ['supply negative', (c) => void (c.supply.answer = -1n), Reason.NegativeSupply, Verdict.Short],
+    [
+      'supply updatedAt 0',
+      (c) => void (c.supply.updatedAt = 0n),
+      Reason.InvalidSupplyTimestamp,
+      Verdict.Short,
+    ],
+    [
+      'supply updatedAt in the future',
+      (c) => void (c.supply.updatedAt = now + 1n),
+      Reason.InvalidSupplyTimestamp,
+      Verdict.Short,
+    ],
+    [
+      'reserve exactly one heartbeat old',
+      (c) => void (c.reserve.updatedAt = now - heartbeat),
+      Reason.None,
+      Verdict.Backed,
+    ],
+    [
+      'reserve one second past the heartbeat, fail-closed',
+      (c) => void (c.reserve.updatedAt = now - heartbeat - 1n),
+      Reason.StaleReserves,
+      Verdict.Short,
+    ],
+    [
+      'reserve one second past the heartbeat, skip',
+      (c) => {
+        c.reserve.updatedAt = now - heartbeat - 1n
+        c.rules.stalePolicy = StalePolicy.Skip
+      },
+      Reason.StaleReserves,
+      Verdict.Skipped,
+    ],
+    [
+      'supply feed past the heartbeat, fail-closed',
+      (c) => void (c.supply.updatedAt = now - heartbeat - 1n),
+      Reason.StaleSupply,
+      Verdict.Short,
+    ],
+    [
+      'supply feed past the heartbeat, skip',
+      (c) => {
+        c.supply.updatedAt = now - heartbeat - 1n
+        c.rules.stalePolicy = StalePolicy.Skip
+      },
+      Reason.StaleSupply,
+      Verdict.Skipped,
+    ],
+    [
+      'reserves below supply',
+      (c) => void (c.reserve.answer = 100n * unit(8) - 1n),
+      Reason.InsufficientReserves,
+      Verdict.Short,
+    ],
+    [
+      'reserves below supply plus the amount',
+      (c) => void (c.amount = 50n * unit(8) + 1n),
+      Reason.InsufficientReserves,
+      Verdict.Short,
+    ],
+    [
+      'reserves cover supply plus the amount',
+      (c) => void (c.amount = 50n * unit(8)),
+      Reason.None,
+      Verdict.Backed,
+    ],
+    [
+      'reserves below supply with the margin',
+      (c) => void (c.rules.marginBps = 5_001),
+      Reason.InsufficientReserves,
+      Verdict.Short,
+    ],
+    [
+      'short under the skip policy is still short',
+      (c) => {
+        c.reserve.answer = 1n
+        c.rules.stalePolicy = StalePolicy.Skip
+      },
+      Reason.InsufficientReserves,
+      Verdict.Short,
+    ],
+    ['decimals 73 apart', (c) => void (c.supply.decimals = 81), Reason.UnsupportedDecimals, Verdict.Short],
+    [
+      'a failed reserve read outranks a failed supply read',
+      (c) => {
+        c.reserve.ok = false
+        c.supply.ok = false
+      },
+      Reason.ReserveFeedFailed,
+      Verdict.Short,
+    ],
+    [
+      'a hard failure outranks staleness under skip',
+      (c) => {
+        c.reserve.updatedAt = now - heartbeat - 1n
+        c.rules.stalePolicy = StalePolicy.Skip
+        c.supply.answer = -5n
+      },
+      Reason.NegativeSupply,
+      Verdict.Short,
+    ],
+    [
+      'staleness outranks the ratio',
+      (c) => {
+        c.reserve.updatedAt = now - heartbeat - 1n
+        c.reserve.answer = 1n
+      },
+      Reason.StaleReserves,
+      Verdict.Short,
+    ],
+  ]
+
+  it.each(cases)('%s', async (_name, mutate, reason, verdict) => {
+    const c = good()
+    mutate(c)
+    expect(await evaluate(c)).toEqual({ verdict, reason })
+  })
+
+  it('reports the raw answers it decided on', async () => {
+    const c = good()
+    c.reserve.answer = -7n
+    const [raw] = (await harness.evaluateBatch([c])) as unknown[]
+    expect(toResult(raw)).toEqual({
+      verdict: Verdict.Short,
+      reason: Reason.NonPositiveReserves,
+      reserves: -7n,
+      supply: 100n * unit(8),
+    })
+  })
+})
+
+describe('ReserveCheck.readFeed and readTokenSupply: any failure reads as not ok', () => {
+  let feed: Contract
+
+  beforeAll(async () => {
+    feed = await deployFeed(signer, 18, 42n * unit(18))
+  })
+
+  afterEach(async () => {
+    await mined(feed.setFailure(FeedFailure.None))
+  })
+
+  const reading = (raw: unknown) => {
+    const [ok, answer, updatedAt, decimals] = raw as [boolean, bigint, bigint, bigint]
+    return { ok, answer, updatedAt, decimals }
+  }
+
+  it('reads a working feed', async () => {
+    const at = await latestTimestamp(provider)
+    await mined(feed.setRound(42n * unit(18), at - 5n))
+    expect(reading(await harness.readFeed(await feed.getAddress()))).toEqual({
+      ok: true,
+      answer: 42n * unit(18),
+      updatedAt: at - 5n,
+      decimals: 18n,
+    })
+  })
+
+  it("reads Chainlink's MockV3Aggregator", async () => {
+    const aggregator = await deploy<Contract>(signer, MOCK_V3_AGGREGATOR, 8, 7n * unit(8))
+    await mined(aggregator.updateRoundData(9n, 8n * unit(8), 1_234n, 1_200n))
+    expect(reading(await harness.readFeed(await aggregator.getAddress()))).toEqual({
+      ok: true,
+      answer: 8n * unit(8),
+      updatedAt: 1_234n,
+      decimals: 8n,
+    })
+  })
+
+  it.each([
+    ['latestRoundData reverts', FeedFailure.Revert],
+    ['latestRoundData returns 64 bytes', FeedFailure.ShortReturn],
+    ['decimals reverts', FeedFailure.RevertDecimals],
+    ['decimals returns 256', FeedFailure.OversizedDecimals],
+  ])('%s', async (_name, failure) => {
+    await mined(feed.setFailure(failure))
+    expect(reading(await harness.readFeed(await feed.getAddress()))).toEqual({
+      ok: false,
+      answer: 0n,
+      updatedAt: 0n,
+      decimals: 0n,
+    })
+  })
+
+  it('an address without code', async () => {
+    expect(reading(await harness.readFeed(Wallet.createRandom().address)).ok).toBe(false)
+    expect(reading(await harness.readTokenSupply(Wallet.createRandom().address)).ok).toBe(false)
+  })
+
+  it("reads a token's supply as live, and a contract without totalSupply as failed", async () => {
+    const token = await deploy<Contract>(signer, MOCK_PAUSABLE_ASSET, 18, await signer.getAddress())
+    await mined(token.mint(await signer.getAddress(), 3n * unit(18)))
+    const raw = reading(await harness.readTokenSupply(await token.getAddress()))
+    expect(raw).toMatchObject({ ok: true, answer: 3n * unit(18), decimals: 18n })
+    expect(raw.updatedAt).toBeGreaterThanOrEqual(await latestTimestamp(provider))
+    expect(reading(await harness.readTokenSupply(await feed.getAddress())).ok).toBe(false)
+  })
+
+  it('a token supply above int256 cannot be represented', async () => {
+    const token = await deploy<Contract>(signer, MOCK_PAUSABLE_ASSET, 0, await signer.getAddress())
+    await mined(token.mint(await signer.getAddress(), MAX_INT256 + 1n))
+    expect(reading(await harness.readTokenSupply(await token.getAddress())).ok).toBe(false)
+  })
+
+  it('judges a stale MockV3Aggregator round on-chain', async () => {
+    const aggregator = await deploy<Contract>(signer, MOCK_V3_AGGREGATOR, 8, 7n * unit(8))
+    const token = await deploy<Contract>(signer, MOCK_PAUSABLE_ASSET, 8, await signer.getAddress())
+    await mined(token.mint(await signer.getAddress(), unit(8)))
+    const now = await latestTimestamp(provider)
+    await mined(aggregator.updateRoundData(2n, 7n * unit(8), now - 7_200n, now - 7_200n))
+    const rules = (stalePolicy: bigint) => ({ heartbeat: 3_600n, stalePolicy, marginBps: 0 })
+    const at = [await aggregator.getAddress(), await token.getAddress()] as const
+    expect(toResult(await harness.check(...at, rules(StalePolicy.FailClosed), 0n))).toMatchObject({
+      verdict: Verdict.Short,
+      reason: Reason.StaleReserves,
+    })
+    expect(toResult(await harness.check(...at, rules(StalePolicy.Skip), 0n))).toMatchObject({
+      verdict: Verdict.Skipped,
+      reason: Reason.StaleReserves,
+    })
+    await mined(aggregator.updateRoundData(3n, 7n * unit(8), now, now))
+    expect(toResult(await harness.check(...at, rules(StalePolicy.FailClosed), 0n))).toEqual({
+      verdict: Verdict.Backed,
+      reason: Reason.None,
+      reserves: 7n * unit(8),
+      supply: unit(8),
+    })
+  })
+})
