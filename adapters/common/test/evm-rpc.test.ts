@@ -1,0 +1,367 @@
+import { Contract, Interface, Wallet, type JsonRpcProvider } from 'ethers'
+import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
+import { deploy, fundedSigner, localChainUrl, localProvider } from '../../../test/helpers/chain'
+import {
+  EvmRpcClient,
+  MULTICALL3_ADDRESS,
+  decodeUint256,
+  evmSettingNames,
+  resolveEvmNetwork,
+  type CallOutcome,
+  type EvmCall,
+  type EvmNetworkSettings,
+} from '../evm-rpc'
+import { deadUrl, ensureMulticall3, startRpcProxy, type RpcProxy } from './support/evm-test-kit'
+
+const erc20 = new Interface([
+  'function decimals() view returns (uint8)',
+  'function totalSupply() view returns (uint256)',
+  'function balanceOf(address) view returns (uint256)',
+  'function mint(address to, uint256 amount)',
+])
+
+const settingsFor = (urls: string[], chainId: bigint, network = 'local'): EvmNetworkSettings => ({
+  network,
+  urlSetting: 'LOCAL_RPC_URL',
+  chainIdSetting: 'LOCAL_RPC_CHAIN_ID',
+  urls,
+  chainId,
+})
+
+const uint = (outcome: CallOutcome): bigint => {
+  expect(outcome.success).toBe(true)
+  return decodeUint256(outcome.returnData)!
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(AdapterError)
+    return error as AdapterError
+  }
+  throw new Error('expected a rejection')
+}
+
+describe('resolveEvmNetwork', () => {
+  const env = {
+    ETHEREUM_RPC_URL: 'https://a.example/v3/key, https://b.example',
+    ETHEREUM_RPC_CHAIN_ID: '1',
+    ARBITRUM_ONE_RPC_URL: 'https://arb.example',
+    ARBITRUM_ONE_RPC_CHAIN_ID: '42161',
+    NOCHAIN_RPC_URL: 'https://x.example',
+    BADCHAIN_RPC_URL: 'https://x.example',
+    BADCHAIN_RPC_CHAIN_ID: '0x1',
+    BADURL_RPC_URL: 'https://x.example,wss://y.example',
+    BADURL_RPC_CHAIN_ID: '5',
+  }
+
+  it('reads <NETWORK>_RPC_URL as a failover list and <NETWORK>_RPC_CHAIN_ID', () => {
+    expect(resolveEvmNetwork('ethereum', 'network', env)).toEqual({
+      network: 'ethereum',
+      urlSetting: 'ETHEREUM_RPC_URL',
+      chainIdSetting: 'ETHEREUM_RPC_CHAIN_ID',
+      urls: ['https://a.example/v3/key', 'https://b.example'],
+      chainId: 1n,
+    })
+  })
+
+  it('maps any network name to its settings, "-" becoming "_"', () => {
+    expect(evmSettingNames('arbitrum-one')).toEqual({
+      url: 'ARBITRUM_ONE_RPC_URL',
+      chainId: 'ARBITRUM_ONE_RPC_CHAIN_ID',
+    })
+    expect(resolveEvmNetwork('Arbitrum-One', 'network', env).chainId).toBe(42161n)
+  })
+
+  it.each([
+    ['polygon', /network "polygon" is not configured: set POLYGON_RPC_URL and POLYGON_RPC_CHAIN_ID/],
+    ['nochain', /set NOCHAIN_RPC_CHAIN_ID/],
+    ['badchain', /BADCHAIN_RPC_CHAIN_ID must be a positive decimal integer/],
+    ['badurl', /BADURL_RPC_URL: entry 2 is not an http\(s\) URL/],
+    ['../etc', /is not a network name/],
+    ['', /is not a network name/],
+  ])('refuses %j with a 400 naming the setting', (network, message) => {
+    let error: unknown
+    try {
+      resolveEvmNetwork(network, 'tokens[0].network', env)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(AdapterError)
+    expect((error as AdapterError).statusCode).toBe(400)
+    expect((error as AdapterError).message).toMatch(message)
+  })
+
+  it('never echoes the URLs (they may hold API keys)', () => {
+    expect(() =>
+      resolveEvmNetwork('badurl', 'network', { BADURL_RPC_URL: 'https://secret-key@x.example, nope' }),
+    ).toThrow(/^BADURL_RPC_URL: entry 2 is not an http\(s\) URL$/)
+  })
+})
+
+describe('EvmRpcClient on the local chains', () => {
+  let providerA: JsonRpcProvider
+  let providerB: JsonRpcProvider
+  let tokenA: Contract
+  let tokenB: Contract
+  const holders = Array.from({ length: 60 }, () => Wallet.createRandom().address)
+  const proxies: RpcProxy[] = []
+
+  const proxy = async (...args: Parameters<typeof startRpcProxy>): Promise<RpcProxy> => {
+    const p = await startRpcProxy(...args)
+    proxies.push(p)
+    return p
+  }
+
+  const calls = (token: Contract): EvmCall[] => {
+    const to = token.target as string
+    return [
+      { to, data: erc20.encodeFunctionData('decimals') },
+      { to, data: erc20.encodeFunctionData('totalSupply') },
+      ...holders.map((h) => ({ to, data: erc20.encodeFunctionData('balanceOf', [h]) })),
+    ]
+  }
+
+  /** What ethers reads, one call at a time, at `blockTag`: the reference the client must match. */
+  const reference = async (token: Contract, blockTag: number): Promise<bigint[]> => [
+    await token.decimals({ blockTag }),
+    await token.totalSupply({ blockTag }),
+    ...(await Promise.all(holders.map((h) => token.balanceOf(h, { blockTag }) as Promise<bigint>))),
+  ]
+
+  beforeAll(async () => {
+    providerA = localProvider('A')
+    providerB = localProvider('B')
+    await ensureMulticall3(providerA)
+    const [signerA, signerB] = await Promise.all([fundedSigner(providerA), fundedSigner(providerB)])
+    const decimalsToken = 'contracts/mocks/DecimalsToken.sol:DecimalsToken'
+    tokenA = await deploy(signerA, decimalsToken, 'A', 'A', 6, 5_000_000n)
+    tokenB = await deploy(signerB, decimalsToken, 'B', 'B', 24, 7n * 10n ** 30n)
+    for (const [i, holder] of holders.slice(0, 3).entries()) {
+      await (
+        await (tokenA.connect(signerA) as Contract).getFunction('transfer')(holder, 1000n + BigInt(i))
+      ).wait()
+      await (
+        await (tokenB.connect(signerB) as Contract).getFunction('transfer')(holder, 10n ** 24n + BigInt(i))
+      ).wait()
+    }
+  })
+
+  afterEach(async () => {
+    await Promise.all(proxies.splice(0).map((p) => p.close()))
+  })
+
+  afterAll(() => {
+    providerA.destroy()
+    providerB.destroy()
+  })
+
+  it('reads 62 calls in one round trip with Multicall3 at latest, and says at which block', async () => {
+    const counter = await proxy(localChainUrl('A'))
+    const client = new EvmRpcClient(settingsFor([counter.url], 31337n), { timeoutMs: 5000 })
+    const { block, results } = await client.pin(0, calls(tokenA))
+    expect(counter.requests).toHaveLength(1)
+    expect(client.requestCount).toBe(1)
+    expect(block.method).toBe('multicall3')
+    expect(results).toHaveLength(62)
+    expect(results.map(uint)).toEqual(await reference(tokenA, Number(block.number)))
+    expect(results.map(uint).slice(0, 5)).toEqual([6n, 5_000_000n, 1000n, 1001n, 1002n])
+    expect(block.number).toBeLessThanOrEqual(BigInt(await providerA.getBlockNumber()))
+  })
+
+  it('with confirmations, pins latest − confirmations and reads there in a second round trip', async () => {
+    const counter = await proxy(localChainUrl('A'))
+    const client = new EvmRpcClient(settingsFor([counter.url], 31337n), { timeoutMs: 5000 })
+    const before = await providerA.getBlockNumber()
+    const { block, results } = await client.pin(3, calls(tokenA))
+    const after = await providerA.getBlockNumber()
+    expect(counter.requests).toHaveLength(2)
+    expect(block.method).toBe('multicall3')
+    expect(block.number).toBeGreaterThanOrEqual(BigInt(before - 3))
+    expect(block.number).toBeLessThanOrEqual(BigInt(after - 3))
+    // The pinned block is explicit in the read.
+    expect(counter.requests[1]).toContain(`"0x${block.number.toString(16)}"`)
+    expect(results.map(uint)).toEqual(await reference(tokenA, Number(block.number)))
+  })
+
+  it('without Multicall3 (chain B), sends the reads as one JSON-RPC batch at the pinned block', async () => {
+    expect(await providerB.getCode(MULTICALL3_ADDRESS)).toBe('0x')
+    const counter = await proxy(localChainUrl('B'))
+    const client = new EvmRpcClient(settingsFor([counter.url], 31338n), { timeoutMs: 5000 })
+    const { block, results } = await client.pin(0, calls(tokenB))
+    expect(block.method).toBe('batch')
+    expect(counter.requests).toHaveLength(2)
+    const batch = JSON.parse(counter.requests[1]) as { method: string; params: unknown[] }[]
+    expect(batch.map((r) => r.method)).toEqual(['eth_chainId', ...Array(62).fill('eth_call')])
+    expect(batch.slice(1).every((r) => r.params[1] === `0x${block.number.toString(16)}`)).toBe(true)
+    expect(results.map(uint)).toEqual(await reference(tokenB, Number(block.number)))
+  })
+
+  it.each([
+    ['A', 31337n, 'multicall3'],
+    ['B', 31338n, 'batch'],
+  ] as const)(
+    'reads at a pinned block, not at the newer head (chain %s, %s)',
+    async (name, chainId, method) => {
+      const provider = name === 'A' ? providerA : providerB
+      const signer = await fundedSigner(provider)
+      const token = await deploy(signer, 'contracts/mocks/DecimalsToken.sol:DecimalsToken', 'P', 'P', 18, 1n)
+      const minted = await (
+        await (token.connect(signer) as Contract).getFunction('mint')(holders[10], 5n)
+      ).wait()
+      const pinned = BigInt(minted!.blockNumber)
+      await (await (token.connect(signer) as Contract).getFunction('mint')(holders[10], 7n)).wait()
+      const client = new EvmRpcClient(settingsFor([localChainUrl(name)], chainId), { timeoutMs: 5000 })
+      const to = token.target as string
+      const read = [
+        { to, data: erc20.encodeFunctionData('totalSupply') },
+        { to, data: erc20.encodeFunctionData('balanceOf', [holders[10]]) },
+      ]
+      const atPin = await client.readAt({ number: pinned, method }, read)
+      expect(atPin.map(uint)).toEqual([6n, 5n])
+      const { results } = await client.pin(0, read)
+      expect(results.map(uint)).toEqual([13n, 12n])
+    },
+  )
+
+  it('returns a reverted call as an outcome, on both paths, without failing over', async () => {
+    const counterA = await proxy(localChainUrl('A'))
+    const counterB = await proxy(localChainUrl('B'))
+    const mint = (token: Contract) => ({
+      to: token.target as string,
+      data: erc20.encodeFunctionData('mint', [holders[0], 1n]),
+    })
+    for (const [counter, token, chainId] of [
+      [counterA, tokenA, 31337n],
+      [counterB, tokenB, 31338n],
+    ] as const) {
+      const client = new EvmRpcClient(settingsFor([counter.url, localChainUrl('A')], chainId), {
+        timeoutMs: 5000,
+      })
+      // mint() from the zero address: onlyOwner reverts.
+      const { results } = await client.pin(0, [mint(token), calls(token)[1]])
+      expect(results[0].success).toBe(false)
+      expect(results[1].success).toBe(true)
+      // A revert is an answer: nothing was sent to the second URL.
+      expect(client.requestCount).toBe(counter.requests.length)
+    }
+  })
+
+  it('refuses an RPC on another chain: 502 naming the chain id setting', async () => {
+    const client = new EvmRpcClient(settingsFor([localChainUrl('B')], 31337n, 'ethereum'), {
+      timeoutMs: 5000,
+    })
+    const error = await rejection(client.pin(0, calls(tokenA)))
+    expect(error.statusCode).toBe(502)
+    expect(error.message).toMatch(/^ethereum: no RPC could serve the head of the chain/)
+    expect(error.message).toContain('reports chain id 31338, expected 31337 (LOCAL_RPC_CHAIN_ID)')
+  })
+
+  it('fails over when the first RPC dies mid-request, and stays on the one that answers', async () => {
+    const dying = await proxy(localChainUrl('A'), () => 'destroy')
+    const healthy = await proxy(localChainUrl('A'))
+    const client = new EvmRpcClient(settingsFor([dying.url, healthy.url], 31337n), { timeoutMs: 5000 })
+    const { block, results } = await client.pin(2, calls(tokenA))
+    expect(dying.requests).toHaveLength(1)
+    expect(dying.forwarded).toBe(0)
+    expect(healthy.requests).toHaveLength(2)
+    expect(results.map(uint)).toEqual(await reference(tokenA, Number(block.number)))
+  })
+
+  it('fails over between round trips and still reads at the block pinned by the first RPC', async () => {
+    // The first RPC answers the head, then dies half-way through its answer to the read.
+    const flaky = await proxy(localChainUrl('B'), (i) => (i === 0 ? 'forward' : 'destroy-mid-response'))
+    const healthy = await proxy(localChainUrl('B'))
+    const client = new EvmRpcClient(settingsFor([flaky.url, healthy.url], 31338n), { timeoutMs: 5000 })
+    const { block, results } = await client.pin(1, calls(tokenB))
+    expect(flaky.requests).toHaveLength(2)
+    expect(healthy.requests).toHaveLength(1)
+    expect(healthy.requests[0]).toContain(`"0x${block.number.toString(16)}"`)
+    expect(results.map(uint)).toEqual(await reference(tokenB, Number(block.number)))
+  })
+
+  it.each([
+    ['HTTP 503', { status: 503, body: 'busy' }],
+    [
+      'a single error instead of a batch',
+      {
+        status: 200,
+        body: '{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batch not supported"}}',
+      },
+    ],
+    ['malformed JSON', { status: 200, body: '[{"jsonrpc"' }],
+    ['a short batch', { status: 200, body: '[{"jsonrpc":"2.0","id":0,"result":"0x7a6a"}]' }],
+  ])('fails over on %s', async (_label, answer) => {
+    const bad = await proxy(localChainUrl('B'), () => answer)
+    const client = new EvmRpcClient(settingsFor([bad.url, localChainUrl('B')], 31338n), { timeoutMs: 5000 })
+    const { results } = await client.pin(0, calls(tokenB))
+    expect(bad.requests).toHaveLength(1)
+    expect(results.map(uint)[0]).toBe(24n)
+  })
+
+  it('fails over when a node cannot serve the pinned block (a node-side error, not a revert)', async () => {
+    const pruned = await proxy(localChainUrl('B'), (i, body) => {
+      if (i === 0) return 'forward'
+      const batch = JSON.parse(body) as { id: number }[]
+      const replies = batch.map(({ id }) =>
+        id === 0
+          ? { jsonrpc: '2.0', id, result: '0x7a6a' }
+          : { jsonrpc: '2.0', id, error: { code: -32000, message: 'missing trie node' } },
+      )
+      return { status: 200, body: JSON.stringify(replies) }
+    })
+    const client = new EvmRpcClient(settingsFor([pruned.url, localChainUrl('B')], 31338n), {
+      timeoutMs: 5000,
+    })
+    const { results } = await client.pin(1, calls(tokenB))
+    expect(pruned.requests).toHaveLength(2)
+    expect(results.map(uint)[0]).toBe(24n)
+  })
+
+  it('falls back to a JSON-RPC batch when Multicall3 answers nothing at the pinned block', async () => {
+    // Multicall3 deployed after the pinned block: eth_call to it there returns 0x.
+    const noCodeThen = await proxy(localChainUrl('A'), (i) => {
+      if (i !== 1) return 'forward'
+      return {
+        status: 200,
+        body: JSON.stringify([
+          { jsonrpc: '2.0', id: 0, result: '0x7a69' },
+          { jsonrpc: '2.0', id: 1, result: '0x' },
+        ]),
+      }
+    })
+    const client = new EvmRpcClient(settingsFor([noCodeThen.url], 31337n), { timeoutMs: 5000 })
+    const { block, results } = await client.pin(1, calls(tokenA))
+    expect(noCodeThen.requests).toHaveLength(3)
+    expect(block.method).toBe('batch')
+    expect(results.map(uint)).toEqual(await reference(tokenA, Number(block.number)))
+  })
+
+  it('fails with a 502 naming the network and each URL when no RPC answers', async () => {
+    const dying = await proxy(localChainUrl('A'), () => 'destroy')
+    const client = new EvmRpcClient(
+      { ...settingsFor([dying.url, await deadUrl()], 31337n, 'base'), urlSetting: 'BASE_RPC_URL' },
+      { timeoutMs: 5000 },
+    )
+    const error = await rejection(client.pin(0, calls(tokenA)))
+    expect(error.statusCode).toBe(502)
+    expect(error.message).toMatch(
+      /^base: no RPC could serve the head of the chain \(BASE_RPC_URL #1 \(127\.0\.0\.1:\d+\): .+; BASE_RPC_URL #2 \(127\.0\.0\.1:\d+\): .*ECONNREFUSED/,
+    )
+  })
+
+  it('times out a silent RPC and fails over', async () => {
+    const silent = await proxy(localChainUrl('A'), () => new Promise(() => undefined))
+    const client = new EvmRpcClient(settingsFor([silent.url, localChainUrl('A')], 31337n), { timeoutMs: 300 })
+    const { results } = await client.pin(0, calls(tokenA))
+    expect(results.map(uint)[0]).toBe(6n)
+  })
+
+  it('refuses more confirmations than the chain has blocks', async () => {
+    const client = new EvmRpcClient(settingsFor([localChainUrl('A')], 31337n, 'local'), { timeoutMs: 5000 })
+    const error = await rejection(client.pin(1_000_000_000, calls(tokenA)))
+    expect(error.statusCode).toBe(502)
+    expect(error.message).toMatch(/^local: the chain is at block \d+, short of 1000000000 confirmations$/)
+  })
+})
