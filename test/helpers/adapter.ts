@@ -27,8 +27,9 @@ export async function withFixture(name: string): Promise<() => void> {
 }
 
 /**
- * Starts an adapter in the framework's TestAdapter with `env` applied first (settings are read
- * when the adapter starts). Pass a freshly built adapter: a transport initializes only once.
+ * Starts an adapter in the framework's TestAdapter with `env` applied first. The framework reads
+ * settings when an Adapter is constructed, so the adapter's config is read again here, after
+ * `env` is in place. Pass a freshly built adapter: a transport initializes only once.
  */
 export async function startTestAdapter(
   adapter: Adapter,
@@ -38,6 +39,7 @@ export async function startTestAdapter(
     if (value === undefined) delete process.env[key]
     else process.env[key] = value
   }
+  adapter.config.initialize()
   return TestAdapter.startWithMockedCache(adapter, { testAdapter: {} as TestAdapter<never> })
 }
 

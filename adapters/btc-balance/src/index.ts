@@ -1,5 +1,5 @@
 import { PoRAdapter } from '../../common/por'
-import { config } from './config'
+import { makeConfig } from './config'
 import { makeBalanceEndpoint } from './endpoint/balance'
 
 export const description =
@@ -10,7 +10,7 @@ export function makeAdapter() {
   return new PoRAdapter({
     name: 'BTC_BALANCE',
     defaultEndpoint: 'balance',
-    config,
+    config: makeConfig(),
     endpoints: [makeBalanceEndpoint()],
   })
 }
