@@ -2,7 +2,10 @@ import type { EndpointContext } from '@chainlink/external-adapter-framework/adap
 import type { TransportGenerics } from '@chainlink/external-adapter-framework/transports'
 import { SubscriptionTransport } from '@chainlink/external-adapter-framework/transports/abstract/subscription'
 import type { TypeFromDefinition } from '@chainlink/external-adapter-framework/validation/input-params'
-import { describeFailure } from './errors'
+import { DetailedAdapterError, describeFailure } from './errors'
+
+/** How soon a request whose computation failed is tried again. */
+export const RETRY_FAILED_AFTER_MS = 5_000
 
 /** What a {@link ComputeTransport} produces for one request. */
 export interface ComputedResponse<T extends TransportGenerics> {
@@ -19,7 +22,8 @@ export interface ComputedResponse<T extends TransportGenerics> {
  *
  * Anything `compute` throws becomes that request's cached error response, with the status
  * code of the AdapterError thrown (502 for anything else): a figure is never partially
- * reported.
+ * reported. A {@link DetailedAdapterError} adds its `details` to that response, and with
+ * `replacesCachedResult` evicts a cached success the framework would otherwise keep serving.
  */
 export abstract class ComputeTransport<T extends TransportGenerics> extends SubscriptionTransport<T> {
   abstract compute(
@@ -27,16 +31,45 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     settings: T['Settings'],
   ): Promise<ComputedResponse<T>>
 
+  /** When each subscribed request was last computed, and which are being computed now. */
+  private readonly lastComputed = new Map<string, { at: number; failed: boolean }>()
+  private readonly inFlight = new Set<string>()
+
+  /**
+   * Starts computing every subscribed request that is due, without waiting for it: a new
+   * request is picked up on the next wake (BACKGROUND_EXECUTE_MS_HTTP) even while a long
+   * computation (10,000 addresses) is still running. A success is refreshed after half of
+   * CACHE_MAX_AGE, so the cache never runs dry while requests keep coming; a failure is
+   * retried after {@link RETRY_FAILED_AFTER_MS}.
+   */
   async backgroundHandler(
     context: EndpointContext<T>,
     entries: TypeFromDefinition<T['Parameters']>[],
   ): Promise<void> {
-    await Promise.all(entries.map((params) => this.computeAndCache(params, context.adapterSettings)))
-    await new Promise((resolve) => setTimeout(resolve, context.adapterSettings.BACKGROUND_EXECUTE_MS_HTTP))
+    const settings = context.adapterSettings
+    const now = Date.now()
+    for (const params of entries) {
+      const key = JSON.stringify(params)
+      const last = this.lastComputed.get(key)
+      const dueAfter = last?.failed ? RETRY_FAILED_AFTER_MS : settings.CACHE_MAX_AGE / 2
+      if (this.inFlight.has(key) || (last && now - last.at < dueAfter)) continue
+      this.inFlight.add(key)
+      void this.computeAndCache(params, settings).then((failed) => {
+        this.lastComputed.set(key, { at: Date.now(), failed })
+        this.inFlight.delete(key)
+      })
+    }
+    await new Promise((resolve) => setTimeout(resolve, settings.BACKGROUND_EXECUTE_MS_HTTP))
   }
 
-  /** Computes one request and writes the outcome, success or error, to the response cache. */
-  async computeAndCache(params: TypeFromDefinition<T['Parameters']>, settings: T['Settings']): Promise<void> {
+  /**
+   * Computes one request and writes the outcome, success or error, to the response cache.
+   * Resolves to true when it failed.
+   */
+  async computeAndCache(
+    params: TypeFromDefinition<T['Parameters']>,
+    settings: T['Settings'],
+  ): Promise<boolean> {
     const providerDataRequestedUnixMs = Date.now()
     try {
       const { result, data, providerIndicatedTimeUnixMs } = await this.compute(params, settings)
@@ -54,12 +87,17 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
           },
         },
       ])
+      return false
     } catch (error) {
-      const { statusCode, message } = describeFailure(error)
+      const { statusCode, message, details } = describeFailure(error)
+      if (error instanceof DetailedAdapterError && error.replacesCachedResult) {
+        await this.responseCache.cache.delete(this.responseCache.getCacheKey(this.name, params))
+      }
       await this.responseCache.write(this.name, [
         {
           params,
           response: {
+            ...details,
             statusCode,
             errorMessage: message,
             timestamps: {
@@ -70,6 +108,7 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
           },
         },
       ])
+      return true
     }
   }
 
