@@ -13,8 +13,42 @@ export function providerError(message: string, statusCode = 502): AdapterError {
   return new AdapterError({ statusCode, name: 'AdapterDataProviderError', message })
 }
 
-/** Status code and message to report for anything thrown while computing a response. */
-export function describeFailure(error: unknown): { statusCode: number; message: string } {
+/**
+ * A provider error whose cached error response carries extra top-level fields next to
+ * `statusCode` and `errorMessage` (e.g. a ripcord's `ripcord: true, ripcordDetails: [...]`).
+ *
+ * The framework's cache keeps serving an unexpired success rather than overwrite it with an
+ * error (so one failed read does not drop a good answer). With `replacesCachedResult`, the error
+ * takes the place of that success at once: for failures that withdraw the last figure too.
+ */
+export class DetailedAdapterError extends AdapterError {
+  readonly details: Record<string, unknown>
+  readonly replacesCachedResult: boolean
+
+  constructor(params: {
+    statusCode: number
+    message: string
+    details: Record<string, unknown>
+    replacesCachedResult?: boolean
+  }) {
+    super({ statusCode: params.statusCode, name: 'AdapterDataProviderError', message: params.message })
+    this.details = params.details
+    this.replacesCachedResult = params.replacesCachedResult ?? false
+  }
+}
+
+/**
+ * Status code and message to report for anything thrown while computing a response, and the
+ * extra response fields of a {@link DetailedAdapterError}.
+ */
+export function describeFailure(error: unknown): {
+  statusCode: number
+  message: string
+  details?: Record<string, unknown>
+} {
+  if (error instanceof DetailedAdapterError) {
+    return { statusCode: error.statusCode, message: error.message, details: error.details }
+  }
   if (error instanceof AdapterError) return { statusCode: error.statusCode, message: error.message }
   const message = error instanceof Error ? error.message : String(error)
   return { statusCode: 502, message }
