@@ -1,0 +1,79 @@
+import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
+import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
+import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
+import { InputParameters } from '@chainlink/external-adapter-framework/validation'
+import type { SupplyConfig } from '../config'
+import { checkSupplyRequest, SupplyTransport, type SupplyFigures } from '../transport/supply'
+
+const holder = {
+  network: {
+    type: 'string',
+    required: true,
+    description: 'Network name; its RPC is read from <NETWORK>_RPC_URL and <NETWORK>_RPC_CHAIN_ID',
+  },
+  address: { type: 'string', required: true, description: 'EVM address (0x…)' },
+} as const
+
+export const inputParameters = new InputParameters(
+  {
+    tokens: {
+      description: 'The token contract on each chain, one per chain: [{ network, address }]',
+      required: true,
+      array: true,
+      type: holder,
+    },
+    exclude: {
+      description:
+        'Holders whose balance is not circulating (bridge lockboxes, treasury, burn addresses), subtracted on their chain: [{ network, address }]',
+      required: false,
+      array: true,
+      type: holder,
+    },
+    confirmations: {
+      description: 'Each chain is read at block latest − confirmations',
+      type: 'number',
+      default: 0,
+    },
+    resultDecimals: {
+      description: 'Decimals of the result; where digits are lost, the supply rounds up',
+      type: 'number',
+      default: 18,
+    },
+  },
+  [
+    {
+      tokens: [
+        { network: 'ethereum', address: '0x0000000000085d4780B73119b644AE5ecd22b376' },
+        { network: 'arbitrum', address: '0x4D15a3A2286D883AF0AA1B3f21367843FAc63E07' },
+      ],
+      exclude: [{ network: 'ethereum', address: '0x000000000000000000000000000000000000dEaD' }],
+      confirmations: 0,
+      resultDecimals: 18,
+    },
+  ],
+)
+
+export type SupplyRequestParams = typeof inputParameters.validated
+
+export type SupplyEndpointTypes = {
+  Parameters: typeof inputParameters.definition
+  Response: {
+    Result: string
+    Data: SupplyFigures
+  }
+  Settings: SupplyConfig['settings']
+}
+
+export const makeSupplyEndpoint = (transport = new SupplyTransport()): AdapterEndpoint<SupplyEndpointTypes> =>
+  new AdapterEndpoint<SupplyEndpointTypes>({
+    name: 'supply',
+    transport,
+    inputParameters,
+    customInputValidation: (
+      req: AdapterRequest<SupplyRequestParams>,
+      settings,
+    ): AdapterInputError | undefined => {
+      checkSupplyRequest(req.requestContext.data, settings.MAX_EXCLUDED)
+      return undefined
+    },
+  })
