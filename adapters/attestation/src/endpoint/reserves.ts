@@ -1,0 +1,85 @@
+import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
+import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
+import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
+import { InputParameters } from '@chainlink/external-adapter-framework/validation'
+import type { AttestationSettings } from '../config'
+import { ATTESTATION_FIELDS } from '../transport/attestation'
+import { checkRequest } from '../transport/request'
+import { ReservesTransport } from '../transport/reserves'
+
+export const inputParameters = new InputParameters(
+  {
+    client: {
+      type: 'string',
+      required: true,
+      description:
+        "The auditor's name for the attested account: the request reads <ATTESTATION_API_URL>/<client>",
+    },
+    field: {
+      type: 'string',
+      options: [...ATTESTATION_FIELDS],
+      default: 'totalReserve',
+      description:
+        'The figure: totalReserve (the reserve; sent as totalTrust by TUSD-style APIs), totalTrust (same), or totalToken (the supply)',
+    },
+    chain: {
+      type: 'string',
+      description:
+        'Read the per-chain figure of the token[] entry whose tokenName ends in this label in parentheses ("TUSD (ETH)" for ETH), matched whole and case-insensitively',
+    },
+    decimals: {
+      type: 'number',
+      default: 18,
+      description: 'Output decimals: result = figure × 10^decimals, rounded down',
+    },
+    maxAgeSeconds: {
+      type: 'number',
+      description: 'Oldest attestation accepted, in seconds; may only tighten ATTESTATION_MAX_AGE_SECONDS',
+    },
+  },
+  [{ client: 'truecoin', field: 'totalReserve', decimals: 18 }],
+)
+
+export type ReservesRequestParams = typeof inputParameters.validated
+
+export type ReservesEndpointTypes = {
+  Parameters: typeof inputParameters.definition
+  Response: {
+    Result: string
+    Data: {
+      result: string
+      decimals: number
+      ripcord: false
+      /** Where the figure was read: `totalTrust`, `token[0].totalTokenByChain`, … */
+      field: string
+      /** The figure exactly as the auditor wrote it. */
+      figure: string
+      chain?: string
+      accountName: string | null
+      /** The attestation time, as the auditor wrote it. */
+      attestedAt: string
+      /** The address whose signature over the body was checked, when ATTESTATION_SIGNER_ADDRESS is set. */
+      signedBy?: string
+    }
+  }
+  Settings: AttestationSettings
+}
+
+/**
+ * The framework's PoR endpoint classes do not fit here: PoRProviderEndpoint types the result
+ * as a JS number (a float could not carry the exact figure) and PoRTotalBalanceEndpoint takes an
+ * address list. This is a plain endpoint with the same output shape plus `ripcord`.
+ */
+export const makeReservesEndpoint = (): AdapterEndpoint<ReservesEndpointTypes> =>
+  new AdapterEndpoint<ReservesEndpointTypes>({
+    name: 'reserves',
+    transport: new ReservesTransport(),
+    inputParameters,
+    customInputValidation: (
+      req: AdapterRequest<ReservesRequestParams>,
+      settings,
+    ): AdapterInputError | undefined => {
+      checkRequest(req.requestContext.data, settings)
+      return undefined
+    },
+  })

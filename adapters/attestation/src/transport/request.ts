@@ -1,0 +1,45 @@
+import { inputError } from '../../../common/errors'
+import type { AttestationSettings } from '../config'
+import type { ReservesRequestParams } from '../endpoint/reserves'
+
+/** Most output decimals accepted. */
+export const MAX_DECIMALS = 36
+
+/** A validated request, with the max age it asks for (never above the setting). */
+export interface CheckedRequest {
+  maxAgeSeconds: number
+}
+
+/**
+ * Everything about a request that can be judged without the auditor's API. Throws a 400
+ * naming the field.
+ */
+export function checkRequest(params: ReservesRequestParams, settings: AttestationSettings): CheckedRequest {
+  const { client, chain, decimals, maxAgeSeconds } = params
+  if (typeof client !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._~-]*$/.test(client)) {
+    throw inputError(
+      `client must be the auditor's client name (letters, digits, ".", "_", "~", "-"; it becomes the URL path), got ${JSON.stringify(client)}`,
+    )
+  }
+  if (chain !== undefined && (typeof chain !== 'string' || chain.trim() === '' || /[()]/.test(chain))) {
+    throw inputError(
+      `chain must be a chain label as written in the parentheses of a tokenName (e.g. "ETH"), got ${JSON.stringify(chain)}`,
+    )
+  }
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > MAX_DECIMALS) {
+    throw inputError(`decimals must be an integer from 0 to ${MAX_DECIMALS}, got ${JSON.stringify(decimals)}`)
+  }
+  const ceiling = settings.ATTESTATION_MAX_AGE_SECONDS
+  if (maxAgeSeconds === undefined) return { maxAgeSeconds: ceiling }
+  if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 1) {
+    throw inputError(
+      `maxAgeSeconds must be a whole number of seconds ≥ 1, got ${JSON.stringify(maxAgeSeconds)}`,
+    )
+  }
+  if (maxAgeSeconds > ceiling) {
+    throw inputError(
+      `maxAgeSeconds ${maxAgeSeconds} is above ATTESTATION_MAX_AGE_SECONDS (${ceiling}): a request may tighten the max age, never loosen it`,
+    )
+  }
+  return { maxAgeSeconds }
+}
