@@ -1,0 +1,32 @@
+import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
+import { validator } from '@chainlink/external-adapter-framework/validation/utils'
+
+/**
+ * The adapter's own settings. The RPC of the chain holding the list is per network and looked up
+ * when a request names it (`contractAddressNetwork`, see adapters/common/evm-rpc.ts):
+ * `<NETWORK>_RPC_URL` (comma-separated URLs, in failover order) and `<NETWORK>_RPC_CHAIN_ID`.
+ */
+export function makeConfig() {
+  return new AdapterConfig({
+    RPC_TIMEOUT_MS: {
+      type: 'number',
+      description: 'Timeout of one JSON-RPC request to one URL, in milliseconds, before failing over',
+      default: 10_000,
+      validate: validator.integer({ min: 100, max: 60_000 }),
+    },
+    MAX_ADDRESSES: {
+      type: 'number',
+      description: 'Longest address list accepted; a longer one is an error, never a truncated list',
+      default: 10_000,
+      validate: validator.integer({ min: 1, max: 100_000 }),
+    },
+    MAX_BATCH_SIZE: {
+      type: 'number',
+      description: 'Largest batchSize a request may ask for',
+      default: 1_000,
+      validate: validator.integer({ min: 1, max: 10_000 }),
+    },
+  })
+}
+
+export type AddressListConfig = ReturnType<typeof makeConfig>

@@ -1,0 +1,86 @@
+import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
+import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
+import { InputParameters } from '@chainlink/external-adapter-framework/validation'
+import { PoRAddressEndpoint, type PoRAddress } from '../../../common/por'
+import type { AddressListConfig } from '../config'
+import { AddressListTransport, checkAddressListRequest } from '../transport/address'
+
+export const inputParameters = new InputParameters(
+  {
+    contractAddress: {
+      description: 'The PoRAddressList contract',
+      type: 'string',
+      required: true,
+    },
+    contractAddressNetwork: {
+      description:
+        'The network the contract is on: its RPC is read from <NETWORK>_RPC_URL and <NETWORK>_RPC_CHAIN_ID',
+      type: 'string',
+      required: true,
+    },
+    network: {
+      description: 'Stamped on every address: the network the addresses are on (e.g. "bitcoin")',
+      type: 'string',
+      required: true,
+    },
+    chainId: {
+      description: 'Stamped on every address: the chain they are on (e.g. "mainnet")',
+      type: 'string',
+      required: true,
+    },
+    batchSize: {
+      description: 'Addresses read per getPoRAddressList call',
+      type: 'number',
+      default: 100,
+    },
+    confirmations: {
+      description: 'The list is read at block latest − confirmations',
+      type: 'number',
+      default: 0,
+    },
+  },
+  [
+    {
+      contractAddress: '0x203E97aa6eB65A1A02d9E80083414058303f241E',
+      contractAddressNetwork: 'ethereum',
+      network: 'bitcoin',
+      chainId: 'mainnet',
+      batchSize: 100,
+      confirmations: 0,
+    },
+  ],
+)
+
+export type AddressRequestParams = typeof inputParameters.validated
+
+export type AddressEndpointTypes = {
+  Parameters: typeof inputParameters.definition
+  Response: {
+    Result: null
+    Data: {
+      result: PoRAddress[]
+      /** The block the whole list was read at. */
+      blockNumber: number
+    }
+  }
+  Settings: AddressListConfig['settings']
+}
+
+export const makeAddressEndpoint = (
+  transport = new AddressListTransport(),
+): PoRAddressEndpoint<AddressEndpointTypes> =>
+  new PoRAddressEndpoint<AddressEndpointTypes>({
+    name: 'address',
+    transport,
+    inputParameters,
+    customInputValidation: (
+      req: AdapterRequest<AddressRequestParams>,
+      settings,
+    ): AdapterInputError | undefined => {
+      checkAddressListRequest(req.requestContext.data, {
+        maxAddresses: settings.MAX_ADDRESSES,
+        maxBatchSize: settings.MAX_BATCH_SIZE,
+      })
+      return undefined
+    },
+  })
