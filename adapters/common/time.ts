@@ -68,3 +68,13 @@ export function ageProblem(
   }
   return undefined
 }
+
+const HTTP_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
+
+/** Milliseconds since the epoch of an HTTP date (`Last-Modified: Fri, 01 May 2026 06:00:00 GMT`). */
+export function parseHttpDate(text: string | null | undefined): number | undefined {
+  if (typeof text !== 'string' || !HTTP_DATE.test(text.trim())) return undefined
+  const ms = Date.parse(text.trim())
+  return Number.isFinite(ms) ? ms : undefined
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { ageProblem, describeDuration, parseIsoTimestamp } from '../time'
+import { ageProblem, describeDuration, parseHttpDate, parseIsoTimestamp } from '../time'
 
 describe('parseIsoTimestamp', () => {
   it.each([
@@ -50,5 +50,21 @@ describe('ageProblem', () => {
   })
   it('describes long durations in days', () => {
     expect(describeDuration(3 * 86_400_000)).toBe('259200 s (3.0 days)')
+  })
+})
+
+describe('parseHttpDate', () => {
+  it('reads an IMF-fixdate', () => {
+    expect(parseHttpDate('Fri, 01 May 2026 06:00:00 GMT')).toBe(Date.parse('2026-05-01T06:00:00Z'))
+  })
+  it.each([
+    null,
+    undefined,
+    '',
+    '2026-05-01T06:00:00Z',
+    'Friday, 01-May-26 06:00:00 GMT',
+    'Fri, 01 May 2026 06:00:00 +0000',
+  ])('rejects %j', (text) => {
+    expect(parseHttpDate(text)).toBeUndefined()
   })
 })
