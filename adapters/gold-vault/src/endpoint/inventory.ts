@@ -1,0 +1,83 @@
+import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
+import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
+import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
+import { InputParameters } from '@chainlink/external-adapter-framework/validation'
+import type { GoldVaultSettings } from '../config'
+import { InventoryTransport } from '../transport/inventory'
+import { checkRequest } from '../transport/request'
+import { FORMAT_INPUTS, type SourceFormat } from '../transport/sources'
+
+export const inputParameters = new InputParameters(
+  {
+    vault: {
+      type: 'string',
+      required: true,
+      description:
+        'The vault: the request reads <GOLD_VAULT_API_URL>/<vault>. Several vaults separated by commas are read and added up',
+    },
+    format: {
+      type: 'string',
+      options: [...FORMAT_INPUTS],
+      default: 'auto',
+      description:
+        'json (bar list), csv (LBMA weight list), summary (grams_locked), or auto: by Content-Type, then by the body',
+    },
+    decimals: {
+      type: 'number',
+      default: 8,
+      description: 'Output decimals: result = fine troy ounces × 10^decimals, rounded down',
+    },
+  },
+  [{ vault: 'london', format: 'auto', decimals: 8 }],
+)
+
+export type InventoryRequestParams = typeof inputParameters.validated
+
+/** One vault's part of the answer. */
+export interface VaultTotal {
+  vault: string
+  /** The vault's name as the custodian gives it (JSON `vault`), if it does. */
+  name: string | null
+  format: SourceFormat
+  /** Bars counted; null for a summary. */
+  bars: number | null
+  /** Fine troy ounces × 10^decimals, rounded down. */
+  result: string
+  fineTroyOunces: string
+  asOf: string | null
+}
+
+export type InventoryEndpointTypes = {
+  Parameters: typeof inputParameters.definition
+  Response: {
+    Result: string
+    Data: {
+      result: string
+      decimals: number
+      unit: 'toz'
+      /** The total as plain decimal text, rounded down like `result`. */
+      fineTroyOunces: string
+      /** Bars counted across the vaults; null when a vault published only a summary. */
+      bars: number | null
+      /** The oldest date among the vaults' sources; null when none is dated. */
+      asOf: string | null
+      vaults: VaultTotal[]
+    }
+  }
+  Settings: GoldVaultSettings
+}
+
+/**
+ * A plain endpoint: the framework's PoR endpoint classes type the result as a JS number
+ * (PoRProviderEndpoint) or take an address list (PoRTotalBalanceEndpoint).
+ */
+export const makeInventoryEndpoint = (): AdapterEndpoint<InventoryEndpointTypes> =>
+  new AdapterEndpoint<InventoryEndpointTypes>({
+    name: 'inventory',
+    transport: new InventoryTransport(),
+    inputParameters,
+    customInputValidation: (req: AdapterRequest<InventoryRequestParams>): AdapterInputError | undefined => {
+      checkRequest(req.requestContext.data)
+      return undefined
+    },
+  })

@@ -1,0 +1,106 @@
+import { formatUnits, type ScaledAmount } from '../../../common/decimal'
+import { providerError } from '../../../common/errors'
+import { ProviderClient, parseUrlList } from '../../../common/provider-client'
+import { ageProblem } from '../../../common/time'
+import { ComputeTransport, type ComputedResponse } from '../../../common/transport'
+import type { InventoryEndpointTypes, InventoryRequestParams, VaultTotal } from '../endpoint/inventory'
+import { tallyBars, type SeenBars } from './bars'
+import { checkRequest, finenessBounds } from './request'
+import { readSource, type VaultSource } from './sources'
+import { ZERO, add, gramsToTroyOunceUnits, inGrams } from './weights'
+
+export class InventoryTransport extends ComputeTransport<InventoryEndpointTypes> {
+  /** One client for the adapter, so retries and failover are shared by every request. */
+  private provider?: ProviderClient
+
+  async compute(
+    params: InventoryRequestParams,
+    settings: InventoryEndpointTypes['Settings'],
+  ): Promise<ComputedResponse<InventoryEndpointTypes>> {
+    const { vaults } = checkRequest(params)
+    const bounds = finenessBounds(settings)
+    const client = this.client(settings)
+    // Every vault is read; any one that cannot be read or trusted fails the whole answer.
+    const sources = await Promise.all(
+      vaults.map(async (vault) => {
+        const subject = `vault ${vault}`
+        const response = await client.get(encodeURIComponent(vault), subject)
+        return { vault, subject, source: readSource(response.text, response.headers, params.format, subject) }
+      }),
+    )
+
+    const now = Date.now()
+    const seen: SeenBars = new Map()
+    let totalGrams = ZERO
+    let barCount: number | null = 0
+    let oldest: VaultSource['asOf']
+    const totals: VaultTotal[] = []
+    for (const { vault, subject, source } of sources) {
+      if (source.asOf) {
+        const problem = ageProblem(
+          source.asOf.ms,
+          now,
+          settings.GOLD_VAULT_MAX_AGE_SECONDS,
+          settings.GOLD_VAULT_FUTURE_SKEW_SECONDS,
+        )
+        const what = source.format === 'summary' ? 'the summary' : 'the bar list'
+        if (problem)
+          throw providerError(`${subject}: ${what} (${source.asOf.from} ${source.asOf.text}) ${problem}`)
+        if (!oldest || source.asOf.ms < oldest.ms) oldest = source.asOf
+      }
+      let grams: ScaledAmount
+      if (source.format === 'summary') {
+        grams = inGrams(source.grams.value, 'g')
+        barCount = null
+      } else {
+        grams = tallyBars(source.bars, source.unit, subject, bounds, seen)
+        if (barCount !== null) barCount += source.bars.length
+      }
+      totalGrams = add(totalGrams, grams)
+      const units = gramsToTroyOunceUnits(grams, params.decimals)
+      totals.push({
+        vault,
+        name: source.name,
+        format: source.format,
+        bars: source.format === 'summary' ? null : source.bars.length,
+        result: units.toString(),
+        fineTroyOunces: formatUnits(units, params.decimals),
+        asOf: source.asOf?.text ?? null,
+      })
+    }
+
+    // The total is converted once from the exact sum: it may exceed the sum of the rounded
+    // per-vault figures by less than one unit, and never overstates the gold.
+    const units = gramsToTroyOunceUnits(totalGrams, params.decimals)
+    const result = units.toString()
+    return {
+      result,
+      data: {
+        result,
+        decimals: params.decimals,
+        unit: 'toz',
+        fineTroyOunces: formatUnits(units, params.decimals),
+        bars: barCount,
+        asOf: oldest?.text ?? null,
+        vaults: totals,
+      },
+      providerIndicatedTimeUnixMs: oldest?.ms,
+    }
+  }
+
+  private client(settings: InventoryEndpointTypes['Settings']): ProviderClient {
+    this.provider ??= new ProviderClient({
+      urls: parseUrlList(settings.GOLD_VAULT_API_URL),
+      headers: settings.GOLD_VAULT_API_KEY
+        ? { [settings.GOLD_VAULT_API_KEY_HEADER]: settings.GOLD_VAULT_API_KEY }
+        : undefined,
+      timeoutMs: settings.GOLD_VAULT_REQUEST_TIMEOUT_MS,
+      retries: settings.GOLD_VAULT_RETRIES,
+      backoffMs: settings.GOLD_VAULT_RETRY_BACKOFF_MS,
+      concurrency: 4,
+      requestsPerSecond: 0,
+      label: 'GOLD_VAULT_API_URL',
+    })
+    return this.provider
+  }
+}

@@ -1,0 +1,44 @@
+import { parseDecimal } from '../../../common/decimal'
+import { inputError } from '../../../common/errors'
+import type { GoldVaultSettings } from '../config'
+import type { InventoryRequestParams } from '../endpoint/inventory'
+import type { FinenessBounds } from './bars'
+
+/** Most output decimals accepted. */
+export const MAX_DECIMALS = 36
+/** Most vaults read in one request. */
+export const MAX_VAULTS = 20
+
+/**
+ * Everything about a request that can be judged without the custodian's API: the vault list
+ * (one name, or several separated by commas, each a URL path segment) and decimals. Throws a 400
+ * naming the field.
+ */
+export function checkRequest(params: InventoryRequestParams): { vaults: string[] } {
+  const { vault, decimals } = params
+  const vaults = typeof vault === 'string' ? vault.split(',').map((v) => v.trim()) : []
+  if (vaults.length === 0 || vaults.some((v) => !/^[A-Za-z0-9][A-Za-z0-9._~-]*$/.test(v))) {
+    throw inputError(
+      `vault must be a vault name, or several separated by commas (letters, digits, ".", "_", "~", "-"; each becomes a URL path), got ${JSON.stringify(vault)}`,
+    )
+  }
+  if (vaults.length > MAX_VAULTS)
+    throw inputError(`vault lists ${vaults.length} vaults; the most is ${MAX_VAULTS}`)
+  const seen = new Set<string>()
+  for (const v of vaults) {
+    if (seen.has(v.toLowerCase())) throw inputError(`vault lists ${v} twice`)
+    seen.add(v.toLowerCase())
+  }
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > MAX_DECIMALS) {
+    throw inputError(`decimals must be an integer from 0 to ${MAX_DECIMALS}, got ${JSON.stringify(decimals)}`)
+  }
+  return { vaults }
+}
+
+/** The fineness bounds from the settings (validated when the adapter starts). */
+export function finenessBounds(settings: GoldVaultSettings): FinenessBounds {
+  return {
+    min: parseDecimal(settings.GOLD_VAULT_MIN_FINENESS, 'GOLD_VAULT_MIN_FINENESS'),
+    max: parseDecimal(settings.GOLD_VAULT_MAX_FINENESS, 'GOLD_VAULT_MAX_FINENESS'),
+  }
+}
