@@ -57,10 +57,21 @@ contract MockReserveFeed is AggregatorV3Interface {
      * @param updatedAt the round's timestamp
      */
     function setRound(int256 answer, uint256 updatedAt) public {
-        _roundId += 1;
+        ++_roundId;
         _answer = answer;
         _updatedAt = updatedAt;
         emit AnswerUpdated(answer, _roundId, updatedAt);
+    }
+
+    /**
+     * @notice Sets the decimals and starts a round, in one transaction.
+     * @param decimals_ the new precision
+     * @param answer the new answer
+     * @param updatedAt the round's timestamp
+     */
+    function setState(uint8 decimals_, int256 answer, uint256 updatedAt) external {
+        _decimals = decimals_;
+        setRound(answer, updatedAt);
     }
 
     /**
