@@ -22,6 +22,13 @@ const LIVE_CLIENT = process.env.ATTESTATION_CLIENT ?? 'truecoin'
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures')
 useFixtures(FIXTURES)
 
+// Test files run one after another in the same Jest worker, where nock's request interceptor
+// is process-wide: left installed, this file's nock would answer every later file's requests
+// from its own (emptied) fixtures. Remove it at the end.
+afterAll(() => {
+  nock.restore()
+})
+
 const BASE_ENV: Record<string, string | undefined> = {
   ATTESTATION_API_URL: FIXTURE_API_URL,
   ATTESTATION_API_KEY: undefined,
