@@ -24,6 +24,8 @@ export interface SimTx {
 export class EsploraSim {
   tip = 0
   readonly txs = new Map<string, SimTx>()
+  /** Transactions touching each address, in the order they were sent. */
+  private readonly byAddress = new Map<string, SimTx[]>()
   private counter = 0
 
   /** Mines `count` blocks (empty unless mempool transactions are confirmed with {@link confirm}). */
@@ -34,7 +36,14 @@ export class EsploraSim {
   /** A new transaction paying `outputs`, spending `inputs`; in the mempool until confirmed. */
   send(inputs: { txid: string; vout: number }[], outputs: SimOutput[]): string {
     const txid = createHash('sha256').update(`tx-${this.counter++}`).digest('hex')
-    this.txs.set(txid, { txid, vin: inputs, vout: outputs })
+    const tx: SimTx = { txid, vin: inputs, vout: outputs }
+    this.txs.set(txid, tx)
+    const touched = new Set([...outputs.map((o) => o.address), ...inputs.map((i) => this.prevout(i).address)])
+    for (const address of touched) {
+      const list = this.byAddress.get(address) ?? []
+      list.push(tx)
+      this.byAddress.set(address, list)
+    }
     return txid
   }
 
@@ -56,10 +65,8 @@ export class EsploraSim {
     return this.txs.get(input.txid)!.vout[input.vout]
   }
 
-  private touches(tx: SimTx, address: string): boolean {
-    return (
-      tx.vout.some((o) => o.address === address) || tx.vin.some((i) => this.prevout(i).address === address)
-    )
+  private history(address: string): SimTx[] {
+    return this.byAddress.get(address) ?? []
   }
 
   private stats(address: string, confirmed: boolean) {
@@ -68,8 +75,8 @@ export class EsploraSim {
     let fundedCount = 0
     let spentCount = 0
     let txCount = 0
-    for (const tx of this.txs.values()) {
-      if ((tx.height !== undefined) !== confirmed || !this.touches(tx, address)) continue
+    for (const tx of this.history(address)) {
+      if ((tx.height !== undefined) !== confirmed) continue
       txCount++
       for (const o of tx.vout.filter((o) => o.address === address)) {
         funded += o.value
@@ -105,8 +112,8 @@ export class EsploraSim {
 
   /** Confirmed history, newest first, 25 a page after `lastSeen`. */
   chainTxsJson(address: string, lastSeen?: string): string {
-    const history = [...this.txs.values()]
-      .filter((tx) => tx.height !== undefined && this.touches(tx, address))
+    const history = this.history(address)
+      .filter((tx) => tx.height !== undefined)
       .reverse()
       .sort((a, b) => b.height! - a.height!)
     const start = lastSeen ? history.findIndex((tx) => tx.txid === lastSeen) + 1 : 0

@@ -1,0 +1,18 @@
+import { bech32 } from '@scure/base'
+import { createHash } from 'node:crypto'
+
+/** `count` distinct P2WPKH addresses, the same in every process. */
+export function benchAddresses(count: number): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    bech32.encode('bc', [
+      0,
+      ...bech32.toWords(createHash('sha256').update(`custodian-${i}`).digest().subarray(0, 20)),
+    ]),
+  )
+}
+
+/** The total the simulated custodian of `count` addresses holds (address i holds 100,000 + i sats). */
+export function benchTotal(count: number): bigint {
+  const n = BigInt(count)
+  return 100_000n * n + (n * (n - 1n)) / 2n
+}
