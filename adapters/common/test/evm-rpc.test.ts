@@ -133,7 +133,8 @@ describe('EvmRpcClient on the local chains', () => {
   beforeAll(async () => {
     providerA = localProvider('A')
     providerB = localProvider('B')
-    await ensureMulticall3(providerA)
+    // Multicall3 visible at the deepest block these tests pin (confirmations 3).
+    await ensureMulticall3(providerA, 3)
     const [signerA, signerB] = await Promise.all([fundedSigner(providerA), fundedSigner(providerB)])
     const decimalsToken = 'contracts/mocks/DecimalsToken.sol:DecimalsToken'
     tokenA = await deploy(signerA, decimalsToken, 'A', 'A', 6, 5_000_000n)

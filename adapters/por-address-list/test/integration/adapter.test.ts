@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { bech32 } from '@scure/base'
 import { Contract, type JsonRpcProvider, type NonceManager } from 'ethers'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { startTestAdapter, stopTestAdapter } from '../../../../test/helpers/adapter'
+import { startChainAdapter, stopChainAdapter } from '../../../common/test/support/chain-adapter'
 import { deploy, fundedSigner, localChainUrl, localProvider } from '../../../../test/helpers/chain'
 import {
   ensureMulticall3,
@@ -101,7 +101,8 @@ describe('por-address-list adapter', () => {
   beforeAll(async () => {
     providerA = localProvider('A')
     providerB = localProvider('B')
-    await ensureMulticall3(providerA)
+    // Multicall3 visible at the deepest block read here (confirmations 2).
+    await ensureMulticall3(providerA, 2)
     ;[signerA, signerB] = await Promise.all([fundedSigner(providerA), fundedSigner(providerB)])
     await deployList(signerA, 'alpha25', twentyFive)
     await deployList(signerA, 'alphaEmpty', [])
@@ -111,7 +112,7 @@ describe('por-address-list adapter', () => {
     editing = [await editingProxy('A'), await editingProxy('B')]
     editing[0].list = lists.alphaTorn
     editing[1].list = lists.betaTorn
-    testAdapter = await startTestAdapter(makeAdapter(), {
+    testAdapter = await startChainAdapter(makeAdapter(), {
       ALPHA_RPC_URL: localChainUrl('A'),
       ALPHA_RPC_CHAIN_ID: '31337',
       BETA_RPC_URL: localChainUrl('B'),
@@ -127,7 +128,7 @@ describe('por-address-list adapter', () => {
   })
 
   afterAll(async () => {
-    await stopTestAdapter(testAdapter)
+    await stopChainAdapter(testAdapter)
     await Promise.all(editing.map((e) => e.proxy.close()))
     providerA.destroy()
     providerB.destroy()
