@@ -10,18 +10,19 @@ type BackMode = 'wild' | 'dryrun' | 'record' | 'update' | 'lockdown'
  * them against the live provider named by the adapter's settings.
  */
 export function useFixtures(fixturesDir: string): void {
-  // Jest runs test files one after another in the same worker, and nock's interception of
-  // fetch/http is process-wide: switch it on for this file and off after it, so neither a
-  // previous file's nor this file's interceptors leak into the next.
-  if (!nock.isActive()) nock.activate()
   nock.back.fixtures = fixturesDir
   nock.back.setMode((process.env.NOCK_BACK_MODE as BackMode | undefined) ?? 'lockdown')
-  afterAll(() => {
-    nock.cleanAll()
-    nock.enableNetConnect()
-    nock.restore()
-  })
 }
+
+// Jest runs test files one after another in the same worker, and nock's interception of
+// fetch/http is process-wide: every file that imports this helper switches it on while it
+// loads and off after its tests, so no file's interceptors or lockdown leak into the next.
+if (!nock.isActive()) nock.activate()
+afterAll(() => {
+  nock.cleanAll()
+  nock.enableNetConnect()
+  nock.restore()
+})
 
 /**
  * Loads one fixture file (`<name>.json`) for the duration of a test. Its interceptors persist,
