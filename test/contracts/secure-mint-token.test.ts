@@ -1,5 +1,5 @@
 import { Contract, Wallet, type JsonRpcProvider, type Signer } from 'ethers'
-import { deploy, fundedSigner, localProvider } from '../helpers/chain'
+import { deploy, fundedSigner } from '../helpers/chain'
 import {
   FeedFailure,
   MOCK_V3_AGGREGATOR,
@@ -15,6 +15,7 @@ import {
   simulateDeploy,
   toResult,
   unit,
+  chainProvider,
 } from './helpers'
 import { trueUsdBuggyBacked } from './reserve-check-model'
 
@@ -30,7 +31,7 @@ let adminAddress: string
 let holderAddress: string
 
 beforeAll(async () => {
-  provider = localProvider('A')
+  provider = chainProvider()
   ;[admin, minter, pauser, holder] = await Promise.all([1, 2, 3, 4].map(() => fundedSigner(provider)))
   adminAddress = await admin.getAddress()
   holderAddress = await holder.getAddress()

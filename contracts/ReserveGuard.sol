@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
+import {ILogAutomation, Log} from "@chainlink/contracts/src/v0.8/automation/interfaces/ILogAutomation.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IReserveGuard} from "./interfaces/IReserveGuard.sol";
+import {IOperationsPausable, ALL_OPERATIONS} from "./interfaces/IOperationsPausable.sol";
+import {IPausable} from "./interfaces/IPausable.sol";
+import {ReserveCheck} from "./libraries/ReserveCheck.sol";
+
+/**
+ * @title ReserveGuard
+ * @notice A Chainlink Automation upkeep that pauses protected assets whose proof of reserve shows a
+ * shortfall, judged by {ReserveCheck}.
+ *
+ * - Conditional trigger: {checkUpkeep} scans every registered asset and returns, in `performData`, the
+ *   targets that are short and not yet paused.
+ * - Log trigger: {checkLog} does the same scan when a feed emits `AnswerUpdated`, so a shortfall reported
+ *   by a feed update is acted on in the next block instead of the next polling cycle.
+ * - {performUpkeep} trusts nothing in `performData`: it re-checks every listed target on-chain and pauses
+ *   only those registered, still short and not yet paused. One {AssetPaused} event per paused asset.
+ *
+ * Whether an asset is paused is read from its target, not remembered here: once paused it no longer asks
+ * for upkeep (no flicker), and if someone unpauses the target directly while it is still short, the next
+ * upkeep pauses it again. Unpausing through the guard ({unpauseAsset}) is a human decision, refused unless
+ * the check finds the asset backed.
+ *
+ * Roles:
+ * - `DEFAULT_ADMIN_ROLE`: registers, updates and removes assets; grants every role, including
+ *   `FORWARDER_ROLE`.
+ * - `FORWARDER_ROLE`: may call {performUpkeep}. Grant it to the Automation forwarder of each upkeep
+ *   registered on this contract (a conditional and a log-trigger upkeep have one forwarder each).
+ * - `GUARDIAN_ROLE`: pauses an asset by hand ({pauseAsset}), whatever its reserves.
+ * - `UNPAUSER_ROLE`: unpauses an asset ({unpauseAsset}) once it is backed.
+ *
+ * Why only forwarders may perform: re-validation makes `performData` harmless, but the rules fail closed,
+ * and a caller who picks the gas limit can make a feed call run out of gas, which looks exactly like a
+ * reverting feed (short). An open {performUpkeep} would let anyone freeze a healthy asset that way. The
+ * Automation registry calls through the forwarder with the upkeep's fixed gas limit.
+ */
+contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutomation, AccessControl {
+    /// @notice May call {performUpkeep}: the Automation forwarders.
+    bytes32 public constant FORWARDER_ROLE = keccak256("FORWARDER_ROLE");
+    /// @notice May pause an asset by hand.
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice May unpause a backed asset.
+    bytes32 public constant UNPAUSER_ROLE = keccak256("UNPAUSER_ROLE");
+
+    /**
+     * @notice The most assets one guard protects, so that a full scan stays well inside Automation's
+     * 5,000,000-gas check limit (see bench/results/gas.json for the measured cost per asset).
+     */
+    uint256 public constant MAX_ASSETS = 64;
+
+    /// @notice `topic0` of `AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)`.
+    bytes32 public constant ANSWER_UPDATED_TOPIC = keccak256("AnswerUpdated(int256,uint256,uint256)");
+
+    /// @dev An asset as stored: the first slot holds the target and every rule parameter.
+    struct Asset {
+        address target;
+        uint32 heartbeat;
+        uint16 marginBps;
+        ReserveCheck.StalePolicy stalePolicy;
+        SupplyKind supplyKind;
+        PauseMode pauseMode;
+        uint8 operations;
+        address reserveFeed;
+        address supplySource;
+    }
+
+    Asset[] private _assets;
+    mapping(address target => uint256 position) private _positions; // index + 1; 0 = not registered
+
+    /// @notice The admin address is the zero address.
+    error InvalidAdmin();
+
+    /**
+     * @param admin receives `DEFAULT_ADMIN_ROLE`
+     */
+    constructor(address admin) {
+        if (admin == address(0)) revert InvalidAdmin();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    // ---------------------------------------------------------------- Automation
+
+    /**
+     * @notice Lists the registered assets that are short and not yet paused.
+     * @dev Simulated off-chain by Automation nodes. `checkData` is not used.
+     * @return upkeepNeeded whether at least one asset needs pausing
+     * @return performData `abi.encode(address[] targets)` when `upkeepNeeded`, else empty
+     */
+    function checkUpkeep(
+        bytes calldata /* checkData */
+    ) external view override returns (bool upkeepNeeded, bytes memory performData) {
+        return _scan();
+    }
+
+    /**
+     * @notice Log trigger: on a feed's `AnswerUpdated`, lists the assets that are short and not yet paused.
+     * @dev The log only wakes the guard up; nothing in it is trusted. Every asset is re-read rather than
+     * matched on `log.source`: a Chainlink feed proxy's `AnswerUpdated` comes from its current aggregator,
+     * not from the proxy address an asset is configured with. Other events give no upkeep.
+     * @param log the triggering log
+     * @return upkeepNeeded whether at least one asset needs pausing
+     * @return performData `abi.encode(address[] targets)` when `upkeepNeeded`, else empty
+     */
+    function checkLog(
+        Log calldata log,
+        bytes calldata /* checkData */
+    ) external view override returns (bool upkeepNeeded, bytes memory performData) {
+        if (log.topics.length != 3 || log.topics[0] != ANSWER_UPDATED_TOPIC) return (false, "");
+        return _scan();
+    }
+
+    /**
+     * @notice Pauses the listed assets that are, on-chain and right now, registered, short and not paused.
+     * @dev `performData` is untrusted: unknown, backed, skipped and already paused targets are ignored, so a
+     * stale or duplicated list does nothing wrong. A pause call that reverts emits {AssetPauseFailed}
+     * instead of reverting the whole upkeep. Forwarders only (see the contract documentation).
+     * @param performData `abi.encode(address[] targets)`
+     */
+    function performUpkeep(
+        bytes calldata performData
+    ) external override(AutomationCompatibleInterface, ILogAutomation) onlyRole(FORWARDER_ROLE) {
+        address[] memory targets = abi.decode(performData, (address[]));
+        for (uint256 i = 0; i < targets.length; ++i) {
+            uint256 position = _positions[targets[i]];
+            if (position == 0) continue;
+            Asset memory asset = _assets[position - 1];
+            ReserveCheck.Result memory result = _evaluate(asset);
+            if (result.verdict != ReserveCheck.Verdict.Short) continue;
+            (bool fullyPaused, ) = _pauseState(asset);
+            if (fullyPaused) continue;
+            if (asset.pauseMode == PauseMode.Operations) {
+                try IOperationsPausable(asset.target).pauseOperations(asset.operations) {
+                    emit AssetPaused(asset.target, result.reason, result.reserves, result.supply);
+                } catch (bytes memory error_) {
+                    emit AssetPauseFailed(asset.target, result.reason, error_);
+                }
+            } else {
+                try IPausable(asset.target).pause() {
+                    emit AssetPaused(asset.target, result.reason, result.reserves, result.supply);
+                } catch (bytes memory error_) {
+                    emit AssetPauseFailed(asset.target, result.reason, error_);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- guardian and unpauser
+
+    /// @inheritdoc IReserveGuard
+    function pauseAsset(address target) external override onlyRole(GUARDIAN_ROLE) {
+        Asset memory asset = _asset(target);
+        (bool fullyPaused, ) = _pauseState(asset);
+        if (fullyPaused) revert AssetAlreadyPaused(target);
+        if (asset.pauseMode == PauseMode.Operations) {
+            IOperationsPausable(target).pauseOperations(asset.operations);
+        } else {
+            IPausable(target).pause();
+        }
+        emit AssetPausedByGuardian(target, _msgSender());
+    }
+
+    /// @inheritdoc IReserveGuard
+    function unpauseAsset(address target) external override onlyRole(UNPAUSER_ROLE) {
+        Asset memory asset = _asset(target);
+        (, bool anyPaused) = _pauseState(asset);
+        if (!anyPaused) revert AssetNotPaused(target);
+        ReserveCheck.Result memory result = _evaluate(asset);
+        if (result.verdict != ReserveCheck.Verdict.Backed) {
+            revert AssetNotBacked(target, result.verdict, result.reason, result.reserves, result.supply);
+        }
+        if (asset.pauseMode == PauseMode.Operations) {
+            IOperationsPausable(target).unpauseOperations(asset.operations);
+        } else {
+            IPausable(target).unpause();
+        }
+        emit AssetUnpaused(target, _msgSender(), result.reserves, result.supply);
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    /// @inheritdoc IReserveGuard
+    function addAsset(address target, AssetConfig calldata config) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_positions[target] != 0) revert AssetAlreadyRegistered(target);
+        if (_assets.length >= MAX_ASSETS) revert TooManyAssets(MAX_ASSETS);
+        _validate(target, config);
+        _assets.push(_toStorage(target, config));
+        _positions[target] = _assets.length;
+        emit AssetAdded(target, config);
+    }
+
+    /// @inheritdoc IReserveGuard
+    function updateAsset(
+        address target,
+        AssetConfig calldata config
+    ) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint256 position = _positions[target];
+        if (position == 0) revert UnknownAsset(target);
+        _validate(target, config);
+        _assets[position - 1] = _toStorage(target, config);
+        emit AssetUpdated(target, config);
+    }
+
+    /// @inheritdoc IReserveGuard
+    function removeAsset(address target) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint256 position = _positions[target];
+        if (position == 0) revert UnknownAsset(target);
+        uint256 last = _assets.length;
+        if (position != last) {
+            Asset memory moved = _assets[last - 1];
+            _assets[position - 1] = moved;
+            _positions[moved.target] = position;
+        }
+        _assets.pop();
+        delete _positions[target];
+        emit AssetRemoved(target);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IReserveGuard
+    function assetCount() external view override returns (uint256) {
+        return _assets.length;
+    }
+
+    /// @inheritdoc IReserveGuard
+    function assetAt(uint256 index) external view override returns (address target, AssetConfig memory config) {
+        Asset memory asset = _assets[index];
+        return (asset.target, _toConfig(asset));
+    }
+
+    /// @inheritdoc IReserveGuard
+    function assetConfig(address target) external view override returns (AssetConfig memory) {
+        return _toConfig(_asset(target));
+    }
+
+    /// @inheritdoc IReserveGuard
+    function assetStatus(address target) external view override returns (ReserveCheck.Result memory) {
+        return _evaluate(_asset(target));
+    }
+
+    /// @inheritdoc IReserveGuard
+    function isAssetPaused(address target) external view override returns (bool) {
+        (bool fullyPaused, ) = _pauseState(_asset(target));
+        return fullyPaused;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev The targets that are short and not fully paused.
+    function _scan() private view returns (bool upkeepNeeded, bytes memory performData) {
+        uint256 length = _assets.length;
+        address[] memory targets = new address[](length);
+        uint256 count = 0;
+        for (uint256 i = 0; i < length; ++i) {
+            Asset memory asset = _assets[i];
+            // The pause state is read only for short assets: healthy assets, the usual case, cost one check.
+            if (_evaluate(asset).verdict != ReserveCheck.Verdict.Short) continue;
+            (bool fullyPaused, ) = _pauseState(asset);
+            if (!fullyPaused) targets[count++] = asset.target;
+        }
+        if (count == 0) return (false, "");
+        assembly ("memory-safe") {
+            mstore(targets, count) // shrink the array to the targets found
+        }
+        return (true, abi.encode(targets));
+    }
+
+    /// @dev Runs the reserve check for an asset, reading its feeds and supply now.
+    function _evaluate(Asset memory asset) private view returns (ReserveCheck.Result memory) {
+        ReserveCheck.Reading memory reserve = ReserveCheck.readFeed(asset.reserveFeed);
+        ReserveCheck.Reading memory supply = asset.supplyKind == SupplyKind.TokenTotalSupply
+            ? ReserveCheck.readTokenSupply(asset.supplySource)
+            : ReserveCheck.readFeed(asset.supplySource);
+        ReserveCheck.Rules memory rules = ReserveCheck.Rules({
+            heartbeat: asset.heartbeat,
+            stalePolicy: asset.stalePolicy,
+            marginBps: asset.marginBps
+        });
+        return ReserveCheck.evaluate(reserve, supply, rules, 0, block.timestamp);
+    }
+
+    /**
+     * @dev Reads the target's pause state. `fullyPaused`: every configured pause is in force; `anyPaused`:
+     * at least one is. A target whose state cannot be read counts as not paused, so the guard tries to
+     * pause it (and reports {AssetPauseFailed} if that reverts too).
+     */
+    function _pauseState(Asset memory asset) private view returns (bool fullyPaused, bool anyPaused) {
+        if (asset.pauseMode == PauseMode.Operations) {
+            try IOperationsPausable(asset.target).pausedOperations() returns (uint8 paused) {
+                uint8 configured = paused & asset.operations;
+                return (configured == asset.operations, configured != 0);
+            } catch {
+                return (false, false);
+            }
+        }
+        try IPausable(asset.target).paused() returns (bool paused) {
+            return (paused, paused);
+        } catch {
+            return (false, false);
+        }
+    }
+
+    /// @dev The stored asset for a target; reverts with {UnknownAsset} if none.
+    function _asset(address target) private view returns (Asset memory) {
+        uint256 position = _positions[target];
+        if (position == 0) revert UnknownAsset(target);
+        return _assets[position - 1];
+    }
+
+    /// @dev Rejects configurations the guard could never act on correctly.
+    function _validate(address target, AssetConfig calldata config) private view {
+        if (target.code.length == 0) revert NotAContract(target);
+        if (config.reserveFeed.code.length == 0) revert NotAContract(config.reserveFeed);
+        if (config.supplySource.code.length == 0) revert NotAContract(config.supplySource);
+        if (config.heartbeat == 0) revert InvalidHeartbeat();
+        bool validMask = config.pauseMode == PauseMode.Operations
+            ? config.operations != 0 && config.operations & ~ALL_OPERATIONS == 0
+            : config.operations == 0;
+        if (!validMask) revert InvalidOperationMask(config.pauseMode, config.operations);
+    }
+
+    function _toStorage(address target, AssetConfig calldata config) private pure returns (Asset memory) {
+        return
+            Asset({
+                target: target,
+                heartbeat: config.heartbeat,
+                marginBps: config.marginBps,
+                stalePolicy: config.stalePolicy,
+                supplyKind: config.supplyKind,
+                pauseMode: config.pauseMode,
+                operations: config.operations,
+                reserveFeed: config.reserveFeed,
+                supplySource: config.supplySource
+            });
+    }
+
+    function _toConfig(Asset memory asset) private pure returns (AssetConfig memory) {
+        return
+            AssetConfig({
+                reserveFeed: asset.reserveFeed,
+                supplyKind: asset.supplyKind,
+                supplySource: asset.supplySource,
+                heartbeat: asset.heartbeat,
+                stalePolicy: asset.stalePolicy,
+                marginBps: asset.marginBps,
+                pauseMode: asset.pauseMode,
+                operations: asset.operations
+            });
+    }
+}

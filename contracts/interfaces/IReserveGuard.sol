@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ReserveCheck} from "../libraries/ReserveCheck.sol";
+
+/**
+ * @title IReserveGuard
+ * @notice The registry and controls of {ReserveGuard}, the Automation upkeep that pauses an asset when its
+ * proof of reserve shows a shortfall. The Automation entry points come from Chainlink's
+ * `AutomationCompatibleInterface` and `ILogAutomation`.
+ */
+interface IReserveGuard {
+    /// @notice Where an asset's supply is read.
+    enum SupplyKind {
+        /// `totalSupply()` and `decimals()` of an ERC-20 on this chain.
+        TokenTotalSupply,
+        /// An `AggregatorV3Interface` reporting the supply (assets spread over many chains).
+        SupplyFeed
+    }
+
+    /// @notice How an asset is paused.
+    enum PauseMode {
+        /// `pauseOperations(operations)` on an {IOperationsPausable} token, such as {SecureMintToken}.
+        Operations,
+        /// `pause()` on an OpenZeppelin `Pausable` contract exposing {IPausable}.
+        Pausable
+    }
+
+    /**
+     * @notice A protected asset, identified by its pause target (the contract that gets paused).
+     * @param reserveFeed the proof-of-reserve feed (`AggregatorV3Interface`)
+     * @param supplyKind where the supply is read
+     * @param supplySource the token (`TokenTotalSupply`) or the supply feed (`SupplyFeed`)
+     * @param heartbeat seconds after which a feed's answer is stale (applies to both feeds)
+     * @param stalePolicy whether stale data pauses (`FailClosed`) or is skipped (`Skip`)
+     * @param marginBps extra reserves required over supply, in basis points
+     * @param pauseMode how the target is paused
+     * @param operations for `Operations`: a non-empty mask of `OPERATION_*` flags; for `Pausable`: 0
+     */
+    struct AssetConfig {
+        address reserveFeed;
+        SupplyKind supplyKind;
+        address supplySource;
+        uint32 heartbeat;
+        ReserveCheck.StalePolicy stalePolicy;
+        uint16 marginBps;
+        PauseMode pauseMode;
+        uint8 operations;
+    }
+
+    /// @notice An asset was registered.
+    event AssetAdded(address indexed target, AssetConfig config);
+
+    /// @notice An asset's configuration was replaced.
+    event AssetUpdated(address indexed target, AssetConfig config);
+
+    /// @notice An asset was removed from the registry (its target is left as it is).
+    event AssetRemoved(address indexed target);
+
+    /**
+     * @notice The upkeep paused a short asset.
+     * @param target the paused contract
+     * @param reason the rule that found the shortfall
+     * @param reserves the reserve feed's answer
+     * @param supply the supply read (without margin)
+     */
+    event AssetPaused(address indexed target, ReserveCheck.Reason reason, int256 reserves, int256 supply);
+
+    /**
+     * @notice The upkeep found a short asset but pausing its target reverted (for example the guard lacks
+     * the pauser role on it). The asset stays eligible and is retried on the next upkeep.
+     * @param target the contract that could not be paused
+     * @param reason the rule that found the shortfall
+     * @param error the revert data of the pause call
+     */
+    event AssetPauseFailed(address indexed target, ReserveCheck.Reason reason, bytes error);
+
+    /// @notice A guardian paused an asset by hand, whatever its reserves.
+    event AssetPausedByGuardian(address indexed target, address indexed guardian);
+
+    /**
+     * @notice An unpauser unpaused an asset after the guard confirmed it is backed.
+     * @param target the unpaused contract
+     * @param unpauser who decided it
+     * @param reserves the reserve feed's answer
+     * @param supply the supply read
+     */
+    event AssetUnpaused(address indexed target, address indexed unpauser, int256 reserves, int256 supply);
+
+    /// @notice No asset is registered for this target.
+    error UnknownAsset(address target);
+
+    /// @notice An asset is already registered for this target.
+    error AssetAlreadyRegistered(address target);
+
+    /// @notice The registry is full.
+    error TooManyAssets(uint256 max);
+
+    /// @notice The target, reserve feed or supply source is not a contract.
+    error NotAContract(address account);
+
+    /// @notice The heartbeat is 0.
+    error InvalidHeartbeat();
+
+    /// @notice The operation mask does not fit the pause mode.
+    error InvalidOperationMask(PauseMode pauseMode, uint8 operations);
+
+    /// @notice The asset is already paused.
+    error AssetAlreadyPaused(address target);
+
+    /// @notice The asset is not paused.
+    error AssetNotPaused(address target);
+
+    /**
+     * @notice Unpausing was refused: the asset is not shown to be backed (short, or stale under `Skip`).
+     * @param target the asset
+     * @param verdict the check's verdict
+     * @param reason the rule that decided
+     * @param reserves the reserve feed's answer
+     * @param supply the supply read
+     */
+    error AssetNotBacked(
+        address target,
+        ReserveCheck.Verdict verdict,
+        ReserveCheck.Reason reason,
+        int256 reserves,
+        int256 supply
+    );
+
+    /**
+     * @notice Registers an asset. Admin only.
+     * @param target the contract to pause on a shortfall
+     * @param config the asset's feeds, rules and pause mode
+     */
+    function addAsset(address target, AssetConfig calldata config) external;
+
+    /**
+     * @notice Replaces an asset's configuration. Admin only.
+     * @param target the asset
+     * @param config the new configuration
+     */
+    function updateAsset(address target, AssetConfig calldata config) external;
+
+    /**
+     * @notice Removes an asset from the registry, leaving its target paused or not as it is. Admin only.
+     * @param target the asset
+     */
+    function removeAsset(address target) external;
+
+    /**
+     * @notice Pauses an asset by hand, whatever its reserves. Guardian only.
+     * @param target the asset
+     */
+    function pauseAsset(address target) external;
+
+    /**
+     * @notice Unpauses an asset; refused unless the check finds it backed right now. Unpauser only.
+     * @param target the asset
+     */
+    function unpauseAsset(address target) external;
+
+    /// @notice The number of registered assets.
+    function assetCount() external view returns (uint256);
+
+    /**
+     * @notice The asset at a registry position (positions change when an asset is removed).
+     * @param index a position below {assetCount}
+     * @return target the asset's pause target
+     * @return config its configuration
+     */
+    function assetAt(uint256 index) external view returns (address target, AssetConfig memory config);
+
+    /**
+     * @notice An asset's configuration.
+     * @param target the asset
+     */
+    function assetConfig(address target) external view returns (AssetConfig memory);
+
+    /**
+     * @notice Runs the reserve check for an asset now.
+     * @param target the asset
+     */
+    function assetStatus(address target) external view returns (ReserveCheck.Result memory);
+
+    /**
+     * @notice Whether every pause the asset is configured for is in force on its target.
+     * @param target the asset
+     */
+    function isAssetPaused(address target) external view returns (bool);
+}

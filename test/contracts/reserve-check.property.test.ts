@@ -1,0 +1,354 @@
+/**
+ * Property tests: ReserveCheck's decision against the bigint model in reserve-check-model.ts, for random
+ * reserves, supply, amount, margin and feed/token decimals 0–24. The library is checked through a pure
+ * harness, many cases per eth_call; the token and the guard are checked end to end on the chain.
+ */
+import fc from 'fast-check'
+import { Contract, type JsonRpcProvider, type Signer } from 'ethers'
+import { deploy, fundedSigner } from '../helpers/chain'
+import {
+  HARNESS,
+  PauseMode,
+  Reason,
+  StalePolicy,
+  SupplyKind,
+  Verdict,
+  assetConfig,
+  deployFeed,
+  deployToken,
+  fastCall,
+  latestTimestamp,
+  toResult,
+  chainProvider,
+} from './helpers'
+import {
+  MAX_INT256,
+  MAX_UINT256,
+  MIN_INT256,
+  minimumBackingReserves,
+  modelCompare,
+  modelReason,
+  modelVerdict,
+  type CompareInput,
+  type EvaluateInput,
+  type Reading,
+} from './reserve-check-model'
+
+let provider: JsonRpcProvider
+let signer: Signer
+let harness: Contract
+
+beforeAll(async () => {
+  provider = chainProvider()
+  signer = await fundedSigner(provider)
+  harness = await deploy<Contract>(signer, HARNESS)
+})
+
+afterAll(() => provider.destroy())
+
+// ---------------------------------------------------------------- arbitraries
+
+const decimals = fc.integer({ min: 0, max: 24 })
+const marginArb = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: 0, max: 1_000 }),
+  fc.integer({ min: 0, max: 65_535 }),
+)
+/** Amounts of every size: zero, token-sized, and anywhere in 256 bits. */
+const quantity = fc.oneof(
+  { arbitrary: fc.constant(0n), weight: 1 },
+  { arbitrary: fc.bigInt({ min: 0n, max: 10n ** 40n }), weight: 6 },
+  { arbitrary: fc.bigInt({ min: 0n, max: MAX_UINT256 }), weight: 1 },
+)
+/** An amount to mint, sometimes so large that supply + amount overflows 256 bits. */
+const amountArb = fc.oneof(
+  { arbitrary: quantity, weight: 12 },
+  { arbitrary: fc.bigInt({ min: MAX_UINT256 - 10n ** 40n, max: MAX_UINT256 }), weight: 1 },
+)
+
+/** Reserves either anywhere, or within a few units of the smallest reserves that back the supply. */
+function reservesFor(c: Omit<CompareInput, 'reserves'>, max: bigint): fc.Arbitrary<bigint> {
+  const anywhere = fc.bigInt({ min: 0n, max })
+  const boundary = minimumBackingReserves(c)
+  if (boundary > max + 3n) return anywhere
+  const near = fc.bigInt({ min: -3n, max: 3n }).map((delta) => {
+    const r = boundary + delta
+    return r < 0n ? 0n : r > max ? max : r
+  })
+  return fc.oneof({ arbitrary: near, weight: 3 }, { arbitrary: anywhere, weight: 1 })
+}
+
+const compareCase: fc.Arbitrary<CompareInput> = fc
+  .record({
+    reserveDecimals: decimals,
+    supplyDecimals: decimals,
+    supply: quantity,
+    amount: amountArb,
+    marginBps: marginArb,
+  })
+  .chain((c) => reservesFor({ ...c }, MAX_UINT256).map((reserves) => ({ ...c, reserves })))
+
+// Batches of cases: each batch is one eth_call. A failing run reports every mismatching case of its batch
+// and the seed to replay it; runs end at the first failure (`endOnFailure`) rather than shrinking, since
+// every shrinking step would cost calls or transactions.
+const BATCH = 64
+
+describe('ReserveCheck.compare matches the model', () => {
+  it(`in every case (${BATCH * 60} cases)`, async () => {
+    const seen = new Map<bigint, number>()
+    await fc.assert(
+      fc.asyncProperty(fc.array(compareCase, { minLength: BATCH, maxLength: BATCH }), async (cases) => {
+        const got = [...((await fastCall(harness, 'compareBatch', [cases])) as bigint[])]
+        const mismatches = cases.flatMap((c, i) => {
+          const expected = modelCompare(c)
+          seen.set(expected, (seen.get(expected) ?? 0) + 1)
+          return got[i] === expected ? [] : [{ case: c, contract: got[i], model: expected }]
+        })
+        expect(mismatches).toEqual([])
+      }),
+      { numRuns: 60, endOnFailure: true },
+    )
+    // The generator reaches both sides of the boundary, and overflow, often enough to mean something.
+    expect(seen.get(Reason.None) ?? 0).toBeGreaterThan(BATCH * 60 * 0.15)
+    expect(seen.get(Reason.InsufficientReserves) ?? 0).toBeGreaterThan(BATCH * 60 * 0.15)
+    expect(seen.get(Reason.SupplyOverflow) ?? 0).toBeGreaterThan(0)
+  })
+
+  it(`with decimals 0–255, including unsupported gaps (${BATCH * 15} cases)`, async () => {
+    let unsupported = 0
+    const wide = fc
+      .record({
+        reserveDecimals: fc.integer({ min: 0, max: 255 }),
+        supplyDecimals: fc.integer({ min: 0, max: 255 }),
+        supply: quantity,
+        amount: quantity,
+        marginBps: marginArb,
+        reserves: fc.bigInt({ min: 0n, max: MAX_UINT256 }),
+      })
+      .map((c): CompareInput => c)
+    await fc.assert(
+      fc.asyncProperty(fc.array(wide, { minLength: BATCH, maxLength: BATCH }), async (cases) => {
+        const got = [...((await fastCall(harness, 'compareBatch', [cases])) as bigint[])]
+        const mismatches = cases.flatMap((c, i) => {
+          const expected = modelCompare(c)
+          if (expected === Reason.UnsupportedDecimals) unsupported += 1
+          return got[i] === expected ? [] : [{ case: c, contract: got[i], model: expected }]
+        })
+        expect(mismatches).toEqual([])
+      }),
+      { numRuns: 15, endOnFailure: true },
+    )
+    expect(unsupported).toBeGreaterThan(BATCH)
+  })
+})
+
+// ---------------------------------------------------------------- the whole rule set
+
+const NOW = 1_700_000_000n
+
+function readingArb(heartbeat: bigint, answer: fc.Arbitrary<bigint>): fc.Arbitrary<Reading> {
+  const updatedAt = fc.oneof(
+    { arbitrary: fc.bigInt({ min: NOW - heartbeat, max: NOW }), weight: 8 }, // fresh
+    { arbitrary: fc.constantFrom(NOW - heartbeat, NOW - heartbeat - 1n, NOW, NOW + 1n, 0n), weight: 2 },
+    { arbitrary: fc.bigInt({ min: 1n, max: NOW - heartbeat - 1n }), weight: 1 }, // stale
+    { arbitrary: fc.bigInt({ min: NOW + 1n, max: NOW + 10n ** 9n }), weight: 1 }, // future
+  )
+  return fc.record({
+    ok: fc.oneof({ arbitrary: fc.constant(true), weight: 12 }, { arbitrary: fc.constant(false), weight: 1 }),
+    answer,
+    updatedAt,
+    decimals,
+  })
+}
+
+const signedAnswer = fc.oneof(
+  { arbitrary: fc.bigInt({ min: 0n, max: 10n ** 40n }), weight: 8 },
+  { arbitrary: fc.constantFrom(0n, -1n, MAX_INT256, MIN_INT256), weight: 1 },
+  { arbitrary: fc.bigInt({ min: MIN_INT256, max: MAX_INT256 }), weight: 1 },
+)
+
+const evaluateCase: fc.Arbitrary<EvaluateInput> = fc
+  .record({
+    heartbeat: fc.bigInt({ min: 1n, max: 172_800n }),
+    stalePolicy: fc.constantFrom(StalePolicy.FailClosed, StalePolicy.Skip),
+    marginBps: marginArb,
+    amount: amountArb,
+  })
+  .chain(({ heartbeat, stalePolicy, marginBps, amount }) =>
+    fc.record({
+      reserve: readingArb(heartbeat, signedAnswer),
+      supply: readingArb(heartbeat, signedAnswer),
+      rules: fc.constant({ heartbeat, stalePolicy, marginBps }),
+      amount: fc.constant(amount),
+      timestamp: fc.constant(NOW),
+    }),
+  )
+  .chain((c) => {
+    // Bring the reserves near the backing boundary in most cases where both answers are usable.
+    if (c.supply.answer < 0n) return fc.constant(c)
+    const backing = {
+      reserveDecimals: c.reserve.decimals,
+      supplyDecimals: c.supply.decimals,
+      supply: c.supply.answer,
+      amount: c.amount,
+      marginBps: c.rules.marginBps,
+    }
+    return fc.oneof(
+      fc.constant(c),
+      reservesFor(backing, MAX_INT256).map((answer) => ({ ...c, reserve: { ...c.reserve, answer } })),
+    )
+  })
+
+describe('ReserveCheck.evaluate matches the model', () => {
+  it(`in every case (${BATCH * 50} cases)`, async () => {
+    const seen = new Map<bigint, number>()
+    await fc.assert(
+      fc.asyncProperty(fc.array(evaluateCase, { minLength: BATCH, maxLength: BATCH }), async (cases) => {
+        const results = [...((await fastCall(harness, 'evaluateBatch', [cases])) as unknown[])].map(toResult)
+        const mismatches = cases.flatMap((c, i) => {
+          const reason = modelReason(c)
+          seen.set(reason, (seen.get(reason) ?? 0) + 1)
+          const model = {
+            verdict: modelVerdict(reason, c.rules.stalePolicy),
+            reason,
+            reserves: c.reserve.answer,
+            supply: c.supply.answer,
+          }
+          const got = results[i]
+          const same =
+            got.verdict === model.verdict &&
+            got.reason === model.reason &&
+            got.reserves === model.reserves &&
+            got.supply === model.supply
+          return same ? [] : [{ case: c, contract: got, model }]
+        })
+        expect(mismatches).toEqual([])
+      }),
+      { numRuns: 50, endOnFailure: true },
+    )
+    // Every rule is reached by the generator.
+    // (UnsupportedDecimals needs a gap above 72: the wide-decimals test covers it.)
+    const unreached = Object.entries(Reason).filter(
+      ([, reason]) => reason !== Reason.UnsupportedDecimals && !seen.get(reason),
+    )
+    expect(unreached).toEqual([])
+  })
+})
+
+// ---------------------------------------------------------------- end to end on the chain
+
+/** Smaller numbers on the chain: every case costs transactions. */
+const chainQuantity = fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 10n ** 30n }))
+
+describe('SecureMintToken mints exactly when the model says the supply after the mint is backed', () => {
+  it('for feed decimals 0–24, supply, amount and margin', async () => {
+    const admin = await signer.getAddress()
+    const feed = await deployFeed(signer, 8, 1n)
+    const token = await deployToken(signer, admin, feed, 86_400, 0)
+    await (await token.grantRole(await token.MINTER_ROLE(), admin)).wait()
+    let supply = 0n
+    let currentMargin = 0
+    const run = fc
+      .record({ feedDecimals: decimals, supply: chainQuantity, amount: chainQuantity, marginBps: marginArb })
+      .chain((c) =>
+        reservesFor({ ...c, reserveDecimals: c.feedDecimals, supplyDecimals: 8 }, MAX_INT256).map(
+          (reserves) => ({
+            ...c,
+            reserves: reserves === 0n ? 1n : reserves,
+          }),
+        ),
+      )
+    await fc.assert(
+      fc.asyncProperty(run, async (c) => {
+        const now = await latestTimestamp(provider)
+        // Unbounded reserves while the supply is brought to the case's, then the case's reserves.
+        await (await feed.setState(c.feedDecimals, MAX_INT256, now)).wait()
+        if (c.supply > supply) await (await token.mint(admin, c.supply - supply)).wait()
+        if (c.supply < supply) await (await token.burn(supply - c.supply)).wait()
+        supply = c.supply
+        if (c.marginBps !== currentMargin) {
+          await (await token.setReserveConfig(await feed.getAddress(), 86_400, c.marginBps)).wait()
+          currentMargin = c.marginBps
+        }
+        await (await feed.setState(c.feedDecimals, c.reserves, now)).wait()
+        expect(await token.totalSupply()).toBe(c.supply)
+        const expected = modelCompare({
+          reserves: c.reserves,
+          reserveDecimals: c.feedDecimals,
+          supply: c.supply,
+          supplyDecimals: 8,
+          amount: c.amount,
+          marginBps: c.marginBps,
+        })
+        const status = toResult(await token.reserveStatus(c.amount))
+        expect({ case: c, reason: status.reason }).toEqual({ case: c, reason: expected })
+        let minted = true
+        try {
+          await token.mint.staticCall(admin, c.amount)
+        } catch {
+          minted = false
+        }
+        expect({ case: c, minted }).toEqual({ case: c, minted: expected === Reason.None })
+      }),
+      { numRuns: 25, endOnFailure: true },
+    )
+  })
+})
+
+describe('ReserveGuard finds an asset short exactly when the model does', () => {
+  it('for reserve and supply feed decimals 0–24, reserves, supply and margin', async () => {
+    const admin = await signer.getAddress()
+    const reserveFeed = await deployFeed(signer, 8, 1n)
+    const supplyFeed = await deployFeed(signer, 8, 0n)
+    const target = await deployToken(signer, admin, reserveFeed)
+    const guard = await deploy<Contract>(signer, 'ReserveGuard', admin)
+    const config = (marginBps: number) =>
+      assetConfig({
+        reserveFeed: String(reserveFeed.target),
+        supplyKind: SupplyKind.SupplyFeed,
+        supplySource: String(supplyFeed.target),
+        marginBps,
+        pauseMode: PauseMode.Operations,
+      })
+    await (await guard.addAsset(target.target, config(0))).wait()
+    let currentMargin = 0
+    const run = fc
+      .record({
+        reserveDecimals: decimals,
+        supplyDecimals: decimals,
+        supply: chainQuantity,
+        marginBps: marginArb,
+      })
+      .chain((c) =>
+        reservesFor({ ...c, amount: 0n }, MAX_INT256).map((reserves) => ({
+          ...c,
+          reserves: reserves === 0n ? 1n : reserves,
+        })),
+      )
+    await fc.assert(
+      fc.asyncProperty(run, async (c) => {
+        const now = await latestTimestamp(provider)
+        if (c.marginBps !== currentMargin) {
+          await (await guard.updateAsset(target.target, config(c.marginBps))).wait()
+          currentMargin = c.marginBps
+        }
+        await (await reserveFeed.setState(c.reserveDecimals, c.reserves, now)).wait()
+        await (await supplyFeed.setState(c.supplyDecimals, c.supply, now)).wait()
+        const expected = modelCompare({ ...c, amount: 0n })
+        const status = toResult(await guard.assetStatus(target.target))
+        expect({ case: c, status }).toEqual({
+          case: c,
+          status: {
+            verdict: expected === Reason.None ? Verdict.Backed : Verdict.Short,
+            reason: expected,
+            reserves: c.reserves,
+            supply: c.supply,
+          },
+        })
+        const [upkeepNeeded] = (await guard.checkUpkeep('0x')) as [boolean, string]
+        expect({ case: c, upkeepNeeded }).toEqual({ case: c, upkeepNeeded: expected !== Reason.None })
+      }),
+      { numRuns: 25, endOnFailure: true },
+    )
+  })
+})

@@ -1,0 +1,782 @@
+import { AbiCoder, Contract, Wallet, ZeroAddress, id, type JsonRpcProvider, type Signer } from 'ethers'
+import { deploy, fundedSigner } from '../helpers/chain'
+import {
+  FeedFailure,
+  MOCK_PAUSABLE_ASSET,
+  Operation,
+  PauseMode,
+  Reason,
+  StalePolicy,
+  SupplyKind,
+  Verdict,
+  assetConfig,
+  deployFeed,
+  deployToken,
+  eventsOf,
+  latestTimestamp,
+  mined,
+  revertOf,
+  simulateDeploy,
+  toResult,
+  unit,
+  type AssetConfig,
+  chainProvider,
+} from './helpers'
+
+const HEARTBEAT = 3_600n
+const TOKEN = unit(8)
+const coder = AbiCoder.defaultAbiCoder()
+const encodeTargets = (targets: string[]) => coder.encode(['address[]'], [targets])
+
+let provider: JsonRpcProvider
+let admin: Signer
+let forwarder: Signer
+let guardian: Signer
+let unpauser: Signer
+let stranger: Signer
+let adminAddress: string
+
+beforeAll(async () => {
+  provider = chainProvider()
+  ;[admin, forwarder, guardian, unpauser, stranger] = await Promise.all(
+    [1, 2, 3, 4, 5].map(() => fundedSigner(provider)),
+  )
+  adminAddress = await admin.getAddress()
+})
+
+afterAll(() => provider.destroy())
+
+interface Guard {
+  guard: Contract
+  asForwarder: Contract
+  asGuardian: Contract
+  asUnpauser: Contract
+  asStranger: Contract
+}
+
+/** A guard administered by `admin`, with the forwarder, guardian and unpauser roles granted. */
+async function deployGuard(): Promise<Guard> {
+  const guard = await deploy<Contract>(admin, 'ReserveGuard', adminAddress)
+  await mined(guard.grantRole(await guard.FORWARDER_ROLE(), await forwarder.getAddress()))
+  await mined(guard.grantRole(await guard.GUARDIAN_ROLE(), await guardian.getAddress()))
+  await mined(guard.grantRole(await guard.UNPAUSER_ROLE(), await unpauser.getAddress()))
+  return {
+    guard,
+    asForwarder: guard.connect(forwarder) as Contract,
+    asGuardian: guard.connect(guardian) as Contract,
+    asUnpauser: guard.connect(unpauser) as Contract,
+    asStranger: guard.connect(stranger) as Contract,
+  }
+}
+
+interface Asset {
+  feed: Contract
+  token: Contract
+  target: string
+  config: AssetConfig
+}
+
+interface AssetOptions {
+  feedDecimals?: number
+  reserves?: bigint
+  supply?: bigint
+  /** Grant the guard PAUSER_ROLE on the token (default true). */
+  pauser?: boolean
+  config?: Partial<AssetConfig>
+}
+
+/**
+ * A SecureMintToken backed by its own feed, with `supply` minted, registered with the guard (mint, redeem
+ * and burn paused on a shortfall).
+ */
+async function protect(g: Guard, options: AssetOptions = {}): Promise<Asset> {
+  const { feedDecimals = 8, reserves = 100n * TOKEN, supply = 100n * TOKEN, pauser = true } = options
+  const feed = await deployFeed(admin, feedDecimals, reserves > supply ? reserves : 10n ** 30n)
+  const token = await deployToken(admin, adminAddress, feed, Number(HEARTBEAT))
+  await mined(token.grantRole(await token.MINTER_ROLE(), adminAddress))
+  if (supply > 0n) await mined(token.mint(adminAddress, supply))
+  if (reserves <= supply) await mined(feed.setAnswer(reserves))
+  if (pauser) await mined(token.grantRole(await token.PAUSER_ROLE(), await g.guard.getAddress()))
+  const target = await token.getAddress()
+  const config = assetConfig({
+    reserveFeed: await feed.getAddress(),
+    supplySource: target,
+    heartbeat: Number(HEARTBEAT),
+    ...options.config,
+  })
+  await mined(g.guard.addAsset(target, config))
+  return { feed, token, target, config }
+}
+
+async function check(guard: Contract): Promise<{ upkeepNeeded: boolean; targets: string[] }> {
+  const [upkeepNeeded, performData] = (await guard.checkUpkeep('0x')) as [boolean, string]
+  const targets = performData === '0x' ? [] : [...(coder.decode(['address[]'], performData)[0] as string[])]
+  return { upkeepNeeded, targets }
+}
+
+/** The named events of a receipt, as `[name, ...args]`. */
+const named = (events: { name: string; args: readonly unknown[] }[]) => events.map((e) => [e.name, ...e.args])
+
+describe('ReserveGuard: roles and the forwarder check', () => {
+  let g: Guard
+
+  beforeAll(async () => {
+    g = await deployGuard()
+  })
+
+  it('refuses a zero admin', async () => {
+    expect(
+      await revertOf(simulateDeploy(admin, 'ReserveGuard', ZeroAddress), g.guard, 'InvalidAdmin'),
+    ).toEqual([])
+  })
+
+  it('names its roles and gives the deployer only the admin role', async () => {
+    expect(await g.guard.FORWARDER_ROLE()).toBe(id('FORWARDER_ROLE'))
+    expect(await g.guard.GUARDIAN_ROLE()).toBe(id('GUARDIAN_ROLE'))
+    expect(await g.guard.UNPAUSER_ROLE()).toBe(id('UNPAUSER_ROLE'))
+    expect(await g.guard.hasRole(await g.guard.DEFAULT_ADMIN_ROLE(), adminAddress)).toBe(true)
+    for (const role of ['FORWARDER_ROLE', 'GUARDIAN_ROLE', 'UNPAUSER_ROLE']) {
+      expect(await g.guard.hasRole(id(role), adminAddress)).toBe(false)
+    }
+  })
+
+  it('lets only forwarders perform, as granted and revoked by the admin', async () => {
+    const strangerAddress = await stranger.getAddress()
+    const data = encodeTargets([])
+    expect(
+      await revertOf(
+        g.asStranger.performUpkeep.staticCall(data),
+        g.guard,
+        'AccessControlUnauthorizedAccount',
+      ),
+    ).toEqual([strangerAddress, id('FORWARDER_ROLE')])
+    // Not even the admin or the guardian.
+    for (const as of [g.guard, g.asGuardian]) {
+      await revertOf(as.performUpkeep.staticCall(data), g.guard, 'AccessControlUnauthorizedAccount')
+    }
+    await g.asForwarder.performUpkeep.staticCall(data)
+    // A second upkeep (say the log trigger) has its own forwarder.
+    const receipt = await mined(g.guard.grantRole(id('FORWARDER_ROLE'), strangerAddress))
+    expect(named(eventsOf(receipt, g.guard))).toEqual([
+      ['RoleGranted', id('FORWARDER_ROLE'), strangerAddress, adminAddress],
+    ])
+    await g.asStranger.performUpkeep.staticCall(data)
+    await mined(g.guard.revokeRole(id('FORWARDER_ROLE'), strangerAddress))
+    await revertOf(g.asStranger.performUpkeep.staticCall(data), g.guard, 'AccessControlUnauthorizedAccount')
+  })
+
+  it('keeps the registry to the admin, manual pause to guardians and unpause to unpausers', async () => {
+    const a = await protect(g)
+    const strangerAddress = await stranger.getAddress()
+    const adminRole = await g.guard.DEFAULT_ADMIN_ROLE()
+    const denied: [Promise<unknown>, string][] = [
+      [g.asStranger.addAsset.staticCall(Wallet.createRandom().address, a.config), adminRole],
+      [g.asStranger.updateAsset.staticCall(a.target, a.config), adminRole],
+      [g.asStranger.removeAsset.staticCall(a.target), adminRole],
+      [g.asGuardian.removeAsset.staticCall(a.target), adminRole],
+      [g.asStranger.pauseAsset.staticCall(a.target), id('GUARDIAN_ROLE')],
+      [g.guard.pauseAsset.staticCall(a.target), id('GUARDIAN_ROLE')],
+      [g.asStranger.unpauseAsset.staticCall(a.target), id('UNPAUSER_ROLE')],
+      [g.asGuardian.unpauseAsset.staticCall(a.target), id('UNPAUSER_ROLE')],
+    ]
+    for (const [call, role] of denied) {
+      const [account, missing] = await revertOf(call, g.guard, 'AccessControlUnauthorizedAccount')
+      expect(missing).toBe(role)
+      expect([strangerAddress, adminAddress, await guardian.getAddress()]).toContain(account)
+    }
+    await mined(g.guard.removeAsset(a.target))
+  })
+})
+
+describe('ReserveGuard: the asset registry', () => {
+  let g: Guard
+
+  beforeEach(async () => {
+    g = await deployGuard()
+  })
+
+  it('adds, describes, updates and removes assets, with an event for each', async () => {
+    const a = await protect(g)
+    const b = await protect(g, { config: { marginBps: 250, stalePolicy: StalePolicy.Skip } })
+    const c = await protect(g)
+    expect(await g.guard.assetCount()).toBe(3n)
+    const asTuple = (cfg: AssetConfig) => [
+      cfg.reserveFeed,
+      cfg.supplyKind,
+      cfg.supplySource,
+      BigInt(cfg.heartbeat),
+      cfg.stalePolicy,
+      BigInt(cfg.marginBps),
+      cfg.pauseMode,
+      cfg.operations,
+    ]
+    expect([...(await g.guard.assetConfig(b.target))]).toEqual(asTuple(b.config))
+    const [atTarget, atConfig] = await g.guard.assetAt(1)
+    expect([atTarget, [...atConfig]]).toEqual([b.target, asTuple(b.config)])
+
+    const added = await protect(g)
+
+    const updated = { ...a.config, heartbeat: 60, marginBps: 10, operations: Operation.Mint }
+    const receipt = await mined(g.guard.updateAsset(a.target, updated))
+    expect(named(eventsOf(receipt, g.guard))).toEqual([['AssetUpdated', a.target, asTuple(updated)]])
+    expect([...(await g.guard.assetConfig(a.target))]).toEqual(asTuple(updated))
+
+    // Removing the first asset moves the last one into its place; every other asset keeps its config.
+    const removal = await mined(g.guard.removeAsset(a.target))
+    expect(named(eventsOf(removal, g.guard))).toEqual([['AssetRemoved', a.target]])
+    expect(await g.guard.assetCount()).toBe(3n)
+    expect((await g.guard.assetAt(0))[0]).toBe(added.target)
+    expect([...(await g.guard.assetConfig(c.target))]).toEqual(asTuple(c.config))
+    expect([...(await g.guard.assetConfig(added.target))]).toEqual(asTuple(added.config))
+    for (const call of [
+      g.guard.assetConfig(a.target),
+      g.guard.updateAsset.staticCall(a.target, a.config),
+      g.guard.removeAsset.staticCall(a.target),
+      g.guard.assetStatus(a.target),
+      g.guard.isAssetPaused(a.target),
+      g.asGuardian.pauseAsset.staticCall(a.target),
+      g.asUnpauser.unpauseAsset.staticCall(a.target),
+    ]) {
+      expect(await revertOf(call, g.guard, 'UnknownAsset')).toEqual([a.target])
+    }
+    // Removing the last one.
+    await mined(g.guard.removeAsset(added.target))
+    await mined(g.guard.removeAsset(c.target))
+    expect(await g.guard.assetCount()).toBe(1n)
+    expect((await g.guard.assetAt(0))[0]).toBe(b.target)
+  })
+
+  it('reports the configuration it registered', async () => {
+    const feed = await deployFeed(admin, 8, TOKEN)
+    const token = await deployToken(admin, adminAddress, feed)
+    const config = assetConfig({
+      reserveFeed: await feed.getAddress(),
+      supplySource: await token.getAddress(),
+    })
+    const receipt = await mined(g.guard.addAsset(token.target, config))
+    const [event] = eventsOf(receipt, g.guard)
+    expect(event.name).toBe('AssetAdded')
+    expect(event.args[0]).toBe(await token.getAddress())
+    expect([...(event.args[1] as unknown[])]).toEqual([
+      config.reserveFeed,
+      SupplyKind.TokenTotalSupply,
+      config.supplySource,
+      86_400n,
+      StalePolicy.FailClosed,
+      0n,
+      PauseMode.Operations,
+      Operation.All,
+    ])
+    expect(
+      await revertOf(g.guard.addAsset.staticCall(token.target, config), g.guard, 'AssetAlreadyRegistered'),
+    ).toEqual([await token.getAddress()])
+  })
+
+  it('refuses configurations it could not act on', async () => {
+    const feed = await deployFeed(admin, 8, TOKEN)
+    const token = await deployToken(admin, adminAddress, feed)
+    const good = assetConfig({ reserveFeed: await feed.getAddress(), supplySource: await token.getAddress() })
+    const eoa = Wallet.createRandom().address
+    const refuse = async (target: string, config: AssetConfig, error: string) =>
+      revertOf(g.guard.addAsset.staticCall(target, config), g.guard, error)
+    expect(await refuse(eoa, good, 'NotAContract')).toEqual([eoa])
+    expect(await refuse(String(token.target), { ...good, reserveFeed: eoa }, 'NotAContract')).toEqual([eoa])
+    expect(await refuse(String(token.target), { ...good, supplySource: eoa }, 'NotAContract')).toEqual([eoa])
+    expect(await refuse(String(token.target), { ...good, heartbeat: 0 }, 'InvalidHeartbeat')).toEqual([])
+    const masks: [bigint, bigint][] = [
+      [PauseMode.Operations, 0n],
+      [PauseMode.Operations, 8n],
+      [PauseMode.Operations, 0xffn],
+      [PauseMode.Pausable, Operation.Mint],
+    ]
+    for (const [pauseMode, operations] of masks) {
+      expect(
+        await refuse(String(token.target), { ...good, pauseMode, operations }, 'InvalidOperationMask'),
+      ).toEqual([pauseMode, operations])
+    }
+    await g.guard.addAsset.staticCall(token.target, good)
+  })
+
+  it(`holds at most MAX_ASSETS assets`, async () => {
+    const max = await g.guard.MAX_ASSETS()
+    expect(max).toBe(64n)
+    const feed = await deployFeed(admin, 8, TOKEN)
+    const config = assetConfig({
+      reserveFeed: await feed.getAddress(),
+      supplySource: await feed.getAddress(),
+    })
+    // Any contract can be a target: feeds are the cheapest to deploy.
+    for (let i = 0n; i < max; i++) {
+      const target = await deployFeed(admin, 8, 1n)
+      await mined(g.guard.addAsset(target.target, config))
+    }
+    const extra = await deployFeed(admin, 8, 1n)
+    expect(
+      await revertOf(g.guard.addAsset.staticCall(extra.target, config), g.guard, 'TooManyAssets'),
+    ).toEqual([max])
+  }, 120_000)
+})
+
+describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep', () => {
+  let g: Guard
+
+  beforeAll(async () => {
+    g = await deployGuard()
+  })
+
+  afterEach(async () => {
+    // Each test leaves an empty registry to the next.
+    while ((await g.guard.assetCount()) > 0n) await mined(g.guard.removeAsset((await g.guard.assetAt(0))[0]))
+  })
+
+  /** Sets the asset's feed up for the case. */
+  type Break = (a: Asset, now: bigint) => Promise<unknown>
+
+  const shortCases: [string, Break, bigint, AssetOptions][] = [
+    [
+      'reserves below supply',
+      (a) => mined(a.feed.setAnswer(100n * TOKEN - 1n)),
+      Reason.InsufficientReserves,
+      {},
+    ],
+    ['reserve answer 0', (a) => mined(a.feed.setAnswer(0n)), Reason.NonPositiveReserves, {}],
+    ['reserve answer negative', (a) => mined(a.feed.setAnswer(-5n)), Reason.NonPositiveReserves, {}],
+    ['updatedAt 0', (a) => mined(a.feed.setRound(200n * TOKEN, 0n)), Reason.InvalidReserveTimestamp, {}],
+    [
+      'updatedAt in the future',
+      (a, now) => mined(a.feed.setRound(200n * TOKEN, now + 3_600n)),
+      Reason.InvalidReserveTimestamp,
+      {},
+    ],
+    [
+      'stale reserves, fail-closed',
+      (a, now) => mined(a.feed.setRound(200n * TOKEN, now - HEARTBEAT - 60n)),
+      Reason.StaleReserves,
+      {},
+    ],
+    ['feed reverts', (a) => mined(a.feed.setFailure(FeedFailure.Revert)), Reason.ReserveFeedFailed, {}],
+    [
+      'feed returns too little',
+      (a) => mined(a.feed.setFailure(FeedFailure.ShortReturn)),
+      Reason.ReserveFeedFailed,
+      {},
+    ],
+    [
+      'feed decimals revert',
+      (a) => mined(a.feed.setFailure(FeedFailure.RevertDecimals)),
+      Reason.ReserveFeedFailed,
+      {},
+    ],
+    [
+      'reserves below supply plus margin',
+      (a) => mined(a.feed.setAnswer(102n * TOKEN - 1n)),
+      Reason.InsufficientReserves,
+      { config: { marginBps: 200 } },
+    ],
+  ]
+
+  // Every row has the same arity: Jest takes a test function with more parameters than the row for a
+  // callback-style test, and waits for a `done` that never comes.
+  it.each(shortCases)(
+    '%s: listed, paused with an event, then no longer listed',
+    async (_n, breakIt, reason, options) => {
+      const a = await protect(g, { reserves: 200n * TOKEN, ...options })
+      expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
+      await breakIt(a, await latestTimestamp(provider))
+      const status = toResult(await g.guard.assetStatus(a.target))
+      expect([status.verdict, status.reason]).toEqual([Verdict.Short, reason])
+      const { upkeepNeeded, targets } = await check(g.guard)
+      expect({ upkeepNeeded, targets }).toEqual({ upkeepNeeded: true, targets: [a.target] })
+
+      const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets(targets)))
+      expect(named(eventsOf(receipt, g.guard))).toEqual([
+        ['AssetPaused', a.target, reason, status.reserves, status.supply],
+      ])
+      expect(named(eventsOf(receipt, a.token))).toEqual([
+        ['OperationsPaused', await g.guard.getAddress(), Operation.All, Operation.All],
+      ])
+      expect(await a.token.pausedOperations()).toBe(Operation.All)
+      expect(await g.guard.isAssetPaused(a.target)).toBe(true)
+      // No flicker: still short, but paused, so no upkeep.
+      expect(toResult(await g.guard.assetStatus(a.target)).verdict).toBe(Verdict.Short)
+      expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
+    },
+  )
+
+  it('reports the reserves and supply it decided on', async () => {
+    const a = await protect(g, { reserves: 200n * TOKEN, supply: 150n * TOKEN })
+    await mined(a.feed.setAnswer(149n * TOKEN))
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    expect(named(eventsOf(receipt, g.guard))).toEqual([
+      ['AssetPaused', a.target, Reason.InsufficientReserves, 149n * TOKEN, 150n * TOKEN],
+    ])
+  })
+
+  it('a supply source that cannot be read is short', async () => {
+    // A feed has no totalSupply(): as a TokenTotalSupply source it cannot be read.
+    const a = await protect(g)
+    await mined(g.guard.updateAsset(a.target, { ...a.config, supplySource: a.config.reserveFeed }))
+    expect(toResult(await g.guard.assetStatus(a.target))).toMatchObject({
+      verdict: Verdict.Short,
+      reason: Reason.SupplyFailed,
+    })
+    expect((await check(g.guard)).targets).toEqual([a.target])
+  })
+
+  it('stale data under the skip policy: no decision, not listed, not paused even when performData says so', async () => {
+    const a = await protect(g, { config: { stalePolicy: StalePolicy.Skip } })
+    const now = await latestTimestamp(provider)
+    await mined(a.feed.setRound(100n * TOKEN, now - HEARTBEAT - 60n))
+    expect(toResult(await g.guard.assetStatus(a.target))).toEqual({
+      verdict: Verdict.Skipped,
+      reason: Reason.StaleReserves,
+      reserves: 100n * TOKEN,
+      supply: 100n * TOKEN,
+    })
+    expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    expect(eventsOf(receipt, g.guard)).toEqual([])
+    expect(await a.token.pausedOperations()).toBe(0n)
+    // Hard failures still count under skip.
+    await mined(a.feed.setRound(0n, now - HEARTBEAT - 60n))
+    expect((await check(g.guard)).targets).toEqual([a.target])
+  })
+
+  it('an 18-decimal Pausable asset against an 8-decimal feed', async () => {
+    const asset = await deploy<Contract>(admin, MOCK_PAUSABLE_ASSET, 18, adminAddress)
+    await mined(asset.grantRole(await asset.PAUSER_ROLE(), await g.guard.getAddress()))
+    await mined(asset.mint(adminAddress, 5n * unit(18)))
+    const feed = await deployFeed(admin, 8, 5n * TOKEN)
+    const config = assetConfig({
+      reserveFeed: await feed.getAddress(),
+      supplySource: await asset.getAddress(),
+      pauseMode: PauseMode.Pausable,
+      operations: 0n,
+    })
+    await mined(g.guard.addAsset(asset.target, config))
+    expect(toResult(await g.guard.assetStatus(asset.target)).verdict).toBe(Verdict.Backed)
+    // One wei of supply more than the reserves cover.
+    await mined(asset.mint(adminAddress, 1n))
+    expect(toResult(await g.guard.assetStatus(asset.target))).toEqual({
+      verdict: Verdict.Short,
+      reason: Reason.InsufficientReserves,
+      reserves: 5n * TOKEN,
+      supply: 5n * unit(18) + 1n,
+    })
+    const { targets } = await check(g.guard)
+    expect(targets).toEqual([await asset.getAddress()])
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets(targets)))
+    expect(named(eventsOf(receipt, asset))).toEqual([['Paused', await g.guard.getAddress()]])
+    expect(await asset.paused()).toBe(true)
+    expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
+    // Backed again: the unpauser unpauses through the guard.
+    await mined(asset.burn(adminAddress, 1n))
+    const unpaused = await mined(g.asUnpauser.unpauseAsset(asset.target))
+    expect(named(eventsOf(unpaused, asset))).toEqual([['Unpaused', await g.guard.getAddress()]])
+    expect(await asset.paused()).toBe(false)
+  })
+
+  describe('with a supply feed (an asset spread over many chains)', () => {
+    async function withSupplyFeed(stalePolicy: bigint = StalePolicy.FailClosed) {
+      const supplyFeed = await deployFeed(admin, 18, 100n * unit(18))
+      const a = await protect(g, {
+        config: { supplyKind: SupplyKind.SupplyFeed, stalePolicy },
+        reserves: 100n * TOKEN,
+      })
+      await mined(g.guard.updateAsset(a.target, { ...a.config, supplySource: await supplyFeed.getAddress() }))
+      return { a, supplyFeed }
+    }
+
+    it('compares the reserves with the supply feed, scaled to its 18 decimals', async () => {
+      const { a, supplyFeed } = await withSupplyFeed()
+      expect(toResult(await g.guard.assetStatus(a.target))).toEqual({
+        verdict: Verdict.Backed,
+        reason: Reason.None,
+        reserves: 100n * TOKEN,
+        supply: 100n * unit(18),
+      })
+      await mined(supplyFeed.setAnswer(100n * unit(18) + 1n))
+      expect(toResult(await g.guard.assetStatus(a.target)).reason).toBe(Reason.InsufficientReserves)
+      await mined(supplyFeed.setAnswer(0n))
+      expect(toResult(await g.guard.assetStatus(a.target)).verdict).toBe(Verdict.Backed)
+    })
+
+    it.each([
+      ['a negative supply', (f: Contract) => mined(f.setAnswer(-1n)), Reason.NegativeSupply],
+      [
+        'a supply feed that reverts',
+        (f: Contract) => mined(f.setFailure(FeedFailure.Revert)),
+        Reason.SupplyFailed,
+      ],
+      ['supply updatedAt 0', (f: Contract) => mined(f.setRound(1n, 0n)), Reason.InvalidSupplyTimestamp],
+      [
+        'supply updatedAt in the future',
+        async (f: Contract) => mined(f.setRound(1n, (await latestTimestamp(provider)) + 3_600n)),
+        Reason.InvalidSupplyTimestamp,
+      ],
+      [
+        'a stale supply feed (fail-closed)',
+        async (f: Contract) => mined(f.setRound(1n, (await latestTimestamp(provider)) - HEARTBEAT - 60n)),
+        Reason.StaleSupply,
+      ],
+    ])('%s is short', async (_name, breakIt, reason) => {
+      const { a, supplyFeed } = await withSupplyFeed()
+      await breakIt(supplyFeed)
+      expect(toResult(await g.guard.assetStatus(a.target))).toMatchObject({ verdict: Verdict.Short, reason })
+      expect((await check(g.guard)).targets).toEqual([a.target])
+    })
+
+    it('a stale supply feed under the skip policy is skipped', async () => {
+      const { a, supplyFeed } = await withSupplyFeed(StalePolicy.Skip)
+      await mined(supplyFeed.setRound(1n, (await latestTimestamp(provider)) - HEARTBEAT - 60n))
+      expect(toResult(await g.guard.assetStatus(a.target))).toMatchObject({
+        verdict: Verdict.Skipped,
+        reason: Reason.StaleSupply,
+      })
+      expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
+    })
+  })
+})
+
+describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
+  let g: Guard
+
+  beforeEach(async () => {
+    g = await deployGuard()
+  })
+
+  it('pauses only the registered, short, unpaused targets, each once', async () => {
+    const healthy = await protect(g)
+    const short = await protect(g)
+    const skipped = await protect(g, { config: { stalePolicy: StalePolicy.Skip } })
+    await mined(short.feed.setAnswer(1n))
+    await mined(skipped.feed.setRound(100n * TOKEN, (await latestTimestamp(provider)) - HEARTBEAT - 60n))
+    const unknown = Wallet.createRandom().address
+    const data = encodeTargets([
+      unknown,
+      healthy.target,
+      short.target,
+      skipped.target,
+      short.target,
+      ZeroAddress,
+    ])
+    const receipt = await mined(g.asForwarder.performUpkeep(data))
+    expect(named(eventsOf(receipt, g.guard))).toEqual([
+      ['AssetPaused', short.target, Reason.InsufficientReserves, 1n, 100n * TOKEN],
+    ])
+    expect(await short.token.pausedOperations()).toBe(Operation.All)
+    expect(await healthy.token.pausedOperations()).toBe(0n)
+    expect(await skipped.token.pausedOperations()).toBe(0n)
+  })
+
+  it('does nothing when the asset recovered between check and perform', async () => {
+    const a = await protect(g)
+    await mined(a.feed.setAnswer(1n))
+    const { targets } = await check(g.guard)
+    expect(targets).toEqual([a.target])
+    await mined(a.feed.setAnswer(100n * TOKEN))
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets(targets)))
+    expect(receipt.logs).toEqual([])
+    expect(await a.token.pausedOperations()).toBe(0n)
+  })
+
+  it('does nothing for an asset already paused, and accepts an empty list', async () => {
+    const a = await protect(g)
+    await mined(a.feed.setAnswer(1n))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    for (const data of [encodeTargets([a.target]), encodeTargets([])]) {
+      const receipt = await mined(g.asForwarder.performUpkeep(data))
+      expect(receipt.logs).toEqual([])
+    }
+  })
+
+  it('rejects performData that is not an address list', async () => {
+    for (const data of ['0x', '0x1234', coder.encode(['uint256'], [5n])]) {
+      await expect(g.asForwarder.performUpkeep.staticCall(data)).rejects.toThrow()
+    }
+  })
+
+  it('pauses what is still short among several, and checkUpkeep lists exactly those', async () => {
+    const assets = [await protect(g), await protect(g), await protect(g), await protect(g)]
+    await mined(assets[1].feed.setAnswer(1n))
+    await mined(assets[3].feed.setFailure(FeedFailure.Revert))
+    const { upkeepNeeded, targets } = await check(g.guard)
+    expect({ upkeepNeeded, targets }).toEqual({
+      upkeepNeeded: true,
+      targets: [assets[1].target, assets[3].target],
+    })
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets(targets)))
+    expect(named(eventsOf(receipt, g.guard))).toEqual([
+      ['AssetPaused', assets[1].target, Reason.InsufficientReserves, 1n, 100n * TOKEN],
+      ['AssetPaused', assets[3].target, Reason.ReserveFeedFailed, 0n, 100n * TOKEN],
+    ])
+    expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
+  })
+
+  it('reports a pause that reverts and retries it on the next upkeep', async () => {
+    const a = await protect(g, { pauser: false })
+    await mined(a.feed.setAnswer(1n))
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    const [event] = eventsOf(receipt, g.guard)
+    expect(event.name).toBe('AssetPauseFailed')
+    expect(event.args.slice(0, 2)).toEqual([a.target, Reason.InsufficientReserves])
+    const error = a.token.interface.parseError(event.args[2] as string)
+    expect([error?.name, ...(error?.args ?? [])]).toEqual([
+      'AccessControlUnauthorizedAccount',
+      await g.guard.getAddress(),
+      id('PAUSER_ROLE'),
+    ])
+    expect((await check(g.guard)).targets).toEqual([a.target])
+    await mined(a.token.grantRole(id('PAUSER_ROLE'), await g.guard.getAddress()))
+    const retry = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    expect(named(eventsOf(retry, g.guard))[0][0]).toBe('AssetPaused')
+  })
+
+  it('pauses again when someone unpauses the token directly while it is still short', async () => {
+    const a = await protect(g)
+    await mined(a.feed.setAnswer(1n))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    await mined(a.token.grantRole(id('PAUSER_ROLE'), adminAddress))
+    await mined(a.token.unpauseOperations(Operation.Redeem))
+    expect(await g.guard.isAssetPaused(a.target)).toBe(false)
+    expect((await check(g.guard)).targets).toEqual([a.target])
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    expect(await a.token.pausedOperations()).toBe(Operation.All)
+  })
+
+  it('pauses only the operations configured for the asset', async () => {
+    const a = await protect(g, { config: { operations: Operation.Mint | Operation.Redeem } })
+    await mined(a.feed.setAnswer(1n))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    expect(await a.token.pausedOperations()).toBe(Operation.Mint | Operation.Redeem)
+    expect(await g.guard.isAssetPaused(a.target)).toBe(true)
+    expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
+  })
+})
+
+describe('ReserveGuard: guardian pause and unpauser decision', () => {
+  let g: Guard
+
+  beforeAll(async () => {
+    g = await deployGuard()
+  })
+
+  it('a guardian pauses a healthy asset by hand, once', async () => {
+    const a = await protect(g)
+    const receipt = await mined(g.asGuardian.pauseAsset(a.target))
+    expect(named(eventsOf(receipt, g.guard))).toEqual([
+      ['AssetPausedByGuardian', a.target, await guardian.getAddress()],
+    ])
+    expect(await a.token.pausedOperations()).toBe(Operation.All)
+    expect(
+      await revertOf(g.asGuardian.pauseAsset.staticCall(a.target), g.guard, 'AssetAlreadyPaused'),
+    ).toEqual([a.target])
+    // Healthy, so the unpauser may lift it.
+    await mined(g.asUnpauser.unpauseAsset(a.target))
+    expect(await a.token.pausedOperations()).toBe(0n)
+  })
+
+  it('unpausing is refused while short or stale-skipped, and allowed once backed', async () => {
+    const a = await protect(g, { config: { stalePolicy: StalePolicy.Skip } })
+    expect(await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'AssetNotPaused')).toEqual(
+      [a.target],
+    )
+    await mined(a.feed.setAnswer(90n * TOKEN))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    expect(await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'AssetNotBacked')).toEqual(
+      [a.target, Verdict.Short, Reason.InsufficientReserves, 90n * TOKEN, 100n * TOKEN],
+    )
+    const now = await latestTimestamp(provider)
+    await mined(a.feed.setRound(100n * TOKEN, now - HEARTBEAT - 60n))
+    expect(await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'AssetNotBacked')).toEqual(
+      [a.target, Verdict.Skipped, Reason.StaleReserves, 100n * TOKEN, 100n * TOKEN],
+    )
+    await mined(a.feed.setAnswer(100n * TOKEN))
+    const receipt = await mined(g.asUnpauser.unpauseAsset(a.target))
+    expect(named(eventsOf(receipt, g.guard))).toEqual([
+      ['AssetUnpaused', a.target, await unpauser.getAddress(), 100n * TOKEN, 100n * TOKEN],
+    ])
+    expect(named(eventsOf(receipt, a.token))).toEqual([
+      ['OperationsUnpaused', await g.guard.getAddress(), Operation.All, 0n],
+    ])
+    expect(await a.token.pausedOperations()).toBe(0n)
+    expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
+  })
+
+  it('a partly paused asset can be unpaused, and is completed by the upkeep if short', async () => {
+    const a = await protect(g)
+    await mined(a.token.grantRole(id('PAUSER_ROLE'), adminAddress))
+    await mined(a.token.pauseOperations(Operation.Mint))
+    expect(await g.guard.isAssetPaused(a.target)).toBe(false)
+    await mined(a.feed.setAnswer(1n))
+    expect((await check(g.guard)).targets).toEqual([a.target])
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    expect(await a.token.pausedOperations()).toBe(Operation.All)
+  })
+})
+
+describe('ReserveGuard: the log trigger', () => {
+  let g: Guard
+
+  beforeAll(async () => {
+    g = await deployGuard()
+  })
+
+  /** The ILogAutomation `Log` struct built from a log the chain emitted. */
+  async function logStruct(receipt: Awaited<ReturnType<typeof mined>>, index = 0) {
+    const log = receipt.logs[index]
+    const block = await provider.getBlock(log.blockNumber)
+    return {
+      index: BigInt(log.index),
+      timestamp: BigInt(block!.timestamp),
+      txHash: log.transactionHash,
+      blockNumber: BigInt(log.blockNumber),
+      blockHash: log.blockHash,
+      source: log.address,
+      topics: [...log.topics],
+      data: log.data,
+    }
+  }
+
+  it('acts on the AnswerUpdated log of a feed reporting a shortfall', async () => {
+    const a = await protect(g)
+    const healthyUpdate = await mined(a.feed.setAnswer(120n * TOKEN))
+    const healthyLog = await logStruct(healthyUpdate)
+    expect(healthyLog.topics[0]).toBe(await g.guard.ANSWER_UPDATED_TOPIC())
+    expect([...(await g.guard.checkLog(healthyLog, '0x'))]).toEqual([false, '0x'])
+
+    const receipt = await mined(a.feed.setAnswer(99n * TOKEN))
+    const [event] = eventsOf(receipt, a.feed)
+    expect(named([event])).toEqual([['AnswerUpdated', 99n * TOKEN, event.args[1], event.args[2]]])
+    const log = await logStruct(receipt)
+    expect(log.topics).toHaveLength(3)
+    const [upkeepNeeded, performData] = (await g.guard.checkLog(log, '0x')) as [boolean, string]
+    expect(upkeepNeeded).toBe(true)
+    expect(performData).toBe(encodeTargets([a.target]))
+
+    const performed = await mined(g.asForwarder.performUpkeep(performData))
+    expect(named(eventsOf(performed, g.guard))).toEqual([
+      ['AssetPaused', a.target, Reason.InsufficientReserves, 99n * TOKEN, 100n * TOKEN],
+    ])
+    // Once paused, the same log no longer asks for upkeep.
+    expect([...(await g.guard.checkLog(log, '0x'))]).toEqual([false, '0x'])
+  })
+
+  it('ignores logs that are not AnswerUpdated', async () => {
+    const a = await protect(g)
+    await mined(a.feed.setAnswer(1n))
+    expect((await check(g.guard)).targets).toContain(a.target)
+    // An OperationsPaused log from a token.
+    await mined(a.token.grantRole(id('PAUSER_ROLE'), adminAddress))
+    const receipt = await mined(a.token.pauseOperations(Operation.Mint))
+    const other = await logStruct(receipt)
+    expect([...(await g.guard.checkLog(other, '0x'))]).toEqual([false, '0x'])
+    // AnswerUpdated's topic with the wrong number of topics.
+    const update = await logStruct(await mined(a.feed.setAnswer(2n)))
+    expect([...(await g.guard.checkLog({ ...update, topics: update.topics.slice(0, 1) }, '0x'))]).toEqual([
+      false,
+      '0x',
+    ])
+    expect((await g.guard.checkLog(update, '0x'))[0]).toBe(true)
+  })
+})
