@@ -15,7 +15,7 @@ import {ReserveCheck} from "./libraries/ReserveCheck.sol";
  * shortfall, judged by {ReserveCheck}.
  *
  * - Conditional trigger: {checkUpkeep} scans every registered asset and returns, in `performData`, the
- *   targets that are short and not yet paused.
+ *   assets that are short and not yet paused.
  * - Log trigger: {checkLog} does the same scan when a feed emits `AnswerUpdated`, so a shortfall reported
  *   by a feed update is acted on in the next block instead of the next polling cycle.
  * - {performUpkeep} trusts nothing in `performData`: it re-checks every listed target on-chain and pauses
@@ -56,7 +56,30 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     /// @notice `topic0` of `AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)`.
     bytes32 public constant ANSWER_UPDATED_TOPIC = keccak256("AnswerUpdated(int256,uint256,uint256)");
 
-    /// @dev An asset as stored: the first slot holds the target and every rule parameter.
+    /**
+     * @dev The first storage slot of an asset: the target and every rule parameter. `supplyFromTarget`
+     * marks the usual case where the supply is the target's own `totalSupply()`, so that the slot holding
+     * `supplySource` need not be read.
+     */
+    struct AssetHead {
+        address target;
+        uint32 heartbeat;
+        uint16 marginBps;
+        ReserveCheck.StalePolicy stalePolicy;
+        SupplyKind supplyKind;
+        PauseMode pauseMode;
+        uint8 operations;
+        bool supplyFromTarget;
+    }
+
+    /// @dev An asset as stored: three slots, of which a check reads two or three.
+    struct StoredAsset {
+        AssetHead head;
+        address reserveFeed;
+        address supplySource;
+    }
+
+    /// @dev An asset as worked on in memory.
     struct Asset {
         address target;
         uint32 heartbeat;
@@ -69,11 +92,17 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         address supplySource;
     }
 
-    Asset[] private _assets;
+    /// @dev The registry: indices 0 to `_assetCount - 1`. A mapping rather than an array, so that reading a
+    /// performData entry's index hint needs no bounds check (an index past the end reads an empty asset).
+    mapping(uint256 index => StoredAsset) private _assets;
+    uint256 private _assetCount;
     mapping(address target => uint256 position) private _positions; // index + 1; 0 = not registered
 
     /// @notice The admin address is the zero address.
     error InvalidAdmin();
+
+    /// @notice No asset at this registry index.
+    error IndexOutOfRange(uint256 index);
 
     /**
      * @param admin receives `DEFAULT_ADMIN_ROLE`
@@ -89,7 +118,9 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
      * @notice Lists the registered assets that are short and not yet paused.
      * @dev Simulated off-chain by Automation nodes. `checkData` is not used.
      * @return upkeepNeeded whether at least one asset needs pausing
-     * @return performData `abi.encode(address[] targets)` when `upkeepNeeded`, else empty
+     * @return performData `abi.encode(uint256[] entries)` when `upkeepNeeded`, else empty: one entry per
+     * asset, `uint256(uint160(target)) | index << 160` (the registry index is a hint that spares
+     * {performUpkeep} a lookup)
      */
     function checkUpkeep(
         bytes calldata /* checkData */
@@ -104,7 +135,7 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
      * not from the proxy address an asset is configured with. Other events give no upkeep.
      * @param log the triggering log
      * @return upkeepNeeded whether at least one asset needs pausing
-     * @return performData `abi.encode(address[] targets)` when `upkeepNeeded`, else empty
+     * @return performData as for {checkUpkeep}
      */
     function checkLog(
         Log calldata log,
@@ -117,33 +148,43 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     /**
      * @notice Pauses the listed assets that are, on-chain and right now, registered, short and not paused.
      * @dev `performData` is untrusted: unknown, backed, skipped and already paused targets are ignored, so a
-     * stale or duplicated list does nothing wrong. A pause call that reverts emits {AssetPauseFailed}
-     * instead of reverting the whole upkeep. Forwarders only (see the contract documentation).
-     * @param performData `abi.encode(address[] targets)`
+     * stale or duplicated list does nothing wrong. Each entry names a target; its index part is only a hint,
+     * used when the asset at that index is that target and looked up by target otherwise. A pause call that
+     * reverts emits {AssetPauseFailed} instead of reverting the whole upkeep. Forwarders only (see the
+     * contract documentation).
+     * @param performData `abi.encode(uint256[] entries)`, each `uint256(uint160(target)) | index << 160`
      */
     function performUpkeep(
         bytes calldata performData
     ) external override(AutomationCompatibleInterface, ILogAutomation) onlyRole(FORWARDER_ROLE) {
-        address[] memory targets = abi.decode(performData, (address[]));
-        for (uint256 i = 0; i < targets.length; ++i) {
-            uint256 position = _positions[targets[i]];
-            if (position == 0) continue;
-            Asset memory asset = _assets[position - 1];
+        uint256[] memory entries = abi.decode(performData, (uint256[]));
+        for (uint256 i = 0; i < entries.length; ++i) {
+            address target = address(uint160(entries[i]));
+            if (target == address(0)) continue; // never registered; would match an empty index
+            uint256 index = entries[i] >> 160;
+            StoredAsset storage stored = _assets[index];
+            if (stored.head.target != target) {
+                uint256 position = _positions[target];
+                if (position == 0) continue;
+                index = position - 1;
+                stored = _assets[index];
+            }
+            Asset memory asset = _load(stored);
             ReserveCheck.Result memory result = _evaluate(asset);
             if (result.verdict != ReserveCheck.Verdict.Short) continue;
             (bool fullyPaused, ) = _pauseState(asset);
             if (fullyPaused) continue;
             if (asset.pauseMode == PauseMode.Operations) {
-                try IOperationsPausable(asset.target).pauseOperations(asset.operations) {
-                    emit AssetPaused(asset.target, result.reason, result.reserves, result.supply);
+                try IOperationsPausable(target).pauseOperations(asset.operations) {
+                    emit AssetPaused(target, result.reason, result.reserves, result.supply);
                 } catch (bytes memory error_) {
-                    emit AssetPauseFailed(asset.target, result.reason, error_);
+                    emit AssetPauseFailed(target, result.reason, error_);
                 }
             } else {
-                try IPausable(asset.target).pause() {
-                    emit AssetPaused(asset.target, result.reason, result.reserves, result.supply);
+                try IPausable(target).pause() {
+                    emit AssetPaused(target, result.reason, result.reserves, result.supply);
                 } catch (bytes memory error_) {
-                    emit AssetPauseFailed(asset.target, result.reason, error_);
+                    emit AssetPauseFailed(target, result.reason, error_);
                 }
             }
         }
@@ -186,10 +227,12 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     /// @inheritdoc IReserveGuard
     function addAsset(address target, AssetConfig calldata config) external override onlyRole(DEFAULT_ADMIN_ROLE) {
         if (_positions[target] != 0) revert AssetAlreadyRegistered(target);
-        if (_assets.length >= MAX_ASSETS) revert TooManyAssets(MAX_ASSETS);
+        uint256 count = _assetCount;
+        if (count >= MAX_ASSETS) revert TooManyAssets(MAX_ASSETS);
         _validate(target, config);
-        _assets.push(_toStorage(target, config));
-        _positions[target] = _assets.length;
+        _assets[count] = _toStorage(target, config);
+        _assetCount = count + 1;
+        _positions[target] = count + 1;
         emit AssetAdded(target, config);
     }
 
@@ -209,13 +252,14 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     function removeAsset(address target) external override onlyRole(DEFAULT_ADMIN_ROLE) {
         uint256 position = _positions[target];
         if (position == 0) revert UnknownAsset(target);
-        uint256 last = _assets.length;
+        uint256 last = _assetCount;
         if (position != last) {
-            Asset memory moved = _assets[last - 1];
+            StoredAsset storage moved = _assets[last - 1];
             _assets[position - 1] = moved;
-            _positions[moved.target] = position;
+            _positions[moved.head.target] = position;
         }
-        _assets.pop();
+        delete _assets[last - 1];
+        _assetCount = last - 1;
         delete _positions[target];
         emit AssetRemoved(target);
     }
@@ -224,12 +268,13 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
 
     /// @inheritdoc IReserveGuard
     function assetCount() external view override returns (uint256) {
-        return _assets.length;
+        return _assetCount;
     }
 
     /// @inheritdoc IReserveGuard
     function assetAt(uint256 index) external view override returns (address target, AssetConfig memory config) {
-        Asset memory asset = _assets[index];
+        if (index >= _assetCount) revert IndexOutOfRange(index);
+        Asset memory asset = _load(_assets[index]);
         return (asset.target, _toConfig(asset));
     }
 
@@ -251,23 +296,27 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev The targets that are short and not fully paused.
+    /// @dev The entries (see {checkUpkeep}) of the assets that are short and not fully paused.
     function _scan() private view returns (bool upkeepNeeded, bytes memory performData) {
-        uint256 length = _assets.length;
-        address[] memory targets = new address[](length);
-        uint256 count = 0;
-        for (uint256 i = 0; i < length; ++i) {
-            Asset memory asset = _assets[i];
+        uint256 count = _assetCount;
+        uint256[] memory entries = new uint256[](count);
+        uint256 found = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            Asset memory asset = _load(_assets[i]);
             // The pause state is read only for short assets: healthy assets, the usual case, cost one check.
             if (_evaluate(asset).verdict != ReserveCheck.Verdict.Short) continue;
             (bool fullyPaused, ) = _pauseState(asset);
-            if (!fullyPaused) targets[count++] = asset.target;
+            if (!fullyPaused) {
+                entries[found] = uint256(uint160(asset.target)) | (i << 160);
+                ++found;
+            }
         }
-        if (count == 0) return (false, "");
+        if (found == 0) return (false, "");
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            mstore(targets, count) // shrink the array to the targets found
+            mstore(entries, found) // shrink the array to the entries found
         }
-        return (true, abi.encode(targets));
+        return (true, abi.encode(entries));
     }
 
     /// @dev Runs the reserve check for an asset, reading its feeds and supply now.
@@ -309,7 +358,24 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     function _asset(address target) private view returns (Asset memory) {
         uint256 position = _positions[target];
         if (position == 0) revert UnknownAsset(target);
-        return _assets[position - 1];
+        return _load(_assets[position - 1]);
+    }
+
+    /// @dev Reads a stored asset: two storage slots, three when the supply source is not the target.
+    function _load(StoredAsset storage stored) private view returns (Asset memory) {
+        AssetHead memory head = stored.head;
+        return
+            Asset({
+                target: head.target,
+                heartbeat: head.heartbeat,
+                marginBps: head.marginBps,
+                stalePolicy: head.stalePolicy,
+                supplyKind: head.supplyKind,
+                pauseMode: head.pauseMode,
+                operations: head.operations,
+                reserveFeed: stored.reserveFeed,
+                supplySource: head.supplyFromTarget ? head.target : stored.supplySource
+            });
     }
 
     /// @dev Rejects configurations the guard could never act on correctly.
@@ -324,16 +390,19 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         if (!validMask) revert InvalidOperationMask(config.pauseMode, config.operations);
     }
 
-    function _toStorage(address target, AssetConfig calldata config) private pure returns (Asset memory) {
+    function _toStorage(address target, AssetConfig calldata config) private pure returns (StoredAsset memory) {
         return
-            Asset({
-                target: target,
-                heartbeat: config.heartbeat,
-                marginBps: config.marginBps,
-                stalePolicy: config.stalePolicy,
-                supplyKind: config.supplyKind,
-                pauseMode: config.pauseMode,
-                operations: config.operations,
+            StoredAsset({
+                head: AssetHead({
+                    target: target,
+                    heartbeat: config.heartbeat,
+                    marginBps: config.marginBps,
+                    stalePolicy: config.stalePolicy,
+                    supplyKind: config.supplyKind,
+                    pauseMode: config.pauseMode,
+                    operations: config.operations,
+                    supplyFromTarget: config.supplyKind == SupplyKind.TokenTotalSupply && config.supplySource == target
+                }),
                 reserveFeed: config.reserveFeed,
                 supplySource: config.supplySource
             });

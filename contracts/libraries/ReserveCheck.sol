@@ -124,6 +124,7 @@ library ReserveCheck {
         bool ok;
         int256 answer;
         uint256 updatedAt;
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // Temporary use of the memory past the free memory pointer; the pointer is not moved.
             let ptr := mload(0x40)
@@ -138,7 +139,10 @@ library ReserveCheck {
         if (!ok) return r;
         (bool decimalsOk, uint256 decimals) = _staticcallWord(feed, AggregatorV3Interface.decimals.selector);
         if (!decimalsOk || decimals > type(uint8).max) return r;
-        return Reading({ok: true, answer: answer, updatedAt: updatedAt, decimals: uint8(decimals)});
+        r.ok = true;
+        r.answer = answer;
+        r.updatedAt = updatedAt;
+        r.decimals = uint8(decimals);
     }
 
     /**
@@ -151,8 +155,11 @@ library ReserveCheck {
         (bool ok, uint256 supply) = _staticcallWord(token, IERC20.totalSupply.selector);
         if (!ok) return r;
         (bool decimalsOk, uint256 decimals) = _staticcallWord(token, IERC20Metadata.decimals.selector);
-        if (!decimalsOk) return r;
-        return liveSupply(supply, decimals);
+        if (!decimalsOk || supply > uint256(type(int256).max) || decimals > type(uint8).max) return r;
+        r.ok = true;
+        r.answer = int256(supply);
+        r.updatedAt = block.timestamp;
+        r.decimals = uint8(decimals);
     }
 
     /**
@@ -163,7 +170,10 @@ library ReserveCheck {
      */
     function liveSupply(uint256 supply, uint256 decimals) internal view returns (Reading memory r) {
         if (supply > uint256(type(int256).max) || decimals > type(uint8).max) return r;
-        return Reading({ok: true, answer: int256(supply), updatedAt: block.timestamp, decimals: uint8(decimals)});
+        r.ok = true;
+        r.answer = int256(supply);
+        r.updatedAt = block.timestamp;
+        r.decimals = uint8(decimals);
     }
 
     /**
@@ -262,6 +272,7 @@ library ReserveCheck {
      * returns fewer than 32 bytes (a target without code returns nothing).
      */
     function _staticcallWord(address target, bytes4 selector) private view returns (bool ok, uint256 value) {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, selector)
             ok := staticcall(gas(), target, 0x00, 0x04, 0x00, 0x20)

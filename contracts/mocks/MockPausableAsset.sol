@@ -16,20 +16,20 @@ contract MockPausableAsset is ERC20, Pausable, AccessControl, IPausable {
     /// @notice May pause and unpause.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
-    uint8 private immutable _decimals;
+    uint8 private immutable DECIMALS;
 
     /**
      * @param decimals_ the token's precision
      * @param admin receives `DEFAULT_ADMIN_ROLE`
      */
     constructor(uint8 decimals_, address admin) ERC20("Mock Pausable Asset", "MPA") {
-        _decimals = decimals_;
+        DECIMALS = decimals_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
     /// @notice The token's precision.
     function decimals() public view override returns (uint8) {
-        return _decimals;
+        return DECIMALS;
     }
 
     /**

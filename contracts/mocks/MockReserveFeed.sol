@@ -94,6 +94,7 @@ contract MockReserveFeed is AggregatorV3Interface {
     function decimals() external view override returns (uint8) {
         if (_failure == Failure.RevertDecimals) revert FeedDown();
         if (_failure == Failure.OversizedDecimals) {
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 mstore(0x00, 256)
                 return(0x00, 0x20)
@@ -133,6 +134,7 @@ contract MockReserveFeed is AggregatorV3Interface {
     {
         if (_failure == Failure.Revert) revert FeedDown();
         if (_failure == Failure.ShortReturn) {
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 return(0x00, 0x40)
             }

@@ -1,4 +1,14 @@
-import { AbiCoder, Contract, Wallet, ZeroAddress, id, type JsonRpcProvider, type Signer } from 'ethers'
+import {
+  AbiCoder,
+  Contract,
+  Wallet,
+  ZeroAddress,
+  getAddress,
+  id,
+  toBeHex,
+  type JsonRpcProvider,
+  type Signer,
+} from 'ethers'
 import { deploy, fundedSigner } from '../helpers/chain'
 import {
   FeedFailure,
@@ -26,7 +36,15 @@ import {
 const HEARTBEAT = 3_600n
 const TOKEN = unit(8)
 const coder = AbiCoder.defaultAbiCoder()
-const encodeTargets = (targets: string[]) => coder.encode(['address[]'], [targets])
+const ADDRESS_MASK = (1n << 160n) - 1n
+/** A performData entry: the target, and the registry index as a hint. */
+const entry = (target: string, index: bigint) => BigInt(target) | (index << 160n)
+/**
+ * performData naming `targets`, with index hints (0 unless given) that are right only by chance:
+ * performUpkeep must then look each target up.
+ */
+const encodeTargets = (targets: string[], hints: bigint[] = []) =>
+  coder.encode(['uint256[]'], [targets.map((t, i) => entry(t, hints[i] ?? 0n))])
 
 let provider: JsonRpcProvider
 let admin: Signer
@@ -108,9 +126,12 @@ async function protect(g: Guard, options: AssetOptions = {}): Promise<Asset> {
   return { feed, token, target, config }
 }
 
+/** checkUpkeep's answer, with the targets decoded; also checks every entry's index hint. */
 async function check(guard: Contract): Promise<{ upkeepNeeded: boolean; targets: string[] }> {
   const [upkeepNeeded, performData] = (await guard.checkUpkeep('0x')) as [boolean, string]
-  const targets = performData === '0x' ? [] : [...(coder.decode(['address[]'], performData)[0] as string[])]
+  const entries = performData === '0x' ? [] : [...(coder.decode(['uint256[]'], performData)[0] as bigint[])]
+  const targets = entries.map((e) => getAddress(toBeHex(e & ADDRESS_MASK, 20)))
+  for (const [i, e] of entries.entries()) expect((await guard.assetAt(e >> 160n))[0]).toBe(targets[i])
   return { upkeepNeeded, targets }
 }
 
@@ -244,6 +265,7 @@ describe('ReserveGuard: the asset registry', () => {
     await mined(g.guard.removeAsset(c.target))
     expect(await g.guard.assetCount()).toBe(1n)
     expect((await g.guard.assetAt(0))[0]).toBe(b.target)
+    expect(await revertOf(g.guard.assetAt(1), g.guard, 'IndexOutOfRange')).toEqual([1n])
   })
 
   it('reports the configuration it registered', async () => {
@@ -388,7 +410,8 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
       const { upkeepNeeded, targets } = await check(g.guard)
       expect({ upkeepNeeded, targets }).toEqual({ upkeepNeeded: true, targets: [a.target] })
 
-      const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets(targets)))
+      const [, performData] = (await g.guard.checkUpkeep('0x')) as [boolean, string]
+      const receipt = await mined(g.asForwarder.performUpkeep(performData))
       expect(named(eventsOf(receipt, g.guard))).toEqual([
         ['AssetPaused', a.target, reason, status.reserves, status.supply],
       ])
@@ -569,6 +592,25 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
     expect(await skipped.token.pausedOperations()).toBe(0n)
   })
 
+  it('treats index hints as hints: the named target is checked, wherever the hint points', async () => {
+    const short = await protect(g)
+    const healthy = await protect(g)
+    await mined(short.feed.setAnswer(1n))
+    // The healthy target with the short asset's index (0): only the healthy one is looked at.
+    let receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([healthy.target], [0n])))
+    expect(receipt.logs).toEqual([])
+    // A zero target with the index of an empty slot, and a hint far past the end.
+    receipt = await mined(
+      g.asForwarder.performUpkeep(encodeTargets([ZeroAddress, healthy.target], [7n, 2n ** 96n - 1n])),
+    )
+    expect(receipt.logs).toEqual([])
+    // The short target with a wrong hint is found by lookup.
+    receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([short.target], [1n])))
+    expect(named(eventsOf(receipt, g.guard))).toEqual([
+      ['AssetPaused', short.target, Reason.InsufficientReserves, 1n, 100n * TOKEN],
+    ])
+  })
+
   it('does nothing when the asset recovered between check and perform', async () => {
     const a = await protect(g)
     await mined(a.feed.setAnswer(1n))
@@ -590,8 +632,8 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
     }
   })
 
-  it('rejects performData that is not an address list', async () => {
-    for (const data of ['0x', '0x1234', coder.encode(['uint256'], [5n])]) {
+  it('rejects performData that is not an entry list', async () => {
+    for (const data of ['0x', '0x1234', coder.encode(['uint256'], [5n]), coder.encode(['uint256'], [32n])]) {
       await expect(g.asForwarder.performUpkeep.staticCall(data)).rejects.toThrow()
     }
   })
@@ -752,7 +794,7 @@ describe('ReserveGuard: the log trigger', () => {
     expect(log.topics).toHaveLength(3)
     const [upkeepNeeded, performData] = (await g.guard.checkLog(log, '0x')) as [boolean, string]
     expect(upkeepNeeded).toBe(true)
-    expect(performData).toBe(encodeTargets([a.target]))
+    expect(performData).toBe(encodeTargets([a.target], [0n]))
 
     const performed = await mined(g.asForwarder.performUpkeep(performData))
     expect(named(eventsOf(performed, g.guard))).toEqual([
