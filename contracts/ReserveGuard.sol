@@ -34,10 +34,13 @@ import {ReserveCheck} from "./libraries/ReserveCheck.sol";
  * - `GUARDIAN_ROLE`: pauses an asset by hand ({pauseAsset}), whatever its reserves.
  * - `UNPAUSER_ROLE`: unpauses an asset ({unpauseAsset}) once it is backed.
  *
- * Why only forwarders may perform: re-validation makes `performData` harmless, but the rules fail closed,
- * and a caller who picks the gas limit can make a feed call run out of gas, which looks exactly like a
- * reverting feed (short). An open {performUpkeep} would let anyone freeze a healthy asset that way. The
- * Automation registry calls through the forwarder with the upkeep's fixed gas limit.
+ * Why only forwarders may perform: the guard is a kill switch on someone else's asset, so it is pulled
+ * only by parties the issuer chose (the upkeeps' forwarders, and guardians by hand). Letting anyone call
+ * it would be safe against forged `performData` (everything is re-checked) and against gas games (a
+ * starved feed call would look like a reverting feed, but {MIN_GAS_PER_ASSET} leaves every call ample
+ * gas). It would add no liveness, since Automation calls it anyway, and it would let any third party act
+ * first on every fail-closed condition, such as a feed one second past its heartbeat or a transient
+ * revert during a feed migration.
  */
 contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutomation, AccessControl {
     /// @notice May call {performUpkeep}: the Automation forwarders.
@@ -52,6 +55,15 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
      * 5,000,000-gas check limit (see bench/results/gas.json for the measured cost per asset).
      */
     uint256 public constant MAX_ASSETS = 64;
+
+    /**
+     * @notice The gas {performUpkeep} must have left to take up another asset (about three times what
+     * checking and pausing one costs). Below it, it stops and leaves the rest to the next upkeep, so a
+     * list longer than the gas limit allows still makes progress instead of reverting whole. It also means
+     * every feed and supply call gets well over 100,000 gas: a call starved of gas fails like a reverting
+     * feed, which the rules count as short.
+     */
+    uint256 public constant MIN_GAS_PER_ASSET = 150_000;
 
     /// @notice `topic0` of `AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)`.
     bytes32 public constant ANSWER_UPDATED_TOPIC = keccak256("AnswerUpdated(int256,uint256,uint256)");
@@ -150,8 +162,9 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
      * @dev `performData` is untrusted: unknown, backed, skipped and already paused targets are ignored, so a
      * stale or duplicated list does nothing wrong. Each entry names a target; its index part is only a hint,
      * used when the asset at that index is that target and looked up by target otherwise. A pause call that
-     * reverts emits {AssetPauseFailed} instead of reverting the whole upkeep. Forwarders only (see the
-     * contract documentation).
+     * reverts emits {AssetPauseFailed} instead of reverting the whole upkeep. With less than
+     * {MIN_GAS_PER_ASSET} left it stops ({PerformGasExhausted}). Forwarders only (see the contract
+     * documentation).
      * @param performData `abi.encode(uint256[] entries)`, each `uint256(uint160(target)) | index << 160`
      */
     function performUpkeep(
@@ -159,6 +172,11 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     ) external override(AutomationCompatibleInterface, ILogAutomation) onlyRole(FORWARDER_ROLE) {
         uint256[] memory entries = abi.decode(performData, (uint256[]));
         for (uint256 i = 0; i < entries.length; ++i) {
+            if (gasleft() < MIN_GAS_PER_ASSET) {
+                // Out of budget: the rest stay short and unpaused, so the next upkeep lists them again.
+                emit PerformGasExhausted(i, entries.length);
+                return;
+            }
             address target = address(uint160(entries[i]));
             if (target == address(0)) continue; // never registered; would match an empty index
             uint256 index = entries[i] >> 160;

@@ -75,6 +75,14 @@ interface IReserveGuard {
      */
     event AssetPauseFailed(address indexed target, ReserveCheck.Reason reason, bytes error);
 
+    /**
+     * @notice {performUpkeep} ran short of gas and left the rest of its list to the next upkeep (they are
+     * still short and unpaused, so the next check lists them again).
+     * @param handled the entries taken up
+     * @param listed the entries in `performData`
+     */
+    event PerformGasExhausted(uint256 handled, uint256 listed);
+
     /// @notice A guardian paused an asset by hand, whatever its reserves.
     event AssetPausedByGuardian(address indexed target, address indexed guardian);
 

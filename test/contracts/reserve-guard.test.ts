@@ -135,6 +135,12 @@ async function check(guard: Contract): Promise<{ upkeepNeeded: boolean; targets:
   return { upkeepNeeded, targets }
 }
 
+/**
+ * Automation calls performUpkeep with the upkeep's fixed gas limit. Estimating gas instead would find the
+ * least gas with which the call succeeds, and with MIN_GAS_PER_ASSET a call that stops early succeeds.
+ */
+const PERFORM_GAS = { gasLimit: 3_000_000 }
+
 /** The named events of a receipt, as `[name, ...args]`. */
 const named = (events: { name: string; args: readonly unknown[] }[]) => events.map((e) => [e.name, ...e.args])
 
@@ -411,7 +417,7 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
       expect({ upkeepNeeded, targets }).toEqual({ upkeepNeeded: true, targets: [a.target] })
 
       const [, performData] = (await g.guard.checkUpkeep('0x')) as [boolean, string]
-      const receipt = await mined(g.asForwarder.performUpkeep(performData))
+      const receipt = await mined(g.asForwarder.performUpkeep(performData, PERFORM_GAS))
       expect(named(eventsOf(receipt, g.guard))).toEqual([
         ['AssetPaused', a.target, reason, status.reserves, status.supply],
       ])
@@ -429,7 +435,7 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
   it('reports the reserves and supply it decided on', async () => {
     const a = await protect(g, { reserves: 200n * TOKEN, supply: 150n * TOKEN })
     await mined(a.feed.setAnswer(149n * TOKEN))
-    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     expect(named(eventsOf(receipt, g.guard))).toEqual([
       ['AssetPaused', a.target, Reason.InsufficientReserves, 149n * TOKEN, 150n * TOKEN],
     ])
@@ -457,7 +463,7 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
       supply: 100n * TOKEN,
     })
     expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
-    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     expect(eventsOf(receipt, g.guard)).toEqual([])
     expect(await a.token.pausedOperations()).toBe(0n)
     // Hard failures still count under skip.
@@ -488,7 +494,7 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
     })
     const { targets } = await check(g.guard)
     expect(targets).toEqual([await asset.getAddress()])
-    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets(targets)))
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets(targets), PERFORM_GAS))
     expect(named(eventsOf(receipt, asset))).toEqual([['Paused', await g.guard.getAddress()]])
     expect(await asset.paused()).toBe(true)
     expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
@@ -583,7 +589,7 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
       short.target,
       ZeroAddress,
     ])
-    const receipt = await mined(g.asForwarder.performUpkeep(data))
+    const receipt = await mined(g.asForwarder.performUpkeep(data, PERFORM_GAS))
     expect(named(eventsOf(receipt, g.guard))).toEqual([
       ['AssetPaused', short.target, Reason.InsufficientReserves, 1n, 100n * TOKEN],
     ])
@@ -597,15 +603,18 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
     const healthy = await protect(g)
     await mined(short.feed.setAnswer(1n))
     // The healthy target with the short asset's index (0): only the healthy one is looked at.
-    let receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([healthy.target], [0n])))
+    let receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([healthy.target], [0n]), PERFORM_GAS))
     expect(receipt.logs).toEqual([])
     // A zero target with the index of an empty slot, and a hint far past the end.
     receipt = await mined(
-      g.asForwarder.performUpkeep(encodeTargets([ZeroAddress, healthy.target], [7n, 2n ** 96n - 1n])),
+      g.asForwarder.performUpkeep(
+        encodeTargets([ZeroAddress, healthy.target], [7n, 2n ** 96n - 1n]),
+        PERFORM_GAS,
+      ),
     )
     expect(receipt.logs).toEqual([])
     // The short target with a wrong hint is found by lookup.
-    receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([short.target], [1n])))
+    receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([short.target], [1n]), PERFORM_GAS))
     expect(named(eventsOf(receipt, g.guard))).toEqual([
       ['AssetPaused', short.target, Reason.InsufficientReserves, 1n, 100n * TOKEN],
     ])
@@ -617,7 +626,7 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
     const { targets } = await check(g.guard)
     expect(targets).toEqual([a.target])
     await mined(a.feed.setAnswer(100n * TOKEN))
-    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets(targets)))
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets(targets), PERFORM_GAS))
     expect(receipt.logs).toEqual([])
     expect(await a.token.pausedOperations()).toBe(0n)
   })
@@ -625,9 +634,9 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
   it('does nothing for an asset already paused, and accepts an empty list', async () => {
     const a = await protect(g)
     await mined(a.feed.setAnswer(1n))
-    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     for (const data of [encodeTargets([a.target]), encodeTargets([])]) {
-      const receipt = await mined(g.asForwarder.performUpkeep(data))
+      const receipt = await mined(g.asForwarder.performUpkeep(data, PERFORM_GAS))
       expect(receipt.logs).toEqual([])
     }
   })
@@ -647,7 +656,7 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
       upkeepNeeded: true,
       targets: [assets[1].target, assets[3].target],
     })
-    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets(targets)))
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets(targets), PERFORM_GAS))
     expect(named(eventsOf(receipt, g.guard))).toEqual([
       ['AssetPaused', assets[1].target, Reason.InsufficientReserves, 1n, 100n * TOKEN],
       ['AssetPaused', assets[3].target, Reason.ReserveFeedFailed, 0n, 100n * TOKEN],
@@ -658,7 +667,7 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
   it('reports a pause that reverts and retries it on the next upkeep', async () => {
     const a = await protect(g, { pauser: false })
     await mined(a.feed.setAnswer(1n))
-    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     const [event] = eventsOf(receipt, g.guard)
     expect(event.name).toBe('AssetPauseFailed')
     expect(event.args.slice(0, 2)).toEqual([a.target, Reason.InsufficientReserves])
@@ -670,26 +679,59 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
     ])
     expect((await check(g.guard)).targets).toEqual([a.target])
     await mined(a.token.grantRole(id('PAUSER_ROLE'), await g.guard.getAddress()))
-    const retry = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    const retry = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     expect(named(eventsOf(retry, g.guard))[0][0]).toBe('AssetPaused')
+  })
+
+  it('never pauses a healthy asset for lack of gas, whatever the gas limit', async () => {
+    const a = await protect(g)
+    const data = encodeTargets([a.target])
+    for (let gasLimit = 30_000; gasLimit <= 200_000; gasLimit += 2_500) {
+      try {
+        await (await g.asForwarder.performUpkeep(data, { gasLimit })).wait()
+      } catch {
+        // Out of gas outright: nothing happened.
+      }
+      expect([gasLimit, await a.token.pausedOperations()]).toEqual([gasLimit, 0n])
+    }
+  })
+
+  it('stops when its gas runs low and leaves the rest to the next upkeep', async () => {
+    const assets = [await protect(g), await protect(g), await protect(g), await protect(g)]
+    for (const a of assets) await mined(a.feed.setAnswer(1n))
+    const [, performData] = (await g.guard.checkUpkeep('0x')) as [boolean, string]
+    const receipt = await (await g.asForwarder.performUpkeep(performData, { gasLimit: 250_000 })).wait()
+    const events = eventsOf(receipt!, g.guard)
+    const paused = events.filter((e) => e.name === 'AssetPaused').map((e) => e.args[0])
+    expect(paused.length).toBeGreaterThan(0)
+    expect(paused.length).toBeLessThan(4)
+    expect(paused).toEqual(assets.slice(0, paused.length).map((a) => a.target))
+    expect(named(events.filter((e) => e.name === 'PerformGasExhausted'))).toEqual([
+      ['PerformGasExhausted', BigInt(paused.length), 4n],
+    ])
+    const rest = assets.slice(paused.length).map((a) => a.target)
+    expect(await check(g.guard)).toEqual({ upkeepNeeded: true, targets: rest })
+    const [, next] = (await g.guard.checkUpkeep('0x')) as [boolean, string]
+    await mined(g.asForwarder.performUpkeep(next, PERFORM_GAS))
+    expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
   })
 
   it('pauses again when someone unpauses the token directly while it is still short', async () => {
     const a = await protect(g)
     await mined(a.feed.setAnswer(1n))
-    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     await mined(a.token.grantRole(id('PAUSER_ROLE'), adminAddress))
     await mined(a.token.unpauseOperations(Operation.Redeem))
     expect(await g.guard.isAssetPaused(a.target)).toBe(false)
     expect((await check(g.guard)).targets).toEqual([a.target])
-    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     expect(await a.token.pausedOperations()).toBe(Operation.All)
   })
 
   it('pauses only the operations configured for the asset', async () => {
     const a = await protect(g, { config: { operations: Operation.Mint | Operation.Redeem } })
     await mined(a.feed.setAnswer(1n))
-    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     expect(await a.token.pausedOperations()).toBe(Operation.Mint | Operation.Redeem)
     expect(await g.guard.isAssetPaused(a.target)).toBe(true)
     expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
@@ -724,7 +766,7 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
       [a.target],
     )
     await mined(a.feed.setAnswer(90n * TOKEN))
-    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     expect(await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'AssetNotBacked')).toEqual(
       [a.target, Verdict.Short, Reason.InsufficientReserves, 90n * TOKEN, 100n * TOKEN],
     )
@@ -752,7 +794,7 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
     expect(await g.guard.isAssetPaused(a.target)).toBe(false)
     await mined(a.feed.setAnswer(1n))
     expect((await check(g.guard)).targets).toEqual([a.target])
-    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target])))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     expect(await a.token.pausedOperations()).toBe(Operation.All)
   })
 })
@@ -796,7 +838,7 @@ describe('ReserveGuard: the log trigger', () => {
     expect(upkeepNeeded).toBe(true)
     expect(performData).toBe(encodeTargets([a.target], [0n]))
 
-    const performed = await mined(g.asForwarder.performUpkeep(performData))
+    const performed = await mined(g.asForwarder.performUpkeep(performData, PERFORM_GAS))
     expect(named(eventsOf(performed, g.guard))).toEqual([
       ['AssetPaused', a.target, Reason.InsufficientReserves, 99n * TOKEN, 100n * TOKEN],
     ])
