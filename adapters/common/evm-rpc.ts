@@ -435,9 +435,12 @@ function asReply(item: unknown): { id: number; reply: RpcReply } | undefined {
   return { id, reply: { result } }
 }
 
-/** A call that reverted: a deterministic answer, the same from every node. */
+/**
+ * A call that reverted or ran out of gas: a deterministic answer, the same from every node (for
+ * `aggregate3` itself, a cue to read the calls one by one instead).
+ */
 function isRevert(error: RpcError): boolean {
-  return error.code === 3 || /revert/i.test(error.message)
+  return error.code === 3 || /revert|out of gas|gas required exceeds/i.test(error.message)
 }
 
 function describeNetworkError(error: unknown, timeoutMs: number): string {

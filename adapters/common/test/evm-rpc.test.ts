@@ -339,6 +339,26 @@ describe('EvmRpcClient on the local chains', () => {
     expect(results.map(uint)).toEqual(await reference(tokenA, Number(block.number)))
   })
 
+  it('reads call by call when aggregate3 itself runs out of gas, without failing over', async () => {
+    const outOfGas = await proxy(localChainUrl('A'), (i) => {
+      if (i !== 1) return 'forward'
+      return {
+        status: 200,
+        body: JSON.stringify([
+          { jsonrpc: '2.0', id: 0, result: '0x7a69' },
+          { jsonrpc: '2.0', id: 1, error: { code: -32000, message: 'out of gas' } },
+        ]),
+      }
+    })
+    const other = await proxy(localChainUrl('A'))
+    const client = new EvmRpcClient(settingsFor([outOfGas.url, other.url], 31337n), { timeoutMs: 5000 })
+    const { block, results } = await client.pin(1, calls(tokenA))
+    expect(outOfGas.requests).toHaveLength(3)
+    expect(other.requests).toHaveLength(0)
+    expect(block.method).toBe('batch')
+    expect(results.map(uint)).toEqual(await reference(tokenA, Number(block.number)))
+  })
+
   it('fails with a 502 naming the network and each URL when no RPC answers', async () => {
     const dying = await proxy(localChainUrl('A'), () => 'destroy')
     const client = new EvmRpcClient(
