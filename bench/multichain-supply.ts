@@ -30,7 +30,7 @@ import {
 
 const CHAINS = 5
 const HOLDERS = 50
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30)
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 50)
 const DECIMALS = [0, 6, 8, 18, 24]
 
 interface Chain {
