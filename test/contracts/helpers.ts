@@ -2,13 +2,12 @@ import {
   Contract,
   ContractFactory,
   JsonRpcProvider,
-  Network,
   type ContractTransactionResponse,
   type Log,
   type Signer,
   type TransactionReceipt,
 } from 'ethers'
-import { deploy, localChainUrl, readArtifact, type LocalChainName } from '../helpers/chain'
+import { deploy, readArtifact } from '../helpers/chain'
 
 /** The Solidity enums of ReserveCheck / IReserveGuard, by value. */
 export const Verdict = { Backed: 0n, Short: 1n, Skipped: 2n } as const
@@ -43,22 +42,6 @@ export const MOCK_V3_AGGREGATOR = '@chainlink/contracts/src/v0.8/tests/MockV3Agg
 export const MOCK_FEED = 'contracts/mocks/MockReserveFeed.sol:MockReserveFeed'
 export const MOCK_PAUSABLE_ASSET = 'contracts/mocks/MockPausableAsset.sol:MockPausableAsset'
 export const HARNESS = 'contracts/mocks/ReserveCheckHarness.sol:ReserveCheckHarness'
-
-/**
- * A provider for the local chain tuned for many small requests: a static network (no chain-id lookup per
- * request) and no JSON-RPC batching (ethers otherwise holds each request back to batch it), which makes a
- * transaction about four times faster than through `localProvider`.
- */
-export function chainProvider(name: LocalChainName = 'A'): JsonRpcProvider {
-  const chainId = name === 'A' ? 31337 : 31338
-  const provider = new JsonRpcProvider(localChainUrl(name), Network.from(chainId), {
-    staticNetwork: true,
-    cacheTimeout: -1,
-    batchMaxCount: 1,
-  })
-  provider.pollingInterval = 20
-  return provider
-}
 
 /** One whole token at `decimals`. */
 export const unit = (decimals: number | bigint): bigint => 10n ** BigInt(decimals)

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check'
 import { Contract, type JsonRpcProvider, type Signer } from 'ethers'
-import { deploy, fundedSigner } from '../helpers/chain'
+import { deploy, fundedSigner, localProvider } from '../helpers/chain'
 import {
   HARNESS,
   PauseMode,
@@ -19,7 +19,6 @@ import {
   fastCall,
   latestTimestamp,
   toResult,
-  chainProvider,
 } from './helpers'
 import {
   MAX_INT256,
@@ -39,7 +38,7 @@ let signer: Signer
 let harness: Contract
 
 beforeAll(async () => {
-  provider = chainProvider()
+  provider = localProvider()
   signer = await fundedSigner(provider)
   harness = await deploy<Contract>(signer, HARNESS)
 })

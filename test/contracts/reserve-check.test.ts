@@ -1,5 +1,5 @@
 import { Contract, Wallet, type JsonRpcProvider, type Signer } from 'ethers'
-import { deploy, fundedSigner } from '../helpers/chain'
+import { deploy, fundedSigner, localProvider } from '../helpers/chain'
 import {
   FeedFailure,
   HARNESS,
@@ -13,7 +13,6 @@ import {
   mined,
   toResult,
   unit,
-  chainProvider,
 } from './helpers'
 import {
   MAX_INT256,
@@ -29,7 +28,7 @@ let signer: Signer
 let harness: Contract
 
 beforeAll(async () => {
-  provider = chainProvider()
+  provider = localProvider()
   signer = await fundedSigner(provider)
   harness = await deploy<Contract>(signer, HARNESS)
 })

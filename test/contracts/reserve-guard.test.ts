@@ -9,7 +9,7 @@ import {
   type JsonRpcProvider,
   type Signer,
 } from 'ethers'
-import { deploy, fundedSigner } from '../helpers/chain'
+import { deploy, fundedSigner, localProvider } from '../helpers/chain'
 import {
   FeedFailure,
   MOCK_PAUSABLE_ASSET,
@@ -30,7 +30,6 @@ import {
   toResult,
   unit,
   type AssetConfig,
-  chainProvider,
 } from './helpers'
 
 const HEARTBEAT = 3_600n
@@ -55,7 +54,7 @@ let stranger: Signer
 let adminAddress: string
 
 beforeAll(async () => {
-  provider = chainProvider()
+  provider = localProvider()
   ;[admin, forwarder, guardian, unpauser, stranger] = await Promise.all(
     [1, 2, 3, 4, 5].map(() => fundedSigner(provider)),
   )

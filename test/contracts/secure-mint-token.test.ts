@@ -1,5 +1,5 @@
 import { Contract, Wallet, type JsonRpcProvider, type Signer } from 'ethers'
-import { deploy, fundedSigner } from '../helpers/chain'
+import { deploy, fundedSigner, localProvider } from '../helpers/chain'
 import {
   FeedFailure,
   MOCK_V3_AGGREGATOR,
@@ -15,7 +15,6 @@ import {
   simulateDeploy,
   toResult,
   unit,
-  chainProvider,
 } from './helpers'
 import { trueUsdBuggyBacked } from './reserve-check-model'
 
@@ -31,7 +30,7 @@ let adminAddress: string
 let holderAddress: string
 
 beforeAll(async () => {
-  provider = chainProvider()
+  provider = localProvider()
   ;[admin, minter, pauser, holder] = await Promise.all([1, 2, 3, 4].map(() => fundedSigner(provider)))
   adminAddress = await admin.getAddress()
   holderAddress = await holder.getAddress()
