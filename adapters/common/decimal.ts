@@ -90,6 +90,46 @@ export function divideToUnits(
   return divide(top, bottom, rounding)
 }
 
+// Arithmetic on exact amounts: the result carries enough decimals to be exact.
+
+/** Both amounts as integers at their common (larger) number of decimals. */
+function aligned(a: ScaledAmount, b: ScaledAmount): [bigint, bigint, number] {
+  const decimals = Math.max(a.decimals, b.decimals)
+  return [
+    rescale(a.units, a.decimals, decimals, 'down'),
+    rescale(b.units, b.decimals, decimals, 'down'),
+    decimals,
+  ]
+}
+
+export function add(a: ScaledAmount, b: ScaledAmount): ScaledAmount {
+  const [x, y, decimals] = aligned(a, b)
+  return { units: x + y, decimals }
+}
+
+export function subtract(a: ScaledAmount, b: ScaledAmount): ScaledAmount {
+  const [x, y, decimals] = aligned(a, b)
+  return { units: x - y, decimals }
+}
+
+export function times(a: ScaledAmount, b: ScaledAmount): ScaledAmount {
+  return { units: a.units * b.units, decimals: a.decimals + b.decimals }
+}
+
+/** −1, 0 or 1 as a is less than, equal to or greater than b. */
+export function compare(a: ScaledAmount, b: ScaledAmount): number {
+  const [x, y] = aligned(a, b)
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+export function abs(a: ScaledAmount): ScaledAmount {
+  return a.units < 0n ? { units: -a.units, decimals: a.decimals } : a
+}
+
+export function min(a: ScaledAmount, b: ScaledAmount): ScaledAmount {
+  return compare(a, b) <= 0 ? a : b
+}
+
 /** Formats an integer amount at `decimals` as plain decimal text (`123450000n, 8` → `"1.2345"`). */
 export function formatUnits(units: bigint, decimals: number): string {
   assertDecimals(decimals, 'decimals')

@@ -1,5 +1,15 @@
 import fc from 'fast-check'
-import { divideToUnits, formatUnits, parseDecimal, rescale, toUnits } from '../decimal'
+import {
+  add,
+  compare,
+  divideToUnits,
+  formatUnits,
+  min,
+  parseDecimal,
+  rescale,
+  subtract,
+  toUnits,
+} from '../decimal'
 
 describe('parseDecimal', () => {
   it.each([
@@ -48,6 +58,20 @@ describe('rescale and toUnits', () => {
         expect(up - down).toBeLessThanOrEqual(1n)
       }),
     )
+  })
+})
+
+describe('exact arithmetic', () => {
+  const d = (text: string) => parseDecimal(text)
+  const formatted = (amount: { units: bigint; decimals: number }) =>
+    formatUnits(amount.units, amount.decimals)
+
+  it('adds, subtracts, compares and takes the minimum at any precision', () => {
+    expect(formatted(add(d('0.1'), d('0.02')))).toBe('0.12')
+    expect(formatted(subtract(d('0.1'), d('0.125')))).toBe('-0.025')
+    expect(compare(d('1.0'), d('1'))).toBe(0)
+    expect(compare(d('0.999'), d('1'))).toBe(-1)
+    expect(min(d('2.5'), d('2.49'))).toEqual(d('2.49'))
   })
 })
 

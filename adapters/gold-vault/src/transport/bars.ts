@@ -1,19 +1,7 @@
-import type { ScaledAmount } from '../../../common/decimal'
+import { abs, add, compare, min, subtract, times, type ScaledAmount } from '../../../common/decimal'
 import { providerError } from '../../../common/errors'
 import type { Bar } from './sources'
-import {
-  LBMA_ROUNDING_TOZ,
-  ZERO,
-  abs,
-  add,
-  compare,
-  inGrams,
-  min,
-  show,
-  subtract,
-  times,
-  type WeightUnit,
-} from './weights'
+import { LBMA_ROUNDING_TOZ, ZERO, inGrams, show, type WeightUnit } from './weights'
 
 /** Accepted fineness, parts per thousand, inclusive. */
 export interface FinenessBounds {

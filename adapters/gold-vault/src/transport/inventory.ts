@@ -7,7 +7,8 @@ import type { InventoryEndpointTypes, InventoryRequestParams, VaultTotal } from 
 import { tallyBars, type SeenBars } from './bars'
 import { checkRequest, finenessBounds } from './request'
 import { readSource, type VaultSource } from './sources'
-import { ZERO, add, gramsToTroyOunceUnits, inGrams } from './weights'
+import { add } from '../../../common/decimal'
+import { ZERO, gramsToTroyOunceUnits, inGrams } from './weights'
 
 export class InventoryTransport extends ComputeTransport<InventoryEndpointTypes> {
   /** One client for the adapter, so retries and failover are shared by every request. */

@@ -3,7 +3,7 @@
  * grams, where troy ounces and kilograms convert exactly (1 troy oz = 31.1034768 g by
  * definition), and the one division (grams → troy ounces) happens last, rounding down.
  */
-import { divideToUnits, formatUnits, type ScaledAmount } from '../../../common/decimal'
+import { divideToUnits, formatUnits, times, type ScaledAmount } from '../../../common/decimal'
 
 export const WEIGHT_UNITS = ['toz', 'g', 'kg'] as const
 export type WeightUnit = (typeof WEIGHT_UNITS)[number]
@@ -28,44 +28,6 @@ export function inGrams(amount: ScaledAmount, unit: WeightUnit): ScaledAmount {
     case 'toz':
       return times(amount, GRAMS_PER_TROY_OUNCE)
   }
-}
-
-/** Both amounts as integers at their common (larger) number of decimals. */
-function aligned(a: ScaledAmount, b: ScaledAmount): [bigint, bigint, number] {
-  const decimals = Math.max(a.decimals, b.decimals)
-  return [
-    a.units * 10n ** BigInt(decimals - a.decimals),
-    b.units * 10n ** BigInt(decimals - b.decimals),
-    decimals,
-  ]
-}
-
-export function add(a: ScaledAmount, b: ScaledAmount): ScaledAmount {
-  const [x, y, decimals] = aligned(a, b)
-  return { units: x + y, decimals }
-}
-
-export function subtract(a: ScaledAmount, b: ScaledAmount): ScaledAmount {
-  const [x, y, decimals] = aligned(a, b)
-  return { units: x - y, decimals }
-}
-
-export function times(a: ScaledAmount, b: ScaledAmount): ScaledAmount {
-  return { units: a.units * b.units, decimals: a.decimals + b.decimals }
-}
-
-/** −1, 0 or 1 as a is less than, equal to or greater than b. */
-export function compare(a: ScaledAmount, b: ScaledAmount): number {
-  const [x, y] = aligned(a, b)
-  return x < y ? -1 : x > y ? 1 : 0
-}
-
-export function abs(a: ScaledAmount): ScaledAmount {
-  return a.units < 0n ? { units: -a.units, decimals: a.decimals } : a
-}
-
-export function min(a: ScaledAmount, b: ScaledAmount): ScaledAmount {
-  return compare(a, b) <= 0 ? a : b
 }
 
 /** Grams as troy ounces × 10^decimals, rounded down: a reserve is never overstated. */
