@@ -1,6 +1,7 @@
-import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
-import { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import nock from 'nock'
+
+// Starting adapters needs no nock; tests that must not load nock import ./test-adapter directly.
+export { startTestAdapter, stopTestAdapter } from './test-adapter'
 
 type BackMode = 'wild' | 'dryrun' | 'record' | 'update' | 'lockdown'
 
@@ -34,26 +35,4 @@ export async function withFixture(name: string): Promise<() => void> {
     nockDone()
     nock.cleanAll()
   }
-}
-
-/**
- * Starts an adapter in the framework's TestAdapter with `env` applied first. The framework reads
- * settings when an Adapter is constructed, so the adapter's config is read again here, after
- * `env` is in place. Pass a freshly built adapter: a transport initializes only once.
- */
-export async function startTestAdapter(
-  adapter: Adapter,
-  env: Record<string, string | undefined> = {},
-): Promise<TestAdapter> {
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key]
-    else process.env[key] = value
-  }
-  adapter.config.initialize()
-  return TestAdapter.startWithMockedCache(adapter, { testAdapter: {} as TestAdapter<never> })
-}
-
-/** Stops a TestAdapter started by {@link startTestAdapter}. */
-export async function stopTestAdapter(testAdapter: TestAdapter | undefined): Promise<void> {
-  await testAdapter?.api.close()
 }

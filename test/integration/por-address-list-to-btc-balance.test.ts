@@ -6,7 +6,6 @@ import type { Contract } from 'ethers'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { startTestAdapter, stopTestAdapter, useFixtures, withFixture } from '../helpers/adapter'
 import { deploy, fundedSigner, localChainUrl, localProvider } from '../helpers/chain'
-import { startChainAdapter, stopChainAdapter } from '../../adapters/common/test/support/chain-adapter'
 import { makeAdapter as makeAddressListAdapter } from '../../adapters/por-address-list/src'
 import { makeAdapter as makeBtcBalanceAdapter } from '../../adapters/btc-balance/src'
 
@@ -78,7 +77,7 @@ describe('por-address-list piped into btc-balance', () => {
       [RESERVE_1, RESERVE_2, RESERVE_3],
     )
     provider.destroy()
-    addressList = await startChainAdapter(makeAddressListAdapter(), {
+    addressList = await startTestAdapter(makeAddressListAdapter(), {
       CUSTODY_LIST_RPC_URL: localChainUrl('A'),
       CUSTODY_LIST_RPC_CHAIN_ID: '31337',
       BACKGROUND_EXECUTE_MS_HTTP: '50',
@@ -97,7 +96,7 @@ describe('por-address-list piped into btc-balance', () => {
   afterEach(() => done())
 
   afterAll(async () => {
-    await stopChainAdapter(addressList)
+    await stopTestAdapter(addressList)
     await stopTestAdapter(btcBalance)
   })
 

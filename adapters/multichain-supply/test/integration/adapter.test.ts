@@ -1,6 +1,6 @@
 import { Contract, Wallet, type JsonRpcProvider, type NonceManager } from 'ethers'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { startChainAdapter, stopChainAdapter } from '../../../common/test/support/chain-adapter'
+import { startTestAdapter, stopTestAdapter } from '../../../../test/helpers/test-adapter'
 import { deploy, fundedSigner, localChainUrl, localProvider } from '../../../../test/helpers/chain'
 import {
   deadUrl,
@@ -125,7 +125,7 @@ describe('multichain-supply adapter', () => {
     dying = await startRpcProxy(localChainUrl('A'), () => 'destroy')
     // Answers the first round trip of each request (the head), dies half-way through the read.
     flaky = await startRpcProxy(localChainUrl('B'), (i) => (i % 2 === 0 ? 'forward' : 'destroy-mid-response'))
-    testAdapter = await startChainAdapter(makeAdapter(), {
+    testAdapter = await startTestAdapter(makeAdapter(), {
       ALPHA_RPC_URL: localChainUrl('A'),
       ALPHA_RPC_CHAIN_ID: '31337',
       BETA_RPC_URL: localChainUrl('B'),
@@ -147,7 +147,7 @@ describe('multichain-supply adapter', () => {
   })
 
   afterAll(async () => {
-    await stopChainAdapter(testAdapter)
+    await stopTestAdapter(testAdapter)
     await Promise.all([dying.close(), flaky.close()])
     providerA.destroy()
     providerB.destroy()

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { bech32 } from '@scure/base'
 import { Contract, type JsonRpcProvider, type NonceManager } from 'ethers'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { startChainAdapter, stopChainAdapter } from '../../../common/test/support/chain-adapter'
+import { startTestAdapter, stopTestAdapter } from '../../../../test/helpers/test-adapter'
 import { deploy, fundedSigner, localChainUrl, localProvider } from '../../../../test/helpers/chain'
 import {
   ensureMulticall3,
@@ -112,7 +112,7 @@ describe('por-address-list adapter', () => {
     editing = [await editingProxy('A'), await editingProxy('B')]
     editing[0].list = lists.alphaTorn
     editing[1].list = lists.betaTorn
-    testAdapter = await startChainAdapter(makeAdapter(), {
+    testAdapter = await startTestAdapter(makeAdapter(), {
       ALPHA_RPC_URL: localChainUrl('A'),
       ALPHA_RPC_CHAIN_ID: '31337',
       BETA_RPC_URL: localChainUrl('B'),
@@ -128,7 +128,7 @@ describe('por-address-list adapter', () => {
   })
 
   afterAll(async () => {
-    await stopChainAdapter(testAdapter)
+    await stopTestAdapter(testAdapter)
     await Promise.all(editing.map((e) => e.proxy.close()))
     providerA.destroy()
     providerB.destroy()
