@@ -13,7 +13,7 @@
 import { Interface } from 'ethers'
 import { makeLogger } from '@chainlink/external-adapter-framework/util'
 import { inputError, providerError } from './errors'
-import { parseUrlList } from './provider-client'
+import { describeNetworkError, hostOf, parseUrlList } from './provider-client'
 
 const logger = makeLogger('EvmRpc')
 
@@ -441,21 +441,4 @@ function asReply(item: unknown): { id: number; reply: RpcReply } | undefined {
  */
 function isRevert(error: RpcError): boolean {
   return error.code === 3 || /revert|out of gas|gas required exceeds/i.test(error.message)
-}
-
-function describeNetworkError(error: unknown, timeoutMs: number): string {
-  const name = (error as Error)?.name
-  if (name === 'TimeoutError' || name === 'AbortError') return `timed out after ${timeoutMs} ms`
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause
-  const detail = [cause?.code, cause?.message].filter(Boolean).join(': ')
-  return detail || ((error as Error)?.message ?? String(error))
-}
-
-/** The host of a URL, without credentials, path or query (RPC URLs often carry an API key). */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host
-  } catch {
-    return '<url>'
-  }
 }

@@ -105,13 +105,13 @@ export class ProviderClient {
             this.prefer(index)
             return response
           }
-          const detail = `${redact(base)} answered ${response.status} ${response.text.slice(0, 200).trim()}`
+          const detail = `${hostOf(base)} answered ${response.status} ${response.text.slice(0, 200).trim()}`
           if (!isRetryableStatus(response.status)) {
             throw providerError(`${subject}: ${detail}`)
           }
           failures.push(detail)
         } else {
-          failures.push(`${redact(base)}: ${outcome.error}`)
+          failures.push(`${hostOf(base)}: ${outcome.error}`)
         }
       }
     }
@@ -144,12 +144,7 @@ export class ProviderClient {
       const text = new TextDecoder().decode(bytes)
       return { response: { url, status: res.status, text, headers: res.headers, bytes } }
     } catch (err) {
-      const name = (err as Error)?.name
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        return { error: `timed out after ${this.options.timeoutMs} ms` }
-      }
-      const cause = (err as { cause?: { code?: string; message?: string } })?.cause
-      return { error: cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err) }
+      return { error: describeNetworkError(err, this.options.timeoutMs) }
     }
   }
 }
@@ -167,15 +162,23 @@ function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
 }
 
-/** Drops credentials that may sit in a provider URL before it appears in an error message. */
-function redact(url: string): string {
+/**
+ * Names a provider URL in an error message by its host alone: paths and queries often carry an
+ * API key, and a URL list setting is not censored by the framework the way a single URL is.
+ */
+export function hostOf(url: string): string {
   try {
-    const parsed = new URL(url)
-    parsed.username = ''
-    parsed.password = ''
-    parsed.search = ''
-    return parsed.origin + parsed.pathname.replace(/\/+$/, '')
+    return new URL(url).host
   } catch {
-    return '<provider>'
+    return '<url>'
   }
+}
+
+/** What went wrong with a request that got no HTTP answer (timeout, refused, reset). */
+export function describeNetworkError(error: unknown, timeoutMs: number): string {
+  const name = (error as Error)?.name
+  if (name === 'TimeoutError' || name === 'AbortError') return `timed out after ${timeoutMs} ms`
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause
+  const detail = [cause?.code, cause?.message].filter(Boolean).join(': ')
+  return detail || ((error as Error)?.message ?? String(error))
 }
