@@ -3,27 +3,59 @@ import { defineConfig } from 'hardhat/config'
 
 const require = createRequire(import.meta.url)
 
-// Compile offline with the solc-js build shipped in the `solc` npm package:
-// Hardhat would otherwise download a native compiler, which this project never relies on.
-const solcVersion: string = require('solc/package.json').version
+/**
+ * Every compiler is a solc-js build from npm, so nothing is downloaded: `solc` (our own
+ * contracts) and npm aliases of `solc` at the exact pragma of the Chainlink contracts we deploy
+ * as they ship (`solc-0.8.19`: Automation 2.3; `solc-0.8.24`: KeystoneForwarder; `solc-0.6.6`:
+ * EACAggregatorProxy; `solc-0.8.16`: the Automation 2.1 registrar, kept only so the tooling's
+ * refusal of 2.1 is tested against the real contract).
+ */
+function solcJs(pkg: string, runs = 200, evmVersion?: string) {
+  return {
+    version: require(`${pkg}/package.json`).version as string,
+    path: require.resolve(`${pkg}/soljson.js`),
+    settings: { optimizer: { enabled: true, runs }, ...(evmVersion ? { evmVersion } : {}) },
+  }
+}
+
+const CHAINLINK = '@chainlink/contracts/src/v0.8'
+
+/** Chainlink contracts built from their npm packages (deployed by tests, benches, tooling and the demo). */
+const chainlinkSources = [
+  `${CHAINLINK}/tests/MockV3Aggregator.sol`,
+  // Automation 2.3: registry (main contract and its three logic contracts), registrar, forwarder logic.
+  `${CHAINLINK}/automation/v2_3/AutomationRegistry2_3.sol`,
+  `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicA2_3.sol`,
+  `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicB2_3.sol`,
+  `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicC2_3.sol`,
+  `${CHAINLINK}/automation/v2_3/AutomationRegistrar2_3.sol`,
+  `${CHAINLINK}/automation/AutomationForwarderLogic.sol`,
+  `${CHAINLINK}/shared/token/ERC677/LinkToken.sol`,
+  `${CHAINLINK}/automation/test/v2_3/WETH9.sol`,
+  `${CHAINLINK}/automation/v2_1/AutomationRegistrar2_1.sol`,
+  // CRE: the forwarder that delivers signed workflow reports to an IReceiver.
+  `${CHAINLINK}/keystone/KeystoneForwarder.sol`,
+  // The proxy every Data Feed is read through (only in @chainlink/contracts 0.8.0).
+  '@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy.sol',
+]
 
 export default defineConfig({
   paths: {
     sources: './contracts',
   },
   solidity: {
-    version: solcVersion,
-    path: require.resolve('solc/soljson.js'),
-    // Artifacts for test doubles that live in npm packages (deployed by tests and benchmarks).
-    npmFilesToBuild: ['@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol'],
-    settings: {
-      optimizer: { enabled: true, runs: 200 },
-      evmVersion: 'cancun',
-    },
+    compilers: [
+      { ...solcJs('solc'), settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: 'cancun' } },
+      solcJs('solc-0.8.24', 200, 'cancun'),
+      solcJs('solc-0.8.19', 200, 'paris'),
+      solcJs('solc-0.8.16', 200, 'london'),
+      solcJs('solc-0.6.6', 200, 'istanbul'),
+    ],
+    npmFilesToBuild: chainlinkSources,
   },
   networks: {
     // Two simulated chains with different ids, served by `hardhat node --network <name>`
-    // in the Jest global setup (test/setup/local-chains.ts).
+    // (devkit/chains.ts).
     localA: { type: 'edr-simulated', chainId: 31337 },
     localB: { type: 'edr-simulated', chainId: 31338 },
   },
