@@ -12,11 +12,11 @@
  * real adapter over HTTP, the way a node's bridge does, and reports the time to the first 200.
  */
 import { fork, type ChildProcess } from 'node:child_process'
-import { ProviderClient } from '../adapters/common/provider-client'
-import { EsploraApi } from '../adapters/btc-balance/src/transport/esplora'
-import { readReserves } from '../adapters/btc-balance/src/transport/reserves'
+import { ProviderClient } from '#common/provider-client'
+import { EsploraApi } from '#adapters/btc-balance/src/transport/esplora'
+import { readReserves } from '#adapters/btc-balance/src/transport/reserves'
 import { benchAddresses, benchTotal } from './btc-addresses'
-import { freePort } from '../test/setup/local-chains'
+import { freePort } from '#devkit/ports'
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64)
@@ -94,7 +94,7 @@ async function endToEnd(): Promise<void> {
     ESPLORA_CONCURRENCY: String(CONCURRENCY),
   })
   const { expose } = await import('@chainlink/external-adapter-framework')
-  const { makeAdapter } = await import('../adapters/btc-balance/src')
+  const { makeAdapter } = await import('#adapters/btc-balance/src/index')
   const server = await expose(makeAdapter())
   const body = JSON.stringify({
     data: { addresses: addresses.map((address) => ({ address, network: 'bitcoin', chainId: 'mainnet' })) },

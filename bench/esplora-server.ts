@@ -3,7 +3,7 @@
  * Esplora's API with an injected latency, on its own CPU core, and prints its URL.
  *   node --import tsx bench/esplora-server.ts <count> <latencyMs>
  */
-import { EsploraSim, serveEsplora } from '../adapters/btc-balance/test/support/esplora-sim'
+import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
 import { benchAddresses } from './btc-addresses'
 
 const [count, latencyMs] = process.argv.slice(2).map(Number)

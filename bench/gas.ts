@@ -22,8 +22,8 @@ import {
   parseEther,
   type Signer,
 } from 'ethers'
-import { deploy } from '../test/helpers/chain'
-import { startHardhatNode, type RunningChain } from '../test/setup/local-chains'
+import { deploy } from '#chain/artifacts'
+import { startHardhatNode, type RunningChain } from '#devkit/local-chain'
 
 const MOCK_V3_AGGREGATOR = '@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol:MockV3Aggregator'
 const TOKEN = 10n ** 8n

@@ -14,19 +14,16 @@ import { availableParallelism, cpus } from 'node:os'
 import { resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { ContractFactory, JsonRpcProvider, NonceManager, Wallet, parseEther, type Contract } from 'ethers'
-import { freePort } from '../test/setup/local-chains'
-import { readArtifact } from '../test/helpers/chain'
-import { MULTICALL3_ADDRESS } from '../adapters/common/evm-rpc'
-import {
-  multicall3RuntimeCode,
-  startRpcProxy,
-  type RpcProxy,
-} from '../adapters/common/test/support/evm-test-kit'
+import { freePort } from '#devkit/ports'
+import { readArtifact } from '#chain/artifacts'
+import { MULTICALL3_ADDRESS } from '#common/evm-rpc'
+import { multicall3RuntimeCode } from '#devkit/multicall3'
+import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
 import {
   checkSupplyRequest,
   erc20Interface,
   readSupply,
-} from '../adapters/multichain-supply/src/transport/supply'
+} from '#adapters/multichain-supply/src/transport/supply'
 
 const CHAINS = 5
 const HOLDERS = 50

@@ -7,7 +7,7 @@ import {
   type Signer,
   type TransactionReceipt,
 } from 'ethers'
-import { deploy, readArtifact } from '../helpers/chain'
+import { deploy, readArtifact } from '#chain/artifacts'
 
 /** The Solidity enums of ReserveCheck / IReserveGuard, by value. */
 export const Verdict = { Backed: 0n, Short: 1n, Skipped: 2n } as const

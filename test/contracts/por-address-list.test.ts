@@ -10,7 +10,8 @@ import {
   type JsonRpcProvider,
   type NonceManager,
 } from 'ethers'
-import { deploy, fundedSigner, localProvider, readArtifact } from '../helpers/chain'
+import { deploy, readArtifact } from '#chain/artifacts'
+import { fundedSigner, localProvider } from '#devkit/local-chain'
 
 const POR_ADDRESS_LIST = 'contracts/PoRAddressList.sol:PoRAddressList'
 const LIST_MANAGER_ROLE = id('LIST_MANAGER_ROLE')

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check'
 import { Contract, type JsonRpcProvider, type Signer } from 'ethers'
-import { deploy, fundedSigner, localProvider } from '../helpers/chain'
+import { deploy } from '#chain/artifacts'
+import { fundedSigner, localProvider } from '#devkit/local-chain'
 import {
   HARNESS,
   PauseMode,

@@ -9,7 +9,8 @@ import {
   type JsonRpcProvider,
   type Signer,
 } from 'ethers'
-import { deploy, fundedSigner, localProvider } from '../helpers/chain'
+import { deploy } from '#chain/artifacts'
+import { fundedSigner, localProvider } from '#devkit/local-chain'
 import {
   FeedFailure,
   MOCK_PAUSABLE_ASSET,

@@ -1,5 +1,6 @@
 import { Contract, Wallet, type JsonRpcProvider, type Signer } from 'ethers'
-import { deploy, fundedSigner, localProvider } from '../helpers/chain'
+import { deploy } from '#chain/artifacts'
+import { fundedSigner, localProvider } from '#devkit/local-chain'
 import {
   FeedFailure,
   MOCK_V3_AGGREGATOR,

@@ -1,4 +1,4 @@
-import { fundedSigner, localProvider } from '../helpers/chain'
+import { fundedSigner, localProvider } from '#devkit/local-chain'
 
 describe('local chains', () => {
   it.each([

@@ -4,10 +4,12 @@ import { bech32 } from '@scure/base'
 import nock from 'nock'
 import type { Contract } from 'ethers'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { startTestAdapter, stopTestAdapter, useFixtures, withFixture } from '../helpers/adapter'
-import { deploy, fundedSigner, localChainUrl, localProvider } from '../helpers/chain'
-import { makeAdapter as makeAddressListAdapter } from '../../adapters/por-address-list/src'
-import { makeAdapter as makeBtcBalanceAdapter } from '../../adapters/btc-balance/src'
+import { useFixtures, withFixture } from '#devkit/fixtures'
+import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+import { deploy } from '#chain/artifacts'
+import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
+import { makeAdapter as makeAddressListAdapter } from '#adapters/por-address-list/src/index'
+import { makeAdapter as makeBtcBalanceAdapter } from '#adapters/btc-balance/src/index'
 
 /**
  * A node job chaining two bridges: `por-address-list` reads the custodian addresses from a

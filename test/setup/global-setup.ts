@@ -1,4 +1,4 @@
-import { LOCAL_CHAINS, startHardhatNode, type RunningChain } from './local-chains'
+import { LOCAL_CHAINS, startHardhatNode, type RunningChain } from '#devkit/local-chain'
 
 declare global {
   var __LOCAL_CHAINS__: RunningChain[] | undefined

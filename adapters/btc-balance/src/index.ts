@@ -1,4 +1,4 @@
-import { PoRAdapter } from '../../common/por'
+import { PoRAdapter } from '#common/por'
 import { makeConfig } from './config'
 import { makeBalanceEndpoint } from './endpoint/balance'
 

@@ -3,7 +3,7 @@ import { Adapter, AdapterEndpoint } from '@chainlink/external-adapter-framework/
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
-import { startTestAdapter, stopTestAdapter } from '../../../test/helpers/adapter'
+import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 import { DetailedAdapterError, describeFailure, providerError } from '../errors'
 import { ComputeTransport, type ComputedResponse } from '../transport'
 

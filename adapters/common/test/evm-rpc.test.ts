@@ -1,6 +1,7 @@
 import { Contract, Interface, Wallet, type JsonRpcProvider } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { deploy, fundedSigner, localChainUrl, localProvider } from '../../../test/helpers/chain'
+import { deploy } from '#chain/artifacts'
+import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import {
   EvmRpcClient,
   MULTICALL3_ADDRESS,
@@ -11,7 +12,9 @@ import {
   type EvmCall,
   type EvmNetworkSettings,
 } from '../evm-rpc'
-import { deadUrl, ensureMulticall3, startRpcProxy, type RpcProxy } from './support/evm-test-kit'
+import { deadUrl } from '#devkit/ports'
+import { ensureMulticall3 } from '#devkit/multicall3'
+import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
 
 const erc20 = new Interface([
   'function decimals() view returns (uint8)',

@@ -1,4 +1,4 @@
-import { PoRAdapter } from '../../common/por'
+import { PoRAdapter } from '#common/por'
 import { makeConfig } from './config'
 import { makeAddressEndpoint } from './endpoint/address'
 import { AddressListTransport } from './transport/address'

@@ -8,10 +8,10 @@
  * - either with the numbers sent as strings;
  * - Harris & Trotter-style: `ripcordDetails` as an object of booleans.
  */
-import { parseDecimal, rescale } from '../../../common/decimal'
-import { providerError } from '../../../common/errors'
-import { JsonNumber, numericText, type LosslessJson } from '../../../common/json'
-import { ageProblem, parseIsoTimestamp } from '../../../common/time'
+import { parseDecimal, rescale } from '#common/decimal'
+import { providerError } from '#common/errors'
+import { JsonNumber, numericText, type LosslessJson } from '#common/json'
+import { ageProblem, parseIsoTimestamp } from '#common/time'
 
 export const ATTESTATION_FIELDS = ['totalReserve', 'totalTrust', 'totalToken'] as const
 export type AttestationField = (typeof ATTESTATION_FIELDS)[number]

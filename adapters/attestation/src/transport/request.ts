@@ -1,4 +1,4 @@
-import { inputError } from '../../../common/errors'
+import { inputError } from '#common/errors'
 import type { AttestationSettings } from '../config'
 import type { ReservesRequestParams } from '../endpoint/reserves'
 

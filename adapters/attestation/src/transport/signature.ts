@@ -1,5 +1,5 @@
 import { getAddress, verifyMessage } from 'ethers'
-import { providerError } from '../../../common/errors'
+import { providerError } from '#common/errors'
 
 /**
  * Checks that `signature` is an EIP-191 `personal_sign` signature over exactly `body` (the bytes

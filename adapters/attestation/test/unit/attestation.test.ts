@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { parseLosslessJson } from '../../../common/json'
+import { parseLosslessJson } from '#common/json'
 import {
   asAttestation,
   chainLabel,

@@ -1,4 +1,4 @@
-import { PoRTotalBalanceEndpoint, porBalanceEndpointInputParametersDefinition } from '../../../common/por'
+import { PoRTotalBalanceEndpoint, porBalanceEndpointInputParametersDefinition } from '#common/por'
 import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
 import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'

@@ -1,5 +1,5 @@
-import { ComputeTransport, type ComputedResponse } from '../../../common/transport'
-import { ProviderClient, parseUrlList } from '../../../common/provider-client'
+import { ComputeTransport, type ComputedResponse } from '#common/transport'
+import { ProviderClient, parseUrlList } from '#common/provider-client'
 import { ESPLORA_URL_SETTING } from '../config'
 import type { BalanceEndpointTypes, BalanceRequestParams } from '../endpoint/balance'
 import { checkRequest } from './request'

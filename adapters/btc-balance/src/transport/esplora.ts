@@ -1,6 +1,6 @@
-import { providerError } from '../../../common/errors'
-import { JsonNumber, parseLosslessJson, type LosslessJson } from '../../../common/json'
-import type { ProviderClient } from '../../../common/provider-client'
+import { providerError } from '#common/errors'
+import { JsonNumber, parseLosslessJson, type LosslessJson } from '#common/json'
+import type { ProviderClient } from '#common/provider-client'
 import type { EsploraStats, TxEffect } from './height-rule'
 
 /** Esplora pages confirmed address history 25 transactions at a time, newest first. */

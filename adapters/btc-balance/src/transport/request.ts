@@ -1,5 +1,5 @@
-import { inputError } from '../../../common/errors'
-import { parseUrlList } from '../../../common/provider-client'
+import { inputError } from '#common/errors'
+import { parseUrlList } from '#common/provider-client'
 import { ESPLORA_URL_SETTING, type config } from '../config'
 import type { BalanceRequestParams } from '../endpoint/balance'
 import { BITCOIN_CHAIN_IDS, checkBitcoinAddress, isBitcoinChainId, type BitcoinChainId } from './address'

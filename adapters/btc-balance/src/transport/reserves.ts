@@ -1,4 +1,4 @@
-import { inputError, providerError } from '../../../common/errors'
+import { inputError, providerError } from '#common/errors'
 import type { EsploraApi } from './esplora'
 import { balanceAtHeight, balanceHeight, balanceWithMempool, type EsploraStats } from './height-rule'
 

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path'
 import nock from 'nock'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { startTestAdapter, stopTestAdapter, useFixtures, withFixture } from '../../../../test/helpers/adapter'
+import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+import { useFixtures, withFixture } from '#devkit/fixtures'
 import { makeAdapter } from '../../src'
 
 /**

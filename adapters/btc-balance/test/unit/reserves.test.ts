@@ -1,7 +1,7 @@
-import { ProviderClient } from '../../../common/provider-client'
+import { ProviderClient } from '#common/provider-client'
 import { EsploraApi } from '../../src/transport/esplora'
 import { readReserves } from '../../src/transport/reserves'
-import { EsploraSim, serveEsplora, type SimServerOptions } from '../support/esplora-sim'
+import { EsploraSim, serveEsplora, type SimServerOptions } from '#devkit/simulators/esplora'
 
 const A = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'
 const B = 'bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3'

@@ -1,6 +1,6 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
-import { parseDecimal } from '../../../common/decimal'
+import { parseDecimal } from '#common/decimal'
 
 /** A fineness bound in parts per thousand: exact decimal text in (0, 1000]. */
 const finenessBound = {

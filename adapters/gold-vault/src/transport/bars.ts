@@ -1,5 +1,5 @@
-import { abs, add, compare, min, subtract, times, type ScaledAmount } from '../../../common/decimal'
-import { providerError } from '../../../common/errors'
+import { abs, add, compare, min, subtract, times, type ScaledAmount } from '#common/decimal'
+import { providerError } from '#common/errors'
 import type { Bar } from './sources'
 import { LBMA_ROUNDING_TOZ, ZERO, inGrams, show, type WeightUnit } from './weights'
 

@@ -1,5 +1,5 @@
-import { parseDecimal } from '../../../common/decimal'
-import { inputError } from '../../../common/errors'
+import { parseDecimal } from '#common/decimal'
+import { inputError } from '#common/errors'
 import type { GoldVaultSettings } from '../config'
 import type { InventoryRequestParams } from '../endpoint/inventory'
 import type { FinenessBounds } from './bars'

@@ -7,10 +7,10 @@
  *   the response's Last-Modified header;
  * - a summary figure, `{ "grams_locked": "91571.93000000" }`, when no bar list is published.
  */
-import { parseDecimal, type ScaledAmount } from '../../../common/decimal'
-import { providerError } from '../../../common/errors'
-import { JsonNumber, numericText, parseLosslessJson, type LosslessJson } from '../../../common/json'
-import { parseHttpDate, parseIsoTimestamp } from '../../../common/time'
+import { parseDecimal, type ScaledAmount } from '#common/decimal'
+import { providerError } from '#common/errors'
+import { JsonNumber, numericText, parseLosslessJson, type LosslessJson } from '#common/json'
+import { parseHttpDate, parseIsoTimestamp } from '#common/time'
 import { parseCsv } from './csv'
 import { WEIGHT_UNITS, type WeightUnit } from './weights'
 

@@ -3,7 +3,7 @@
  * grams, where troy ounces and kilograms convert exactly (1 troy oz = 31.1034768 g by
  * definition), and the one division (grams → troy ounces) happens last, rounding down.
  */
-import { divideToUnits, formatUnits, times, type ScaledAmount } from '../../../common/decimal'
+import { divideToUnits, formatUnits, times, type ScaledAmount } from '#common/decimal'
 
 export const WEIGHT_UNITS = ['toz', 'g', 'kg'] as const
 export type WeightUnit = (typeof WEIGHT_UNITS)[number]

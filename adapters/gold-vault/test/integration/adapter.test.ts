@@ -3,7 +3,8 @@ import type { TestAdapter } from '@chainlink/external-adapter-framework/util/tes
 import nock from 'nock'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startTestAdapter, stopTestAdapter, useFixtures, withFixture } from '../../../../test/helpers/adapter'
+import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+import { useFixtures, withFixture } from '#devkit/fixtures'
 import { makeAdapter } from '../../src'
 import { API_KEY, FIXTURE_API_URL, FIXTURE_NOW } from '../fixture-data'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { parseDecimal } from '../../../common/decimal'
+import { parseDecimal } from '#common/decimal'
 import { tallyBars, type FinenessBounds, type SeenBars } from '../../src/transport/bars'
 import type { Bar } from '../../src/transport/sources'
 import { gramsToTroyOunceUnits, show, type WeightUnit } from '../../src/transport/weights'

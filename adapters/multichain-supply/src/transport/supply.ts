@@ -1,7 +1,7 @@
 import { getAddress, Interface } from 'ethers'
-import { ComputeTransport, type ComputedResponse } from '../../../common/transport'
-import { rescale, type ScaledAmount } from '../../../common/decimal'
-import { describeFailure, inputError, providerError } from '../../../common/errors'
+import { ComputeTransport, type ComputedResponse } from '#common/transport'
+import { rescale, type ScaledAmount } from '#common/decimal'
+import { describeFailure, inputError, providerError } from '#common/errors'
 import {
   EvmRpcClient,
   decodeUint256,
@@ -10,7 +10,7 @@ import {
   type CallOutcome,
   type EvmNetworkSettings,
   type ReadMethod,
-} from '../../../common/evm-rpc'
+} from '#common/evm-rpc'
 import type { SupplyEndpointTypes, SupplyRequestParams } from '../endpoint/supply'
 
 export const erc20Interface = new Interface([

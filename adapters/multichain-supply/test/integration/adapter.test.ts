@@ -1,13 +1,11 @@
 import { Contract, Wallet, type JsonRpcProvider, type NonceManager } from 'ethers'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { startTestAdapter, stopTestAdapter } from '../../../../test/helpers/test-adapter'
-import { deploy, fundedSigner, localChainUrl, localProvider } from '../../../../test/helpers/chain'
-import {
-  deadUrl,
-  ensureMulticall3,
-  startRpcProxy,
-  type RpcProxy,
-} from '../../../common/test/support/evm-test-kit'
+import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+import { deploy } from '#chain/artifacts'
+import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
+import { deadUrl } from '#devkit/ports'
+import { ensureMulticall3 } from '#devkit/multicall3'
+import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
 import { makeAdapter } from '../../src'
 import type { SupplyFigures } from '../../src/transport/supply'
 

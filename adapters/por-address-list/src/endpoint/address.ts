@@ -1,7 +1,7 @@
 import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
 import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
-import { PoRAddressEndpoint, type PoRAddress } from '../../../common/por'
+import { PoRAddressEndpoint, type PoRAddress } from '#common/por'
 import type { AddressListConfig } from '../config'
 import { AddressListTransport, checkAddressListRequest } from '../transport/address'
 

@@ -1,7 +1,7 @@
 import { getAddress, Interface } from 'ethers'
-import type { PoRAddress } from '../../../common/por'
-import { ComputeTransport, type ComputedResponse } from '../../../common/transport'
-import { inputError, providerError } from '../../../common/errors'
+import type { PoRAddress } from '#common/por'
+import { ComputeTransport, type ComputedResponse } from '#common/transport'
+import { inputError, providerError } from '#common/errors'
 import {
   EvmRpcClient,
   decodeUint256,
@@ -9,7 +9,7 @@ import {
   type CallOutcome,
   type EvmNetworkSettings,
   type ReadMethod,
-} from '../../../common/evm-rpc'
+} from '#common/evm-rpc'
 import type { AddressEndpointTypes, AddressRequestParams } from '../endpoint/address'
 
 /** Chainlink's PoRAddressList interface (@chainlink/contracts, src/v0.8/interfaces/PoRAddressList.sol). */

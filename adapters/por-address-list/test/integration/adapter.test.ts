@@ -2,15 +2,12 @@ import { createHash } from 'node:crypto'
 import { bech32 } from '@scure/base'
 import { Contract, type JsonRpcProvider, type NonceManager } from 'ethers'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { startTestAdapter, stopTestAdapter } from '../../../../test/helpers/test-adapter'
-import { deploy, fundedSigner, localChainUrl, localProvider } from '../../../../test/helpers/chain'
-import {
-  ensureMulticall3,
-  startRpcProxy,
-  type ProxyAction,
-  type RpcProxy,
-} from '../../../common/test/support/evm-test-kit'
-import { resolveEvmNetwork } from '../../../common/evm-rpc'
+import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+import { deploy } from '#chain/artifacts'
+import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
+import { ensureMulticall3 } from '#devkit/multicall3'
+import { startRpcProxy, type ProxyAction, type RpcProxy } from '#devkit/rpc-proxy'
+import { resolveEvmNetwork } from '#common/evm-rpc'
 import { makeAdapter } from '../../src'
 import { readAddressList } from '../../src/transport/address'
 

@@ -1,7 +1,7 @@
 import { AbiCoder } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { startRpcProxy, type RpcProxy } from '../../../common/test/support/evm-test-kit'
-import { resolveEvmNetwork } from '../../../common/evm-rpc'
+import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
+import { resolveEvmNetwork } from '#common/evm-rpc'
 import {
   checkAddressListRequest,
   porAddressListInterface,

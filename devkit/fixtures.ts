@@ -1,7 +1,9 @@
+/**
+ * Recorded provider fixtures (nock.back) for tests. Importing this module switches nock's
+ * interception on for the test file; tests that must not load nock (loopback proxies that
+ * destroy sockets) do not import it.
+ */
 import nock from 'nock'
-
-// Starting adapters needs no nock; tests that must not load nock import ./test-adapter directly.
-export { startTestAdapter, stopTestAdapter } from './test-adapter'
 
 type BackMode = 'wild' | 'dryrun' | 'record' | 'update' | 'lockdown'
 

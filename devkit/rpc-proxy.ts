@@ -1,45 +1,9 @@
 /**
- * Test kit for the EVM adapters (tests and bench): Multicall3 at its canonical address on a
- * local chain, and a loopback JSON-RPC proxy that counts requests and can misbehave on cue.
+ * A loopback JSON-RPC proxy that counts requests and can misbehave on cue (tests and benches of
+ * the EVM adapters).
  */
-import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
-import type { JsonRpcProvider, NonceManager } from 'ethers'
-import { fundedSigner } from '../../../../test/helpers/chain'
-import { MULTICALL3_ADDRESS } from '../../evm-rpc'
-
-/** Runtime bytecode of contracts/mocks/MinimalMulticall3.sol (compiled by `hardhat build`). */
-export function multicall3RuntimeCode(): string {
-  const file = resolve('artifacts/contracts/mocks/MinimalMulticall3.sol/MinimalMulticall3.json')
-  return (JSON.parse(readFileSync(file, 'utf8')) as { deployedBytecode: string }).deployedBytecode
-}
-
-/**
- * Puts the Multicall3-compatible mock at the canonical address, unless it is already there.
- * Idempotent: test files run in parallel on shared chains and may all call it.
- *
- * `hardhat_setCode` takes effect from the next block: a read pinned `depth` blocks back sees the
- * code only once `depth` more blocks have been mined. With `depth` > 0, blocks are mined (by
- * zero-value transfers from a fresh funded account, as any test does) until it does.
- */
-export async function ensureMulticall3(provider: JsonRpcProvider, depth = 0): Promise<void> {
-  const code = multicall3RuntimeCode()
-  const current = (await provider.send('eth_getCode', [MULTICALL3_ADDRESS, 'latest'])) as string
-  if (current.toLowerCase() !== code.toLowerCase()) {
-    await provider.send('hardhat_setCode', [MULTICALL3_ADDRESS, code])
-  }
-  let signer: NonceManager | undefined
-  for (;;) {
-    const latest = await provider.getBlockNumber()
-    const tag = `0x${Math.max(0, latest - depth).toString(16)}`
-    const then = (await provider.send('eth_getCode', [MULTICALL3_ADDRESS, tag])) as string
-    if (then.toLowerCase() === code.toLowerCase()) return
-    signer ??= await fundedSigner(provider)
-    await (await signer.sendTransaction({ to: await signer.getAddress(), value: 0n })).wait()
-  }
-}
 
 /**
  * What the proxy does with one request:
@@ -113,13 +77,4 @@ export async function startRpcProxy(
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()))
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return proxy
-}
-
-/** A URL nobody listens on: a loopback port opened and closed again. */
-export async function deadUrl(): Promise<string> {
-  const server = createServer()
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((done) => server.close(() => done()))
-  return `http://127.0.0.1:${port}`
 }

@@ -1,8 +1,13 @@
+/**
+ * Local chains: `hardhat node` started as a child process (Hardhat 3 cannot be imported inside
+ * Jest), and ethers providers and funded signers for them.
+ */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { resolve } from 'node:path'
+import { JsonRpcProvider, Network, NonceManager, Wallet, parseEther } from 'ethers'
+import { freePort } from './ports'
 
-/** The simulated chains the test suite runs, as named in hardhat.config.ts. */
+/** The simulated chains the test suite runs, as named in hardhat.config.ts, and the variable holding each URL. */
 export const LOCAL_CHAINS = [
   { network: 'localA', chainId: 31337, env: 'LOCAL_CHAIN_A_URL' },
   { network: 'localB', chainId: 31338, env: 'LOCAL_CHAIN_B_URL' },
@@ -12,20 +17,6 @@ export interface RunningChain {
   url: string
   chainId: number
   process: ChildProcess
-}
-
-/** Asks the OS for a port nobody is listening on. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolvePort(port))
-    })
-  })
 }
 
 async function rpcChainId(url: string): Promise<number | undefined> {
@@ -82,4 +73,44 @@ export async function startHardhatNode(
   }
   child.kill()
   throw new Error(`hardhat node (${network}) did not answer within ${timeoutMs} ms: ${stderr}`)
+}
+
+export type LocalChainName = 'A' | 'B'
+
+/** JSON-RPC URL of a local chain started by the Jest global setup. */
+export function localChainUrl(name: LocalChainName = 'A'): string {
+  const url = process.env[`LOCAL_CHAIN_${name}_URL`]
+  if (!url) throw new Error(`LOCAL_CHAIN_${name}_URL is not set: run the tests through Jest (npm test)`)
+  return url
+}
+
+/**
+ * A provider for a local chain, tuned for many small requests: a static network (no chain-id
+ * lookup per request), no response cache, and no JSON-RPC batching (ethers otherwise holds each
+ * request back to batch it), which makes a transaction about four times faster.
+ */
+export function chainProvider(url: string, chainId: number | bigint): JsonRpcProvider {
+  const provider = new JsonRpcProvider(url, Network.from(chainId), {
+    staticNetwork: true,
+    cacheTimeout: -1,
+    batchMaxCount: 1,
+  })
+  provider.pollingInterval = 20
+  return provider
+}
+
+/** {@link chainProvider} for a local chain started by the Jest global setup. */
+export function localProvider(name: LocalChainName = 'A'): JsonRpcProvider {
+  const { chainId } = LOCAL_CHAINS.find((c) => c.env === `LOCAL_CHAIN_${name}_URL`)!
+  return chainProvider(localChainUrl(name), chainId)
+}
+
+/**
+ * A fresh random account with 1,000 ETH. Test files run in parallel against the same chains;
+ * giving each its own accounts keeps their nonces from colliding.
+ */
+export async function fundedSigner(provider: JsonRpcProvider): Promise<NonceManager> {
+  const wallet = Wallet.createRandom().connect(provider)
+  await provider.send('hardhat_setBalance', [wallet.address, '0x' + parseEther('1000').toString(16)])
+  return new NonceManager(wallet)
 }
