@@ -13,8 +13,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { ProviderClient } from '#common/provider-client'
-import { EsploraApi } from '#adapters/btc-balance/src/transport/esplora'
-import { readReserves } from '#adapters/btc-balance/src/transport/reserves'
+import { EsploraApi } from '#adapters/btc-balance/src/provider/esplora'
+import { readReserves } from '#adapters/btc-balance/src/provider/reserves'
 import { benchAddresses, benchTotal } from './btc-addresses'
 import { freePort } from '#devkit/ports'
 

@@ -19,11 +19,8 @@ import { readArtifact } from '#chain/artifacts'
 import { MULTICALL3_ADDRESS } from '#common/evm-rpc'
 import { multicall3RuntimeCode } from '#devkit/multicall3'
 import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
-import {
-  checkSupplyRequest,
-  erc20Interface,
-  readSupply,
-} from '#adapters/multichain-supply/src/transport/supply'
+import { checkRequest } from '#adapters/multichain-supply/src/endpoint/supply-request'
+import { erc20Interface, readSupply } from '#adapters/multichain-supply/src/provider/supply'
 
 const CHAINS = 5
 const HOLDERS = 50
@@ -187,7 +184,7 @@ async function main(): Promise<void> {
       env[`BENCH_${chains.indexOf(c)}_RPC_CHAIN_ID`] = String(c.chainId)
     }
     const request = (confirmations: number) =>
-      checkSupplyRequest(
+      checkRequest(
         {
           tokens: chains.map((c) => ({ network: c.network, address: c.token })),
           exclude: chains.flatMap((c) => c.holders.map((address) => ({ network: c.network, address }))),

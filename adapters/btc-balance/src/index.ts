@@ -1,4 +1,4 @@
-import { PoRAdapter } from '#common/por'
+import { ReserveAdapter } from '#common/adapter'
 import { makeConfig } from './config'
 import { makeBalanceEndpoint } from './endpoint/balance'
 
@@ -7,7 +7,7 @@ export const description =
 
 /** A fresh adapter (a transport initializes once, so tests build one per configuration). */
 export function makeAdapter() {
-  return new PoRAdapter({
+  return new ReserveAdapter({
     name: 'BTC_BALANCE',
     defaultEndpoint: 'balance',
     config: makeConfig(),

@@ -1,4 +1,4 @@
-import { Adapter } from '@chainlink/external-adapter-framework/adapter'
+import { ReserveAdapter } from '#common/adapter'
 import { makeConfig } from './config'
 import { makeInventoryEndpoint } from './endpoint/inventory'
 
@@ -7,7 +7,7 @@ export const description =
 
 /** A fresh adapter (a transport initializes once, so tests build one per configuration). */
 export function makeAdapter() {
-  return new Adapter({
+  return new ReserveAdapter({
     name: 'GOLD_VAULT',
     defaultEndpoint: 'inventory',
     config: makeConfig(),

@@ -1,87 +1,61 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
 import { isAddress } from 'ethers'
+import { providerBlock } from '#common/provider-settings'
+
+/** How the auditor's API is read: timeouts, retries, concurrency, rate and the API key. */
+export const ATTESTATION = providerBlock('ATTESTATION', {
+  provider: 'attestation API',
+  keySetting: 'ATTESTATION_API_KEY',
+  headerSetting: 'ATTESTATION_API_KEY_HEADER',
+  headerDefault: 'x-api-key',
+  concurrency: 4,
+})
 
 /**
  * The adapter's settings. The framework reads the environment when an adapter is constructed,
  * so each adapter gets its own config (tests set the environment, then build an adapter).
  */
 export const makeConfig = () =>
-  new AdapterConfig(
-    {
-      ATTESTATION_API_URL: {
-        type: 'string',
-        description:
-          'Auditor attestation API base URL(s); a request reads `<url>/<client>`. A comma-separated list fails over in order',
-        required: true,
-        sensitive: true,
-      },
-      ATTESTATION_API_KEY: {
-        type: 'string',
-        description: 'API key sent in the ATTESTATION_API_KEY_HEADER header; unset sends no key',
-        sensitive: true,
-      },
-      ATTESTATION_API_KEY_HEADER: {
-        type: 'string',
-        description: 'Name of the header that carries ATTESTATION_API_KEY',
-        default: 'x-api-key',
-        sensitive: false,
-      },
-      ATTESTATION_MAX_AGE_SECONDS: {
-        type: 'number',
-        description:
-          'Oldest attestation accepted, in seconds; a request may ask for less (maxAgeSeconds), never more',
-        default: 86_400,
-        validate: validator.integer({ min: 1, max: 366 * 86_400 }),
-      },
-      ATTESTATION_FUTURE_SKEW_SECONDS: {
-        type: 'number',
-        description: 'How far in the future an attestation may be dated (clock skew) before it is rejected',
-        default: 300,
-        validate: validator.integer({ min: 0, max: 3_600 }),
-      },
-      ATTESTATION_SIGNER_ADDRESS: {
-        type: 'string',
-        description:
-          'When set, every response must carry an EIP-191 personal_sign signature by this address over the exact body bytes',
-        sensitive: false,
-        validate: {
-          meta: { details: 'an Ethereum address (0x followed by 40 hex digits)' },
-          fn: (value?: string) =>
-            value === undefined || isAddress(value) ? undefined : `${value} is not an Ethereum address`,
-        },
-      },
-      ATTESTATION_SIGNATURE_HEADER: {
-        type: 'string',
-        description: 'Response header holding the signature checked against ATTESTATION_SIGNER_ADDRESS',
-        default: 'x-attestation-signature',
-        sensitive: false,
-      },
-      ATTESTATION_REQUEST_TIMEOUT_MS: {
-        type: 'number',
-        description: 'Timeout of one attestation API request attempt, in milliseconds',
-        default: 10_000,
-        validate: validator.integer({ min: 100, max: 60_000 }),
-      },
-      ATTESTATION_RETRIES: {
-        type: 'number',
-        description: 'Retries per URL on 429, 5xx, network errors and timeouts, before failing over',
-        default: 2,
-        validate: validator.integer({ min: 0, max: 10 }),
-      },
-      ATTESTATION_RETRY_BACKOFF_MS: {
-        type: 'number',
-        description: 'First retry delay in milliseconds; it doubles on each retry',
-        default: 500,
-        validate: validator.integer({ min: 0, max: 60_000 }),
+  new AdapterConfig({
+    ATTESTATION_API_URL: {
+      type: 'string',
+      description:
+        'Auditor attestation API base URL(s); a request reads `<url>/<client>`. A comma-separated list fails over in order',
+      required: true,
+      sensitive: true,
+    },
+    ...ATTESTATION.definitions,
+    ATTESTATION_MAX_AGE_SECONDS: {
+      type: 'number',
+      description:
+        'Oldest attestation accepted, in seconds; a request may ask for less (maxAgeSeconds), never more',
+      default: 86_400,
+      validate: validator.integer({ min: 1, max: 366 * 86_400 }),
+    },
+    ATTESTATION_FUTURE_SKEW_SECONDS: {
+      type: 'number',
+      description: 'How far in the future an attestation may be dated (clock skew) before it is rejected',
+      default: 300,
+      validate: validator.integer({ min: 0, max: 3_600 }),
+    },
+    ATTESTATION_SIGNER_ADDRESS: {
+      type: 'string',
+      description:
+        'When set, every response must carry an EIP-191 personal_sign signature by this address over the exact body bytes',
+      sensitive: false,
+      validate: {
+        meta: { details: 'an Ethereum address (0x followed by 40 hex digits)' },
+        fn: (value?: string) =>
+          value === undefined || isAddress(value) ? undefined : `${value} is not an Ethereum address`,
       },
     },
-    {
-      envDefaultOverrides: {
-        // The framework's defaults for PoR adapters: reads may be slow.
-        BACKGROUND_EXECUTE_TIMEOUT: 180_000,
-      },
+    ATTESTATION_SIGNATURE_HEADER: {
+      type: 'string',
+      description: 'Response header holding the signature checked against ATTESTATION_SIGNER_ADDRESS',
+      default: 'x-attestation-signature',
+      sensitive: false,
     },
-  )
+  })
 
-export type AttestationSettings = ReturnType<typeof makeConfig>['settings']
+export type Settings = ReturnType<typeof makeConfig>['settings']

@@ -2,10 +2,10 @@ import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
 import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
 import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
-import type { AttestationSettings } from '../config'
-import { ATTESTATION_FIELDS } from '../transport/attestation'
-import { checkRequest } from '../transport/request'
+import type { Settings } from '../config'
+import { ATTESTATION_FIELDS } from '../provider/attestation'
 import { ReservesTransport } from '../transport/reserves'
+import { checkRequest } from './reserves-request'
 
 export const inputParameters = new InputParameters(
   {
@@ -62,7 +62,7 @@ export type ReservesEndpointTypes = {
       signedBy?: string
     }
   }
-  Settings: AttestationSettings
+  Settings: Settings
 }
 
 /**

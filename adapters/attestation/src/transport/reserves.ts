@@ -1,11 +1,18 @@
-import { DetailedAdapterError, providerError } from '#common/errors'
-import { parseLosslessJson, type LosslessJson } from '#common/json'
-import { ProviderClient, parseUrlList } from '#common/provider-client'
+import { DetailedAdapterError } from '#common/errors'
+import { parseProviderJson } from '#common/json'
+import type { ProviderClient } from '#common/provider-client'
 import { ComputeTransport, type ComputedResponse } from '#common/transport'
+import { ATTESTATION, type Settings } from '../config'
 import type { ReservesEndpointTypes, ReservesRequestParams } from '../endpoint/reserves'
-import { asAttestation, checkAge, readAttestationTime, readFigure, readRipcord } from './attestation'
-import { checkRequest } from './request'
-import { checkSignature } from './signature'
+import { checkRequest } from '../endpoint/reserves-request'
+import {
+  asAttestation,
+  checkAge,
+  readAttestationTime,
+  readFigure,
+  readRipcord,
+} from '../provider/attestation'
+import { checkSignature } from '../provider/signature'
 
 /** HTTP status of the response when the auditor has raised the ripcord. */
 export const RIPCORD_STATUS = 503
@@ -16,7 +23,7 @@ export class ReservesTransport extends ComputeTransport<ReservesEndpointTypes> {
 
   async compute(
     params: ReservesRequestParams,
-    settings: ReservesEndpointTypes['Settings'],
+    settings: Settings,
   ): Promise<ComputedResponse<ReservesEndpointTypes>> {
     const { maxAgeSeconds } = checkRequest(params, settings)
     const subject = `client ${params.client}`
@@ -34,15 +41,7 @@ export class ReservesTransport extends ComputeTransport<ReservesEndpointTypes> {
         )
       : undefined
 
-    let body: LosslessJson
-    try {
-      body = parseLosslessJson(response.text)
-    } catch {
-      throw providerError(
-        `${subject}: the attestation API answered something that is not JSON: ${response.text.slice(0, 80)}`,
-      )
-    }
-    const doc = asAttestation(body, subject)
+    const doc = asAttestation(parseProviderJson(response.text, subject, 'attestation API'), subject)
 
     const ripcord = readRipcord(doc, subject)
     if (ripcord.raised) {
@@ -76,19 +75,8 @@ export class ReservesTransport extends ComputeTransport<ReservesEndpointTypes> {
     }
   }
 
-  private client(settings: ReservesEndpointTypes['Settings']): ProviderClient {
-    this.provider ??= new ProviderClient({
-      urls: parseUrlList(settings.ATTESTATION_API_URL),
-      headers: settings.ATTESTATION_API_KEY
-        ? { [settings.ATTESTATION_API_KEY_HEADER]: settings.ATTESTATION_API_KEY }
-        : undefined,
-      timeoutMs: settings.ATTESTATION_REQUEST_TIMEOUT_MS,
-      retries: settings.ATTESTATION_RETRIES,
-      backoffMs: settings.ATTESTATION_RETRY_BACKOFF_MS,
-      concurrency: 4,
-      requestsPerSecond: 0,
-      label: 'ATTESTATION_API_URL',
-    })
+  private client(settings: Settings): ProviderClient {
+    this.provider ??= ATTESTATION.client(settings, 'ATTESTATION_API_URL')
     return this.provider
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { parseLosslessJson } from '#common/json'
+import { parseLosslessJson, type JsonRecord } from '#common/json'
 import {
   asAttestation,
   chainLabel,
@@ -9,8 +9,7 @@ import {
   readAttestationTime,
   readFigure,
   readRipcord,
-  type JsonRecord,
-} from '../../src/transport/attestation'
+} from '../../src/provider/attestation'
 
 const doc = (text: string): JsonRecord => asAttestation(parseLosslessJson(text), 'client c')
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
-import type { AttestationSettings } from '../../src/config'
+import type { Settings } from '../../src/config'
 import type { ReservesRequestParams } from '../../src/endpoint/reserves'
-import { checkRequest } from '../../src/transport/request'
+import { checkRequest } from '../../src/endpoint/reserves-request'
 
-const settings = { ATTESTATION_MAX_AGE_SECONDS: 86_400 } as AttestationSettings
+const settings = { ATTESTATION_MAX_AGE_SECONDS: 86_400 } as Settings
 const params = (overrides: Partial<ReservesRequestParams> = {}): ReservesRequestParams => ({
   client: 'truecoin',
   field: 'totalReserve',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
 import { Wallet, toUtf8Bytes } from 'ethers'
-import { checkSignature } from '../../src/transport/signature'
+import { checkSignature } from '../../src/provider/signature'
 import { AUDITOR, IMPOSTOR } from '../fixture-data'
 
 const body = toUtf8Bytes('{"totalReserve":"1000.00","timestamp":"2026-05-01T11:30:00Z","ripcord":false}')

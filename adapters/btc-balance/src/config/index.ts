@@ -1,6 +1,7 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
-import type { BitcoinChainId } from '../transport/address'
+import { providerBlock } from '#common/provider-settings'
+import type { BitcoinChainId } from '../rules/address'
 
 /** The setting holding each chain's Esplora URL list. */
 export const ESPLORA_URL_SETTING: Record<BitcoinChainId, EsploraUrlSetting> = {
@@ -23,6 +24,15 @@ const urlSetting = (chain: string) =>
     sensitive: true,
   }) as const
 
+/** How Esplora is read: timeouts, retries, concurrency, rate and the authentication header. */
+export const ESPLORA = providerBlock('ESPLORA', {
+  provider: 'Esplora',
+  keySetting: 'ESPLORA_AUTH_HEADER_VALUE',
+  headerSetting: 'ESPLORA_AUTH_HEADER_NAME',
+  headerDefault: 'Authorization',
+  concurrency: 16,
+})
+
 /** The adapter's settings; each adapter gets its own (the framework reads them into the instance). */
 export const makeConfig = () =>
   new AdapterConfig(
@@ -31,47 +41,7 @@ export const makeConfig = () =>
       BITCOIN_TESTNET_ESPLORA_URL: urlSetting('testnet'),
       BITCOIN_SIGNET_ESPLORA_URL: urlSetting('signet'),
       BITCOIN_REGTEST_ESPLORA_URL: urlSetting('regtest'),
-      ESPLORA_AUTH_HEADER_NAME: {
-        type: 'string',
-        description: 'Name of a header sent with every Esplora request (with ESPLORA_AUTH_HEADER_VALUE)',
-        default: 'Authorization',
-        sensitive: false,
-      },
-      ESPLORA_AUTH_HEADER_VALUE: {
-        type: 'string',
-        description: 'Value of the authentication header; unset sends no header',
-        sensitive: true,
-      },
-      ESPLORA_CONCURRENCY: {
-        type: 'number',
-        description: 'Esplora requests in flight at once',
-        default: 16,
-        validate: validator.integer({ min: 1, max: 256 }),
-      },
-      ESPLORA_REQUESTS_PER_SECOND: {
-        type: 'number',
-        description: 'Esplora requests started per second, across the adapter; 0 means no limit',
-        default: 0,
-        validate: validator.integer({ min: 0, max: 100_000 }),
-      },
-      ESPLORA_REQUEST_TIMEOUT_MS: {
-        type: 'number',
-        description: 'Timeout of one Esplora request attempt, in milliseconds',
-        default: 10_000,
-        validate: validator.integer({ min: 100, max: 60_000 }),
-      },
-      ESPLORA_RETRIES: {
-        type: 'number',
-        description: 'Retries per URL on 429, 5xx, network errors and timeouts, before failing over',
-        default: 2,
-        validate: validator.integer({ min: 0, max: 10 }),
-      },
-      ESPLORA_RETRY_BACKOFF_MS: {
-        type: 'number',
-        description: 'First retry delay in milliseconds; it doubles on each retry',
-        default: 500,
-        validate: validator.integer({ min: 0, max: 60_000 }),
-      },
+      ...ESPLORA.definitions,
       MAX_ADDRESSES: {
         type: 'number',
         description: 'Most addresses accepted in one request',
@@ -87,5 +57,4 @@ export const makeConfig = () =>
     },
   )
 
-/** The settings' shape, for types. */
-export const config = makeConfig()
+export type Settings = ReturnType<typeof makeConfig>['settings']

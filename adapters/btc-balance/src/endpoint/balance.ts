@@ -2,10 +2,10 @@ import { PoRTotalBalanceEndpoint, porBalanceEndpointInputParametersDefinition } 
 import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
 import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
-import type { config } from '../config'
-import { BITCOIN_CHAIN_IDS, type BitcoinChainId } from '../transport/address'
-import { checkRequest } from '../transport/request'
+import type { Settings } from '../config'
+import { BITCOIN_CHAIN_IDS, type BitcoinChainId } from '../rules/address'
 import { BalanceTransport } from '../transport/balance'
+import { checkRequest } from './balance-request'
 
 export const inputParameters = new InputParameters(
   {
@@ -58,7 +58,7 @@ export type BalanceEndpointTypes = {
       balances: { address: string; balance: string }[]
     }
   }
-  Settings: typeof config.settings
+  Settings: Settings
 }
 
 export const makeBalanceEndpoint = (): PoRTotalBalanceEndpoint<BalanceEndpointTypes> =>

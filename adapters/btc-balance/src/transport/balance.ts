@@ -1,11 +1,11 @@
 import { ComputeTransport, type ComputedResponse } from '#common/transport'
-import { ProviderClient, parseUrlList } from '#common/provider-client'
-import { ESPLORA_URL_SETTING } from '../config'
+import type { ProviderClient } from '#common/provider-client'
+import { ESPLORA, ESPLORA_URL_SETTING, type Settings } from '../config'
 import type { BalanceEndpointTypes, BalanceRequestParams } from '../endpoint/balance'
-import { checkRequest } from './request'
-import type { BitcoinChainId } from './address'
-import { EsploraApi } from './esplora'
-import { readReserves } from './reserves'
+import { checkRequest } from '../endpoint/balance-request'
+import { EsploraApi } from '../provider/esplora'
+import { readReserves } from '../provider/reserves'
+import type { BitcoinChainId } from '../rules/address'
 
 export class BalanceTransport extends ComputeTransport<BalanceEndpointTypes> {
   /** One client per chain, so the concurrency cap and rate limit hold across requests. */
@@ -13,7 +13,7 @@ export class BalanceTransport extends ComputeTransport<BalanceEndpointTypes> {
 
   async compute(
     params: BalanceRequestParams,
-    settings: BalanceEndpointTypes['Settings'],
+    settings: Settings,
   ): Promise<ComputedResponse<BalanceEndpointTypes>> {
     const request = checkRequest(params, settings)
     const api = new EsploraApi(this.client(request.chainId, settings))
@@ -35,22 +35,10 @@ export class BalanceTransport extends ComputeTransport<BalanceEndpointTypes> {
     }
   }
 
-  private client(chainId: BitcoinChainId, settings: BalanceEndpointTypes['Settings']): ProviderClient {
+  private client(chainId: BitcoinChainId, settings: Settings): ProviderClient {
     let client = this.clients.get(chainId)
     if (!client) {
-      const setting = ESPLORA_URL_SETTING[chainId]
-      client = new ProviderClient({
-        urls: parseUrlList(settings[setting]),
-        headers: settings.ESPLORA_AUTH_HEADER_VALUE
-          ? { [settings.ESPLORA_AUTH_HEADER_NAME]: settings.ESPLORA_AUTH_HEADER_VALUE }
-          : undefined,
-        timeoutMs: settings.ESPLORA_REQUEST_TIMEOUT_MS,
-        retries: settings.ESPLORA_RETRIES,
-        backoffMs: settings.ESPLORA_RETRY_BACKOFF_MS,
-        concurrency: settings.ESPLORA_CONCURRENCY,
-        requestsPerSecond: settings.ESPLORA_REQUESTS_PER_SECOND,
-        label: setting,
-      })
+      client = ESPLORA.client(settings, ESPLORA_URL_SETTING[chainId])
       this.clients.set(chainId, client)
     }
     return client

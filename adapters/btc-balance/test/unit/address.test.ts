@@ -1,5 +1,5 @@
 import { bech32, bech32m } from '@scure/base'
-import { checkBitcoinAddress, type BitcoinChainId } from '../../src/transport/address'
+import { checkBitcoinAddress, type BitcoinChainId } from '../../src/rules/address'
 
 const program = (length: number) => Uint8Array.from({ length }, (_, i) => (i * 7 + 1) & 0xff)
 const segwit = (hrp: string, version: number, bytes: Uint8Array, codec = version === 0 ? bech32 : bech32m) =>

@@ -1,17 +1,17 @@
-import { config } from '../../src/config'
-import { checkRequest } from '../../src/transport/request'
+import { makeConfig, type Settings } from '../../src/config'
+import { checkRequest } from '../../src/endpoint/balance-request'
 
 const A = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'
 const P2PKH = '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa'
 const entry = (address: string, chainId = 'mainnet', network = 'bitcoin') => ({ address, network, chainId })
 
 const settings = {
-  ...config.settings,
+  ...makeConfig().settings,
   BITCOIN_MAINNET_ESPLORA_URL: 'https://esplora.example/api',
   BITCOIN_TESTNET_ESPLORA_URL: 'https://esplora.example/testnet/api',
   BITCOIN_SIGNET_ESPLORA_URL: undefined,
   MAX_ADDRESSES: 3,
-} as typeof config.settings
+} as Settings
 
 const check = (addresses: ReturnType<typeof entry>[], minConfirmations = 6) =>
   checkRequest({ addresses, minConfirmations } as never, settings)

@@ -1,6 +1,6 @@
 import { ProviderClient } from '#common/provider-client'
-import { EsploraApi } from '../../src/transport/esplora'
-import { readReserves } from '../../src/transport/reserves'
+import { EsploraApi } from '../../src/provider/esplora'
+import { readReserves } from '../../src/provider/reserves'
 import { EsploraSim, serveEsplora, type SimServerOptions } from '#devkit/simulators/esplora'
 
 const A = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'

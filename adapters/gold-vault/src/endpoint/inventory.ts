@@ -2,10 +2,10 @@ import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
 import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
 import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
-import type { GoldVaultSettings } from '../config'
+import type { Settings } from '../config'
+import { FORMAT_INPUTS, type SourceFormat } from '../provider/sources'
 import { InventoryTransport } from '../transport/inventory'
-import { checkRequest } from '../transport/request'
-import { FORMAT_INPUTS, type SourceFormat } from '../transport/sources'
+import { checkRequest } from './inventory-request'
 
 export const inputParameters = new InputParameters(
   {
@@ -64,7 +64,7 @@ export type InventoryEndpointTypes = {
       vaults: VaultTotal[]
     }
   }
-  Settings: GoldVaultSettings
+  Settings: Settings
 }
 
 /**

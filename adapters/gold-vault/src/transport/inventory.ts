@@ -1,14 +1,14 @@
-import { formatUnits, type ScaledAmount } from '#common/decimal'
+import { add, formatUnits, type ScaledAmount } from '#common/decimal'
 import { providerError } from '#common/errors'
-import { ProviderClient, parseUrlList } from '#common/provider-client'
+import type { ProviderClient } from '#common/provider-client'
 import { ageProblem } from '#common/time'
 import { ComputeTransport, type ComputedResponse } from '#common/transport'
+import { GOLD_VAULT, type Settings } from '../config'
 import type { InventoryEndpointTypes, InventoryRequestParams, VaultTotal } from '../endpoint/inventory'
-import { tallyBars, type SeenBars } from './bars'
-import { checkRequest, finenessBounds } from './request'
-import { readSource, type VaultSource } from './sources'
-import { add } from '#common/decimal'
-import { ZERO, gramsToTroyOunceUnits, inGrams } from './weights'
+import { checkRequest, finenessBounds } from '../endpoint/inventory-request'
+import { readSource, type VaultSource } from '../provider/sources'
+import { tallyBars, type SeenBars } from '../rules/bars'
+import { ZERO, gramsToTroyOunceUnits, inGrams } from '../rules/weights'
 
 export class InventoryTransport extends ComputeTransport<InventoryEndpointTypes> {
   /** One client for the adapter, so retries and failover are shared by every request. */
@@ -16,7 +16,7 @@ export class InventoryTransport extends ComputeTransport<InventoryEndpointTypes>
 
   async compute(
     params: InventoryRequestParams,
-    settings: InventoryEndpointTypes['Settings'],
+    settings: Settings,
   ): Promise<ComputedResponse<InventoryEndpointTypes>> {
     const { vaults } = checkRequest(params)
     const bounds = finenessBounds(settings)
@@ -89,19 +89,8 @@ export class InventoryTransport extends ComputeTransport<InventoryEndpointTypes>
     }
   }
 
-  private client(settings: InventoryEndpointTypes['Settings']): ProviderClient {
-    this.provider ??= new ProviderClient({
-      urls: parseUrlList(settings.GOLD_VAULT_API_URL),
-      headers: settings.GOLD_VAULT_API_KEY
-        ? { [settings.GOLD_VAULT_API_KEY_HEADER]: settings.GOLD_VAULT_API_KEY }
-        : undefined,
-      timeoutMs: settings.GOLD_VAULT_REQUEST_TIMEOUT_MS,
-      retries: settings.GOLD_VAULT_RETRIES,
-      backoffMs: settings.GOLD_VAULT_RETRY_BACKOFF_MS,
-      concurrency: 4,
-      requestsPerSecond: 0,
-      label: 'GOLD_VAULT_API_URL',
-    })
+  private client(settings: Settings): ProviderClient {
+    this.provider ??= GOLD_VAULT.client(settings, 'GOLD_VAULT_API_URL')
     return this.provider
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseCsv } from '../../src/transport/csv'
+import { parseCsv } from '../../src/provider/csv'
 
 const cells = (text: string) => parseCsv(text).map((r) => r.cells)
 

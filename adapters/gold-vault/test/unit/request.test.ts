@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
-import type { GoldVaultSettings } from '../../src/config'
+import type { Settings } from '../../src/config'
 import type { InventoryRequestParams } from '../../src/endpoint/inventory'
-import { checkRequest, finenessBounds } from '../../src/transport/request'
+import { checkRequest, finenessBounds } from '../../src/endpoint/inventory-request'
 
 const params = (overrides: Partial<InventoryRequestParams> = {}): InventoryRequestParams => ({
   vault: 'london',
@@ -53,7 +53,7 @@ describe('finenessBounds', () => {
     const settings = {
       GOLD_VAULT_MIN_FINENESS: '995.0',
       GOLD_VAULT_MAX_FINENESS: '999.99',
-    } as GoldVaultSettings
+    } as Settings
     expect(finenessBounds(settings)).toEqual({
       min: { units: 9950n, decimals: 1 },
       max: { units: 99999n, decimals: 2 },

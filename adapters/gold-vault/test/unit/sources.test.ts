@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { readSource, type FormatInput, type VaultSource } from '../../src/transport/sources'
+import { readSource, type FormatInput, type VaultSource } from '../../src/provider/sources'
 import { BARS, weightListCsv } from '../fixture-data'
 
 const JSON_TYPE = { 'content-type': 'application/json' }
@@ -68,7 +68,9 @@ describe('readSource', () => {
     })
 
     it('a body that is not JSON where JSON is expected', () => {
-      expect(failure(() => read('<html>', JSON_TYPE))).toContain('vault v: the response is not JSON')
+      expect(failure(() => read('<html>', JSON_TYPE))).toContain(
+        'vault v: the vault API answered something that is not JSON',
+      )
       expect(failure(() => read('[1]', JSON_TYPE))).toBe('vault v: the response is not a JSON object')
     })
   })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { compare, parseDecimal } from '#common/decimal'
-import { GRAMS_PER_TROY_OUNCE, gramsToTroyOunceUnits, inGrams, show } from '../../src/transport/weights'
+import { GRAMS_PER_TROY_OUNCE, gramsToTroyOunceUnits, inGrams, show } from '../../src/rules/weights'
 
 const d = (text: string) => parseDecimal(text)
 

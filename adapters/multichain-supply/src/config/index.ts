@@ -7,30 +7,21 @@ import { validator } from '@chainlink/external-adapter-framework/validation/util
  * in failover order) and `<NETWORK>_RPC_CHAIN_ID`.
  */
 export function makeConfig() {
-  return new AdapterConfig(
-    {
-      RPC_TIMEOUT_MS: {
-        type: 'number',
-        description: 'Timeout of one JSON-RPC request to one URL, in milliseconds, before failing over',
-        default: 10_000,
-        validate: validator.integer({ min: 100, max: 60_000 }),
-      },
-      MAX_EXCLUDED: {
-        type: 'number',
-        description:
-          'Most excluded holders accepted in one request (a chain’s reads all go in one RPC round trip)',
-        default: 1_000,
-        validate: validator.integer({ min: 0, max: 10_000 }),
-      },
+  return new AdapterConfig({
+    RPC_TIMEOUT_MS: {
+      type: 'number',
+      description: 'Timeout of one JSON-RPC request to one URL, in milliseconds, before failing over',
+      default: 10_000,
+      validate: validator.integer({ min: 100, max: 60_000 }),
     },
-    {
-      envDefaultOverrides: {
-        // As the framework's PoRAdapter sets for reserve adapters: reads across chains take longer.
-        BACKGROUND_EXECUTE_TIMEOUT: 180_000,
-        API_TIMEOUT: 60_000,
-      },
+    MAX_EXCLUDED: {
+      type: 'number',
+      description:
+        'Most excluded holders accepted in one request (a chain’s reads all go in one RPC round trip)',
+      default: 1_000,
+      validate: validator.integer({ min: 0, max: 10_000 }),
     },
-  )
+  })
 }
 
-export type SupplyConfig = ReturnType<typeof makeConfig>
+export type Settings = ReturnType<typeof makeConfig>['settings']

@@ -2,8 +2,10 @@ import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
 import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
 import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
-import type { SupplyConfig } from '../config'
-import { checkSupplyRequest, SupplyTransport, type SupplyFigures } from '../transport/supply'
+import type { Settings } from '../config'
+import type { SupplyFigures } from '../provider/supply'
+import { SupplyTransport } from '../transport/supply'
+import { checkRequest } from './supply-request'
 
 const holder = {
   network: {
@@ -61,19 +63,19 @@ export type SupplyEndpointTypes = {
     Result: string
     Data: SupplyFigures
   }
-  Settings: SupplyConfig['settings']
+  Settings: Settings
 }
 
-export const makeSupplyEndpoint = (transport = new SupplyTransport()): AdapterEndpoint<SupplyEndpointTypes> =>
+export const makeSupplyEndpoint = (): AdapterEndpoint<SupplyEndpointTypes> =>
   new AdapterEndpoint<SupplyEndpointTypes>({
     name: 'supply',
-    transport,
+    transport: new SupplyTransport(),
     inputParameters,
     customInputValidation: (
       req: AdapterRequest<SupplyRequestParams>,
       settings,
     ): AdapterInputError | undefined => {
-      checkSupplyRequest(req.requestContext.data, settings.MAX_EXCLUDED)
+      checkRequest(req.requestContext.data, settings.MAX_EXCLUDED)
       return undefined
     },
   })

@@ -7,7 +7,7 @@ import { deadUrl } from '#devkit/ports'
 import { ensureMulticall3 } from '#devkit/multicall3'
 import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
 import { makeAdapter } from '../../src'
-import type { SupplyFigures } from '../../src/transport/supply'
+import type { SupplyFigures } from '../../src/provider/supply'
 
 /** The adapter's answer: a figure, a computed error, or a 400 from input validation. */
 interface SupplyResponse {

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { checkSupplyRequest, totalCirculating } from '../../src/transport/supply'
+import { checkRequest } from '../../src/endpoint/supply-request'
+import { totalCirculating } from '../../src/rules/total'
 import type { SupplyRequestParams } from '../../src/endpoint/supply'
 
 describe('totalCirculating', () => {
@@ -57,7 +58,7 @@ describe('totalCirculating', () => {
   })
 })
 
-describe('checkSupplyRequest', () => {
+describe('checkRequest', () => {
   const env = {
     ETHEREUM_RPC_URL: 'https://eth.example',
     ETHEREUM_RPC_CHAIN_ID: '1',
@@ -78,7 +79,7 @@ describe('checkSupplyRequest', () => {
   })
 
   it('resolves each network, checksums addresses and groups the excluded holders by chain', () => {
-    const request = checkSupplyRequest(params(), 10, env)
+    const request = checkRequest(params(), 10, env)
     expect(request.chains.map((c) => [c.settings.network, c.settings.chainId, c.token, c.exclude])).toEqual([
       ['ethereum', 1n, TOKEN, []],
       ['arbitrum-one', 42161n, TOKEN, [HOLDER]],
@@ -111,7 +112,7 @@ describe('checkSupplyRequest', () => {
   ])('refuses %j with a 400', (overrides, maxExcluded, message) => {
     let error: unknown
     try {
-      checkSupplyRequest(params(overrides as Partial<SupplyRequestParams>), maxExcluded, env)
+      checkRequest(params(overrides as Partial<SupplyRequestParams>), maxExcluded, env)
     } catch (e) {
       error = e
     }

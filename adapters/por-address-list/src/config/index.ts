@@ -29,4 +29,4 @@ export function makeConfig() {
   })
 }
 
-export type AddressListConfig = ReturnType<typeof makeConfig>
+export type Settings = ReturnType<typeof makeConfig>['settings']

@@ -2,8 +2,9 @@ import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
 import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
 import { PoRAddressEndpoint, type PoRAddress } from '#common/por'
-import type { AddressListConfig } from '../config'
-import { AddressListTransport, checkAddressListRequest } from '../transport/address'
+import type { Settings } from '../config'
+import { AddressListTransport } from '../transport/address'
+import { checkRequest } from './address-request'
 
 export const inputParameters = new InputParameters(
   {
@@ -63,21 +64,19 @@ export type AddressEndpointTypes = {
       blockNumber: number
     }
   }
-  Settings: AddressListConfig['settings']
+  Settings: Settings
 }
 
-export const makeAddressEndpoint = (
-  transport = new AddressListTransport(),
-): PoRAddressEndpoint<AddressEndpointTypes> =>
+export const makeAddressEndpoint = (): PoRAddressEndpoint<AddressEndpointTypes> =>
   new PoRAddressEndpoint<AddressEndpointTypes>({
     name: 'address',
-    transport,
+    transport: new AddressListTransport(),
     inputParameters,
     customInputValidation: (
       req: AdapterRequest<AddressRequestParams>,
       settings,
     ): AdapterInputError | undefined => {
-      checkAddressListRequest(req.requestContext.data, {
+      checkRequest(req.requestContext.data, {
         maxAddresses: settings.MAX_ADDRESSES,
         maxBatchSize: settings.MAX_BATCH_SIZE,
       })

@@ -9,7 +9,7 @@ import { ensureMulticall3 } from '#devkit/multicall3'
 import { startRpcProxy, type ProxyAction, type RpcProxy } from '#devkit/rpc-proxy'
 import { resolveEvmNetwork } from '#common/evm-rpc'
 import { makeAdapter } from '../../src'
-import { readAddressList } from '../../src/transport/address'
+import { readAddressList } from '../../src/provider/address-list'
 
 /**
  * PoRAddressList contracts deployed on the two local chains (Jest's global setup): `alpha` is

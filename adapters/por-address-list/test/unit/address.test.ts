@@ -2,19 +2,15 @@ import { AbiCoder } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
 import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
 import { resolveEvmNetwork } from '#common/evm-rpc'
-import {
-  checkAddressListRequest,
-  porAddressListInterface,
-  readAddressList,
-  type AddressListRequest,
-} from '../../src/transport/address'
+import { checkRequest, type AddressListRequest } from '../../src/endpoint/address-request'
+import { porAddressListInterface, readAddressList } from '../../src/provider/address-list'
 import type { AddressRequestParams } from '../../src/endpoint/address'
 
 const LIST = '0x203E97aa6eB65A1A02d9E80083414058303f241E'
 const env = { ETHEREUM_RPC_URL: 'https://eth.example', ETHEREUM_RPC_CHAIN_ID: '1' }
 const limits = { maxAddresses: 100, maxBatchSize: 50 }
 
-describe('checkAddressListRequest', () => {
+describe('checkRequest', () => {
   const params = (overrides: Partial<AddressRequestParams> = {}): AddressRequestParams => ({
     contractAddress: LIST.toLowerCase(),
     contractAddressNetwork: 'ethereum',
@@ -26,7 +22,7 @@ describe('checkAddressListRequest', () => {
   })
 
   it('resolves the network and checksums the contract address', () => {
-    const request = checkAddressListRequest(params({ batchSize: 50 }), limits, env)
+    const request = checkRequest(params({ batchSize: 50 }), limits, env)
     expect(request).toMatchObject({
       contractAddress: LIST,
       network: 'bitcoin',
@@ -55,7 +51,7 @@ describe('checkAddressListRequest', () => {
   ])('refuses %j with a 400', (overrides, message) => {
     let error: unknown
     try {
-      checkAddressListRequest(params({ batchSize: 10, ...overrides }), limits, env)
+      checkRequest(params({ batchSize: 10, ...overrides }), limits, env)
     } catch (e) {
       error = e
     }

@@ -1,7 +1,7 @@
 import { providerError } from '#common/errors'
-import { JsonNumber, parseLosslessJson, type LosslessJson } from '#common/json'
+import { JsonNumber, isJsonRecord, parseProviderJson, type JsonRecord, type LosslessJson } from '#common/json'
 import type { ProviderClient } from '#common/provider-client'
-import type { EsploraStats, TxEffect } from './height-rule'
+import type { EsploraStats, TxEffect } from '../rules/height-rule'
 
 /** Esplora pages confirmed address history 25 transactions at a time, newest first. */
 export const CHAIN_TXS_PAGE_SIZE = 25
@@ -49,20 +49,12 @@ export class EsploraApi {
 
   private async getJson(path: string, subject: string): Promise<LosslessJson> {
     const { text } = await this.client.get(path, subject)
-    try {
-      return parseLosslessJson(text)
-    } catch {
-      throw providerError(`${subject}: provider answered something that is not JSON: ${text.slice(0, 80)}`)
-    }
+    return parseProviderJson(text, subject, 'Esplora API')
   }
 }
 
-type JsonRecord = { [key: string]: LosslessJson }
-
 function asRecord(value: LosslessJson | undefined, address: string, field: string): JsonRecord {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof JsonNumber) {
-    throw providerError(`${address}: ${field} is missing or not an object`)
-  }
+  if (!isJsonRecord(value)) throw providerError(`${address}: ${field} is missing or not an object`)
   return value
 }
 

@@ -1,8 +1,13 @@
 import { inputError } from '#common/errors'
 import { parseUrlList } from '#common/provider-client'
-import { ESPLORA_URL_SETTING, type config } from '../config'
-import type { BalanceRequestParams } from '../endpoint/balance'
-import { BITCOIN_CHAIN_IDS, checkBitcoinAddress, isBitcoinChainId, type BitcoinChainId } from './address'
+import { ESPLORA_URL_SETTING, type Settings } from '../config'
+import {
+  BITCOIN_CHAIN_IDS,
+  checkBitcoinAddress,
+  isBitcoinChainId,
+  type BitcoinChainId,
+} from '../rules/address'
+import type { BalanceRequestParams } from './balance'
 
 /** A validated request: one chain, canonical addresses, duplicates found. */
 export interface CheckedRequest {
@@ -17,7 +22,7 @@ export interface CheckedRequest {
  * and network, one chainId with a configured provider, size limits, minConfirmations.
  * Throws a 400 naming the offending field.
  */
-export function checkRequest(params: BalanceRequestParams, settings: typeof config.settings): CheckedRequest {
+export function checkRequest(params: BalanceRequestParams, settings: Settings): CheckedRequest {
   const { addresses, minConfirmations } = params
   if (!Number.isInteger(minConfirmations) || minConfirmations < 0) {
     throw inputError(`minConfirmations must be an integer ≥ 0, got ${JSON.stringify(minConfirmations)}`)

@@ -1,6 +1,6 @@
 import { inputError, providerError } from '#common/errors'
 import type { EsploraApi } from './esplora'
-import { balanceAtHeight, balanceHeight, balanceWithMempool, type EsploraStats } from './height-rule'
+import { balanceAtHeight, balanceHeight, balanceWithMempool, type EsploraStats } from '../rules/height-rule'
 
 /** How many times an address is re-read when a block lands while its history is being read. */
 const MAX_READS_PER_ADDRESS = 3

@@ -1,8 +1,8 @@
 import { parseDecimal } from '#common/decimal'
 import { inputError } from '#common/errors'
-import type { GoldVaultSettings } from '../config'
-import type { InventoryRequestParams } from '../endpoint/inventory'
-import type { FinenessBounds } from './bars'
+import type { Settings } from '../config'
+import type { FinenessBounds } from '../rules/bars'
+import type { InventoryRequestParams } from './inventory'
 
 /** Most output decimals accepted. */
 export const MAX_DECIMALS = 36
@@ -36,7 +36,7 @@ export function checkRequest(params: InventoryRequestParams): { vaults: string[]
 }
 
 /** The fineness bounds from the settings (validated when the adapter starts). */
-export function finenessBounds(settings: GoldVaultSettings): FinenessBounds {
+export function finenessBounds(settings: Settings): FinenessBounds {
   return {
     min: parseDecimal(settings.GOLD_VAULT_MIN_FINENESS, 'GOLD_VAULT_MIN_FINENESS'),
     max: parseDecimal(settings.GOLD_VAULT_MAX_FINENESS, 'GOLD_VAULT_MAX_FINENESS'),

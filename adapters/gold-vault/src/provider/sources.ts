@@ -9,10 +9,18 @@
  */
 import { parseDecimal, type ScaledAmount } from '#common/decimal'
 import { providerError } from '#common/errors'
-import { JsonNumber, numericText, parseLosslessJson, type LosslessJson } from '#common/json'
+import {
+  JsonNumber,
+  isJsonRecord,
+  numericText,
+  parseProviderJson,
+  showJson,
+  type JsonRecord,
+  type LosslessJson,
+} from '#common/json'
 import { parseHttpDate, parseIsoTimestamp } from '#common/time'
 import { parseCsv } from './csv'
-import { WEIGHT_UNITS, type WeightUnit } from './weights'
+import { WEIGHT_UNITS, type WeightUnit } from '../rules/weights'
 
 export const SOURCE_FORMATS = ['json', 'csv', 'summary'] as const
 export type SourceFormat = (typeof SOURCE_FORMATS)[number]
@@ -48,8 +56,6 @@ export interface SourceDate {
 export type VaultSource =
   | { format: 'json' | 'csv'; name: string | null; unit: WeightUnit; bars: Bar[]; asOf: SourceDate }
   | { format: 'summary'; name: string | null; grams: Reading; asOf: SourceDate | undefined }
-
-type JsonRecord = { [key: string]: LosslessJson }
 
 /**
  * Reads one vault's response. With `format: 'auto'` the Content-Type decides (`…csv` is CSV,
@@ -92,13 +98,8 @@ function sniff(text: string, contentType: string | null): 'csv' | 'json' {
 }
 
 function parseDocument(text: string, subject: string): JsonRecord {
-  let body: LosslessJson
-  try {
-    body = parseLosslessJson(text)
-  } catch {
-    throw providerError(`${subject}: the response is not JSON: ${text.slice(0, 80)}`)
-  }
-  if (!isRecord(body)) throw providerError(`${subject}: the response is not a JSON object`)
+  const body = parseProviderJson(text, subject, 'vault API')
+  if (!isJsonRecord(body)) throw providerError(`${subject}: the response is not a JSON object`)
   return body
 }
 
@@ -108,13 +109,13 @@ function readJsonBarList(doc: JsonRecord, subject: string): VaultSource {
   const unitText = typeof doc.unit === 'string' ? doc.unit.trim().toLowerCase() : undefined
   if (doc.unit === undefined || doc.unit === null) throw providerError(`${subject}: unit is missing`)
   if (!(WEIGHT_UNITS as readonly (string | undefined)[]).includes(unitText)) {
-    throw providerError(`${subject}: unit must be "toz", "g" or "kg", got ${show(doc.unit)}`)
+    throw providerError(`${subject}: unit must be "toz", "g" or "kg", got ${showJson(doc.unit)}`)
   }
   const asOf = isoDate(doc.asOf, 'asOf', subject)
   if (!asOf) throw providerError(`${subject}: asOf (the date of the bar list) is missing`)
   const bars = doc.bars.map((entry, i): Bar => {
     const where = `bars[${i}]`
-    if (!isRecord(entry)) throw providerError(`${subject}, ${where}: not an object`)
+    if (!isJsonRecord(entry)) throw providerError(`${subject}, ${where}: not an object`)
     const serial = text(entry.serial)
     const refiner = text(entry.refiner)
     if (!serial) throw providerError(`${subject}, ${where}: serial is missing`)
@@ -226,12 +227,12 @@ function amount(value: LosslessJson | undefined, field: string, subject: string)
   if (value === undefined || value === null || value === '')
     throw providerError(`${subject}: ${field} is missing`)
   const textValue = numericText(value)
-  if (textValue === undefined) throw providerError(`${subject}: ${field} is not a number: ${show(value)}`)
+  if (textValue === undefined) throw providerError(`${subject}: ${field} is not a number: ${showJson(value)}`)
   let parsed: ScaledAmount
   try {
     parsed = parseDecimal(textValue, field)
   } catch {
-    throw providerError(`${subject}: ${field} is not a decimal number: ${show(value)}`)
+    throw providerError(`${subject}: ${field} is not a decimal number: ${showJson(value)}`)
   }
   if (parsed.units < 0n) throw providerError(`${subject}: ${field} is negative: ${textValue}`)
   return { value: parsed, text: textValue }
@@ -240,7 +241,8 @@ function amount(value: LosslessJson | undefined, field: string, subject: string)
 function isoDate(value: LosslessJson | undefined, field: string, subject: string): SourceDate | undefined {
   if (value === undefined || value === null) return undefined
   const ms = typeof value === 'string' ? parseIsoTimestamp(value) : undefined
-  if (ms === undefined) throw providerError(`${subject}: ${field} is not an ISO-8601 date: ${show(value)}`)
+  if (ms === undefined)
+    throw providerError(`${subject}: ${field} is not an ISO-8601 date: ${showJson(value)}`)
   return { ms, text: value as string, from: field }
 }
 
@@ -257,17 +259,6 @@ function text(value: LosslessJson | undefined): string | undefined {
   const result =
     typeof value === 'string' ? value.trim() : value instanceof JsonNumber ? value.text : undefined
   return result ? result : undefined
-}
-
-function isRecord(value: LosslessJson | undefined): value is JsonRecord {
-  return (
-    value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber)
-  )
-}
-
-function show(value: LosslessJson): string {
-  const shown = JSON.stringify(value) ?? String(value)
-  return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown
 }
 
 function fail(message: string): never {

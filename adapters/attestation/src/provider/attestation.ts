@@ -10,17 +10,22 @@
  */
 import { parseDecimal, rescale } from '#common/decimal'
 import { providerError } from '#common/errors'
-import { JsonNumber, numericText, type LosslessJson } from '#common/json'
+import {
+  JsonNumber,
+  isJsonRecord,
+  numericText,
+  showJson,
+  type JsonRecord,
+  type LosslessJson,
+} from '#common/json'
 import { ageProblem, parseIsoTimestamp } from '#common/time'
 
 export const ATTESTATION_FIELDS = ['totalReserve', 'totalTrust', 'totalToken'] as const
 export type AttestationField = (typeof ATTESTATION_FIELDS)[number]
 
-export type JsonRecord = { [key: string]: LosslessJson }
-
 /** The attestation document: the response body, which must be a JSON object. */
 export function asAttestation(body: LosslessJson, subject: string): JsonRecord {
-  if (!isRecord(body)) throw providerError(`${subject}: the attestation is not a JSON object`)
+  if (!isJsonRecord(body)) throw providerError(`${subject}: the attestation is not a JSON object`)
   return body
 }
 
@@ -43,7 +48,7 @@ export function readRipcord(doc: JsonRecord, subject: string): Ripcord {
   else if (typeof raw === 'string' && /^(true|false)$/i.test(raw.trim()))
     flag = raw.trim().toLowerCase() === 'true'
   else if (raw === undefined) throw providerError(`${subject}: ripcord is missing`)
-  else throw providerError(`${subject}: ripcord is not a boolean: ${show(raw)}`)
+  else throw providerError(`${subject}: ripcord is not a boolean: ${showJson(raw)}`)
 
   const rawDetails = doc.ripcordDetails
   if (rawDetails === undefined || rawDetails === null) return { raised: flag, details: [] }
@@ -54,22 +59,22 @@ export function readRipcord(doc: JsonRecord, subject: string): Ripcord {
     return {
       raised: flag,
       details: rawDetails.map((d) =>
-        typeof d === 'string' ? d : d instanceof JsonNumber ? d.text : show(d),
+        typeof d === 'string' ? d : d instanceof JsonNumber ? d.text : showJson(d),
       ),
     }
   }
-  if (isRecord(rawDetails)) {
+  if (isJsonRecord(rawDetails)) {
     const flagged: string[] = []
     for (const [name, value] of Object.entries(rawDetails)) {
       const set = booleanOf(value)
       if (set === undefined) {
-        throw providerError(`${subject}: ripcordDetails.${name} is not a boolean: ${show(value)}`)
+        throw providerError(`${subject}: ripcordDetails.${name} is not a boolean: ${showJson(value)}`)
       }
       if (set) flagged.push(name)
     }
     return { raised: flag || flagged.length > 0, details: flagged }
   }
-  throw providerError(`${subject}: ripcordDetails is neither a list nor an object: ${show(rawDetails)}`)
+  throw providerError(`${subject}: ripcordDetails is neither a list nor an object: ${showJson(rawDetails)}`)
 }
 
 export interface AttestationTime {
@@ -90,7 +95,7 @@ export function readAttestationTime(doc: JsonRecord, subject: string): Attestati
     if (value === undefined || value === null) continue
     const ms = typeof value === 'string' ? parseIsoTimestamp(value) : undefined
     if (ms === undefined) {
-      throw providerError(`${subject}: ${field} is not an ISO-8601 time with a zone: ${show(value)}`)
+      throw providerError(`${subject}: ${field} is not an ISO-8601 time with a zone: ${showJson(value)}`)
     }
     times.push({ ms, field, text: value as string })
   }
@@ -160,7 +165,7 @@ export function readFigure(
   const labels: string[] = []
   const matches: number[] = []
   for (const [i, entry] of tokens.entries()) {
-    if (!isRecord(entry)) throw providerError(`${subject}: token[${i}] is not an object`)
+    if (!isJsonRecord(entry)) throw providerError(`${subject}: token[${i}] is not an object`)
     if (typeof entry.tokenName !== 'string')
       throw providerError(`${subject}: token[${i}].tokenName is missing`)
     const label = chainLabel(entry.tokenName)
@@ -193,12 +198,12 @@ export function chainLabel(tokenName: string): string | undefined {
 function figureAt(value: LosslessJson | undefined, path: string, decimals: number, subject: string): Figure {
   if (absent(value)) throw providerError(`${subject}: ${path} is missing`)
   const text = numericText(value)
-  if (text === undefined) throw providerError(`${subject}: ${path} is not a number: ${show(value)}`)
+  if (text === undefined) throw providerError(`${subject}: ${path} is not a number: ${showJson(value)}`)
   let parsed
   try {
     parsed = parseDecimal(text, path)
   } catch {
-    throw providerError(`${subject}: ${path} is not a decimal number: ${show(value)}`)
+    throw providerError(`${subject}: ${path} is not a decimal number: ${showJson(value)}`)
   }
   if (parsed.units < 0n) throw providerError(`${subject}: ${path} is negative: ${text}`)
   return { units: rescale(parsed.units, parsed.decimals, decimals, 'down'), source: path, text }
@@ -213,16 +218,4 @@ function booleanOf(value: LosslessJson): boolean | undefined {
   if (typeof value === 'string' && /^(true|false)$/i.test(value.trim()))
     return value.trim().toLowerCase() === 'true'
   return undefined
-}
-
-function isRecord(value: LosslessJson | undefined): value is JsonRecord {
-  return (
-    value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonNumber)
-  )
-}
-
-/** A provider value for an error message, shortened. */
-function show(value: LosslessJson): string {
-  const text = JSON.stringify(value) ?? String(value)
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text
 }

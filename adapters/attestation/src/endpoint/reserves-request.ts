@@ -1,6 +1,6 @@
 import { inputError } from '#common/errors'
-import type { AttestationSettings } from '../config'
-import type { ReservesRequestParams } from '../endpoint/reserves'
+import type { Settings } from '../config'
+import type { ReservesRequestParams } from './reserves'
 
 /** Most output decimals accepted. */
 export const MAX_DECIMALS = 36
@@ -14,7 +14,7 @@ export interface CheckedRequest {
  * Everything about a request that can be judged without the auditor's API. Throws a 400
  * naming the field.
  */
-export function checkRequest(params: ReservesRequestParams, settings: AttestationSettings): CheckedRequest {
+export function checkRequest(params: ReservesRequestParams, settings: Settings): CheckedRequest {
   const { client, chain, decimals, maxAgeSeconds } = params
   if (typeof client !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._~-]*$/.test(client)) {
     throw inputError(

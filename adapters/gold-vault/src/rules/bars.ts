@@ -1,6 +1,6 @@
 import { abs, add, compare, min, subtract, times, type ScaledAmount } from '#common/decimal'
 import { providerError } from '#common/errors'
-import type { Bar } from './sources'
+import type { Bar } from '../provider/sources'
 import { LBMA_ROUNDING_TOZ, ZERO, inGrams, show, type WeightUnit } from './weights'
 
 /** Accepted fineness, parts per thousand, inclusive. */

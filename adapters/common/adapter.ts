@@ -1,0 +1,54 @@
+// The framework's Adapter loads first (adapters/common/por.ts explains the require cycle).
+import { Adapter, type AdapterParams } from '@chainlink/external-adapter-framework/adapter'
+import type { SettingsDefinitionMap } from '@chainlink/external-adapter-framework/config'
+import type { AdapterRequest, AdapterResponse } from '@chainlink/external-adapter-framework/util'
+import type { EmptyInputParameters } from '@chainlink/external-adapter-framework/validation/input-params'
+import { metrics } from '@chainlink/external-adapter-framework/metrics'
+import { PoRBalanceEndpoint, PoRTotalBalanceEndpoint } from './por'
+
+/**
+ * The settings defaults of every adapter here: the framework's defaults for PoR adapters (its
+ * `PoRAdapter`). A reserve read across thousands of addresses or several chains is slow, and a
+ * reserve figure stays good for minutes, so the background read may take 3 minutes, a request
+ * waits up to 60 s for the first figure, and a figure is cached for 6 minutes. An adapter's own
+ * `envDefaultOverrides` win, with the reason written beside them.
+ */
+export const POR_SETTING_DEFAULTS = {
+  BACKGROUND_EXECUTE_TIMEOUT: 180_000,
+  API_TIMEOUT: 60_000,
+  CACHE_MAX_AGE: 360_000,
+} as const
+
+/**
+ * The base of every adapter in this repository: the framework's `Adapter` with
+ * {@link POR_SETTING_DEFAULTS}, and, like the framework's `PoRAdapter`, the
+ * `porBalanceAddressLength` metric for address-list endpoints. Not `PoRAdapter` itself: it
+ * requires one of the framework's PoR endpoint classes, and those type a provider's result as a
+ * JS number, which cannot carry an exact reserve figure.
+ */
+export class ReserveAdapter<T extends SettingsDefinitionMap> extends Adapter<T> {
+  constructor(params: AdapterParams<T> & { config: NonNullable<AdapterParams<T>['config']> }) {
+    const { config } = params
+    config.options = {
+      ...config.options,
+      envDefaultOverrides: { ...POR_SETTING_DEFAULTS, ...config.options?.envDefaultOverrides },
+    }
+    super(params)
+  }
+
+  override async handleRequest(
+    req: AdapterRequest<EmptyInputParameters>,
+    replySent: Promise<unknown>,
+  ): Promise<Readonly<AdapterResponse>> {
+    const endpoint = this.endpoints.find((e) => e.name === req.requestContext.endpointName)
+    const addresses = (req.requestContext.data as { addresses?: unknown } | undefined)?.addresses
+    if (
+      (endpoint instanceof PoRBalanceEndpoint || endpoint instanceof PoRTotalBalanceEndpoint) &&
+      Array.isArray(addresses)
+    ) {
+      const feedId = req.requestContext.meta?.metrics?.feedId ?? 'N/A'
+      metrics.get('porBalanceAddressLength').labels({ feed_id: feedId }).set(addresses.length)
+    }
+    return super.handleRequest(req, replySent)
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The settings block every HTTP provider is read with (timeouts, retries, backoff, concurrency,
+ * request rate, API key and its header), and the {@link ProviderClient} built from it. Each
+ * adapter names its block with a prefix (`ESPLORA`, `ATTESTATION`, `GOLD_VAULT`); the URL
+ * settings stay the adapter's own (one list, or one per network).
+ */
+import { validator } from '@chainlink/external-adapter-framework/validation/utils'
+import { ProviderClient, parseUrlList } from './provider-client'
+
+/** What an adapter says about its provider to get its settings block. */
+export interface ProviderBlockOptions<K extends string, H extends string> {
+  /** The provider's name in descriptions ("Esplora", "attestation API"). */
+  provider: string
+  /** The setting holding the API key (sensitive), and the one naming its header. */
+  keySetting: K
+  headerSetting: H
+  /** The header the key goes in unless the operator names another. */
+  headerDefault: string
+  /** Requests in flight at once, by default. */
+  concurrency: number
+}
+
+const numberSetting = (description: string, defaultValue: number, min: number, max: number) =>
+  ({
+    type: 'number',
+    description,
+    default: defaultValue,
+    validate: validator.integer({ min, max }),
+  }) as const
+
+/** The setting names of a block with prefix `P`. */
+export type ProviderNumberSetting<P extends string> =
+  | `${P}_REQUEST_TIMEOUT_MS`
+  | `${P}_RETRIES`
+  | `${P}_RETRY_BACKOFF_MS`
+  | `${P}_CONCURRENCY`
+  | `${P}_REQUESTS_PER_SECOND`
+
+/** The settings values a block reads: its numbers, the key pair and the URL list settings. */
+export type ProviderBlockValues<P extends string, K extends string, H extends string> = {
+  [N in ProviderNumberSetting<P>]: number
+} & { [N in K]?: string } & { [N in H]: string }
+
+/**
+ * A provider's settings block: `definitions` go into the adapter's AdapterConfig (`<P>_REQUEST_TIMEOUT_MS`,
+ * `<P>_RETRIES`, `<P>_RETRY_BACKOFF_MS`, `<P>_CONCURRENCY`, `<P>_REQUESTS_PER_SECOND` and the key pair);
+ * `client` builds the {@link ProviderClient} for one URL-list setting from the adapter's settings.
+ */
+export function providerBlock<P extends string, K extends string, H extends string>(
+  prefix: P,
+  options: ProviderBlockOptions<K, H>,
+) {
+  const { provider } = options
+  const numbers = {
+    [`${prefix}_REQUEST_TIMEOUT_MS`]: numberSetting(
+      `Timeout of one ${provider} request attempt, in milliseconds`,
+      10_000,
+      100,
+      60_000,
+    ),
+    [`${prefix}_RETRIES`]: numberSetting(
+      'Retries per URL on 429, 5xx, network errors and timeouts, before failing over',
+      2,
+      0,
+      10,
+    ),
+    [`${prefix}_RETRY_BACKOFF_MS`]: numberSetting(
+      'First retry delay in milliseconds; it doubles on each retry',
+      500,
+      0,
+      60_000,
+    ),
+    [`${prefix}_CONCURRENCY`]: numberSetting(
+      `${provider} requests in flight at once, across the adapter`,
+      options.concurrency,
+      1,
+      256,
+    ),
+    [`${prefix}_REQUESTS_PER_SECOND`]: numberSetting(
+      `${provider} requests started per second, across the adapter; 0 means no limit`,
+      0,
+      0,
+      100_000,
+    ),
+  } as { [N in ProviderNumberSetting<P>]: ReturnType<typeof numberSetting> }
+  const key = {
+    [options.keySetting]: {
+      type: 'string',
+      description: `API key sent in the ${options.headerSetting} header; unset sends no key`,
+      sensitive: true,
+    },
+    [options.headerSetting]: {
+      type: 'string',
+      description: `Name of the header that carries ${options.keySetting}`,
+      default: options.headerDefault,
+      sensitive: false,
+    },
+  } as {
+    [N in K]: { readonly type: 'string'; readonly description: string; readonly sensitive: true }
+  } & {
+    [N in H]: {
+      readonly type: 'string'
+      readonly description: string
+      readonly default: string
+      readonly sensitive: false
+    }
+  }
+  return {
+    definitions: { ...numbers, ...key },
+    /** The client for the URL list in setting `urlSetting`, which also names it in error messages. */
+    client<U extends string>(
+      settings: ProviderBlockValues<P, K, H> & { [N in U]?: string },
+      urlSetting: U,
+    ): ProviderClient {
+      const values = settings as unknown as Record<string, number | string | undefined>
+      const number = (name: string) => values[`${prefix}_${name}`] as number
+      const key = values[options.keySetting] as string | undefined
+      return new ProviderClient({
+        urls: parseUrlList(values[urlSetting] as string | undefined),
+        headers: key ? { [values[options.headerSetting] as string]: key } : undefined,
+        timeoutMs: number('REQUEST_TIMEOUT_MS'),
+        retries: number('RETRIES'),
+        backoffMs: number('RETRY_BACKOFF_MS'),
+        concurrency: number('CONCURRENCY'),
+        requestsPerSecond: number('REQUESTS_PER_SECOND'),
+        label: urlSetting,
+      })
+    },
+  }
+}

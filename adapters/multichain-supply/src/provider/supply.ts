@@ -1,0 +1,139 @@
+import { Interface } from 'ethers'
+import { describeFailure, providerError } from '#common/errors'
+import { EvmRpcClient, decodeUint256, type CallOutcome, type ReadMethod } from '#common/evm-rpc'
+import type { SupplyRequest } from '../endpoint/supply-request'
+import { totalCirculating } from '../rules/total'
+
+export const erc20Interface = new Interface([
+  'function decimals() view returns (uint8)',
+  'function totalSupply() view returns (uint256)',
+  'function balanceOf(address account) view returns (uint256)',
+])
+
+/** Token decimals this adapter accepts (`decimals()` is a uint8; beyond 36 is not a real token). */
+export const MAX_TOKEN_DECIMALS = 36
+
+const DECIMALS_CALL = erc20Interface.encodeFunctionData('decimals')
+const TOTAL_SUPPLY_CALL = erc20Interface.encodeFunctionData('totalSupply')
+
+/** What was read on one chain; amounts are integer strings in the token's own units. */
+export interface ChainSupply {
+  network: string
+  chainId: string
+  token: string
+  /** The block every read of this chain was made at. */
+  blockNumber: number
+  /** How the reads were sent: in one Multicall3 call, or as a JSON-RPC batch. */
+  readVia: ReadMethod
+  decimals: number
+  totalSupply: string
+  /** Sum of the excluded holders' balances. */
+  excluded: string
+  /** totalSupply − excluded. */
+  circulating: string
+  excludedBalances: { address: string; balance: string }[]
+}
+
+export interface SupplyFigures {
+  /** Circulating supply over every chain, integer at `decimals`, rounded up. */
+  result: string
+  decimals: number
+  confirmations: number
+  chains: ChainSupply[]
+}
+
+export interface ReadSupplyOptions {
+  timeoutMs: number
+}
+
+/**
+ * Reads every chain in parallel, each in one block, and sums the circulating supply. Any chain
+ * that fails fails the whole figure (502 naming each failed network): never a partial sum.
+ */
+export async function readSupply(request: SupplyRequest, options: ReadSupplyOptions): Promise<SupplyFigures> {
+  const outcomes = await Promise.allSettled(
+    request.chains.map((chain) => readChain(chain, request.confirmations, options)),
+  )
+  const failures = outcomes.flatMap((outcome, i) => {
+    if (outcome.status === 'fulfilled') return []
+    const { network } = request.chains[i].settings
+    const { message } = describeFailure(outcome.reason)
+    return [message.startsWith(`${network}:`) ? message : `${network}: ${message}`]
+  })
+  if (failures.length > 0) {
+    throw providerError(`supply not reported, chains unread: ${failures.join('; ')}`)
+  }
+  const chains = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<ChainSupply>).value)
+  const total = totalCirculating(
+    chains.map((chain) => ({ units: BigInt(chain.circulating), decimals: chain.decimals })),
+    request.resultDecimals,
+  )
+  return {
+    result: total.toString(),
+    decimals: request.resultDecimals,
+    confirmations: request.confirmations,
+    chains,
+  }
+}
+
+async function readChain(
+  chain: SupplyRequest['chains'][number],
+  confirmations: number,
+  options: ReadSupplyOptions,
+): Promise<ChainSupply> {
+  const { settings, token, exclude } = chain
+  const client = new EvmRpcClient(settings, { timeoutMs: options.timeoutMs })
+  const { block, results } = await client.pin(confirmations, [
+    { to: token, data: DECIMALS_CALL },
+    { to: token, data: TOTAL_SUPPLY_CALL },
+    ...exclude.map((holder) => ({
+      to: token,
+      data: erc20Interface.encodeFunctionData('balanceOf', [holder]),
+    })),
+  ])
+  const where = `${settings.network}: token ${token} at block ${block.number}`
+  const uint = (outcome: CallOutcome, call: string): bigint => {
+    if (!outcome.success) {
+      throw providerError(
+        `${where}: ${call} reverted${outcome.revertMessage ? ` (${outcome.revertMessage})` : ''}`,
+      )
+    }
+    const value = decodeUint256(outcome.returnData)
+    if (value === undefined) {
+      throw providerError(
+        outcome.returnData === '0x'
+          ? `${where}: ${call} returned nothing: no ERC-20 contract at this address?`
+          : `${where}: ${call} returned ${outcome.returnData.slice(0, 80)}, not a uint256`,
+      )
+    }
+    return value
+  }
+  const decimals = uint(results[0], 'decimals()')
+  if (decimals > BigInt(MAX_TOKEN_DECIMALS)) {
+    throw providerError(`${where}: decimals() is ${decimals}, outside 0–${MAX_TOKEN_DECIMALS}`)
+  }
+  const totalSupply = uint(results[1], 'totalSupply()')
+  const balances = exclude.map((holder, i) => ({
+    address: holder,
+    balance: uint(results[2 + i], `balanceOf(${holder})`),
+  }))
+  const excluded = balances.reduce((sum, b) => sum + b.balance, 0n)
+  if (excluded > totalSupply) {
+    throw providerError(
+      `${where}: excluded balances (${excluded}) exceed totalSupply() (${totalSupply}); ` +
+        'a supply is never reported negative',
+    )
+  }
+  return {
+    network: settings.network,
+    chainId: settings.chainId.toString(),
+    token,
+    blockNumber: Number(block.number),
+    readVia: block.method,
+    decimals: Number(decimals),
+    totalSupply: totalSupply.toString(),
+    excluded: excluded.toString(),
+    circulating: (totalSupply - excluded).toString(),
+    excludedBalances: balances.map((b) => ({ address: b.address, balance: b.balance.toString() })),
+  }
+}

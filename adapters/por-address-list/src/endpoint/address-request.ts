@@ -1,0 +1,52 @@
+import { inputError } from '#common/errors'
+import { checkEvmAddress } from '#common/evm-address'
+import { resolveEvmNetwork, type EvmNetworkSettings } from '#common/evm-rpc'
+import type { AddressRequestParams } from './address'
+
+/** A checked request. */
+export interface AddressListRequest {
+  settings: EvmNetworkSettings
+  contractAddress: string
+  network: string
+  chainId: string
+  batchSize: number
+  confirmations: number
+}
+
+export interface AddressListLimits {
+  maxAddresses: number
+  maxBatchSize: number
+}
+
+/**
+ * Checks a request against the settings without reading the chain: every failure is a 400
+ * naming the field or setting at fault.
+ */
+export function checkRequest(
+  params: AddressRequestParams,
+  limits: AddressListLimits,
+  env: NodeJS.ProcessEnv = process.env,
+): AddressListRequest {
+  const { contractAddress, network, chainId, batchSize, confirmations } = params
+  const settings = resolveEvmNetwork(params.contractAddressNetwork, 'contractAddressNetwork', env)
+  const checksummed = checkEvmAddress(contractAddress, 'contractAddress')
+  for (const [field, value] of [
+    ['network', network],
+    ['chainId', chainId],
+  ] as const) {
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw inputError(
+        `${field}: must be a non-empty string (stamped on every address, e.g. "bitcoin" / "mainnet")`,
+      )
+    }
+  }
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > limits.maxBatchSize) {
+    throw inputError(
+      `batchSize: must be an integer from 1 to ${limits.maxBatchSize} (MAX_BATCH_SIZE), got ${batchSize}`,
+    )
+  }
+  if (!Number.isSafeInteger(confirmations) || confirmations < 0) {
+    throw inputError(`confirmations: must be a non-negative integer, got ${confirmations}`)
+  }
+  return { settings, contractAddress: checksummed, network, chainId, batchSize, confirmations }
+}
