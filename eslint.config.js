@@ -29,6 +29,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain-JavaScript launchers run by Node (no TypeScript, so no type-aware globals).
+    files: ['scripts/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
