@@ -9,6 +9,7 @@ export default tseslint.config(
       'artifacts/',
       'cache/',
       'coverage/',
+      'dist/',
       'bench/results/',
       '**/__snapshots__/',
       '**/fixtures/',
