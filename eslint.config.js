@@ -10,6 +10,7 @@ export default tseslint.config(
       'cache/',
       'coverage/',
       'bench/results/',
+      'workflows/*/build/',
       '**/__snapshots__/',
       '**/fixtures/',
     ],
