@@ -8,6 +8,8 @@
 # The WASM step itself needs the Javy toolchain, downloaded on first use: `npm run workflows:compile`.
 set -eu
 cd "$(dirname "$0")/.."
+# the project's bun (the SDK's scripts also call `bun build` by name), also when run outside npm
+PATH="$PWD/node_modules/.bin:$PATH"
 sdk=node_modules/@chainlink/cre-sdk/scripts/run.ts
 out="${TMPDIR:-/tmp}/cre-workflows-check"
 for entry in workflows/*/main.ts; do
