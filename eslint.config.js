@@ -11,6 +11,7 @@ export default tseslint.config(
       'coverage/',
       'dist/',
       'bench/results/',
+      'workflows/*/build/',
       '**/__snapshots__/',
       '**/fixtures/',
     ],

@@ -1,0 +1,106 @@
+/**
+ * reserve-guard: the ReserveGuard's Automation upkeep as a CRE workflow. On a cron tick, or when a
+ * watched aggregator emits `AnswerUpdated`, it asks the guard itself which assets are short
+ * (`checkUpkeep`, through the EVM read capability) and, when the guard asks for upkeep, sends the
+ * guard a DON-signed report whose payload is the guard's performData, byte for byte. The guard's
+ * rules stay the only judge: nothing here re-implements ReserveCheck.
+ */
+import {
+  bytesToHex,
+  type CronPayload,
+  cre,
+  type EVMLog,
+  encodeCallMsg,
+  LAST_FINALIZED_BLOCK_NUMBER,
+  LATEST_BLOCK_NUMBER,
+  logTriggerConfig,
+  type Runtime,
+} from '@chainlink/cre-sdk'
+import { decodeFunctionResult, encodeFunctionData, parseAbi, toEventSelector, zeroAddress } from 'viem'
+import type { Hex } from '../shared/abi-words'
+import { evmClientFor } from '../shared/config'
+import { writeReport } from '../shared/write-report'
+import type { Config } from './config'
+import { decodeGuardEntries, entryIndex, entryTarget, guardReportPayload } from './report'
+
+/** The guard's `checkUpkeep`, Chainlink's AutomationCompatibleInterface (checked against the build in the tests). */
+export const GUARD_ABI = parseAbi([
+  'function checkUpkeep(bytes checkData) view returns (bool upkeepNeeded, bytes performData)',
+])
+
+/** topic0 of a feed aggregator's `AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)`. */
+export const ANSWER_UPDATED_TOPIC = toEventSelector('AnswerUpdated(int256,uint256,uint256)')
+
+/** Reads the guard's `checkUpkeep` and reports its performData when it asks for upkeep. */
+export function checkGuard(runtime: Runtime<Config>): string {
+  const { chainSelectorName, guardAddress, checkData, readBlock, gasLimit } = runtime.config
+  const evm = evmClientFor(chainSelectorName)
+  const reply = evm
+    .callContract(runtime, {
+      call: encodeCallMsg({
+        from: zeroAddress,
+        to: guardAddress,
+        data: encodeFunctionData({ abi: GUARD_ABI, functionName: 'checkUpkeep', args: [checkData] }),
+      }),
+      blockNumber: readBlock === 'finalized' ? LAST_FINALIZED_BLOCK_NUMBER : LATEST_BLOCK_NUMBER,
+    })
+    .result()
+  if (reply.data.length === 0) {
+    throw new Error(
+      `checkUpkeep on ${guardAddress} returned no data: no guard at that address on ${chainSelectorName}?`,
+    )
+  }
+  const [upkeepNeeded, performData] = decodeFunctionResult({
+    abi: GUARD_ABI,
+    functionName: 'checkUpkeep',
+    data: bytesToHex(reply.data),
+  })
+  if (!upkeepNeeded) {
+    runtime.log(
+      `guard ${guardAddress}: every asset backed or already paused (${readBlock} block); nothing to report`,
+    )
+    return 'backed'
+  }
+
+  const payload = guardReportPayload(performData)
+  runtime.log(`guard ${guardAddress} asks for upkeep: ${describeEntries(payload)}`)
+  const txHash = writeReport(runtime, evm, guardAddress, payload, gasLimit)
+  runtime.log(`report delivered to guard ${guardAddress}${txHash ? ` in ${txHash}` : ''}`)
+  return `reported ${payload}`
+}
+
+/** For the log: the targets and index hints in performData, or why they could not be read. */
+function describeEntries(performData: Hex): string {
+  try {
+    const entries = decodeGuardEntries(performData)
+    return entries.map((entry) => `${entryTarget(entry)} (index ${entryIndex(entry)})`).join(', ')
+  } catch (error) {
+    // Reported anyway: the guard decodes and re-checks performData itself when the report arrives.
+    return `performData not readable here (${error instanceof Error ? error.message : String(error)}); reporting it as is`
+  }
+}
+
+export function onCron(runtime: Runtime<Config>, _payload: CronPayload): string {
+  return checkGuard(runtime)
+}
+
+/** The log only wakes the workflow up; nothing in it is trusted (the guard reads every asset anew). */
+export function onAnswerUpdated(runtime: Runtime<Config>, log: EVMLog): string {
+  runtime.log(`AnswerUpdated from ${bytesToHex(log.address)} in transaction ${bytesToHex(log.txHash)}`)
+  return checkGuard(runtime)
+}
+
+/** The handlers: the cron check first (trigger index 0), then the log trigger when aggregators are listed (index 1). */
+export function initWorkflow(config: Config) {
+  const cron = new cre.capabilities.CronCapability()
+  const handlers = [cre.handler(cron.trigger({ schedule: config.schedule }), onCron)]
+  if (config.watchedAggregators.length === 0) return handlers
+  const logTrigger = evmClientFor(config.chainSelectorName).logTrigger(
+    logTriggerConfig({
+      addresses: config.watchedAggregators,
+      topics: [[ANSWER_UPDATED_TOPIC]],
+      confidence: config.logConfidence,
+    }),
+  )
+  return [...handlers, cre.handler(logTrigger, onAnswerUpdated)]
+}
