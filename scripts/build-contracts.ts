@@ -7,23 +7,14 @@
  * type behind for code to compile against.
  */
 import { spawnSync } from 'node:child_process'
-import { readdirSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runTypeChain } from 'typechain'
+import { ARTIFACTS_DIR, artifactFile, artifactNames } from '#chain/artifacts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const artifactsDir = join(root, 'artifacts')
 const outDir = join(root, 'chain', 'typechain')
-
-/** Every contract artifact (`<source>.sol/<Contract>.json`); build-info/ holds compiler I/O, not artifacts. */
-function artifactFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) return entry.name === 'build-info' ? [] : artifactFiles(path)
-    return entry.name.endsWith('.json') ? [path] : []
-  })
-}
 
 // Hardhat's CLI under the Node running this script (Node 24 from devDependencies), whatever is on PATH.
 const hardhat = spawnSync(
@@ -36,13 +27,13 @@ if (hardhat.status !== 0) {
   process.exit(hardhat.status ?? 1)
 }
 
-const files = artifactFiles(artifactsDir)
+const files = artifactNames().map(artifactFile)
 rmSync(outDir, { recursive: true, force: true })
 const { filesGenerated } = await runTypeChain({
   cwd: root,
   filesToProcess: files,
   allFiles: files,
-  inputDir: artifactsDir,
+  inputDir: ARTIFACTS_DIR,
   outDir,
   target: 'ethers-v6',
 })
