@@ -33,6 +33,8 @@ export interface AstNode {
 export interface BuildOutput {
   /** Every source of the build by its input source name, with its AST. */
   sources: Record<string, { id: number; ast: AstNode }>
+  /** Every contract of the build (interfaces and dependencies included) by source and name, with its ABI. */
+  contracts: Record<string, Record<string, { abi: unknown[] }>>
 }
 
 /**
@@ -67,12 +69,19 @@ export function artifactNames(folder = ''): string[] {
 }
 
 /**
- * The compiler output of the build that compiled `artifact`, with the AST of every source in it (the
- * mirror test reads Solidity enums and constants from it).
+ * The compiler output of the build that compiled `artifact`: the AST of every source in it (the mirror
+ * test reads Solidity enums and constants from it) and the ABI of every contract, dependencies included.
  */
 export function readBuildOutput(artifact: Artifact): BuildOutput {
   const file = resolve(ARTIFACTS_DIR, 'build-info', `${artifact.buildInfoId}.output.json`)
   return (JSON.parse(readFileSync(file, 'utf8')) as { output: BuildOutput }).output
+}
+
+/** The compiler output of every build that compiled the artifacts under `folder` (see {@link artifactNames}). */
+export function readBuildOutputs(folder = ''): BuildOutput[] {
+  const builds = new Map<string, Artifact>()
+  for (const artifact of artifactNames(folder).map(readArtifact)) builds.set(artifact.buildInfoId, artifact)
+  return [...builds.values()].map(readBuildOutput)
 }
 
 /** Deploys a compiled contract and waits for it to be mined. */

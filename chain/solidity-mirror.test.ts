@@ -5,7 +5,7 @@
  * or removed on either side fails here.
  */
 import { keccak256, toUtf8Bytes } from 'ethers'
-import { artifactNames, readArtifact, readBuildOutput, type AstNode } from './artifacts'
+import { artifactNames, readArtifact, readBuildOutputs, type AstNode } from './artifacts'
 import {
   ASSET_CONFIG_FIELDS,
   FeedFailure,
@@ -67,8 +67,7 @@ const ours = artifactNames('contracts').map(readArtifact)
  */
 const sources = new Map<string, AstNode>()
 const buildOf = new Map<AstNode, Map<number, AstNode>>()
-for (const buildInfoId of new Set(ours.map((a) => a.buildInfoId))) {
-  const output = readBuildOutput(ours.find((a) => a.buildInfoId === buildInfoId)!)
+for (const output of readBuildOutputs('contracts')) {
   const asts = Object.values(output.sources).map(({ ast }) => ast)
   const declarations = new Map(asts.flatMap((ast) => [...walk(ast)].map((n) => [n.id as number, n] as const)))
   for (const [name, { ast }] of Object.entries(output.sources)) {
