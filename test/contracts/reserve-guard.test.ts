@@ -1,6 +1,5 @@
 import {
   AbiCoder,
-  Contract,
   Wallet,
   ZeroAddress,
   getAddress,
@@ -9,11 +8,18 @@ import {
   type JsonRpcProvider,
   type Signer,
 } from 'ethers'
-import { deploy } from '#chain/artifacts'
-import { fundedSigner, localProvider } from '#devkit/local-chain'
+import {
+  ARTIFACT,
+  deployMockPausableAsset,
+  deployMockReserveFeed,
+  deployReserveGuard,
+  type MockReserveFeed,
+  type ReserveGuard,
+  type SecureMintToken,
+} from '#chain/contracts'
+import { eventsOf, mined } from '#chain/events'
 import {
   FeedFailure,
-  MOCK_PAUSABLE_ASSET,
   Operation,
   PauseMode,
   Reason,
@@ -21,17 +27,11 @@ import {
   SupplyKind,
   Verdict,
   assetConfig,
-  deployFeed,
-  deployToken,
-  eventsOf,
-  latestTimestamp,
-  mined,
-  revertOf,
-  simulateDeploy,
   toResult,
-  unit,
   type AssetConfig,
-} from './helpers'
+} from '#chain/types'
+import { fundedSigner, localProvider } from '#devkit/local-chain'
+import { deployToken, latestTimestamp, revertOf, simulateDeploy, unit } from './helpers'
 
 const HEARTBEAT = 3_600n
 const TOKEN = unit(8)
@@ -65,31 +65,31 @@ beforeAll(async () => {
 afterAll(() => provider.destroy())
 
 interface Guard {
-  guard: Contract
-  asForwarder: Contract
-  asGuardian: Contract
-  asUnpauser: Contract
-  asStranger: Contract
+  guard: ReserveGuard
+  asForwarder: ReserveGuard
+  asGuardian: ReserveGuard
+  asUnpauser: ReserveGuard
+  asStranger: ReserveGuard
 }
 
 /** A guard administered by `admin`, with the forwarder, guardian and unpauser roles granted. */
 async function deployGuard(): Promise<Guard> {
-  const guard = await deploy<Contract>(admin, 'ReserveGuard', adminAddress)
+  const guard = await deployReserveGuard(admin, adminAddress)
   await mined(guard.grantRole(await guard.FORWARDER_ROLE(), await forwarder.getAddress()))
   await mined(guard.grantRole(await guard.GUARDIAN_ROLE(), await guardian.getAddress()))
   await mined(guard.grantRole(await guard.UNPAUSER_ROLE(), await unpauser.getAddress()))
   return {
     guard,
-    asForwarder: guard.connect(forwarder) as Contract,
-    asGuardian: guard.connect(guardian) as Contract,
-    asUnpauser: guard.connect(unpauser) as Contract,
-    asStranger: guard.connect(stranger) as Contract,
+    asForwarder: guard.connect(forwarder),
+    asGuardian: guard.connect(guardian),
+    asUnpauser: guard.connect(unpauser),
+    asStranger: guard.connect(stranger),
   }
 }
 
 interface Asset {
-  feed: Contract
-  token: Contract
+  feed: MockReserveFeed
+  token: SecureMintToken
   target: string
   config: AssetConfig
 }
@@ -109,7 +109,7 @@ interface AssetOptions {
  */
 async function protect(g: Guard, options: AssetOptions = {}): Promise<Asset> {
   const { feedDecimals = 8, reserves = 100n * TOKEN, supply = 100n * TOKEN, pauser = true } = options
-  const feed = await deployFeed(admin, feedDecimals, reserves > supply ? reserves : 10n ** 30n)
+  const feed = await deployMockReserveFeed(admin, feedDecimals, reserves > supply ? reserves : 10n ** 30n)
   const token = await deployToken(admin, adminAddress, feed, Number(HEARTBEAT))
   await mined(token.grantRole(await token.MINTER_ROLE(), adminAddress))
   if (supply > 0n) await mined(token.mint(adminAddress, supply))
@@ -127,7 +127,7 @@ async function protect(g: Guard, options: AssetOptions = {}): Promise<Asset> {
 }
 
 /** checkUpkeep's answer, with the targets decoded; also checks every entry's index hint. */
-async function check(guard: Contract): Promise<{ upkeepNeeded: boolean; targets: string[] }> {
+async function check(guard: ReserveGuard): Promise<{ upkeepNeeded: boolean; targets: string[] }> {
   const [upkeepNeeded, performData] = (await guard.checkUpkeep('0x')) as [boolean, string]
   const entries = performData === '0x' ? [] : [...(coder.decode(['uint256[]'], performData)[0] as bigint[])]
   const targets = entries.map((e) => getAddress(toBeHex(e & ADDRESS_MASK, 20)))
@@ -153,7 +153,7 @@ describe('ReserveGuard: roles and the forwarder check', () => {
 
   it('refuses a zero admin', async () => {
     expect(
-      await revertOf(simulateDeploy(admin, 'ReserveGuard', ZeroAddress), g.guard, 'InvalidAdmin'),
+      await revertOf(simulateDeploy(admin, ARTIFACT.ReserveGuard, ZeroAddress), g.guard, 'InvalidAdmin'),
     ).toEqual([])
   })
 
@@ -275,7 +275,7 @@ describe('ReserveGuard: the asset registry', () => {
   })
 
   it('reports the configuration it registered', async () => {
-    const feed = await deployFeed(admin, 8, TOKEN)
+    const feed = await deployMockReserveFeed(admin, 8, TOKEN)
     const token = await deployToken(admin, adminAddress, feed)
     const config = assetConfig({
       reserveFeed: await feed.getAddress(),
@@ -301,7 +301,7 @@ describe('ReserveGuard: the asset registry', () => {
   })
 
   it('refuses configurations it could not act on', async () => {
-    const feed = await deployFeed(admin, 8, TOKEN)
+    const feed = await deployMockReserveFeed(admin, 8, TOKEN)
     const token = await deployToken(admin, adminAddress, feed)
     const good = assetConfig({ reserveFeed: await feed.getAddress(), supplySource: await token.getAddress() })
     const eoa = Wallet.createRandom().address
@@ -328,17 +328,17 @@ describe('ReserveGuard: the asset registry', () => {
   it(`holds at most MAX_ASSETS assets`, async () => {
     const max = await g.guard.MAX_ASSETS()
     expect(max).toBe(64n)
-    const feed = await deployFeed(admin, 8, TOKEN)
+    const feed = await deployMockReserveFeed(admin, 8, TOKEN)
     const config = assetConfig({
       reserveFeed: await feed.getAddress(),
       supplySource: await feed.getAddress(),
     })
     // Any contract can be a target: feeds are the cheapest to deploy.
     for (let i = 0n; i < max; i++) {
-      const target = await deployFeed(admin, 8, 1n)
+      const target = await deployMockReserveFeed(admin, 8, 1n)
       await mined(g.guard.addAsset(target.target, config))
     }
-    const extra = await deployFeed(admin, 8, 1n)
+    const extra = await deployMockReserveFeed(admin, 8, 1n)
     expect(
       await revertOf(g.guard.addAsset.staticCall(extra.target, config), g.guard, 'TooManyAssets'),
     ).toEqual([max])
@@ -472,10 +472,10 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
   })
 
   it('an 18-decimal Pausable asset against an 8-decimal feed', async () => {
-    const asset = await deploy<Contract>(admin, MOCK_PAUSABLE_ASSET, 18, adminAddress)
+    const asset = await deployMockPausableAsset(admin, 18, adminAddress)
     await mined(asset.grantRole(await asset.PAUSER_ROLE(), await g.guard.getAddress()))
     await mined(asset.mint(adminAddress, 5n * unit(18)))
-    const feed = await deployFeed(admin, 8, 5n * TOKEN)
+    const feed = await deployMockReserveFeed(admin, 8, 5n * TOKEN)
     const config = assetConfig({
       reserveFeed: await feed.getAddress(),
       supplySource: await asset.getAddress(),
@@ -507,7 +507,7 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
 
   describe('with a supply feed (an asset spread over many chains)', () => {
     async function withSupplyFeed(stalePolicy: bigint = StalePolicy.FailClosed) {
-      const supplyFeed = await deployFeed(admin, 18, 100n * unit(18))
+      const supplyFeed = await deployMockReserveFeed(admin, 18, 100n * unit(18))
       const a = await protect(g, {
         config: { supplyKind: SupplyKind.SupplyFeed, stalePolicy },
         reserves: 100n * TOKEN,
@@ -531,21 +531,26 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
     })
 
     it.each([
-      ['a negative supply', (f: Contract) => mined(f.setAnswer(-1n)), Reason.NegativeSupply],
+      ['a negative supply', (f: MockReserveFeed) => mined(f.setAnswer(-1n)), Reason.NegativeSupply],
       [
         'a supply feed that reverts',
-        (f: Contract) => mined(f.setFailure(FeedFailure.Revert)),
+        (f: MockReserveFeed) => mined(f.setFailure(FeedFailure.Revert)),
         Reason.SupplyFailed,
       ],
-      ['supply updatedAt 0', (f: Contract) => mined(f.setRound(1n, 0n)), Reason.InvalidSupplyTimestamp],
+      [
+        'supply updatedAt 0',
+        (f: MockReserveFeed) => mined(f.setRound(1n, 0n)),
+        Reason.InvalidSupplyTimestamp,
+      ],
       [
         'supply updatedAt in the future',
-        async (f: Contract) => mined(f.setRound(1n, (await latestTimestamp(provider)) + 3_600n)),
+        async (f: MockReserveFeed) => mined(f.setRound(1n, (await latestTimestamp(provider)) + 3_600n)),
         Reason.InvalidSupplyTimestamp,
       ],
       [
         'a stale supply feed (fail-closed)',
-        async (f: Contract) => mined(f.setRound(1n, (await latestTimestamp(provider)) - HEARTBEAT - 60n)),
+        async (f: MockReserveFeed) =>
+          mined(f.setRound(1n, (await latestTimestamp(provider)) - HEARTBEAT - 60n)),
         Reason.StaleSupply,
       ],
     ])('%s is short', async (_name, breakIt, reason) => {
