@@ -7,7 +7,7 @@
  * flags and roles from the solc AST, struct fields from the ABI), so a reordered, renamed or added member
  * fails `npm test` instead of silently shifting a value.
  */
-import { ZeroHash, id } from 'ethers'
+import { AbiCoder, ZeroHash, getAddress, id, toBeHex } from 'ethers'
 
 /** `ReserveCheck.StalePolicy`: what stale data means for an asset. */
 export const StalePolicy = { FailClosed: 0n, Skip: 1n } as const
@@ -199,4 +199,35 @@ export function toAssetConfig(raw: unknown): AssetConfig {
 /** Decodes a `ReserveCheck.Reading`. */
 export function toReading(raw: unknown): Reading {
   return fromTuple(READING_FIELDS, raw, 'ReserveCheck.Reading')
+}
+
+// ---------------------------------------------------------------- ReserveGuard performData
+
+/**
+ * One asset in ReserveGuard's `performData`: the target to pause, and its registry index, a hint that
+ * spares performUpkeep a lookup (the guard checks it names the same target, and looks the target up if
+ * not).
+ */
+export interface UpkeepEntry {
+  target: string
+  index: bigint
+}
+
+const ADDRESS_BITS = 160n
+const ADDRESS_MASK = (1n << ADDRESS_BITS) - 1n
+
+/** `performData` as checkUpkeep returns it: `abi.encode(uint256[])`, each `uint160(target) | index << 160`. */
+export function encodePerformData(entries: readonly UpkeepEntry[]): string {
+  const words = entries.map(({ target, index }) => BigInt(getAddress(target)) | (index << ADDRESS_BITS))
+  return AbiCoder.defaultAbiCoder().encode(['uint256[]'], [words])
+}
+
+/** The entries of a checkUpkeep or checkLog `performData` (empty `0x` when no upkeep is needed). */
+export function decodePerformData(performData: string): UpkeepEntry[] {
+  if (performData === '0x') return []
+  const [words] = AbiCoder.defaultAbiCoder().decode(['uint256[]'], performData) as unknown as [bigint[]]
+  return [...words].map((word) => ({
+    target: getAddress(toBeHex(word & ADDRESS_MASK, 20)),
+    index: word >> ADDRESS_BITS,
+  }))
 }

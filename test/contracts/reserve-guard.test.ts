@@ -1,13 +1,4 @@
-import {
-  AbiCoder,
-  Wallet,
-  ZeroAddress,
-  getAddress,
-  id,
-  toBeHex,
-  type JsonRpcProvider,
-  type Signer,
-} from 'ethers'
+import { AbiCoder, Wallet, ZeroAddress, id, type JsonRpcProvider, type Signer } from 'ethers'
 import {
   ARTIFACT,
   deployMockPausableAsset,
@@ -27,6 +18,8 @@ import {
   SupplyKind,
   Verdict,
   assetConfig,
+  decodePerformData,
+  encodePerformData,
   toResult,
   type AssetConfig,
 } from '#chain/types'
@@ -36,15 +29,12 @@ import { deployToken, latestTimestamp, revertOf, simulateDeploy, unit } from './
 const HEARTBEAT = 3_600n
 const TOKEN = unit(8)
 const coder = AbiCoder.defaultAbiCoder()
-const ADDRESS_MASK = (1n << 160n) - 1n
-/** A performData entry: the target, and the registry index as a hint. */
-const entry = (target: string, index: bigint) => BigInt(target) | (index << 160n)
 /**
  * performData naming `targets`, with index hints (0 unless given) that are right only by chance:
  * performUpkeep must then look each target up.
  */
 const encodeTargets = (targets: string[], hints: bigint[] = []) =>
-  coder.encode(['uint256[]'], [targets.map((t, i) => entry(t, hints[i] ?? 0n))])
+  encodePerformData(targets.map((target, i) => ({ target, index: hints[i] ?? 0n })))
 
 let provider: JsonRpcProvider
 let admin: Signer
@@ -129,10 +119,9 @@ async function protect(g: Guard, options: AssetOptions = {}): Promise<Asset> {
 /** checkUpkeep's answer, with the targets decoded; also checks every entry's index hint. */
 async function check(guard: ReserveGuard): Promise<{ upkeepNeeded: boolean; targets: string[] }> {
   const [upkeepNeeded, performData] = (await guard.checkUpkeep('0x')) as [boolean, string]
-  const entries = performData === '0x' ? [] : [...(coder.decode(['uint256[]'], performData)[0] as bigint[])]
-  const targets = entries.map((e) => getAddress(toBeHex(e & ADDRESS_MASK, 20)))
-  for (const [i, e] of entries.entries()) expect((await guard.assetAt(e >> 160n))[0]).toBe(targets[i])
-  return { upkeepNeeded, targets }
+  const entries = decodePerformData(performData)
+  for (const { target, index } of entries) expect((await guard.assetAt(index))[0]).toBe(target)
+  return { upkeepNeeded, targets: entries.map((e) => e.target) }
 }
 
 /**
