@@ -4,6 +4,7 @@ import {
   deployMockPausableAsset,
   deployMockReserveFeed,
   deployReserveGuard,
+  type MockPausableAsset,
   type MockReserveFeed,
   type ReserveGuard,
   type SecureMintToken,
@@ -791,6 +792,119 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     expect(await a.token.pausedOperations()).toBe(Operation.All)
   })
+})
+
+describe('ReserveGuard: both pause modes, and a target that refuses', () => {
+  let g: Guard
+  let guardAddress: string
+
+  beforeAll(async () => {
+    g = await deployGuard()
+    guardAddress = await g.guard.getAddress()
+  })
+
+  const modes = [
+    ['Operations', PauseMode.Operations],
+    ['Pausable', PauseMode.Pausable],
+  ] as const
+
+  /**
+   * A backed asset paused the `pauseMode` way (a SecureMintToken, or a MockPausableAsset), registered
+   * with the guard, whose target does not let the guard pause it yet.
+   */
+  async function refusingAsset(pauseMode: bigint) {
+    if (pauseMode === PauseMode.Operations) {
+      const { target, feed, token } = await protect(g, { pauser: false })
+      return { target, feed, pausable: token as SecureMintToken | MockPausableAsset }
+    }
+    const asset = await deployMockPausableAsset(admin, 8, adminAddress)
+    await mined(asset.mint(adminAddress, 100n * TOKEN))
+    const feed = await deployMockReserveFeed(admin, 8, 100n * TOKEN)
+    const target = await asset.getAddress()
+    const config = assetConfig({
+      reserveFeed: await feed.getAddress(),
+      supplySource: target,
+      pauseMode,
+      operations: 0n,
+    })
+    await mined(g.guard.addAsset(target, config))
+    return { target, feed, pausable: asset as SecureMintToken | MockPausableAsset }
+  }
+
+  /** The events the target emits when the guard pauses or unpauses it. */
+  const targetEvents = (pauseMode: bigint, pause: boolean) =>
+    pauseMode === PauseMode.Operations
+      ? [
+          [
+            pause ? 'OperationsPaused' : 'OperationsUnpaused',
+            guardAddress,
+            Operation.All,
+            pause ? Operation.All : 0n,
+          ],
+        ]
+      : [[pause ? 'Paused' : 'Unpaused', guardAddress]]
+
+  it.each(modes)(
+    '%s: a guardian pauses and an unpauser unpauses through the target, and a refusal reverts with its error',
+    async (_name, pauseMode) => {
+      const a = await refusingAsset(pauseMode)
+      const refused = [guardAddress, id('PAUSER_ROLE')]
+      expect(
+        await revertOf(
+          g.asGuardian.pauseAsset.staticCall(a.target),
+          a.pausable,
+          'AccessControlUnauthorizedAccount',
+        ),
+      ).toEqual(refused)
+      await mined(a.pausable.grantRole(id('PAUSER_ROLE'), guardAddress))
+      const paused = await mined(g.asGuardian.pauseAsset(a.target))
+      expect(named(eventsOf(paused, a.pausable))).toEqual(targetEvents(pauseMode, true))
+      expect(named(eventsOf(paused, g.guard))).toEqual([
+        ['AssetPausedByGuardian', a.target, await guardian.getAddress()],
+      ])
+      expect(await g.guard.isAssetPaused(a.target)).toBe(true)
+
+      await mined(a.pausable.revokeRole(id('PAUSER_ROLE'), guardAddress))
+      expect(
+        await revertOf(
+          g.asUnpauser.unpauseAsset.staticCall(a.target),
+          a.pausable,
+          'AccessControlUnauthorizedAccount',
+        ),
+      ).toEqual(refused)
+      await mined(a.pausable.grantRole(id('PAUSER_ROLE'), guardAddress))
+      const unpaused = await mined(g.asUnpauser.unpauseAsset(a.target))
+      expect(named(eventsOf(unpaused, a.pausable))).toEqual(targetEvents(pauseMode, false))
+      expect(named(eventsOf(unpaused, g.guard))).toEqual([
+        ['AssetUnpaused', a.target, await unpauser.getAddress(), 100n * TOKEN, 100n * TOKEN],
+      ])
+      expect(await g.guard.isAssetPaused(a.target)).toBe(false)
+    },
+  )
+
+  it.each(modes)(
+    '%s: the upkeep reports a pause the target refuses, with its error',
+    async (_name, pauseMode) => {
+      const a = await refusingAsset(pauseMode)
+      await mined(a.feed.setAnswer(1n))
+      const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
+      const [event, ...more] = eventsOf(receipt, g.guard)
+      expect(more).toEqual([])
+      expect([event.name, ...event.args.slice(0, 2)]).toEqual([
+        'AssetPauseFailed',
+        a.target,
+        Reason.InsufficientReserves,
+      ])
+      const error = a.pausable.interface.parseError(event.args[2] as string)
+      expect([error?.name, ...(error?.args ?? [])]).toEqual([
+        'AccessControlUnauthorizedAccount',
+        guardAddress,
+        id('PAUSER_ROLE'),
+      ])
+      expect(eventsOf(receipt, a.pausable)).toEqual([])
+      expect(await g.guard.isAssetPaused(a.target)).toBe(false)
+    },
+  )
 })
 
 describe('ReserveGuard: the log trigger', () => {
