@@ -4,7 +4,7 @@
  * (artifacts/build-info/*.output.json), struct fields from the ABI. A member reordered, renamed, added
  * or removed on either side fails here.
  */
-import { keccak256, toUtf8Bytes } from 'ethers'
+import { getAddress, keccak256, toUtf8Bytes } from 'ethers'
 import { artifactNames, readArtifact, readBuildOutputs, type AstNode } from './artifacts'
 import {
   ASSET_CONFIG_FIELDS,
@@ -20,6 +20,8 @@ import {
   SupplyKind,
   Verdict,
   assetConfig,
+  decodePerformData,
+  encodePerformData,
   enumName,
   toAssetConfig,
   toReading,
@@ -290,6 +292,20 @@ describe('the decoders and builders of chain/types.ts', () => {
         operations: 0n,
       }),
     ).toMatchObject({ pauseMode: PauseMode.Pausable, operations: 0n, heartbeat: 86_400 })
+  })
+
+  it("encodes and decodes ReserveGuard's performData: uint160(target) | index << 160 per entry", () => {
+    const target = '0x00000000000000000000000000000000000000aa'
+    const entries = [
+      { target: '0x1111111111111111111111111111111111111111', index: 0n },
+      { target, index: 63n },
+    ]
+    const encoded = encodePerformData(entries)
+    const word = (BigInt(target) | (63n << 160n)).toString(16).padStart(64, '0')
+    expect(encoded.endsWith(word)).toBe(true)
+    expect(decodePerformData(encoded)).toEqual([entries[0], { target: getAddress(target), index: 63n }])
+    expect(decodePerformData('0x')).toEqual([])
+    expect(decodePerformData(encodePerformData([]))).toEqual([])
   })
 
   it('names enum values, and refuses a value the mirror does not know', () => {
