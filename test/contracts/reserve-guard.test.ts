@@ -15,6 +15,7 @@ import {
   Operation,
   PauseMode,
   Reason,
+  Role,
   StalePolicy,
   SupplyKind,
   Verdict,
@@ -166,19 +167,19 @@ describe('ReserveGuard: roles and the forwarder check', () => {
         g.guard,
         'AccessControlUnauthorizedAccount',
       ),
-    ).toEqual([strangerAddress, id('FORWARDER_ROLE')])
+    ).toEqual([strangerAddress, Role.FORWARDER])
     // Not even the admin or the guardian.
     for (const as of [g.guard, g.asGuardian]) {
       await revertOf(as.performUpkeep.staticCall(data), g.guard, 'AccessControlUnauthorizedAccount')
     }
     await g.asForwarder.performUpkeep.staticCall(data)
     // A second upkeep (say the log trigger) has its own forwarder.
-    const receipt = await mined(g.guard.grantRole(id('FORWARDER_ROLE'), strangerAddress))
+    const receipt = await mined(g.guard.grantRole(Role.FORWARDER, strangerAddress))
     expect(named(eventsOf(receipt, g.guard))).toEqual([
-      ['RoleGranted', id('FORWARDER_ROLE'), strangerAddress, adminAddress],
+      ['RoleGranted', Role.FORWARDER, strangerAddress, adminAddress],
     ])
     await g.asStranger.performUpkeep.staticCall(data)
-    await mined(g.guard.revokeRole(id('FORWARDER_ROLE'), strangerAddress))
+    await mined(g.guard.revokeRole(Role.FORWARDER, strangerAddress))
     await revertOf(g.asStranger.performUpkeep.staticCall(data), g.guard, 'AccessControlUnauthorizedAccount')
   })
 
@@ -191,10 +192,10 @@ describe('ReserveGuard: roles and the forwarder check', () => {
       [g.asStranger.updateAsset.staticCall(a.target, a.config), adminRole],
       [g.asStranger.removeAsset.staticCall(a.target), adminRole],
       [g.asGuardian.removeAsset.staticCall(a.target), adminRole],
-      [g.asStranger.pauseAsset.staticCall(a.target), id('GUARDIAN_ROLE')],
-      [g.guard.pauseAsset.staticCall(a.target), id('GUARDIAN_ROLE')],
-      [g.asStranger.unpauseAsset.staticCall(a.target), id('UNPAUSER_ROLE')],
-      [g.asGuardian.unpauseAsset.staticCall(a.target), id('UNPAUSER_ROLE')],
+      [g.asStranger.pauseAsset.staticCall(a.target), Role.GUARDIAN],
+      [g.guard.pauseAsset.staticCall(a.target), Role.GUARDIAN],
+      [g.asStranger.unpauseAsset.staticCall(a.target), Role.UNPAUSER],
+      [g.asGuardian.unpauseAsset.staticCall(a.target), Role.UNPAUSER],
     ]
     for (const [call, role] of denied) {
       const [account, missing] = await revertOf(call, g.guard, 'AccessControlUnauthorizedAccount')
@@ -670,10 +671,10 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
     expect([error?.name, ...(error?.args ?? [])]).toEqual([
       'AccessControlUnauthorizedAccount',
       await g.guard.getAddress(),
-      id('PAUSER_ROLE'),
+      Role.PAUSER,
     ])
     expect((await check(g.guard)).targets).toEqual([a.target])
-    await mined(a.token.grantRole(id('PAUSER_ROLE'), await g.guard.getAddress()))
+    await mined(a.token.grantRole(Role.PAUSER, await g.guard.getAddress()))
     const retry = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     expect(named(eventsOf(retry, g.guard))[0][0]).toBe('AssetPaused')
   })
@@ -715,7 +716,7 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
     const a = await protect(g)
     await mined(a.feed.setAnswer(1n))
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
-    await mined(a.token.grantRole(id('PAUSER_ROLE'), adminAddress))
+    await mined(a.token.grantRole(Role.PAUSER, adminAddress))
     await mined(a.token.unpauseOperations(Operation.Redeem))
     expect(await g.guard.isAssetPaused(a.target)).toBe(false)
     expect((await check(g.guard)).targets).toEqual([a.target])
@@ -784,7 +785,7 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
 
   it('a partly paused asset can be unpaused, and is completed by the upkeep if short', async () => {
     const a = await protect(g)
-    await mined(a.token.grantRole(id('PAUSER_ROLE'), adminAddress))
+    await mined(a.token.grantRole(Role.PAUSER, adminAddress))
     await mined(a.token.pauseOperations(Operation.Mint))
     expect(await g.guard.isAssetPaused(a.target)).toBe(false)
     await mined(a.feed.setAnswer(1n))
@@ -848,7 +849,7 @@ describe('ReserveGuard: both pause modes, and a target that refuses', () => {
     '%s: a guardian pauses and an unpauser unpauses through the target, and a refusal reverts with its error',
     async (_name, pauseMode) => {
       const a = await refusingAsset(pauseMode)
-      const refused = [guardAddress, id('PAUSER_ROLE')]
+      const refused = [guardAddress, Role.PAUSER]
       expect(
         await revertOf(
           g.asGuardian.pauseAsset.staticCall(a.target),
@@ -856,7 +857,7 @@ describe('ReserveGuard: both pause modes, and a target that refuses', () => {
           'AccessControlUnauthorizedAccount',
         ),
       ).toEqual(refused)
-      await mined(a.pausable.grantRole(id('PAUSER_ROLE'), guardAddress))
+      await mined(a.pausable.grantRole(Role.PAUSER, guardAddress))
       const paused = await mined(g.asGuardian.pauseAsset(a.target))
       expect(named(eventsOf(paused, a.pausable))).toEqual(targetEvents(pauseMode, true))
       expect(named(eventsOf(paused, g.guard))).toEqual([
@@ -864,7 +865,7 @@ describe('ReserveGuard: both pause modes, and a target that refuses', () => {
       ])
       expect(await g.guard.isAssetPaused(a.target)).toBe(true)
 
-      await mined(a.pausable.revokeRole(id('PAUSER_ROLE'), guardAddress))
+      await mined(a.pausable.revokeRole(Role.PAUSER, guardAddress))
       expect(
         await revertOf(
           g.asUnpauser.unpauseAsset.staticCall(a.target),
@@ -872,7 +873,7 @@ describe('ReserveGuard: both pause modes, and a target that refuses', () => {
           'AccessControlUnauthorizedAccount',
         ),
       ).toEqual(refused)
-      await mined(a.pausable.grantRole(id('PAUSER_ROLE'), guardAddress))
+      await mined(a.pausable.grantRole(Role.PAUSER, guardAddress))
       const unpaused = await mined(g.asUnpauser.unpauseAsset(a.target))
       expect(named(eventsOf(unpaused, a.pausable))).toEqual(targetEvents(pauseMode, false))
       expect(named(eventsOf(unpaused, g.guard))).toEqual([
@@ -899,7 +900,7 @@ describe('ReserveGuard: both pause modes, and a target that refuses', () => {
       expect([error?.name, ...(error?.args ?? [])]).toEqual([
         'AccessControlUnauthorizedAccount',
         guardAddress,
-        id('PAUSER_ROLE'),
+        Role.PAUSER,
       ])
       expect(eventsOf(receipt, a.pausable)).toEqual([])
       expect(await g.guard.isAssetPaused(a.target)).toBe(false)
@@ -959,7 +960,7 @@ describe('ReserveGuard: the log trigger', () => {
     await mined(a.feed.setAnswer(1n))
     expect((await check(g.guard)).targets).toContain(a.target)
     // An OperationsPaused log from a token.
-    await mined(a.token.grantRole(id('PAUSER_ROLE'), adminAddress))
+    await mined(a.token.grantRole(Role.PAUSER, adminAddress))
     const receipt = await mined(a.token.pauseOperations(Operation.Mint))
     const other = await logStruct(receipt)
     expect([...(await g.guard.checkLog(other, '0x'))]).toEqual([false, '0x'])
