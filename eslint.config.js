@@ -8,6 +8,7 @@ export default tseslint.config(
       'node_modules/',
       'artifacts/',
       'cache/',
+      'chain/typechain/',
       'coverage/',
       'dist/',
       'bench/results/',

@@ -1,42 +1,43 @@
 /**
- * Gas of the reserve guard (`npm run bench:gas`): builds the contracts, starts its own `hardhat node`,
- * measures ReserveGuard.checkUpkeep with 1, 10 and 50 assets and performUpkeep pausing 1 and 5 assets,
- * prints a table and writes bench/results/gas.json.
+ * Gas of the reserve guard (`npm run bench:gas`, which builds the contracts first): starts its own
+ * `hardhat node`, measures ReserveGuard.checkUpkeep with 1, 10 and 50 assets and performUpkeep pausing
+ * 1 and 5 assets, prints a table and writes bench/results/gas.json.
  *
  * Every asset is a SecureMintToken (supply read with totalSupply()) backed by its own Chainlink
  * MockV3Aggregator, so each one costs the guard cold reads of three contracts, as on a real chain.
  * checkUpkeep is measured with eth_estimateGas (what the call needs, including the 21,000 base cost);
  * performUpkeep is a mined transaction from the forwarder (gasUsed, base cost included).
  */
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import type { Signer } from 'ethers'
 import {
-  AbiCoder,
-  Contract,
-  JsonRpcProvider,
-  Network,
-  NonceManager,
-  Wallet,
-  id,
-  parseEther,
-  type Signer,
-} from 'ethers'
-import { deploy } from '#chain/artifacts'
-import { startHardhatNode, type RunningChain } from '#devkit/local-chain'
+  deployMockV3Aggregator,
+  deployReserveGuard,
+  deploySecureMintToken,
+  type MockV3Aggregator,
+  type ReserveGuard,
+  type SecureMintToken,
+} from '#chain/contracts'
+import { eventsNamed, mined } from '#chain/events'
+import { Role, assetConfig, decodePerformData, encodePerformData } from '#chain/types'
+import {
+  LOCAL_CHAINS,
+  chainProvider,
+  fundedSigner,
+  startHardhatNode,
+  type RunningChain,
+} from '#devkit/local-chain'
 
-const MOCK_V3_AGGREGATOR = '@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol:MockV3Aggregator'
 const TOKEN = 10n ** 8n
 const CHECK_SIZES = [1, 10, 50] as const
 const PERFORM_SIZES = [1, 5] as const
-const OPERATIONS_ALL = 7n
 
 /** Targets the README sets against Aave's PoR keeper (about 500,000 gas to act on six assets). */
 const TARGETS = { perAssetPaused: 50_000n, check50: 1_500_000n, checkLimit: 5_000_000n }
 
 interface Asset {
-  feed: Contract
-  token: Contract
+  feed: MockV3Aggregator
+  token: SecureMintToken
   target: string
 }
 
@@ -47,76 +48,37 @@ interface Results {
   checkUpkeepAllShort: Record<string, number>
 }
 
-function build(): void {
-  const cli = resolve('node_modules/hardhat/dist/src/cli.js')
-  const result = spawnSync(process.execPath, [cli, 'build', '--quiet'], { stdio: 'inherit' })
-  if (result.status !== 0) throw new Error(`hardhat build failed with ${result.status}`)
-}
-
-async function fundedSigner(provider: JsonRpcProvider): Promise<Signer> {
-  const wallet = Wallet.createRandom().connect(provider)
-  await provider.send('hardhat_setBalance', [wallet.address, '0x' + parseEther('1000').toString(16)])
-  return new NonceManager(wallet)
-}
-
-async function send(tx: Promise<{ wait: () => Promise<unknown> }>): Promise<void> {
-  await (await tx).wait()
-}
-
 /** A guard protecting `count` assets, every one backed 1:1. */
 async function guardWith(admin: Signer, forwarder: string, count: number) {
   const adminAddress = await admin.getAddress()
-  const guard = await deploy<Contract>(admin, 'ReserveGuard', adminAddress)
-  await send(guard.grantRole(id('FORWARDER_ROLE'), forwarder))
+  const guard = await deployReserveGuard(admin, adminAddress)
+  await mined(guard.grantRole(Role.FORWARDER, forwarder))
   const assets: Asset[] = []
   for (let i = 0; i < count; i++) {
-    const feed = await deploy<Contract>(admin, MOCK_V3_AGGREGATOR, 8, 1_000n * TOKEN)
-    const token = await deploy<Contract>(
-      admin,
-      'SecureMintToken',
-      `Asset ${i}`,
-      `A${i}`,
-      adminAddress,
-      await feed.getAddress(),
-      86_400,
-      0,
-    )
-    await send(token.grantRole(id('MINTER_ROLE'), adminAddress))
-    await send(token.grantRole(id('PAUSER_ROLE'), await guard.getAddress()))
-    await send(token.mint(adminAddress, 1_000n * TOKEN))
+    const feed = await deployMockV3Aggregator(admin, 8, 1_000n * TOKEN)
+    const token = await deploySecureMintToken(admin, `Asset ${i}`, `A${i}`, adminAddress, feed, 86_400, 0)
+    await mined(token.grantRole(Role.MINTER, adminAddress))
+    await mined(token.grantRole(Role.PAUSER, guard))
+    await mined(token.mint(adminAddress, 1_000n * TOKEN))
     const target = await token.getAddress()
-    await send(
-      guard.addAsset(target, {
-        reserveFeed: await feed.getAddress(),
-        supplyKind: 0n,
-        supplySource: target,
-        heartbeat: 86_400,
-        stalePolicy: 0n,
-        marginBps: 0,
-        pauseMode: 0n,
-        operations: OPERATIONS_ALL,
-      }),
+    await mined(
+      guard.addAsset(target, assetConfig({ reserveFeed: await feed.getAddress(), supplySource: target })),
     )
     assets.push({ feed, token, target })
   }
   return { guard, assets }
 }
 
-async function estimateCheck(guard: Contract): Promise<number> {
+async function estimateCheck(guard: ReserveGuard): Promise<number> {
   return Number(await guard.checkUpkeep.estimateGas('0x'))
 }
 
 async function main(): Promise<void> {
-  build()
+  const { network, chainId } = LOCAL_CHAINS[0]
   let chain: RunningChain | undefined
   try {
-    chain = await startHardhatNode('localA', 31337)
-    const provider = new JsonRpcProvider(chain.url, Network.from(31337), {
-      staticNetwork: true,
-      cacheTimeout: -1,
-      batchMaxCount: 1,
-    })
-    provider.pollingInterval = 20
+    chain = await startHardhatNode(network, chainId)
+    const provider = chainProvider(chain.url, chainId)
     const admin = await fundedSigner(provider)
     const forwarderSigner = await fundedSigner(provider)
     const forwarder = await forwarderSigner.getAddress()
@@ -128,9 +90,9 @@ async function main(): Promise<void> {
       if (needed) throw new Error('a healthy registry asks for upkeep')
       results.checkUpkeep[size] = await estimateCheck(guard)
       // Worst case for the check limit: every asset short and not yet paused.
-      for (const asset of assets) await send(asset.feed.updateAnswer(1n))
+      for (const asset of assets) await mined(asset.feed.updateAnswer(1n))
       const [allShort, performData] = (await guard.checkUpkeep('0x')) as [boolean, string]
-      const listed = AbiCoder.defaultAbiCoder().decode(['uint256[]'], performData)[0] as bigint[]
+      const listed = decodePerformData(performData)
       if (!allShort || listed.length !== size)
         throw new Error(`expected ${size} short assets, got ${listed.length}`)
       results.checkUpkeepAllShort[size] = await estimateCheck(guard)
@@ -140,20 +102,16 @@ async function main(): Promise<void> {
         // Fresh short assets for each perform measurement: storage is cold at the start of each transaction.
         let next = 0
         for (const count of PERFORM_SIZES) {
-          // The entries checkUpkeep would return: target | index << 160.
+          // The entries checkUpkeep would return.
           const entries = assets
             .slice(next, next + count)
-            .map((a, i) => BigInt(a.target) | (BigInt(next + i) << 160n))
+            .map((a, i) => ({ target: a.target, index: BigInt(next + i) }))
           next += count
-          const data = AbiCoder.defaultAbiCoder().encode(['uint256[]'], [entries])
           // A fixed gas limit, as Automation uses (an estimate would find the least gas that succeeds).
-          const tx = await (guard.connect(forwarderSigner) as Contract).performUpkeep(data, {
-            gasLimit: 3_000_000,
-          })
-          const receipt = await tx.wait()
-          const paused = receipt.logs.filter(
-            (log: { address: string }) => log.address.toLowerCase() === String(guard.target).toLowerCase(),
-          ).length
+          const receipt = await mined(
+            guard.connect(forwarderSigner).performUpkeep(encodePerformData(entries), { gasLimit: 3_000_000 }),
+          )
+          const paused = eventsNamed(receipt, guard, 'AssetPaused').length
           if (paused !== count) throw new Error(`performUpkeep paused ${paused} assets, expected ${count}`)
           results.performUpkeep[count] = Number(receipt.gasUsed)
         }

@@ -9,18 +9,18 @@
  * one request) in three set-ups: Multicall3 deployed (confirmations 0, then 6) and no Multicall3
  * (JSON-RPC batches). A naive reader, one eth_call per value, is measured alongside for scale.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { availableParallelism, cpus } from 'node:os'
-import { resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { ContractFactory, JsonRpcProvider, NonceManager, Wallet, parseEther, type Contract } from 'ethers'
-import { freePort } from '#devkit/ports'
-import { readArtifact } from '#chain/artifacts'
+import { Wallet, type JsonRpcProvider } from 'ethers'
+import { erc20Interface } from '#chain/abi'
+import { deployDecimalsToken } from '#chain/contracts'
 import { MULTICALL3_ADDRESS } from '#common/evm-rpc'
+import { LOCAL_CHAINS, chainProvider, fundedSigner, startHardhatNode } from '#devkit/local-chain'
 import { multicall3RuntimeCode } from '#devkit/multicall3'
 import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
 import { checkRequest } from '#adapters/multichain-supply/src/endpoint/supply-request'
-import { erc20Interface, readSupply } from '#adapters/multichain-supply/src/provider/supply'
+import { readSupply } from '#adapters/multichain-supply/src/provider/supply'
 
 const CHAINS = 5
 const HOLDERS = 50
@@ -38,64 +38,25 @@ interface Chain {
   holders: string[]
 }
 
-async function startChain(chainId: number): Promise<{ url: string; process: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(
-    process.execPath,
-    [
-      resolve('node_modules/hardhat/dist/src/cli.js'),
-      'node',
-      '--network',
-      'localA',
-      '--chain-id',
-      String(chainId),
-      '--hostname',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
-    { stdio: 'ignore' },
-  )
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 60_000
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-      })
-      const { result } = (await res.json()) as { result: string }
-      if (BigInt(result) === BigInt(chainId)) return { url, process: child }
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  child.kill()
-  throw new Error(`hardhat node with chain id ${chainId} did not start`)
-}
-
 async function setUpChain(i: number): Promise<Chain> {
   const chainId = 41001 + i
-  const { url, process: child } = await startChain(chainId)
-  const provider = new JsonRpcProvider(url, undefined, { cacheTimeout: -1 })
-  provider.pollingInterval = 20
-  const wallet = Wallet.createRandom().connect(provider)
-  await provider.send('hardhat_setBalance', [wallet.address, '0x' + parseEther('1000').toString(16)])
-  const signer = new NonceManager(wallet)
-  const { abi, bytecode } = readArtifact('contracts/mocks/DecimalsToken.sol:DecimalsToken')
-  const token = (await new ContractFactory(abi as never, bytecode, signer).deploy(
+  // One network config, five chains: each node serves its own chain id.
+  const { url, process: child } = await startHardhatNode(LOCAL_CHAINS[0].network, chainId, {
+    overrideChainId: true,
+  })
+  const provider = chainProvider(url, chainId)
+  const signer = await fundedSigner(provider)
+  const token = await deployDecimalsToken(
+    signer,
     `T${i}`,
     `T${i}`,
     DECIMALS[i],
     10n ** BigInt(DECIMALS[i] + 9),
-  )) as unknown as Contract
-  await token.waitForDeployment()
+  )
   const holders = Array.from({ length: HOLDERS }, () => Wallet.createRandom().address)
   const sent = []
   for (const [k, holder] of holders.entries()) {
-    sent.push(await token.getFunction('transfer')(holder, 10n ** BigInt(DECIMALS[i]) * BigInt(k + 1)))
+    sent.push(await token.transfer(holder, 10n ** BigInt(DECIMALS[i]) * BigInt(k + 1)))
   }
   await Promise.all(sent.map((tx) => tx.wait()))
   const proxy = await startRpcProxy(url)

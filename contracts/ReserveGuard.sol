@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
 import {ILogAutomation, Log} from "@chainlink/contracts/src/v0.8/automation/interfaces/ILogAutomation.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {IReserveGuard} from "./interfaces/IReserveGuard.sol";
 import {IOperationsPausable, ALL_OPERATIONS} from "./interfaces/IOperationsPausable.sol";
 import {IPausable} from "./interfaces/IPausable.sol";
@@ -192,18 +193,11 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
             if (result.verdict != ReserveCheck.Verdict.Short) continue;
             (bool fullyPaused, ) = _pauseState(asset);
             if (fullyPaused) continue;
-            if (asset.pauseMode == PauseMode.Operations) {
-                try IOperationsPausable(target).pauseOperations(asset.operations) {
-                    emit AssetPaused(target, result.reason, result.reserves, result.supply);
-                } catch (bytes memory error_) {
-                    emit AssetPauseFailed(target, result.reason, error_);
-                }
+            (bool paused, bytes memory error_) = _pause(asset);
+            if (paused) {
+                emit AssetPaused(target, result.reason, result.reserves, result.supply);
             } else {
-                try IPausable(target).pause() {
-                    emit AssetPaused(target, result.reason, result.reserves, result.supply);
-                } catch (bytes memory error_) {
-                    emit AssetPauseFailed(target, result.reason, error_);
-                }
+                emit AssetPauseFailed(target, result.reason, error_);
             }
         }
     }
@@ -215,11 +209,8 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         Asset memory asset = _asset(target);
         (bool fullyPaused, ) = _pauseState(asset);
         if (fullyPaused) revert AssetAlreadyPaused(target);
-        if (asset.pauseMode == PauseMode.Operations) {
-            IOperationsPausable(target).pauseOperations(asset.operations);
-        } else {
-            IPausable(target).pause();
-        }
+        (bool paused, bytes memory error_) = _pause(asset);
+        if (!paused) LowLevelCall.bubbleRevert(error_);
         emit AssetPausedByGuardian(target, _msgSender());
     }
 
@@ -232,11 +223,7 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         if (result.verdict != ReserveCheck.Verdict.Backed) {
             revert AssetNotBacked(target, result.verdict, result.reason, result.reserves, result.supply);
         }
-        if (asset.pauseMode == PauseMode.Operations) {
-            IOperationsPausable(target).unpauseOperations(asset.operations);
-        } else {
-            IPausable(target).unpause();
-        }
+        _unpause(asset);
         emit AssetUnpaused(target, _msgSender(), result.reserves, result.supply);
     }
 
@@ -349,6 +336,38 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
             marginBps: asset.marginBps
         });
         return ReserveCheck.evaluate(reserve, supply, rules, 0, block.timestamp);
+    }
+
+    /**
+     * @dev Pauses the asset's target as its pause mode says (`pauseOperations(operations)` or `pause()`):
+     * the only place the guard pauses. A revert of the target is returned, not raised, so that
+     * {performUpkeep} can report it and go on; {pauseAsset} raises it again unchanged.
+     * @return paused whether the call succeeded
+     * @return error_ the call's revert data when it did not
+     */
+    function _pause(Asset memory asset) private returns (bool paused, bytes memory error_) {
+        if (asset.pauseMode == PauseMode.Operations) {
+            try IOperationsPausable(asset.target).pauseOperations(asset.operations) {
+                return (true, "");
+            } catch (bytes memory revertData) {
+                return (false, revertData);
+            }
+        }
+        try IPausable(asset.target).pause() {
+            return (true, "");
+        } catch (bytes memory revertData) {
+            return (false, revertData);
+        }
+    }
+
+    /// @dev Unpauses the asset's target as its pause mode says: the only place the guard unpauses.
+    /// Reverts as the target does.
+    function _unpause(Asset memory asset) private {
+        if (asset.pauseMode == PauseMode.Operations) {
+            IOperationsPausable(asset.target).unpauseOperations(asset.operations);
+        } else {
+            IPausable(asset.target).unpause();
+        }
     }
 
     /**

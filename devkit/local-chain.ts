@@ -33,6 +33,16 @@ async function rpcChainId(url: string): Promise<number | undefined> {
   }
 }
 
+export interface HardhatNodeOptions {
+  /** How long to wait for the node to answer (default 60 s). */
+  timeoutMs?: number
+  /**
+   * Serve `chainId` whatever the network's configured id (`--chain-id`): one network config then
+   * gives as many chains with distinct ids as needed (the supply bench runs five).
+   */
+  overrideChainId?: boolean
+}
+
 /**
  * Starts `hardhat node` for one configured network on a free loopback port and resolves once
  * it answers JSON-RPC with the expected chain id.
@@ -40,14 +50,25 @@ async function rpcChainId(url: string): Promise<number | undefined> {
 export async function startHardhatNode(
   network: string,
   chainId: number,
-  timeoutMs = 60_000,
+  { timeoutMs = 60_000, overrideChainId = false }: HardhatNodeOptions = {},
 ): Promise<RunningChain> {
   const port = await freePort()
   // Run Hardhat's CLI with the Node running Jest (Node 24 from devDependencies), whatever `node` is on PATH.
   const hardhatCli = resolve('node_modules/hardhat/dist/src/cli.js')
+  const chainIdFlag = overrideChainId ? ['--chain-id', String(chainId)] : []
   const child = spawn(
     process.execPath,
-    [hardhatCli, 'node', '--network', network, '--hostname', '127.0.0.1', '--port', String(port)],
+    [
+      hardhatCli,
+      'node',
+      '--network',
+      network,
+      ...chainIdFlag,
+      '--hostname',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
       detached: false,

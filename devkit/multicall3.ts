@@ -1,12 +1,13 @@
 /** Multicall3 at its canonical address on a local chain (tests and benches of the EVM adapters). */
 import type { JsonRpcProvider, NonceManager } from 'ethers'
 import { readArtifact } from '#chain/artifacts'
+import { ARTIFACT } from '#chain/contracts'
 import { MULTICALL3_ADDRESS } from '#common/evm-rpc'
 import { fundedSigner } from './local-chain'
 
 /** Runtime bytecode of contracts/mocks/MinimalMulticall3.sol (compiled by `hardhat build`). */
 export function multicall3RuntimeCode(): string {
-  return readArtifact('contracts/mocks/MinimalMulticall3.sol:MinimalMulticall3').deployedBytecode
+  return readArtifact(ARTIFACT.MinimalMulticall3).deployedBytecode
 }
 
 /**

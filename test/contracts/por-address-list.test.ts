@@ -1,63 +1,30 @@
 import fc from 'fast-check'
-import {
-  Contract,
-  ContractFactory,
-  Interface,
-  MaxUint256,
-  Wallet,
-  id,
-  type InterfaceAbi,
-  type JsonRpcProvider,
-  type NonceManager,
-} from 'ethers'
-import { deploy, readArtifact } from '#chain/artifacts'
+import { MaxUint256, Wallet, id, type JsonRpcProvider, type NonceManager } from 'ethers'
+import { ARTIFACT, deployPoRAddressList, type PoRAddressList } from '#chain/contracts'
+import { eventsOf, mined } from '#chain/events'
+import { Role } from '#chain/types'
 import { fundedSigner, localProvider } from '#devkit/local-chain'
+import { revertOf, simulateDeploy } from './helpers'
 
-const POR_ADDRESS_LIST = 'contracts/PoRAddressList.sol:PoRAddressList'
-const LIST_MANAGER_ROLE = id('LIST_MANAGER_ROLE')
-
-const listInterface = new Interface(readArtifact(POR_ADDRESS_LIST).abi as InterfaceAbi)
-
-/**
- * The custom error a call reverts with, decoded from the revert data. Reverts are checked with
- * static calls (nothing is sent, so the signer's nonces stay in step); a revert undoes a whole
- * batch either way.
- */
-async function revertOf(action: Promise<unknown>): Promise<{ name: string; args: unknown[] }> {
-  try {
-    await action
-  } catch (error) {
-    const data = (error as { data?: string }).data
-    const parsed = data ? listInterface.parseError(data) : null
-    if (parsed) return { name: parsed.name, args: [...parsed.args] }
-    throw error
-  }
-  throw new Error('expected a revert')
-}
-
-async function send(action: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
-  await (await action).wait()
-}
+const LIST_MANAGER_ROLE = Role.LIST_MANAGER
 
 describe('PoRAddressList', () => {
   let provider: JsonRpcProvider
   let admin: NonceManager
   let adminAddress: string
 
-  const fresh = async (initial: string[] = []): Promise<Contract> =>
-    deploy<Contract>(admin, POR_ADDRESS_LIST, adminAddress, initial)
+  const fresh = async (initial: string[] = []): Promise<PoRAddressList> =>
+    deployPoRAddressList(admin, adminAddress, initial)
 
-  /** Simulates a deployment (eth_call of the creation code) to see its constructor revert. */
-  const deployCall = async (adminArg: string, initial: string[]): Promise<unknown> => {
-    const { abi, bytecode } = readArtifact(POR_ADDRESS_LIST)
-    const tx = await new ContractFactory(abi as InterfaceAbi, bytecode).getDeployTransaction(
-      adminArg,
-      initial,
-    )
-    return provider.call({ ...tx, from: adminAddress })
-  }
+  /**
+   * Simulates a deployment (eth_call of the creation code) to see its constructor revert. Reverts are
+   * checked with static calls (nothing is sent, so the signer's nonces stay in step); a revert undoes a
+   * whole batch either way.
+   */
+  const deployCall = (adminArg: string, initial: string[]): Promise<string> =>
+    simulateDeploy(admin, ARTIFACT.PoRAddressList, adminArg, initial)
 
-  const read = (list: Contract, start: bigint | number, end: bigint | number): Promise<string[]> =>
+  const read = (list: PoRAddressList, start: bigint | number, end: bigint | number): Promise<string[]> =>
     list.getPoRAddressList(start, end).then((batch: string[]) => [...batch])
 
   beforeAll(async () => {
@@ -83,7 +50,7 @@ describe('PoRAddressList', () => {
 
   describe('end-index clamping (endIndex is inclusive, clamped to length − 1)', () => {
     const five = ['bc1qa', 'bc1qb', '3Jb', '1Ac', 'tb1qe']
-    let list: Contract
+    let list: PoRAddressList
     beforeAll(async () => {
       list = await fresh(five)
     })
@@ -124,9 +91,9 @@ describe('PoRAddressList', () => {
 
   it('adds addresses at the end and emits PoRAddressAdded', async () => {
     const list = await fresh(['a1'])
-    const receipt = await (await list.addAddresses(['b2', 'c3'])).wait()
-    const logs = receipt.logs.map((log: { topics: string[]; data: string }) => list.interface.parseLog(log)!)
-    expect(logs.map((l: { name: string; args: unknown[] }) => [l.name, l.args[1]])).toEqual([
+    const receipt = await mined(list.addAddresses(['b2', 'c3']))
+    const logs = eventsOf(receipt, list)
+    expect(logs.map((l) => [l.name, l.args[1]])).toEqual([
       ['PoRAddressAdded', 'b2'],
       ['PoRAddressAdded', 'c3'],
     ])
@@ -135,57 +102,53 @@ describe('PoRAddressList', () => {
 
   it('refuses a duplicate, even within one call, adding none of the batch', async () => {
     const list = await fresh(['a1'])
-    expect(await revertOf(list.addAddresses.staticCall(['b2', 'a1']))).toEqual({
-      name: 'PoRAddressAlreadyListed',
-      args: ['a1'],
-    })
-    expect(await revertOf(list.addAddresses.staticCall(['c3', 'c3']))).toEqual({
-      name: 'PoRAddressAlreadyListed',
-      args: ['c3'],
-    })
+    expect(
+      await revertOf(list.addAddresses.staticCall(['b2', 'a1']), list, 'PoRAddressAlreadyListed'),
+    ).toEqual(['a1'])
+    expect(
+      await revertOf(list.addAddresses.staticCall(['c3', 'c3']), list, 'PoRAddressAlreadyListed'),
+    ).toEqual(['c3'])
     expect(await read(list, 0, 10)).toEqual(['a1'])
   })
 
   it('compares addresses byte for byte (publish one canonical spelling)', async () => {
     const list = await fresh(['bc1qabc'])
-    await send(list.addAddresses(['BC1QABC']))
+    await mined(list.addAddresses(['BC1QABC']))
     expect(await list.getPoRAddressListLength()).toBe(2n)
   })
 
   it('refuses an empty address', async () => {
     const list = await fresh()
-    expect((await revertOf(list.addAddresses.staticCall(['']))).name).toBe('EmptyPoRAddress')
-    expect((await revertOf(deployCall(adminAddress, ['ok', '']))).name).toBe('EmptyPoRAddress')
+    await revertOf(list.addAddresses.staticCall(['']), list, 'EmptyPoRAddress')
+    await revertOf(deployCall(adminAddress, ['ok', '']), list, 'EmptyPoRAddress')
   })
 
   it('removes an address, moving the last one into its slot, and emits PoRAddressRemoved', async () => {
     const list = await fresh(['a', 'b', 'c', 'd'])
-    const receipt = await (await list.removeAddresses(['b'])).wait()
-    const [log] = receipt.logs.map((l: { topics: string[]; data: string }) => list.interface.parseLog(l)!)
+    const receipt = await mined(list.removeAddresses(['b']))
+    const [log] = eventsOf(receipt, list)
     expect([log.name, log.args[0], log.args[1]]).toEqual(['PoRAddressRemoved', id('b'), 'b'])
     expect(await read(list, 0, 10)).toEqual(['a', 'd', 'c'])
     expect(await list.isPoRAddress('b')).toBe(false)
     // The moved address is still found where it now is.
-    await send(list.removeAddresses(['d', 'c']))
+    await mined(list.removeAddresses(['d', 'c']))
     expect(await read(list, 0, 10)).toEqual(['a'])
-    await send(list.removeAddresses(['a']))
+    await mined(list.removeAddresses(['a']))
     expect(await list.getPoRAddressListLength()).toBe(0n)
     expect(await read(list, 0, MaxUint256)).toEqual([])
     // A removed address can be listed again.
-    await send(list.addAddresses(['b']))
+    await mined(list.addAddresses(['b']))
     expect(await read(list, 0, 10)).toEqual(['b'])
   })
 
   it('refuses to remove an address that is not listed (or twice), removing none of the batch', async () => {
     const list = await fresh(['a', 'b'])
-    expect(await revertOf(list.removeAddresses.staticCall(['a', 'zz']))).toEqual({
-      name: 'PoRAddressNotListed',
-      args: ['zz'],
-    })
-    expect(await revertOf(list.removeAddresses.staticCall(['a', 'a']))).toEqual({
-      name: 'PoRAddressNotListed',
-      args: ['a'],
-    })
+    expect(await revertOf(list.removeAddresses.staticCall(['a', 'zz']), list, 'PoRAddressNotListed')).toEqual(
+      ['zz'],
+    )
+    expect(await revertOf(list.removeAddresses.staticCall(['a', 'a']), list, 'PoRAddressNotListed')).toEqual([
+      'a',
+    ])
     expect(await read(list, 0, 10)).toEqual(['a', 'b'])
   })
 
@@ -194,29 +157,28 @@ describe('PoRAddressList', () => {
       const list = await fresh(['a'])
       const stranger = await fundedSigner(provider)
       const strangerAddress = await stranger.getAddress()
-      const asStranger = list.connect(stranger) as Contract
+      const asStranger = list.connect(stranger)
       for (const action of [
         () => asStranger.addAddresses.staticCall(['x']),
         () => asStranger.removeAddresses.staticCall(['a']),
       ]) {
-        expect(await revertOf(action())).toEqual({
-          name: 'AccessControlUnauthorizedAccount',
-          args: [strangerAddress, LIST_MANAGER_ROLE],
-        })
+        expect(await revertOf(action(), list, 'AccessControlUnauthorizedAccount')).toEqual([
+          strangerAddress,
+          LIST_MANAGER_ROLE,
+        ])
       }
-      await send(list.grantRole(LIST_MANAGER_ROLE, strangerAddress))
-      await send(asStranger.addAddresses(['x']))
-      await send(asStranger.removeAddresses(['a']))
+      await mined(list.grantRole(LIST_MANAGER_ROLE, strangerAddress))
+      await mined(asStranger.addAddresses(['x']))
+      await mined(asStranger.removeAddresses(['a']))
       expect(await read(list, 0, 10)).toEqual(['x'])
       // A manager is not an admin: it cannot hand the role on.
-      expect(
-        (await revertOf(asStranger.grantRole.staticCall(LIST_MANAGER_ROLE, Wallet.createRandom().address)))
-          .name,
-      ).toBe('AccessControlUnauthorizedAccount')
-      await send(list.revokeRole(LIST_MANAGER_ROLE, strangerAddress))
-      expect((await revertOf(asStranger.addAddresses.staticCall(['y']))).name).toBe(
+      await revertOf(
+        asStranger.grantRole.staticCall(LIST_MANAGER_ROLE, Wallet.createRandom().address),
+        list,
         'AccessControlUnauthorizedAccount',
       )
+      await mined(list.revokeRole(LIST_MANAGER_ROLE, strangerAddress))
+      await revertOf(asStranger.addAddresses.staticCall(['y']), list, 'AccessControlUnauthorizedAccount')
     })
 
     it('gives the admin both roles and refuses the zero address as admin', async () => {
@@ -225,7 +187,7 @@ describe('PoRAddressList', () => {
       expect(await list.hasRole(LIST_MANAGER_ROLE, adminAddress)).toBe(true)
       expect(await list.LIST_MANAGER_ROLE()).toBe(LIST_MANAGER_ROLE)
       const zero = '0x0000000000000000000000000000000000000000'
-      expect((await revertOf(deployCall(zero, []))).name).toBe('ZeroAdmin')
+      await revertOf(deployCall(zero, []), list, 'ZeroAdmin')
     })
   })
 
@@ -260,26 +222,22 @@ describe('PoRAddressList', () => {
           if (step.kind === 'add') {
             const valid = names.every((n, i) => !model.includes(n) && names.indexOf(n) === i)
             if (valid) {
-              await send(list.addAddresses(names))
+              await mined(list.addAddresses(names))
               model.push(...names)
             } else {
-              expect((await revertOf(list.addAddresses.staticCall(names))).name).toBe(
-                'PoRAddressAlreadyListed',
-              )
+              await revertOf(list.addAddresses.staticCall(names), list, 'PoRAddressAlreadyListed')
             }
           } else {
             const valid = names.every((n, i) => model.includes(n) && names.indexOf(n) === i)
             if (valid) {
-              await send(list.removeAddresses(names))
+              await mined(list.removeAddresses(names))
               for (const n of names) {
                 const at = model.indexOf(n)
                 model[at] = model[model.length - 1]
                 model.pop()
               }
             } else {
-              expect((await revertOf(list.removeAddresses.staticCall(names))).name).toBe(
-                'PoRAddressNotListed',
-              )
+              await revertOf(list.removeAddresses.staticCall(names), list, 'PoRAddressNotListed')
             }
           }
         }

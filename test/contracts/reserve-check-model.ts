@@ -3,7 +3,7 @@
  * property tests hold ReserveCheck.sol to. It scales the less precise side to the larger precision the
  * obvious way (no 512-bit tricks), so an arithmetic slip in the contract shows up as a mismatch.
  */
-import { Reason, StalePolicy, Verdict } from './helpers'
+import { Reason, StalePolicy, Verdict } from '#chain/types'
 
 export const MAX_UINT256 = 2n ** 256n - 1n
 export const MAX_INT256 = 2n ** 255n - 1n

@@ -4,23 +4,16 @@
  * harness, many cases per eth_call; the token and the guard are checked end to end on the chain.
  */
 import fc from 'fast-check'
-import { Contract, type JsonRpcProvider, type Signer } from 'ethers'
-import { deploy } from '#chain/artifacts'
-import { fundedSigner, localProvider } from '#devkit/local-chain'
+import type { JsonRpcProvider, Signer } from 'ethers'
 import {
-  HARNESS,
-  PauseMode,
-  Reason,
-  StalePolicy,
-  SupplyKind,
-  Verdict,
-  assetConfig,
-  deployFeed,
-  deployToken,
-  fastCall,
-  latestTimestamp,
-  toResult,
-} from './helpers'
+  deployMockReserveFeed,
+  deployReserveCheckHarness,
+  deployReserveGuard,
+  type ReserveCheckHarness,
+} from '#chain/contracts'
+import { PauseMode, Reason, StalePolicy, SupplyKind, Verdict, assetConfig, toResult } from '#chain/types'
+import { fundedSigner, localProvider } from '#devkit/local-chain'
+import { deployToken, fastCall, latestTimestamp } from './helpers'
 import {
   MAX_INT256,
   MAX_UINT256,
@@ -36,12 +29,12 @@ import {
 
 let provider: JsonRpcProvider
 let signer: Signer
-let harness: Contract
+let harness: ReserveCheckHarness
 
 beforeAll(async () => {
   provider = localProvider()
   signer = await fundedSigner(provider)
-  harness = await deploy<Contract>(signer, HARNESS)
+  harness = await deployReserveCheckHarness(signer)
 })
 
 afterAll(() => provider.destroy())
@@ -243,7 +236,7 @@ const chainQuantity = fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 10n **
 describe('SecureMintToken mints exactly when the model says the supply after the mint is backed', () => {
   it('for feed decimals 0–24, supply, amount and margin', async () => {
     const admin = await signer.getAddress()
-    const feed = await deployFeed(signer, 8, 1n)
+    const feed = await deployMockReserveFeed(signer, 8, 1n)
     const token = await deployToken(signer, admin, feed, 86_400, 0)
     await (await token.grantRole(await token.MINTER_ROLE(), admin)).wait()
     let supply = 0n
@@ -298,10 +291,10 @@ describe('SecureMintToken mints exactly when the model says the supply after the
 describe('ReserveGuard finds an asset short exactly when the model does', () => {
   it('for reserve and supply feed decimals 0–24, reserves, supply and margin', async () => {
     const admin = await signer.getAddress()
-    const reserveFeed = await deployFeed(signer, 8, 1n)
-    const supplyFeed = await deployFeed(signer, 8, 0n)
+    const reserveFeed = await deployMockReserveFeed(signer, 8, 1n)
+    const supplyFeed = await deployMockReserveFeed(signer, 8, 0n)
     const target = await deployToken(signer, admin, reserveFeed)
-    const guard = await deploy<Contract>(signer, 'ReserveGuard', admin)
+    const guard = await deployReserveGuard(signer, admin)
     const config = (marginBps: number) =>
       assetConfig({
         reserveFeed: String(reserveFeed.target),

@@ -1,20 +1,16 @@
-import { Contract, Wallet, type JsonRpcProvider, type Signer } from 'ethers'
-import { deploy } from '#chain/artifacts'
-import { fundedSigner, localProvider } from '#devkit/local-chain'
+import { Wallet, type JsonRpcProvider, type Signer } from 'ethers'
 import {
-  FeedFailure,
-  HARNESS,
-  MOCK_PAUSABLE_ASSET,
-  MOCK_V3_AGGREGATOR,
-  Reason,
-  StalePolicy,
-  Verdict,
-  deployFeed,
-  latestTimestamp,
-  mined,
-  toResult,
-  unit,
-} from './helpers'
+  deployMockPausableAsset,
+  deployMockReserveFeed,
+  deployMockV3Aggregator,
+  deployReserveCheckHarness,
+  type MockReserveFeed,
+  type ReserveCheckHarness,
+} from '#chain/contracts'
+import { mined } from '#chain/events'
+import { FeedFailure, Reason, StalePolicy, Verdict, toReading, toResult } from '#chain/types'
+import { fundedSigner, localProvider } from '#devkit/local-chain'
+import { latestTimestamp, unit } from './helpers'
 import {
   MAX_INT256,
   MAX_UINT256,
@@ -26,12 +22,12 @@ import {
 
 let provider: JsonRpcProvider
 let signer: Signer
-let harness: Contract
+let harness: ReserveCheckHarness
 
 beforeAll(async () => {
   provider = localProvider()
   signer = await fundedSigner(provider)
-  harness = await deploy<Contract>(signer, HARNESS)
+  harness = await deployReserveCheckHarness(signer)
 })
 
 afterAll(() => provider.destroy())
@@ -319,25 +315,20 @@ describe('ReserveCheck.evaluate: the rules in order', () => {
 })
 
 describe('ReserveCheck.readFeed and readTokenSupply: any failure reads as not ok', () => {
-  let feed: Contract
+  let feed: MockReserveFeed
 
   beforeAll(async () => {
-    feed = await deployFeed(signer, 18, 42n * unit(18))
+    feed = await deployMockReserveFeed(signer, 18, 42n * unit(18))
   })
 
   afterEach(async () => {
     await mined(feed.setFailure(FeedFailure.None))
   })
 
-  const reading = (raw: unknown) => {
-    const [ok, answer, updatedAt, decimals] = raw as [boolean, bigint, bigint, bigint]
-    return { ok, answer, updatedAt, decimals }
-  }
-
   it('reads a working feed', async () => {
     const at = await latestTimestamp(provider)
     await mined(feed.setRound(42n * unit(18), at - 5n))
-    expect(reading(await harness.readFeed(await feed.getAddress()))).toEqual({
+    expect(toReading(await harness.readFeed(await feed.getAddress()))).toEqual({
       ok: true,
       answer: 42n * unit(18),
       updatedAt: at - 5n,
@@ -346,9 +337,9 @@ describe('ReserveCheck.readFeed and readTokenSupply: any failure reads as not ok
   })
 
   it("reads Chainlink's MockV3Aggregator", async () => {
-    const aggregator = await deploy<Contract>(signer, MOCK_V3_AGGREGATOR, 8, 7n * unit(8))
+    const aggregator = await deployMockV3Aggregator(signer, 8, 7n * unit(8))
     await mined(aggregator.updateRoundData(9n, 8n * unit(8), 1_234n, 1_200n))
-    expect(reading(await harness.readFeed(await aggregator.getAddress()))).toEqual({
+    expect(toReading(await harness.readFeed(await aggregator.getAddress()))).toEqual({
       ok: true,
       answer: 8n * unit(8),
       updatedAt: 1_234n,
@@ -363,7 +354,7 @@ describe('ReserveCheck.readFeed and readTokenSupply: any failure reads as not ok
     ['decimals returns 256', FeedFailure.OversizedDecimals],
   ])('%s', async (_name, failure) => {
     await mined(feed.setFailure(failure))
-    expect(reading(await harness.readFeed(await feed.getAddress()))).toEqual({
+    expect(toReading(await harness.readFeed(await feed.getAddress()))).toEqual({
       ok: false,
       answer: 0n,
       updatedAt: 0n,
@@ -372,28 +363,28 @@ describe('ReserveCheck.readFeed and readTokenSupply: any failure reads as not ok
   })
 
   it('an address without code', async () => {
-    expect(reading(await harness.readFeed(Wallet.createRandom().address)).ok).toBe(false)
-    expect(reading(await harness.readTokenSupply(Wallet.createRandom().address)).ok).toBe(false)
+    expect(toReading(await harness.readFeed(Wallet.createRandom().address)).ok).toBe(false)
+    expect(toReading(await harness.readTokenSupply(Wallet.createRandom().address)).ok).toBe(false)
   })
 
   it("reads a token's supply as live, and a contract without totalSupply as failed", async () => {
-    const token = await deploy<Contract>(signer, MOCK_PAUSABLE_ASSET, 18, await signer.getAddress())
+    const token = await deployMockPausableAsset(signer, 18, await signer.getAddress())
     await mined(token.mint(await signer.getAddress(), 3n * unit(18)))
-    const raw = reading(await harness.readTokenSupply(await token.getAddress()))
+    const raw = toReading(await harness.readTokenSupply(await token.getAddress()))
     expect(raw).toMatchObject({ ok: true, answer: 3n * unit(18), decimals: 18n })
     expect(raw.updatedAt).toBeGreaterThanOrEqual(await latestTimestamp(provider))
-    expect(reading(await harness.readTokenSupply(await feed.getAddress())).ok).toBe(false)
+    expect(toReading(await harness.readTokenSupply(await feed.getAddress())).ok).toBe(false)
   })
 
   it('a token supply above int256 cannot be represented', async () => {
-    const token = await deploy<Contract>(signer, MOCK_PAUSABLE_ASSET, 0, await signer.getAddress())
+    const token = await deployMockPausableAsset(signer, 0, await signer.getAddress())
     await mined(token.mint(await signer.getAddress(), MAX_INT256 + 1n))
-    expect(reading(await harness.readTokenSupply(await token.getAddress())).ok).toBe(false)
+    expect(toReading(await harness.readTokenSupply(await token.getAddress())).ok).toBe(false)
   })
 
   it('judges a stale MockV3Aggregator round on-chain', async () => {
-    const aggregator = await deploy<Contract>(signer, MOCK_V3_AGGREGATOR, 8, 7n * unit(8))
-    const token = await deploy<Contract>(signer, MOCK_PAUSABLE_ASSET, 8, await signer.getAddress())
+    const aggregator = await deployMockV3Aggregator(signer, 8, 7n * unit(8))
+    const token = await deployMockPausableAsset(signer, 8, await signer.getAddress())
     await mined(token.mint(await signer.getAddress(), unit(8)))
     const now = await latestTimestamp(provider)
     await mined(aggregator.updateRoundData(2n, 7n * unit(8), now - 7_200n, now - 7_200n))

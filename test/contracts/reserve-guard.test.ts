@@ -1,50 +1,42 @@
+import { AbiCoder, Wallet, ZeroAddress, id, type JsonRpcProvider, type Signer } from 'ethers'
 import {
-  AbiCoder,
-  Contract,
-  Wallet,
-  ZeroAddress,
-  getAddress,
-  id,
-  toBeHex,
-  type JsonRpcProvider,
-  type Signer,
-} from 'ethers'
-import { deploy } from '#chain/artifacts'
-import { fundedSigner, localProvider } from '#devkit/local-chain'
+  ARTIFACT,
+  deployMockPausableAsset,
+  deployMockReserveFeed,
+  deployReserveGuard,
+  type MockPausableAsset,
+  type MockReserveFeed,
+  type ReserveGuard,
+  type SecureMintToken,
+} from '#chain/contracts'
+import { eventsOf, mined } from '#chain/events'
 import {
   FeedFailure,
-  MOCK_PAUSABLE_ASSET,
   Operation,
   PauseMode,
   Reason,
+  Role,
   StalePolicy,
   SupplyKind,
   Verdict,
   assetConfig,
-  deployFeed,
-  deployToken,
-  eventsOf,
-  latestTimestamp,
-  mined,
-  revertOf,
-  simulateDeploy,
+  decodePerformData,
+  encodePerformData,
   toResult,
-  unit,
   type AssetConfig,
-} from './helpers'
+} from '#chain/types'
+import { fundedSigner, localProvider } from '#devkit/local-chain'
+import { deployToken, latestTimestamp, revertOf, simulateDeploy, unit } from './helpers'
 
 const HEARTBEAT = 3_600n
 const TOKEN = unit(8)
 const coder = AbiCoder.defaultAbiCoder()
-const ADDRESS_MASK = (1n << 160n) - 1n
-/** A performData entry: the target, and the registry index as a hint. */
-const entry = (target: string, index: bigint) => BigInt(target) | (index << 160n)
 /**
  * performData naming `targets`, with index hints (0 unless given) that are right only by chance:
  * performUpkeep must then look each target up.
  */
 const encodeTargets = (targets: string[], hints: bigint[] = []) =>
-  coder.encode(['uint256[]'], [targets.map((t, i) => entry(t, hints[i] ?? 0n))])
+  encodePerformData(targets.map((target, i) => ({ target, index: hints[i] ?? 0n })))
 
 let provider: JsonRpcProvider
 let admin: Signer
@@ -65,31 +57,31 @@ beforeAll(async () => {
 afterAll(() => provider.destroy())
 
 interface Guard {
-  guard: Contract
-  asForwarder: Contract
-  asGuardian: Contract
-  asUnpauser: Contract
-  asStranger: Contract
+  guard: ReserveGuard
+  asForwarder: ReserveGuard
+  asGuardian: ReserveGuard
+  asUnpauser: ReserveGuard
+  asStranger: ReserveGuard
 }
 
 /** A guard administered by `admin`, with the forwarder, guardian and unpauser roles granted. */
 async function deployGuard(): Promise<Guard> {
-  const guard = await deploy<Contract>(admin, 'ReserveGuard', adminAddress)
+  const guard = await deployReserveGuard(admin, adminAddress)
   await mined(guard.grantRole(await guard.FORWARDER_ROLE(), await forwarder.getAddress()))
   await mined(guard.grantRole(await guard.GUARDIAN_ROLE(), await guardian.getAddress()))
   await mined(guard.grantRole(await guard.UNPAUSER_ROLE(), await unpauser.getAddress()))
   return {
     guard,
-    asForwarder: guard.connect(forwarder) as Contract,
-    asGuardian: guard.connect(guardian) as Contract,
-    asUnpauser: guard.connect(unpauser) as Contract,
-    asStranger: guard.connect(stranger) as Contract,
+    asForwarder: guard.connect(forwarder),
+    asGuardian: guard.connect(guardian),
+    asUnpauser: guard.connect(unpauser),
+    asStranger: guard.connect(stranger),
   }
 }
 
 interface Asset {
-  feed: Contract
-  token: Contract
+  feed: MockReserveFeed
+  token: SecureMintToken
   target: string
   config: AssetConfig
 }
@@ -109,7 +101,7 @@ interface AssetOptions {
  */
 async function protect(g: Guard, options: AssetOptions = {}): Promise<Asset> {
   const { feedDecimals = 8, reserves = 100n * TOKEN, supply = 100n * TOKEN, pauser = true } = options
-  const feed = await deployFeed(admin, feedDecimals, reserves > supply ? reserves : 10n ** 30n)
+  const feed = await deployMockReserveFeed(admin, feedDecimals, reserves > supply ? reserves : 10n ** 30n)
   const token = await deployToken(admin, adminAddress, feed, Number(HEARTBEAT))
   await mined(token.grantRole(await token.MINTER_ROLE(), adminAddress))
   if (supply > 0n) await mined(token.mint(adminAddress, supply))
@@ -127,12 +119,11 @@ async function protect(g: Guard, options: AssetOptions = {}): Promise<Asset> {
 }
 
 /** checkUpkeep's answer, with the targets decoded; also checks every entry's index hint. */
-async function check(guard: Contract): Promise<{ upkeepNeeded: boolean; targets: string[] }> {
+async function check(guard: ReserveGuard): Promise<{ upkeepNeeded: boolean; targets: string[] }> {
   const [upkeepNeeded, performData] = (await guard.checkUpkeep('0x')) as [boolean, string]
-  const entries = performData === '0x' ? [] : [...(coder.decode(['uint256[]'], performData)[0] as bigint[])]
-  const targets = entries.map((e) => getAddress(toBeHex(e & ADDRESS_MASK, 20)))
-  for (const [i, e] of entries.entries()) expect((await guard.assetAt(e >> 160n))[0]).toBe(targets[i])
-  return { upkeepNeeded, targets }
+  const entries = decodePerformData(performData)
+  for (const { target, index } of entries) expect((await guard.assetAt(index))[0]).toBe(target)
+  return { upkeepNeeded, targets: entries.map((e) => e.target) }
 }
 
 /**
@@ -153,7 +144,7 @@ describe('ReserveGuard: roles and the forwarder check', () => {
 
   it('refuses a zero admin', async () => {
     expect(
-      await revertOf(simulateDeploy(admin, 'ReserveGuard', ZeroAddress), g.guard, 'InvalidAdmin'),
+      await revertOf(simulateDeploy(admin, ARTIFACT.ReserveGuard, ZeroAddress), g.guard, 'InvalidAdmin'),
     ).toEqual([])
   })
 
@@ -176,19 +167,19 @@ describe('ReserveGuard: roles and the forwarder check', () => {
         g.guard,
         'AccessControlUnauthorizedAccount',
       ),
-    ).toEqual([strangerAddress, id('FORWARDER_ROLE')])
+    ).toEqual([strangerAddress, Role.FORWARDER])
     // Not even the admin or the guardian.
     for (const as of [g.guard, g.asGuardian]) {
       await revertOf(as.performUpkeep.staticCall(data), g.guard, 'AccessControlUnauthorizedAccount')
     }
     await g.asForwarder.performUpkeep.staticCall(data)
     // A second upkeep (say the log trigger) has its own forwarder.
-    const receipt = await mined(g.guard.grantRole(id('FORWARDER_ROLE'), strangerAddress))
+    const receipt = await mined(g.guard.grantRole(Role.FORWARDER, strangerAddress))
     expect(named(eventsOf(receipt, g.guard))).toEqual([
-      ['RoleGranted', id('FORWARDER_ROLE'), strangerAddress, adminAddress],
+      ['RoleGranted', Role.FORWARDER, strangerAddress, adminAddress],
     ])
     await g.asStranger.performUpkeep.staticCall(data)
-    await mined(g.guard.revokeRole(id('FORWARDER_ROLE'), strangerAddress))
+    await mined(g.guard.revokeRole(Role.FORWARDER, strangerAddress))
     await revertOf(g.asStranger.performUpkeep.staticCall(data), g.guard, 'AccessControlUnauthorizedAccount')
   })
 
@@ -201,10 +192,10 @@ describe('ReserveGuard: roles and the forwarder check', () => {
       [g.asStranger.updateAsset.staticCall(a.target, a.config), adminRole],
       [g.asStranger.removeAsset.staticCall(a.target), adminRole],
       [g.asGuardian.removeAsset.staticCall(a.target), adminRole],
-      [g.asStranger.pauseAsset.staticCall(a.target), id('GUARDIAN_ROLE')],
-      [g.guard.pauseAsset.staticCall(a.target), id('GUARDIAN_ROLE')],
-      [g.asStranger.unpauseAsset.staticCall(a.target), id('UNPAUSER_ROLE')],
-      [g.asGuardian.unpauseAsset.staticCall(a.target), id('UNPAUSER_ROLE')],
+      [g.asStranger.pauseAsset.staticCall(a.target), Role.GUARDIAN],
+      [g.guard.pauseAsset.staticCall(a.target), Role.GUARDIAN],
+      [g.asStranger.unpauseAsset.staticCall(a.target), Role.UNPAUSER],
+      [g.asGuardian.unpauseAsset.staticCall(a.target), Role.UNPAUSER],
     ]
     for (const [call, role] of denied) {
       const [account, missing] = await revertOf(call, g.guard, 'AccessControlUnauthorizedAccount')
@@ -275,7 +266,7 @@ describe('ReserveGuard: the asset registry', () => {
   })
 
   it('reports the configuration it registered', async () => {
-    const feed = await deployFeed(admin, 8, TOKEN)
+    const feed = await deployMockReserveFeed(admin, 8, TOKEN)
     const token = await deployToken(admin, adminAddress, feed)
     const config = assetConfig({
       reserveFeed: await feed.getAddress(),
@@ -301,7 +292,7 @@ describe('ReserveGuard: the asset registry', () => {
   })
 
   it('refuses configurations it could not act on', async () => {
-    const feed = await deployFeed(admin, 8, TOKEN)
+    const feed = await deployMockReserveFeed(admin, 8, TOKEN)
     const token = await deployToken(admin, adminAddress, feed)
     const good = assetConfig({ reserveFeed: await feed.getAddress(), supplySource: await token.getAddress() })
     const eoa = Wallet.createRandom().address
@@ -328,17 +319,17 @@ describe('ReserveGuard: the asset registry', () => {
   it(`holds at most MAX_ASSETS assets`, async () => {
     const max = await g.guard.MAX_ASSETS()
     expect(max).toBe(64n)
-    const feed = await deployFeed(admin, 8, TOKEN)
+    const feed = await deployMockReserveFeed(admin, 8, TOKEN)
     const config = assetConfig({
       reserveFeed: await feed.getAddress(),
       supplySource: await feed.getAddress(),
     })
     // Any contract can be a target: feeds are the cheapest to deploy.
     for (let i = 0n; i < max; i++) {
-      const target = await deployFeed(admin, 8, 1n)
+      const target = await deployMockReserveFeed(admin, 8, 1n)
       await mined(g.guard.addAsset(target.target, config))
     }
-    const extra = await deployFeed(admin, 8, 1n)
+    const extra = await deployMockReserveFeed(admin, 8, 1n)
     expect(
       await revertOf(g.guard.addAsset.staticCall(extra.target, config), g.guard, 'TooManyAssets'),
     ).toEqual([max])
@@ -472,10 +463,10 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
   })
 
   it('an 18-decimal Pausable asset against an 8-decimal feed', async () => {
-    const asset = await deploy<Contract>(admin, MOCK_PAUSABLE_ASSET, 18, adminAddress)
+    const asset = await deployMockPausableAsset(admin, 18, adminAddress)
     await mined(asset.grantRole(await asset.PAUSER_ROLE(), await g.guard.getAddress()))
     await mined(asset.mint(adminAddress, 5n * unit(18)))
-    const feed = await deployFeed(admin, 8, 5n * TOKEN)
+    const feed = await deployMockReserveFeed(admin, 8, 5n * TOKEN)
     const config = assetConfig({
       reserveFeed: await feed.getAddress(),
       supplySource: await asset.getAddress(),
@@ -507,7 +498,7 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
 
   describe('with a supply feed (an asset spread over many chains)', () => {
     async function withSupplyFeed(stalePolicy: bigint = StalePolicy.FailClosed) {
-      const supplyFeed = await deployFeed(admin, 18, 100n * unit(18))
+      const supplyFeed = await deployMockReserveFeed(admin, 18, 100n * unit(18))
       const a = await protect(g, {
         config: { supplyKind: SupplyKind.SupplyFeed, stalePolicy },
         reserves: 100n * TOKEN,
@@ -531,21 +522,26 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
     })
 
     it.each([
-      ['a negative supply', (f: Contract) => mined(f.setAnswer(-1n)), Reason.NegativeSupply],
+      ['a negative supply', (f: MockReserveFeed) => mined(f.setAnswer(-1n)), Reason.NegativeSupply],
       [
         'a supply feed that reverts',
-        (f: Contract) => mined(f.setFailure(FeedFailure.Revert)),
+        (f: MockReserveFeed) => mined(f.setFailure(FeedFailure.Revert)),
         Reason.SupplyFailed,
       ],
-      ['supply updatedAt 0', (f: Contract) => mined(f.setRound(1n, 0n)), Reason.InvalidSupplyTimestamp],
+      [
+        'supply updatedAt 0',
+        (f: MockReserveFeed) => mined(f.setRound(1n, 0n)),
+        Reason.InvalidSupplyTimestamp,
+      ],
       [
         'supply updatedAt in the future',
-        async (f: Contract) => mined(f.setRound(1n, (await latestTimestamp(provider)) + 3_600n)),
+        async (f: MockReserveFeed) => mined(f.setRound(1n, (await latestTimestamp(provider)) + 3_600n)),
         Reason.InvalidSupplyTimestamp,
       ],
       [
         'a stale supply feed (fail-closed)',
-        async (f: Contract) => mined(f.setRound(1n, (await latestTimestamp(provider)) - HEARTBEAT - 60n)),
+        async (f: MockReserveFeed) =>
+          mined(f.setRound(1n, (await latestTimestamp(provider)) - HEARTBEAT - 60n)),
         Reason.StaleSupply,
       ],
     ])('%s is short', async (_name, breakIt, reason) => {
@@ -675,10 +671,10 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
     expect([error?.name, ...(error?.args ?? [])]).toEqual([
       'AccessControlUnauthorizedAccount',
       await g.guard.getAddress(),
-      id('PAUSER_ROLE'),
+      Role.PAUSER,
     ])
     expect((await check(g.guard)).targets).toEqual([a.target])
-    await mined(a.token.grantRole(id('PAUSER_ROLE'), await g.guard.getAddress()))
+    await mined(a.token.grantRole(Role.PAUSER, await g.guard.getAddress()))
     const retry = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     expect(named(eventsOf(retry, g.guard))[0][0]).toBe('AssetPaused')
   })
@@ -720,7 +716,7 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
     const a = await protect(g)
     await mined(a.feed.setAnswer(1n))
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
-    await mined(a.token.grantRole(id('PAUSER_ROLE'), adminAddress))
+    await mined(a.token.grantRole(Role.PAUSER, adminAddress))
     await mined(a.token.unpauseOperations(Operation.Redeem))
     expect(await g.guard.isAssetPaused(a.target)).toBe(false)
     expect((await check(g.guard)).targets).toEqual([a.target])
@@ -789,7 +785,7 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
 
   it('a partly paused asset can be unpaused, and is completed by the upkeep if short', async () => {
     const a = await protect(g)
-    await mined(a.token.grantRole(id('PAUSER_ROLE'), adminAddress))
+    await mined(a.token.grantRole(Role.PAUSER, adminAddress))
     await mined(a.token.pauseOperations(Operation.Mint))
     expect(await g.guard.isAssetPaused(a.target)).toBe(false)
     await mined(a.feed.setAnswer(1n))
@@ -797,6 +793,119 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     expect(await a.token.pausedOperations()).toBe(Operation.All)
   })
+})
+
+describe('ReserveGuard: both pause modes, and a target that refuses', () => {
+  let g: Guard
+  let guardAddress: string
+
+  beforeAll(async () => {
+    g = await deployGuard()
+    guardAddress = await g.guard.getAddress()
+  })
+
+  const modes = [
+    ['Operations', PauseMode.Operations],
+    ['Pausable', PauseMode.Pausable],
+  ] as const
+
+  /**
+   * A backed asset paused the `pauseMode` way (a SecureMintToken, or a MockPausableAsset), registered
+   * with the guard, whose target does not let the guard pause it yet.
+   */
+  async function refusingAsset(pauseMode: bigint) {
+    if (pauseMode === PauseMode.Operations) {
+      const { target, feed, token } = await protect(g, { pauser: false })
+      return { target, feed, pausable: token as SecureMintToken | MockPausableAsset }
+    }
+    const asset = await deployMockPausableAsset(admin, 8, adminAddress)
+    await mined(asset.mint(adminAddress, 100n * TOKEN))
+    const feed = await deployMockReserveFeed(admin, 8, 100n * TOKEN)
+    const target = await asset.getAddress()
+    const config = assetConfig({
+      reserveFeed: await feed.getAddress(),
+      supplySource: target,
+      pauseMode,
+      operations: 0n,
+    })
+    await mined(g.guard.addAsset(target, config))
+    return { target, feed, pausable: asset as SecureMintToken | MockPausableAsset }
+  }
+
+  /** The events the target emits when the guard pauses or unpauses it. */
+  const targetEvents = (pauseMode: bigint, pause: boolean) =>
+    pauseMode === PauseMode.Operations
+      ? [
+          [
+            pause ? 'OperationsPaused' : 'OperationsUnpaused',
+            guardAddress,
+            Operation.All,
+            pause ? Operation.All : 0n,
+          ],
+        ]
+      : [[pause ? 'Paused' : 'Unpaused', guardAddress]]
+
+  it.each(modes)(
+    '%s: a guardian pauses and an unpauser unpauses through the target, and a refusal reverts with its error',
+    async (_name, pauseMode) => {
+      const a = await refusingAsset(pauseMode)
+      const refused = [guardAddress, Role.PAUSER]
+      expect(
+        await revertOf(
+          g.asGuardian.pauseAsset.staticCall(a.target),
+          a.pausable,
+          'AccessControlUnauthorizedAccount',
+        ),
+      ).toEqual(refused)
+      await mined(a.pausable.grantRole(Role.PAUSER, guardAddress))
+      const paused = await mined(g.asGuardian.pauseAsset(a.target))
+      expect(named(eventsOf(paused, a.pausable))).toEqual(targetEvents(pauseMode, true))
+      expect(named(eventsOf(paused, g.guard))).toEqual([
+        ['AssetPausedByGuardian', a.target, await guardian.getAddress()],
+      ])
+      expect(await g.guard.isAssetPaused(a.target)).toBe(true)
+
+      await mined(a.pausable.revokeRole(Role.PAUSER, guardAddress))
+      expect(
+        await revertOf(
+          g.asUnpauser.unpauseAsset.staticCall(a.target),
+          a.pausable,
+          'AccessControlUnauthorizedAccount',
+        ),
+      ).toEqual(refused)
+      await mined(a.pausable.grantRole(Role.PAUSER, guardAddress))
+      const unpaused = await mined(g.asUnpauser.unpauseAsset(a.target))
+      expect(named(eventsOf(unpaused, a.pausable))).toEqual(targetEvents(pauseMode, false))
+      expect(named(eventsOf(unpaused, g.guard))).toEqual([
+        ['AssetUnpaused', a.target, await unpauser.getAddress(), 100n * TOKEN, 100n * TOKEN],
+      ])
+      expect(await g.guard.isAssetPaused(a.target)).toBe(false)
+    },
+  )
+
+  it.each(modes)(
+    '%s: the upkeep reports a pause the target refuses, with its error',
+    async (_name, pauseMode) => {
+      const a = await refusingAsset(pauseMode)
+      await mined(a.feed.setAnswer(1n))
+      const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
+      const [event, ...more] = eventsOf(receipt, g.guard)
+      expect(more).toEqual([])
+      expect([event.name, ...event.args.slice(0, 2)]).toEqual([
+        'AssetPauseFailed',
+        a.target,
+        Reason.InsufficientReserves,
+      ])
+      const error = a.pausable.interface.parseError(event.args[2] as string)
+      expect([error?.name, ...(error?.args ?? [])]).toEqual([
+        'AccessControlUnauthorizedAccount',
+        guardAddress,
+        Role.PAUSER,
+      ])
+      expect(eventsOf(receipt, a.pausable)).toEqual([])
+      expect(await g.guard.isAssetPaused(a.target)).toBe(false)
+    },
+  )
 })
 
 describe('ReserveGuard: the log trigger', () => {
@@ -851,7 +960,7 @@ describe('ReserveGuard: the log trigger', () => {
     await mined(a.feed.setAnswer(1n))
     expect((await check(g.guard)).targets).toContain(a.target)
     // An OperationsPaused log from a token.
-    await mined(a.token.grantRole(id('PAUSER_ROLE'), adminAddress))
+    await mined(a.token.grantRole(Role.PAUSER, adminAddress))
     const receipt = await mined(a.token.pauseOperations(Operation.Mint))
     const other = await logStruct(receipt)
     expect([...(await g.guard.checkLog(other, '0x'))]).toEqual([false, '0x'])

@@ -1,22 +1,15 @@
-import { Contract, Wallet, type JsonRpcProvider, type Signer } from 'ethers'
-import { deploy } from '#chain/artifacts'
-import { fundedSigner, localProvider } from '#devkit/local-chain'
+import { Wallet, type JsonRpcProvider, type Signer } from 'ethers'
 import {
-  FeedFailure,
-  MOCK_V3_AGGREGATOR,
-  Operation,
-  Reason,
-  Verdict,
-  deployFeed,
-  deployToken,
-  eventsOf,
-  latestTimestamp,
-  mined,
-  revertOf,
-  simulateDeploy,
-  toResult,
-  unit,
-} from './helpers'
+  ARTIFACT,
+  deployMockReserveFeed,
+  deployMockV3Aggregator,
+  type MockReserveFeed,
+  type SecureMintToken,
+} from '#chain/contracts'
+import { eventsOf, mined } from '#chain/events'
+import { FeedFailure, Operation, Reason, Verdict, toResult } from '#chain/types'
+import { fundedSigner, localProvider } from '#devkit/local-chain'
+import { deployToken, latestTimestamp, revertOf, simulateDeploy, unit } from './helpers'
 import { trueUsdBuggyBacked } from './reserve-check-model'
 
 const HEARTBEAT = 3_600n
@@ -40,26 +33,26 @@ beforeAll(async () => {
 afterAll(() => provider.destroy())
 
 interface Fixture {
-  feed: Contract
-  token: Contract
+  feed: MockReserveFeed
+  token: SecureMintToken
   /** The token as seen by each role. */
-  asMinter: Contract
-  asPauser: Contract
-  asHolder: Contract
+  asMinter: SecureMintToken
+  asPauser: SecureMintToken
+  asHolder: SecureMintToken
 }
 
 /** A feed at `feedDecimals` reporting `reserves`, and a token with minter and pauser roles granted. */
 async function setup(feedDecimals = 8, reserves = 1_000n * TOKEN, marginBps = 0): Promise<Fixture> {
-  const feed = await deployFeed(admin, feedDecimals, reserves)
+  const feed = await deployMockReserveFeed(admin, feedDecimals, reserves)
   const token = await deployToken(admin, adminAddress, feed, Number(HEARTBEAT), marginBps)
   await mined(token.grantRole(await token.MINTER_ROLE(), await minter.getAddress()))
   await mined(token.grantRole(await token.PAUSER_ROLE(), await pauser.getAddress()))
   return {
     feed,
     token,
-    asMinter: token.connect(minter) as Contract,
-    asPauser: token.connect(pauser) as Contract,
-    asHolder: token.connect(holder) as Contract,
+    asMinter: token.connect(minter),
+    asPauser: token.connect(pauser),
+    asHolder: token.connect(holder),
   }
 }
 
@@ -77,32 +70,32 @@ describe('SecureMintToken: deployment and roles', () => {
   })
 
   it('refuses a reserve feed without code and a zero heartbeat', async () => {
-    const feed = await deployFeed(admin, 8, TOKEN)
+    const feed = await deployMockReserveFeed(admin, 8, TOKEN)
     const probe = await deployToken(admin, adminAddress, feed)
     const eoa = Wallet.createRandom().address
     const args = (feedAddress: string, heartbeat: number) =>
       ['Secure BTC', 'sBTC', adminAddress, feedAddress, heartbeat, 0] as const
     expect(
       await revertOf(
-        simulateDeploy(admin, 'SecureMintToken', ...args(eoa, 3_600)),
+        simulateDeploy(admin, ARTIFACT.SecureMintToken, ...args(eoa, 3_600)),
         probe,
         'InvalidReserveFeed',
       ),
     ).toEqual([eoa])
     expect(
       await revertOf(
-        simulateDeploy(admin, 'SecureMintToken', ...args(String(feed.target), 0)),
+        simulateDeploy(admin, ARTIFACT.SecureMintToken, ...args(String(feed.target), 0)),
         probe,
         'InvalidHeartbeat',
       ),
     ).toEqual([])
     // A valid configuration deploys.
-    await simulateDeploy(admin, 'SecureMintToken', ...args(String(feed.target), 3_600))
+    await simulateDeploy(admin, ARTIFACT.SecureMintToken, ...args(String(feed.target), 3_600))
   })
 
   it('lets only the admin change the reserve configuration, and reports it', async () => {
     const { token, asMinter } = await setup()
-    const other = await deployFeed(admin, 18, TOKEN)
+    const other = await deployMockReserveFeed(admin, 18, TOKEN)
     const minterAddress = await minter.getAddress()
     expect(
       await revertOf(
@@ -251,7 +244,7 @@ describe('SecureMintToken: mint follows the reserve rules', () => {
   })
 
   it("works with Chainlink's MockV3Aggregator, stale rounds included", async () => {
-    const aggregator = await deploy<Contract>(admin, MOCK_V3_AGGREGATOR, 8, 50n * TOKEN)
+    const aggregator = await deployMockV3Aggregator(admin, 8, 50n * TOKEN)
     const token = await deployToken(admin, adminAddress, aggregator, Number(HEARTBEAT))
     await mined(token.grantRole(await token.MINTER_ROLE(), adminAddress))
     await mined(token.mint(holderAddress, 50n * TOKEN))
@@ -279,15 +272,18 @@ describe('SecureMintToken: mint, redeem and burn pause separately', () => {
   })
 
   /** Each operation, as a transaction and as a call (to observe a revert without using up a nonce). */
-  const attempts = (): Record<'mint' | 'redeem' | 'burn' | 'burnFrom', [Contract, string, unknown[]]> => ({
+  const attempts = (): Record<
+    'mint' | 'redeem' | 'burn' | 'burnFrom',
+    [SecureMintToken, string, unknown[]]
+  > => ({
     mint: [f.asMinter, 'mint', [holderAddress, 1n]],
     redeem: [f.asHolder, 'redeem', [1n, 'bc1qexample']],
     burn: [f.asHolder, 'burn', [1n]],
-    burnFrom: [f.token.connect(admin) as Contract, 'burnFrom', [holderAddress, 1n]],
+    burnFrom: [f.token.connect(admin), 'burnFrom', [holderAddress, 1n]],
   })
-  const send = ([contract, fn, args]: [Contract, string, unknown[]]) =>
+  const send = ([contract, fn, args]: [SecureMintToken, string, unknown[]]) =>
     mined(contract.getFunction(fn)(...args))
-  const call = ([contract, fn, args]: [Contract, string, unknown[]]) =>
+  const call = ([contract, fn, args]: [SecureMintToken, string, unknown[]]) =>
     contract.getFunction(fn).staticCall(...args)
 
   it.each([

@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto'
 import { resolve } from 'node:path'
 import { bech32 } from '@scure/base'
 import nock from 'nock'
-import type { Contract } from 'ethers'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { useFixtures, withFixture } from '#devkit/fixtures'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
-import { deploy } from '#chain/artifacts'
+import { deployPoRAddressList, type PoRAddressList } from '#chain/contracts'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import { makeAdapter as makeAddressListAdapter } from '#adapters/por-address-list/src/index'
 import { makeAdapter as makeBtcBalanceAdapter } from '#adapters/btc-balance/src/index'
@@ -66,18 +65,13 @@ function jsonparse(text: string, path: string): unknown {
 describe('por-address-list piped into btc-balance', () => {
   let addressList: TestAdapter
   let btcBalance: TestAdapter
-  let list: Contract
+  let list: PoRAddressList
   let done: () => void
 
   beforeAll(async () => {
     const provider = localProvider('A')
     const signer = await fundedSigner(provider)
-    list = await deploy<Contract>(
-      signer,
-      'contracts/PoRAddressList.sol:PoRAddressList',
-      await signer.getAddress(),
-      [RESERVE_1, RESERVE_2, RESERVE_3],
-    )
+    list = await deployPoRAddressList(signer, await signer.getAddress(), [RESERVE_1, RESERVE_2, RESERVE_3])
     provider.destroy()
     addressList = await startTestAdapter(makeAddressListAdapter(), {
       CUSTODY_LIST_RPC_URL: localChainUrl('A'),

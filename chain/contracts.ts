@@ -1,0 +1,271 @@
+/**
+ * Typed handles on the contracts: deploy one, or attach to one at an address, typed with the ethers v6
+ * types TypeChain generates from the build artifacts (chain/typechain/, written by
+ * `npm run build:contracts`; never committed).
+ *
+ * Only types come from chain/typechain/ (`import type`, erased at run time): the ABI and bytecode are
+ * read from artifacts/ when a contract is deployed or attached, so what runs is always what
+ * `hardhat build` last compiled. Types are imported from each contract's own generated file rather
+ * than TypeChain's root index, which keeps only the first of two contracts with the same name.
+ */
+import { Contract, type BaseContract, type ContractRunner, type InterfaceAbi, type Signer } from 'ethers'
+import { deploy, readArtifact } from './artifacts'
+import type { PoRAddressList } from './typechain/contracts/PoRAddressList'
+import type { ReserveGuard } from './typechain/contracts/ReserveGuard'
+import type { SecureMintToken } from './typechain/contracts/SecureMintToken'
+import type { IOperationsPausable } from './typechain/contracts/interfaces/IOperationsPausable'
+import type { IPausable } from './typechain/contracts/interfaces/IPausable'
+import type { DecimalsToken } from './typechain/contracts/mocks/DecimalsToken'
+import type { MinimalMulticall3 } from './typechain/contracts/mocks/MinimalMulticall3'
+import type { MisreportingToken } from './typechain/contracts/mocks/MisreportingToken'
+import type { MockPausableAsset } from './typechain/contracts/mocks/MockPausableAsset'
+import type { MockReserveFeed } from './typechain/contracts/mocks/MockReserveFeed'
+import type { ReserveCheckHarness } from './typechain/contracts/mocks/ReserveCheckHarness'
+import type { EACAggregatorProxy } from './typechain/@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy'
+import type { AutomationForwarderLogic } from './typechain/@chainlink/contracts/src/v0.8/automation/AutomationForwarderLogic'
+import type { WETH9 } from './typechain/@chainlink/contracts/src/v0.8/automation/test/v2_3/WETH9'
+import type { AutomationRegistrar2_1 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_1/AutomationRegistrar2_1'
+import type { AutomationRegistrar2_3 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistrar2_3'
+import type { AutomationRegistry2_3 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistry2_3'
+import type { AutomationRegistryLogicA2_3 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistryLogicA2_3'
+import type { AutomationRegistryLogicB2_3 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistryLogicB2_3'
+import type { AutomationRegistryLogicC2_3 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistryLogicC2_3'
+import type { KeystoneForwarder } from './typechain/@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder'
+import type { LinkToken } from './typechain/@chainlink/contracts/src/v0.8/shared/token/ERC677/LinkToken'
+import type { MockV3Aggregator } from './typechain/@chainlink/contracts/src/v0.8/tests/MockV3Aggregator'
+import type { PoRAddressList__factory } from './typechain/factories/contracts/PoRAddressList__factory'
+import type { ReserveGuard__factory } from './typechain/factories/contracts/ReserveGuard__factory'
+import type { SecureMintToken__factory } from './typechain/factories/contracts/SecureMintToken__factory'
+import type { DecimalsToken__factory } from './typechain/factories/contracts/mocks/DecimalsToken__factory'
+import type { MinimalMulticall3__factory } from './typechain/factories/contracts/mocks/MinimalMulticall3__factory'
+import type { MisreportingToken__factory } from './typechain/factories/contracts/mocks/MisreportingToken__factory'
+import type { MockPausableAsset__factory } from './typechain/factories/contracts/mocks/MockPausableAsset__factory'
+import type { MockReserveFeed__factory } from './typechain/factories/contracts/mocks/MockReserveFeed__factory'
+import type { ReserveCheckHarness__factory } from './typechain/factories/contracts/mocks/ReserveCheckHarness__factory'
+import type { EACAggregatorProxy__factory } from './typechain/factories/@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy__factory'
+import type { AutomationForwarderLogic__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/AutomationForwarderLogic__factory'
+import type { WETH9__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/test/v2_3/WETH9__factory'
+import type { AutomationRegistrar2_1__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_1/AutomationRegistrar2_1__factory'
+import type { AutomationRegistrar2_3__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistrar2_3__factory'
+import type { AutomationRegistry2_3__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistry2_3__factory'
+import type { AutomationRegistryLogicA2_3__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistryLogicA2_3__factory'
+import type { AutomationRegistryLogicB2_3__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistryLogicB2_3__factory'
+import type { AutomationRegistryLogicC2_3__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistryLogicC2_3__factory'
+import type { KeystoneForwarder__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder__factory'
+import type { LinkToken__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/shared/token/ERC677/LinkToken__factory'
+import type { MockV3Aggregator__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/tests/MockV3Aggregator__factory'
+
+export type {
+  AutomationForwarderLogic,
+  AutomationRegistrar2_1,
+  AutomationRegistrar2_3,
+  AutomationRegistry2_3,
+  AutomationRegistryLogicA2_3,
+  AutomationRegistryLogicB2_3,
+  AutomationRegistryLogicC2_3,
+  DecimalsToken,
+  EACAggregatorProxy,
+  IOperationsPausable,
+  IPausable,
+  KeystoneForwarder,
+  LinkToken,
+  MinimalMulticall3,
+  MisreportingToken,
+  MockPausableAsset,
+  MockReserveFeed,
+  MockV3Aggregator,
+  PoRAddressList,
+  ReserveCheckHarness,
+  ReserveGuard,
+  SecureMintToken,
+  WETH9,
+}
+
+const CHAINLINK = '@chainlink/contracts/src/v0.8'
+
+/** The fully qualified artifact name of every contract handed out here (see `readArtifact`). */
+export const ARTIFACT = {
+  ReserveGuard: 'contracts/ReserveGuard.sol:ReserveGuard',
+  SecureMintToken: 'contracts/SecureMintToken.sol:SecureMintToken',
+  PoRAddressList: 'contracts/PoRAddressList.sol:PoRAddressList',
+  IOperationsPausable: 'contracts/interfaces/IOperationsPausable.sol:IOperationsPausable',
+  IPausable: 'contracts/interfaces/IPausable.sol:IPausable',
+  DecimalsToken: 'contracts/mocks/DecimalsToken.sol:DecimalsToken',
+  MinimalMulticall3: 'contracts/mocks/MinimalMulticall3.sol:MinimalMulticall3',
+  MisreportingToken: 'contracts/mocks/MisreportingToken.sol:MisreportingToken',
+  MockPausableAsset: 'contracts/mocks/MockPausableAsset.sol:MockPausableAsset',
+  MockReserveFeed: 'contracts/mocks/MockReserveFeed.sol:MockReserveFeed',
+  ReserveCheckHarness: 'contracts/mocks/ReserveCheckHarness.sol:ReserveCheckHarness',
+  MockV3Aggregator: `${CHAINLINK}/tests/MockV3Aggregator.sol:MockV3Aggregator`,
+  AutomationRegistry2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistry2_3.sol:AutomationRegistry2_3`,
+  AutomationRegistryLogicA2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicA2_3.sol:AutomationRegistryLogicA2_3`,
+  AutomationRegistryLogicB2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicB2_3.sol:AutomationRegistryLogicB2_3`,
+  AutomationRegistryLogicC2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicC2_3.sol:AutomationRegistryLogicC2_3`,
+  AutomationRegistrar2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistrar2_3.sol:AutomationRegistrar2_3`,
+  AutomationForwarderLogic: `${CHAINLINK}/automation/AutomationForwarderLogic.sol:AutomationForwarderLogic`,
+  LinkToken: `${CHAINLINK}/shared/token/ERC677/LinkToken.sol:LinkToken`,
+  WETH9: `${CHAINLINK}/automation/test/v2_3/WETH9.sol:WETH9`,
+  AutomationRegistrar2_1: `${CHAINLINK}/automation/v2_1/AutomationRegistrar2_1.sol:AutomationRegistrar2_1`,
+  KeystoneForwarder: `${CHAINLINK}/keystone/KeystoneForwarder.sol:KeystoneForwarder`,
+  EACAggregatorProxy: '@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy.sol:EACAggregatorProxy',
+} as const
+
+export type ContractName = keyof typeof ARTIFACT
+
+/** A TypeChain factory type: only its `deploy` signature is used, for the constructor arguments. */
+interface Factory {
+  deploy(...args: never[]): Promise<unknown>
+}
+
+/**
+ * The constructor's arguments as TypeChain typed them (an ethers overrides object may follow).
+ * `Parameters` of an overloaded or generic `deploy` would be wrong; TypeChain emits neither.
+ */
+type DeployArgs<F extends Factory> = Parameters<F['deploy']>
+
+/** Attaches to a deployed contract by address, typed as `C`; the ABI is read once, on first use. */
+function attacher<C extends BaseContract>(name: ContractName) {
+  let abi: InterfaceAbi | undefined
+  return (address: string, runner: ContractRunner | null = null): C => {
+    abi ??= readArtifact(ARTIFACT[name]).abi as InterfaceAbi
+    return new Contract(address, abi, runner) as unknown as C
+  }
+}
+
+/** Deploys a contract with typed constructor arguments and waits for it to be mined. */
+function deployer<C extends BaseContract, F extends Factory>(name: ContractName) {
+  return (signer: Signer, ...args: DeployArgs<F>): Promise<C> => deploy<C>(signer, ARTIFACT[name], ...args)
+}
+
+// ---------------------------------------------------------------- ours
+
+/** Deploys a ReserveGuard; `admin` receives DEFAULT_ADMIN_ROLE. */
+export const deployReserveGuard = deployer<ReserveGuard, ReserveGuard__factory>('ReserveGuard')
+export const reserveGuardAt = attacher<ReserveGuard>('ReserveGuard')
+
+/** Deploys a SecureMintToken administered by `admin`, minting against its reserve feed. */
+export const deploySecureMintToken = deployer<SecureMintToken, SecureMintToken__factory>('SecureMintToken')
+export const secureMintTokenAt = attacher<SecureMintToken>('SecureMintToken')
+
+/** Deploys a PoRAddressList administered (and first managed) by `admin`. */
+export const deployPoRAddressList = deployer<PoRAddressList, PoRAddressList__factory>('PoRAddressList')
+export const porAddressListAt = attacher<PoRAddressList>('PoRAddressList')
+
+/** A token whose mint, redeem and burn can be paused separately (a guard's `Operations` target). */
+export const operationsPausableAt = attacher<IOperationsPausable>('IOperationsPausable')
+/** A contract paused with `pause()` (a guard's `Pausable` target). */
+export const pausableAt = attacher<IPausable>('IPausable')
+
+// ---------------------------------------------------------------- mocks (contracts/mocks/)
+
+/** Deploys a MockReserveFeed whose first answer is updated now. */
+export const deployMockReserveFeed = deployer<MockReserveFeed, MockReserveFeed__factory>('MockReserveFeed')
+export const mockReserveFeedAt = attacher<MockReserveFeed>('MockReserveFeed')
+
+/** Deploys a MockPausableAsset (an ERC-20 on OpenZeppelin `Pausable`, any decimals). */
+export const deployMockPausableAsset = deployer<MockPausableAsset, MockPausableAsset__factory>(
+  'MockPausableAsset',
+)
+export const mockPausableAssetAt = attacher<MockPausableAsset>('MockPausableAsset')
+
+/** Deploys a DecimalsToken (an ERC-20 of any decimals; the initial supply goes to the deployer). */
+export const deployDecimalsToken = deployer<DecimalsToken, DecimalsToken__factory>('DecimalsToken')
+export const decimalsTokenAt = attacher<DecimalsToken>('DecimalsToken')
+
+/** Deploys a MisreportingToken (an ERC-20 whose reads can be made to misbehave). */
+export const deployMisreportingToken = deployer<MisreportingToken, MisreportingToken__factory>(
+  'MisreportingToken',
+)
+export const misreportingTokenAt = attacher<MisreportingToken>('MisreportingToken')
+
+/** Deploys a MinimalMulticall3 (usually placed at the canonical address instead: devkit/multicall3.ts). */
+export const deployMinimalMulticall3 = deployer<MinimalMulticall3, MinimalMulticall3__factory>(
+  'MinimalMulticall3',
+)
+export const minimalMulticall3At = attacher<MinimalMulticall3>('MinimalMulticall3')
+
+/** Deploys the ReserveCheck test harness. */
+export const deployReserveCheckHarness = deployer<ReserveCheckHarness, ReserveCheckHarness__factory>(
+  'ReserveCheckHarness',
+)
+export const reserveCheckHarnessAt = attacher<ReserveCheckHarness>('ReserveCheckHarness')
+
+// ---------------------------------------------------------------- Chainlink
+
+/** Deploys Chainlink's MockV3Aggregator. */
+export const deployMockV3Aggregator = deployer<MockV3Aggregator, MockV3Aggregator__factory>(
+  'MockV3Aggregator',
+)
+export const mockV3AggregatorAt = attacher<MockV3Aggregator>('MockV3Aggregator')
+
+/** Deploys an Automation 2.3 registry on its logic A (which chains to B, then C). */
+export const deployAutomationRegistry2_3 = deployer<AutomationRegistry2_3, AutomationRegistry2_3__factory>(
+  'AutomationRegistry2_3',
+)
+export const automationRegistry2_3At = attacher<AutomationRegistry2_3>('AutomationRegistry2_3')
+
+/** Deploys the Automation 2.3 registry's logic A. */
+export const deployAutomationRegistryLogicA2_3 = deployer<
+  AutomationRegistryLogicA2_3,
+  AutomationRegistryLogicA2_3__factory
+>('AutomationRegistryLogicA2_3')
+export const automationRegistryLogicA2_3At = attacher<AutomationRegistryLogicA2_3>(
+  'AutomationRegistryLogicA2_3',
+)
+
+/** Deploys the Automation 2.3 registry's logic B. */
+export const deployAutomationRegistryLogicB2_3 = deployer<
+  AutomationRegistryLogicB2_3,
+  AutomationRegistryLogicB2_3__factory
+>('AutomationRegistryLogicB2_3')
+export const automationRegistryLogicB2_3At = attacher<AutomationRegistryLogicB2_3>(
+  'AutomationRegistryLogicB2_3',
+)
+
+/** Deploys the Automation 2.3 registry's logic C (LINK, price feeds, forwarder logic, payout mode, WETH). */
+export const deployAutomationRegistryLogicC2_3 = deployer<
+  AutomationRegistryLogicC2_3,
+  AutomationRegistryLogicC2_3__factory
+>('AutomationRegistryLogicC2_3')
+export const automationRegistryLogicC2_3At = attacher<AutomationRegistryLogicC2_3>(
+  'AutomationRegistryLogicC2_3',
+)
+
+/** Deploys an Automation 2.3 registrar. */
+export const deployAutomationRegistrar2_3 = deployer<AutomationRegistrar2_3, AutomationRegistrar2_3__factory>(
+  'AutomationRegistrar2_3',
+)
+export const automationRegistrar2_3At = attacher<AutomationRegistrar2_3>('AutomationRegistrar2_3')
+
+/** Deploys the Automation forwarder logic (each upkeep's forwarder delegates to it). */
+export const deployAutomationForwarderLogic = deployer<
+  AutomationForwarderLogic,
+  AutomationForwarderLogic__factory
+>('AutomationForwarderLogic')
+export const automationForwarderLogicAt = attacher<AutomationForwarderLogic>('AutomationForwarderLogic')
+
+/** Deploys a LINK token (ERC-677). */
+export const deployLinkToken = deployer<LinkToken, LinkToken__factory>('LinkToken')
+export const linkTokenAt = attacher<LinkToken>('LinkToken')
+
+/** Deploys WETH9 (a wrapped native token for the registry's billing). */
+export const deployWETH9 = deployer<WETH9, WETH9__factory>('WETH9')
+export const weth9At = attacher<WETH9>('WETH9')
+
+/** Deploys an Automation 2.1 registrar (only to test that 2.1 is refused). */
+export const deployAutomationRegistrar2_1 = deployer<AutomationRegistrar2_1, AutomationRegistrar2_1__factory>(
+  'AutomationRegistrar2_1',
+)
+export const automationRegistrar2_1At = attacher<AutomationRegistrar2_1>('AutomationRegistrar2_1')
+
+/** Deploys a KeystoneForwarder, the CRE forwarder that delivers signed reports to an IReceiver. */
+export const deployKeystoneForwarder = deployer<KeystoneForwarder, KeystoneForwarder__factory>(
+  'KeystoneForwarder',
+)
+export const keystoneForwarderAt = attacher<KeystoneForwarder>('KeystoneForwarder')
+
+/** Deploys an EACAggregatorProxy, the proxy every Data Feed is read through. */
+export const deployEACAggregatorProxy = deployer<EACAggregatorProxy, EACAggregatorProxy__factory>(
+  'EACAggregatorProxy',
+)
+export const eacAggregatorProxyAt = attacher<EACAggregatorProxy>('EACAggregatorProxy')

@@ -1,0 +1,233 @@
+/**
+ * The Solidity enums, operation flags, roles and structs of our contracts, mirrored once for TypeScript.
+ * Enum members and flags are bigints, as ethers decodes them; a struct is mirrored by its field names
+ * in declaration order (the order of the ABI tuple), and decoded by that order.
+ *
+ * chain/solidity-mirror.test.ts checks every mirror here against the compiled contracts (enum members,
+ * flags and roles from the solc AST, struct fields from the ABI), so a reordered, renamed or added member
+ * fails `npm test` instead of silently shifting a value.
+ */
+import { AbiCoder, ZeroHash, getAddress, id, toBeHex } from 'ethers'
+
+/** `ReserveCheck.StalePolicy`: what stale data means for an asset. */
+export const StalePolicy = { FailClosed: 0n, Skip: 1n } as const
+
+/** `ReserveCheck.Verdict`: the outcome of a check. */
+export const Verdict = { Backed: 0n, Short: 1n, Skipped: 2n } as const
+
+/** `ReserveCheck.Reason`: why a check decided as it did, in rule order (`None` when backed). */
+export const Reason = {
+  None: 0n,
+  ReserveFeedFailed: 1n,
+  NonPositiveReserves: 2n,
+  InvalidReserveTimestamp: 3n,
+  SupplyFailed: 4n,
+  NegativeSupply: 5n,
+  InvalidSupplyTimestamp: 6n,
+  StaleReserves: 7n,
+  StaleSupply: 8n,
+  UnsupportedDecimals: 9n,
+  SupplyOverflow: 10n,
+  InsufficientReserves: 11n,
+} as const
+
+/** `IReserveGuard.SupplyKind`: where an asset's supply is read. */
+export const SupplyKind = { TokenTotalSupply: 0n, SupplyFeed: 1n } as const
+
+/** `IReserveGuard.PauseMode`: how an asset is paused. */
+export const PauseMode = { Operations: 0n, Pausable: 1n } as const
+
+/** `MockReserveFeed.Failure`: how the test feed misbehaves. */
+export const FeedFailure = {
+  None: 0n,
+  Revert: 1n,
+  ShortReturn: 2n,
+  RevertDecimals: 3n,
+  OversizedDecimals: 4n,
+} as const
+
+/**
+ * The operation flags of `IOperationsPausable` (file-level constants of IOperationsPausable.sol):
+ * `OPERATION_MINT`, `OPERATION_REDEEM`, `OPERATION_BURN` and `ALL_OPERATIONS`.
+ */
+export const Operation = { Mint: 1n, Redeem: 2n, Burn: 4n, All: 7n } as const
+
+/**
+ * The access-control roles of our contracts (`<NAME>_ROLE` constants, `keccak256("<NAME>_ROLE")`) and
+ * OpenZeppelin's `DEFAULT_ADMIN_ROLE` (0).
+ */
+export const Role = {
+  DEFAULT_ADMIN: ZeroHash,
+  /** ReserveGuard: may call performUpkeep (the Automation forwarders). */
+  FORWARDER: id('FORWARDER_ROLE'),
+  /** ReserveGuard: may pause an asset by hand. */
+  GUARDIAN: id('GUARDIAN_ROLE'),
+  /** ReserveGuard: may unpause a backed asset. */
+  UNPAUSER: id('UNPAUSER_ROLE'),
+  /** SecureMintToken: may mint. */
+  MINTER: id('MINTER_ROLE'),
+  /** SecureMintToken, MockPausableAsset: may pause and unpause. */
+  PAUSER: id('PAUSER_ROLE'),
+  /** PoRAddressList: may edit the list. */
+  LIST_MANAGER: id('LIST_MANAGER_ROLE'),
+} as const
+
+export type StalePolicyValue = (typeof StalePolicy)[keyof typeof StalePolicy]
+export type VerdictValue = (typeof Verdict)[keyof typeof Verdict]
+export type ReasonName = keyof typeof Reason
+export type ReasonValue = (typeof Reason)[ReasonName]
+export type SupplyKindValue = (typeof SupplyKind)[keyof typeof SupplyKind]
+export type PauseModeValue = (typeof PauseMode)[keyof typeof PauseMode]
+
+/**
+ * The member name of an enum value (`enumName(Reason, 11n)` is `'InsufficientReserves'`), for logs and
+ * reports. A value the mirror does not know is an error: it means the contract has a member we do not.
+ */
+export function enumName<E extends Record<string, bigint>>(mirror: E, value: bigint): keyof E & string {
+  const name = Object.keys(mirror).find((key) => mirror[key] === value)
+  if (name === undefined)
+    throw new Error(`no member with value ${value} in ${Object.keys(mirror).join(', ')}`)
+  return name
+}
+
+// ---------------------------------------------------------------- structs
+
+/** `IReserveGuard.AssetConfig` fields, in declaration order. */
+export const ASSET_CONFIG_FIELDS = [
+  'reserveFeed',
+  'supplyKind',
+  'supplySource',
+  'heartbeat',
+  'stalePolicy',
+  'marginBps',
+  'pauseMode',
+  'operations',
+] as const
+
+/** `ReserveCheck.Result` fields, in declaration order. */
+export const RESULT_FIELDS = ['verdict', 'reason', 'reserves', 'supply'] as const
+
+/** `ReserveCheck.Reading` fields, in declaration order. */
+export const READING_FIELDS = ['ok', 'answer', 'updatedAt', 'decimals'] as const
+
+/** `ReserveCheck.Rules` fields, in declaration order. */
+export const RULES_FIELDS = ['heartbeat', 'stalePolicy', 'marginBps'] as const
+
+/** A protected asset's configuration (`IReserveGuard.AssetConfig`), as the guard takes it. */
+export interface AssetConfig {
+  reserveFeed: string
+  supplyKind: bigint
+  supplySource: string
+  /** Seconds after which a feed's answer is stale (`uint32`). */
+  heartbeat: number
+  stalePolicy: bigint
+  /** Extra reserves required over supply, in basis points (`uint16`). */
+  marginBps: number
+  pauseMode: bigint
+  /** For `PauseMode.Operations`: a non-empty mask of {@link Operation} flags; for `Pausable`: 0. */
+  operations: bigint
+}
+
+/**
+ * An asset configuration with the usual defaults: supply read from a token's `totalSupply()`, a
+ * one-day heartbeat, stale data counted as short, no margin, and mint, redeem and burn paused.
+ */
+export function assetConfig(
+  fields: Partial<AssetConfig> & Pick<AssetConfig, 'reserveFeed' | 'supplySource'>,
+): AssetConfig {
+  return {
+    supplyKind: SupplyKind.TokenTotalSupply,
+    heartbeat: 86_400,
+    stalePolicy: StalePolicy.FailClosed,
+    marginBps: 0,
+    pauseMode: PauseMode.Operations,
+    operations: Operation.All,
+    ...fields,
+  }
+}
+
+/** A decoded `ReserveCheck.Result`: the decision, with what it was made on. */
+export interface CheckResult {
+  verdict: bigint
+  reason: bigint
+  /** The reserve feed's answer (0 if it could not be read). */
+  reserves: bigint
+  /** The supply read (0 if it could not be read), without any amount being minted. */
+  supply: bigint
+}
+
+/** A decoded `ReserveCheck.Reading`: one observation of a feed or of a token's supply. */
+export interface Reading {
+  ok: boolean
+  answer: bigint
+  updatedAt: bigint
+  decimals: bigint
+}
+
+/** Reads a struct returned by ethers (an array in declaration order) into an object keyed by `fields`. */
+function fromTuple<F extends readonly string[], T>(fields: F, raw: unknown, struct: string): T {
+  if (!Array.isArray(raw)) throw new Error(`${struct}: expected a tuple`)
+  const values = [...(raw as unknown[])]
+  if (values.length !== fields.length) {
+    throw new Error(`${struct}: expected ${fields.length} fields, got ${values.length}`)
+  }
+  return Object.fromEntries(fields.map((field, i) => [field, values[i]])) as T
+}
+
+/** Decodes a `ReserveCheck.Result` (as returned by `assetStatus`, the harness, or an event). */
+export function toResult(raw: unknown): CheckResult {
+  return fromTuple(RESULT_FIELDS, raw, 'ReserveCheck.Result')
+}
+
+/**
+ * Decodes an `IReserveGuard.AssetConfig` (as returned by `assetConfig`, `assetAt` or in `AssetAdded`);
+ * `heartbeat` (`uint32`) and `marginBps` (`uint16`) come back as numbers, exactly.
+ */
+export function toAssetConfig(raw: unknown): AssetConfig {
+  const config = fromTuple<typeof ASSET_CONFIG_FIELDS, Record<string, unknown>>(
+    ASSET_CONFIG_FIELDS,
+    raw,
+    'IReserveGuard.AssetConfig',
+  )
+  return {
+    ...(config as unknown as AssetConfig),
+    heartbeat: Number(config.heartbeat as bigint),
+    marginBps: Number(config.marginBps as bigint),
+  }
+}
+
+/** Decodes a `ReserveCheck.Reading`. */
+export function toReading(raw: unknown): Reading {
+  return fromTuple(READING_FIELDS, raw, 'ReserveCheck.Reading')
+}
+
+// ---------------------------------------------------------------- ReserveGuard performData
+
+/**
+ * One asset in ReserveGuard's `performData`: the target to pause, and its registry index, a hint that
+ * spares performUpkeep a lookup (the guard checks it names the same target, and looks the target up if
+ * not).
+ */
+export interface UpkeepEntry {
+  target: string
+  index: bigint
+}
+
+const ADDRESS_BITS = 160n
+const ADDRESS_MASK = (1n << ADDRESS_BITS) - 1n
+
+/** `performData` as checkUpkeep returns it: `abi.encode(uint256[])`, each `uint160(target) | index << 160`. */
+export function encodePerformData(entries: readonly UpkeepEntry[]): string {
+  const words = entries.map(({ target, index }) => BigInt(getAddress(target)) | (index << ADDRESS_BITS))
+  return AbiCoder.defaultAbiCoder().encode(['uint256[]'], [words])
+}
+
+/** The entries of a checkUpkeep or checkLog `performData` (empty `0x` when no upkeep is needed). */
+export function decodePerformData(performData: string): UpkeepEntry[] {
+  if (performData === '0x') return []
+  const [words] = AbiCoder.defaultAbiCoder().decode(['uint256[]'], performData) as unknown as [bigint[]]
+  return [...words].map((word) => ({
+    target: getAddress(toBeHex(word & ADDRESS_MASK, 20)),
+    index: word >> ADDRESS_BITS,
+  }))
+}
