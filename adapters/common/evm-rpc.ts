@@ -10,7 +10,7 @@
  * so neither the number of round trips nor which URL answered (and whether its chain id was
  * checked) could be guaranteed. ethers is used for ABI encoding and decoding only.
  */
-import { Interface } from 'ethers'
+import { multicall3Interface } from '#chain/abi'
 import { makeLogger } from '@chainlink/external-adapter-framework/util'
 import { inputError, providerError } from './errors'
 import { describeNetworkError, hostOf, parseUrlList } from './provider-client'
@@ -28,11 +28,6 @@ function warn(message: string): void {
 
 /** Multicall3's address, the same on every chain where it is deployed. */
 export const MULTICALL3_ADDRESS = '0xcA11bde05977b3631167028862bE2a173976CA11'
-
-export const multicall3Interface = new Interface([
-  'function aggregate3((address target, bool allowFailure, bytes callData)[] calls) payable returns ((bool success, bytes returnData)[] returnData)',
-  'function getBlockNumber() view returns (uint256 blockNumber)',
-])
 
 const GET_BLOCK_NUMBER = multicall3Interface.encodeFunctionData('getBlockNumber')
 

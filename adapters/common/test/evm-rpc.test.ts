@@ -1,6 +1,8 @@
-import { Contract, Interface, Wallet, type JsonRpcProvider } from 'ethers'
+import { Wallet, type JsonRpcProvider } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { deploy } from '#chain/artifacts'
+import { erc20Interface as erc20 } from '#chain/abi'
+import { deployDecimalsToken } from '#chain/contracts'
+import type { DecimalsToken } from '#chain/contracts'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import {
   EvmRpcClient,
@@ -15,13 +17,6 @@ import {
 import { deadUrl } from '#devkit/ports'
 import { ensureMulticall3 } from '#devkit/multicall3'
 import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
-
-const erc20 = new Interface([
-  'function decimals() view returns (uint8)',
-  'function totalSupply() view returns (uint256)',
-  'function balanceOf(address) view returns (uint256)',
-  'function mint(address to, uint256 amount)',
-])
 
 const settingsFor = (urls: string[], chainId: bigint, network = 'local'): EvmNetworkSettings => ({
   network,
@@ -106,8 +101,8 @@ describe('resolveEvmNetwork', () => {
 describe('EvmRpcClient on the local chains', () => {
   let providerA: JsonRpcProvider
   let providerB: JsonRpcProvider
-  let tokenA: Contract
-  let tokenB: Contract
+  let tokenA: DecimalsToken
+  let tokenB: DecimalsToken
   const holders = Array.from({ length: 60 }, () => Wallet.createRandom().address)
   const proxies: RpcProxy[] = []
 
@@ -117,7 +112,7 @@ describe('EvmRpcClient on the local chains', () => {
     return p
   }
 
-  const calls = (token: Contract): EvmCall[] => {
+  const calls = (token: DecimalsToken): EvmCall[] => {
     const to = token.target as string
     return [
       { to, data: erc20.encodeFunctionData('decimals') },
@@ -127,10 +122,10 @@ describe('EvmRpcClient on the local chains', () => {
   }
 
   /** What ethers reads, one call at a time, at `blockTag`: the reference the client must match. */
-  const reference = async (token: Contract, blockTag: number): Promise<bigint[]> => [
+  const reference = async (token: DecimalsToken, blockTag: number): Promise<bigint[]> => [
     await token.decimals({ blockTag }),
     await token.totalSupply({ blockTag }),
-    ...(await Promise.all(holders.map((h) => token.balanceOf(h, { blockTag }) as Promise<bigint>))),
+    ...(await Promise.all(holders.map((h) => token.balanceOf(h, { blockTag })))),
   ]
 
   beforeAll(async () => {
@@ -139,16 +134,11 @@ describe('EvmRpcClient on the local chains', () => {
     // Multicall3 visible at the deepest block these tests pin (confirmations 3).
     await ensureMulticall3(providerA, 3)
     const [signerA, signerB] = await Promise.all([fundedSigner(providerA), fundedSigner(providerB)])
-    const decimalsToken = 'contracts/mocks/DecimalsToken.sol:DecimalsToken'
-    tokenA = await deploy(signerA, decimalsToken, 'A', 'A', 6, 5_000_000n)
-    tokenB = await deploy(signerB, decimalsToken, 'B', 'B', 24, 7n * 10n ** 30n)
+    tokenA = await deployDecimalsToken(signerA, 'A', 'A', 6, 5_000_000n)
+    tokenB = await deployDecimalsToken(signerB, 'B', 'B', 24, 7n * 10n ** 30n)
     for (const [i, holder] of holders.slice(0, 3).entries()) {
-      await (
-        await (tokenA.connect(signerA) as Contract).getFunction('transfer')(holder, 1000n + BigInt(i))
-      ).wait()
-      await (
-        await (tokenB.connect(signerB) as Contract).getFunction('transfer')(holder, 10n ** 24n + BigInt(i))
-      ).wait()
+      await (await tokenA.connect(signerA).transfer(holder, 1000n + BigInt(i))).wait()
+      await (await tokenB.connect(signerB).transfer(holder, 10n ** 24n + BigInt(i))).wait()
     }
   })
 
@@ -210,12 +200,10 @@ describe('EvmRpcClient on the local chains', () => {
     async (name, chainId, method) => {
       const provider = name === 'A' ? providerA : providerB
       const signer = await fundedSigner(provider)
-      const token = await deploy(signer, 'contracts/mocks/DecimalsToken.sol:DecimalsToken', 'P', 'P', 18, 1n)
-      const minted = await (
-        await (token.connect(signer) as Contract).getFunction('mint')(holders[10], 5n)
-      ).wait()
+      const token = await deployDecimalsToken(signer, 'P', 'P', 18, 1n)
+      const minted = await (await token.connect(signer).mint(holders[10], 5n)).wait()
       const pinned = BigInt(minted!.blockNumber)
-      await (await (token.connect(signer) as Contract).getFunction('mint')(holders[10], 7n)).wait()
+      await (await token.connect(signer).mint(holders[10], 7n)).wait()
       const client = new EvmRpcClient(settingsFor([localChainUrl(name)], chainId), { timeoutMs: 5000 })
       const to = token.target as string
       const read = [
@@ -232,9 +220,9 @@ describe('EvmRpcClient on the local chains', () => {
   it('returns a reverted call as an outcome, on both paths, without failing over', async () => {
     const counterA = await proxy(localChainUrl('A'))
     const counterB = await proxy(localChainUrl('B'))
-    const mint = (token: Contract) => ({
+    const mint = (token: DecimalsToken) => ({
       to: token.target as string,
-      data: erc20.encodeFunctionData('mint', [holders[0], 1n]),
+      data: token.interface.encodeFunctionData('mint', [holders[0], 1n]),
     })
     for (const [counter, token, chainId] of [
       [counterA, tokenA, 31337n],

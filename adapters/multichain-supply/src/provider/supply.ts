@@ -1,14 +1,8 @@
-import { Interface } from 'ethers'
+import { erc20Interface } from '#chain/abi'
 import { describeFailure, providerError } from '#common/errors'
 import { EvmRpcClient, decodeUint256, type CallOutcome, type ReadMethod } from '#common/evm-rpc'
 import type { SupplyRequest } from '../endpoint/supply-request'
 import { totalCirculating } from '../rules/total'
-
-export const erc20Interface = new Interface([
-  'function decimals() view returns (uint8)',
-  'function totalSupply() view returns (uint256)',
-  'function balanceOf(address account) view returns (uint256)',
-])
 
 /** Token decimals this adapter accepts (`decimals()` is a uint8; beyond 36 is not a real token). */
 export const MAX_TOKEN_DECIMALS = 36

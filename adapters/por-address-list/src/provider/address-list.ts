@@ -1,14 +1,8 @@
-import { Interface } from 'ethers'
+import { porAddressListInterface } from '#chain/abi'
 import type { PoRAddress } from '#common/por'
 import { providerError } from '#common/errors'
 import { EvmRpcClient, decodeUint256, type CallOutcome, type ReadMethod } from '#common/evm-rpc'
 import type { AddressListRequest } from '../endpoint/address-request'
-
-/** Chainlink's PoRAddressList interface (@chainlink/contracts, src/v0.8/interfaces/PoRAddressList.sol). */
-export const porAddressListInterface = new Interface([
-  'function getPoRAddressListLength() view returns (uint256)',
-  'function getPoRAddressList(uint256 startIndex, uint256 endIndex) view returns (string[])',
-])
 
 const LENGTH_CALL = porAddressListInterface.encodeFunctionData('getPoRAddressListLength')
 

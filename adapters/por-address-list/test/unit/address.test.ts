@@ -3,7 +3,8 @@ import { AdapterError } from '@chainlink/external-adapter-framework/validation/e
 import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
 import { resolveEvmNetwork } from '#common/evm-rpc'
 import { checkRequest, type AddressListRequest } from '../../src/endpoint/address-request'
-import { porAddressListInterface, readAddressList } from '../../src/provider/address-list'
+import { porAddressListInterface } from '#chain/abi'
+import { readAddressList } from '../../src/provider/address-list'
 import type { AddressRequestParams } from '../../src/endpoint/address'
 
 const LIST = '0x203E97aa6eB65A1A02d9E80083414058303f241E'
