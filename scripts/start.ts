@@ -2,33 +2,11 @@
  * `npm start -- <adapter>` starts one adapter's server (port from EA_PORT, default 8080).
  * `npm start` with no name lists the adapters and what each reads.
  *
- * Every adapter lives in adapters/<name>/ and exports from src/index.ts:
- *   - `adapter`: the framework Adapter instance;
- *   - `description`: one line saying what it reads.
+ * Every adapter lives in adapters/<name>/ and exports from src/index.ts what
+ * devkit/adapters.ts's AdapterModule lists: `adapter`, `makeAdapter`, `description`.
  */
-import { readdirSync, existsSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { expose } from '@chainlink/external-adapter-framework'
-import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
-
-interface AdapterModule {
-  adapter: Adapter
-  description: string
-}
-
-const adaptersDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'adapters')
-
-function adapterNames(): string[] {
-  return readdirSync(adaptersDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(adaptersDir, d.name, 'src', 'index.ts')))
-    .map((d) => d.name)
-    .sort()
-}
-
-async function load(name: string): Promise<AdapterModule> {
-  return (await import(pathToFileURL(join(adaptersDir, name, 'src', 'index.ts')).href)) as AdapterModule
-}
+import { adapterNames, loadAdapterModule as load } from '#devkit/adapters'
 
 async function main(): Promise<void> {
   const names = adapterNames()

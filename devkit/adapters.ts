@@ -1,0 +1,59 @@
+/**
+ * The adapters of this repository, found at run time: every folder of `adapters/` except
+ * `common`. `npm start`, `npm run docs` and the conformance suite all go through here, so a new
+ * adapter is picked up by each of them without being named anywhere.
+ */
+import { existsSync, readdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
+
+/** The repository's `adapters/` folder. */
+export const ADAPTERS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'adapters')
+
+/** The folder of `adapters/` that is shared code, not an adapter. */
+export const SHARED_FOLDER = 'common'
+
+/** What every adapter's `src/index.ts` exports (what `npm start` needs). */
+export interface AdapterModule {
+  /** The adapter `npm start` serves. */
+  adapter: Adapter
+  /** A fresh adapter: a transport initializes once, so each configuration needs its own. */
+  makeAdapter: () => Adapter
+  /** One line saying what it reads. */
+  description: string
+}
+
+/** The adapters' folder names, sorted: every folder of `adaptersDir` except `common`. */
+export function adapterNames(adaptersDir = ADAPTERS_DIR): string[] {
+  return readdirSync(adaptersDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== SHARED_FOLDER)
+    .map((entry) => entry.name)
+    .sort()
+}
+
+/** The module file of adapter `name`. */
+export function adapterModulePath(name: string, adaptersDir = ADAPTERS_DIR): string {
+  return join(adaptersDir, name, 'src', 'index.ts')
+}
+
+/**
+ * Loads adapter `name`'s `src/index.ts`. Throws, naming what is missing, when the file or one
+ * of the exports `npm start` needs ({@link AdapterModule}) is absent.
+ */
+export async function loadAdapterModule(name: string, adaptersDir = ADAPTERS_DIR): Promise<AdapterModule> {
+  const path = adapterModulePath(name, adaptersDir)
+  if (!existsSync(path)) throw new Error(`adapters/${name}: src/index.ts is missing`)
+  const module = (await import(path)) as Partial<AdapterModule>
+  const missing = [
+    typeof module.makeAdapter === 'function' ? undefined : 'makeAdapter (a function)',
+    typeof module.description === 'string' && module.description.trim() !== ''
+      ? undefined
+      : 'description (one line)',
+    module.adapter && typeof module.adapter === 'object' ? undefined : 'adapter',
+  ].filter((m) => m !== undefined)
+  if (missing.length > 0) {
+    throw new Error(`adapters/${name}/src/index.ts does not export ${missing.join(', ')}`)
+  }
+  return module as AdapterModule
+}
