@@ -14,7 +14,7 @@ import {
 } from '../evm-rpc'
 import { deadUrl } from '#devkit/ports'
 import { ensureMulticall3 } from '#devkit/multicall3'
-import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
+import { startFaultProxy, type FaultProxy } from '#devkit/fault-proxy'
 
 const erc20 = new Interface([
   'function decimals() view returns (uint8)',
@@ -109,10 +109,10 @@ describe('EvmRpcClient on the local chains', () => {
   let tokenA: Contract
   let tokenB: Contract
   const holders = Array.from({ length: 60 }, () => Wallet.createRandom().address)
-  const proxies: RpcProxy[] = []
+  const proxies: FaultProxy[] = []
 
-  const proxy = async (...args: Parameters<typeof startRpcProxy>): Promise<RpcProxy> => {
-    const p = await startRpcProxy(...args)
+  const proxy = async (...args: Parameters<typeof startFaultProxy>): Promise<FaultProxy> => {
+    const p = await startFaultProxy(...args)
     proxies.push(p)
     return p
   }
