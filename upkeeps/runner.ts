@@ -521,76 +521,84 @@ export class UpkeepRunner extends EventEmitter {
     return this.options.mode.kind === 'transmit' ? this.transmit(pending) : this.rehearse(pending)
   }
 
+  /**
+   * One signed report per upkeep, each in its own transmit (a DON may batch several; one each keeps every
+   * guard event attributable to the upkeep that caused it).
+   */
   private async transmit(pending: Pending[]): Promise<PerformOutcome[]> {
+    const outcomes: PerformOutcome[] = []
+    for (const p of pending) outcomes.push(await this.transmitOne(p))
+    return outcomes
+  }
+
+  private async transmitOne(p: Pending): Promise<PerformOutcome> {
     const mode = this.options.mode as Extract<RunnerMode, { kind: 'transmit' }>
     const provider = this.options.provider
+    const w = p.watched
+    const registryAddress = this.registry.target as string
     const report = {
-      fastGasWei: pending[0].fastGasWei,
-      linkUSD: pending[0].linkUSD,
-      upkeepIds: pending.map((p) => p.watched.info.id),
-      gasLimits: pending.map((p) => p.watched.info.performGas),
-      triggers: pending.map((p) => p.trigger),
-      performDatas: pending.map((p) => p.check.performData),
+      fastGasWei: p.fastGasWei,
+      linkUSD: p.linkUSD,
+      upkeepIds: [w.info.id],
+      gasLimits: [w.info.performGas],
+      triggers: [p.trigger],
+      performDatas: [p.check.performData],
     }
-    const data = await signedTransmit(
-      provider,
-      this.registry.target as string,
-      mode.don,
-      report,
-      this.epoch++,
-    )
-    // The forwarder gives each target exactly its gas limit, and reverts unless 63/64 of what it has left covers it.
-    const performGas = report.gasLimits.reduce((sum, gas) => sum + gas, 0n)
-    const gasLimit = (performGas * 66n) / 64n + 400_000n + 150_000n * BigInt(pending.length)
-    const receipt = await this.send(this.transmitter!, { to: this.registry.target as string, data, gasLimit })
-    const registryLogs = receipt.logs.filter(
-      (l) => l.address.toLowerCase() === (this.registry.target as string).toLowerCase(),
-    )
-    const outcomes: PerformOutcome[] = []
-    for (const p of pending) {
-      const w = p.watched
-      let performed: { success: boolean; payment: bigint; gasUsed: bigint } | undefined
-      const other: string[] = []
-      for (const log of registryLogs) {
-        const parsed = this.registry.interface.parseLog(log)
-        if (!parsed || BigInt(log.topics[1] ?? 0) !== w.info.id) continue
-        if (parsed.name === 'UpkeepPerformed') {
-          performed = {
-            success: parsed.args.success,
-            payment: parsed.args.totalPayment,
-            gasUsed: parsed.args.gasUsed,
-          }
-        } else if (REGISTRY_EVENTS_NOT_PERFORMED.includes(parsed.name)) {
-          other.push(parsed.name)
+    const data = await signedTransmit(provider, registryAddress, mode.don, report, this.epoch++)
+    // The forwarder gives the target exactly its gas limit, and reverts unless 63/64 of what it has left covers it.
+    const gasLimit = (w.info.performGas * 66n) / 64n + 550_000n
+    const from = await this.transmitter!.getAddress()
+    try {
+      await provider.call({ from, to: registryAddress, data, gasLimit })
+    } catch (error) {
+      const reason =
+        decodeRevert((error as { data?: string }).data) ?? (error as Error).message.split('\n')[0]
+      throw new UpkeepsError(`the registry refused the transmit for upkeep ${w.info.id}: ${reason}`, 'failed')
+    }
+    const receipt = await this.send(this.transmitter!, { to: registryAddress, data, gasLimit })
+    let performed: { success: boolean; payment: bigint; gasUsed: bigint } | undefined
+    const other: string[] = []
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() !== registryAddress.toLowerCase()) continue
+      const parsed = this.registry.interface.parseLog(log)
+      if (!parsed || BigInt(log.topics[1] ?? 0) !== w.info.id) continue
+      if (parsed.name === 'UpkeepPerformed') {
+        performed = {
+          success: parsed.args.success,
+          payment: parsed.args.totalPayment,
+          gasUsed: parsed.args.gasUsed,
         }
+      } else if (REGISTRY_EVENTS_NOT_PERFORMED.includes(parsed.name)) {
+        other.push(parsed.name)
       }
-      const balance = await tokenAmount(
-        provider,
-        w.info.billingToken,
-        BigInt(await this.registry.getBalance(w.info.id)),
-      )
-      const outcome: PerformOutcome = {
-        upkeepId: w.info.id,
-        mode: 'transmit',
-        txHash: receipt.hash,
-        block: receipt.blockNumber,
-        success: performed?.success ?? false,
-        gasUsed: performed?.gasUsed ?? 0n,
-        charged: performed ? { ...balance, units: performed.payment } : undefined,
-        balance,
-        guardEvents: guardEvents(receipt.logs, w.info.target),
-        registryEvents: other,
-      }
-      if (!performed) {
-        outcome.problem = `the registry did not perform upkeep ${w.info.id}: ${other.join(', ') || 'no UpkeepPerformed event'}`
-      } else if (!performed.success) {
-        outcome.problem = (await hasForwarderRole(w.guard, w.info.forwarder))
-          ? `the guard's performUpkeep reverted or ran out of upkeep ${w.info.id}'s ${w.info.performGas} gas; the registry charged ${showAmount(outcome.charged!)} anyway`
-          : `${this.forwarderProblem(w)} (charged ${showAmount(outcome.charged!)} for this attempt)`
-      }
-      outcomes.push(this.recordPerform(w, outcome))
     }
-    return outcomes
+    const balance = await tokenAmount(
+      provider,
+      w.info.billingToken,
+      BigInt(await this.registry.getBalance(w.info.id)),
+    )
+    const outcome: PerformOutcome = {
+      upkeepId: w.info.id,
+      mode: 'transmit',
+      txHash: receipt.hash,
+      block: receipt.blockNumber,
+      success: performed?.success ?? false,
+      gasUsed: performed?.gasUsed ?? 0n,
+      charged: performed ? { ...balance, units: performed.payment } : undefined,
+      balance,
+      guardEvents: guardEvents(receipt.logs, w.info.target),
+      registryEvents: other,
+      problem: undefined,
+    }
+    if (!performed) {
+      outcome.problem = `the registry did not perform upkeep ${w.info.id}: ${other.join(', ') || 'no UpkeepPerformed event'}`
+    } else if (!performed.success) {
+      outcome.problem = (await hasForwarderRole(w.guard, w.info.forwarder))
+        ? `the guard's performUpkeep reverted or ran out of upkeep ${w.info.id}'s ${w.info.performGas} gas; ` +
+          `the registry charged ${showAmount(outcome.charged!)} anyway`
+        : `${this.forwarderProblem(w)} (charged ${showAmount(outcome.charged!)} for this attempt)`
+    }
+    return this.recordPerform(w, outcome)
   }
 
   private async rehearse(pending: Pending[]): Promise<PerformOutcome[]> {
