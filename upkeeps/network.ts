@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { JsonRpcProvider, NonceManager, Wallet, getAddress, type Signer } from 'ethers'
+import { NonceManager, Wallet, getAddress, type JsonRpcProvider, type Signer } from 'ethers'
 import { chainProvider } from '#devkit/local-chain'
 import type { LocalAutomation } from '#devkit/automation'
 import { UpkeepsError } from './errors'
@@ -160,17 +160,7 @@ export function hostOf(url: string): string {
 export async function connect(options: { network?: string; rpcUrl?: string }, env: Env): Promise<Connection> {
   const url = options.rpcUrl ?? env[ENV.rpcUrl]
   if (!url) throw new UpkeepsError(`no RPC endpoint: pass --rpc-url or set ${ENV.rpcUrl}`, 'usage')
-  let chainId: number
-  try {
-    const probe = new JsonRpcProvider(url, undefined, { staticNetwork: false, batchMaxCount: 1 })
-    chainId = Number(BigInt(await probe.send('eth_chainId', [])))
-    probe.destroy()
-  } catch (error) {
-    throw new UpkeepsError(
-      `cannot reach the RPC at ${hostOf(url)}: ${(error as Error).message.split('\n')[0]}`,
-      'failed',
-    )
-  }
+  const chainId = await fetchChainId(url)
   const provider = chainProvider(url, chainId)
   // Local chains mine at once; on a public chain, poll for receipts at a pace the RPC accepts.
   if (!isLocalChain(chainId)) provider.pollingInterval = 2_000
@@ -206,6 +196,33 @@ export async function connect(options: { network?: string; rpcUrl?: string }, en
     )
   }
   return { provider, chainId, network }
+}
+
+/**
+ * The RPC's chain id, asked once with a timeout (an ethers provider would retry an unreachable endpoint
+ * forever, waiting to detect its network).
+ */
+async function fetchChainId(url: string): Promise<number> {
+  let answer: { result?: string; error?: { message?: string } }
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+      signal: AbortSignal.timeout(15_000),
+    })
+    answer = (await response.json()) as typeof answer
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message
+    throw new UpkeepsError(`cannot reach the RPC at ${hostOf(url)}: ${cause}`, 'failed')
+  }
+  if (typeof answer.result !== 'string') {
+    throw new UpkeepsError(
+      `the RPC at ${hostOf(url)} did not answer eth_chainId: ${answer.error?.message ?? 'no result'}`,
+      'failed',
+    )
+  }
+  return Number(BigInt(answer.result))
 }
 
 /** Chain ids of development chains (Hardhat, Anvil, the test suite's second chain). */

@@ -8,6 +8,7 @@ import { Contract, Wallet, parseEther, type JsonRpcProvider } from 'ethers'
 import { encodeRegistrationParams, linkTokenInterface, registryInterface } from '#chain/automation'
 import { deployLocalAutomation, type LocalAutomation } from '#devkit/automation'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
+import { deadUrl } from '#devkit/ports'
 import { COMMANDS } from '../cli-spec'
 import type { Env } from '../network'
 import { cli, cliEnv, deployGuardedToken, fundedKey, mined, type GuardedToken } from './helpers'
@@ -59,12 +60,18 @@ describe('usage', () => {
     })
   })
 
-  it('no RPC: exit 2, naming the flag and the variable', async () => {
+  it('no RPC: exit 2, naming the flag and the variable; an unreachable one: exit 1, naming its host only', async () => {
     const run = await cli(['status', '--guard', guarded.address.guard], {})
     expect(run).toMatchObject({
       code: 2,
       err: 'status: no RPC endpoint: pass --rpc-url or set UPKEEPS_RPC_URL',
     })
+    const dead = new URL(await deadUrl())
+    dead.pathname = '/v2/secret-api-key'
+    const down = await cli(['status', '--guard', guarded.address.guard, '--rpc-url', dead.href], {})
+    expect(down.code).toBe(1)
+    expect(down.err).toMatch(new RegExp(`^status: cannot reach the RPC at ${dead.host}: `))
+    expect(down.err).not.toContain('secret-api-key')
   })
 })
 
@@ -94,7 +101,7 @@ describe('the key', () => {
   })
 
   it('missing, from the real entry point (npm run upkeeps runs upkeeps/cli.ts with tsx): exit code 2 and stderr', () => {
-    const childEnv = {
+    const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       UPKEEPS_RPC_URL: localChainUrl('A'),
       UPKEEPS_LOCAL_DEPLOYMENT: env.UPKEEPS_LOCAL_DEPLOYMENT,
