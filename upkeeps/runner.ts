@@ -427,9 +427,12 @@ export class UpkeepRunner extends EventEmitter {
       case 'PERFORM_DATA_EXCEEDS_LIMIT': {
         const limit = Number((await this.registry.getConfig()).maxPerformDataSize)
         const performData = await this.targetPerformData(w, block, triggerData)
-        const entries = performData
-          ? (coder.decode(['uint256[]'], performData)[0] as bigint[]).length
-          : undefined
+        let entries: number | undefined
+        try {
+          entries = performData ? (coder.decode(['uint256[]'], performData)[0] as bigint[]).length : undefined
+        } catch {
+          entries = undefined // not the guard's usual list: report the size alone
+        }
         const size = performData ? `${(performData.length - 2) / 2} bytes` : 'more bytes'
         const listed = entries === undefined ? '' : ` (${entries} short assets listed)`
         return (

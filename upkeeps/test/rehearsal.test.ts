@@ -22,7 +22,7 @@ beforeAll(async () => {
   chain = await startHardhatNode('localA', 31337)
   provider = chainProvider(chain.url, chain.chainId)
   const ownerWallet = Wallet.createRandom().connect(provider)
-  issuer = Wallet.createRandom().connect(provider)
+  issuer = new Wallet(Wallet.createRandom().privateKey, provider)
   for (const account of [ownerWallet, issuer]) {
     await provider.send('hardhat_setBalance', [account.address, toQuantity(parseEther('1000'))])
   }
