@@ -2,8 +2,10 @@
  * The CLI's commands and options, as data: the parser, `help` and the README's options table are all made
  * from these definitions (upkeeps/test/readme.test.ts checks the README against them).
  */
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { UpkeepsError } from './errors'
+import { ENV, loadNetworks } from './network'
 
 export interface OptionSpec {
   name: string
@@ -390,8 +392,41 @@ export function usage(command?: CommandSpec): string {
   return lines.join('\n')
 }
 
-/** The README's reference: one table per command, made from the definitions above. */
+/** What each environment variable is for (the names are ENV's). */
+const ENV_DOCS: Record<keyof typeof ENV, string> = {
+  privateKey:
+    'the key that signs (registers, pays, grants FORWARDER_ROLE, deploys locally); read from the environment only, never prompted for; not needed for `status`, `networks`, `run` (except `--mode forwarder-key`) or a `--dry-run` with `--from`',
+  rpcUrl: 'the JSON-RPC endpoint when `--rpc-url` is not given',
+  localDeployment:
+    "where `local` writes the local deployment (addresses and the local DON's throwaway keys) and `--network local` reads it; default `upkeeps/local-deployment.json` (git-ignored)",
+}
+
+function networksTable(): string {
+  const rows = Object.entries(loadNetworks()).map(
+    ([name, n]) =>
+      `| \`${name}\` | ${n.chainId} | \`${n.registry.address}\` | \`${n.registrar.address}\` | \`${n.link.address}\` | [supported networks](${n.registry.source}), [LINK](${n.link.source}) |`,
+  )
+  return [
+    '| network | chain id | registry | registrar | LINK | source |',
+    '| ------- | -------- | -------- | --------- | ---- | ------ |',
+    ...rows,
+    '| `local` | yours | written by `local` | written by `local` | written by `local` | the local deployment file |',
+  ].join('\n')
+}
+
+/** The README's reference: settings, networks and one table per command, made from the definitions above. */
 export function markdownReference(): string {
+  const settings = [
+    '### Settings',
+    '',
+    '| variable | meaning |',
+    '| -------- | ------- |',
+    ...(Object.keys(ENV) as (keyof typeof ENV)[]).map((key) => `| \`${ENV[key]}\` | ${ENV_DOCS[key]} |`),
+    '',
+    '### Networks (`upkeeps/networks.json`)',
+    '',
+    networksTable(),
+  ].join('\n')
   const escape = (text: string) => text.replace(/\|/g, '\\|')
   const sections = COMMANDS.map((command) => {
     const rows = command.options.map((option) => {
@@ -418,5 +453,12 @@ export function markdownReference(): string {
       '```',
     ].join('\n')
   })
-  return sections.join('\n\n')
+  return [settings, ...sections].join('\n\n')
+}
+
+/** The reference as the README holds it: formatted by Prettier with the project's settings. */
+export async function formattedReference(): Promise<string> {
+  const prettier = await import('prettier')
+  const options = (await prettier.resolveConfig(fileURLToPath(import.meta.url))) ?? {}
+  return prettier.format(markdownReference(), { ...options, parser: 'markdown' })
 }

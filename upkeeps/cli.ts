@@ -3,7 +3,7 @@
  * manage its upkeeps, and rehearse them locally. Commands and options: upkeeps/README.md (`help` prints them).
  */
 import { pathToFileURL } from 'node:url'
-import { findCommand, markdownReference, parseCommand, usage } from './cli-spec'
+import { findCommand, formattedReference, parseCommand, usage } from './cli-spec'
 import * as commands from './commands'
 import type { CommandContext, CommandResult } from './commands'
 import { UpkeepsError } from './errors'
@@ -39,7 +39,7 @@ export async function runCli(argv: string[], env: Env, io: CliIo): Promise<numbe
   try {
     if (!name || name === 'help' || name === '--help') {
       const topic = args.find((a) => !a.startsWith('--'))
-      if (args.includes('--markdown')) io.out(markdownReference())
+      if (args.includes('--markdown')) io.out(await formattedReference())
       else io.out(usage(topic ? findCommand(topic) : undefined))
       return 0
     }
