@@ -20,8 +20,6 @@ export interface OptionSpec {
 export interface CommandSpec {
   name: string
   summary: string
-  /** sends transactions (and so takes --dry-run and --from) */
-  sends: boolean
   options: OptionSpec[]
   examples: string[]
 }
@@ -63,7 +61,6 @@ export const COMMANDS: CommandSpec[] = [
     name: 'register',
     summary:
       "Register a conditional or log-trigger upkeep on a guard, read its id and forwarder back, grant the forwarder the guard's FORWARDER_ROLE",
-    sends: true,
     options: [
       { name: 'guard', value: 'address', required: true, description: 'the ReserveGuard to watch' },
       {
@@ -134,7 +131,6 @@ export const COMMANDS: CommandSpec[] = [
     name: 'finish',
     summary:
       'After a pending registration is approved: read the upkeep id and forwarder, grant the forwarder FORWARDER_ROLE',
-    sends: true,
     options: [
       {
         name: 'request',
@@ -158,7 +154,6 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'grant-forwarder',
     summary: "Grant an upkeep's forwarder the guard's FORWARDER_ROLE (the key must be the guard's admin)",
-    sends: true,
     options: [UPKEEP, REGISTRY, ...NETWORK, ...SENDING],
     examples: ['npm run upkeeps -- grant-forwarder --network base-sepolia --upkeep 1234'],
   },
@@ -166,7 +161,6 @@ export const COMMANDS: CommandSpec[] = [
     name: 'status',
     summary:
       "A guard's assets (backed / short / stale, reserves, supply) and its upkeeps (trigger, balance, minimum, state, forwarder and its role)",
-    sends: false,
     options: [
       { name: 'guard', value: 'address', required: true, description: 'the ReserveGuard' },
       {
@@ -190,7 +184,6 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'fund',
     summary: "Add funds to an upkeep in its billing token; warns if it stays below the registry's minimum",
-    sends: true,
     options: [
       UPKEEP,
       {
@@ -212,28 +205,24 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'pause-upkeep',
     summary: 'Pause an upkeep (admin): neither checked nor performed until unpaused',
-    sends: true,
     options: [UPKEEP, REGISTRY, ...NETWORK, ...SENDING],
     examples: ['npm run upkeeps -- pause-upkeep --network base-sepolia --upkeep 1234'],
   },
   {
     name: 'unpause-upkeep',
     summary: 'Unpause an upkeep (admin)',
-    sends: true,
     options: [UPKEEP, REGISTRY, ...NETWORK, ...SENDING],
     examples: ['npm run upkeeps -- unpause-upkeep --network base-sepolia --upkeep 1234'],
   },
   {
     name: 'cancel',
     summary: 'Cancel an upkeep (admin); says when its funds can be withdrawn and what fee the registry keeps',
-    sends: true,
     options: [UPKEEP, REGISTRY, ...NETWORK, ...SENDING],
     examples: ['npm run upkeeps -- cancel --network base-sepolia --upkeep 1234'],
   },
   {
     name: 'withdraw',
     summary: "Withdraw a cancelled upkeep's funds (admin); refused before the cancellation delay has passed",
-    sends: true,
     options: [
       UPKEEP,
       { name: 'to', value: 'address', description: 'the recipient; default: the sender' },
@@ -247,7 +236,6 @@ export const COMMANDS: CommandSpec[] = [
     name: 'run',
     summary:
       'Rehearse the Automation DON: check upkeeps each block through the registry and perform (transmit on a local registry; impersonation or a forwarder key elsewhere)',
-    sends: false,
     options: [
       {
         name: 'upkeep',
@@ -291,8 +279,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'local',
     summary:
-      'Deploy Chainlink Automation 2.3 (LINK, registry with logic A/B/C, forwarder logic, registrar) to a local chain, with a DON the runner holds the keys of',
-    sends: true,
+      'Deploy Chainlink Automation 2.3 (LINK, registry with logic A/B/C, forwarder logic, registrar) to a local development chain (refused elsewhere), with a DON the runner holds the keys of',
     options: [
       {
         name: 'pending',
@@ -311,7 +298,6 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'networks',
     summary: 'List the configured networks and where each address comes from',
-    sends: false,
     options: [{ name: 'json', description: 'print the result as JSON' }],
     examples: ['npm run upkeeps -- networks'],
   },
@@ -374,7 +360,7 @@ export function usage(command?: CommandSpec): string {
       ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
       '',
       'npm run upkeeps -- help <command> lists its options. Keys come from UPKEEPS_PRIVATE_KEY, the RPC from',
-      '--rpc-url or UPKEEPS_RPC_URL. Every command that sends takes --dry-run.',
+      '--rpc-url or UPKEEPS_RPC_URL. Every command that sends (but local) takes --dry-run.',
     ].join('\n')
   }
   const lines = [`Usage: npm run upkeeps -- ${command.name} [options]`, '', command.summary, '']

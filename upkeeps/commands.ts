@@ -18,6 +18,7 @@ import {
 } from './guard'
 import {
   connect,
+  isLocalChain,
   loadNetworks,
   signerFromEnv,
   writeLocalDeployment,
@@ -549,6 +550,14 @@ export async function withdraw(ctx: CommandContext): Promise<CommandResult> {
 export async function local(ctx: CommandContext): Promise<CommandResult> {
   const result = emptyResult('local')
   const connection = await readOnly(ctx)
+  if (!isLocalChain(connection.chainId)) {
+    throw new UpkeepsError(
+      `local deploys a throwaway Automation 2.3 for rehearsals, and chain ${connection.chainId} is not a development ` +
+        `chain (31337, 31338 or 1337): point --rpc-url at a local node (npx hardhat node, anvil; a fork needs ` +
+        `--chain-id 31337 for this)`,
+      'usage',
+    )
+  }
   const deployer = signerFromEnv(ctx.env, connection, 'local (the key deploys and owns the local registry)')
   const deployment = await deployLocalAutomation(deployer, {
     autoApprove: ctx.options.pending !== true,
@@ -673,6 +682,7 @@ export async function run(ctx: CommandContext): Promise<CommandResult> {
   const blocks = integer(options, 'blocks')
   if (options.once === true) {
     await runner.tick()
+    for (const line of runner.statusLines()) say(`status: ${line}`)
   } else {
     let ticks = 0
     const done = new Promise<void>((resolve) => {
@@ -686,7 +696,6 @@ export async function run(ctx: CommandContext): Promise<CommandResult> {
     await Promise.race([done, ctx.interrupted ?? new Promise(() => undefined)])
     await runner.stop()
   }
-  for (const line of runner.statusLines()) say(`status: ${line}`)
   result.data = {
     command: 'run',
     mode: runner.mode,

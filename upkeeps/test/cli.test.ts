@@ -3,9 +3,17 @@
  * against the shared local chain A (no other network).
  */
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { Contract, Wallet, parseEther, type JsonRpcProvider } from 'ethers'
-import { encodeRegistrationParams, linkTokenInterface, registryInterface } from '#chain/automation'
+import {
+  encodeRegistrationParams,
+  linkTokenInterface,
+  registrarInterface,
+  registryInterface,
+} from '#chain/automation'
 import { deployLocalAutomation, type LocalAutomation } from '#devkit/automation'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import { deadUrl } from '#devkit/ports'
@@ -243,6 +251,50 @@ describe('run', () => {
     expect(printed).toContainEqual(
       expect.stringMatching(/^status: upkeep \d+…\d+ \(conditional\) · block \d+: not needed/),
     )
+  })
+})
+
+describe('local', () => {
+  it('deploys Automation 2.3 on a development chain and records it for --network local', async () => {
+    const file = cliEnv(localChainUrl('A'), issuer.privateKey)
+    const run = await cli(['local', '--pending', '--json'], file)
+    expect(run.err).toBe('')
+    const { deployment } = JSON.parse(run.out)
+    const written = JSON.parse(readFileSync(file.UPKEEPS_LOCAL_DEPLOYMENT!, 'utf8'))
+    expect(written).toMatchObject({
+      registry: deployment.registry,
+      registrar: deployment.registrar,
+      chainId: 31337,
+    })
+    expect(written.don.signers).toHaveLength(4)
+    const registrar = new Contract(deployment.registrar, registrarInterface(), provider)
+    expect(await registrar.typeAndVersion()).toBe('AutomationRegistrar 2.3.0')
+    expect((await registrar.getTriggerRegistrationDetails(0)).autoApproveType).toBe(0n) // DISABLED: --pending
+    const status = await cli(['status', '--network', 'local', '--guard', guarded.address.guard], file)
+    expect(status.out).toContain(`0 upkeep(s) on registry ${deployment.registry}`)
+  })
+
+  it('refuses a chain that is not a development chain, before sending anything', async () => {
+    const server = createServer((_request, response) => {
+      response.setHeader('content-type', 'application/json')
+      response.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: '0x2105' })) // chain 8453, Base
+    })
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const run = await cli(['local', '--rpc-url', url], { UPKEEPS_PRIVATE_KEY: issuer.privateKey })
+      expect(run.code).toBe(2)
+      expect(run.err).toContain('chain 8453 is not a development chain')
+      const mismatch = await cli(
+        ['status', '--network', 'base-sepolia', '--rpc-url', url, '--guard', guarded.address.guard],
+        {},
+      )
+      expect(mismatch.err).toBe(
+        `status: the RPC at ${new URL(url).host} is chain 8453, but network base-sepolia is chain 84532`,
+      )
+    } finally {
+      server.close()
+    }
   })
 })
 

@@ -143,6 +143,31 @@ describe('a shortfall, end to end through transmit', () => {
   })
 })
 
+describe('as a library', () => {
+  it('start() ticks on each new block and reports the perform as an event; stop() ends it', async () => {
+    const s = await setup()
+    const guarded = await deployGuardedToken(issuer, 1_000n, 900n)
+    const id = await register(s, guarded.address.guard, ['--amount', '20'])
+    const run = await UpkeepRunner.create({
+      provider,
+      registry: s.automation.registry,
+      upkeepIds: [id],
+      mode: { kind: 'transmit', don: s.automation.don },
+      pollIntervalMs: 20,
+    })
+    const ticked = new Promise((resolve) => run.once('ticked', resolve))
+    const performed = new Promise<PerformOutcome>((resolve) => run.once('perform', resolve))
+    run.start()
+    await ticked
+    await short(guarded)
+    const perform = await performed
+    await run.stop()
+    expect(perform).toMatchObject({ upkeepId: id, success: true })
+    expect(perform.guardEvents.map((e) => e.name)).toEqual(['AssetPaused'])
+    expect(await guarded.token.pausedOperations()).toBe(7n)
+  })
+})
+
 describe('what the network would not perform, said plainly', () => {
   let s: Setup
   beforeAll(async () => {
