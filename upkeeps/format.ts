@@ -56,11 +56,6 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)
 }
 
-/** An upkeep id as the Automation app shows it: decimal. */
-export function showId(id: bigint): string {
-  return id.toString()
-}
-
 /** `0x1234…abcd` for long hex in status lines. */
 export function shortHex(hex: string): string {
   return hex.length <= 14 ? hex : `${hex.slice(0, 6)}…${hex.slice(-4)}`

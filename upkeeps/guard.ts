@@ -2,8 +2,8 @@
  * The guard as the tools see it: its assets and their verdict now (from its views `assetCount`, `assetAt`,
  * `assetStatus`, `isAssetPaused`), who may perform (`FORWARDER_ROLE`), and its events decoded.
  */
-import { Contract, Interface, type Log, type Provider, type Signer } from 'ethers'
-import { compiledEnumMembers } from '#chain/automation'
+import { Contract, type Log, type Provider, type Signer } from 'ethers'
+import { compiledEnumMembers, linkTokenInterface } from '#chain/automation'
 import { UpkeepsError } from './errors'
 import { guardInterface, type PlannedTx } from './tx'
 
@@ -28,13 +28,15 @@ export function guardContract(address: string, runner: Provider | Signer): Contr
   return new Contract(address, guardInterface(), runner)
 }
 
-const decimalsInterface = new Interface(['function decimals() view returns (uint8)'])
-
-/** The decimals of a feed or token, or undefined if it does not answer. */
+/**
+ * The decimals of a feed or token, or undefined if it does not answer. `decimals()` is the same function on an
+ * ERC-20 and on a feed, so LINK's compiled ABI serves for both.
+ */
 async function decimalsOf(provider: Provider, address: string): Promise<number | undefined> {
+  const erc20 = linkTokenInterface()
   try {
-    const raw = await provider.call({ to: address, data: decimalsInterface.encodeFunctionData('decimals') })
-    return Number(decimalsInterface.decodeFunctionResult('decimals', raw)[0])
+    const raw = await provider.call({ to: address, data: erc20.encodeFunctionData('decimals') })
+    return Number(erc20.decodeFunctionResult('decimals', raw)[0])
   } catch {
     return undefined
   }
