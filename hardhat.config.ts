@@ -30,6 +30,8 @@ const chainlinkSources = [
   `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicC2_3.sol`,
   `${CHAINLINK}/automation/v2_3/AutomationRegistrar2_3.sol`,
   `${CHAINLINK}/automation/AutomationForwarderLogic.sol`,
+  // The registry's chain module for a chain without L1 fees (block number, block hash, overheads).
+  `${CHAINLINK}/automation/chains/ChainModuleBase.sol`,
   `${CHAINLINK}/shared/token/ERC677/LinkToken.sol`,
   `${CHAINLINK}/automation/test/v2_3/WETH9.sol`,
   `${CHAINLINK}/automation/v2_1/AutomationRegistrar2_1.sol`,
