@@ -19,25 +19,24 @@ import {
   type JsonFragment,
 } from 'ethers'
 import { ARTIFACTS_DIR, readArtifact, type Artifact } from './artifacts'
-
-const CHAINLINK = '@chainlink/contracts/src/v0.8'
+import { ARTIFACT } from './contracts'
 
 /** The Chainlink contracts of an Automation 2.3 deployment, by fully qualified artifact name. */
 export const AUTOMATION_ARTIFACTS = {
-  registry: `${CHAINLINK}/automation/v2_3/AutomationRegistry2_3.sol:AutomationRegistry2_3`,
-  registryLogicA: `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicA2_3.sol:AutomationRegistryLogicA2_3`,
-  registryLogicB: `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicB2_3.sol:AutomationRegistryLogicB2_3`,
-  registryLogicC: `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicC2_3.sol:AutomationRegistryLogicC2_3`,
-  registrar: `${CHAINLINK}/automation/v2_3/AutomationRegistrar2_3.sol:AutomationRegistrar2_3`,
-  forwarderLogic: `${CHAINLINK}/automation/AutomationForwarderLogic.sol:AutomationForwarderLogic`,
-  chainModule: `${CHAINLINK}/automation/chains/ChainModuleBase.sol:ChainModuleBase`,
-  linkToken: `${CHAINLINK}/shared/token/ERC677/LinkToken.sol:LinkToken`,
+  registry: ARTIFACT.AutomationRegistry2_3,
+  registryLogicA: ARTIFACT.AutomationRegistryLogicA2_3,
+  registryLogicB: ARTIFACT.AutomationRegistryLogicB2_3,
+  registryLogicC: ARTIFACT.AutomationRegistryLogicC2_3,
+  registrar: ARTIFACT.AutomationRegistrar2_3,
+  forwarderLogic: ARTIFACT.AutomationForwarderLogic,
+  chainModule: ARTIFACT.ChainModuleBase,
+  linkToken: ARTIFACT.LinkToken,
   /** Chainlink's test WETH9, the wrapped native token of a local deployment. */
-  weth9: `${CHAINLINK}/automation/test/v2_3/WETH9.sol:WETH9`,
+  weth9: ARTIFACT.WETH9,
   /** Chainlink's mock feed, for the billing prices of a local deployment. */
-  mockAggregator: `${CHAINLINK}/tests/MockV3Aggregator.sol:MockV3Aggregator`,
+  mockAggregator: ARTIFACT.MockV3Aggregator,
   /** Automation 2.1's registrar: built only so that refusing it is tested against the real contract. */
-  registrar21: `${CHAINLINK}/automation/v2_1/AutomationRegistrar2_1.sol:AutomationRegistrar2_1`,
+  registrar21: ARTIFACT.AutomationRegistrar2_1,
 } as const
 
 // ---------------------------------------------------------------- enum mirrors

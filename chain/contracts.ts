@@ -23,6 +23,7 @@ import type { MockReserveFeed } from './typechain/contracts/mocks/MockReserveFee
 import type { ReserveCheckHarness } from './typechain/contracts/mocks/ReserveCheckHarness'
 import type { EACAggregatorProxy } from './typechain/@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy'
 import type { AutomationForwarderLogic } from './typechain/@chainlink/contracts/src/v0.8/automation/AutomationForwarderLogic'
+import type { ChainModuleBase } from './typechain/@chainlink/contracts/src/v0.8/automation/chains/ChainModuleBase'
 import type { WETH9 } from './typechain/@chainlink/contracts/src/v0.8/automation/test/v2_3/WETH9'
 import type { AutomationRegistrar2_1 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_1/AutomationRegistrar2_1'
 import type { AutomationRegistrar2_3 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistrar2_3'
@@ -44,6 +45,7 @@ import type { MockReserveFeed__factory } from './typechain/factories/contracts/m
 import type { ReserveCheckHarness__factory } from './typechain/factories/contracts/mocks/ReserveCheckHarness__factory'
 import type { EACAggregatorProxy__factory } from './typechain/factories/@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy__factory'
 import type { AutomationForwarderLogic__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/AutomationForwarderLogic__factory'
+import type { ChainModuleBase__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/chains/ChainModuleBase__factory'
 import type { WETH9__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/test/v2_3/WETH9__factory'
 import type { AutomationRegistrar2_1__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_1/AutomationRegistrar2_1__factory'
 import type { AutomationRegistrar2_3__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistrar2_3__factory'
@@ -57,6 +59,7 @@ import type { MockV3Aggregator__factory } from './typechain/factories/@chainlink
 
 export type {
   AutomationForwarderLogic,
+  ChainModuleBase,
   AutomationRegistrar2_1,
   AutomationRegistrar2_3,
   AutomationRegistry2_3,
@@ -103,6 +106,7 @@ export const ARTIFACT = {
   AutomationRegistryLogicC2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicC2_3.sol:AutomationRegistryLogicC2_3`,
   AutomationRegistrar2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistrar2_3.sol:AutomationRegistrar2_3`,
   AutomationForwarderLogic: `${CHAINLINK}/automation/AutomationForwarderLogic.sol:AutomationForwarderLogic`,
+  ChainModuleBase: `${CHAINLINK}/automation/chains/ChainModuleBase.sol:ChainModuleBase`,
   LinkToken: `${CHAINLINK}/shared/token/ERC677/LinkToken.sol:LinkToken`,
   WETH9: `${CHAINLINK}/automation/test/v2_3/WETH9.sol:WETH9`,
   AutomationRegistrar2_1: `${CHAINLINK}/automation/v2_1/AutomationRegistrar2_1.sol:AutomationRegistrar2_1`,
@@ -243,6 +247,10 @@ export const deployAutomationForwarderLogic = deployer<
   AutomationForwarderLogic__factory
 >('AutomationForwarderLogic')
 export const automationForwarderLogicAt = attacher<AutomationForwarderLogic>('AutomationForwarderLogic')
+
+/** Deploys Automation 2.3's chain module for chains without L1 data fees (block number and hash, no L1 cost). */
+export const deployChainModuleBase = deployer<ChainModuleBase, ChainModuleBase__factory>('ChainModuleBase')
+export const chainModuleBaseAt = attacher<ChainModuleBase>('ChainModuleBase')
 
 /** Deploys a LINK token (ERC-677). */
 export const deployLinkToken = deployer<LinkToken, LinkToken__factory>('LinkToken')
