@@ -4,9 +4,12 @@
  * bridge, jsonparse, exact decimal arithmetic and the OCR observation. Bridges are real HTTP
  * servers on loopback: scripted ones here, and a real adapter server for its failure answers.
  */
+import { readFileSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
+import { REPO_ROOT } from '#devkit/adapters'
 import { startAdapterServer, type AdapterServer } from '#devkit/adapter-server'
 import { deadUrl } from '#devkit/ports'
 import {
@@ -362,5 +365,26 @@ describe('arithmetic and the observation', () => {
     expect(goJson({ b: [1.5, 2n, Decimal.parse('1.50'), null, true], a: '<x>' })).toBe(
       '{"a":"\\u003cx\\u003e","b":[1.5,2,"1.5",null,true]}',
     )
+  })
+})
+
+describe("jobs/README.md's live juelsPerFeeCoin pipeline", () => {
+  /** The TOML block of the README's juelsPerFeeCoinSource section. */
+  const livePipeline = () => {
+    const readme = readFileSync(join(REPO_ROOT, 'jobs', 'README.md'), 'utf8')
+    const block = /^## juelsPerFeeCoinSource$[\s\S]*?^```toml\n([\s\S]*?)^```$/m.exec(readme)
+    if (!block) throw new Error('jobs/README.md: no toml block under "## juelsPerFeeCoinSource"')
+    return parsePipeline(String(parseToml(block[1]).juelsPerFeeCoinSource))
+  }
+
+  it.each([
+    ['0.004', 250_000_000_000_000_000_000n],
+    // 10^18 / 0.0042 = 238095238095238095238.095…: whole juels, exact (a float64 would be off).
+    ['0.0042', 238_095_238_095_238_095_238n],
+  ])('turns 1 LINK = %s ETH into juels per ETH', async (price, juels) => {
+    // A stand-in for the operator's LINK/ETH price adapter (a price feed for billing).
+    const priceAdapter = await bridge(() => ({ body: success(price) }))
+    expect(await observe(livePipeline(), options({ 'link-eth': priceAdapter.url }))).toBe(juels)
+    expect(JSON.parse(priceAdapter.requests[0].body).data).toEqual({ base: 'LINK', quote: 'ETH' })
   })
 })
