@@ -894,19 +894,18 @@ export class ObservationError extends Error {
 }
 
 /**
- * Runs an OCR2 median pipeline (an `observationSource` or a `juelsPerFeeCoinSource`) and returns
- * what the node would observe: its single result as an integer. Throws an
- * {@link ObservationError} when the run fails, as the node then makes no observation.
+ * What the node observes from a finished run of an OCR2 median pipeline (an `observationSource`
+ * or a `juelsPerFeeCoinSource`): its single result as an integer. Throws an
+ * {@link ObservationError} when the run failed, as the node then makes no observation.
  */
-export async function observe(pipeline: Pipeline, options: RunOptions): Promise<bigint> {
+export function observation(pipeline: Pipeline, run: RunResult): bigint {
   if (pipeline.terminals.length !== 1) {
     throw new PipelineSpecError(
       `an OCR2 median pipeline must end in exactly one task, not ${pipeline.terminals.length} (${pipeline.terminals.map((t) => t.id).join(', ')})`,
     )
   }
-  const { results, terminals } = await runPipeline(pipeline, options)
-  const failures = [...results.values()].flatMap((r) => (r.error ? [r.error] : []))
-  const [result] = terminals
+  const failures = [...run.results.values()].flatMap((r) => (r.error ? [r.error] : []))
+  const [result] = run.terminals
   if (result.error) throw new ObservationError(`no observation: ${failures[0].message}`, failures)
   try {
     return truncateToInteger(toDecimal(result.value, 'cannot convert observation to decimal'))
@@ -914,4 +913,10 @@ export async function observe(pipeline: Pipeline, options: RunOptions): Promise<
     const failure = new TaskError(pipeline.terminals[0].id, (error as Error).message)
     throw new ObservationError(`no observation: ${failure.message}`, [failure])
   }
+}
+
+/** Runs an OCR2 median pipeline and returns its {@link observation}. */
+export async function observe(pipeline: Pipeline, options: RunOptions): Promise<bigint> {
+  if (pipeline.terminals.length !== 1) return observation(pipeline, { results: new Map(), terminals: [] })
+  return observation(pipeline, await runPipeline(pipeline, options))
 }
