@@ -33,11 +33,11 @@ const specs = folders.flatMap((folder) => folder.jobs.map((job) => ({ folder, jo
 const bridgeNames = new Set(folders.map((f) => f.bridge.name))
 
 /** What a node operator must fill in in every OCR2 job, and the placeholder standing for it. */
-const OPERATOR_FIELDS: [string, (spec: Record<string, unknown>) => unknown, string][] = [
+const OPERATOR_FIELDS: [string, (spec: Record<string, unknown>) => unknown, unknown][] = [
   ['contractID', (s) => s.contractID, '<OCR2_AGGREGATOR_ADDRESS>'],
   ['ocrKeyBundleID', (s) => s.ocrKeyBundleID, '<OCR2_KEY_BUNDLE_ID>'],
   ['transmitterID', (s) => s.transmitterID, '<TRANSMITTER_ADDRESS>'],
-  ['p2pv2Bootstrappers', (s) => s.p2pv2Bootstrappers, ['<P2P_BOOTSTRAPPER>'] as unknown as string],
+  ['p2pv2Bootstrappers', (s) => s.p2pv2Bootstrappers, ['<P2P_BOOTSTRAPPER>']],
   [
     'relayConfig.chainID',
     (s) => (s.relayConfig as Record<string, unknown> | undefined)?.chainID,
