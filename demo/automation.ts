@@ -5,9 +5,9 @@
  * and the local runner standing in for the Automation DON (it checks through the registry and performs
  * through the registry's `transmit`, with the local DON's keys).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { JsonRpcProvider, Signer } from 'ethers'
 import { linkTokenAt } from '#chain/contracts'
 import { mined } from '#chain/events'
@@ -17,8 +17,10 @@ import type { Sent } from './tx'
 
 export interface Automation {
   deployment: LocalAutomation
-  /** where the deployment is written for the upkeeps tooling (`--network local`) */
+  /** where the deployment is written for the upkeeps tooling (`--network local`), in a temporary folder */
   deploymentFile: string
+  /** removes that folder (the file holds the local DON's throwaway keys) */
+  dispose: () => void
 }
 
 /**
@@ -30,7 +32,8 @@ export async function deployAutomation(owner: Signer, issuer: string, link: bigi
   await mined(linkTokenAt(deployment.link, owner).transfer(issuer, link))
   const deploymentFile = join(mkdtempSync(join(tmpdir(), 'por-demo-')), 'local-deployment.json')
   writeFileSync(deploymentFile, JSON.stringify(deployment, null, 2) + '\n')
-  return { deployment, deploymentFile }
+  const dispose = () => rmSync(dirname(deploymentFile), { recursive: true, force: true })
+  return { deployment, deploymentFile, dispose }
 }
 
 export interface RegisteredUpkeep {

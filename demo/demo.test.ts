@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
-import type { DemoSummary, StepSummary } from './run'
+import type { DemoSummary, StepSummary } from './summary'
 
 const ROOT = resolve(import.meta.dirname, '..')
 

@@ -39,3 +39,6 @@ export function table(header: string[], rows: string[][], rightAligned: Readonly
       .trimEnd()
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)]
 }
+
+/** `1 block later`, `2 blocks later`. */
+export const blocksLater = (blocks: number): string => `${blocks} block${blocks === 1 ? '' : 's'} later`

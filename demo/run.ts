@@ -53,7 +53,9 @@ import {
   type ReserveGuard,
 } from './guard'
 import { BTC_DECIMALS, CUSTODIAN, CustodianLedger, FEE_SATS, OUTSIDE_ADDRESS, SATS_PER_BTC } from './ledger'
-import { amount, ratioPercent, seconds, show, showGas, table, type AmountJson } from './report'
+import { amount, blocksLater, ratioPercent, seconds, show, showGas } from './report'
+import { STEPS, summaryLines, type DemoSummary, type Figures } from './summary'
+
 import { revertOf, sent, type Sent } from './tx'
 import { ReserveFeedUpdater, type PublicationRules, type RoundOutcome } from './updater'
 
@@ -80,79 +82,6 @@ const UPKEEP_FUNDING = '20'
 
 const [HOT, VAULT, TAPROOT] = CUSTODIAN
 
-// ---------------------------------------------------------------- the summary
-
-export type StepOutcome = 'ok' | 'failed' | 'not run'
-
-/** The chain after a step, as the token and its consumers see it. */
-export interface Figures {
-  block: number
-  /** the feed's answer, through the proxy */
-  feedReserves: AmountJson
-  supply: AmountJson
-  /** feed reserves ÷ supply, percent, rounded down to 2 decimals; absent without supply */
-  ratioPercent?: string
-  paused: boolean
-}
-
-export interface StepSummary {
-  step: number
-  title: string
-  outcome: StepOutcome
-  /** what did not happen as described */
-  failure?: string
-  ms?: number
-  /** gas used by the transactions the step caused (the demo's and the runner's) */
-  gasUsed?: string
-  after?: Figures
-  facts: Record<string, unknown>
-}
-
-export interface DemoSummary {
-  ok: boolean
-  wallTimeMs: number
-  /** what is real, and what stands in for what */
-  parts: { real: string[]; standIns: Record<string, string> }
-  rules: {
-    feedDecimals: number
-    deviationPercent: string
-    heartbeatSeconds: string
-    tokenHeartbeatSeconds: number
-    marginBps: number
-    minConfirmations: number
-  }
-  chain?: { chainId: number; url: string }
-  contracts?: Record<string, string>
-  upkeeps?: Record<'conditional' | 'log', { id: string; forwarder: string; listensTo?: string }>
-  custodian: {
-    network: string
-    chainId: string
-    addresses: { kind: string; address: string }[]
-    outside: string
-  }
-  feedUpdates: {
-    step: number
-    block: number
-    hash: string
-    answer: AmountJson
-    gasUsed: string
-    why: string
-  }[]
-  pause?: {
-    feedUpdateBlock: number
-    pauseBlock: number
-    blocksAfterFeedUpdate: number
-    upkeepId: string
-    trigger: string
-    txHash: string
-    reason: string
-    performGasUsed: string
-    transmitGasUsed: string
-    charged: string
-  }
-  steps: StepSummary[]
-}
-
 /** A step's outcome was not what the demo says it is. */
 class StepFailed extends Error {}
 
@@ -162,23 +91,6 @@ function check(condition: boolean, failure: string): asserts condition {
 
 const btc = (sats: bigint) => show(sats, BTC_DECIMALS, 'BTC')
 const sbtc = (units: bigint) => show(units, 8, 'sBTC')
-
-/** Each step: its title in the narration, and its label in the summary table. */
-export const STEPS = [
-  ['Start a local chain', 'local chain'],
-  [
-    'Deploy the token, the reserve feed, the address list and the guard; register its upkeeps on Automation 2.3',
-    'contracts and upkeeps',
-  ],
-  ["Start the adapters against the custodian's bitcoin ledger", 'adapters and ledger'],
-  ['The feed updater (stand-in for the oracle network) publishes the reserves', 'first feed report'],
-  ['Start the Automation runner (stand-in for the Automation DON)', 'automation runner'],
-  ['Mint against the reserves', 'mint'],
-  ["Move coins between two of the custodian's own addresses", 'coins moved inside'],
-  ["Coins leave the custodian's addresses", 'coins leave'],
-  ['The feed drops, the log-triggered upkeep pauses the token', 'feed drop, pause'],
-  ['A mint is refused; reserves come back; the token is unpaused through the guard', 'refused, restored'],
-] as const
 
 // ---------------------------------------------------------------- the demo
 
@@ -263,33 +175,33 @@ export class Demo {
   /** Runs every step in order, stopping at the first that fails; always cleans up. */
   async run(): Promise<DemoSummary> {
     const started = Date.now()
-    const steps: (() => Promise<void>)[] = [
-      () => this.step(1, (s) => this.startChain(s)),
-      () => this.step(2, (s) => this.deploy(s)),
-      () => this.step(3, (s) => this.startAdapters(s)),
-      () => this.step(4, (s) => this.firstReport(s)),
-      () => this.step(5, (s) => this.startRunner(s)),
-      () => this.step(6, (s) => this.mint(s)),
-      () => this.step(7, (s) => this.internalMove(s)),
-      () => this.step(8, (s) => this.outflow(s)),
-      () => this.step(9, (s) => this.pause(s)),
-      () => this.step(10, (s) => this.restore(s)),
+    const bodies: ((s: StepContext) => Promise<void>)[] = [
+      this.startChain,
+      this.deploy,
+      this.startAdapters,
+      this.firstReport,
+      this.startRunner,
+      this.mint,
+      this.internalMove,
+      this.outflow,
+      this.pause,
+      this.restore,
     ]
     try {
-      for (const step of steps) {
-        await step()
-        if (this.summary.steps.some((s) => s.outcome === 'failed')) break
+      for (const [i, body] of bodies.entries()) {
+        if (!(await this.step(i + 1, (s) => body.call(this, s)))) break
       }
     } finally {
       await this.cleanUp()
     }
     this.summary.ok = this.summary.steps.every((s) => s.outcome === 'ok')
     this.summary.wallTimeMs = Date.now() - started
-    this.printSummary()
+    for (const line of summaryLines(this.summary)) this.print(line)
     return this.summary
   }
 
-  private async step(number: number, body: (s: StepContext) => Promise<void>): Promise<void> {
+  /** Runs one step, narrated and recorded; whether it happened as described. */
+  private async step(number: number, body: (s: StepContext) => Promise<void>): Promise<boolean> {
     const record = this.summary.steps[number - 1]
     const started = Date.now()
     let gasUsed = 0n
@@ -322,6 +234,7 @@ export class Demo {
     }
     if (record.outcome === 'ok') this.print(`      ok, ${seconds(record.ms)} s`)
     else this.print(`      FAILED: ${record.failure}`)
+    return record.outcome === 'ok'
   }
 
   /** The chain as the token and its consumers see it. */
@@ -906,42 +819,8 @@ export class Demo {
     await this.ledger?.close().catch(() => undefined)
     this.provider?.destroy()
     this.chain?.process.kill()
-  }
-
-  private printSummary(): void {
-    const rows = this.summary.steps.map((step) => [
-      String(step.step),
-      STEPS[step.step - 1][1],
-      step.outcome,
-      step.after ? String(step.after.block) : '',
-      step.after?.feedReserves.text ?? '',
-      step.after?.supply.text ?? '',
-      step.after?.ratioPercent ? `${step.after.ratioPercent} %` : '',
-      step.after ? (step.after.paused ? 'yes' : 'no') : '',
-      step.gasUsed ? showGas(BigInt(step.gasUsed)) : '',
-    ])
-    this.print('')
-    this.print('Summary')
-    const header = ['#', 'step', 'outcome', 'block', 'feed (BTC)', 'supply (sBTC)', 'ratio', 'paused', 'gas']
-    for (const line of table(header, rows, new Set([0, 3, 4, 5, 6, 8]))) this.print(`  ${line}`)
-    this.print('')
-    const pause = this.summary.pause
-    if (pause) {
-      this.print(
-        `  Pause: feed update at block ${pause.feedUpdateBlock}, pause at block ${pause.pauseBlock} ` +
-          `(${blocksLater(pause.blocksAfterFeedUpdate)}), by the log-trigger upkeep through the registry's transmit.`,
-      )
-    }
-    this.print(
-      `  Stand-ins: the feed updater for the oracle network, the local runner for the Automation DON, the ` +
-        `Esplora simulator for a real Esplora.`,
-    )
-    this.print(
-      `  ${this.summary.ok ? 'Every step happened as described' : 'The demo FAILED'}; wall time ` +
-        `${seconds(this.summary.wallTimeMs)} s.`,
-    )
+    this.automation?.dispose()
   }
 }
 
 const formatPercent = (bps: bigint): string => show(bps, 2, '%')
-const blocksLater = (blocks: number): string => `${blocks} block${blocks === 1 ? '' : 's'} later`
