@@ -82,6 +82,9 @@ const UPKEEP_FUNDING = '20'
 
 const [HOT, VAULT, TAPROOT] = CUSTODIAN
 
+/** The width of the labels in step 2's list of deployments. */
+const LABEL_WIDTH = 48
+
 /** A step's outcome was not what the demo says it is. */
 class StepFailed extends Error {}
 
@@ -288,13 +291,13 @@ export class Demo {
       const receipt = (await this.provider.getTransactionReceipt(tx.hash))!
       s.gas(receipt.gasUsed)
       s.say(
-        `${what.padEnd(44)} ${await contract.getAddress()}  block ${receipt.blockNumber}, gas ${showGas(receipt.gasUsed)}`,
+        `${what.padEnd(LABEL_WIDTH)} ${await contract.getAddress()}  block ${receipt.blockNumber}, gas ${showGas(receipt.gasUsed)}`,
       )
       return contract
     }
     const counted = (what: string, tx: Sent): void => {
       s.gas(tx.gasUsed)
-      s.say(`${what.padEnd(44)} block ${tx.block}, gas ${showGas(tx.gasUsed)}`)
+      s.say(`${what.padEnd(LABEL_WIDTH)} block ${tx.block}, gas ${showGas(tx.gasUsed)}`)
     }
 
     const custodianAddresses = CUSTODIAN.map((c) => c.address)
@@ -332,7 +335,7 @@ export class Demo {
     this.guard = guard
     s.gas(deployment.gasUsed)
     s.say(
-      `${'ReserveGuard'.padEnd(44)} ${await guard.getAddress()}  block ${deployment.block}, gas ${showGas(deployment.gasUsed)}`,
+      `${'ReserveGuard'.padEnd(LABEL_WIDTH)} ${await guard.getAddress()}  block ${deployment.block}, gas ${showGas(deployment.gasUsed)}`,
     )
     const [pauser, added] = await protectToken(guard, this.token, feed, GUARD_RULES)
     counted("  token's PAUSER_ROLE to the guard", pauser)
