@@ -8,7 +8,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true }],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/{adapters,chain,devkit,upkeeps,test}/**/*.test.ts'],
+  testMatch: ['<rootDir>/{adapters,chain,devkit,upkeeps,demo,test}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
   setupFiles: ['<rootDir>/test/setup/env.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
