@@ -39,6 +39,9 @@ const chainlinkSources = [
   `${CHAINLINK}/keystone/KeystoneForwarder.sol`,
   // The proxy every Data Feed is read through (only in @chainlink/contracts 0.8.0).
   '@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy.sol',
+  // A Chainlink aggregator that emits AnswerUpdated on every round (the demo's feed; today's PoR feeds run
+  // OCR2 aggregators, which no npm package publishes).
+  '@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator.sol',
 ]
 
 export default defineConfig({

@@ -22,6 +22,7 @@ import type { MockPausableAsset } from './typechain/contracts/mocks/MockPausable
 import type { MockReserveFeed } from './typechain/contracts/mocks/MockReserveFeed'
 import type { ReserveCheckHarness } from './typechain/contracts/mocks/ReserveCheckHarness'
 import type { EACAggregatorProxy } from './typechain/@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy'
+import type { FluxAggregator } from './typechain/@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator'
 import type { AutomationForwarderLogic } from './typechain/@chainlink/contracts/src/v0.8/automation/AutomationForwarderLogic'
 import type { ChainModuleBase } from './typechain/@chainlink/contracts/src/v0.8/automation/chains/ChainModuleBase'
 import type { WETH9 } from './typechain/@chainlink/contracts/src/v0.8/automation/test/v2_3/WETH9'
@@ -44,6 +45,7 @@ import type { MockPausableAsset__factory } from './typechain/factories/contracts
 import type { MockReserveFeed__factory } from './typechain/factories/contracts/mocks/MockReserveFeed__factory'
 import type { ReserveCheckHarness__factory } from './typechain/factories/contracts/mocks/ReserveCheckHarness__factory'
 import type { EACAggregatorProxy__factory } from './typechain/factories/@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy__factory'
+import type { FluxAggregator__factory } from './typechain/factories/@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator__factory'
 import type { AutomationForwarderLogic__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/AutomationForwarderLogic__factory'
 import type { ChainModuleBase__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/chains/ChainModuleBase__factory'
 import type { WETH9__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/test/v2_3/WETH9__factory'
@@ -68,6 +70,7 @@ export type {
   AutomationRegistryLogicC2_3,
   DecimalsToken,
   EACAggregatorProxy,
+  FluxAggregator,
   IOperationsPausable,
   IPausable,
   KeystoneForwarder,
@@ -112,6 +115,7 @@ export const ARTIFACT = {
   AutomationRegistrar2_1: `${CHAINLINK}/automation/v2_1/AutomationRegistrar2_1.sol:AutomationRegistrar2_1`,
   KeystoneForwarder: `${CHAINLINK}/keystone/KeystoneForwarder.sol:KeystoneForwarder`,
   EACAggregatorProxy: '@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy.sol:EACAggregatorProxy',
+  FluxAggregator: '@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator.sol:FluxAggregator',
 } as const
 
 export type ContractName = keyof typeof ARTIFACT
@@ -277,3 +281,11 @@ export const deployEACAggregatorProxy = deployer<EACAggregatorProxy, EACAggregat
   'EACAggregatorProxy',
 )
 export const eacAggregatorProxyAt = attacher<EACAggregatorProxy>('EACAggregatorProxy')
+
+/**
+ * Deploys a FluxAggregator: a Chainlink aggregator whose oracles `submit` answers, emitting `AnswerUpdated` and
+ * `NewRound` on each round (LINK token, payment per submission, round timeout, validator, answer bounds,
+ * decimals, description).
+ */
+export const deployFluxAggregator = deployer<FluxAggregator, FluxAggregator__factory>('FluxAggregator')
+export const fluxAggregatorAt = attacher<FluxAggregator>('FluxAggregator')

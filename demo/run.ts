@@ -2,7 +2,7 @@
  * `npm run demo`: the whole Proof-of-Reserve loop on one machine, on embedded defaults, with no network.
  *
  * A local chain; a bitcoin-backed token (SecureMintToken, 8 decimals) reading its reserve feed (Chainlink's
- * an aggregator behind Chainlink's EACAggregatorProxy); the custodian's addresses published on-chain
+ * FluxAggregator behind Chainlink's EACAggregatorProxy); the custodian's addresses published on-chain
  * (PoRAddressList); a ReserveGuard with a conditional and a log-trigger upkeep registered on Chainlink's
  * Automation 2.3 registry through its registrar; the por-address-list and btc-balance adapters (their real
  * HTTP servers) reading a regtest ledger served over Esplora's API; a feed updater standing in for the oracle
@@ -12,14 +12,14 @@
  *
  * Every step checks its outcome on-chain and fails the demo if it did not happen as described.
  */
-import { Wallet, ZeroAddress, parseEther, toQuantity, type JsonRpcProvider } from 'ethers'
+import { MaxInt256, Wallet, ZeroAddress, parseEther, toQuantity, type JsonRpcProvider } from 'ethers'
 import {
   deployEACAggregatorProxy,
-  deployMockReserveFeed,
+  deployFluxAggregator,
   deployPoRAddressList,
   deploySecureMintToken,
   type EACAggregatorProxy,
-  type MockReserveFeed,
+  type FluxAggregator,
   type PoRAddressList,
   type SecureMintToken,
 } from '#chain/contracts'
@@ -63,6 +63,8 @@ import { ReserveFeedUpdater, type PublicationRules, type RoundOutcome } from './
 
 /** The feed: 8 decimals like the token, written on a 1 % deviation or a 24-hour heartbeat. */
 const FEED_DECIMALS = 8
+/** How long a FluxAggregator round stays open without answers (one oracle answers at once). */
+const FLUX_ROUND_TIMEOUT_SECONDS = 3_600
 const PUBLICATION: PublicationRules = { deviationBps: 100n, heartbeatSeconds: 86_400n }
 /**
  * The token's and the guard's staleness limit: an hour over the feed's heartbeat, as Chainlink advises for
@@ -121,7 +123,7 @@ export class Demo {
   private chain?: RunningChain
   private accounts!: Accounts
   private list!: PoRAddressList
-  private aggregator!: MockReserveFeed
+  private aggregator!: FluxAggregator
   private proxy!: EACAggregatorProxy
   private token!: SecureMintToken
   private guard!: ReserveGuard
@@ -152,8 +154,8 @@ export class Demo {
           'Esplora (Blockstream, mempool.space)':
             "devkit's Esplora simulator serving a regtest ledger on loopback",
           "the feed's OCR2 aggregator":
-            "MockReserveFeed (contracts/mocks): a new round and an AnswerUpdated log on each write, as Chainlink's " +
-            "aggregators emit (Chainlink's MockV3Aggregator emits none, so no log trigger could fire on it)",
+            "Chainlink's FluxAggregator (@chainlink/contracts 0.8.0) with the updater as its one oracle: a round " +
+            'and an AnswerUpdated log on each submission (no npm package publishes an OCR2 aggregator)',
           'the chain': 'a local hardhat node, one block per transaction',
         },
       },
@@ -242,7 +244,8 @@ export class Demo {
 
   /** The chain as the token and its consumers see it. */
   private async figures(): Promise<Figures> {
-    const [, answer] = await this.proxy.latestRoundData()
+    // Before the aggregator's first round, latestRoundData reverts ("No data present"): nothing reported yet.
+    const answer = (await this.aggregator.latestRound()) === 0n ? 0n : (await this.proxy.latestRoundData())[1]
     const supply = await this.token.totalSupply()
     return {
       block: await this.provider.getBlockNumber(),
@@ -305,9 +308,32 @@ export class Demo {
       `PoRAddressList (${custodianAddresses.length} bitcoin addresses)`,
       await deployPoRAddressList(issuer, issuer.address, custodianAddresses),
     )
+    // Automation 2.3, Chainlink's contracts (the feed's aggregator takes its LINK too).
+    this.automation = await deployAutomation(chainlink, issuer.address, parseEther('50'))
+    const { deployment: automation } = this.automation
+    s.say(
+      `Automation 2.3 registry ${automation.registry}, registrar ${automation.registrar} (auto-approving)`,
+    )
+    s.say(`  LINK ${automation.link}; DON: f = ${automation.don.f}, ${automation.don.signers.length} signers`)
+    // The feed: Chainlink's FluxAggregator with the updater as its one oracle (paid nothing per answer, answers from 0
+    // to int256's largest, a round per submission), behind Chainlink's EACAggregatorProxy.
     this.aggregator = await deployed(
-      'MockReserveFeed, the aggregator (no report yet)',
-      await deployMockReserveFeed(oracle, FEED_DECIMALS, 0n),
+      'FluxAggregator, the aggregator (no report yet)',
+      await deployFluxAggregator(
+        oracle,
+        this.automation.deployment.link,
+        0n,
+        FLUX_ROUND_TIMEOUT_SECONDS,
+        ZeroAddress,
+        0n,
+        MaxInt256,
+        FEED_DECIMALS,
+        'sBTC reserves (BTC)',
+      ),
+    )
+    counted(
+      '  its oracle: the feed updater',
+      sent(await mined(this.aggregator.changeOracles([], [oracle.address], [oracle.address], 1, 1, 0))),
     )
     this.proxy = await deployed(
       'EACAggregatorProxy (the reserve feed)',
@@ -359,13 +385,7 @@ export class Demo {
       `PoRAddressList holds ${listed.join(', ')}, not the custodian's addresses`,
     )
 
-    // Automation 2.3: Chainlink's contracts, then the issuer registers the guard's upkeeps through the registrar.
-    this.automation = await deployAutomation(chainlink, issuer.address, parseEther('50'))
-    const { deployment: automation } = this.automation
-    s.say(
-      `Automation 2.3 registry ${automation.registry}, registrar ${automation.registrar} (auto-approving)`,
-    )
-    s.say(`  LINK ${automation.link}; DON: f = ${automation.don.f}, ${automation.don.signers.length} signers`)
+    // The issuer registers the guard's upkeeps through the registrar.
     const register = (trigger: 'conditional' | 'log') =>
       registerUpkeep(this.provider, this.automation, this.chain!.url, issuer.privateKey, {
         guard: guard.target as string,
@@ -483,7 +503,7 @@ export class Demo {
     if (round.update) {
       s.gas(round.update.gasUsed)
       s.say(
-        `  ${round.why}: setAnswer(${round.update.answer}) → round ${round.update.roundId}, block ` +
+        `  ${round.why}: submit(${round.update.answer}) → round ${round.update.roundId}, block ` +
           `${round.update.block}, gas ${showGas(round.update.gasUsed)}`,
       )
       this.summary.feedUpdates.push({

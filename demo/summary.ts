@@ -121,7 +121,7 @@ export function summaryLines(summary: DemoSummary): string[] {
   }
   lines.push(
     '  Stand-ins: the feed updater for the oracle network, the local runner for the Automation DON, the Esplora ' +
-      "simulator for a real Esplora, this repository's MockReserveFeed for the feed's aggregator.",
+      "simulator for a real Esplora; Chainlink's FluxAggregator, one oracle, for the feed's OCR2 aggregator.",
   )
   const failed = summary.steps.find((step) => step.outcome === 'failed')
   if (failed) lines.push(`  Step ${failed.step} FAILED: ${failed.failure?.split('\n')[0]}`)

@@ -5,9 +5,10 @@
  * Each round it asks the adapters the way a WBTC-style node job chains two bridges (`por-address-list`,
  * then its `data.result` piped into `btc-balance`), then applies the rule PoR feeds publish on: write a new
  * answer when it deviates from the feed's current one by at least the deviation threshold, or when the
- * current one is older than the heartbeat, and otherwise write nothing. It starts a new round on the
- * aggregator (this repository's MockReserveFeed, which emits `AnswerUpdated` on every round as Chainlink's
- * aggregators do), and consumers read the answer through Chainlink's EACAggregatorProxy.
+ * current one is older than the heartbeat, and otherwise write nothing. It submits the answer to the feed's
+ * aggregator, Chainlink's FluxAggregator, as its one oracle: each submission completes a round and emits
+ * `AnswerUpdated`, as every Chainlink aggregator does; consumers read the answer through Chainlink's
+ * EACAggregatorProxy.
  *
  * A round only uses answers the adapters read from their providers after the round began (their
  * `timestamps.providerDataRequestedUnixMs`), so it never reports a total from before a change on the
@@ -15,7 +16,7 @@
  */
 import { formatUnits, rescale } from '#common/decimal'
 import { askUntilComputed, type AdapterServer, type HttpAnswer } from '#devkit/adapter-server'
-import type { EACAggregatorProxy, MockReserveFeed } from '#chain/contracts'
+import type { EACAggregatorProxy, FluxAggregator } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
 import { sent, type Sent } from './tx'
 
@@ -66,8 +67,8 @@ export interface UpdaterOptions {
   listRequest: Record<string, unknown>
   /** btc-balance's `minConfirmations` */
   minConfirmations: number
-  /** the aggregator, connected to the account that writes it */
-  aggregator: MockReserveFeed
+  /** the aggregator, connected to its oracle (the account that submits) */
+  aggregator: FluxAggregator
   /** the proxy consumers read */
   proxy: EACAggregatorProxy
   rules: PublicationRules
@@ -158,12 +159,22 @@ export class ReserveFeedUpdater {
     }
   }
 
+  /**
+   * The feed's current answer and its time, through the proxy; 0 and 0 before the aggregator's first round,
+   * when `latestRoundData` reverts ("No data present").
+   */
+  private async current(): Promise<{ answer: bigint; updatedAt: bigint }> {
+    if ((await this.options.aggregator.latestRound()) === 0n) return { answer: 0n, updatedAt: 0n }
+    const [, answer, , updatedAt] = await this.options.proxy.latestRoundData()
+    return { answer, updatedAt }
+  }
+
   /** One round: observe, apply the deviation-or-heartbeat rule, write the answer if the rule says so. */
   async round(): Promise<RoundOutcome> {
     const began = Date.now()
     const { proxy, aggregator, rules } = this.options
     const observation = await this.observe(began)
-    const [, answer, , updatedAt] = await proxy.latestRoundData()
+    const { answer, updatedAt } = await this.current()
     const provider = proxy.runner!.provider!
     const now = BigInt((await provider.getBlock('latest'))!.timestamp)
     const ageSeconds = now - updatedAt
@@ -192,7 +203,9 @@ export class ReserveFeedUpdater {
             `${ageSeconds} s old (< the ${rules.heartbeatSeconds} s heartbeat): nothing to write`
     }
     if (outcome.updated) {
-      const receipt = await mined(aggregator.setAnswer(observation.reserves))
+      const receipt = await mined(
+        aggregator.submit((await aggregator.latestRound()) + 1n, observation.reserves),
+      )
       const [event] = eventsNamed(receipt, aggregator, 'AnswerUpdated')
       if (!event) throw new UpdaterError('the new round emitted no AnswerUpdated')
       outcome.update = { ...sent(receipt), roundId: event.roundId, answer: event.current }
