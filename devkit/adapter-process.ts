@@ -34,6 +34,8 @@ export interface AdapterProcessOptions {
   readyTimeoutMs?: number
   /** How long {@link AdapterProcess.bridge} waits for an answer before it rejects (default 15 s). */
   requestTimeoutMs?: number
+  /** Open Node's inspector on a free loopback port, for {@link AdapterProcess.collectGarbage}. */
+  inspect?: boolean
 }
 
 /** An exit the process was not asked for. */
@@ -50,6 +52,8 @@ export interface AdapterProcess extends AdapterClient {
   readonly mode: EaMode
   /** Its REST base URL, the same across restarts; undefined for a writer (it serves nothing). */
   readonly url: string | undefined
+  /** Its Prometheus metrics (`http://127.0.0.1:<METRICS_PORT>/metrics`), undefined with metrics off. */
+  readonly metricsUrl: string | undefined
   /** The running process's id, undefined while it is stopped. */
   readonly pid: number | undefined
   /** Exits it was not asked for. */
@@ -58,6 +62,11 @@ export interface AdapterProcess extends AdapterClient {
   output(): string
   /** Its resident set size now, in bytes (Linux `/proc`). */
   rssBytes(): number
+  /**
+   * Has V8 collect all garbage now (the inspector's `HeapProfiler.collectGarbage`), then gives
+   * the heap's used and total size, in bytes. Only with the `inspect` option.
+   */
+  collectGarbage(): Promise<{ usedBytes: number; totalBytes: number }>
   /** Starts it again (same port, same settings) and waits until it is ready. */
   start(): Promise<void>
   /** Sends `signal` (SIGTERM unless given: SIGKILL for a crash) and waits for it to exit; no restart follows. */
@@ -86,6 +95,7 @@ export async function startAdapterProcess(
     supervise = false,
     readyTimeoutMs = 60_000,
     requestTimeoutMs = 15_000,
+    inspect = false,
   }: AdapterProcessOptions = {},
 ): Promise<AdapterProcess> {
   const mode = (env.EA_MODE ?? 'reader-writer') as EaMode
@@ -113,6 +123,7 @@ export async function startAdapterProcess(
 
   let child: ChildProcess | undefined
   let output = ''
+  let inspectorUrl: string | undefined
   let stopping = false
   const crashes: Crash[] = []
 
@@ -136,14 +147,21 @@ export async function startAdapterProcess(
   const start = async (): Promise<void> => {
     stopping = false
     output = ''
-    const started = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', ...script], {
-      cwd: REPO_ROOT,
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const inspector = inspect ? ['--inspect=127.0.0.1:0'] : []
+    const started = spawn(
+      process.execPath,
+      [...inspector, '--no-deprecation', '--import', 'tsx', ...script],
+      {
+        cwd: REPO_ROOT,
+        env: childEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     running.add(started)
+    inspectorUrl = undefined
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-16_384)
+      inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1]
     }
     started.stdout?.on('data', keep)
     started.stderr?.on('data', keep)
@@ -182,6 +200,7 @@ export async function startAdapterProcess(
     name,
     mode,
     url,
+    metricsUrl: metricsPort ? `http://127.0.0.1:${metricsPort}/metrics` : undefined,
     get pid() {
       return child && !exited(child) ? child.pid : undefined
     },
@@ -194,7 +213,42 @@ export async function startAdapterProcess(
       if (kib === undefined) throw new Error(`${name}: no resident set size (is it running?)`)
       return Number(kib) * 1024
     },
+    collectGarbage: async () => {
+      if (!inspectorUrl) throw new Error(`${name}: started without the inspect option`)
+      const [, usage] = await inspectorCalls(inspectorUrl, [
+        'HeapProfiler.collectGarbage',
+        'Runtime.getHeapUsage',
+      ])
+      const { usedSize, totalSize } = usage as { usedSize: number; totalSize: number }
+      return { usedBytes: usedSize, totalBytes: totalSize }
+    },
     start,
     stop,
+  }
+}
+
+/** Calls `methods` one after the other over Node's inspector protocol at `url`; their results. */
+async function inspectorCalls(url: string, methods: string[]): Promise<unknown[]> {
+  const socket = new WebSocket(url)
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve
+    socket.onerror = reject
+  })
+  try {
+    const results: unknown[] = []
+    for (const [id, method] of methods.entries()) {
+      results.push(
+        await new Promise((resolve) => {
+          socket.onmessage = (event) => {
+            const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown }
+            if (message.id === id) resolve(message.result)
+          }
+          socket.send(JSON.stringify({ id, method }))
+        }),
+      )
+    }
+    return results
+  } finally {
+    socket.close()
   }
 }

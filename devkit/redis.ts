@@ -62,6 +62,7 @@ async function waitForPing(port: number, child: ChildProcess, output: () => stri
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
     })
+    probe.on('error', () => undefined) // refused until it listens: the loop retries
     try {
       await probe.connect()
       if ((await probe.ping()) === 'PONG') return
