@@ -176,7 +176,14 @@ export async function startAdapterProcess(
       }
     })
     child = started
-    await ready(started)
+    try {
+      await ready(started)
+    } catch (error) {
+      // Not ready in time: it does not linger (and its exit is no crash).
+      stopping = true
+      started.kill('SIGKILL')
+      throw error
+    }
   }
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
