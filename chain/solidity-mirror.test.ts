@@ -18,6 +18,7 @@ import {
   Role,
   StalePolicy,
   SupplyKind,
+  TargetBehaviour,
   Verdict,
   assetConfig,
   decodePerformData,
@@ -36,6 +37,7 @@ const ENUM_MIRRORS: Record<string, Record<string, bigint>> = {
   'IReserveGuard.SupplyKind': SupplyKind,
   'IReserveGuard.PauseMode': PauseMode,
   'MockReserveFeed.Failure': FeedFailure,
+  'MockMisbehavingTarget.Behaviour': TargetBehaviour,
 }
 
 /** Which mirror stands for which Solidity struct (by its canonical name). */

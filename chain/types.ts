@@ -46,6 +46,17 @@ export const FeedFailure = {
   OversizedDecimals: 4n,
 } as const
 
+/** `MockMisbehavingTarget.Behaviour`: how the test target misbehaves. */
+export const TargetBehaviour = {
+  Normal: 0n,
+  SilentFallback: 1n,
+  Undecodable: 2n,
+  BurnGas: 3n,
+  HugeRevert: 4n,
+  Revert: 5n,
+  BurnGasInViews: 6n,
+} as const
+
 /**
  * The operation flags of `IOperationsPausable` (file-level constants of IOperationsPausable.sol):
  * `OPERATION_MINT`, `OPERATION_REDEEM`, `OPERATION_BURN` and `ALL_OPERATIONS`.

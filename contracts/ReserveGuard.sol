@@ -8,6 +8,7 @@ import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {IReserveGuard} from "./interfaces/IReserveGuard.sol";
 import {IOperationsPausable, ALL_OPERATIONS} from "./interfaces/IOperationsPausable.sol";
 import {IPausable} from "./interfaces/IPausable.sol";
+import {PauseTarget} from "./libraries/PauseTarget.sol";
 import {ReserveCheck} from "./libraries/ReserveCheck.sol";
 
 /**
@@ -341,23 +342,27 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     /**
      * @dev Pauses the asset's target as its pause mode says (`pauseOperations(operations)` or `pause()`):
      * the only place the guard pauses. A revert of the target is returned, not raised, so that
-     * {performUpkeep} can report it and go on; {pauseAsset} raises it again unchanged.
-     * @return paused whether the call succeeded
+     * {performUpkeep} can report it and go on; {pauseAsset} raises it again unchanged. A call that returns
+     * normally but leaves the target not fully paused (a non-reverting fallback, or a pause that does
+     * nothing) fails too, with {PauseNotInForce} as its error.
+     * @return paused whether the configured pause is in force afterwards
      * @return error_ the call's revert data when it did not
      */
     function _pause(Asset memory asset) private returns (bool paused, bytes memory error_) {
         if (asset.pauseMode == PauseMode.Operations) {
-            try IOperationsPausable(asset.target).pauseOperations(asset.operations) {
-                return (true, "");
-            } catch (bytes memory revertData) {
+            try IOperationsPausable(asset.target).pauseOperations(asset.operations) {} catch (
+                bytes memory revertData
+            ) {
+                return (false, revertData);
+            }
+        } else {
+            try IPausable(asset.target).pause() {} catch (bytes memory revertData) {
                 return (false, revertData);
             }
         }
-        try IPausable(asset.target).pause() {
-            return (true, "");
-        } catch (bytes memory revertData) {
-            return (false, revertData);
-        }
+        (bool fullyPaused, ) = _pauseState(asset);
+        if (!fullyPaused) return (false, abi.encodeWithSelector(PauseNotInForce.selector, asset.target));
+        return (true, "");
     }
 
     /// @dev Unpauses the asset's target as its pause mode says: the only place the guard unpauses.
@@ -372,23 +377,19 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
 
     /**
      * @dev Reads the target's pause state. `fullyPaused`: every configured pause is in force; `anyPaused`:
-     * at least one is. A target whose state cannot be read counts as not paused, so the guard tries to
-     * pause it (and reports {AssetPauseFailed} if that reverts too).
+     * at least one is. A target whose state cannot be read (a revert, too little data, a word out of range,
+     * a read burning its {PauseTarget-STATE_READ_GAS}) counts as not paused, so the guard tries to pause it,
+     * and reports {AssetPauseFailed} when the pause does not show.
      */
     function _pauseState(Asset memory asset) private view returns (bool fullyPaused, bool anyPaused) {
         if (asset.pauseMode == PauseMode.Operations) {
-            try IOperationsPausable(asset.target).pausedOperations() returns (uint8 paused) {
-                uint8 configured = paused & asset.operations;
-                return (configured == asset.operations, configured != 0);
-            } catch {
-                return (false, false);
-            }
+            (bool ok, uint8 paused) = PauseTarget.readPausedOperations(asset.target);
+            if (!ok) return (false, false);
+            uint8 configured = paused & asset.operations;
+            return (configured == asset.operations, configured != 0);
         }
-        try IPausable(asset.target).paused() returns (bool paused) {
-            return (paused, paused);
-        } catch {
-            return (false, false);
-        }
+        (bool readable, bool isPaused) = PauseTarget.readPaused(asset.target);
+        return (readable && isPaused, readable && isPaused);
     }
 
     /// @dev The stored asset for a target; reverts with {UnknownAsset} if none.
@@ -425,6 +426,12 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
             ? config.operations != 0 && config.operations & ~ALL_OPERATIONS == 0
             : config.operations == 0;
         if (!validMask) revert InvalidOperationMask(config.pauseMode, config.operations);
+        // The pause interface the mode declares must answer now: a target that cannot be read would
+        // never show as paused.
+        bool readable;
+        if (config.pauseMode == PauseMode.Operations) (readable, ) = PauseTarget.readPausedOperations(target);
+        else (readable, ) = PauseTarget.readPaused(target);
+        if (!readable) revert PauseStateUnreadable(target, config.pauseMode);
     }
 
     function _toStorage(address target, AssetConfig calldata config) private pure returns (StoredAsset memory) {

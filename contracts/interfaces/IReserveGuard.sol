@@ -113,6 +113,20 @@ interface IReserveGuard {
     /// @notice The operation mask does not fit the pause mode.
     error InvalidOperationMask(PauseMode pauseMode, uint8 operations);
 
+    /**
+     * @notice The target does not answer the pause interface its pause mode declares (`pausedOperations()`
+     * for `Operations`, `paused()` for `Pausable`): the call reverts, returns too little data or a value out
+     * of range.
+     */
+    error PauseStateUnreadable(address target, PauseMode pauseMode);
+
+    /**
+     * @notice The target's pause call returned normally, but the target does not read as fully paused
+     * afterwards (a non-reverting fallback, a pause that does nothing, or a pause state that cannot be read).
+     * Raised to a guardian; encoded as the `error` of {AssetPauseFailed} for the upkeep.
+     */
+    error PauseNotInForce(address target);
+
     /// @notice The asset is already paused.
     error AssetAlreadyPaused(address target);
 

@@ -1,9 +1,9 @@
 import { AbiCoder, Wallet, ZeroAddress, id, type JsonRpcProvider, type Signer } from 'ethers'
 import {
   ARTIFACT,
+  deployMockMisbehavingTarget,
   deployMockPausableAsset,
   deployMockReserveFeed,
-  deployReserveGuard,
   type MockPausableAsset,
   type MockReserveFeed,
   type ReserveGuard,
@@ -20,27 +20,32 @@ import {
   SupplyKind,
   Verdict,
   assetConfig,
-  decodePerformData,
-  encodePerformData,
   toResult,
   type AssetConfig,
 } from '#chain/types'
-import { fundedSigner, localProvider } from '#devkit/local-chain'
+import { localProvider } from '#devkit/local-chain'
+import {
+  HEARTBEAT,
+  PERFORM_GAS,
+  TOKEN,
+  actors,
+  check as checkTargets,
+  deployGuard as deployGuardFor,
+  encodeTargets,
+  named,
+  protect,
+  type Actors,
+  type AssetOptions,
+  type Asset,
+  type Guard,
+} from './guard-fixture'
 import { deployToken, latestTimestamp, revertOf, simulateDeploy, unit } from './helpers'
 
-const HEARTBEAT = 3_600n
-const TOKEN = unit(8)
 const coder = AbiCoder.defaultAbiCoder()
-/**
- * performData naming `targets`, with index hints (0 unless given) that are right only by chance:
- * performUpkeep must then look each target up.
- */
-const encodeTargets = (targets: string[], hints: bigint[] = []) =>
-  encodePerformData(targets.map((target, i) => ({ target, index: hints[i] ?? 0n })))
 
 let provider: JsonRpcProvider
+let a: Actors
 let admin: Signer
-let forwarder: Signer
 let guardian: Signer
 let unpauser: Signer
 let stranger: Signer
@@ -48,92 +53,20 @@ let adminAddress: string
 
 beforeAll(async () => {
   provider = localProvider()
-  ;[admin, forwarder, guardian, unpauser, stranger] = await Promise.all(
-    [1, 2, 3, 4, 5].map(() => fundedSigner(provider)),
-  )
-  adminAddress = await admin.getAddress()
+  a = await actors(provider)
+  ;({ admin, guardian, unpauser, stranger, adminAddress } = a)
 })
 
 afterAll(() => provider.destroy())
 
-interface Guard {
-  guard: ReserveGuard
-  asForwarder: ReserveGuard
-  asGuardian: ReserveGuard
-  asUnpauser: ReserveGuard
-  asStranger: ReserveGuard
-}
-
 /** A guard administered by `admin`, with the forwarder, guardian and unpauser roles granted. */
-async function deployGuard(): Promise<Guard> {
-  const guard = await deployReserveGuard(admin, adminAddress)
-  await mined(guard.grantRole(await guard.FORWARDER_ROLE(), await forwarder.getAddress()))
-  await mined(guard.grantRole(await guard.GUARDIAN_ROLE(), await guardian.getAddress()))
-  await mined(guard.grantRole(await guard.UNPAUSER_ROLE(), await unpauser.getAddress()))
-  return {
-    guard,
-    asForwarder: guard.connect(forwarder),
-    asGuardian: guard.connect(guardian),
-    asUnpauser: guard.connect(unpauser),
-    asStranger: guard.connect(stranger),
-  }
-}
+const deployGuard = () => deployGuardFor(a)
 
-interface Asset {
-  feed: MockReserveFeed
-  token: SecureMintToken
-  target: string
-  config: AssetConfig
-}
-
-interface AssetOptions {
-  feedDecimals?: number
-  reserves?: bigint
-  supply?: bigint
-  /** Grant the guard PAUSER_ROLE on the token (default true). */
-  pauser?: boolean
-  config?: Partial<AssetConfig>
-}
-
-/**
- * A SecureMintToken backed by its own feed, with `supply` minted, registered with the guard (mint, redeem
- * and burn paused on a shortfall).
- */
-async function protect(g: Guard, options: AssetOptions = {}): Promise<Asset> {
-  const { feedDecimals = 8, reserves = 100n * TOKEN, supply = 100n * TOKEN, pauser = true } = options
-  const feed = await deployMockReserveFeed(admin, feedDecimals, reserves > supply ? reserves : 10n ** 30n)
-  const token = await deployToken(admin, adminAddress, feed, Number(HEARTBEAT))
-  await mined(token.grantRole(await token.MINTER_ROLE(), adminAddress))
-  if (supply > 0n) await mined(token.mint(adminAddress, supply))
-  if (reserves <= supply) await mined(feed.setAnswer(reserves))
-  if (pauser) await mined(token.grantRole(await token.PAUSER_ROLE(), await g.guard.getAddress()))
-  const target = await token.getAddress()
-  const config = assetConfig({
-    reserveFeed: await feed.getAddress(),
-    supplySource: target,
-    heartbeat: Number(HEARTBEAT),
-    ...options.config,
-  })
-  await mined(g.guard.addAsset(target, config))
-  return { feed, token, target, config }
-}
-
-/** checkUpkeep's answer, with the targets decoded; also checks every entry's index hint. */
+/** checkUpkeep's answer, with the targets decoded (see the fixture). */
 async function check(guard: ReserveGuard): Promise<{ upkeepNeeded: boolean; targets: string[] }> {
-  const [upkeepNeeded, performData] = (await guard.checkUpkeep('0x')) as [boolean, string]
-  const entries = decodePerformData(performData)
-  for (const { target, index } of entries) expect((await guard.assetAt(index))[0]).toBe(target)
-  return { upkeepNeeded, targets: entries.map((e) => e.target) }
+  const { upkeepNeeded, targets } = await checkTargets(guard)
+  return { upkeepNeeded, targets }
 }
-
-/**
- * Automation calls performUpkeep with the upkeep's fixed gas limit. Estimating gas instead would find the
- * least gas with which the call succeeds, and with MIN_GAS_PER_ASSET a call that stops early succeeds.
- */
-const PERFORM_GAS = { gasLimit: 3_000_000 }
-
-/** The named events of a receipt, as `[name, ...args]`. */
-const named = (events: { name: string; args: readonly unknown[] }[]) => events.map((e) => [e.name, ...e.args])
 
 describe('ReserveGuard: roles and the forwarder check', () => {
   let g: Guard
@@ -324,12 +257,12 @@ describe('ReserveGuard: the asset registry', () => {
       reserveFeed: await feed.getAddress(),
       supplySource: await feed.getAddress(),
     })
-    // Any contract can be a target: feeds are the cheapest to deploy.
+    // Any contract answering pausedOperations() can be a target.
     for (let i = 0n; i < max; i++) {
-      const target = await deployMockReserveFeed(admin, 8, 1n)
+      const target = await deployMockMisbehavingTarget(admin, 1n)
       await mined(g.guard.addAsset(target.target, config))
     }
-    const extra = await deployMockReserveFeed(admin, 8, 1n)
+    const extra = await deployMockMisbehavingTarget(admin, 1n)
     expect(
       await revertOf(g.guard.addAsset.staticCall(extra.target, config), g.guard, 'TooManyAssets'),
     ).toEqual([max])
