@@ -59,13 +59,19 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     uint256 public constant MAX_ASSETS = 64;
 
     /**
-     * @notice The gas {performUpkeep} must have left to take up another asset (about three times what
-     * checking and pausing one costs). Below it, it stops and leaves the rest to the next upkeep, so a
-     * list longer than the gas limit allows still makes progress instead of reverting whole. It also means
-     * every feed and supply call gets well over 100,000 gas: a call starved of gas fails like a reverting
-     * feed, which the rules count as short.
+     * @notice The gas {performUpkeep} must have left to take up another asset: the check (every feed and
+     * supply call is given all the gas there is, since a call starved of gas fails like a reverting feed,
+     * which the rules count as short) and the pause. Below it, it stops and leaves the rest to the next
+     * upkeep, so a list longer than the gas limit allows still makes progress instead of reverting whole.
      */
-    uint256 public constant MIN_GAS_PER_ASSET = 150_000;
+    uint256 public constant MIN_GAS_PER_ASSET = 250_000;
+
+    /**
+     * @dev The gas a pause needs when it is made: the call's {PauseTarget-CALL_GAS} and the read of the
+     * pause state afterwards, each with the 1/64 a call keeps back, and the events and bookkeeping. With
+     * less, {performUpkeep} stops before the call rather than starve it into a failure of its own making.
+     */
+    uint256 private constant PAUSE_GAS_NEEDED = 150_000;
 
     /// @notice `topic0` of `AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)`.
     bytes32 public constant ANSWER_UPDATED_TOPIC = keccak256("AnswerUpdated(int256,uint256,uint256)");
@@ -194,6 +200,11 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
             if (result.verdict != ReserveCheck.Verdict.Short) continue;
             (bool fullyPaused, ) = _pauseState(asset);
             if (fullyPaused) continue;
+            if (gasleft() < PAUSE_GAS_NEEDED) {
+                // A heavy check left too little for the pause: the asset is left to the next upkeep.
+                emit PerformGasExhausted(i, entries.length);
+                return;
+            }
             (bool paused, bytes memory error_) = _pause(asset);
             if (paused) {
                 emit AssetPaused(target, result.reason, result.reserves, result.supply);
@@ -341,38 +352,36 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
 
     /**
      * @dev Pauses the asset's target as its pause mode says (`pauseOperations(operations)` or `pause()`):
-     * the only place the guard pauses. A revert of the target is returned, not raised, so that
-     * {performUpkeep} can report it and go on; {pauseAsset} raises it again unchanged. A call that returns
-     * normally but leaves the target not fully paused (a non-reverting fallback, or a pause that does
-     * nothing) fails too, with {PauseNotInForce} as its error.
+     * the only place the guard pauses. The call gets {PauseTarget-CALL_GAS} and at most
+     * {PauseTarget-MAX_REVERT_DATA} bytes of its revert data are kept, so a target that burns its gas or
+     * reverts with megabytes costs a bounded amount and the others are still paused. A revert is returned,
+     * not raised, so that {performUpkeep} can report it and go on; {pauseAsset} raises it again. A call that
+     * returns normally but leaves the target not fully paused (a non-reverting fallback, or a pause that
+     * does nothing) fails too, with {PauseNotInForce} as its error.
      * @return paused whether the configured pause is in force afterwards
-     * @return error_ the call's revert data when it did not
+     * @return error_ the call's revert data (its first bytes) when it did not
      */
     function _pause(Asset memory asset) private returns (bool paused, bytes memory error_) {
-        if (asset.pauseMode == PauseMode.Operations) {
-            try IOperationsPausable(asset.target).pauseOperations(asset.operations) {} catch (
-                bytes memory revertData
-            ) {
-                return (false, revertData);
-            }
-        } else {
-            try IPausable(asset.target).pause() {} catch (bytes memory revertData) {
-                return (false, revertData);
-            }
-        }
+        bytes memory data = asset.pauseMode == PauseMode.Operations
+            ? abi.encodeCall(IOperationsPausable.pauseOperations, (asset.operations))
+            : abi.encodeCall(IPausable.pause, ());
+        (bool called, bytes memory revertData) = PauseTarget.call(asset.target, data);
+        if (!called) return (false, revertData);
         (bool fullyPaused, ) = _pauseState(asset);
         if (!fullyPaused) return (false, abi.encodeWithSelector(PauseNotInForce.selector, asset.target));
         return (true, "");
     }
 
-    /// @dev Unpauses the asset's target as its pause mode says: the only place the guard unpauses.
-    /// Reverts as the target does.
+    /**
+     * @dev Unpauses the asset's target as its pause mode says: the only place the guard unpauses. Reverts
+     * with the target's error (its first {PauseTarget-MAX_REVERT_DATA} bytes).
+     */
     function _unpause(Asset memory asset) private {
-        if (asset.pauseMode == PauseMode.Operations) {
-            IOperationsPausable(asset.target).unpauseOperations(asset.operations);
-        } else {
-            IPausable(asset.target).unpause();
-        }
+        bytes memory data = asset.pauseMode == PauseMode.Operations
+            ? abi.encodeCall(IOperationsPausable.unpauseOperations, (asset.operations))
+            : abi.encodeCall(IPausable.unpause, ());
+        (bool called, bytes memory revertData) = PauseTarget.call(asset.target, data);
+        if (!called) LowLevelCall.bubbleRevert(revertData);
     }
 
     /**

@@ -6,10 +6,10 @@ import {IPausable} from "../interfaces/IPausable.sol";
 
 /**
  * @title PauseTarget
- * @notice Reads of a protected contract's pause state that nothing the contract does can turn into a
- * revert of the caller: the contract may revert, burn every unit of gas it is given or return garbage.
- * Reads go the way {ReserveCheck} reads feeds: a low-level static call with bounded gas and bounded return
- * data, length and range checked, anything else reading as "unknown".
+ * @notice Calls to a protected contract's pause interface that nothing the contract does can turn into a
+ * revert of the caller: the contract may revert, burn every unit of gas it is given, return garbage or
+ * revert with megabytes of data. Reads go the way {ReserveCheck} reads feeds: a low-level static call
+ * with bounded gas and bounded return data, length and range checked, anything else reading as "unknown".
  */
 library PauseTarget {
     /**
@@ -17,6 +17,15 @@ library PauseTarget {
      * reading a slot or two behind a proxy, and a bound on what a target burning gas can take.
      */
     uint256 internal constant STATE_READ_GAS = 30_000;
+
+    /**
+     * @notice The gas a pause or unpause call is given: ample for a role check, a storage write from zero
+     * and an event behind a proxy (about 30,000), and a bound on what one target can take from the others.
+     */
+    uint256 internal constant CALL_GAS = 100_000;
+
+    /// @notice The most revert data of a failed call that is kept (the rest is cut off).
+    uint256 internal constant MAX_REVERT_DATA = 256;
 
     /**
      * @notice Reads `pausedOperations()`.
@@ -40,6 +49,34 @@ library PauseTarget {
         (bool called, uint256 word) = _staticcallWord(target, IPausable.paused.selector);
         if (!called || word > 1) return (false, false);
         return (true, word == 1);
+    }
+
+    /**
+     * @notice Calls `target` with `data` and {CALL_GAS} gas.
+     * @dev The caller must make sure that it has more than `CALL_GAS * 64 / 63` gas left, or the call gets
+     * less than {CALL_GAS} (a pause starved of gas would fail for the caller's reasons, not the target's).
+     * @return success whether the call returned normally
+     * @return revertData the first {MAX_REVERT_DATA} bytes of the revert data when it did not (empty when the
+     * target ran out of gas or reverted without data)
+     */
+    function call(address target, bytes memory data) internal returns (bool success, bytes memory revertData) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            // Nothing of the return data is copied by the call itself (out size 0).
+            success := call(CALL_GAS, target, 0, add(data, 0x20), mload(data), 0, 0)
+        }
+        if (success) return (true, "");
+        uint256 size;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            size := returndatasize()
+        }
+        if (size > MAX_REVERT_DATA) size = MAX_REVERT_DATA;
+        revertData = new bytes(size);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            returndatacopy(add(revertData, 0x20), 0, size)
+        }
     }
 
     /**

@@ -67,6 +67,18 @@ async function misbehaving(g: Guard, pauseMode: bigint): Promise<Misbehaving> {
   return { target, address, feed }
 }
 
+/** The revert data of a call that must revert. */
+async function revertData(call: Promise<unknown>): Promise<string> {
+  try {
+    await call
+  } catch (error) {
+    const data = (error as { data?: string }).data
+    if (typeof data === 'string') return data
+    throw error
+  }
+  throw new Error('expected a revert')
+}
+
 /** The AssetPauseFailed events of a receipt, as `[target, reason, error]`. */
 function pauseFailures(g: Guard, receipt: Awaited<ReturnType<typeof mined>>) {
   return eventsOf(receipt, g.guard)
@@ -178,5 +190,58 @@ describe('ReserveGuard: a target whose pause state cannot be decoded', () => {
         await revertOf(g.guard.addAsset.staticCall(target, config), g.guard, 'PauseStateUnreadable'),
       ).toEqual([target, pauseMode])
     }
+  })
+})
+
+describe('ReserveGuard: a target whose pause() misbehaves', () => {
+  /** A misbehaving target (registry index 0) and a SecureMintToken after it (index 1), both short. */
+  async function badThenGood(pauseMode: bigint, behaviour: bigint, revertSize = 0n) {
+    const g = await deployGuard(a)
+    const bad = await misbehaving(g, pauseMode)
+    const good = await protect(g)
+    await mined(bad.target.setBehaviour(behaviour, revertSize))
+    await mined(bad.feed.setAnswer(1n))
+    await mined(good.feed.setAnswer(1n))
+    const { targets, performData } = await check(g.guard)
+    expect(targets).toEqual([bad.address, good.target])
+    return { g, bad, good, performData }
+  }
+
+  describe.each(modes)('%s mode', (_mode, pauseMode) => {
+    it('a pause() that burns its gas costs a bounded amount; the assets after it are paused', async () => {
+      const { g, bad, good, performData } = await badThenGood(pauseMode, TargetBehaviour.BurnGas)
+      const receipt = await mined(g.asForwarder.performUpkeep(performData, PERFORM_GAS))
+      // Out of gas: no revert data.
+      expect(pauseFailures(g, receipt)).toEqual([[bad.address, Reason.InsufficientReserves, '0x']])
+      expect(named(eventsOf(receipt, g.guard).filter((e) => e.name === 'AssetPaused'))).toEqual([
+        ['AssetPaused', good.target, Reason.InsufficientReserves, 1n, 100n * TOKEN],
+      ])
+      expect(await good.token.pausedOperations()).toBe(Operation.All)
+      // What the burning target took is capped: far below the upkeep's gas limit.
+      expect(receipt.gasUsed).toBeLessThan(400_000n)
+    })
+
+    it('a pause() reverting with 300 kB of data does not run the upkeep out of gas', async () => {
+      const { g, bad, good, performData } = await badThenGood(pauseMode, TargetBehaviour.HugeRevert, 300_000n)
+      const receipt = await mined(g.asForwarder.performUpkeep(performData, PERFORM_GAS))
+      // 100,000 gas cannot even pay for the memory of such a revert: it fails out of gas, without data.
+      expect(pauseFailures(g, receipt)).toEqual([[bad.address, Reason.InsufficientReserves, '0x']])
+      expect(await good.token.pausedOperations()).toBe(Operation.All)
+    })
+
+    it('keeps the first 256 bytes of a long revert', async () => {
+      const { g, bad, performData } = await badThenGood(pauseMode, TargetBehaviour.HugeRevert, 40_000n)
+      const receipt = await mined(g.asForwarder.performUpkeep(performData, PERFORM_GAS))
+      // What the target reverts with when called directly: 40,000 bytes, of which the guard keeps 256.
+      const selector = pauseMode === PauseMode.Operations ? 'pauseOperations' : 'pause'
+      const args = pauseMode === PauseMode.Operations ? [Operation.All] : []
+      const direct = await revertData(
+        provider.call({ to: bad.address, data: bad.target.interface.encodeFunctionData(selector, args) }),
+      )
+      expect(direct.length).toBe(2 + 2 * 40_000)
+      expect(pauseFailures(g, receipt)).toEqual([
+        [bad.address, Reason.InsufficientReserves, direct.slice(0, 2 + 2 * 256)],
+      ])
+    })
   })
 })
