@@ -73,6 +73,17 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
      */
     uint256 private constant PAUSE_GAS_NEEDED = 150_000;
 
+    /**
+     * @notice After a pause of an asset fails, the upkeep leaves that asset alone for this long before it
+     * tries again, and twice as long after each further failure, up to {PAUSE_RETRY_MAX_DELAY}. A guard
+     * without the pauser role on a target (or a target that refuses) thus costs a few attempts and then
+     * one a day, not one every block, while every other asset is still acted on at once.
+     */
+    uint256 public constant PAUSE_RETRY_DELAY = 60;
+
+    /// @notice The longest wait between two attempts to pause an asset whose pause keeps failing.
+    uint256 public constant PAUSE_RETRY_MAX_DELAY = 1 days;
+
     /// @notice `topic0` of `AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)`.
     bytes32 public constant ANSWER_UPDATED_TOPIC = keccak256("AnswerUpdated(int256,uint256,uint256)");
 
@@ -117,6 +128,14 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     mapping(uint256 index => StoredAsset) private _assets;
     uint256 private _assetCount;
     mapping(address target => uint256 position) private _positions; // index + 1; 0 = not registered
+
+    /// @dev An asset whose pause failed: how many times in a row, and when the upkeep may try again.
+    struct Backoff {
+        uint8 failures;
+        uint40 retryAfter;
+    }
+
+    mapping(address target => Backoff) private _backoffs;
 
     /// @notice The admin address is the zero address.
     error InvalidAdmin();
@@ -198,6 +217,7 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
             Asset memory asset = _load(stored);
             ReserveCheck.Result memory result = _evaluate(asset);
             if (result.verdict != ReserveCheck.Verdict.Short) continue;
+            if (_backingOff(target)) continue;
             (bool fullyPaused, ) = _pauseState(asset);
             if (fullyPaused) continue;
             if (gasleft() < PAUSE_GAS_NEEDED) {
@@ -207,9 +227,11 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
             }
             (bool paused, bytes memory error_) = _pause(asset);
             if (paused) {
+                _clearBackoff(target);
                 emit AssetPaused(target, result.reason, result.reserves, result.supply);
             } else {
                 emit AssetPauseFailed(target, result.reason, error_);
+                _backOff(target);
             }
         }
     }
@@ -223,7 +245,16 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         if (fullyPaused) revert AssetAlreadyPaused(target);
         (bool paused, bytes memory error_) = _pause(asset);
         if (!paused) LowLevelCall.bubbleRevert(error_);
+        _clearBackoff(target);
         emit AssetPausedByGuardian(target, _msgSender());
+    }
+
+    /// @inheritdoc IReserveGuard
+    function clearPauseBackoff(address target) external override onlyRole(GUARDIAN_ROLE) {
+        _asset(target);
+        if (_backoffs[target].failures == 0) revert NoPauseBackoff(target);
+        delete _backoffs[target];
+        emit AssetPauseBackoffCleared(target, _msgSender());
     }
 
     /// @inheritdoc IReserveGuard
@@ -262,6 +293,7 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         if (position == 0) revert UnknownAsset(target);
         _validate(target, config);
         _assets[position - 1] = _toStorage(target, config);
+        _clearBackoff(target);
         emit AssetUpdated(target, config);
     }
 
@@ -278,6 +310,7 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         delete _assets[last - 1];
         _assetCount = last - 1;
         delete _positions[target];
+        delete _backoffs[target];
         emit AssetRemoved(target);
     }
 
@@ -306,6 +339,13 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     }
 
     /// @inheritdoc IReserveGuard
+    function pauseBackoff(address target) external view override returns (uint8 failures, uint256 retryAfter) {
+        _asset(target);
+        Backoff memory backoff = _backoffs[target];
+        return (backoff.failures, backoff.retryAfter);
+    }
+
+    /// @inheritdoc IReserveGuard
     function isAssetPaused(address target) external view override returns (bool) {
         (bool fullyPaused, ) = _pauseState(_asset(target));
         return fullyPaused;
@@ -322,6 +362,7 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
             Asset memory asset = _load(_assets[i]);
             // The pause state is read only for short assets: healthy assets, the usual case, cost one check.
             if (_evaluate(asset).verdict != ReserveCheck.Verdict.Short) continue;
+            if (_backingOff(asset.target)) continue;
             (bool fullyPaused, ) = _pauseState(asset);
             if (!fullyPaused) {
                 entries[found] = uint256(uint160(asset.target)) | (i << 160);
@@ -334,6 +375,31 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
             mstore(entries, found) // shrink the array to the entries found
         }
         return (true, abi.encode(entries));
+    }
+
+    /// @dev Whether the upkeep is to leave the asset alone for now, its last pauses having failed.
+    function _backingOff(address target) private view returns (bool) {
+        return _backoffs[target].retryAfter > block.timestamp;
+    }
+
+    /**
+     * @dev Records one more failed pause: the upkeep retries after {PAUSE_RETRY_DELAY}, doubled with every
+     * failure in a row, at most {PAUSE_RETRY_MAX_DELAY}.
+     */
+    function _backOff(address target) private {
+        Backoff memory backoff = _backoffs[target];
+        if (backoff.failures < type(uint8).max) ++backoff.failures;
+        // 2^11 minutes is past a day: the shift never overflows and the cap applies from the 12th failure.
+        uint256 delay = backoff.failures > 12 ? PAUSE_RETRY_MAX_DELAY : PAUSE_RETRY_DELAY << (backoff.failures - 1);
+        if (delay > PAUSE_RETRY_MAX_DELAY) delay = PAUSE_RETRY_MAX_DELAY;
+        backoff.retryAfter = uint40(block.timestamp + delay);
+        _backoffs[target] = backoff;
+        emit AssetPauseBackoff(target, backoff.failures, backoff.retryAfter);
+    }
+
+    /// @dev Forgets past failures once the asset is paused (or its configuration changed).
+    function _clearBackoff(address target) private {
+        if (_backoffs[target].failures != 0) delete _backoffs[target];
     }
 
     /// @dev Runs the reserve check for an asset, reading its feeds and supply now.

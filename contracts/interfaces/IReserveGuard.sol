@@ -67,13 +67,25 @@ interface IReserveGuard {
     event AssetPaused(address indexed target, ReserveCheck.Reason reason, int256 reserves, int256 supply);
 
     /**
-     * @notice The upkeep found a short asset but pausing its target reverted (for example the guard lacks
-     * the pauser role on it). The asset stays eligible and is retried on the next upkeep.
+     * @notice The upkeep found a short asset but pausing its target failed (for example the guard lacks
+     * the pauser role on it). The upkeep backs off before trying again ({AssetPauseBackoff}).
      * @param target the contract that could not be paused
      * @param reason the rule that found the shortfall
      * @param error the revert data of the pause call
      */
     event AssetPauseFailed(address indexed target, ReserveCheck.Reason reason, bytes error);
+
+    /**
+     * @notice The upkeep leaves an asset alone until `retryAfter`, its pause having failed `failures` times in
+     * a row (see {ReserveGuard-PAUSE_RETRY_DELAY}). Follows {AssetPauseFailed}.
+     * @param target the asset
+     * @param failures the failed pauses in a row
+     * @param retryAfter the time (unix seconds) from which the upkeep tries again
+     */
+    event AssetPauseBackoff(address indexed target, uint8 failures, uint256 retryAfter);
+
+    /// @notice A guardian cleared an asset's backoff: the next upkeep tries to pause it at once.
+    event AssetPauseBackoffCleared(address indexed target, address indexed guardian);
 
     /**
      * @notice {performUpkeep} ran short of gas and left the rest of its list to the next upkeep (they are
@@ -126,6 +138,9 @@ interface IReserveGuard {
      * Raised to a guardian; encoded as the `error` of {AssetPauseFailed} for the upkeep.
      */
     error PauseNotInForce(address target);
+
+    /// @notice The asset has no failed pause to forget.
+    error NoPauseBackoff(address target);
 
     /// @notice The asset is already paused.
     error AssetAlreadyPaused(address target);
@@ -180,6 +195,19 @@ interface IReserveGuard {
      * @param target the asset
      */
     function unpauseAsset(address target) external;
+
+    /**
+     * @notice Forgets an asset's failed pauses, so that the next upkeep tries to pause it at once (say the
+     * guard was just granted the pauser role it lacked). Guardian only.
+     * @param target the asset
+     */
+    function clearPauseBackoff(address target) external;
+
+    /**
+     * @notice An asset's failed pauses in a row, and when the upkeep tries again (0, 0 when none).
+     * @param target the asset
+     */
+    function pauseBackoff(address target) external view returns (uint8 failures, uint256 retryAfter);
 
     /// @notice The number of registered assets.
     function assetCount() external view returns (uint256);

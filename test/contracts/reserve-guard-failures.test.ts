@@ -13,14 +13,30 @@ import {
   type MockReserveFeed,
 } from '#chain/contracts'
 import { eventsOf, mined } from '#chain/events'
-import { Operation, PauseMode, Reason, TargetBehaviour, assetConfig, toResult, Verdict } from '#chain/types'
-import { localProvider } from '#devkit/local-chain'
+import {
+  Operation,
+  PauseMode,
+  Reason,
+  Role,
+  TargetBehaviour,
+  Verdict,
+  assetConfig,
+  toResult,
+} from '#chain/types'
+import {
+  LOCAL_CHAINS,
+  chainProvider,
+  localProvider,
+  startHardhatNode,
+  type RunningChain,
+} from '#devkit/local-chain'
 import {
   PERFORM_GAS,
   TOKEN,
   actors,
   check,
   deployGuard,
+  encodeTargets,
   named,
   protect,
   type Actors,
@@ -233,15 +249,123 @@ describe('ReserveGuard: a target whose pause() misbehaves', () => {
       const { g, bad, performData } = await badThenGood(pauseMode, TargetBehaviour.HugeRevert, 40_000n)
       const receipt = await mined(g.asForwarder.performUpkeep(performData, PERFORM_GAS))
       // What the target reverts with when called directly: 40,000 bytes, of which the guard keeps 256.
-      const selector = pauseMode === PauseMode.Operations ? 'pauseOperations' : 'pause'
-      const args = pauseMode === PauseMode.Operations ? [Operation.All] : []
-      const direct = await revertData(
-        provider.call({ to: bad.address, data: bad.target.interface.encodeFunctionData(selector, args) }),
-      )
+      const data =
+        pauseMode === PauseMode.Operations
+          ? bad.target.interface.encodeFunctionData('pauseOperations', [Operation.All])
+          : bad.target.interface.encodeFunctionData('pause')
+      const direct = await revertData(provider.call({ to: bad.address, data }))
       expect(direct.length).toBe(2 + 2 * 40_000)
       expect(pauseFailures(g, receipt)).toEqual([
         [bad.address, Reason.InsufficientReserves, direct.slice(0, 2 + 2 * 256)],
       ])
     })
   })
+})
+
+describe('ReserveGuard: a pause that keeps failing backs off', () => {
+  it('after a failure the asset is left alone, while another asset short now is paused at once', async () => {
+    const g = await deployGuard(a)
+    const refusing = await protect(g, { pauser: false })
+    const other = await protect(g)
+    await mined(refusing.feed.setAnswer(1n))
+    expect((await check(g.guard)).targets).toEqual([refusing.target])
+
+    const receipt = await mined(g.asForwarder.performUpkeep(encodeTargets([refusing.target]), PERFORM_GAS))
+    const block = await provider.getBlock(receipt.blockNumber)
+    const retryAfter = BigInt(block!.timestamp) + 60n
+    const events = eventsOf(receipt, g.guard)
+    expect(events.map((e) => e.name)).toEqual(['AssetPauseFailed', 'AssetPauseBackoff'])
+    expect(events[1].args).toEqual([refusing.target, 1n, retryAfter])
+    expect([...(await g.guard.pauseBackoff(refusing.target))]).toEqual([1n, retryAfter])
+
+    // Not listed again every block: no upkeep at all while it is the only short asset.
+    expect(await check(g.guard)).toMatchObject({ upkeepNeeded: false, targets: [] })
+    // Another asset going short is listed and paused at once.
+    await mined(other.feed.setAnswer(1n))
+    const { targets, performData } = await check(g.guard)
+    expect(targets).toEqual([other.target])
+    const paused = await mined(g.asForwarder.performUpkeep(performData, PERFORM_GAS))
+    expect(named(eventsOf(paused, g.guard))).toEqual([
+      ['AssetPaused', other.target, Reason.InsufficientReserves, 1n, 100n * TOKEN],
+    ])
+    // performUpkeep re-checks the backoff: a list naming the asset anyway does nothing.
+    const forged = await mined(g.asForwarder.performUpkeep(encodeTargets([refusing.target]), PERFORM_GAS))
+    expect(eventsOf(forged, g.guard)).toEqual([])
+  })
+
+  it('a guardian clears the backoff once the cause is fixed, and the next upkeep pauses', async () => {
+    const g = await deployGuard(a)
+    const refusing = await protect(g, { pauser: false })
+    await mined(refusing.feed.setAnswer(1n))
+    expect(
+      await revertOf(g.asGuardian.clearPauseBackoff.staticCall(refusing.target), g.guard, 'NoPauseBackoff'),
+    ).toEqual([refusing.target])
+    await mined(g.asForwarder.performUpkeep(encodeTargets([refusing.target]), PERFORM_GAS))
+    expect((await check(g.guard)).upkeepNeeded).toBe(false)
+
+    await mined(refusing.token.grantRole(Role.PAUSER, g.address))
+    const [account, role] = await revertOf(
+      g.asStranger.clearPauseBackoff.staticCall(refusing.target),
+      g.guard,
+      'AccessControlUnauthorizedAccount',
+    )
+    expect([account, role]).toEqual([await a.stranger.getAddress(), Role.GUARDIAN])
+    const cleared = await mined(g.asGuardian.clearPauseBackoff(refusing.target))
+    expect(named(eventsOf(cleared, g.guard))).toEqual([
+      ['AssetPauseBackoffCleared', refusing.target, await a.guardian.getAddress()],
+    ])
+    const { targets, performData } = await check(g.guard)
+    expect(targets).toEqual([refusing.target])
+    await mined(g.asForwarder.performUpkeep(performData, PERFORM_GAS))
+    expect(await refusing.token.pausedOperations()).toBe(Operation.All)
+    expect([...(await g.guard.pauseBackoff(refusing.target))]).toEqual([0n, 0n])
+  })
+})
+
+describe('ReserveGuard: the backoff over time (on a chain of its own, whose clock the test moves)', () => {
+  let chain: RunningChain
+  let own: Actors
+
+  beforeAll(async () => {
+    chain = await startHardhatNode(LOCAL_CHAINS[0].network, LOCAL_CHAINS[0].chainId)
+    own = await actors(chainProvider(chain.url, chain.chainId))
+  }, 60_000)
+
+  afterAll(() => {
+    own.provider.destroy()
+    chain.process.kill('SIGTERM')
+  })
+
+  it('retries after 1 minute, then 2, 4, … doubling up to a day, and never in between', async () => {
+    const g = await deployGuard(own)
+    const refusing = await protect(g, { pauser: false, config: { heartbeat: 30 * 86_400 } })
+    await mined(refusing.feed.setAnswer(1n))
+    const forced = encodeTargets([refusing.target])
+    const performAt = async (timestamp: bigint) => {
+      await own.provider.send('evm_setNextBlockTimestamp', [Number(timestamp)])
+      return eventsOf(await mined(g.asForwarder.performUpkeep(forced, PERFORM_GAS)), g.guard)
+    }
+    let now = BigInt((await own.provider.getBlock('latest'))!.timestamp) + 1n
+    const delays: bigint[] = []
+    for (let failure = 1n; failure <= 14n; failure++) {
+      const events = await performAt(now)
+      expect(events.map((e) => e.name)).toEqual(['AssetPauseFailed', 'AssetPauseBackoff'])
+      const [, failures, retryAfter] = events[1].args as [string, bigint, bigint]
+      expect(failures).toBe(failure)
+      delays.push(retryAfter - now)
+      // One second early: nothing is tried.
+      expect(await performAt(retryAfter - 1n)).toEqual([])
+      now = retryAfter
+    }
+    const minute = 60n
+    expect(delays).toEqual([
+      ...[1n, 2n, 4n, 8n, 16n, 32n, 64n, 128n, 256n, 512n, 1_024n].map((m) => m * minute),
+      86_400n,
+      86_400n,
+      86_400n,
+    ])
+    // Updating the asset's configuration forgets the failures.
+    await mined(g.guard.updateAsset(refusing.target, refusing.config))
+    expect([...(await g.guard.pauseBackoff(refusing.target))]).toEqual([0n, 0n])
+  }, 120_000)
 })
