@@ -227,6 +227,18 @@ export interface UpkeepEntry {
 const ADDRESS_BITS = 160n
 const ADDRESS_MASK = (1n << ADDRESS_BITS) - 1n
 
+/**
+ * ReserveGuard's `checkData` bounding what one check returns: `abi.encode(uint256 maxEntries)`, with
+ * `1 ≤ maxEntries ≤ MAX_ASSETS` (empty checkData means `DEFAULT_MAX_ENTRIES`). performData is then at most
+ * `64 + 32 × maxEntries` bytes: keep that within the registry's `maxPerformDataSize`.
+ */
+export function encodeCheckData(maxEntries: bigint | number): string {
+  return AbiCoder.defaultAbiCoder().encode(['uint256'], [maxEntries])
+}
+
+/** The most bytes of performData a check bounded to `maxEntries` returns. */
+export const performDataSize = (maxEntries: bigint | number): number => 64 + 32 * Number(maxEntries)
+
 /** `performData` as checkUpkeep returns it: `abi.encode(uint256[])`, each `uint160(target) | index << 160`. */
 export function encodePerformData(entries: readonly UpkeepEntry[]): string {
   const words = entries.map(({ target, index }) => BigInt(getAddress(target)) | (index << ADDRESS_BITS))

@@ -59,6 +59,13 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     uint256 public constant MAX_ASSETS = 64;
 
     /**
+     * @notice The most entries a check returns when its `checkData` is empty: 576 bytes of performData, well
+     * inside every Automation registry's `maxPerformDataSize`, and about 1,000,000 gas to perform. With 64
+     * assets short at once, four upkeeps pause them all.
+     */
+    uint256 public constant DEFAULT_MAX_ENTRIES = 16;
+
+    /**
      * @notice The gas {performUpkeep} must have left to take up another asset: the check (every feed and
      * supply call is given all the gas there is, since a call starved of gas fails like a reverting feed,
      * which the rules count as short) and the pause. Below it, it stops and leaves the rest to the next
@@ -154,17 +161,23 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     // ---------------------------------------------------------------- Automation
 
     /**
-     * @notice Lists the registered assets that are short and not yet paused.
-     * @dev Simulated off-chain by Automation nodes. `checkData` is not used.
+     * @notice Lists the registered assets that are short and not yet paused, at most `maxEntries` of them,
+     * in registry order. The rest are listed by the next check, once these are paused (or backing off).
+     * @dev Simulated off-chain by Automation nodes. An Automation registry refuses performData longer than
+     * its `maxPerformDataSize` (2,000 bytes on Ethereum and Arbitrum, less on some chains) and then performs
+     * nothing at all: the bound keeps a correlated shortfall (every feed stale at once) within it.
+     * @param checkData empty for {DEFAULT_MAX_ENTRIES}, or `abi.encode(uint256 maxEntries)` with
+     * `1 ≤ maxEntries ≤ MAX_ASSETS`; performData is then `64 + 32 × maxEntries` bytes at most. Anything else
+     * reverts with {InvalidCheckData}.
      * @return upkeepNeeded whether at least one asset needs pausing
      * @return performData `abi.encode(uint256[] entries)` when `upkeepNeeded`, else empty: one entry per
      * asset, `uint256(uint160(target)) | index << 160` (the registry index is a hint that spares
      * {performUpkeep} a lookup)
      */
     function checkUpkeep(
-        bytes calldata /* checkData */
+        bytes calldata checkData
     ) external view override returns (bool upkeepNeeded, bytes memory performData) {
-        return _scan();
+        return _scan(_maxEntries(checkData));
     }
 
     /**
@@ -173,15 +186,17 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
      * matched on `log.source`: a Chainlink feed proxy's `AnswerUpdated` comes from its current aggregator,
      * not from the proxy address an asset is configured with. Other events give no upkeep.
      * @param log the triggering log
+     * @param checkData as for {checkUpkeep}
      * @return upkeepNeeded whether at least one asset needs pausing
      * @return performData as for {checkUpkeep}
      */
     function checkLog(
         Log calldata log,
-        bytes calldata /* checkData */
+        bytes calldata checkData
     ) external view override returns (bool upkeepNeeded, bytes memory performData) {
+        uint256 maxEntries = _maxEntries(checkData);
         if (log.topics.length != 3 || log.topics[0] != ANSWER_UPDATED_TOPIC) return (false, "");
-        return _scan();
+        return _scan(maxEntries);
     }
 
     /**
@@ -353,12 +368,22 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev The entries (see {checkUpkeep}) of the assets that are short and not fully paused.
-    function _scan() private view returns (bool upkeepNeeded, bytes memory performData) {
+    /// @dev How many entries a check may return, from its `checkData` (see {checkUpkeep}).
+    function _maxEntries(bytes calldata checkData) private pure returns (uint256 maxEntries) {
+        if (checkData.length == 0) return DEFAULT_MAX_ENTRIES;
+        if (checkData.length == 32) maxEntries = abi.decode(checkData, (uint256));
+        if (maxEntries == 0 || maxEntries > MAX_ASSETS) revert InvalidCheckData(checkData);
+    }
+
+    /**
+     * @dev The entries (see {checkUpkeep}) of the first `maxEntries` assets, in registry order, that are short,
+     * not fully paused and not backing off. The scan stops there: the rest wait for the next check.
+     */
+    function _scan(uint256 maxEntries) private view returns (bool upkeepNeeded, bytes memory performData) {
         uint256 count = _assetCount;
-        uint256[] memory entries = new uint256[](count);
+        uint256[] memory entries = new uint256[](maxEntries);
         uint256 found = 0;
-        for (uint256 i = 0; i < count; ++i) {
+        for (uint256 i = 0; i < count && found < maxEntries; ++i) {
             Asset memory asset = _load(_assets[i]);
             // The pause state is read only for short assets: healthy assets, the usual case, cost one check.
             if (_evaluate(asset).verdict != ReserveCheck.Verdict.Short) continue;

@@ -139,6 +139,12 @@ interface IReserveGuard {
      */
     error PauseNotInForce(address target);
 
+    /**
+     * @notice `checkData` is neither empty nor `abi.encode(uint256 maxEntries)` with
+     * `1 ≤ maxEntries ≤ MAX_ASSETS`.
+     */
+    error InvalidCheckData(bytes checkData);
+
     /// @notice The asset has no failed pause to forget.
     error NoPauseBackoff(address target);
 

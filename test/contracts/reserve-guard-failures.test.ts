@@ -3,7 +3,7 @@
  * registered, many assets short together, a pause that keeps failing. Each case would leave short assets
  * unpaused on the guard before the fix; here every other asset is still paused.
  */
-import type { JsonRpcProvider } from 'ethers'
+import { ZeroAddress, ZeroHash, type JsonRpcProvider } from 'ethers'
 import {
   deployMockMisbehavingTarget,
   deployMockPausableAsset,
@@ -14,6 +14,7 @@ import {
 } from '#chain/contracts'
 import { eventsOf, mined } from '#chain/events'
 import {
+  FeedFailure,
   Operation,
   PauseMode,
   Reason,
@@ -21,6 +22,9 @@ import {
   TargetBehaviour,
   Verdict,
   assetConfig,
+  decodePerformData,
+  encodeCheckData,
+  performDataSize,
   toResult,
 } from '#chain/types'
 import {
@@ -368,4 +372,108 @@ describe('ReserveGuard: the backoff over time (on a chain of its own, whose cloc
     await mined(g.guard.updateAsset(refusing.target, refusing.config))
     expect([...(await g.guard.pauseBackoff(refusing.target))]).toEqual([0n, 0n])
   }, 120_000)
+})
+
+describe('ReserveGuard: many assets short at once', () => {
+  /** Ethereum's and Arbitrum's Automation registries refuse performData above this many bytes. */
+  const MAX_PERFORM_DATA_SIZE = 2_000
+
+  /**
+   * A guard with `count` assets that all read the same feed, as when every feed goes stale at once under
+   * FailClosed: one feed failing makes them all short together.
+   */
+  async function sharedFeedGuard(count: number) {
+    const g = await deployGuard(a)
+    const feed = await deployMockReserveFeed(a.admin, 8, 100n * TOKEN)
+    const targets: MockMisbehavingTarget[] = []
+    for (let i = 0; i < count; i++) {
+      const target = await deployMockMisbehavingTarget(a.admin, 100n * TOKEN)
+      const address = await target.getAddress()
+      await mined(
+        g.guard.addAsset(
+          address,
+          assetConfig({ reserveFeed: await feed.getAddress(), supplySource: address }),
+        ),
+      )
+      targets.push(target)
+    }
+    return { g, feed, targets, addresses: await Promise.all(targets.map((t) => t.getAddress())) }
+  }
+
+  it('64 assets short together: each check stays within 2,000 bytes, and a few upkeeps pause them all', async () => {
+    const { g, feed, targets, addresses } = await sharedFeedGuard(64)
+    await mined(feed.setFailure(FeedFailure.Revert))
+    const maxEntries = await g.guard.DEFAULT_MAX_ENTRIES()
+    let upkeeps = 0
+    const pausedInOrder: string[] = []
+    for (;;) {
+      const { upkeepNeeded, targets: listed, performData } = await check(g.guard)
+      if (!upkeepNeeded) break
+      expect((performData.length - 2) / 2).toBeLessThanOrEqual(performDataSize(maxEntries))
+      expect((performData.length - 2) / 2).toBeLessThanOrEqual(MAX_PERFORM_DATA_SIZE)
+      expect(listed.length).toBeLessThanOrEqual(Number(maxEntries))
+      const receipt = await mined(g.asForwarder.performUpkeep(performData, { gasLimit: 5_000_000 }))
+      const paused = eventsOf(receipt, g.guard).filter((e) => e.name === 'AssetPaused')
+      pausedInOrder.push(...paused.map((e) => e.args[0] as string))
+      upkeeps++
+      expect(upkeeps).toBeLessThanOrEqual(4)
+    }
+    expect(upkeeps).toBe(4)
+    expect(pausedInOrder).toEqual(addresses)
+    for (const target of targets) expect(await target.pausedOperations()).toBe(Operation.All)
+  }, 180_000)
+
+  it('checkData bounds a check to fewer entries, for a registry with a smaller limit', async () => {
+    const { g, feed, addresses } = await sharedFeedGuard(12)
+    await mined(feed.setFailure(FeedFailure.Revert))
+    const five = encodeCheckData(5)
+    const first = await check(g.guard, five)
+    expect(first.targets).toEqual(addresses.slice(0, 5))
+    expect((first.performData.length - 2) / 2).toBe(performDataSize(5))
+    await mined(g.asForwarder.performUpkeep(first.performData, PERFORM_GAS))
+    expect((await check(g.guard, five)).targets).toEqual(addresses.slice(5, 10))
+    // The log trigger takes the same checkData.
+    const update = await mined(feed.setRound(1n, 0n))
+    const log = {
+      index: 0n,
+      timestamp: 0n,
+      txHash: update.hash,
+      blockNumber: BigInt(update.blockNumber),
+      blockHash: update.blockHash,
+      source: update.logs[0].address,
+      topics: [...update.logs[0].topics],
+      data: update.logs[0].data,
+    }
+    const [, logPerformData] = (await g.guard.checkLog(log, encodeCheckData(3))) as [boolean, string]
+    expect(decodePerformData(logPerformData).map((e) => e.target)).toEqual(addresses.slice(5, 8))
+    // Empty checkData: the default bound, here more than the 7 assets left.
+    expect((await check(g.guard)).targets).toEqual(addresses.slice(5))
+  }, 60_000)
+
+  it('refuses checkData it cannot read, in checkUpkeep and checkLog alike', async () => {
+    const { g } = await sharedFeedGuard(1)
+    const max = await g.guard.MAX_ASSETS()
+    const anyLog = {
+      index: 0n,
+      timestamp: 0n,
+      txHash: ZeroHash,
+      blockNumber: 0n,
+      blockHash: ZeroHash,
+      source: ZeroAddress,
+      topics: [],
+      data: '0x',
+    }
+    for (const checkData of [
+      encodeCheckData(0),
+      encodeCheckData(max + 1n),
+      '0x01',
+      encodeCheckData(1) + '00',
+    ]) {
+      expect(await revertOf(g.guard.checkUpkeep(checkData), g.guard, 'InvalidCheckData')).toEqual([checkData])
+      expect(await revertOf(g.guard.checkLog(anyLog, checkData), g.guard, 'InvalidCheckData')).toEqual([
+        checkData,
+      ])
+    }
+    expect((await check(g.guard, encodeCheckData(max))).upkeepNeeded).toBe(false)
+  })
 })
