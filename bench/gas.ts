@@ -25,7 +25,7 @@ import {
   type SecureMintToken,
 } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
-import { Role, assetConfig, decodePerformData, encodePerformData } from '#chain/types'
+import { Role, assetConfig, decodePerformData, encodeCheckData, encodePerformData } from '#chain/types'
 import {
   LOCAL_CHAINS,
   chainProvider,
@@ -95,9 +95,15 @@ async function guardWith(admin: Signer, forwarder: string, count: number, setup:
   return { guard, assets }
 }
 
-async function estimateCheck(guard: ReserveGuard): Promise<number> {
-  return Number(await guard.checkUpkeep.estimateGas('0x'))
+async function estimateCheck(guard: ReserveGuard, checkData = '0x'): Promise<number> {
+  return Number(await guard.checkUpkeep.estimateGas(checkData))
 }
+
+/**
+ * The costliest check: every asset short, not paused, and listed, so the scan reads every asset and the
+ * pause state of each (a check's default bound, DEFAULT_MAX_ENTRIES, would stop it after 16).
+ */
+const FULL_SCAN = encodeCheckData(64)
 
 async function main(): Promise<void> {
   const { network, chainId } = LOCAL_CHAINS[0]
@@ -153,11 +159,11 @@ async function measure(
     results.checkUpkeep[size] = await estimateCheck(guard)
     // Worst case for the check limit: every asset short and not yet paused.
     for (const asset of assets) await mined(asset.feed.updateAnswer(1n))
-    const [allShort, performData] = (await guard.checkUpkeep('0x')) as [boolean, string]
+    const [allShort, performData] = (await guard.checkUpkeep(FULL_SCAN)) as [boolean, string]
     const listed = decodePerformData(performData)
     if (!allShort || listed.length !== size)
       throw new Error(`expected ${size} short assets, got ${listed.length}`)
-    results.checkUpkeepAllShort[size] = await estimateCheck(guard)
+    results.checkUpkeepAllShort[size] = await estimateCheck(guard, FULL_SCAN)
     process.stdout.write(`${setup}: measured checkUpkeep with ${size} asset(s)\n`)
 
     if (size === 50) {

@@ -8,6 +8,7 @@ import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {IReserveGuard} from "./interfaces/IReserveGuard.sol";
 import {IOperationsPausable, ALL_OPERATIONS} from "./interfaces/IOperationsPausable.sol";
 import {IPausable} from "./interfaces/IPausable.sol";
+import {CodeStore} from "./libraries/CodeStore.sol";
 import {PauseTarget} from "./libraries/PauseTarget.sol";
 import {ReserveCheck} from "./libraries/ReserveCheck.sol";
 
@@ -95,46 +96,31 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     bytes32 public constant ANSWER_UPDATED_TOPIC = keccak256("AnswerUpdated(int256,uint256,uint256)");
 
     /**
-     * @dev The first storage slot of an asset: the target and every rule parameter. `supplyFromTarget`
-     * marks the usual case where the supply is the target's own `totalSupply()`, so that the slot holding
-     * `supplySource` need not be read.
+     * @dev An asset as stored: one slot, keyed by its target, holding everything a check and a pause need.
+     * Registered iff `reserveFeed` is not zero (a registered feed is a contract). The decimals of the reserve
+     * feed and of the supply source are read when the asset is configured and kept, so that a check makes
+     * one call per feed instead of two (see {syncDecimals} for a feed whose decimals change).
      */
-    struct AssetHead {
-        address target;
+    struct AssetSlot {
+        address reserveFeed;
         uint32 heartbeat;
         uint16 marginBps;
-        ReserveCheck.StalePolicy stalePolicy;
-        SupplyKind supplyKind;
-        PauseMode pauseMode;
+        uint8 reserveDecimals;
+        uint8 supplyDecimals;
+        uint8 flags;
         uint8 operations;
-        bool supplyFromTarget;
     }
 
-    /// @dev An asset as stored: three slots, of which a check reads two or three.
-    struct StoredAsset {
-        AssetHead head;
-        address reserveFeed;
-        address supplySource;
-    }
-
-    /// @dev An asset as worked on in memory.
-    struct Asset {
-        address target;
-        uint32 heartbeat;
-        uint16 marginBps;
-        ReserveCheck.StalePolicy stalePolicy;
-        SupplyKind supplyKind;
-        PauseMode pauseMode;
-        uint8 operations;
-        address reserveFeed;
-        address supplySource;
-    }
-
-    /// @dev The registry: indices 0 to `_assetCount - 1`. A mapping rather than an array, so that reading a
-    /// performData entry's index hint needs no bounds check (an index past the end reads an empty asset).
-    mapping(uint256 index => StoredAsset) private _assets;
-    uint256 private _assetCount;
-    mapping(address target => uint256 position) private _positions; // index + 1; 0 = not registered
+    /// @dev {AssetSlot-flags}: the stale policy is `Skip`.
+    uint8 private constant STALE_SKIP = 1 << 0;
+    /// @dev {AssetSlot-flags}: the supply is a supply feed's answer (else a token's `totalSupply()`).
+    uint8 private constant SUPPLY_FEED = 1 << 1;
+    /// @dev {AssetSlot-flags}: the pause mode is `Pausable` (else `Operations`).
+    uint8 private constant PAUSABLE = 1 << 2;
+    /// @dev {AssetSlot-flags}: the supply source is not the target ({_supplySources} holds it).
+    uint8 private constant SUPPLY_ELSEWHERE = 1 << 3;
+    /// @dev {AssetSlot-flags}: a pause failed and {_backoffs} holds when to try again.
+    uint8 private constant BACKING_OFF = 1 << 4;
 
     /// @dev An asset whose pause failed: how many times in a row, and when the upkeep may try again.
     struct Backoff {
@@ -142,6 +128,17 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         uint40 retryAfter;
     }
 
+    /**
+     * @dev The registry as code (see {CodeStore}): one {RECORD_SIZE}-byte record per asset, in registry
+     * order, each the target (20 bytes), its stored word with the configuration only ({CONFIGURATION}: what
+     * the upkeep changes is left out, 32 bytes) and its supply source (20 bytes). A check reads the whole
+     * registry at the cost of one cold account instead of a cold slot per asset; the storage below stays
+     * the reference, and every change of configuration writes the registry again ({_publish}).
+     */
+    address private _registry;
+    mapping(address target => AssetSlot) private _assets;
+    /// @dev The supply source of the assets flagged `SUPPLY_ELSEWHERE`.
+    mapping(address target => address supplySource) private _supplySources;
     mapping(address target => Backoff) private _backoffs;
 
     /// @notice The admin address is the zero address.
@@ -171,8 +168,8 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
      * reverts with {InvalidCheckData}.
      * @return upkeepNeeded whether at least one asset needs pausing
      * @return performData `abi.encode(uint256[] entries)` when `upkeepNeeded`, else empty: one entry per
-     * asset, `uint256(uint160(target)) | index << 160` (the registry index is a hint that spares
-     * {performUpkeep} a lookup)
+     * asset, `uint256(uint160(target)) | index << 160` (the registry index is informational: the guard
+     * finds an asset by its target)
      */
     function checkUpkeep(
         bytes calldata checkData
@@ -201,48 +198,40 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
 
     /**
      * @notice Pauses the listed assets that are, on-chain and right now, registered, short and not paused.
-     * @dev `performData` is untrusted: unknown, backed, skipped and already paused targets are ignored, so a
-     * stale or duplicated list does nothing wrong. Each entry names a target; its index part is only a hint,
-     * used when the asset at that index is that target and looked up by target otherwise. A pause call that
-     * reverts emits {AssetPauseFailed} instead of reverting the whole upkeep. With less than
-     * {MIN_GAS_PER_ASSET} left it stops ({PerformGasExhausted}). Forwarders only (see the contract
-     * documentation).
+     * @dev `performData` is untrusted: unknown, backed, skipped, backing-off and already paused targets are
+     * ignored, so a stale or duplicated list does nothing wrong. Each entry names a target (its index part
+     * is ignored). A pause that fails emits {AssetPauseFailed} and {AssetPauseBackoff} instead of reverting
+     * the whole upkeep. With less than {MIN_GAS_PER_ASSET} left it stops ({PerformGasExhausted}).
+     * Forwarders only (see the contract documentation).
      * @param performData `abi.encode(uint256[] entries)`, each `uint256(uint160(target)) | index << 160`
      */
     function performUpkeep(
         bytes calldata performData
     ) external override(AutomationCompatibleInterface, ILogAutomation) onlyRole(FORWARDER_ROLE) {
-        uint256[] memory entries = abi.decode(performData, (uint256[]));
-        for (uint256 i = 0; i < entries.length; ++i) {
+        uint256 count = _entryCount(performData);
+        uint256 freeMemory = _freeMemory();
+        for (uint256 i = 0; i < count; ++i) {
+            _setFreeMemory(freeMemory); // nothing the previous entry allocated is used any more
             if (gasleft() < MIN_GAS_PER_ASSET) {
                 // Out of budget: the rest stay short and unpaused, so the next upkeep lists them again.
-                emit PerformGasExhausted(i, entries.length);
+                emit PerformGasExhausted(i, count);
                 return;
             }
-            address target = address(uint160(entries[i]));
-            if (target == address(0)) continue; // never registered; would match an empty index
-            uint256 index = entries[i] >> 160;
-            StoredAsset storage stored = _assets[index];
-            if (stored.head.target != target) {
-                uint256 position = _positions[target];
-                if (position == 0) continue;
-                index = position - 1;
-                stored = _assets[index];
-            }
-            Asset memory asset = _load(stored);
-            ReserveCheck.Result memory result = _evaluate(asset);
-            if (result.verdict != ReserveCheck.Verdict.Short) continue;
-            if (_backingOff(target)) continue;
-            (bool fullyPaused, ) = _pauseState(asset);
-            if (fullyPaused) continue;
+            address target = _entryTarget(performData, i);
+            uint256 word = _assetWord(target);
+            if (word == 0) continue; // not registered
+            ReserveCheck.Result memory result = _check(word, _supplySource(target, word));
+            if (result.verdict != ReserveCheck.Verdict.Short || _backingOff(target, word)) continue;
+            uint8 configured = _configured(word);
+            if (_pausedNow(target, word) == configured) continue;
             if (gasleft() < PAUSE_GAS_NEEDED) {
                 // A heavy check left too little for the pause: the asset is left to the next upkeep.
-                emit PerformGasExhausted(i, entries.length);
+                emit PerformGasExhausted(i, count);
                 return;
             }
-            (bool paused, bytes memory error_) = _pause(asset);
+            (bool paused, bytes memory error_) = _pause(target, word);
             if (paused) {
-                _clearBackoff(target);
+                if (_flags(word) & BACKING_OFF != 0) _clearBackoff(target);
                 emit AssetPaused(target, result.reason, result.reserves, result.supply);
             } else {
                 emit AssetPauseFailed(target, result.reason, error_);
@@ -255,33 +244,35 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
 
     /// @inheritdoc IReserveGuard
     function pauseAsset(address target) external override onlyRole(GUARDIAN_ROLE) {
-        Asset memory asset = _asset(target);
-        (bool fullyPaused, ) = _pauseState(asset);
-        if (fullyPaused) revert AssetAlreadyPaused(target);
-        (bool paused, bytes memory error_) = _pause(asset);
+        uint256 word = _registeredWord(target);
+        if (_pausedNow(target, word) == _configured(word)) revert AssetAlreadyPaused(target);
+        (bool paused, bytes memory error_) = _pause(target, word);
         if (!paused) LowLevelCall.bubbleRevert(error_);
-        _clearBackoff(target);
+        if (_flags(word) & BACKING_OFF != 0) _clearBackoff(target);
         emit AssetPausedByGuardian(target, _msgSender());
     }
 
     /// @inheritdoc IReserveGuard
     function clearPauseBackoff(address target) external override onlyRole(GUARDIAN_ROLE) {
-        _asset(target);
-        if (_backoffs[target].failures == 0) revert NoPauseBackoff(target);
-        delete _backoffs[target];
+        if (_flags(_registeredWord(target)) & BACKING_OFF == 0) revert NoPauseBackoff(target);
+        _clearBackoff(target);
         emit AssetPauseBackoffCleared(target, _msgSender());
     }
 
     /// @inheritdoc IReserveGuard
     function unpauseAsset(address target) external override onlyRole(UNPAUSER_ROLE) {
-        Asset memory asset = _asset(target);
-        (, bool anyPaused) = _pauseState(asset);
-        if (!anyPaused) revert AssetNotPaused(target);
-        ReserveCheck.Result memory result = _evaluate(asset);
+        uint256 word = _registeredWord(target);
+        if (_pausedNow(target, word) == 0) revert AssetNotPaused(target);
+        // The gate never opens on decimals that are no longer the feeds'.
+        if (
+            _decimalsOf(_reserveFeed(word)) != _reserveDecimals(word) ||
+            _decimalsOf(_supplySource(target, word)) != _supplyDecimals(word)
+        ) revert DecimalsChanged(target);
+        ReserveCheck.Result memory result = _check(word, _supplySource(target, word));
         if (result.verdict != ReserveCheck.Verdict.Backed) {
             revert AssetNotBacked(target, result.verdict, result.reason, result.reserves, result.supply);
         }
-        _unpause(asset);
+        _unpause(target, word, _configured(word));
         emit AssetUnpaused(target, _msgSender(), result.reserves, result.supply);
     }
 
@@ -289,13 +280,11 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
 
     /// @inheritdoc IReserveGuard
     function addAsset(address target, AssetConfig calldata config) external override onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (_positions[target] != 0) revert AssetAlreadyRegistered(target);
-        uint256 count = _assetCount;
-        if (count >= MAX_ASSETS) revert TooManyAssets(MAX_ASSETS);
-        _validate(target, config);
-        _assets[count] = _toStorage(target, config);
-        _assetCount = count + 1;
-        _positions[target] = count + 1;
+        if (_assetWord(target) != 0) revert AssetAlreadyRegistered(target);
+        bytes memory registry = CodeStore.read(_registry);
+        if (registry.length / RECORD_SIZE >= MAX_ASSETS) revert TooManyAssets(MAX_ASSETS);
+        _store(target, config);
+        _publish(bytes.concat(registry, _record(target)));
         emit AssetAdded(target, config);
     }
 
@@ -304,69 +293,121 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         address target,
         AssetConfig calldata config
     ) external override onlyRole(DEFAULT_ADMIN_ROLE) {
-        uint256 position = _positions[target];
-        if (position == 0) revert UnknownAsset(target);
-        _validate(target, config);
-        _assets[position - 1] = _toStorage(target, config);
-        _clearBackoff(target);
+        if (_flags(_registeredWord(target)) & BACKING_OFF != 0) delete _backoffs[target];
+        _store(target, config);
+        _republish(target);
         emit AssetUpdated(target, config);
     }
 
     /// @inheritdoc IReserveGuard
     function removeAsset(address target) external override onlyRole(DEFAULT_ADMIN_ROLE) {
-        uint256 position = _positions[target];
-        if (position == 0) revert UnknownAsset(target);
-        uint256 last = _assetCount;
-        if (position != last) {
-            StoredAsset storage moved = _assets[last - 1];
-            _assets[position - 1] = moved;
-            _positions[moved.head.target] = position;
+        _registeredWord(target);
+        // The last record takes the removed one's place.
+        bytes memory registry = CodeStore.read(_registry);
+        uint256 last = registry.length - RECORD_SIZE;
+        uint256 at = _position(registry, target);
+        if (at != last) _copyRecord(registry, last, at);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(registry, last) // drop the last record
         }
-        delete _assets[last - 1];
-        _assetCount = last - 1;
-        delete _positions[target];
+        _publish(registry);
+        delete _assets[target];
+        delete _supplySources[target];
         delete _backoffs[target];
         emit AssetRemoved(target);
+    }
+
+    /// @inheritdoc IReserveGuard
+    function syncDecimals(address target) external override {
+        uint256 word = _registeredWord(target);
+        uint8 reserveDecimals = _decimalsOf(_reserveFeed(word));
+        uint8 supplyDecimals = _decimalsOf(_supplySource(target, word));
+        if (reserveDecimals == _reserveDecimals(word) && supplyDecimals == _supplyDecimals(word)) return;
+        AssetSlot storage stored = _assets[target];
+        stored.reserveDecimals = reserveDecimals;
+        stored.supplyDecimals = supplyDecimals;
+        _republish(target);
+        emit AssetDecimalsSynced(target, reserveDecimals, supplyDecimals);
     }
 
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IReserveGuard
     function assetCount() external view override returns (uint256) {
-        return _assetCount;
+        return CodeStore.size(_registry) / RECORD_SIZE;
     }
 
     /// @inheritdoc IReserveGuard
     function assetAt(uint256 index) external view override returns (address target, AssetConfig memory config) {
-        if (index >= _assetCount) revert IndexOutOfRange(index);
-        Asset memory asset = _load(_assets[index]);
-        return (asset.target, _toConfig(asset));
+        if (index >= CodeStore.size(_registry) / RECORD_SIZE) revert IndexOutOfRange(index);
+        target = _recordTarget(CodeStore.read(_registry, index * RECORD_SIZE, 20), 0);
+        return (target, _toConfig(target, _assetWord(target)));
     }
 
     /// @inheritdoc IReserveGuard
     function assetConfig(address target) external view override returns (AssetConfig memory) {
-        return _toConfig(_asset(target));
+        return _toConfig(target, _registeredWord(target));
+    }
+
+    /// @inheritdoc IReserveGuard
+    function assetDecimals(
+        address target
+    ) external view override returns (uint8 reserveDecimals, uint8 supplyDecimals) {
+        uint256 word = _registeredWord(target);
+        return (_reserveDecimals(word), _supplyDecimals(word));
     }
 
     /// @inheritdoc IReserveGuard
     function assetStatus(address target) external view override returns (ReserveCheck.Result memory) {
-        return _evaluate(_asset(target));
+        uint256 word = _registeredWord(target);
+        return _check(word, _supplySource(target, word));
     }
 
     /// @inheritdoc IReserveGuard
     function pauseBackoff(address target) external view override returns (uint8 failures, uint256 retryAfter) {
-        _asset(target);
+        _registeredWord(target);
         Backoff memory backoff = _backoffs[target];
         return (backoff.failures, backoff.retryAfter);
     }
 
     /// @inheritdoc IReserveGuard
     function isAssetPaused(address target) external view override returns (bool) {
-        (bool fullyPaused, ) = _pauseState(_asset(target));
-        return fullyPaused;
+        uint256 word = _registeredWord(target);
+        return _pausedNow(target, word) == _configured(word);
     }
 
     // ---------------------------------------------------------------- internals
+
+    /**
+     * @dev The number of entries of a performData, `abi.encode(uint256[] entries)` exactly as {checkUpkeep}
+     * encodes it (offset 32, length, entries); anything else reverts with {InvalidPerformData}. Read in
+     * place: the entries are not copied to memory.
+     */
+    function _entryCount(bytes calldata performData) private pure returns (uint256 count) {
+        uint256 length = performData.length;
+        uint256 offset;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            offset := calldataload(performData.offset)
+            count := calldataload(add(performData.offset, 0x20))
+        }
+        // `count` is compared before it is multiplied: an absurd count cannot overflow the product.
+        if (length < 64 || offset != 32 || count > (length - 64) / 32 || length != 64 + 32 * count) {
+            revert InvalidPerformData();
+        }
+    }
+
+    /// @dev The target named by entry `index` of a performData validated by {_entryCount}, its upper bits clean.
+    function _entryTarget(bytes calldata performData, uint256 index) private pure returns (address target) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            target := and(
+                calldataload(add(performData.offset, add(0x40, shl(5, index)))),
+                0xffffffffffffffffffffffffffffffffffffffff
+            )
+        }
+    }
 
     /// @dev How many entries a check may return, from its `checkData` (see {checkUpkeep}).
     function _maxEntries(bytes calldata checkData) private pure returns (uint256 maxEntries) {
@@ -380,17 +421,22 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
      * not fully paused and not backing off. The scan stops there: the rest wait for the next check.
      */
     function _scan(uint256 maxEntries) private view returns (bool upkeepNeeded, bytes memory performData) {
-        uint256 count = _assetCount;
+        bytes memory registry = CodeStore.read(_registry);
+        uint256 count = registry.length / RECORD_SIZE;
         uint256[] memory entries = new uint256[](maxEntries);
         uint256 found = 0;
+        uint256 freeMemory = _freeMemory();
         for (uint256 i = 0; i < count && found < maxEntries; ++i) {
-            Asset memory asset = _load(_assets[i]);
-            // The pause state is read only for short assets: healthy assets, the usual case, cost one check.
-            if (_evaluate(asset).verdict != ReserveCheck.Verdict.Short) continue;
-            if (_backingOff(asset.target)) continue;
-            (bool fullyPaused, ) = _pauseState(asset);
-            if (!fullyPaused) {
-                entries[found] = uint256(uint160(asset.target)) | (i << 160);
+            _setFreeMemory(freeMemory); // nothing the previous asset's check allocated is used any more
+            (address target, uint256 word, address supplySource) = _recordAt(registry, i);
+            // Storage (the backoff) and the pause state are read only for short assets: healthy assets, the
+            // usual case, cost their check and nothing else.
+            if (
+                _check(word, supplySource).verdict == ReserveCheck.Verdict.Short &&
+                !_backingOff(target, _assetWord(target)) &&
+                _pausedNow(target, word) != _configured(word)
+            ) {
+                entries[found] = uint256(uint160(target)) | (i << 160);
                 ++found;
             }
         }
@@ -402,9 +448,127 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         return (true, abi.encode(entries));
     }
 
+    /**
+     * @dev Runs the reserve check for an asset (its stored word and supply source), reading its feeds and
+     * supply now, in the decimals kept for them (one call per feed instead of two).
+     */
+    function _check(uint256 word, address supplySource) private view returns (ReserveCheck.Result memory) {
+        uint8 flags = _flags(word);
+        return
+            ReserveCheck.evaluate(
+                ReserveCheck.readRound(_reserveFeed(word), _reserveDecimals(word)),
+                flags & SUPPLY_FEED == 0
+                    ? ReserveCheck.readSupply(supplySource, _supplyDecimals(word))
+                    : ReserveCheck.readRound(supplySource, _supplyDecimals(word)),
+                ReserveCheck.Rules({
+                    heartbeat: uint32(word >> HEARTBEAT_SHIFT),
+                    stalePolicy: flags & STALE_SKIP != 0
+                        ? ReserveCheck.StalePolicy.Skip
+                        : ReserveCheck.StalePolicy.FailClosed,
+                    marginBps: uint16(word >> MARGIN_SHIFT)
+                }),
+                0,
+                block.timestamp
+            );
+    }
+
+    // The fields of an asset's stored word ({AssetSlot}, packed from the low-order bits in declaration order).
+    uint256 private constant HEARTBEAT_SHIFT = 160;
+    uint256 private constant MARGIN_SHIFT = 192;
+    uint256 private constant RESERVE_DECIMALS_SHIFT = 208;
+    uint256 private constant SUPPLY_DECIMALS_SHIFT = 216;
+    uint256 private constant FLAGS_SHIFT = 224;
+    uint256 private constant OPERATIONS_SHIFT = 232;
+
+    /// @dev An asset's stored {AssetSlot} as one word (0 when not registered): one storage read.
+    function _assetWord(address target) private view returns (uint256 word) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            // The key's upper bits cleaned: an address taken from a performData entry still carries its index.
+            mstore(0x00, and(target, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(0x20, _assets.slot)
+            word := sload(keccak256(0x00, 0x40))
+        }
+    }
+
+    /// @dev {_assetWord}; reverts with {UnknownAsset} when the target is not registered.
+    function _registeredWord(address target) private view returns (uint256 word) {
+        word = _assetWord(target);
+        if (word == 0) revert UnknownAsset(target);
+    }
+
+    function _reserveFeed(uint256 word) private pure returns (address) {
+        return address(uint160(word));
+    }
+
+    function _reserveDecimals(uint256 word) private pure returns (uint8) {
+        return uint8(word >> RESERVE_DECIMALS_SHIFT);
+    }
+
+    function _supplyDecimals(uint256 word) private pure returns (uint8) {
+        return uint8(word >> SUPPLY_DECIMALS_SHIFT);
+    }
+
+    function _flags(uint256 word) private pure returns (uint8) {
+        return uint8(word >> FLAGS_SHIFT);
+    }
+
+    function _operations(uint256 word) private pure returns (uint8) {
+        return uint8(word >> OPERATIONS_SHIFT);
+    }
+
+    function _supplySource(address target, uint256 word) private view returns (address) {
+        return _flags(word) & SUPPLY_ELSEWHERE == 0 ? target : _supplySources[target];
+    }
+
+    /// @dev The pause flags the asset is configured for: its operations, or `PAUSED` for a `Pausable` target.
+    function _configured(uint256 word) private pure returns (uint8) {
+        return _flags(word) & PAUSABLE != 0 ? PauseTarget.PAUSED : _operations(word);
+    }
+
+    /**
+     * @dev Which of the asset's configured pauses are in force on its target now. A target whose state
+     * cannot be read counts as not paused, so the guard tries to pause it, and reports {AssetPauseFailed}
+     * when the pause does not show.
+     */
+    function _pausedNow(address target, uint256 word) private view returns (uint8) {
+        return PauseTarget.pausedFlags(target, _flags(word) & PAUSABLE != 0, _configured(word));
+    }
+
+    /**
+     * @dev Pauses the asset's target as its pause mode says (`pauseOperations(operations)` or `pause()`):
+     * the only place the guard pauses. The call gets {PauseTarget-CALL_GAS} and at most
+     * {PauseTarget-MAX_REVERT_DATA} bytes of its revert data are kept, so a target that burns its gas or
+     * reverts with megabytes costs a bounded amount and the others are still paused. A revert is returned,
+     * not raised, so that {performUpkeep} can report it and go on; {pauseAsset} raises it again. A call that
+     * returns normally but leaves the target not fully paused (a non-reverting fallback, or a pause that
+     * does nothing) fails too, with {PauseNotInForce} as its error.
+     * @return paused whether the configured pause is in force afterwards
+     * @return error_ the call's revert data (its first bytes) when it did not
+     */
+    function _pause(address target, uint256 word) private returns (bool paused, bytes memory error_) {
+        bool pausable = _flags(word) & PAUSABLE != 0;
+        uint8 configured = _configured(word);
+        if (!PauseTarget.pause(target, pausable, configured)) return (false, PauseTarget.revertData());
+        if (PauseTarget.pausedFlags(target, pausable, configured) != configured) {
+            return (false, abi.encodeWithSelector(PauseNotInForce.selector, target));
+        }
+        return (true, "");
+    }
+
+    /**
+     * @dev Lifts `flags` (operations, or `PAUSED`) on the asset's target as its pause mode says: the only place
+     * the guard unpauses. Reverts with the target's error (its first {PauseTarget-MAX_REVERT_DATA} bytes).
+     */
+    function _unpause(address target, uint256 word, uint8 flags) private {
+        if (!PauseTarget.unpause(target, _flags(word) & PAUSABLE != 0, flags)) {
+            LowLevelCall.bubbleRevert(PauseTarget.revertData());
+        }
+    }
+
     /// @dev Whether the upkeep is to leave the asset alone for now, its last pauses having failed.
-    function _backingOff(address target) private view returns (bool) {
-        return _backoffs[target].retryAfter > block.timestamp;
+    function _backingOff(address target, uint256 word) private view returns (bool) {
+        return _flags(word) & BACKING_OFF != 0 && _backoffs[target].retryAfter > block.timestamp;
     }
 
     /**
@@ -419,101 +583,130 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         if (delay > PAUSE_RETRY_MAX_DELAY) delay = PAUSE_RETRY_MAX_DELAY;
         backoff.retryAfter = uint40(block.timestamp + delay);
         _backoffs[target] = backoff;
+        _assets[target].flags |= BACKING_OFF;
         emit AssetPauseBackoff(target, backoff.failures, backoff.retryAfter);
     }
 
-    /// @dev Forgets past failures once the asset is paused (or its configuration changed).
+    /// @dev Forgets past failures once the asset is paused (or its backoff cleared).
     function _clearBackoff(address target) private {
-        if (_backoffs[target].failures != 0) delete _backoffs[target];
+        delete _backoffs[target];
+        _assets[target].flags &= ~BACKING_OFF;
     }
 
-    /// @dev Runs the reserve check for an asset, reading its feeds and supply now.
-    function _evaluate(Asset memory asset) private view returns (ReserveCheck.Result memory) {
-        ReserveCheck.Reading memory reserve = ReserveCheck.readFeed(asset.reserveFeed);
-        ReserveCheck.Reading memory supply = asset.supplyKind == SupplyKind.TokenTotalSupply
-            ? ReserveCheck.readTokenSupply(asset.supplySource)
-            : ReserveCheck.readFeed(asset.supplySource);
-        ReserveCheck.Rules memory rules = ReserveCheck.Rules({
-            heartbeat: asset.heartbeat,
-            stalePolicy: asset.stalePolicy,
-            marginBps: asset.marginBps
-        });
-        return ReserveCheck.evaluate(reserve, supply, rules, 0, block.timestamp);
-    }
+    // ---------------------------------------------------------------- the registry as code
+
+    /// @dev The bytes of one registry record: target, configuration word, supply source.
+    uint256 private constant RECORD_SIZE = 72;
 
     /**
-     * @dev Pauses the asset's target as its pause mode says (`pauseOperations(operations)` or `pause()`):
-     * the only place the guard pauses. The call gets {PauseTarget-CALL_GAS} and at most
-     * {PauseTarget-MAX_REVERT_DATA} bytes of its revert data are kept, so a target that burns its gas or
-     * reverts with megabytes costs a bounded amount and the others are still paused. A revert is returned,
-     * not raised, so that {performUpkeep} can report it and go on; {pauseAsset} raises it again. A call that
-     * returns normally but leaves the target not fully paused (a non-reverting fallback, or a pause that
-     * does nothing) fails too, with {PauseNotInForce} as its error.
-     * @return paused whether the configured pause is in force afterwards
-     * @return error_ the call's revert data (its first bytes) when it did not
+     * @dev The bits of an asset's stored word that are its configuration: everything but what the upkeep
+     * changes as it works (the backoff flag).
      */
-    function _pause(Asset memory asset) private returns (bool paused, bytes memory error_) {
-        bytes memory data = asset.pauseMode == PauseMode.Operations
-            ? abi.encodeCall(IOperationsPausable.pauseOperations, (asset.operations))
-            : abi.encodeCall(IPausable.pause, ());
-        (bool called, bytes memory revertData) = PauseTarget.call(asset.target, data);
-        if (!called) return (false, revertData);
-        (bool fullyPaused, ) = _pauseState(asset);
-        if (!fullyPaused) return (false, abi.encodeWithSelector(PauseNotInForce.selector, asset.target));
-        return (true, "");
+    uint256 private constant CONFIGURATION = ~(uint256(BACKING_OFF) << FLAGS_SHIFT);
+
+    /// @dev The registry record of a registered asset, from storage.
+    function _record(address target) private view returns (bytes memory) {
+        uint256 word = _assetWord(target);
+        return abi.encodePacked(target, word & CONFIGURATION, _supplySource(target, word));
     }
 
-    /**
-     * @dev Unpauses the asset's target as its pause mode says: the only place the guard unpauses. Reverts
-     * with the target's error (its first {PauseTarget-MAX_REVERT_DATA} bytes).
-     */
-    function _unpause(Asset memory asset) private {
-        bytes memory data = asset.pauseMode == PauseMode.Operations
-            ? abi.encodeCall(IOperationsPausable.unpauseOperations, (asset.operations))
-            : abi.encodeCall(IPausable.unpause, ());
-        (bool called, bytes memory revertData) = PauseTarget.call(asset.target, data);
-        if (!called) LowLevelCall.bubbleRevert(revertData);
-    }
-
-    /**
-     * @dev Reads the target's pause state. `fullyPaused`: every configured pause is in force; `anyPaused`:
-     * at least one is. A target whose state cannot be read (a revert, too little data, a word out of range,
-     * a read burning its {PauseTarget-STATE_READ_GAS}) counts as not paused, so the guard tries to pause it,
-     * and reports {AssetPauseFailed} when the pause does not show.
-     */
-    function _pauseState(Asset memory asset) private view returns (bool fullyPaused, bool anyPaused) {
-        if (asset.pauseMode == PauseMode.Operations) {
-            (bool ok, uint8 paused) = PauseTarget.readPausedOperations(asset.target);
-            if (!ok) return (false, false);
-            uint8 configured = paused & asset.operations;
-            return (configured == asset.operations, configured != 0);
+    /// @dev Record `index` of a registry read with {CodeStore-read}.
+    function _recordAt(
+        bytes memory registry,
+        uint256 index
+    ) private pure returns (address target, uint256 word, address supplySource) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let record := add(add(registry, 0x20), mul(index, RECORD_SIZE))
+            target := shr(96, mload(record))
+            word := mload(add(record, 20))
+            supplySource := shr(96, mload(add(record, 52)))
         }
-        (bool readable, bool isPaused) = PauseTarget.readPaused(asset.target);
-        return (readable && isPaused, readable && isPaused);
     }
 
-    /// @dev The stored asset for a target; reverts with {UnknownAsset} if none.
-    function _asset(address target) private view returns (Asset memory) {
-        uint256 position = _positions[target];
-        if (position == 0) revert UnknownAsset(target);
-        return _load(_assets[position - 1]);
+    /// @dev The target of record `index`.
+    function _recordTarget(bytes memory registry, uint256 index) private pure returns (address target) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            target := shr(96, mload(add(add(registry, 0x20), mul(index, RECORD_SIZE))))
+        }
     }
 
-    /// @dev Reads a stored asset: two storage slots, three when the supply source is not the target.
-    function _load(StoredAsset storage stored) private view returns (Asset memory) {
-        AssetHead memory head = stored.head;
-        return
-            Asset({
-                target: head.target,
-                heartbeat: head.heartbeat,
-                marginBps: head.marginBps,
-                stalePolicy: head.stalePolicy,
-                supplyKind: head.supplyKind,
-                pauseMode: head.pauseMode,
-                operations: head.operations,
-                reserveFeed: stored.reserveFeed,
-                supplySource: head.supplyFromTarget ? head.target : stored.supplySource
-            });
+    /// @dev The byte offset of a target's record; reverts with {UnknownAsset} when there is none.
+    function _position(bytes memory registry, address target) private pure returns (uint256 offset) {
+        for (; offset < registry.length; offset += RECORD_SIZE) {
+            if (_recordTarget(registry, offset / RECORD_SIZE) == target) return offset;
+        }
+        revert UnknownAsset(target);
+    }
+
+    /// @dev Copies the record at byte offset `from` over the one at `to`.
+    function _copyRecord(bytes memory registry, uint256 from, uint256 to) private pure {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let data := add(registry, 0x20)
+            mcopy(add(data, to), add(data, from), RECORD_SIZE)
+        }
+    }
+
+    /// @dev Writes the registry again with a registered asset's record taken from storage.
+    function _republish(address target) private {
+        bytes memory registry = CodeStore.read(_registry);
+        bytes memory record = _record(target);
+        uint256 at = _position(registry, target);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mcopy(add(add(registry, 0x20), at), add(record, 0x20), RECORD_SIZE)
+        }
+        _publish(registry);
+    }
+
+    function _publish(bytes memory registry) private {
+        _registry = CodeStore.write(registry);
+    }
+
+    /// @dev The free memory pointer, to hand back what one asset's check allocated before the next.
+    function _freeMemory() private pure returns (uint256 pointer) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            pointer := mload(0x40)
+        }
+    }
+
+    /// @dev Frees the memory allocated since {_freeMemory} returned `pointer` (nothing allocated since is used).
+    function _setFreeMemory(uint256 pointer) private pure {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x40, pointer)
+        }
+    }
+
+    /// @dev Validates a configuration and stores it, with the decimals read now. Forgets any backoff.
+    function _store(address target, AssetConfig calldata config) private {
+        _validate(target, config);
+        bool supplyElsewhere = config.supplySource != target;
+        uint8 flags = (config.stalePolicy == ReserveCheck.StalePolicy.Skip ? STALE_SKIP : 0) |
+            (config.supplyKind == SupplyKind.SupplyFeed ? SUPPLY_FEED : 0) |
+            (config.pauseMode == PauseMode.Pausable ? PAUSABLE : 0) |
+            (supplyElsewhere ? SUPPLY_ELSEWHERE : 0);
+        _assets[target] = AssetSlot({
+            reserveFeed: config.reserveFeed,
+            heartbeat: config.heartbeat,
+            marginBps: config.marginBps,
+            reserveDecimals: _decimalsOf(config.reserveFeed),
+            supplyDecimals: _decimalsOf(config.supplySource),
+            flags: flags,
+            operations: config.operations
+        });
+        if (supplyElsewhere) _supplySources[target] = config.supplySource;
+        else delete _supplySources[target];
+    }
+
+    /// @dev The decimals of a feed or token now; reverts with {DecimalsUnreadable} when they cannot be read.
+    function _decimalsOf(address source) private view returns (uint8) {
+        (bool ok, uint8 decimals) = ReserveCheck.readDecimals(source);
+        if (!ok) revert DecimalsUnreadable(source);
+        return decimals;
     }
 
     /// @dev Rejects configurations the guard could never act on correctly.
@@ -528,41 +721,22 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         if (!validMask) revert InvalidOperationMask(config.pauseMode, config.operations);
         // The pause interface the mode declares must answer now: a target that cannot be read would
         // never show as paused.
-        bool readable;
-        if (config.pauseMode == PauseMode.Operations) (readable, ) = PauseTarget.readPausedOperations(target);
-        else (readable, ) = PauseTarget.readPaused(target);
+        (bool readable, ) = PauseTarget.readState(target, config.pauseMode == PauseMode.Pausable);
         if (!readable) revert PauseStateUnreadable(target, config.pauseMode);
     }
 
-    function _toStorage(address target, AssetConfig calldata config) private pure returns (StoredAsset memory) {
-        return
-            StoredAsset({
-                head: AssetHead({
-                    target: target,
-                    heartbeat: config.heartbeat,
-                    marginBps: config.marginBps,
-                    stalePolicy: config.stalePolicy,
-                    supplyKind: config.supplyKind,
-                    pauseMode: config.pauseMode,
-                    operations: config.operations,
-                    supplyFromTarget: config.supplyKind == SupplyKind.TokenTotalSupply && config.supplySource == target
-                }),
-                reserveFeed: config.reserveFeed,
-                supplySource: config.supplySource
-            });
-    }
-
-    function _toConfig(Asset memory asset) private pure returns (AssetConfig memory) {
+    function _toConfig(address target, uint256 word) private view returns (AssetConfig memory) {
+        uint8 flags = _flags(word);
         return
             AssetConfig({
-                reserveFeed: asset.reserveFeed,
-                supplyKind: asset.supplyKind,
-                supplySource: asset.supplySource,
-                heartbeat: asset.heartbeat,
-                stalePolicy: asset.stalePolicy,
-                marginBps: asset.marginBps,
-                pauseMode: asset.pauseMode,
-                operations: asset.operations
+                reserveFeed: _reserveFeed(word),
+                supplyKind: flags & SUPPLY_FEED != 0 ? SupplyKind.SupplyFeed : SupplyKind.TokenTotalSupply,
+                supplySource: _supplySource(target, word),
+                heartbeat: uint32(word >> HEARTBEAT_SHIFT),
+                stalePolicy: flags & STALE_SKIP != 0 ? ReserveCheck.StalePolicy.Skip : ReserveCheck.StalePolicy.FailClosed,
+                marginBps: uint16(word >> MARGIN_SHIFT),
+                pauseMode: flags & PAUSABLE != 0 ? PauseMode.Pausable : PauseMode.Operations,
+                operations: _operations(word)
             });
     }
 }

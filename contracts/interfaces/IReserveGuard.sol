@@ -84,6 +84,12 @@ interface IReserveGuard {
      */
     event AssetPauseBackoff(address indexed target, uint8 failures, uint256 retryAfter);
 
+    /**
+     * @notice The decimals kept for an asset's reserve feed and supply source were read again and had
+     * changed ({syncDecimals}).
+     */
+    event AssetDecimalsSynced(address indexed target, uint8 reserveDecimals, uint8 supplyDecimals);
+
     /// @notice A guardian cleared an asset's backoff: the next upkeep tries to pause it at once.
     event AssetPauseBackoffCleared(address indexed target, address indexed guardian);
 
@@ -119,6 +125,15 @@ interface IReserveGuard {
     /// @notice The target, reserve feed or supply source is not a contract.
     error NotAContract(address account);
 
+    /// @notice A feed's or token's `decimals()` reverts, returns too little data or a value above 255.
+    error DecimalsUnreadable(address source);
+
+    /**
+     * @notice The reserve feed's or supply source's decimals are no longer those the guard keeps: call
+     * {syncDecimals} first.
+     */
+    error DecimalsChanged(address target);
+
     /// @notice The heartbeat is 0.
     error InvalidHeartbeat();
 
@@ -144,6 +159,9 @@ interface IReserveGuard {
      * `1 ≤ maxEntries ≤ MAX_ASSETS`.
      */
     error InvalidCheckData(bytes checkData);
+
+    /// @notice performData is not `abi.encode(uint256[] entries)` as {checkUpkeep} encodes it.
+    error InvalidPerformData();
 
     /// @notice The asset has no failed pause to forget.
     error NoPauseBackoff(address target);
@@ -214,6 +232,21 @@ interface IReserveGuard {
      * @param target the asset
      */
     function pauseBackoff(address target) external view returns (uint8 failures, uint256 retryAfter);
+
+    /**
+     * @notice Reads the decimals of an asset's reserve feed and supply source again and keeps them if they
+     * changed (an aggregator migration). Anyone may call it: it only copies what the feeds say. The guard
+     * keeps the decimals read when the asset was configured, so that a check makes one call per feed
+     * instead of two; an unpauser's {unpauseAsset} reads them live and refuses while they differ.
+     * @param target the asset
+     */
+    function syncDecimals(address target) external;
+
+    /**
+     * @notice The decimals the guard keeps for an asset's reserve feed and supply source.
+     * @param target the asset
+     */
+    function assetDecimals(address target) external view returns (uint8 reserveDecimals, uint8 supplyDecimals);
 
     /// @notice The number of registered assets.
     function assetCount() external view returns (uint256);

@@ -327,6 +327,12 @@ describe('ReserveGuard finds an asset short exactly when the model does', () => 
         }
         await (await reserveFeed.setState(c.reserveDecimals, c.reserves, now)).wait()
         await (await supplyFeed.setState(c.supplyDecimals, c.supply, now)).wait()
+        // The guard keeps the decimals it read when configured: it learns the case's through syncDecimals.
+        await (await guard.syncDecimals(target.target)).wait()
+        expect([...(await guard.assetDecimals(target.target))]).toEqual([
+          BigInt(c.reserveDecimals),
+          BigInt(c.supplyDecimals),
+        ])
         const expected = modelCompare({ ...c, amount: 0n })
         const status = toResult(await guard.assetStatus(target.target))
         expect({ case: c, status }).toEqual({

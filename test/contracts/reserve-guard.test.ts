@@ -246,6 +246,17 @@ describe('ReserveGuard: the asset registry', () => {
         await refuse(String(token.target), { ...good, pauseMode, operations }, 'InvalidOperationMask'),
       ).toEqual([pauseMode, operations])
     }
+    // Decimals are read now and kept: a feed (or supply source) whose decimals() cannot be read is refused.
+    const broken = await deployMockReserveFeed(admin, 8, TOKEN)
+    for (const failure of [FeedFailure.RevertDecimals, FeedFailure.OversizedDecimals]) {
+      await mined(broken.setFailure(failure))
+      const address = await broken.getAddress()
+      expect(
+        await refuse(String(token.target), { ...good, reserveFeed: address }, 'DecimalsUnreadable'),
+      ).toEqual([address])
+      const supplyFeed = { ...good, supplyKind: SupplyKind.SupplyFeed, supplySource: address }
+      expect(await refuse(String(token.target), supplyFeed, 'DecimalsUnreadable')).toEqual([address])
+    }
     await g.guard.addAsset.staticCall(token.target, good)
   })
 
@@ -314,12 +325,6 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
       {},
     ],
     [
-      'feed decimals revert',
-      (a) => mined(a.feed.setFailure(FeedFailure.RevertDecimals)),
-      Reason.ReserveFeedFailed,
-      {},
-    ],
-    [
       'reserves below supply plus margin',
       (a) => mined(a.feed.setAnswer(102n * TOKEN - 1n)),
       Reason.InsufficientReserves,
@@ -374,6 +379,52 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
       reason: Reason.SupplyFailed,
     })
     expect((await check(g.guard)).targets).toEqual([a.target])
+  })
+
+  it('keeps the decimals read at configuration: a feed whose decimals() fails later is judged in them', async () => {
+    const a = await protect(g)
+    await mined(a.feed.setFailure(FeedFailure.RevertDecimals))
+    // The check reads latestRoundData only: backed, then short, on the 8 decimals kept.
+    expect(toResult(await g.guard.assetStatus(a.target)).verdict).toBe(Verdict.Backed)
+    await mined(a.feed.setAnswer(100n * TOKEN - 1n))
+    expect(toResult(await g.guard.assetStatus(a.target))).toMatchObject({
+      verdict: Verdict.Short,
+      reason: Reason.InsufficientReserves,
+    })
+    expect((await check(g.guard)).targets).toEqual([a.target])
+    // Reading the decimals again needs them readable.
+    const feed = await a.feed.getAddress()
+    expect(await revertOf(g.guard.syncDecimals.staticCall(a.target), g.guard, 'DecimalsUnreadable')).toEqual([
+      feed,
+    ])
+  })
+
+  it('a feed whose decimals change is judged in the old ones until anyone syncs them; no unpause meanwhile', async () => {
+    const a = await protect(g)
+    let now = await latestTimestamp(provider)
+    // The feed moves to 18 decimals, one wei short: read in the 8 decimals kept, a vast reserve.
+    await mined(a.feed.setState(18, 100n * unit(18) - 1n, now))
+    expect(toResult(await g.guard.assetStatus(a.target)).verdict).toBe(Verdict.Backed)
+    const synced = await mined(g.asStranger.syncDecimals(a.target))
+    expect(named(eventsOf(synced, g.guard))).toEqual([['AssetDecimalsSynced', a.target, 18n, 8n]])
+    expect([...(await g.guard.assetDecimals(a.target))]).toEqual([18n, 8n])
+    // Nothing changed: no event.
+    expect(eventsOf(await mined(g.asStranger.syncDecimals(a.target)), g.guard)).toEqual([])
+    expect(toResult(await g.guard.assetStatus(a.target))).toMatchObject({
+      verdict: Verdict.Short,
+      reason: Reason.InsufficientReserves,
+    })
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
+    expect(await g.guard.isAssetPaused(a.target)).toBe(true)
+    // Back to 8 decimals and backed: the unpauser is refused until the decimals are synced.
+    now = await latestTimestamp(provider)
+    await mined(a.feed.setState(8, 100n * TOKEN, now))
+    expect(
+      await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'DecimalsChanged'),
+    ).toEqual([a.target])
+    await mined(g.asStranger.syncDecimals(a.target))
+    await mined(g.asUnpauser.unpauseAsset(a.target))
+    expect(await g.guard.isAssetPaused(a.target)).toBe(false)
   })
 
   it('stale data under the skip policy: no decision, not listed, not paused even when performData says so', async () => {
