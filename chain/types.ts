@@ -37,6 +37,9 @@ export const SupplyKind = { TokenTotalSupply: 0n, SupplyFeed: 1n } as const
 /** `IReserveGuard.PauseMode`: how an asset is paused. */
 export const PauseMode = { Operations: 0n, Pausable: 1n } as const
 
+/** `IReserveGuard.Hold`: who holds a pause the guard made. */
+export const Hold = { Upkeep: 0n, Guardian: 1n } as const
+
 /** `MockReserveFeed.Failure`: how the test feed misbehaves. */
 export const FeedFailure = {
   None: 0n,
@@ -141,7 +144,8 @@ export interface AssetConfig {
 
 /**
  * An asset configuration with the usual defaults: supply read from a token's `totalSupply()`, a
- * one-day heartbeat, stale data counted as short, no margin, and mint, redeem and burn paused.
+ * one-day heartbeat, stale data counted as short, no margin, and mint and redeem paused. Burning is left
+ * open: it only ever improves the backing, and is the issuer's way back to it (docs/contracts.md).
  */
 export function assetConfig(
   fields: Partial<AssetConfig> & Pick<AssetConfig, 'reserveFeed' | 'supplySource'>,
@@ -152,7 +156,7 @@ export function assetConfig(
     stalePolicy: StalePolicy.FailClosed,
     marginBps: 0,
     pauseMode: PauseMode.Operations,
-    operations: Operation.All,
+    operations: Operation.Mint | Operation.Redeem,
     ...fields,
   }
 }

@@ -96,7 +96,10 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     bytes32 public constant ANSWER_UPDATED_TOPIC = keccak256("AnswerUpdated(int256,uint256,uint256)");
 
     /**
-     * @dev An asset as stored: one slot, keyed by its target, holding everything a check and a pause need.
+     * @dev An asset as stored: one slot, keyed by its target, holding everything a check and a pause need,
+     * and what the guard itself paused: its holds (flags) and the pause flags it switched on (the high four
+     * bits of `operations`; the low four are the configured operations), so that it only ever lifts a pause
+     * it made.
      * Registered iff `reserveFeed` is not zero (a registered feed is a contract). The decimals of the reserve
      * feed and of the supply source are read when the asset is configured and kept, so that a check makes
      * one call per feed instead of two (see {syncDecimals} for a feed whose decimals change).
@@ -121,6 +124,10 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     uint8 private constant SUPPLY_ELSEWHERE = 1 << 3;
     /// @dev {AssetSlot-flags}: a pause failed and {_backoffs} holds when to try again.
     uint8 private constant BACKING_OFF = 1 << 4;
+    /// @dev {AssetSlot-flags}: the upkeep paused the asset for a shortfall; lifted by an unpauser.
+    uint8 private constant UPKEEP_HOLD = 1 << 5;
+    /// @dev {AssetSlot-flags}: a guardian paused the asset by hand; lifted by a guardian.
+    uint8 private constant GUARDIAN_HOLD = 1 << 6;
 
     /// @dev An asset whose pause failed: how many times in a row, and when the upkeep may try again.
     struct Backoff {
@@ -222,8 +229,8 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
             if (word == 0) continue; // not registered
             ReserveCheck.Result memory result = _check(word, _supplySource(target, word));
             if (result.verdict != ReserveCheck.Verdict.Short || _backingOff(target, word)) continue;
-            uint8 configured = _configured(word);
-            if (_pausedNow(target, word) == configured) continue;
+            uint8 pausedBefore = _pausedNow(target, word);
+            if (pausedBefore == _configured(word)) continue;
             if (gasleft() < PAUSE_GAS_NEEDED) {
                 // A heavy check left too little for the pause: the asset is left to the next upkeep.
                 emit PerformGasExhausted(i, count);
@@ -231,7 +238,7 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
             }
             (bool paused, bytes memory error_) = _pause(target, word);
             if (paused) {
-                if (_flags(word) & BACKING_OFF != 0) _clearBackoff(target);
+                _hold(target, word, UPKEEP_HOLD, pausedBefore);
                 emit AssetPaused(target, result.reason, result.reserves, result.supply);
             } else {
                 emit AssetPauseFailed(target, result.reason, error_);
@@ -245,11 +252,20 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     /// @inheritdoc IReserveGuard
     function pauseAsset(address target) external override onlyRole(GUARDIAN_ROLE) {
         uint256 word = _registeredWord(target);
-        if (_pausedNow(target, word) == _configured(word)) revert AssetAlreadyPaused(target);
-        (bool paused, bytes memory error_) = _pause(target, word);
-        if (!paused) LowLevelCall.bubbleRevert(error_);
-        if (_flags(word) & BACKING_OFF != 0) _clearBackoff(target);
+        if (_flags(word) & GUARDIAN_HOLD != 0) revert AssetAlreadyPaused(target);
+        uint8 pausedBefore = _pausedNow(target, word);
+        // Already paused (by the upkeep, or by someone else): the guardian's hold is recorded all the same.
+        if (pausedBefore != _configured(word)) {
+            (bool paused, bytes memory error_) = _pause(target, word);
+            if (!paused) LowLevelCall.bubbleRevert(error_);
+        }
+        _hold(target, word, GUARDIAN_HOLD, pausedBefore);
         emit AssetPausedByGuardian(target, _msgSender());
+    }
+
+    /// @inheritdoc IReserveGuard
+    function liftGuardianPause(address target) external override onlyRole(GUARDIAN_ROLE) {
+        _release(target, GUARDIAN_HOLD, Hold.Guardian);
     }
 
     /// @inheritdoc IReserveGuard
@@ -261,19 +277,7 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
 
     /// @inheritdoc IReserveGuard
     function unpauseAsset(address target) external override onlyRole(UNPAUSER_ROLE) {
-        uint256 word = _registeredWord(target);
-        if (_pausedNow(target, word) == 0) revert AssetNotPaused(target);
-        // The gate never opens on decimals that are no longer the feeds'.
-        if (
-            _decimalsOf(_reserveFeed(word)) != _reserveDecimals(word) ||
-            _decimalsOf(_supplySource(target, word)) != _supplyDecimals(word)
-        ) revert DecimalsChanged(target);
-        ReserveCheck.Result memory result = _check(word, _supplySource(target, word));
-        if (result.verdict != ReserveCheck.Verdict.Backed) {
-            revert AssetNotBacked(target, result.verdict, result.reason, result.reserves, result.supply);
-        }
-        _unpause(target, word, _configured(word));
-        emit AssetUnpaused(target, _msgSender(), result.reserves, result.supply);
+        _release(target, UPKEEP_HOLD, Hold.Upkeep);
     }
 
     // ---------------------------------------------------------------- admin
@@ -369,6 +373,15 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         _registeredWord(target);
         Backoff memory backoff = _backoffs[target];
         return (backoff.failures, backoff.retryAfter);
+    }
+
+    /// @inheritdoc IReserveGuard
+    function pauseHolds(
+        address target
+    ) external view override returns (bool upkeep, bool guardian, uint8 pausedByGuard) {
+        uint256 word = _registeredWord(target);
+        uint8 flags = _flags(word);
+        return (flags & UPKEEP_HOLD != 0, flags & GUARDIAN_HOLD != 0, _guardPaused(word));
     }
 
     /// @inheritdoc IReserveGuard
@@ -479,15 +492,34 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     uint256 private constant SUPPLY_DECIMALS_SHIFT = 216;
     uint256 private constant FLAGS_SHIFT = 224;
     uint256 private constant OPERATIONS_SHIFT = 232;
+    uint256 private constant GUARD_PAUSED_SHIFT = 236;
 
     /// @dev An asset's stored {AssetSlot} as one word (0 when not registered): one storage read.
     function _assetWord(address target) private view returns (uint256 word) {
+        uint256 slot = _assetSlot(target);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            word := sload(slot)
+        }
+    }
+
+    /// @dev Writes an asset's stored {AssetSlot} as one word.
+    function _setAssetWord(address target, uint256 word) private {
+        uint256 slot = _assetSlot(target);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(slot, word)
+        }
+    }
+
+    /// @dev The storage slot of `_assets[target]`.
+    function _assetSlot(address target) private pure returns (uint256 slot) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // The key's upper bits cleaned: an address taken from a performData entry still carries its index.
             mstore(0x00, and(target, 0xffffffffffffffffffffffffffffffffffffffff))
             mstore(0x20, _assets.slot)
-            word := sload(keccak256(0x00, 0x40))
+            slot := keccak256(0x00, 0x40)
         }
     }
 
@@ -513,8 +545,14 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         return uint8(word >> FLAGS_SHIFT);
     }
 
+    /// @dev The configured operations (the low four bits of the operations byte).
     function _operations(uint256 word) private pure returns (uint8) {
-        return uint8(word >> OPERATIONS_SHIFT);
+        return uint8(word >> OPERATIONS_SHIFT) & 0x0f;
+    }
+
+    /// @dev The pause flags the guard switched on and has not lifted (the high four bits).
+    function _guardPaused(uint256 word) private pure returns (uint8) {
+        return uint8(word >> GUARD_PAUSED_SHIFT) & 0x0f;
     }
 
     function _supplySource(address target, uint256 word) private view returns (address) {
@@ -566,6 +604,55 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         }
     }
 
+    /**
+     * @dev Records a hold on an asset just paused (or found paused): the hold flag, and the pause flags the
+     * guard switched on (those configured that were not in force before: a pause someone else made is never
+     * counted as the guard's). Forgets any backoff. One storage write.
+     */
+    function _hold(address target, uint256 word, uint8 hold, uint8 pausedBefore) private {
+        if (_flags(word) & BACKING_OFF != 0) delete _backoffs[target];
+        uint256 switchedOn = uint256(_configured(word) & ~pausedBefore) << GUARD_PAUSED_SHIFT;
+        _setAssetWord(target, ((word | (uint256(hold) << FLAGS_SHIFT)) & ~(uint256(BACKING_OFF) << FLAGS_SHIFT)) | switchedOn);
+    }
+
+    /**
+     * @dev Lifts a hold. When the other hold remains, the target stays paused ({PauseHoldLifted}). When none
+     * remains, the pause flags the guard switched on and that are still in force are lifted
+     * ({AssetUnpaused}), and that needs the asset backed now, its decimals read live. The upkeep's hold
+     * needs it backed either way: lifting it says the shortfall is over.
+     */
+    function _release(address target, uint8 hold, Hold which) private {
+        uint256 word = _registeredWord(target);
+        if (_flags(word) & hold == 0) revert NotHeld(target, which);
+        word &= ~(uint256(hold) << FLAGS_SHIFT);
+        bool stillHeld = _flags(word) & (UPKEEP_HOLD | GUARDIAN_HOLD) != 0;
+        ReserveCheck.Result memory result;
+        if (hold == UPKEEP_HOLD || !stillHeld) result = _requireBacked(target, word);
+        if (stillHeld) {
+            _setAssetWord(target, word);
+            emit PauseHoldLifted(target, _msgSender(), which);
+            return;
+        }
+        uint8 lift = _guardPaused(word) & _pausedNow(target, word);
+        _setAssetWord(target, word & ~(uint256(0x0f) << GUARD_PAUSED_SHIFT));
+        if (lift != 0) _unpause(target, word, lift);
+        emit AssetUnpaused(target, _msgSender(), result.reserves, result.supply);
+    }
+
+    /// @dev The check now, decimals read live; reverts unless the asset is backed.
+    function _requireBacked(address target, uint256 word) private view returns (ReserveCheck.Result memory result) {
+        // The gate never opens on decimals that are no longer the feeds'.
+        address supplySource = _supplySource(target, word);
+        if (
+            _decimalsOf(_reserveFeed(word)) != _reserveDecimals(word) ||
+            _decimalsOf(supplySource) != _supplyDecimals(word)
+        ) revert DecimalsChanged(target);
+        result = _check(word, supplySource);
+        if (result.verdict != ReserveCheck.Verdict.Backed) {
+            revert AssetNotBacked(target, result.verdict, result.reason, result.reserves, result.supply);
+        }
+    }
+
     /// @dev Whether the upkeep is to leave the asset alone for now, its last pauses having failed.
     function _backingOff(address target, uint256 word) private view returns (bool) {
         return _flags(word) & BACKING_OFF != 0 && _backoffs[target].retryAfter > block.timestamp;
@@ -599,10 +686,11 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     uint256 private constant RECORD_SIZE = 72;
 
     /**
-     * @dev The bits of an asset's stored word that are its configuration: everything but what the upkeep
-     * changes as it works (the backoff flag).
+     * @dev The bits of an asset's stored word that are its configuration: everything but what changes as the
+     * guard works (the backoff flag, the holds, the pause flags it switched on).
      */
-    uint256 private constant CONFIGURATION = ~(uint256(BACKING_OFF) << FLAGS_SHIFT);
+    uint256 private constant CONFIGURATION =
+        ~((uint256(BACKING_OFF | UPKEEP_HOLD | GUARDIAN_HOLD) << FLAGS_SHIFT) | (uint256(0x0f) << GUARD_PAUSED_SHIFT));
 
     /// @dev The registry record of a registered asset, from storage.
     function _record(address target) private view returns (bytes memory) {
@@ -681,14 +769,24 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         }
     }
 
-    /// @dev Validates a configuration and stores it, with the decimals read now. Forgets any backoff.
+    /**
+     * @dev Validates a configuration and stores it, with the decimals read now. Forgets any backoff; keeps
+     * the guard's holds and the pause flags it switched on, and refuses to change the pause mode under them.
+     */
     function _store(address target, AssetConfig calldata config) private {
         _validate(target, config);
+        uint256 previous = _assetWord(target);
+        uint8 holds = _flags(previous) & (UPKEEP_HOLD | GUARDIAN_HOLD);
+        if (
+            holds != 0 &&
+            (_flags(previous) & PAUSABLE != 0) != (config.pauseMode == PauseMode.Pausable)
+        ) revert AssetPauseHeld(target);
         bool supplyElsewhere = config.supplySource != target;
         uint8 flags = (config.stalePolicy == ReserveCheck.StalePolicy.Skip ? STALE_SKIP : 0) |
             (config.supplyKind == SupplyKind.SupplyFeed ? SUPPLY_FEED : 0) |
             (config.pauseMode == PauseMode.Pausable ? PAUSABLE : 0) |
-            (supplyElsewhere ? SUPPLY_ELSEWHERE : 0);
+            (supplyElsewhere ? SUPPLY_ELSEWHERE : 0) |
+            holds;
         _assets[target] = AssetSlot({
             reserveFeed: config.reserveFeed,
             heartbeat: config.heartbeat,
@@ -696,7 +794,7 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
             reserveDecimals: _decimalsOf(config.reserveFeed),
             supplyDecimals: _decimalsOf(config.supplySource),
             flags: flags,
-            operations: config.operations
+            operations: config.operations | (_guardPaused(previous) << 4)
         });
         if (supplyElsewhere) _supplySources[target] = config.supplySource;
         else delete _supplySources[target];

@@ -26,6 +26,14 @@ interface IReserveGuard {
         Pausable
     }
 
+    /// @notice Who holds a pause the guard made: the upkeep (a shortfall) or a guardian (by hand).
+    enum Hold {
+        /// Paused by the upkeep for a shortfall; lifted by an unpauser once the asset is backed.
+        Upkeep,
+        /// Paused by a guardian; lifted by a guardian.
+        Guardian
+    }
+
     /**
      * @notice A protected asset, identified by its pause target (the contract that gets paused).
      * @param reserveFeed the proof-of-reserve feed (`AggregatorV3Interface`)
@@ -101,13 +109,22 @@ interface IReserveGuard {
      */
     event PerformGasExhausted(uint256 handled, uint256 listed);
 
-    /// @notice A guardian paused an asset by hand, whatever its reserves.
+    /// @notice A guardian paused an asset by hand (or placed its hold on an asset already paused).
     event AssetPausedByGuardian(address indexed target, address indexed guardian);
 
     /**
-     * @notice An unpauser unpaused an asset after the guard confirmed it is backed.
+     * @notice A hold on an asset was lifted, but the other one remains: the target stays paused.
+     * @param target the asset
+     * @param account the unpauser (upkeep hold) or guardian (guardian hold) who lifted it
+     * @param hold the hold lifted
+     */
+    event PauseHoldLifted(address indexed target, address indexed account, Hold hold);
+
+    /**
+     * @notice The last hold on an asset was lifted and the guard unpaused what it had paused, after
+     * confirming the asset is backed.
      * @param target the unpaused contract
-     * @param unpauser who decided it
+     * @param unpauser who decided it (an unpauser, or a guardian lifting its own pause)
      * @param reserves the reserve feed's answer
      * @param supply the supply read
      */
@@ -169,8 +186,11 @@ interface IReserveGuard {
     /// @notice The asset is already paused.
     error AssetAlreadyPaused(address target);
 
-    /// @notice The asset is not paused.
-    error AssetNotPaused(address target);
+    /// @notice The guard holds no such pause on the asset (nothing of it to lift).
+    error NotHeld(address target, Hold hold);
+
+    /// @notice The pause mode cannot change while the guard holds a pause on the asset.
+    error AssetPauseHeld(address target);
 
     /**
      * @notice Unpausing was refused: the asset is not shown to be backed (short, or stale under `Skip`).
@@ -209,16 +229,36 @@ interface IReserveGuard {
     function removeAsset(address target) external;
 
     /**
-     * @notice Pauses an asset by hand, whatever its reserves. Guardian only.
+     * @notice Pauses an asset by hand, whatever its reserves, and places the guardian's hold on it (also on an
+     * asset already paused). Only a guardian lifts it ({liftGuardianPause}). Guardian only.
      * @param target the asset
      */
     function pauseAsset(address target) external;
 
     /**
-     * @notice Unpauses an asset; refused unless the check finds it backed right now. Unpauser only.
+     * @notice Lifts the guardian's hold. If the upkeep holds no pause either, unpauses what the guard paused,
+     * which needs the asset backed now. Guardian only.
+     * @param target the asset
+     */
+    function liftGuardianPause(address target) external;
+
+    /**
+     * @notice Lifts the upkeep's hold (the pause it made for a shortfall), refused unless the check finds the
+     * asset backed right now. If no guardian hold remains, unpauses what the guard paused, and only that: a
+     * pause the target's owner made, before or apart from the guard's, stays. Unpauser only.
      * @param target the asset
      */
     function unpauseAsset(address target) external;
+
+    /**
+     * @notice The pauses the guard holds on an asset.
+     * @param target the asset
+     * @return upkeep whether the upkeep holds a pause (a shortfall)
+     * @return guardian whether a guardian holds one
+     * @return pausedByGuard the pause flags the guard switched on and has not lifted (`OPERATION_*` flags, or
+     * 1 for a `Pausable` target)
+     */
+    function pauseHolds(address target) external view returns (bool upkeep, bool guardian, uint8 pausedByGuard);
 
     /**
      * @notice Forgets an asset's failed pauses, so that the next upkeep tries to pause it at once (say the

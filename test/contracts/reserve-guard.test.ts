@@ -19,6 +19,7 @@ import {
   StalePolicy,
   SupplyKind,
   Verdict,
+  Hold,
   assetConfig,
   toResult,
   type AssetConfig,
@@ -42,6 +43,8 @@ import {
 import { deployToken, latestTimestamp, revertOf, simulateDeploy, unit } from './helpers'
 
 const coder = AbiCoder.defaultAbiCoder()
+/** What the assetConfig builder pauses by default: mint and redeem (burning stays open). */
+const DEFAULT_OPERATIONS = Operation.Mint | Operation.Redeem
 
 let provider: JsonRpcProvider
 let a: Actors
@@ -217,7 +220,7 @@ describe('ReserveGuard: the asset registry', () => {
       StalePolicy.FailClosed,
       0n,
       PauseMode.Operations,
-      Operation.All,
+      DEFAULT_OPERATIONS,
     ])
     expect(
       await revertOf(g.guard.addAsset.staticCall(token.target, config), g.guard, 'AssetAlreadyRegistered'),
@@ -351,9 +354,9 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
         ['AssetPaused', a.target, reason, status.reserves, status.supply],
       ])
       expect(named(eventsOf(receipt, a.token))).toEqual([
-        ['OperationsPaused', await g.guard.getAddress(), Operation.All, Operation.All],
+        ['OperationsPaused', await g.guard.getAddress(), DEFAULT_OPERATIONS, DEFAULT_OPERATIONS],
       ])
-      expect(await a.token.pausedOperations()).toBe(Operation.All)
+      expect(await a.token.pausedOperations()).toBe(DEFAULT_OPERATIONS)
       expect(await g.guard.isAssetPaused(a.target)).toBe(true)
       // No flicker: still short, but paused, so no upkeep.
       expect(toResult(await g.guard.assetStatus(a.target)).verdict).toBe(Verdict.Short)
@@ -573,7 +576,7 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
     expect(named(eventsOf(receipt, g.guard))).toEqual([
       ['AssetPaused', short.target, Reason.InsufficientReserves, 1n, 100n * TOKEN],
     ])
-    expect(await short.token.pausedOperations()).toBe(Operation.All)
+    expect(await short.token.pausedOperations()).toBe(DEFAULT_OPERATIONS)
     expect(await healthy.token.pausedOperations()).toBe(0n)
     expect(await skipped.token.pausedOperations()).toBe(0n)
   })
@@ -710,14 +713,14 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
     expect(await g.guard.isAssetPaused(a.target)).toBe(false)
     expect((await check(g.guard)).targets).toEqual([a.target])
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
-    expect(await a.token.pausedOperations()).toBe(Operation.All)
+    expect(await a.token.pausedOperations()).toBe(DEFAULT_OPERATIONS)
   })
 
   it('pauses only the operations configured for the asset', async () => {
-    const a = await protect(g, { config: { operations: Operation.Mint | Operation.Redeem } })
+    const a = await protect(g, { config: { operations: Operation.Mint } })
     await mined(a.feed.setAnswer(1n))
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
-    expect(await a.token.pausedOperations()).toBe(Operation.Mint | Operation.Redeem)
+    expect(await a.token.pausedOperations()).toBe(Operation.Mint)
     expect(await g.guard.isAssetPaused(a.target)).toBe(true)
     expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
   })
@@ -730,28 +733,43 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
     g = await deployGuard()
   })
 
-  it('a guardian pauses a healthy asset by hand, once', async () => {
+  it('a guardian pauses a healthy asset by hand, once, and only a guardian lifts it', async () => {
     const a = await protect(g)
     const receipt = await mined(g.asGuardian.pauseAsset(a.target))
     expect(named(eventsOf(receipt, g.guard))).toEqual([
       ['AssetPausedByGuardian', a.target, await guardian.getAddress()],
     ])
-    expect(await a.token.pausedOperations()).toBe(Operation.All)
+    expect(await a.token.pausedOperations()).toBe(DEFAULT_OPERATIONS)
+    expect([...(await g.guard.pauseHolds(a.target))]).toEqual([false, true, DEFAULT_OPERATIONS])
     expect(
       await revertOf(g.asGuardian.pauseAsset.staticCall(a.target), g.guard, 'AssetAlreadyPaused'),
     ).toEqual([a.target])
-    // Healthy, so the unpauser may lift it.
-    await mined(g.asUnpauser.unpauseAsset(a.target))
+    // The unpauser lifts the upkeep's pauses, not a guardian's.
+    expect(await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'NotHeld')).toEqual([
+      a.target,
+      Hold.Upkeep,
+    ])
+    const lifted = await mined(g.asGuardian.liftGuardianPause(a.target))
+    expect(named(eventsOf(lifted, g.guard))).toEqual([
+      ['AssetUnpaused', a.target, await guardian.getAddress(), 100n * TOKEN, 100n * TOKEN],
+    ])
     expect(await a.token.pausedOperations()).toBe(0n)
+    expect([...(await g.guard.pauseHolds(a.target))]).toEqual([false, false, 0n])
+    expect(await revertOf(g.asGuardian.liftGuardianPause.staticCall(a.target), g.guard, 'NotHeld')).toEqual([
+      a.target,
+      Hold.Guardian,
+    ])
   })
 
   it('unpausing is refused while short or stale-skipped, and allowed once backed', async () => {
     const a = await protect(g, { config: { stalePolicy: StalePolicy.Skip } })
-    expect(await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'AssetNotPaused')).toEqual(
-      [a.target],
-    )
+    expect(await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'NotHeld')).toEqual([
+      a.target,
+      Hold.Upkeep,
+    ])
     await mined(a.feed.setAnswer(90n * TOKEN))
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
+    expect([...(await g.guard.pauseHolds(a.target))]).toEqual([true, false, DEFAULT_OPERATIONS])
     expect(await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'AssetNotBacked')).toEqual(
       [a.target, Verdict.Short, Reason.InsufficientReserves, 90n * TOKEN, 100n * TOKEN],
     )
@@ -766,21 +784,117 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
       ['AssetUnpaused', a.target, await unpauser.getAddress(), 100n * TOKEN, 100n * TOKEN],
     ])
     expect(named(eventsOf(receipt, a.token))).toEqual([
-      ['OperationsUnpaused', await g.guard.getAddress(), Operation.All, 0n],
+      ['OperationsUnpaused', await g.guard.getAddress(), DEFAULT_OPERATIONS, 0n],
     ])
     expect(await a.token.pausedOperations()).toBe(0n)
     expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
   })
 
-  it('a partly paused asset can be unpaused, and is completed by the upkeep if short', async () => {
+  it('a pause someone else made stays: the upkeep completes a partial pause and lifts only what it added', async () => {
     const a = await protect(g)
+    // The token's admin pauses minting for an incident of its own.
     await mined(a.token.grantRole(Role.PAUSER, adminAddress))
     await mined(a.token.pauseOperations(Operation.Mint))
     expect(await g.guard.isAssetPaused(a.target)).toBe(false)
     await mined(a.feed.setAnswer(1n))
     expect((await check(g.guard)).targets).toEqual([a.target])
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
-    expect(await a.token.pausedOperations()).toBe(Operation.All)
+    expect(await a.token.pausedOperations()).toBe(DEFAULT_OPERATIONS)
+    expect([...(await g.guard.pauseHolds(a.target))]).toEqual([true, false, Operation.Redeem])
+    await mined(a.feed.setAnswer(100n * TOKEN))
+    const receipt = await mined(g.asUnpauser.unpauseAsset(a.target))
+    expect(named(eventsOf(receipt, a.token))).toEqual([
+      ['OperationsUnpaused', await g.guard.getAddress(), Operation.Redeem, Operation.Mint],
+    ])
+    expect(await a.token.pausedOperations()).toBe(Operation.Mint)
+  })
+
+  it('a Pausable target paused by its owner is never unpaused by the guard', async () => {
+    const asset = await deployMockPausableAsset(admin, 8, adminAddress)
+    await mined(asset.mint(adminAddress, 100n * TOKEN))
+    await mined(asset.grantRole(Role.PAUSER, g.address))
+    await mined(asset.grantRole(Role.PAUSER, adminAddress))
+    const feed = await deployMockReserveFeed(admin, 8, 100n * TOKEN)
+    const target = await asset.getAddress()
+    const config = assetConfig({
+      reserveFeed: await feed.getAddress(),
+      supplySource: target,
+      pauseMode: PauseMode.Pausable,
+      operations: 0n,
+    })
+    await mined(g.guard.addAsset(target, config))
+    // The owner pauses for an unrelated incident; then the reserves dip and recover.
+    await mined(asset.pause())
+    await mined(feed.setAnswer(1n))
+    expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
+    await mined(feed.setAnswer(100n * TOKEN))
+    for (const [as, hold] of [
+      [g.asUnpauser.unpauseAsset, Hold.Upkeep],
+      [g.asGuardian.liftGuardianPause, Hold.Guardian],
+    ] as const) {
+      expect(await revertOf(as.staticCall(target), g.guard, 'NotHeld')).toEqual([target, hold])
+    }
+    expect(await asset.paused()).toBe(true)
+    // A guardian may add its hold to the owner's pause: lifting it later leaves the owner's pause alone.
+    await mined(g.asGuardian.pauseAsset(target))
+    expect([...(await g.guard.pauseHolds(target))]).toEqual([false, true, 0n])
+    const lifted = await mined(g.asGuardian.liftGuardianPause(target))
+    expect(eventsOf(lifted, asset)).toEqual([])
+    expect(await asset.paused()).toBe(true)
+  })
+
+  it('the upkeep and a guardian both holding: the target stays paused until both have lifted', async () => {
+    const a = await protect(g)
+    await mined(a.feed.setAnswer(1n))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
+    // Already paused: the guardian's hold is recorded without a call to the target.
+    const held = await mined(g.asGuardian.pauseAsset(a.target))
+    expect(eventsOf(held, a.token)).toEqual([])
+    expect([...(await g.guard.pauseHolds(a.target))]).toEqual([true, true, DEFAULT_OPERATIONS])
+    await mined(a.feed.setAnswer(100n * TOKEN))
+    const first = await mined(g.asUnpauser.unpauseAsset(a.target))
+    expect(named(eventsOf(first, g.guard))).toEqual([
+      ['PauseHoldLifted', a.target, await unpauser.getAddress(), Hold.Upkeep],
+    ])
+    expect(await a.token.pausedOperations()).toBe(DEFAULT_OPERATIONS)
+    // Short again: the guardian cannot be the one to unpause.
+    await mined(a.feed.setAnswer(1n))
+    expect(
+      await revertOf(g.asGuardian.liftGuardianPause.staticCall(a.target), g.guard, 'AssetNotBacked'),
+    ).toEqual([a.target, Verdict.Short, Reason.InsufficientReserves, 1n, 100n * TOKEN])
+    await mined(a.feed.setAnswer(100n * TOKEN))
+    await mined(g.asGuardian.liftGuardianPause(a.target))
+    expect(await a.token.pausedOperations()).toBe(0n)
+  })
+
+  it('burning is not paused by default: holders restore the backing, then the unpauser lifts the pause', async () => {
+    const a = await protect(g, { reserves: 90n * TOKEN, supply: 100n * TOKEN })
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
+    expect(await a.token.pausedOperations()).toBe(Operation.Mint | Operation.Redeem)
+    await revertOf(a.token.mint.staticCall(adminAddress, 1n), a.token, 'OperationPaused')
+    // The holder burns the unbacked 10 tokens: the supply is backed again.
+    await mined(a.token.burn(10n * TOKEN))
+    expect(toResult(await g.guard.assetStatus(a.target)).verdict).toBe(Verdict.Backed)
+    await mined(g.asUnpauser.unpauseAsset(a.target))
+    expect(await a.token.pausedOperations()).toBe(0n)
+  })
+
+  it('keeps its holds across a configuration update, and refuses a new pause mode under them', async () => {
+    // A target answering both pause interfaces, so that only the hold can refuse the new mode.
+    const target = await deployMockMisbehavingTarget(admin, 100n * TOKEN)
+    const feed = await deployMockReserveFeed(admin, 8, 100n * TOKEN)
+    const address = await target.getAddress()
+    const config = assetConfig({ reserveFeed: await feed.getAddress(), supplySource: address })
+    await mined(g.guard.addAsset(address, config))
+    const pausable = { ...config, pauseMode: PauseMode.Pausable, operations: 0n }
+    await g.guard.updateAsset.staticCall(address, pausable) // allowed while nothing is held
+    await mined(feed.setAnswer(1n))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([address]), PERFORM_GAS))
+    await mined(g.guard.updateAsset(address, { ...config, marginBps: 100 }))
+    expect([...(await g.guard.pauseHolds(address))]).toEqual([true, false, DEFAULT_OPERATIONS])
+    expect(
+      await revertOf(g.guard.updateAsset.staticCall(address, pausable), g.guard, 'AssetPauseHeld'),
+    ).toEqual([address])
   })
 })
 
@@ -828,14 +942,14 @@ describe('ReserveGuard: both pause modes, and a target that refuses', () => {
           [
             pause ? 'OperationsPaused' : 'OperationsUnpaused',
             guardAddress,
-            Operation.All,
-            pause ? Operation.All : 0n,
+            DEFAULT_OPERATIONS,
+            pause ? DEFAULT_OPERATIONS : 0n,
           ],
         ]
       : [[pause ? 'Paused' : 'Unpaused', guardAddress]]
 
   it.each(modes)(
-    '%s: a guardian pauses and an unpauser unpauses through the target, and a refusal reverts with its error',
+    '%s: a guardian pauses and lifts its pause through the target, and a refusal reverts with its error',
     async (_name, pauseMode) => {
       const a = await refusingAsset(pauseMode)
       const refused = [guardAddress, Role.PAUSER]
@@ -857,16 +971,16 @@ describe('ReserveGuard: both pause modes, and a target that refuses', () => {
       await mined(a.pausable.revokeRole(Role.PAUSER, guardAddress))
       expect(
         await revertOf(
-          g.asUnpauser.unpauseAsset.staticCall(a.target),
+          g.asGuardian.liftGuardianPause.staticCall(a.target),
           a.pausable,
           'AccessControlUnauthorizedAccount',
         ),
       ).toEqual(refused)
       await mined(a.pausable.grantRole(Role.PAUSER, guardAddress))
-      const unpaused = await mined(g.asUnpauser.unpauseAsset(a.target))
+      const unpaused = await mined(g.asGuardian.liftGuardianPause(a.target))
       expect(named(eventsOf(unpaused, a.pausable))).toEqual(targetEvents(pauseMode, false))
       expect(named(eventsOf(unpaused, g.guard))).toEqual([
-        ['AssetUnpaused', a.target, await unpauser.getAddress(), 100n * TOKEN, 100n * TOKEN],
+        ['AssetUnpaused', a.target, await guardian.getAddress(), 100n * TOKEN, 100n * TOKEN],
       ])
       expect(await g.guard.isAssetPaused(a.target)).toBe(false)
     },
