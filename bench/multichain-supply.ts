@@ -18,7 +18,7 @@ import { deployDecimalsToken } from '#chain/contracts'
 import { MULTICALL3_ADDRESS } from '#common/evm-rpc'
 import { LOCAL_CHAINS, chainProvider, fundedSigner, startHardhatNode } from '#devkit/local-chain'
 import { multicall3RuntimeCode } from '#devkit/multicall3'
-import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
+import { startFaultProxy, type FaultProxy } from '#devkit/fault-proxy'
 import { checkRequest } from '#adapters/multichain-supply/src/endpoint/supply-request'
 import { readSupply } from '#adapters/multichain-supply/src/provider/supply'
 
@@ -33,7 +33,7 @@ interface Chain {
   url: string
   process: ChildProcess
   provider: JsonRpcProvider
-  proxy: RpcProxy
+  proxy: FaultProxy
   token: string
   holders: string[]
 }
@@ -59,7 +59,7 @@ async function setUpChain(i: number): Promise<Chain> {
     sent.push(await token.transfer(holder, 10n ** BigInt(DECIMALS[i]) * BigInt(k + 1)))
   }
   await Promise.all(sent.map((tx) => tx.wait()))
-  const proxy = await startRpcProxy(url)
+  const proxy = await startFaultProxy(url)
   return {
     network: `bench-${i}`,
     chainId,

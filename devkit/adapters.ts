@@ -1,42 +1,62 @@
 /**
- * The adapters of this repository, found by their folders: every `adapters/<name>/` with a
- * `src/index.ts` is one (`adapters/common` has none). Used by `npm start`, the production build,
- * the docs generator and the conformance suite, so none of them keeps a list.
+ * The adapters of this repository, found at run time: every folder of `adapters/` except
+ * `common`. `npm start`, `npm run docs` and the conformance suite all go through here, so a new
+ * adapter is picked up by each of them (and by the production build) without being named anywhere.
  */
 import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 
 /** The repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
+/** The repository's `adapters/` folder. */
 export const ADAPTERS_DIR = join(REPO_ROOT, 'adapters')
 
-/** What every adapter's `src/index.ts` exports. */
+/** The folder of `adapters/` that is shared code, not an adapter. */
+export const SHARED_FOLDER = 'common'
+
+/** What every adapter's `src/index.ts` exports (what `npm start` needs). */
 export interface AdapterModule {
-  /** The framework Adapter instance `npm start` serves. */
+  /** The adapter `npm start` serves. */
   adapter: Adapter
-  /** A fresh adapter (a transport initializes once, so tests build one per configuration). */
+  /** A fresh adapter: a transport initializes once, so each configuration needs its own. */
   makeAdapter: () => Adapter
   /** One line saying what it reads. */
   description: string
 }
 
-/** The adapters' folder names, sorted. */
-export function adapterNames(dir = ADAPTERS_DIR): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'src', 'index.ts')))
-    .map((d) => d.name)
+/** The adapters' folder names, sorted: every folder of `adaptersDir` except `common`. */
+export function adapterNames(adaptersDir = ADAPTERS_DIR): string[] {
+  return readdirSync(adaptersDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== SHARED_FOLDER)
+    .map((entry) => entry.name)
     .sort()
 }
 
-/** The path of an adapter's entry module. */
-export function adapterEntry(name: string, dir = ADAPTERS_DIR): string {
-  return join(dir, name, 'src', 'index.ts')
+/** The module file of adapter `name`. */
+export function adapterModulePath(name: string, adaptersDir = ADAPTERS_DIR): string {
+  return join(adaptersDir, name, 'src', 'index.ts')
 }
 
-/** Imports an adapter's entry module (through tsx or Jest: TypeScript source). */
-export async function loadAdapterModule(name: string, dir = ADAPTERS_DIR): Promise<AdapterModule> {
-  return (await import(pathToFileURL(adapterEntry(name, dir)).href)) as AdapterModule
+/**
+ * Loads adapter `name`'s `src/index.ts`. Throws, naming what is missing, when the file or one
+ * of the exports `npm start` needs ({@link AdapterModule}) is absent.
+ */
+export async function loadAdapterModule(name: string, adaptersDir = ADAPTERS_DIR): Promise<AdapterModule> {
+  const path = adapterModulePath(name, adaptersDir)
+  if (!existsSync(path)) throw new Error(`adapters/${name}: src/index.ts is missing`)
+  const module = (await import(path)) as Partial<AdapterModule>
+  const missing = [
+    typeof module.makeAdapter === 'function' ? undefined : 'makeAdapter (a function)',
+    typeof module.description === 'string' && module.description.trim() !== ''
+      ? undefined
+      : 'description (one line)',
+    module.adapter && typeof module.adapter === 'object' ? undefined : 'adapter',
+  ].filter((m) => m !== undefined)
+  if (missing.length > 0) {
+    throw new Error(`adapters/${name}/src/index.ts does not export ${missing.join(', ')}`)
+  }
+  return module as AdapterModule
 }

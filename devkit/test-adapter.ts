@@ -2,19 +2,27 @@ import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 
 /**
- * Starts an adapter in the framework's TestAdapter with `env` applied first. The framework reads
- * settings when an Adapter is constructed, so the adapter's config is read again here, after
- * `env` is in place. Pass a freshly built adapter: a transport initializes only once.
+ * Puts `env` into `process.env` (an undefined value removes the variable), then has the
+ * adapter's config read the environment again: the framework reads settings when an Adapter is
+ * constructed, before `env` was in place.
  */
-export async function startTestAdapter(
-  adapter: Adapter,
-  env: Record<string, string | undefined> = {},
-): Promise<TestAdapter> {
+export function applyEnv(adapter: Adapter, env: Record<string, string | undefined>): void {
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[key]
     else process.env[key] = value
   }
   adapter.config.initialize()
+}
+
+/**
+ * Starts an adapter in the framework's TestAdapter with `env` applied first. Pass a freshly
+ * built adapter: a transport initializes only once.
+ */
+export async function startTestAdapter(
+  adapter: Adapter,
+  env: Record<string, string | undefined> = {},
+): Promise<TestAdapter> {
+  applyEnv(adapter, env)
   return TestAdapter.startWithMockedCache(adapter, { testAdapter: {} as TestAdapter<never> })
 }
 

@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { build } from 'esbuild'
-import { REPO_ROOT, adapterEntry, adapterNames } from '#devkit/adapters'
+import { REPO_ROOT, adapterModulePath, adapterNames } from '#devkit/adapters'
 
 /** Where `npm run build` writes; `--out-dir <dir>` writes elsewhere (the test builds into a temporary folder). */
 export const DIST_DIR = join(REPO_ROOT, 'dist')
@@ -42,7 +42,7 @@ export async function buildAdapters(names = adapterNames(), distDir = DIST_DIR):
       stdin: {
         contents: [
           `import { expose } from '@chainlink/external-adapter-framework'`,
-          `import { adapter } from ${JSON.stringify(adapterEntry(name))}`,
+          `import { adapter } from ${JSON.stringify(adapterModulePath(name))}`,
           `expose(adapter).catch((error) => {`,
           `  console.error(error)`,
           `  process.exit(1)`,

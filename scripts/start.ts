@@ -2,9 +2,8 @@
  * `npm start -- <adapter>` starts one adapter's server (port from EA_PORT, default 8080).
  * `npm start` with no name lists the adapters and what each reads.
  *
- * Every adapter lives in adapters/<name>/ and exports from src/index.ts:
- *   - `adapter`: the framework Adapter instance;
- *   - `description`: one line saying what it reads.
+ * Every adapter lives in adapters/<name>/ and exports from src/index.ts what
+ * devkit/adapters.ts's AdapterModule lists: `adapter`, `makeAdapter`, `description`.
  */
 import { expose } from '@chainlink/external-adapter-framework'
 import { adapterNames, loadAdapterModule as load } from '#devkit/adapters'

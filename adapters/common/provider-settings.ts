@@ -18,6 +18,12 @@ export interface ProviderBlockOptions<K extends string, H extends string> {
   headerDefault: string
   /** Requests in flight at once, by default. */
   concurrency: number
+  /**
+   * What the concurrency cap and rate limit are shared by, as the settings' descriptions say it:
+   * "across the adapter" (the default) when the adapter holds one client for the provider, or
+   * e.g. "per chain, across all requests" when it holds one per chain.
+   */
+  scope?: string
 }
 
 const numberSetting = (description: string, defaultValue: number, min: number, max: number) =>
@@ -51,6 +57,8 @@ export function providerBlock<P extends string, K extends string, H extends stri
   options: ProviderBlockOptions<K, H>,
 ) {
   const { provider } = options
+  const Provider = provider[0].toUpperCase() + provider.slice(1)
+  const scope = options.scope ?? 'across the adapter'
   const numbers = {
     [`${prefix}_REQUEST_TIMEOUT_MS`]: numberSetting(
       `Timeout of one ${provider} request attempt, in milliseconds`,
@@ -71,13 +79,13 @@ export function providerBlock<P extends string, K extends string, H extends stri
       60_000,
     ),
     [`${prefix}_CONCURRENCY`]: numberSetting(
-      `${provider} requests in flight at once, across the adapter`,
+      `${Provider} requests in flight at once, ${scope}`,
       options.concurrency,
       1,
       256,
     ),
     [`${prefix}_REQUESTS_PER_SECOND`]: numberSetting(
-      `${provider} requests started per second, across the adapter; 0 means no limit`,
+      `${Provider} requests started per second, ${scope}; 0 means no limit`,
       0,
       0,
       100_000,

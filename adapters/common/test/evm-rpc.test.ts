@@ -16,7 +16,7 @@ import {
 } from '../evm-rpc'
 import { deadUrl } from '#devkit/ports'
 import { ensureMulticall3 } from '#devkit/multicall3'
-import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
+import { startFaultProxy, type FaultProxy } from '#devkit/fault-proxy'
 
 const settingsFor = (urls: string[], chainId: bigint, network = 'local'): EvmNetworkSettings => ({
   network,
@@ -104,10 +104,10 @@ describe('EvmRpcClient on the local chains', () => {
   let tokenA: DecimalsToken
   let tokenB: DecimalsToken
   const holders = Array.from({ length: 60 }, () => Wallet.createRandom().address)
-  const proxies: RpcProxy[] = []
+  const proxies: FaultProxy[] = []
 
-  const proxy = async (...args: Parameters<typeof startRpcProxy>): Promise<RpcProxy> => {
-    const p = await startRpcProxy(...args)
+  const proxy = async (...args: Parameters<typeof startFaultProxy>): Promise<FaultProxy> => {
+    const p = await startFaultProxy(...args)
     proxies.push(p)
     return p
   }

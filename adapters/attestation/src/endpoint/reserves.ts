@@ -5,7 +5,7 @@ import { InputParameters } from '@chainlink/external-adapter-framework/validatio
 import type { Settings } from '../config'
 import { ATTESTATION_FIELDS } from '../provider/attestation'
 import { ReservesTransport } from '../transport/reserves'
-import { checkRequest } from './reserves-request'
+import { MAX_DECIMALS, checkRequest } from './reserves-request'
 
 export const inputParameters = new InputParameters(
   {
@@ -13,7 +13,7 @@ export const inputParameters = new InputParameters(
       type: 'string',
       required: true,
       description:
-        "The auditor's name for the attested account: the request reads <ATTESTATION_API_URL>/<client>",
+        'The auditor\'s name for the attested account, in letters, digits, ".", "_", "~" and "-": the request reads <ATTESTATION_API_URL>/<client>',
     },
     field: {
       type: 'string',
@@ -25,16 +25,17 @@ export const inputParameters = new InputParameters(
     chain: {
       type: 'string',
       description:
-        'Read the per-chain figure of the token[] entry whose tokenName ends in this label in parentheses ("TUSD (ETH)" for ETH), matched whole and case-insensitively',
+        'Read the per-chain figure of the token[] entry whose tokenName ends in this label in parentheses ("TUSD (ETH)" for ETH), matched whole and case-insensitively, never as a substring: its totalTokenByChain for totalToken, its totalTrustByChain otherwise',
     },
     decimals: {
       type: 'number',
       default: 18,
-      description: 'Output decimals: result = figure × 10^decimals, rounded down',
+      description: `Output decimals, 0–${MAX_DECIMALS}: result = figure × 10^decimals, rounded down`,
     },
     maxAgeSeconds: {
       type: 'number',
-      description: 'Oldest attestation accepted, in seconds; may only tighten ATTESTATION_MAX_AGE_SECONDS',
+      description:
+        'Oldest attestation accepted, in seconds (default: ATTESTATION_MAX_AGE_SECONDS); it may only tighten the setting, above it is a 400',
     },
   },
   [{ client: 'truecoin', field: 'totalReserve', decimals: 18 }],

@@ -31,6 +31,8 @@ export const ESPLORA = providerBlock('ESPLORA', {
   headerSetting: 'ESPLORA_AUTH_HEADER_NAME',
   headerDefault: 'Authorization',
   concurrency: 16,
+  // The transport holds one client per chain (src/transport/balance.ts).
+  scope: 'per chain, across all requests',
 })
 
 /** The adapter's settings; each adapter gets its own (the framework reads them into the instance). */

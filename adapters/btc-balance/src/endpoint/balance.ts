@@ -25,7 +25,7 @@ export const inputParameters = new InputParameters(
       type: 'number',
       default: 6,
       description:
-        'Balances are taken at height tip − minConfirmations + 1; 0 means the current balance, mempool included',
+        'An integer ≥ 0: balances are taken at height tip − minConfirmations + 1; 0 means the current balance, mempool included',
     },
   },
   [

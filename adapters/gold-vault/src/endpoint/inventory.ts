@@ -5,15 +5,14 @@ import { InputParameters } from '@chainlink/external-adapter-framework/validatio
 import type { Settings } from '../config'
 import { FORMAT_INPUTS, type SourceFormat } from '../provider/sources'
 import { InventoryTransport } from '../transport/inventory'
-import { checkRequest } from './inventory-request'
+import { MAX_DECIMALS, MAX_VAULTS, checkRequest } from './inventory-request'
 
 export const inputParameters = new InputParameters(
   {
     vault: {
       type: 'string',
       required: true,
-      description:
-        'The vault: the request reads <GOLD_VAULT_API_URL>/<vault>. Several vaults separated by commas are read and added up',
+      description: `The vault, in letters, digits, ".", "_", "~" and "-": the request reads <GOLD_VAULT_API_URL>/<vault>. Several vaults separated by commas (at most ${MAX_VAULTS}, each once) are each read and added up`,
     },
     format: {
       type: 'string',
@@ -25,7 +24,7 @@ export const inputParameters = new InputParameters(
     decimals: {
       type: 'number',
       default: 8,
-      description: 'Output decimals: result = fine troy ounces × 10^decimals, rounded down',
+      description: `Output decimals, 0–${MAX_DECIMALS}: result = fine troy ounces × 10^decimals, rounded down`,
     },
   },
   [{ vault: 'london', format: 'auto', decimals: 8 }],

@@ -5,7 +5,7 @@ import { InputParameters } from '@chainlink/external-adapter-framework/validatio
 import type { Settings } from '../config'
 import type { SupplyFigures } from '../provider/supply'
 import { SupplyTransport } from '../transport/supply'
-import { checkRequest } from './supply-request'
+import { MAX_RESULT_DECIMALS, checkRequest } from './supply-request'
 
 const holder = {
   network: {
@@ -13,31 +13,36 @@ const holder = {
     required: true,
     description: 'Network name; its RPC is read from <NETWORK>_RPC_URL and <NETWORK>_RPC_CHAIN_ID',
   },
-  address: { type: 'string', required: true, description: 'EVM address (0x…)' },
+  address: {
+    type: 'string',
+    required: true,
+    description: 'EVM address (0x…); mixed case must carry a valid EIP-55 checksum',
+  },
 } as const
 
 export const inputParameters = new InputParameters(
   {
     tokens: {
-      description: 'The token contract on each chain, one per chain: [{ network, address }]',
+      description:
+        'The token contract on each chain: [{ network, address }], one per chain (the same chain id twice is a 400)',
       required: true,
       array: true,
       type: holder,
     },
     exclude: {
       description:
-        'Holders whose balance is not circulating (bridge lockboxes, treasury, burn addresses), subtracted on their chain: [{ network, address }]',
+        "Holders whose balance is not circulating (bridge lockboxes, treasury, burn addresses), subtracted on their chain: [{ network, address }], each on one of the tokens' networks, once per network",
       required: false,
       array: true,
       type: holder,
     },
     confirmations: {
-      description: 'Each chain is read at block latest − confirmations',
+      description: 'An integer ≥ 0: each chain is read at block latest − confirmations',
       type: 'number',
       default: 0,
     },
     resultDecimals: {
-      description: 'Decimals of the result; where digits are lost, the supply rounds up',
+      description: `Decimals of the result, 0–${MAX_RESULT_DECIMALS}; where digits are lost, the supply rounds up`,
       type: 'number',
       default: 18,
     },

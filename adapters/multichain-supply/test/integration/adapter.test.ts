@@ -5,7 +5,7 @@ import { deploy } from '#chain/artifacts'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import { deadUrl } from '#devkit/ports'
 import { ensureMulticall3 } from '#devkit/multicall3'
-import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
+import { startFaultProxy, type FaultProxy } from '#devkit/fault-proxy'
 import { makeAdapter } from '../../src'
 import type { SupplyFigures } from '../../src/provider/supply'
 
@@ -38,8 +38,8 @@ describe('multichain-supply adapter', () => {
   let providerA: JsonRpcProvider
   let providerB: JsonRpcProvider
   let testAdapter: TestAdapter
-  let dying: RpcProxy
-  let flaky: RpcProxy
+  let dying: FaultProxy
+  let flaky: FaultProxy
   const labels = new Map<string, string>()
   const tokens: Record<string, Deployed> = {}
   const holders: Record<string, string> = {}
@@ -120,9 +120,11 @@ describe('multichain-supply adapter', () => {
         await deployToken(signerB, 'beta24', 24, 10n ** 24n + 999_999n, {})
       })(),
     ])
-    dying = await startRpcProxy(localChainUrl('A'), () => 'destroy')
+    dying = await startFaultProxy(localChainUrl('A'), () => 'destroy')
     // Answers the first round trip of each request (the head), dies half-way through the read.
-    flaky = await startRpcProxy(localChainUrl('B'), (i) => (i % 2 === 0 ? 'forward' : 'destroy-mid-response'))
+    flaky = await startFaultProxy(localChainUrl('B'), (i) =>
+      i % 2 === 0 ? 'forward' : 'destroy-mid-response',
+    )
     testAdapter = await startTestAdapter(makeAdapter(), {
       ALPHA_RPC_URL: localChainUrl('A'),
       ALPHA_RPC_CHAIN_ID: '31337',

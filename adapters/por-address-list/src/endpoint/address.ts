@@ -9,7 +9,8 @@ import { checkRequest } from './address-request'
 export const inputParameters = new InputParameters(
   {
     contractAddress: {
-      description: 'The PoRAddressList contract',
+      description:
+        'The PoRAddressList contract: an EVM address; mixed case must carry a valid EIP-55 checksum',
       type: 'string',
       required: true,
     },
@@ -30,12 +31,12 @@ export const inputParameters = new InputParameters(
       required: true,
     },
     batchSize: {
-      description: 'Addresses read per getPoRAddressList call',
+      description: 'Addresses read per getPoRAddressList call, from 1 to MAX_BATCH_SIZE',
       type: 'number',
       default: 100,
     },
     confirmations: {
-      description: 'The list is read at block latest − confirmations',
+      description: 'An integer ≥ 0: the list is read at block latest − confirmations',
       type: 'number',
       default: 0,
     },

@@ -6,7 +6,7 @@ import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 import { deploy } from '#chain/artifacts'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import { ensureMulticall3 } from '#devkit/multicall3'
-import { startRpcProxy, type ProxyAction, type RpcProxy } from '#devkit/rpc-proxy'
+import { startFaultProxy, type ProxyAction, type FaultProxy } from '#devkit/fault-proxy'
 import { resolveEvmNetwork } from '#common/evm-rpc'
 import { makeAdapter } from '../../src'
 import { readAddressList } from '../../src/provider/address-list'
@@ -37,7 +37,7 @@ describe('por-address-list adapter', () => {
   let signerA: NonceManager
   let signerB: NonceManager
   let testAdapter: TestAdapter
-  let editing: { proxy: RpcProxy; list?: Contract; pending: boolean }[]
+  let editing: { proxy: FaultProxy; list?: Contract; pending: boolean }[]
   const lists: Record<string, Contract> = {}
   const names = new Map<string, string>()
   const twentyFive = Array.from({ length: 25 }, (_, i) => custodian(`custodian-${i}`))
@@ -78,11 +78,11 @@ describe('por-address-list adapter', () => {
    * then lets the read through: an edit landing between two batches.
    */
   const editingProxy = async (chain: 'A' | 'B') => {
-    const entry: { proxy: RpcProxy; list?: Contract; pending: boolean } = {
-      proxy: undefined as unknown as RpcProxy,
+    const entry: { proxy: FaultProxy; list?: Contract; pending: boolean } = {
+      proxy: undefined as unknown as FaultProxy,
       pending: true,
     }
-    entry.proxy = await startRpcProxy(localChainUrl(chain), async (i): Promise<ProxyAction> => {
+    entry.proxy = await startFaultProxy(localChainUrl(chain), async (i): Promise<ProxyAction> => {
       if (i === 1 && entry.pending && entry.list) {
         entry.pending = false
         const signer = chain === 'A' ? signerA : signerB
@@ -208,11 +208,11 @@ describe('por-address-list adapter', () => {
   })
 
   describe('RPC round trips', () => {
-    const proxies: RpcProxy[] = []
+    const proxies: FaultProxy[] = []
     afterAll(() => Promise.all(proxies.map((p) => p.close())))
 
     const read = async (chain: 'A' | 'B', list: string, batchSize: number, confirmations = 0) => {
-      const proxy = await startRpcProxy(localChainUrl(chain))
+      const proxy = await startFaultProxy(localChainUrl(chain))
       proxies.push(proxy)
       const settings = resolveEvmNetwork('counted', 'network', {
         COUNTED_RPC_URL: proxy.url,

@@ -1,6 +1,6 @@
 import { AbiCoder } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { startRpcProxy, type RpcProxy } from '#devkit/rpc-proxy'
+import { startFaultProxy, type FaultProxy } from '#devkit/fault-proxy'
 import { resolveEvmNetwork } from '#common/evm-rpc'
 import { checkRequest, type AddressListRequest } from '../../src/endpoint/address-request'
 import { porAddressListInterface } from '#chain/abi'
@@ -67,7 +67,7 @@ describe('checkRequest', () => {
  * `list` answers getPoRAddressList(start, end) (end inclusive, clamped), `tamper` may alter it.
  */
 describe('readAddressList against a simulated RPC', () => {
-  let rpc: RpcProxy
+  let rpc: FaultProxy
   const calls: [number, number][] = []
   let stored: string[] = []
   let tamper: (batch: string[]) => string[] = (batch) => batch
@@ -91,7 +91,7 @@ describe('readAddressList against a simulated RPC', () => {
   }
 
   beforeAll(async () => {
-    rpc = await startRpcProxy('http://127.0.0.1:1', (_i, body) => ({
+    rpc = await startFaultProxy('http://127.0.0.1:1', (_i, body) => ({
       status: 200,
       body: JSON.stringify((JSON.parse(body) as Parameters<typeof answer>[0][]).map(answer)),
     }))

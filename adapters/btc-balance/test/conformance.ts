@@ -1,0 +1,31 @@
+/** What the conformance suite (test/conformance/) needs to know about btc-balance. */
+import { defineConformance } from '#devkit/conformance'
+import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
+
+const CUSTODIAN = {
+  address: 'bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh',
+  network: 'bitcoin',
+  chainId: 'mainnet',
+}
+
+export const conformance = defineConformance({
+  output: 'numeric',
+  async provider() {
+    const ledger = new EsploraSim()
+    ledger.fund(CUSTODIAN.address, 123_456_789n)
+    ledger.mine(6)
+    const esplora = await serveEsplora(ledger)
+    return {
+      url: esplora.url,
+      sample: { addresses: [CUSTODIAN], minConfirmations: 6 },
+      expected: '123456789',
+      close: esplora.close,
+    }
+  },
+  env: (url, timeoutMs) => ({
+    BITCOIN_MAINNET_ESPLORA_URL: url,
+    ESPLORA_REQUEST_TIMEOUT_MS: String(timeoutMs),
+    ESPLORA_RETRIES: '0',
+  }),
+  list: { field: 'addresses', limit: { setting: 'MAX_ADDRESSES' }, entry: () => CUSTODIAN },
+})

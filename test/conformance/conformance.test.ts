@@ -1,0 +1,362 @@
+/**
+ * The conformance suite: what every adapter in adapters/ must do, checked on each of them
+ * without naming any. The adapters are found at run time (devkit/adapters.ts); each says in its
+ * `test/conformance.ts` only what cannot be derived (devkit/conformance.ts): its output shape, a
+ * healthy provider with a sample request, the settings pointing it at a provider, and which input
+ * holds the decimals or a limited list. Required inputs and input types come from the default
+ * endpoint's InputParameters.
+ *
+ * The adapter reads its provider through a loopback proxy (devkit/fault-proxy.ts) that answers
+ * 500, hangs, or sends garbage on cue.
+ *
+ * Run it alone with `npm run test:conformance`.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
+import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
+import type { InputParameter } from '@chainlink/external-adapter-framework/validation/input-params'
+import { ADAPTERS_DIR, adapterNames, loadAdapterModule, type AdapterModule } from '#devkit/adapters'
+import { askUntilComputed, startAdapterServer, type HttpAnswer } from '#devkit/adapter-server'
+import type { ConformanceDeclaration, ConformanceProvider } from '#devkit/conformance'
+import { adapterDoc, checkDocs } from '#devkit/docs'
+import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
+import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+
+/** Provider timeout for the cases where the provider answers, and for the one where it hangs. */
+const PROVIDER_TIMEOUT_MS = 10_000
+const HANG_TIMEOUT_MS = 500
+/** Framework settings for quick tests: computations start within 20 ms of a request. */
+const FRAMEWORK_ENV = { BACKGROUND_EXECUTE_MS_HTTP: '20' }
+
+type Definition = Record<string, InputParameter>
+
+interface Subject {
+  name: string
+  module?: AdapterModule
+  declaration?: ConformanceDeclaration
+  /** Why the module or the declaration could not be loaded. */
+  problem?: string
+}
+
+async function loadSubject(name: string): Promise<Subject> {
+  try {
+    const module = await loadAdapterModule(name)
+    const path = join(ADAPTERS_DIR, name, 'test', 'conformance.ts')
+    if (!existsSync(path)) {
+      return {
+        name,
+        module,
+        problem: `adapters/${name}/test/conformance.ts is missing: declare the adapter there`,
+      }
+    }
+    const { conformance } = (await import(path)) as { conformance?: ConformanceDeclaration }
+    if (!conformance || typeof conformance.provider !== 'function' || typeof conformance.env !== 'function') {
+      return {
+        name,
+        module,
+        problem: `adapters/${name}/test/conformance.ts does not export \`conformance\` (see devkit/conformance.ts)`,
+      }
+    }
+    return { name, module, declaration: conformance }
+  } catch (error) {
+    return { name, problem: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+const subjects = await Promise.all(adapterNames().map(loadSubject))
+
+// ---------------------------------------------------------------------------------------------
+// Cases derived from the default endpoint's input definition
+
+/** One bad request, built from the sample, and the word its 400 must name. */
+interface InputCase {
+  title: string
+  names: string
+  build: (sample: Record<string, unknown>) => Record<string, unknown>
+}
+
+function defaultDefinition(adapter: Adapter): Definition {
+  const endpoint = adapter.endpoints.find((e) => e.name === adapter.defaultEndpoint) ?? adapter.endpoints[0]
+  return (endpoint.inputParameters?.definition ?? {}) as Definition
+}
+
+/** A value of the wrong type for `parameter`. */
+function wrongValue(parameter: InputParameter): unknown {
+  if (parameter.array) return 'not a list'
+  switch (parameter.type) {
+    case 'string':
+      return 12345
+    case 'number':
+      return 'not a number'
+    case 'boolean':
+      return 'not a boolean'
+    default:
+      return 'not an object'
+  }
+}
+
+/** The sample's first entry of list `field`, to derive the cases of its nested fields from. */
+function firstEntry(sample: Record<string, unknown>, field: string): Record<string, unknown> {
+  const list = sample[field]
+  if (!Array.isArray(list) || typeof list[0] !== 'object' || list[0] === null) {
+    throw new Error(`the sample request has no \`${field}\` entry to check its fields with: give it one`)
+  }
+  return list[0] as Record<string, unknown>
+}
+
+/** Replaces the first entry of list `field` with `entry`. */
+function withFirstEntry(sample: Record<string, unknown>, field: string, entry: Record<string, unknown>) {
+  const [, ...rest] = sample[field] as unknown[]
+  return { ...sample, [field]: [entry, ...rest] }
+}
+
+function omit(record: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !names.includes(key)))
+}
+
+/** Every required input left out, and every input given a value of another type; nested fields too. */
+function inputCases(definition: Definition): InputCase[] {
+  return Object.entries(definition).flatMap(([name, parameter]): InputCase[] => {
+    const names = [name, ...(parameter.aliases ?? [])]
+    const own: InputCase[] = [
+      ...(parameter.required
+        ? [
+            {
+              title: `\`${name}\` missing`,
+              names: name,
+              build: (s: Record<string, unknown>) => omit(s, names),
+            },
+          ]
+        : []),
+      {
+        title: `\`${name}\` of the wrong type`,
+        names: name,
+        build: (s) => ({ ...omit(s, names), [name]: wrongValue(parameter) }),
+      },
+    ]
+    if (typeof parameter.type !== 'object' || !parameter.array) return own
+    const nested = Object.entries(parameter.type as Definition).flatMap(([field, inner]): InputCase[] => [
+      ...(inner.required
+        ? [
+            {
+              title: `\`${name}[].${field}\` missing`,
+              names: field,
+              build: (s: Record<string, unknown>) =>
+                withFirstEntry(s, name, omit(firstEntry(s, name), [field])),
+            },
+          ]
+        : []),
+      {
+        title: `\`${name}[].${field}\` of the wrong type`,
+        names: field,
+        build: (s) => withFirstEntry(s, name, { ...firstEntry(s, name), [field]: wrongValue(inner) }),
+      },
+    ])
+    return [...own, ...nested]
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers
+
+async function ask(testAdapter: TestAdapter, data: Record<string, unknown>): Promise<HttpAnswer> {
+  const response = await testAdapter.request(data)
+  const body = response.json() as Record<string, unknown>
+  return { status: response.statusCode, text: response.body, body }
+}
+
+/** The message of an error answer: the framework's `error.message`, or a computed `errorMessage`. */
+function messageOf(answer: HttpAnswer): string {
+  const error = answer.body?.error as { message?: unknown } | undefined
+  const message = error?.message ?? answer.body?.errorMessage
+  return typeof message === 'string' ? message : answer.text
+}
+
+/** Expects a 400 whose message names `word` (as a whole word). */
+function expectRefused(answer: HttpAnswer, word: string): void {
+  const message = messageOf(answer)
+  expect({
+    status: answer.status,
+    namesTheField: new RegExp(`\\b${word}\\b`).test(message),
+    message,
+  }).toEqual({
+    status: 400,
+    namesTheField: true,
+    message,
+  })
+}
+
+const INTEGER = /^(0|[1-9]\d*)$/
+
+function expectTimestamps(body: Record<string, unknown>): void {
+  const timestamps = body.timestamps as Record<string, unknown>
+  expect(timestamps).toEqual(
+    expect.objectContaining({
+      providerDataRequestedUnixMs: expect.any(Number),
+      providerDataReceivedUnixMs: expect.any(Number),
+    }),
+  )
+  expect(timestamps.providerDataReceivedUnixMs as number).toBeGreaterThanOrEqual(
+    timestamps.providerDataRequestedUnixMs as number,
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The suite
+
+const FAULTS: [string, ProxyAction, number][] = [
+  ['answers 500', { status: 500, body: '{"error":"internal server error"}' }, PROVIDER_TIMEOUT_MS],
+  ['hangs past the adapter’s timeout', 'hang', HANG_TIMEOUT_MS],
+  [
+    'answers something that is not JSON',
+    { status: 200, body: '<html><body>Service temporarily unavailable</body></html>' },
+    PROVIDER_TIMEOUT_MS,
+  ],
+  ['answers half of its answer', 'truncate', PROVIDER_TIMEOUT_MS],
+]
+
+describe.each(subjects)('adapter $name', (subject) => {
+  it('exports adapter, makeAdapter and description from src/index.ts, and declares itself in test/conformance.ts', () => {
+    expect(subject.problem).toBeUndefined()
+  })
+  const { module, declaration } = subject
+  if (!module || !declaration) return
+
+  const definition = defaultDefinition(module.adapter)
+  let provider: ConformanceProvider
+  let proxy: FaultProxy
+  let fault: ProxyAction = 'forward'
+  let healthy: TestAdapter
+  let savedEnv: NodeJS.ProcessEnv
+  const env = (timeoutMs: number) => ({ ...FRAMEWORK_ENV, ...declaration.env(proxy.url, timeoutMs) })
+  const sample = () => provider.sample
+
+  beforeAll(async () => {
+    savedEnv = { ...process.env }
+    provider = await declaration.provider()
+    proxy = await startFaultProxy(provider.url, () => fault)
+    healthy = await startTestAdapter(module.makeAdapter(), env(PROVIDER_TIMEOUT_MS))
+  })
+  afterAll(async () => {
+    await stopTestAdapter(healthy)
+    await proxy?.close()
+    await provider?.close?.()
+    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
+    Object.assign(process.env, savedEnv)
+  })
+
+  it(`answers the sample request with a ${declaration.output === 'numeric' ? 'figure' : 'list of addresses'}`, async () => {
+    const forwarded = proxy.forwarded
+    const answer = await askUntilComputed(() => ask(healthy, sample()))
+    expect({ status: answer.status, message: answer.status === 200 ? undefined : messageOf(answer) }).toEqual(
+      {
+        status: 200,
+        message: undefined,
+      },
+    )
+    expect(proxy.forwarded).toBeGreaterThan(forwarded)
+    const body = answer.body!
+    const data = body.data as Record<string, unknown>
+    if (declaration.output === 'numeric') {
+      expect(body.result).toEqual(expect.stringMatching(INTEGER))
+      expect(data.result).toBe(body.result)
+      expect(Number.isSafeInteger(data.decimals) && (data.decimals as number) >= 0).toBe(true)
+      expect(body.result).toBe(provider.expected)
+    } else {
+      expect(body.result).toBeNull()
+      expect(Array.isArray(data.result)).toBe(true)
+      for (const entry of data.result as unknown[]) {
+        expect(entry).toEqual({
+          address: expect.stringMatching(/\S/),
+          network: expect.stringMatching(/\S/),
+          chainId: expect.stringMatching(/\S/),
+        })
+      }
+      expect(data.result).toEqual(provider.expected)
+    }
+    expectTimestamps(body)
+  })
+
+  describe('refuses bad input with a 400 naming the field', () => {
+    it.each(inputCases(definition).map((c) => [c.title, c] as const))('%s', async (_title, inputCase) => {
+      expectRefused(await ask(healthy, inputCase.build(sample())), inputCase.names)
+    })
+
+    const { decimals, list } = declaration
+    if (decimals) {
+      it.each([-1, decimals.max + 1, 0.5])(`\`${decimals.field}\` of %p`, async (value) => {
+        expectRefused(await ask(healthy, { ...sample(), [decimals.field]: value }), decimals.field)
+      })
+      it(`but takes \`${decimals.field}\` up to ${decimals.max}`, async () => {
+        const answer = await askUntilComputed(() =>
+          ask(healthy, { ...sample(), [decimals.field]: decimals.max }),
+        )
+        expect([answer.status, (answer.body?.data as Record<string, unknown>)?.decimals]).toEqual([
+          200,
+          decimals.max,
+        ])
+      })
+    }
+    if (list) {
+      it(`\`${list.field}\` longer than its limit`, async () => {
+        const limit =
+          typeof list.limit === 'number'
+            ? list.limit
+            : (healthy.adapter.config.settings as Record<string, unknown>)[list.limit.setting]
+        expect(Number.isSafeInteger(limit)).toBe(true)
+        const entries = Array.from({ length: (limit as number) + 1 }, (_, i) => list.entry(i))
+        const value = list.separator === undefined ? entries : entries.join(list.separator)
+        const answer = await ask(healthy, { ...sample(), [list.field]: value })
+        expectRefused(answer, list.field)
+        expect(messageOf(answer)).toContain(String(limit))
+      })
+    }
+  })
+
+  describe('over HTTP, as a node asks it', () => {
+    it('answers 404 naming an endpoint it does not have, and 400 to a body that is not JSON or has no data', async () => {
+      const server = await startAdapterServer(module.makeAdapter(), env(PROVIDER_TIMEOUT_MS))
+      try {
+        const unknown = await server.bridge({ ...sample(), endpoint: 'no-such-endpoint' })
+        expect([unknown.status, messageOf(unknown)]).toEqual([
+          404,
+          expect.stringContaining('"no-such-endpoint"'),
+        ])
+        const notJson = await server.post(JSON.stringify({ id: '1', data: sample() }).slice(0, -2))
+        expect([notJson.status, notJson.text]).toEqual([400, expect.stringContaining('not valid JSON')])
+        if (Object.values(definition).some((p) => p.required)) {
+          const noData = await server.post(JSON.stringify({ id: '1' }))
+          expect([noData.status, messageOf(noData)]).toEqual([400, expect.stringContaining('required')])
+        }
+      } finally {
+        await server.close()
+      }
+    })
+  })
+
+  describe('answers a 5xx without a result when its provider fails', () => {
+    it.each(FAULTS)('a provider that %s', async (_title, action, timeoutMs) => {
+      const testAdapter = await startTestAdapter(module.makeAdapter(), env(timeoutMs))
+      const asked = proxy.requests.length
+      fault = action
+      try {
+        const answer = await askUntilComputed(() => ask(testAdapter, sample()))
+        expect(proxy.requests.length).toBeGreaterThan(asked)
+        expect({
+          serverError: answer.status >= 500 && answer.status <= 599,
+          result: answer.body?.result,
+          data: answer.body?.data,
+          message: typeof answer.body?.errorMessage,
+        }).toEqual({ serverError: true, result: undefined, data: undefined, message: 'string' })
+      } finally {
+        fault = 'forward'
+        await stopTestAdapter(testAdapter)
+      }
+    })
+  })
+
+  it('documents the settings and inputs of its code (README generated by npm run docs)', async () => {
+    expect(await checkDocs([await adapterDoc(subject.name)])).toEqual([])
+  })
+})
