@@ -66,7 +66,7 @@ const groupName = (setup: FeedSetup, group: keyof Figures): string =>
 /** A guard protecting `count` assets, every one backed 1:1. */
 async function guardWith(admin: Signer, forwarder: string, count: number, setup: FeedSetup) {
   const adminAddress = await admin.getAddress()
-  const guard = await deployReserveGuard(admin, adminAddress)
+  const guard = await deployReserveGuard(admin, adminAddress, 0)
   await mined(guard.grantRole(Role.FORWARDER, forwarder))
   const assets: Asset[] = []
   for (let i = 0; i < count; i++) {

@@ -151,7 +151,10 @@ function deployer<C extends BaseContract, F extends Factory>(name: ContractName)
 
 // ---------------------------------------------------------------- ours
 
-/** Deploys a ReserveGuard; `admin` receives DEFAULT_ADMIN_ROLE. */
+/**
+ * Deploys a ReserveGuard: `admin` receives DEFAULT_ADMIN_ROLE, `delay` (seconds) is the admin delay that
+ * admin transfers and asset updates and removals wait.
+ */
 export const deployReserveGuard = deployer<ReserveGuard, ReserveGuard__factory>('ReserveGuard')
 export const reserveGuardAt = attacher<ReserveGuard>('ReserveGuard')
 

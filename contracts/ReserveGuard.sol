@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
 import {ILogAutomation, Log} from "@chainlink/contracts/src/v0.8/automation/interfaces/ILogAutomation.sol";
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {IReserveGuard} from "./interfaces/IReserveGuard.sol";
 import {IOperationsPausable, ALL_OPERATIONS} from "./interfaces/IOperationsPausable.sol";
@@ -45,7 +45,12 @@ import {ReserveCheck} from "./libraries/ReserveCheck.sol";
  * first on every fail-closed condition, such as a feed one second past its heartbeat or a transient
  * revert during a feed migration.
  */
-contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutomation, AccessControl {
+contract ReserveGuard is
+    IReserveGuard,
+    AutomationCompatibleInterface,
+    ILogAutomation,
+    AccessControlDefaultAdminRules
+{
     /// @notice May call {performUpkeep}: the Automation forwarders.
     bytes32 public constant FORWARDER_ROLE = keccak256("FORWARDER_ROLE");
     /// @notice May pause an asset by hand.
@@ -154,13 +159,24 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     /// @notice No asset at this registry index.
     error IndexOutOfRange(uint256 index);
 
-    /**
-     * @param admin receives `DEFAULT_ADMIN_ROLE`
-     */
-    constructor(address admin) {
-        if (admin == address(0)) revert InvalidAdmin();
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    /// @dev A change of an asset's configuration waiting for the delay.
+    struct PendingChange {
+        bytes32 change; // keccak256(abi.encode(config)), or REMOVAL
+        uint48 readyAt;
     }
+
+    /// @dev The `change` of a scheduled removal.
+    bytes32 private constant REMOVAL = keccak256("ReserveGuard.removeAsset");
+
+    mapping(address target => PendingChange) private _pendingChanges;
+
+    /**
+     * @param admin receives `DEFAULT_ADMIN_ROLE`; it is handed over in two steps, after `delay`
+     * (OpenZeppelin's `AccessControlDefaultAdminRules`)
+     * @param delay the admin delay: how long a transfer of the admin role, and every update or removal of an
+     * asset, waits before it can be completed (see {scheduleAssetUpdate})
+     */
+    constructor(address admin, uint48 delay) AccessControlDefaultAdminRules(delay, _nonZero(admin)) {}
 
     // ---------------------------------------------------------------- Automation
 
@@ -293,10 +309,36 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     }
 
     /// @inheritdoc IReserveGuard
+    function scheduleAssetUpdate(
+        address target,
+        AssetConfig calldata config
+    ) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        _registeredWord(target);
+        _validate(target, config);
+        uint48 readyAt = _schedule(target, keccak256(abi.encode(config)));
+        emit AssetUpdateScheduled(target, config, readyAt);
+    }
+
+    /// @inheritdoc IReserveGuard
+    function scheduleAssetRemoval(address target) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        _registeredWord(target);
+        uint48 readyAt = _schedule(target, REMOVAL);
+        emit AssetRemovalScheduled(target, readyAt);
+    }
+
+    /// @inheritdoc IReserveGuard
+    function cancelAssetChange(address target) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_pendingChanges[target].readyAt == 0) revert AssetChangeNotScheduled(target);
+        delete _pendingChanges[target];
+        emit AssetChangeCancelled(target);
+    }
+
+    /// @inheritdoc IReserveGuard
     function updateAsset(
         address target,
         AssetConfig calldata config
     ) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        _consume(target, keccak256(abi.encode(config)));
         if (_flags(_registeredWord(target)) & BACKING_OFF != 0) delete _backoffs[target];
         _store(target, config);
         _republish(target);
@@ -305,6 +347,7 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
 
     /// @inheritdoc IReserveGuard
     function removeAsset(address target) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        _consume(target, REMOVAL);
         _registeredWord(target);
         // The last record takes the removed one's place.
         bytes memory registry = CodeStore.read(_registry);
@@ -320,6 +363,12 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
         delete _supplySources[target];
         delete _backoffs[target];
         emit AssetRemoved(target);
+    }
+
+    /// @inheritdoc IReserveGuard
+    function pendingAssetChange(address target) external view override returns (bytes32 change, uint48 readyAt) {
+        PendingChange memory pending = _pendingChanges[target];
+        return (pending.change, pending.readyAt);
     }
 
     /// @inheritdoc IReserveGuard
@@ -420,6 +469,26 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
                 0xffffffffffffffffffffffffffffffffffffffff
             )
         }
+    }
+
+    /// @dev Schedules a change (replacing any pending one) for when the admin delay has passed.
+    function _schedule(address target, bytes32 change) private returns (uint48 readyAt) {
+        readyAt = uint48(block.timestamp) + defaultAdminDelay();
+        _pendingChanges[target] = PendingChange({change: change, readyAt: readyAt});
+    }
+
+    /// @dev Consumes the change scheduled for `target`: it must be `change` and its delay must have passed.
+    function _consume(address target, bytes32 change) private {
+        PendingChange memory pending = _pendingChanges[target];
+        if (pending.readyAt == 0 || pending.change != change) revert AssetChangeNotScheduled(target);
+        if (block.timestamp < pending.readyAt) revert AssetChangeNotReady(target, pending.readyAt);
+        delete _pendingChanges[target];
+    }
+
+    /// @dev The admin, refused when zero with the guard's own error (before OpenZeppelin's check).
+    function _nonZero(address admin) private pure returns (address) {
+        if (admin == address(0)) revert InvalidAdmin();
+        return admin;
     }
 
     /// @dev How many entries a check may return, from its `checkData` (see {checkUpkeep}).

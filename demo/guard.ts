@@ -20,8 +20,14 @@ export interface GuardRules {
   marginBps: number
 }
 
+/**
+ * The guard's admin delay: a transfer of its admin role, and every update or removal of an asset, waits a
+ * day in public (docs/contracts.md, "Failure modes"). The demo only adds an asset, which takes effect at once.
+ */
+export const ADMIN_DELAY_SECONDS = 86_400
+
 export async function deployGuard(admin: Signer): Promise<{ guard: ReserveGuard; deployment: Sent }> {
-  const guard = await deployReserveGuard(admin, await admin.getAddress())
+  const guard = await deployReserveGuard(admin, await admin.getAddress(), ADMIN_DELAY_SECONDS)
   const receipt = await guard.deploymentTransaction()!.wait()
   return { guard, deployment: sent(receipt!) }
 }

@@ -62,6 +62,20 @@ interface IReserveGuard {
     /// @notice An asset's configuration was replaced.
     event AssetUpdated(address indexed target, AssetConfig config);
 
+    /**
+     * @notice An update of an asset's configuration was scheduled: {updateAsset} applies it from `readyAt`.
+     * @param target the asset
+     * @param config the new configuration
+     * @param readyAt the time (unix seconds) from which it can be applied
+     */
+    event AssetUpdateScheduled(address indexed target, AssetConfig config, uint48 readyAt);
+
+    /// @notice A removal of an asset was scheduled: {removeAsset} applies it from `readyAt`.
+    event AssetRemovalScheduled(address indexed target, uint48 readyAt);
+
+    /// @notice A scheduled update or removal was cancelled.
+    event AssetChangeCancelled(address indexed target);
+
     /// @notice An asset was removed from the registry (its target is left as it is).
     event AssetRemoved(address indexed target);
 
@@ -151,6 +165,12 @@ interface IReserveGuard {
      */
     error DecimalsChanged(address target);
 
+    /// @notice No such change is scheduled for the asset (none, or another configuration).
+    error AssetChangeNotScheduled(address target);
+
+    /// @notice The scheduled change waits for the admin delay: it can be applied from `readyAt`.
+    error AssetChangeNotReady(address target, uint48 readyAt);
+
     /// @notice The heartbeat is 0.
     error InvalidHeartbeat();
 
@@ -216,17 +236,49 @@ interface IReserveGuard {
     function addAsset(address target, AssetConfig calldata config) external;
 
     /**
-     * @notice Replaces an asset's configuration. Admin only.
+     * @notice Schedules a new configuration for an asset, applicable with {updateAsset} once the admin delay
+     * (`defaultAdminDelay()`) has passed; replaces any change already scheduled. Admin only.
+     * @dev The delay is what makes the unpause gate mean something against the admin: pointing an asset at
+     * another feed, unpausing and pointing it back takes at least the delay, in public.
      * @param target the asset
-     * @param config the new configuration
+     * @param config the new configuration (validated now, and again when applied)
+     */
+    function scheduleAssetUpdate(address target, AssetConfig calldata config) external;
+
+    /**
+     * @notice Schedules the removal of an asset, applicable with {removeAsset} once the admin delay has
+     * passed; replaces any change already scheduled. Admin only.
+     * @param target the asset
+     */
+    function scheduleAssetRemoval(address target) external;
+
+    /**
+     * @notice Cancels the change scheduled for an asset. Admin only.
+     * @param target the asset
+     */
+    function cancelAssetChange(address target) external;
+
+    /**
+     * @notice Applies the scheduled configuration of an asset (the same `config`), once the delay has passed.
+     * Admin only.
+     * @param target the asset
+     * @param config the configuration scheduled
      */
     function updateAsset(address target, AssetConfig calldata config) external;
 
     /**
-     * @notice Removes an asset from the registry, leaving its target paused or not as it is. Admin only.
+     * @notice Applies the scheduled removal of an asset, once the delay has passed, leaving its target paused
+     * or not as it is. Admin only.
      * @param target the asset
      */
     function removeAsset(address target) external;
+
+    /**
+     * @notice The change scheduled for an asset: `keccak256(abi.encode(config))` of an update, or the
+     * removal's marker, and when it can be applied (0, 0 when none).
+     * @param target the asset
+     */
+    function pendingAssetChange(address target) external view returns (bytes32 change, uint48 readyAt);
 
     /**
      * @notice Pauses an asset by hand, whatever its reserves, and places the guardian's hold on it (also on an

@@ -53,9 +53,12 @@ export interface Guard {
   asStranger: ReserveGuard
 }
 
-/** A guard administered by the admin, with the forwarder, guardian and unpauser roles granted. */
-export async function deployGuard(a: Actors): Promise<Guard> {
-  const guard = await deployReserveGuard(a.admin, a.adminAddress)
+/**
+ * A guard administered by the admin, with the forwarder, guardian and unpauser roles granted. `delay`: the
+ * admin delay (0 by default, so that tests on the shared chains change configurations at once).
+ */
+export async function deployGuard(a: Actors, delay = 0): Promise<Guard> {
+  const guard = await deployReserveGuard(a.admin, a.adminAddress, delay)
   await mined(guard.grantRole(Role.FORWARDER, await a.forwarder.getAddress()))
   await mined(guard.grantRole(Role.GUARDIAN, await a.guardian.getAddress()))
   await mined(guard.grantRole(Role.UNPAUSER, await a.unpauser.getAddress()))
@@ -108,6 +111,18 @@ export async function protect(g: Guard, options: AssetOptions = {}): Promise<Ass
   })
   await mined(g.guard.addAsset(target, config))
   return { feed, token, target, config }
+}
+
+/** Schedules and applies a new configuration (the guard's delay must be 0); returns the update's receipt. */
+export async function reconfigure(g: Guard, target: string, config: AssetConfig) {
+  await mined(g.guard.scheduleAssetUpdate(target, config))
+  return mined(g.guard.updateAsset(target, config))
+}
+
+/** Schedules and applies the removal of an asset (the guard's delay must be 0); returns its receipt. */
+export async function unregister(g: Guard, target: string) {
+  await mined(g.guard.scheduleAssetRemoval(target))
+  return mined(g.guard.removeAsset(target))
 }
 
 /** checkUpkeep's answer, with the targets decoded; also checks every entry's index hint. */

@@ -294,7 +294,7 @@ describe('ReserveGuard finds an asset short exactly when the model does', () => 
     const reserveFeed = await deployMockReserveFeed(signer, 8, 1n)
     const supplyFeed = await deployMockReserveFeed(signer, 8, 0n)
     const target = await deployToken(signer, admin, reserveFeed)
-    const guard = await deployReserveGuard(signer, admin)
+    const guard = await deployReserveGuard(signer, admin, 0)
     const config = (marginBps: number) =>
       assetConfig({
         reserveFeed: String(reserveFeed.target),
@@ -322,6 +322,7 @@ describe('ReserveGuard finds an asset short exactly when the model does', () => 
       fc.asyncProperty(run, async (c) => {
         const now = await latestTimestamp(provider)
         if (c.marginBps !== currentMargin) {
+          await (await guard.scheduleAssetUpdate(target.target, config(c.marginBps))).wait()
           await (await guard.updateAsset(target.target, config(c.marginBps))).wait()
           currentMargin = c.marginBps
         }

@@ -43,6 +43,7 @@ import {
   encodeTargets,
   named,
   protect,
+  reconfigure,
   type Actors,
   type Guard,
 } from './guard-fixture'
@@ -369,7 +370,7 @@ describe('ReserveGuard: the backoff over time (on a chain of its own, whose cloc
       86_400n,
     ])
     // Updating the asset's configuration forgets the failures.
-    await mined(g.guard.updateAsset(refusing.target, refusing.config))
+    await reconfigure(g, refusing.target, refusing.config)
     expect([...(await g.guard.pauseBackoff(refusing.target))]).toEqual([0n, 0n])
   }, 120_000)
 })

@@ -1,4 +1,4 @@
-import { AbiCoder, Wallet, ZeroAddress, id, type JsonRpcProvider, type Signer } from 'ethers'
+import { AbiCoder, Wallet, ZeroAddress, ZeroHash, id, type JsonRpcProvider, type Signer } from 'ethers'
 import {
   ARTIFACT,
   deployMockMisbehavingTarget,
@@ -11,6 +11,7 @@ import {
 } from '#chain/contracts'
 import { eventsOf, mined } from '#chain/events'
 import {
+  ASSET_CONFIG_FIELDS,
   FeedFailure,
   Operation,
   PauseMode,
@@ -24,7 +25,14 @@ import {
   toResult,
   type AssetConfig,
 } from '#chain/types'
-import { localProvider } from '#devkit/local-chain'
+import {
+  LOCAL_CHAINS,
+  chainProvider,
+  fundedSigner,
+  localProvider,
+  startHardhatNode,
+  type RunningChain,
+} from '#devkit/local-chain'
 import {
   HEARTBEAT,
   PERFORM_GAS,
@@ -35,6 +43,8 @@ import {
   encodeTargets,
   named,
   protect,
+  reconfigure,
+  unregister,
   type Actors,
   type AssetOptions,
   type Asset,
@@ -80,7 +90,7 @@ describe('ReserveGuard: roles and the forwarder check', () => {
 
   it('refuses a zero admin', async () => {
     expect(
-      await revertOf(simulateDeploy(admin, ARTIFACT.ReserveGuard, ZeroAddress), g.guard, 'InvalidAdmin'),
+      await revertOf(simulateDeploy(admin, ARTIFACT.ReserveGuard, ZeroAddress, 0), g.guard, 'InvalidAdmin'),
     ).toEqual([])
   })
 
@@ -125,9 +135,12 @@ describe('ReserveGuard: roles and the forwarder check', () => {
     const adminRole = await g.guard.DEFAULT_ADMIN_ROLE()
     const denied: [Promise<unknown>, string][] = [
       [g.asStranger.addAsset.staticCall(Wallet.createRandom().address, a.config), adminRole],
+      [g.asStranger.scheduleAssetUpdate.staticCall(a.target, a.config), adminRole],
       [g.asStranger.updateAsset.staticCall(a.target, a.config), adminRole],
+      [g.asStranger.scheduleAssetRemoval.staticCall(a.target), adminRole],
       [g.asStranger.removeAsset.staticCall(a.target), adminRole],
       [g.asGuardian.removeAsset.staticCall(a.target), adminRole],
+      [g.asStranger.cancelAssetChange.staticCall(a.target), adminRole],
       [g.asStranger.pauseAsset.staticCall(a.target), Role.GUARDIAN],
       [g.guard.pauseAsset.staticCall(a.target), Role.GUARDIAN],
       [g.asStranger.unpauseAsset.staticCall(a.target), Role.UNPAUSER],
@@ -138,7 +151,7 @@ describe('ReserveGuard: roles and the forwarder check', () => {
       expect(missing).toBe(role)
       expect([strangerAddress, adminAddress, await guardian.getAddress()]).toContain(account)
     }
-    await mined(g.guard.removeAsset(a.target))
+    await unregister(g, a.target)
   })
 })
 
@@ -171,12 +184,12 @@ describe('ReserveGuard: the asset registry', () => {
     const added = await protect(g)
 
     const updated = { ...a.config, heartbeat: 60, marginBps: 10, operations: Operation.Mint }
-    const receipt = await mined(g.guard.updateAsset(a.target, updated))
+    const receipt = await reconfigure(g, a.target, updated)
     expect(named(eventsOf(receipt, g.guard))).toEqual([['AssetUpdated', a.target, asTuple(updated)]])
     expect([...(await g.guard.assetConfig(a.target))]).toEqual(asTuple(updated))
 
     // Removing the first asset moves the last one into its place; every other asset keeps its config.
-    const removal = await mined(g.guard.removeAsset(a.target))
+    const removal = await unregister(g, a.target)
     expect(named(eventsOf(removal, g.guard))).toEqual([['AssetRemoved', a.target]])
     expect(await g.guard.assetCount()).toBe(3n)
     expect((await g.guard.assetAt(0))[0]).toBe(added.target)
@@ -184,8 +197,8 @@ describe('ReserveGuard: the asset registry', () => {
     expect([...(await g.guard.assetConfig(added.target))]).toEqual(asTuple(added.config))
     for (const call of [
       g.guard.assetConfig(a.target),
-      g.guard.updateAsset.staticCall(a.target, a.config),
-      g.guard.removeAsset.staticCall(a.target),
+      g.guard.scheduleAssetUpdate.staticCall(a.target, a.config),
+      g.guard.scheduleAssetRemoval.staticCall(a.target),
       g.guard.assetStatus(a.target),
       g.guard.isAssetPaused(a.target),
       g.asGuardian.pauseAsset.staticCall(a.target),
@@ -194,8 +207,8 @@ describe('ReserveGuard: the asset registry', () => {
       expect(await revertOf(call, g.guard, 'UnknownAsset')).toEqual([a.target])
     }
     // Removing the last one.
-    await mined(g.guard.removeAsset(added.target))
-    await mined(g.guard.removeAsset(c.target))
+    await unregister(g, added.target)
+    await unregister(g, c.target)
     expect(await g.guard.assetCount()).toBe(1n)
     expect((await g.guard.assetAt(0))[0]).toBe(b.target)
     expect(await revertOf(g.guard.assetAt(1), g.guard, 'IndexOutOfRange')).toEqual([1n])
@@ -292,7 +305,7 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
 
   afterEach(async () => {
     // Each test leaves an empty registry to the next.
-    while ((await g.guard.assetCount()) > 0n) await mined(g.guard.removeAsset((await g.guard.assetAt(0))[0]))
+    while ((await g.guard.assetCount()) > 0n) await unregister(g, (await g.guard.assetAt(0))[0])
   })
 
   /** Sets the asset's feed up for the case. */
@@ -376,7 +389,7 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
   it('a supply source that cannot be read is short', async () => {
     // A feed has no totalSupply(): as a TokenTotalSupply source it cannot be read.
     const a = await protect(g)
-    await mined(g.guard.updateAsset(a.target, { ...a.config, supplySource: a.config.reserveFeed }))
+    await reconfigure(g, a.target, { ...a.config, supplySource: a.config.reserveFeed })
     expect(toResult(await g.guard.assetStatus(a.target))).toMatchObject({
       verdict: Verdict.Short,
       reason: Reason.SupplyFailed,
@@ -490,7 +503,7 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
         config: { supplyKind: SupplyKind.SupplyFeed, stalePolicy },
         reserves: 100n * TOKEN,
       })
-      await mined(g.guard.updateAsset(a.target, { ...a.config, supplySource: await supplyFeed.getAddress() }))
+      await reconfigure(g, a.target, { ...a.config, supplySource: await supplyFeed.getAddress() })
       return { a, supplyFeed }
     }
 
@@ -887,10 +900,12 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
     const config = assetConfig({ reserveFeed: await feed.getAddress(), supplySource: address })
     await mined(g.guard.addAsset(address, config))
     const pausable = { ...config, pauseMode: PauseMode.Pausable, operations: 0n }
+    await mined(g.guard.scheduleAssetUpdate(address, pausable))
     await g.guard.updateAsset.staticCall(address, pausable) // allowed while nothing is held
     await mined(feed.setAnswer(1n))
     await mined(g.asForwarder.performUpkeep(encodeTargets([address]), PERFORM_GAS))
-    await mined(g.guard.updateAsset(address, { ...config, marginBps: 100 }))
+    await reconfigure(g, address, { ...config, marginBps: 100 })
+    await mined(g.guard.scheduleAssetUpdate(address, pausable))
     expect([...(await g.guard.pauseHolds(address))]).toEqual([true, false, DEFAULT_OPERATIONS])
     expect(
       await revertOf(g.guard.updateAsset.staticCall(address, pausable), g.guard, 'AssetPauseHeld'),
@@ -1075,4 +1090,118 @@ describe('ReserveGuard: the log trigger', () => {
     ])
     expect((await g.guard.checkLog(update, '0x'))[0]).toBe(true)
   })
+})
+
+describe('ReserveGuard: the admin, in two steps, and the delay on configuration changes (a chain of its own)', () => {
+  const DELAY = 2n * 86_400n
+  let chain: RunningChain
+  let own: Actors
+  let g: Guard
+
+  beforeAll(async () => {
+    chain = await startHardhatNode(LOCAL_CHAINS[0].network, LOCAL_CHAINS[0].chainId)
+    own = await actors(chainProvider(chain.url, chain.chainId))
+    g = await deployGuardFor(own, Number(DELAY))
+  }, 60_000)
+
+  afterAll(() => {
+    own.provider.destroy()
+    chain.process.kill('SIGTERM')
+  })
+
+  /** Mines the next block `seconds` after the latest one. */
+  async function wait(seconds: bigint) {
+    const now = await latestTimestamp(own.provider)
+    await own.provider.send('evm_mine', [Number(now + seconds)])
+  }
+
+  it('an update waits the delay, in public, and applies only the configuration scheduled', async () => {
+    const a = await protect(g, { config: { heartbeat: 30 * 86_400 } })
+    const updated = { ...a.config, marginBps: 500 }
+    const scheduled = await mined(g.guard.scheduleAssetUpdate(a.target, updated))
+    const readyAt = BigInt((await own.provider.getBlock(scheduled.blockNumber))!.timestamp) + DELAY
+    const asTuple = (c: AssetConfig) =>
+      ASSET_CONFIG_FIELDS.map((field) => (typeof c[field] === 'number' ? BigInt(c[field]) : c[field]))
+    expect(named(eventsOf(scheduled, g.guard))).toEqual([
+      ['AssetUpdateScheduled', a.target, asTuple(updated), readyAt],
+    ])
+    expect((await g.guard.pendingAssetChange(a.target))[1]).toBe(readyAt)
+    expect(
+      await revertOf(g.guard.updateAsset.staticCall(a.target, updated), g.guard, 'AssetChangeNotReady'),
+    ).toEqual([a.target, readyAt])
+    await wait(DELAY)
+    // Only the configuration scheduled.
+    expect(
+      await revertOf(g.guard.updateAsset.staticCall(a.target, a.config), g.guard, 'AssetChangeNotScheduled'),
+    ).toEqual([a.target])
+    await mined(g.guard.updateAsset(a.target, updated))
+    expect(Number((await g.guard.assetConfig(a.target)).marginBps)).toBe(500)
+    expect([...(await g.guard.pendingAssetChange(a.target))]).toEqual([ZeroHash, 0n])
+    expect(
+      await revertOf(g.guard.updateAsset.staticCall(a.target, updated), g.guard, 'AssetChangeNotScheduled'),
+    ).toEqual([a.target])
+  }, 60_000)
+
+  it('an admin cannot point an asset at a friendlier feed to unpause it before the delay has run', async () => {
+    const a = await protect(g, { config: { heartbeat: 30 * 86_400 } })
+    await mined(a.feed.setAnswer(1n))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
+    const friendly = await deployMockReserveFeed(own.admin, 8, 10n ** 20n)
+    await mined(
+      g.guard.scheduleAssetUpdate(a.target, { ...a.config, reserveFeed: await friendly.getAddress() }),
+    )
+    // The admin can make itself an unpauser at once, but the gate still judges by the feed configured.
+    await mined(g.guard.grantRole(Role.UNPAUSER, own.adminAddress))
+    expect(await revertOf(g.guard.unpauseAsset.staticCall(a.target), g.guard, 'AssetNotBacked')).toEqual([
+      a.target,
+      Verdict.Short,
+      Reason.InsufficientReserves,
+      1n,
+      100n * TOKEN,
+    ])
+    // Everyone sees the change coming for two days; it can be cancelled.
+    const cancelled = await mined(g.guard.cancelAssetChange(a.target))
+    expect(named(eventsOf(cancelled, g.guard))).toEqual([['AssetChangeCancelled', a.target]])
+    expect(
+      await revertOf(g.guard.cancelAssetChange.staticCall(a.target), g.guard, 'AssetChangeNotScheduled'),
+    ).toEqual([a.target])
+  }, 60_000)
+
+  it('a removal waits the delay too', async () => {
+    const a = await protect(g)
+    const scheduled = await mined(g.guard.scheduleAssetRemoval(a.target))
+    const readyAt = BigInt((await own.provider.getBlock(scheduled.blockNumber))!.timestamp) + DELAY
+    expect(named(eventsOf(scheduled, g.guard))).toEqual([['AssetRemovalScheduled', a.target, readyAt]])
+    expect(await revertOf(g.guard.removeAsset.staticCall(a.target), g.guard, 'AssetChangeNotReady')).toEqual([
+      a.target,
+      readyAt,
+    ])
+    await wait(DELAY)
+    await mined(g.guard.removeAsset(a.target))
+    expect(await revertOf(g.guard.assetConfig(a.target), g.guard, 'UnknownAsset')).toEqual([a.target])
+  }, 60_000)
+
+  it('the admin role changes hands in two steps, after the delay, never by grantRole', async () => {
+    const next = await fundedSigner(own.provider)
+    const nextAddress = await next.getAddress()
+    expect(
+      await revertOf(
+        g.guard.grantRole.staticCall(Role.DEFAULT_ADMIN, nextAddress),
+        g.guard,
+        'AccessControlEnforcedDefaultAdminRules',
+      ),
+    ).toEqual([])
+    await mined(g.guard.beginDefaultAdminTransfer(nextAddress))
+    expect(
+      await revertOf(
+        g.guard.connect(next).acceptDefaultAdminTransfer.staticCall(),
+        g.guard,
+        'AccessControlEnforcedDefaultAdminDelay',
+      ),
+    ).toHaveLength(1)
+    await wait(DELAY + 1n)
+    await mined(g.guard.connect(next).acceptDefaultAdminTransfer())
+    expect(await g.guard.defaultAdmin()).toBe(nextAddress)
+    expect(await g.guard.hasRole(Role.DEFAULT_ADMIN, own.adminAddress)).toBe(false)
+  }, 60_000)
 })
