@@ -292,6 +292,7 @@ describe('the decoders and builders of chain/types.ts', () => {
       supplyKind: SupplyKind.TokenTotalSupply,
       supplySource: '0x5',
       heartbeat: 86_400,
+      supplyHeartbeat: 0,
       stalePolicy: StalePolicy.FailClosed,
       marginBps: 0,
       pauseMode: PauseMode.Operations,

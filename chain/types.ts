@@ -112,6 +112,7 @@ export const ASSET_CONFIG_FIELDS = [
   'supplyKind',
   'supplySource',
   'heartbeat',
+  'supplyHeartbeat',
   'stalePolicy',
   'marginBps',
   'pauseMode',
@@ -125,15 +126,20 @@ export const RESULT_FIELDS = ['verdict', 'reason', 'reserves', 'supply'] as cons
 export const READING_FIELDS = ['ok', 'answer', 'updatedAt', 'decimals'] as const
 
 /** `ReserveCheck.Rules` fields, in declaration order. */
-export const RULES_FIELDS = ['heartbeat', 'stalePolicy', 'marginBps'] as const
+export const RULES_FIELDS = ['heartbeat', 'supplyHeartbeat', 'stalePolicy', 'marginBps'] as const
 
 /** A protected asset's configuration (`IReserveGuard.AssetConfig`), as the guard takes it. */
 export interface AssetConfig {
   reserveFeed: string
   supplyKind: bigint
   supplySource: string
-  /** Seconds after which a feed's answer is stale (`uint32`). */
+  /** Seconds after which the reserve feed's answer is stale (`uint32`). */
   heartbeat: number
+  /**
+   * Seconds after which the supply feed's answer is stale (`uint32`): non-zero for `SupplyKind.SupplyFeed`
+   * (its own cadence), 0 for `TokenTotalSupply` (read live).
+   */
+  supplyHeartbeat: number
   stalePolicy: bigint
   /** Extra reserves required over supply, in basis points (`uint16`). */
   marginBps: number
@@ -143,8 +149,8 @@ export interface AssetConfig {
 }
 
 /**
- * An asset configuration with the usual defaults: supply read from a token's `totalSupply()`, a
- * one-day heartbeat, stale data counted as short, no margin, and mint and redeem paused. Burning is left
+ * An asset configuration with the usual defaults: supply read from a token's `totalSupply()` (so no supply
+ * heartbeat), a one-day heartbeat, stale data counted as short, no margin, and mint and redeem paused. Burning is left
  * open: it only ever improves the backing, and is the issuer's way back to it (docs/contracts.md).
  */
 export function assetConfig(
@@ -153,6 +159,7 @@ export function assetConfig(
   return {
     supplyKind: SupplyKind.TokenTotalSupply,
     heartbeat: 86_400,
+    supplyHeartbeat: 0,
     stalePolicy: StalePolicy.FailClosed,
     marginBps: 0,
     pauseMode: PauseMode.Operations,
@@ -196,7 +203,7 @@ export function toResult(raw: unknown): CheckResult {
 
 /**
  * Decodes an `IReserveGuard.AssetConfig` (as returned by `assetConfig`, `assetAt` or in `AssetAdded`);
- * `heartbeat` (`uint32`) and `marginBps` (`uint16`) come back as numbers, exactly.
+ * `heartbeat`, `supplyHeartbeat` (`uint32`) and `marginBps` (`uint16`) come back as numbers, exactly.
  */
 export function toAssetConfig(raw: unknown): AssetConfig {
   const config = fromTuple<typeof ASSET_CONFIG_FIELDS, Record<string, unknown>>(
@@ -207,6 +214,7 @@ export function toAssetConfig(raw: unknown): AssetConfig {
   return {
     ...(config as unknown as AssetConfig),
     heartbeat: Number(config.heartbeat as bigint),
+    supplyHeartbeat: Number(config.supplyHeartbeat as bigint),
     marginBps: Number(config.marginBps as bigint),
   }
 }

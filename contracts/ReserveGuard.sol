@@ -125,8 +125,11 @@ contract ReserveGuard is
     uint8 private constant SUPPLY_FEED = 1 << 1;
     /// @dev {AssetSlot-flags}: the pause mode is `Pausable` (else `Operations`).
     uint8 private constant PAUSABLE = 1 << 2;
-    /// @dev {AssetSlot-flags}: the supply source is not the target ({_supplySources} holds it).
-    uint8 private constant SUPPLY_ELSEWHERE = 1 << 3;
+    /**
+     * @dev {AssetSlot-flags}: the supply source is not the target, or the supply is a feed: {_supplies} holds
+     * the source and the supply feed's heartbeat.
+     */
+    uint8 private constant SUPPLY_STORED = 1 << 3;
     /// @dev {AssetSlot-flags}: a pause failed and {_backoffs} holds when to try again.
     uint8 private constant BACKING_OFF = 1 << 4;
     /// @dev {AssetSlot-flags}: the upkeep paused the asset for a shortfall; lifted by an unpauser.
@@ -149,8 +152,11 @@ contract ReserveGuard is
      */
     address private _registry;
     mapping(address target => AssetSlot) private _assets;
-    /// @dev The supply source of the assets flagged `SUPPLY_ELSEWHERE`.
-    mapping(address target => address supplySource) private _supplySources;
+    /**
+     * @dev The supply of the assets flagged `SUPPLY_STORED`, as one word: the source, and a supply feed's
+     * heartbeat (0 for a token's `totalSupply()`, which is read live) from bit 160. See {_supply}.
+     */
+    mapping(address target => uint256 supply) private _supplies;
     mapping(address target => Backoff) private _backoffs;
 
     /// @notice The admin address is the zero address.
@@ -243,7 +249,7 @@ contract ReserveGuard is
             address target = _entryTarget(performData, i);
             uint256 word = _assetWord(target);
             if (word == 0) continue; // not registered
-            ReserveCheck.Result memory result = _check(word, _supplySource(target, word));
+            ReserveCheck.Result memory result = _check(word, _supply(target, word));
             if (result.verdict != ReserveCheck.Verdict.Short || _backingOff(target, word)) continue;
             uint8 pausedBefore = _pausedNow(target, word);
             if (pausedBefore == _configured(word)) continue;
@@ -360,7 +366,7 @@ contract ReserveGuard is
         }
         _publish(registry);
         delete _assets[target];
-        delete _supplySources[target];
+        delete _supplies[target];
         delete _backoffs[target];
         emit AssetRemoved(target);
     }
@@ -375,7 +381,7 @@ contract ReserveGuard is
     function syncDecimals(address target) external override {
         uint256 word = _registeredWord(target);
         uint8 reserveDecimals = _decimalsOf(_reserveFeed(word));
-        uint8 supplyDecimals = _decimalsOf(_supplySource(target, word));
+        uint8 supplyDecimals = _decimalsOf(_supplySourceOf(_supply(target, word)));
         if (reserveDecimals == _reserveDecimals(word) && supplyDecimals == _supplyDecimals(word)) return;
         AssetSlot storage stored = _assets[target];
         stored.reserveDecimals = reserveDecimals;
@@ -414,7 +420,7 @@ contract ReserveGuard is
     /// @inheritdoc IReserveGuard
     function assetStatus(address target) external view override returns (ReserveCheck.Result memory) {
         uint256 word = _registeredWord(target);
-        return _check(word, _supplySource(target, word));
+        return _check(word, _supply(target, word));
     }
 
     /// @inheritdoc IReserveGuard
@@ -510,11 +516,11 @@ contract ReserveGuard is
         uint256 freeMemory = _freeMemory();
         for (uint256 i = 0; i < count && found < maxEntries; ++i) {
             _setFreeMemory(freeMemory); // nothing the previous asset's check allocated is used any more
-            (address target, uint256 word, address supplySource) = _recordAt(registry, i);
+            (address target, uint256 word, uint256 supply) = _recordAt(registry, i);
             // Storage (the backoff) and the pause state are read only for short assets: healthy assets, the
             // usual case, cost their check and nothing else.
             if (
-                _check(word, supplySource).verdict == ReserveCheck.Verdict.Short &&
+                _check(word, supply).verdict == ReserveCheck.Verdict.Short &&
                 !_backingOff(target, _assetWord(target)) &&
                 _pausedNow(target, word) != _configured(word)
             ) {
@@ -531,11 +537,12 @@ contract ReserveGuard is
     }
 
     /**
-     * @dev Runs the reserve check for an asset (its stored word and supply source), reading its feeds and
-     * supply now, in the decimals kept for them (one call per feed instead of two).
+     * @dev Runs the reserve check for an asset (its stored word and its supply, see {_supply}), reading its
+     * feeds and supply now, in the decimals kept for them (one call per feed instead of two).
      */
-    function _check(uint256 word, address supplySource) private view returns (ReserveCheck.Result memory) {
+    function _check(uint256 word, uint256 supply) private view returns (ReserveCheck.Result memory) {
         uint8 flags = _flags(word);
+        address supplySource = _supplySourceOf(supply);
         return
             ReserveCheck.evaluate(
                 ReserveCheck.readRound(_reserveFeed(word), _reserveDecimals(word)),
@@ -544,6 +551,7 @@ contract ReserveGuard is
                     : ReserveCheck.readRound(supplySource, _supplyDecimals(word)),
                 ReserveCheck.Rules({
                     heartbeat: uint32(word >> HEARTBEAT_SHIFT),
+                    supplyHeartbeat: _supplyHeartbeatOf(supply),
                     stalePolicy: flags & STALE_SKIP != 0
                         ? ReserveCheck.StalePolicy.Skip
                         : ReserveCheck.StalePolicy.FailClosed,
@@ -624,8 +632,20 @@ contract ReserveGuard is
         return uint8(word >> GUARD_PAUSED_SHIFT) & 0x0f;
     }
 
-    function _supplySource(address target, uint256 word) private view returns (address) {
-        return _flags(word) & SUPPLY_ELSEWHERE == 0 ? target : _supplySources[target];
+    /**
+     * @dev An asset's supply as one word: the source in the low 160 bits, a supply feed's heartbeat above
+     * them. The target itself, with no heartbeat, unless the asset is flagged `SUPPLY_STORED`.
+     */
+    function _supply(address target, uint256 word) private view returns (uint256) {
+        return _flags(word) & SUPPLY_STORED == 0 ? uint160(target) : _supplies[target];
+    }
+
+    function _supplySourceOf(uint256 supply) private pure returns (address) {
+        return address(uint160(supply));
+    }
+
+    function _supplyHeartbeatOf(uint256 supply) private pure returns (uint32) {
+        return uint32(supply >> 160);
     }
 
     /// @dev The pause flags the asset is configured for: its operations, or `PAUSED` for a `Pausable` target.
@@ -711,12 +731,12 @@ contract ReserveGuard is
     /// @dev The check now, decimals read live; reverts unless the asset is backed.
     function _requireBacked(address target, uint256 word) private view returns (ReserveCheck.Result memory result) {
         // The gate never opens on decimals that are no longer the feeds'.
-        address supplySource = _supplySource(target, word);
+        uint256 supply = _supply(target, word);
         if (
             _decimalsOf(_reserveFeed(word)) != _reserveDecimals(word) ||
-            _decimalsOf(supplySource) != _supplyDecimals(word)
+            _decimalsOf(_supplySourceOf(supply)) != _supplyDecimals(word)
         ) revert DecimalsChanged(target);
-        result = _check(word, supplySource);
+        result = _check(word, supply);
         if (result.verdict != ReserveCheck.Verdict.Backed) {
             revert AssetNotBacked(target, result.verdict, result.reason, result.reserves, result.supply);
         }
@@ -751,8 +771,8 @@ contract ReserveGuard is
 
     // ---------------------------------------------------------------- the registry as code
 
-    /// @dev The bytes of one registry record: target, configuration word, supply source.
-    uint256 private constant RECORD_SIZE = 72;
+    /// @dev The bytes of one registry record: target, configuration word, supply source, supply heartbeat.
+    uint256 private constant RECORD_SIZE = 76;
 
     /**
      * @dev The bits of an asset's stored word that are its configuration: everything but what changes as the
@@ -764,20 +784,23 @@ contract ReserveGuard is
     /// @dev The registry record of a registered asset, from storage.
     function _record(address target) private view returns (bytes memory) {
         uint256 word = _assetWord(target);
-        return abi.encodePacked(target, word & CONFIGURATION, _supplySource(target, word));
+        uint256 supply = _supply(target, word);
+        return
+            abi.encodePacked(target, word & CONFIGURATION, _supplySourceOf(supply), _supplyHeartbeatOf(supply));
     }
 
     /// @dev Record `index` of a registry read with {CodeStore-read}.
     function _recordAt(
         bytes memory registry,
         uint256 index
-    ) private pure returns (address target, uint256 word, address supplySource) {
+    ) private pure returns (address target, uint256 word, uint256 supply) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let record := add(add(registry, 0x20), mul(index, RECORD_SIZE))
             target := shr(96, mload(record))
             word := mload(add(record, 20))
-            supplySource := shr(96, mload(add(record, 52)))
+            // The source (20 bytes) and the supply heartbeat (4 bytes), as {_supply} returns them.
+            supply := or(shr(96, mload(add(record, 52))), shl(160, shr(224, mload(add(record, 72)))))
         }
     }
 
@@ -850,11 +873,11 @@ contract ReserveGuard is
             holds != 0 &&
             (_flags(previous) & PAUSABLE != 0) != (config.pauseMode == PauseMode.Pausable)
         ) revert AssetPauseHeld(target);
-        bool supplyElsewhere = config.supplySource != target;
+        bool supplyStored = config.supplySource != target || config.supplyKind == SupplyKind.SupplyFeed;
         uint8 flags = (config.stalePolicy == ReserveCheck.StalePolicy.Skip ? STALE_SKIP : 0) |
             (config.supplyKind == SupplyKind.SupplyFeed ? SUPPLY_FEED : 0) |
             (config.pauseMode == PauseMode.Pausable ? PAUSABLE : 0) |
-            (supplyElsewhere ? SUPPLY_ELSEWHERE : 0) |
+            (supplyStored ? SUPPLY_STORED : 0) |
             holds;
         _assets[target] = AssetSlot({
             reserveFeed: config.reserveFeed,
@@ -865,8 +888,8 @@ contract ReserveGuard is
             flags: flags,
             operations: config.operations | (_guardPaused(previous) << 4)
         });
-        if (supplyElsewhere) _supplySources[target] = config.supplySource;
-        else delete _supplySources[target];
+        if (supplyStored) _supplies[target] = uint160(config.supplySource) | (uint256(config.supplyHeartbeat) << 160);
+        else delete _supplies[target];
     }
 
     /// @dev The decimals of a feed or token now; reverts with {DecimalsUnreadable} when they cannot be read.
@@ -882,6 +905,10 @@ contract ReserveGuard is
         if (config.reserveFeed.code.length == 0) revert NotAContract(config.reserveFeed);
         if (config.supplySource.code.length == 0) revert NotAContract(config.supplySource);
         if (config.heartbeat == 0) revert InvalidHeartbeat();
+        // A supply feed has a heartbeat of its own; a token's totalSupply() is read live and has none.
+        if ((config.supplyKind == SupplyKind.SupplyFeed) != (config.supplyHeartbeat != 0)) {
+            revert InvalidSupplyHeartbeat(config.supplyKind, config.supplyHeartbeat);
+        }
         bool validMask = config.pauseMode == PauseMode.Operations
             ? config.operations != 0 && config.operations & ~ALL_OPERATIONS == 0
             : config.operations == 0;
@@ -894,12 +921,14 @@ contract ReserveGuard is
 
     function _toConfig(address target, uint256 word) private view returns (AssetConfig memory) {
         uint8 flags = _flags(word);
+        uint256 supply = _supply(target, word);
         return
             AssetConfig({
                 reserveFeed: _reserveFeed(word),
                 supplyKind: flags & SUPPLY_FEED != 0 ? SupplyKind.SupplyFeed : SupplyKind.TokenTotalSupply,
-                supplySource: _supplySource(target, word),
+                supplySource: _supplySourceOf(supply),
                 heartbeat: uint32(word >> HEARTBEAT_SHIFT),
+                supplyHeartbeat: _supplyHeartbeatOf(supply),
                 stalePolicy: flags & STALE_SKIP != 0 ? ReserveCheck.StalePolicy.Skip : ReserveCheck.StalePolicy.FailClosed,
                 marginBps: uint16(word >> MARGIN_SHIFT),
                 pauseMode: flags & PAUSABLE != 0 ? PauseMode.Pausable : PauseMode.Operations,

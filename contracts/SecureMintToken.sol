@@ -161,6 +161,7 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToke
         State memory state = _state;
         ReserveCheck.Rules memory rules = ReserveCheck.Rules({
             heartbeat: state.heartbeat,
+            supplyHeartbeat: 0, // its own totalSupply(), read live: never stale
             stalePolicy: ReserveCheck.StalePolicy.FailClosed,
             marginBps: state.marginBps
         });

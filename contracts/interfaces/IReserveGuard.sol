@@ -39,7 +39,9 @@ interface IReserveGuard {
      * @param reserveFeed the proof-of-reserve feed (`AggregatorV3Interface`)
      * @param supplyKind where the supply is read
      * @param supplySource the token (`TokenTotalSupply`) or the supply feed (`SupplyFeed`)
-     * @param heartbeat seconds after which a feed's answer is stale (applies to both feeds)
+     * @param heartbeat seconds after which the reserve feed's answer is stale
+     * @param supplyHeartbeat seconds after which the supply feed's answer is stale (`SupplyFeed`; the two
+     * feeds may update at different cadences), 0 for `TokenTotalSupply` (read live)
      * @param stalePolicy whether stale data pauses (`FailClosed`) or is skipped (`Skip`)
      * @param marginBps extra reserves required over supply, in basis points
      * @param pauseMode how the target is paused
@@ -50,6 +52,7 @@ interface IReserveGuard {
         SupplyKind supplyKind;
         address supplySource;
         uint32 heartbeat;
+        uint32 supplyHeartbeat;
         ReserveCheck.StalePolicy stalePolicy;
         uint16 marginBps;
         PauseMode pauseMode;
@@ -173,6 +176,12 @@ interface IReserveGuard {
 
     /// @notice The heartbeat is 0.
     error InvalidHeartbeat();
+
+    /**
+     * @notice The supply heartbeat does not fit the supply kind: a supply feed needs one (non-zero), a token's
+     * `totalSupply()` has none (0).
+     */
+    error InvalidSupplyHeartbeat(SupplyKind supplyKind, uint32 supplyHeartbeat);
 
     /// @notice The operation mask does not fit the pause mode.
     error InvalidOperationMask(PauseMode pauseMode, uint8 operations);

@@ -18,7 +18,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
  * 4. the supply read (a token's `totalSupply()`/`decimals()`, or a supply feed) fails → short;
  * 5. a supply feed's answer is < 0 → short (a supply of 0 is valid: it is backed by anything);
  * 6. a supply feed's `updatedAt` is 0 or in the future → short;
- * 7. `block.timestamp − updatedAt > heartbeat` for the reserve feed, then for a supply feed → stale,
+ * 7. `block.timestamp − updatedAt > heartbeat` for the reserve feed, then `> supplyHeartbeat` for a supply
+ *    feed (a token's live supply is never stale) → stale,
  *    and the stale policy decides: `FailClosed` (short) or `Skip` (no decision: neither short nor backed);
  * 8. the two precisions are more than {MAX_DECIMALS_GAP} apart → short (not representable exactly);
  * 9. `supply + amount` does not fit in 256 bits → short;
@@ -80,12 +81,15 @@ library ReserveCheck {
 
     /**
      * @notice The per-asset parameters of the rules.
-     * @param heartbeat seconds after which a feed's answer is stale
+     * @param heartbeat seconds after which the reserve feed's answer is stale
+     * @param supplyHeartbeat seconds after which a supply feed's answer is stale (the two feeds may update at
+     * different cadences; a live supply, `updatedAt = block.timestamp`, passes any value)
      * @param stalePolicy what stale data means
      * @param marginBps extra reserves required over supply, in basis points (100 = 1%)
      */
     struct Rules {
         uint256 heartbeat;
+        uint256 supplyHeartbeat;
         StalePolicy stalePolicy;
         uint16 marginBps;
     }
@@ -241,7 +245,7 @@ library ReserveCheck {
             else if (supplied < 0) reason = Reason.NegativeSupply;
             else if (supplyUpdatedAt == 0 || supplyUpdatedAt > timestamp) reason = Reason.InvalidSupplyTimestamp;
             else if (timestamp - reserveUpdatedAt > rules.heartbeat) reason = Reason.StaleReserves;
-            else if (timestamp - supplyUpdatedAt > rules.heartbeat) reason = Reason.StaleSupply;
+            else if (timestamp - supplyUpdatedAt > rules.supplyHeartbeat) reason = Reason.StaleSupply;
             else {
                 reason = compare(
                     uint256(reserves),

@@ -163,15 +163,16 @@ const signedAnswer = fc.oneof(
 const evaluateCase: fc.Arbitrary<EvaluateInput> = fc
   .record({
     heartbeat: fc.bigInt({ min: 1n, max: 172_800n }),
+    supplyHeartbeat: fc.bigInt({ min: 1n, max: 172_800n }),
     stalePolicy: fc.constantFrom(StalePolicy.FailClosed, StalePolicy.Skip),
     marginBps: marginArb,
     amount: amountArb,
   })
-  .chain(({ heartbeat, stalePolicy, marginBps, amount }) =>
+  .chain(({ heartbeat, supplyHeartbeat, stalePolicy, marginBps, amount }) =>
     fc.record({
       reserve: readingArb(heartbeat, signedAnswer),
-      supply: readingArb(heartbeat, signedAnswer),
-      rules: fc.constant({ heartbeat, stalePolicy, marginBps }),
+      supply: readingArb(supplyHeartbeat, signedAnswer),
+      rules: fc.constant({ heartbeat, supplyHeartbeat, stalePolicy, marginBps }),
       amount: fc.constant(amount),
       timestamp: fc.constant(NOW),
     }),
@@ -300,6 +301,7 @@ describe('ReserveGuard finds an asset short exactly when the model does', () => 
         reserveFeed: String(reserveFeed.target),
         supplyKind: SupplyKind.SupplyFeed,
         supplySource: String(supplyFeed.target),
+        supplyHeartbeat: 86_400,
         marginBps,
         pauseMode: PauseMode.Operations,
       })

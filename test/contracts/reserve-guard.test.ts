@@ -230,6 +230,7 @@ describe('ReserveGuard: the asset registry', () => {
       SupplyKind.TokenTotalSupply,
       config.supplySource,
       86_400n,
+      0n,
       StalePolicy.FailClosed,
       0n,
       PauseMode.Operations,
@@ -270,9 +271,23 @@ describe('ReserveGuard: the asset registry', () => {
       expect(
         await refuse(String(token.target), { ...good, reserveFeed: address }, 'DecimalsUnreadable'),
       ).toEqual([address])
-      const supplyFeed = { ...good, supplyKind: SupplyKind.SupplyFeed, supplySource: address }
+      const supplyFeed = {
+        ...good,
+        supplyKind: SupplyKind.SupplyFeed,
+        supplySource: address,
+        supplyHeartbeat: 86_400,
+      }
       expect(await refuse(String(token.target), supplyFeed, 'DecimalsUnreadable')).toEqual([address])
     }
+    // A supply feed has a heartbeat of its own; a token's totalSupply() is read live and has none.
+    const supplyFeed = { ...good, supplyKind: SupplyKind.SupplyFeed, supplySource: await feed.getAddress() }
+    expect(await refuse(String(token.target), supplyFeed, 'InvalidSupplyHeartbeat')).toEqual([
+      SupplyKind.SupplyFeed,
+      0n,
+    ])
+    expect(
+      await refuse(String(token.target), { ...good, supplyHeartbeat: 60 }, 'InvalidSupplyHeartbeat'),
+    ).toEqual([SupplyKind.TokenTotalSupply, 60n])
     await g.guard.addAsset.staticCall(token.target, good)
   })
 
@@ -497,15 +512,48 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
   })
 
   describe('with a supply feed (an asset spread over many chains)', () => {
-    async function withSupplyFeed(stalePolicy: bigint = StalePolicy.FailClosed) {
+    /** The supply feed's own heartbeat: a slower cadence than the reserve feed's {@link HEARTBEAT}. */
+    const SUPPLY_HEARTBEAT = 4n * HEARTBEAT
+
+    async function withSupplyFeed(
+      stalePolicy: bigint = StalePolicy.FailClosed,
+      supplyHeartbeat: bigint = SUPPLY_HEARTBEAT,
+    ) {
       const supplyFeed = await deployMockReserveFeed(admin, 18, 100n * unit(18))
       const a = await protect(g, {
-        config: { supplyKind: SupplyKind.SupplyFeed, stalePolicy },
+        config: {
+          supplyKind: SupplyKind.SupplyFeed,
+          supplyHeartbeat: Number(supplyHeartbeat),
+          stalePolicy,
+        },
         reserves: 100n * TOKEN,
       })
       await reconfigure(g, a.target, { ...a.config, supplySource: await supplyFeed.getAddress() })
       return { a, supplyFeed }
     }
+
+    it('judges each feed by its own heartbeat, whichever is the slower', async () => {
+      // A supply feed slower than the reserve feed: older than the reserve heartbeat is still fresh.
+      const slow = await withSupplyFeed()
+      expect((await g.guard.assetConfig(slow.a.target)).supplyHeartbeat).toBe(SUPPLY_HEARTBEAT)
+      let now = await latestTimestamp(provider)
+      await mined(slow.supplyFeed.setRound(100n * unit(18), now - SUPPLY_HEARTBEAT + 60n))
+      expect(toResult(await g.guard.assetStatus(slow.a.target)).verdict).toBe(Verdict.Backed)
+      now = await latestTimestamp(provider)
+      await mined(slow.supplyFeed.setRound(100n * unit(18), now - SUPPLY_HEARTBEAT - 60n))
+      expect(toResult(await g.guard.assetStatus(slow.a.target)).reason).toBe(Reason.StaleSupply)
+      // A supply feed faster than the reserve feed: younger than the reserve heartbeat can be stale.
+      const fast = await withSupplyFeed(StalePolicy.FailClosed, HEARTBEAT / 4n)
+      now = await latestTimestamp(provider)
+      await mined(fast.supplyFeed.setRound(100n * unit(18), now - HEARTBEAT / 4n - 60n))
+      expect(toResult(await g.guard.assetStatus(fast.a.target)).reason).toBe(Reason.StaleSupply)
+      expect((await check(g.guard)).targets).toEqual([slow.a.target, fast.a.target])
+      // The reserve feed keeps its own heartbeat, however slow the supply feed.
+      now = await latestTimestamp(provider)
+      await mined(slow.supplyFeed.setRound(100n * unit(18), now))
+      await mined(slow.a.feed.setRound(100n * TOKEN, now - HEARTBEAT - 60n))
+      expect(toResult(await g.guard.assetStatus(slow.a.target)).reason).toBe(Reason.StaleReserves)
+    })
 
     it('compares the reserves with the supply feed, scaled to its 18 decimals', async () => {
       const { a, supplyFeed } = await withSupplyFeed()
@@ -541,7 +589,7 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
       [
         'a stale supply feed (fail-closed)',
         async (f: MockReserveFeed) =>
-          mined(f.setRound(1n, (await latestTimestamp(provider)) - HEARTBEAT - 60n)),
+          mined(f.setRound(1n, (await latestTimestamp(provider)) - SUPPLY_HEARTBEAT - 60n)),
         Reason.StaleSupply,
       ],
     ])('%s is short', async (_name, breakIt, reason) => {
@@ -553,7 +601,7 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
 
     it('a stale supply feed under the skip policy is skipped', async () => {
       const { a, supplyFeed } = await withSupplyFeed(StalePolicy.Skip)
-      await mined(supplyFeed.setRound(1n, (await latestTimestamp(provider)) - HEARTBEAT - 60n))
+      await mined(supplyFeed.setRound(1n, (await latestTimestamp(provider)) - SUPPLY_HEARTBEAT - 60n))
       expect(toResult(await g.guard.assetStatus(a.target))).toMatchObject({
         verdict: Verdict.Skipped,
         reason: Reason.StaleSupply,
