@@ -5,7 +5,9 @@ import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/autom
 import {ILogAutomation, Log} from "@chainlink/contracts/src/v0.8/automation/interfaces/ILogAutomation.sol";
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
+import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
 import {IReserveGuard} from "./interfaces/IReserveGuard.sol";
+import {ISecureMintToken} from "./interfaces/ISecureMintToken.sol";
 import {IOperationsPausable, ALL_OPERATIONS} from "./interfaces/IOperationsPausable.sol";
 import {IPausable} from "./interfaces/IPausable.sol";
 import {CodeStore} from "./libraries/CodeStore.sol";
@@ -740,6 +742,21 @@ contract ReserveGuard is
         if (result.verdict != ReserveCheck.Verdict.Backed) {
             revert AssetNotBacked(target, result.verdict, result.reason, result.reserves, result.supply);
         }
+        // Backed by the guard's rules: the token must still mint by the same ones.
+        _requireTokenRules(target, _reserveFeed(word), uint32(word >> HEARTBEAT_SHIFT), uint16(word >> MARGIN_SHIFT));
+    }
+
+    /**
+     * @dev When the target is a `SecureMintToken` (it says so through ERC-165), reverts with
+     * {TokenRulesMismatch} unless its own reserve feed, heartbeat and margin are these: the token and the
+     * guard judge the asset alike. Any other target has no rules of its own to compare.
+     */
+    function _requireTokenRules(address target, address reserveFeed, uint32 heartbeat, uint16 marginBps) private view {
+        if (!ERC165Checker.supportsInterface(target, type(ISecureMintToken).interfaceId)) return;
+        (address tokenFeed, uint32 tokenHeartbeat, uint16 tokenMargin) = ISecureMintToken(target).reserveConfig();
+        if (tokenFeed != reserveFeed || tokenHeartbeat != heartbeat || tokenMargin != marginBps) {
+            revert TokenRulesMismatch(target, tokenFeed, tokenHeartbeat, tokenMargin);
+        }
     }
 
     /// @dev Whether the upkeep is to leave the asset alone for now, its last pauses having failed.
@@ -917,6 +934,7 @@ contract ReserveGuard is
         // never show as paused.
         (bool readable, ) = PauseTarget.readState(target, config.pauseMode == PauseMode.Pausable);
         if (!readable) revert PauseStateUnreadable(target, config.pauseMode);
+        _requireTokenRules(target, config.reserveFeed, config.heartbeat, config.marginBps);
     }
 
     function _toConfig(address target, uint256 word) private view returns (AssetConfig memory) {

@@ -222,6 +222,17 @@ interface IReserveGuard {
     error AssetPauseHeld(address target);
 
     /**
+     * @notice The target is a `SecureMintToken` whose own rules (reserve feed, heartbeat, margin) are not the
+     * asset's: the token would mint by other rules than the guard pauses and unpauses by. Refused when an
+     * asset is added or updated, and when it is unpaused (the token's rules may have changed since).
+     * @param target the token
+     * @param reserveFeed the token's reserve feed
+     * @param heartbeat the token's heartbeat
+     * @param marginBps the token's margin
+     */
+    error TokenRulesMismatch(address target, address reserveFeed, uint32 heartbeat, uint16 marginBps);
+
+    /**
      * @notice Unpausing was refused: the asset is not shown to be backed (short, or stale under `Skip`).
      * @param target the asset
      * @param verdict the check's verdict

@@ -7,6 +7,7 @@ import type { JsonRpcProvider, Signer } from 'ethers'
 import {
   deployMockReserveFeed,
   deployReserveGuard,
+  secureMintTokenAt,
   type MockReserveFeed,
   type ReserveGuard,
   type SecureMintToken,
@@ -90,31 +91,38 @@ export interface AssetOptions {
 }
 
 /**
- * A SecureMintToken backed by its own feed, with `supply` minted, registered with the guard (mint, redeem
- * and burn paused on a shortfall).
+ * A SecureMintToken backed by its own feed, with `supply` minted, registered with the guard (mint and redeem
+ * paused on a shortfall). The token's own rules (feed, heartbeat, margin) are the asset's, as the guard
+ * requires.
  */
 export async function protect(g: Guard, options: AssetOptions = {}): Promise<Asset> {
   const { admin, adminAddress } = g.actors
   const { feedDecimals = 8, reserves = 100n * TOKEN, supply = 100n * TOKEN, pauser = true } = options
   const feed = await deployMockReserveFeed(admin, feedDecimals, reserves > supply ? reserves : 10n ** 30n)
-  const token = await deployToken(admin, adminAddress, feed, Number(HEARTBEAT))
+  const rules = { heartbeat: Number(HEARTBEAT), marginBps: 0, ...options.config }
+  const token = await deployToken(admin, adminAddress, feed, rules.heartbeat, rules.marginBps)
   await mined(token.grantRole(Role.MINTER, adminAddress))
   if (supply > 0n) await mined(token.mint(adminAddress, supply))
   if (reserves <= supply) await mined(feed.setAnswer(reserves))
   if (pauser) await mined(token.grantRole(Role.PAUSER, g.address))
   const target = await token.getAddress()
-  const config = assetConfig({
-    reserveFeed: await feed.getAddress(),
-    supplySource: target,
-    heartbeat: Number(HEARTBEAT),
-    ...options.config,
-  })
+  const config = assetConfig({ reserveFeed: await feed.getAddress(), supplySource: target, ...rules })
   await mined(g.guard.addAsset(target, config))
   return { feed, token, target, config }
 }
 
-/** Schedules and applies a new configuration (the guard's delay must be 0); returns the update's receipt. */
+/**
+ * Schedules and applies a new configuration (the guard's delay must be 0); returns the update's receipt.
+ * When the target is a SecureMintToken (it answers `reserveConfig()`), its own rules are set to the new
+ * configuration's first, as the guard requires.
+ */
 export async function reconfigure(g: Guard, target: string, config: AssetConfig) {
+  const token = secureMintTokenAt(target, g.actors.admin)
+  const isToken = await token.reserveConfig().then(
+    () => true,
+    () => false,
+  )
+  if (isToken) await mined(token.setReserveConfig(config.reserveFeed, config.heartbeat, config.marginBps))
   await mined(g.guard.scheduleAssetUpdate(target, config))
   return mined(g.guard.updateAsset(target, config))
 }

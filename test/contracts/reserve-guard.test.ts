@@ -172,6 +172,7 @@ describe('ReserveGuard: the asset registry', () => {
       cfg.supplyKind,
       cfg.supplySource,
       BigInt(cfg.heartbeat),
+      BigInt(cfg.supplyHeartbeat),
       cfg.stalePolicy,
       BigInt(cfg.marginBps),
       cfg.pauseMode,
@@ -264,20 +265,23 @@ describe('ReserveGuard: the asset registry', () => {
       ).toEqual([pauseMode, operations])
     }
     // Decimals are read now and kept: a feed (or supply source) whose decimals() cannot be read is refused.
+    // (On a target that is not a SecureMintToken, which would refuse any feed but its own first.)
+    const plain = String((await deployMockPausableAsset(admin, 8, adminAddress)).target)
+    const plainConfig = { ...good, pauseMode: PauseMode.Pausable, operations: 0n }
     const broken = await deployMockReserveFeed(admin, 8, TOKEN)
     for (const failure of [FeedFailure.RevertDecimals, FeedFailure.OversizedDecimals]) {
       await mined(broken.setFailure(failure))
       const address = await broken.getAddress()
-      expect(
-        await refuse(String(token.target), { ...good, reserveFeed: address }, 'DecimalsUnreadable'),
-      ).toEqual([address])
+      expect(await refuse(plain, { ...plainConfig, reserveFeed: address }, 'DecimalsUnreadable')).toEqual([
+        address,
+      ])
       const supplyFeed = {
-        ...good,
+        ...plainConfig,
         supplyKind: SupplyKind.SupplyFeed,
         supplySource: address,
         supplyHeartbeat: 86_400,
       }
-      expect(await refuse(String(token.target), supplyFeed, 'DecimalsUnreadable')).toEqual([address])
+      expect(await refuse(plain, supplyFeed, 'DecimalsUnreadable')).toEqual([address])
     }
     // A supply feed has a heartbeat of its own; a token's totalSupply() is read live and has none.
     const supplyFeed = { ...good, supplyKind: SupplyKind.SupplyFeed, supplySource: await feed.getAddress() }
@@ -289,6 +293,55 @@ describe('ReserveGuard: the asset registry', () => {
       await refuse(String(token.target), { ...good, supplyHeartbeat: 60 }, 'InvalidSupplyHeartbeat'),
     ).toEqual([SupplyKind.TokenTotalSupply, 60n])
     await g.guard.addAsset.staticCall(token.target, good)
+  })
+
+  it("judges a SecureMintToken by the token's own rules only: a mismatch is refused", async () => {
+    const feed = await deployMockReserveFeed(admin, 8, TOKEN)
+    const other = await deployMockReserveFeed(admin, 8, TOKEN)
+    const token = await deployToken(admin, adminAddress, feed, 3_600, 50)
+    const target = await token.getAddress()
+    const own = assetConfig({
+      reserveFeed: await feed.getAddress(),
+      supplySource: target,
+      heartbeat: 3_600,
+      marginBps: 50,
+    })
+    const tokenRules = [target, own.reserveFeed, 3_600n, 50n]
+    for (const mismatch of [
+      { reserveFeed: await other.getAddress() },
+      { heartbeat: 3_601 },
+      { marginBps: 0 },
+    ]) {
+      expect(
+        await revertOf(
+          g.guard.addAsset.staticCall(target, { ...own, ...mismatch }),
+          g.guard,
+          'TokenRulesMismatch',
+        ),
+      ).toEqual(tokenRules)
+    }
+    await mined(g.guard.addAsset(target, own))
+    // An update must keep them too, when scheduled and when applied.
+    const looser = { ...own, marginBps: 0 }
+    expect(
+      await revertOf(g.guard.scheduleAssetUpdate.staticCall(target, looser), g.guard, 'TokenRulesMismatch'),
+    ).toEqual(tokenRules)
+    await mined(token.setReserveConfig(own.reserveFeed, 3_600, 0))
+    await mined(g.guard.scheduleAssetUpdate(target, looser))
+    await mined(token.setReserveConfig(own.reserveFeed, 3_600, 50))
+    expect(
+      await revertOf(g.guard.updateAsset.staticCall(target, looser), g.guard, 'TokenRulesMismatch'),
+    ).toEqual(tokenRules)
+    // A target that is not a SecureMintToken has no rules of its own to compare.
+    const asset = await deployMockPausableAsset(admin, 8, adminAddress)
+    const plain = {
+      ...own,
+      supplySource: await asset.getAddress(),
+      pauseMode: PauseMode.Pausable,
+      operations: 0n,
+    }
+    await g.guard.addAsset.staticCall(asset.target, plain)
+    await unregister(g, target)
   })
 
   it(`holds at most MAX_ASSETS assets`, async () => {
@@ -851,6 +904,21 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
     expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
   })
 
+  it("unpausing is refused once the token's own rules differ from the guard's", async () => {
+    const a = await protect(g)
+    await mined(a.feed.setAnswer(90n * TOKEN))
+    await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
+    await mined(a.feed.setAnswer(100n * TOKEN))
+    // The token's admin loosens the token's heartbeat: the two no longer judge alike, so the gate stays shut.
+    await mined(a.token.setReserveConfig(a.config.reserveFeed, a.config.heartbeat + 1, 0))
+    expect(
+      await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'TokenRulesMismatch'),
+    ).toEqual([a.target, a.config.reserveFeed, BigInt(a.config.heartbeat + 1), 0n])
+    await mined(a.token.setReserveConfig(a.config.reserveFeed, a.config.heartbeat, 0))
+    await mined(g.asUnpauser.unpauseAsset(a.target))
+    expect(await a.token.pausedOperations()).toBe(0n)
+  })
+
   it('a pause someone else made stays: the upkeep completes a partial pause and lifts only what it added', async () => {
     const a = await protect(g)
     // The token's admin pauses minting for an incident of its own.
@@ -1166,6 +1234,7 @@ describe('ReserveGuard: the admin, in two steps, and the delay on configuration 
   it('an update waits the delay, in public, and applies only the configuration scheduled', async () => {
     const a = await protect(g, { config: { heartbeat: 30 * 86_400 } })
     const updated = { ...a.config, marginBps: 500 }
+    await mined(a.token.setReserveConfig(updated.reserveFeed, updated.heartbeat, updated.marginBps))
     const scheduled = await mined(g.guard.scheduleAssetUpdate(a.target, updated))
     const readyAt = BigInt((await own.provider.getBlock(scheduled.blockNumber))!.timestamp) + DELAY
     const asTuple = (c: AssetConfig) =>
@@ -1194,7 +1263,9 @@ describe('ReserveGuard: the admin, in two steps, and the delay on configuration 
     const a = await protect(g, { config: { heartbeat: 30 * 86_400 } })
     await mined(a.feed.setAnswer(1n))
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
+    // The admin, also the token's, points the token at a feed of its own at once, then the asset.
     const friendly = await deployMockReserveFeed(own.admin, 8, 10n ** 20n)
+    await mined(a.token.setReserveConfig(await friendly.getAddress(), a.config.heartbeat, a.config.marginBps))
     await mined(
       g.guard.scheduleAssetUpdate(a.target, { ...a.config, reserveFeed: await friendly.getAddress() }),
     )
