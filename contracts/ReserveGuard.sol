@@ -8,8 +8,7 @@ import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
 import {IReserveGuard} from "./interfaces/IReserveGuard.sol";
 import {ISecureMintToken} from "./interfaces/ISecureMintToken.sol";
-import {IOperationsPausable, ALL_OPERATIONS} from "./interfaces/IOperationsPausable.sol";
-import {IPausable} from "./interfaces/IPausable.sol";
+import {ALL_OPERATIONS} from "./interfaces/IOperationsPausable.sol";
 import {CodeStore} from "./libraries/CodeStore.sol";
 import {PauseTarget} from "./libraries/PauseTarget.sol";
 import {ReserveCheck} from "./libraries/ReserveCheck.sol";
@@ -239,6 +238,15 @@ contract ReserveGuard is
     function performUpkeep(
         bytes calldata performData
     ) external override(AutomationCompatibleInterface, ILogAutomation) onlyRole(FORWARDER_ROLE) {
+        _perform(performData);
+    }
+
+    /**
+     * @dev The perform path, whoever delivered the list (the only one: {performUpkeep} calls it after its
+     * role check, and any other entry point is to call it the same way).
+     * @param performData `abi.encode(uint256[] entries)`, each `uint256(uint160(target)) | index << 160`
+     */
+    function _perform(bytes calldata performData) internal {
         uint256 count = _entryCount(performData);
         uint256 freeMemory = _freeMemory();
         for (uint256 i = 0; i < count; ++i) {
