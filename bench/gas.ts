@@ -4,13 +4,20 @@
  * 1 and 5 assets, prints a table and writes bench/results/gas.json.
  *
  * Every asset is a SecureMintToken (supply read with totalSupply()) backed by its own Chainlink
- * MockV3Aggregator, so each one costs the guard cold reads of three contracts, as on a real chain.
+ * MockV3Aggregator, measured in two feed set-ups: the aggregator read directly (each asset costs the
+ * guard cold reads of three contracts), and the aggregator behind Chainlink's own EACAggregatorProxy,
+ * the way every Data Feed, PoR feeds included, is read on a real chain (a fourth cold contract).
  * checkUpkeep is measured with eth_estimateGas (what the call needs, including the 21,000 base cost);
  * performUpkeep is a mined transaction from the forwarder (gasUsed, base cost included).
+ *
+ * bench/results/gas.json: `checkUpkeep`, `performUpkeep`, `checkUpkeepAllShort` for the direct set-up at
+ * the top level, and the same three under `proxy` for the proxy set-up (the set-up layout devkit/docs.ts
+ * renders, one table per set-up); each maps a size to gas.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
-import type { Signer } from 'ethers'
+import { ZeroAddress, type Signer } from 'ethers'
 import {
+  deployEACAggregatorProxy,
   deployMockV3Aggregator,
   deployReserveGuard,
   deploySecureMintToken,
@@ -19,7 +26,7 @@ import {
   type SecureMintToken,
 } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
-import { Role, assetConfig, decodePerformData, encodePerformData } from '#chain/types'
+import { Role, assetConfig, decodePerformData, encodeCheckData, encodePerformData } from '#chain/types'
 import {
   LOCAL_CHAINS,
   chainProvider,
@@ -41,7 +48,12 @@ interface Asset {
   target: string
 }
 
-interface Results {
+/** How the guard reads each asset's feed. */
+type FeedSetup = 'direct' | 'proxy'
+const SETUPS: readonly FeedSetup[] = ['direct', 'proxy']
+
+/** The figures of one feed set-up, by number of assets. */
+interface Figures {
   checkUpkeep: Record<string, number>
   performUpkeep: Record<string, number>
   /** checkUpkeep when every asset is short and unpaused: each one also costs a pause-state read. */
@@ -49,29 +61,46 @@ interface Results {
 }
 
 /** A guard protecting `count` assets, every one backed 1:1. */
-async function guardWith(admin: Signer, forwarder: string, count: number) {
+async function guardWith(admin: Signer, forwarder: string, count: number, setup: FeedSetup) {
   const adminAddress = await admin.getAddress()
-  const guard = await deployReserveGuard(admin, adminAddress)
+  const guard = await deployReserveGuard(admin, adminAddress, 0)
   await mined(guard.grantRole(Role.FORWARDER, forwarder))
   const assets: Asset[] = []
   for (let i = 0; i < count; i++) {
     const feed = await deployMockV3Aggregator(admin, 8, 1_000n * TOKEN)
-    const token = await deploySecureMintToken(admin, `Asset ${i}`, `A${i}`, adminAddress, feed, 86_400, 0)
+    // A proxy without an access controller, as Data Feeds are deployed (reads are open).
+    const reserveFeed =
+      setup === 'proxy'
+        ? await (await deployEACAggregatorProxy(admin, feed, ZeroAddress)).getAddress()
+        : await feed.getAddress()
+    const token = await deploySecureMintToken(
+      admin,
+      `Asset ${i}`,
+      `A${i}`,
+      adminAddress,
+      reserveFeed,
+      86_400,
+      0,
+    )
     await mined(token.grantRole(Role.MINTER, adminAddress))
     await mined(token.grantRole(Role.PAUSER, guard))
     await mined(token.mint(adminAddress, 1_000n * TOKEN))
     const target = await token.getAddress()
-    await mined(
-      guard.addAsset(target, assetConfig({ reserveFeed: await feed.getAddress(), supplySource: target })),
-    )
+    await mined(guard.addAsset(target, assetConfig({ reserveFeed, supplySource: target })))
     assets.push({ feed, token, target })
   }
   return { guard, assets }
 }
 
-async function estimateCheck(guard: ReserveGuard): Promise<number> {
-  return Number(await guard.checkUpkeep.estimateGas('0x'))
+async function estimateCheck(guard: ReserveGuard, checkData = '0x'): Promise<number> {
+  return Number(await guard.checkUpkeep.estimateGas(checkData))
 }
+
+/**
+ * The costliest check: every asset short, not paused, and listed, so the scan reads every asset and the
+ * pause state of each (a check's default bound, DEFAULT_MAX_ENTRIES, would stop it after 16).
+ */
+const FULL_SCAN = encodeCheckData(64)
 
 async function main(): Promise<void> {
   const { network, chainId } = LOCAL_CHAINS[0]
@@ -82,49 +111,75 @@ async function main(): Promise<void> {
     const admin = await fundedSigner(provider)
     const forwarderSigner = await fundedSigner(provider)
     const forwarder = await forwarderSigner.getAddress()
-    const results: Results = { checkUpkeep: {}, performUpkeep: {}, checkUpkeepAllShort: {} }
-
-    for (const size of CHECK_SIZES) {
-      const { guard, assets } = await guardWith(admin, forwarder, size)
-      const [needed] = (await guard.checkUpkeep('0x')) as [boolean, string]
-      if (needed) throw new Error('a healthy registry asks for upkeep')
-      results.checkUpkeep[size] = await estimateCheck(guard)
-      // Worst case for the check limit: every asset short and not yet paused.
-      for (const asset of assets) await mined(asset.feed.updateAnswer(1n))
-      const [allShort, performData] = (await guard.checkUpkeep('0x')) as [boolean, string]
-      const listed = decodePerformData(performData)
-      if (!allShort || listed.length !== size)
-        throw new Error(`expected ${size} short assets, got ${listed.length}`)
-      results.checkUpkeepAllShort[size] = await estimateCheck(guard)
-      process.stdout.write(`measured checkUpkeep with ${size} asset(s)\n`)
-
-      if (size === 50) {
-        // Fresh short assets for each perform measurement: storage is cold at the start of each transaction.
-        let next = 0
-        for (const count of PERFORM_SIZES) {
-          // The entries checkUpkeep would return.
-          const entries = assets
-            .slice(next, next + count)
-            .map((a, i) => ({ target: a.target, index: BigInt(next + i) }))
-          next += count
-          // A fixed gas limit, as Automation uses (an estimate would find the least gas that succeeds).
-          const receipt = await mined(
-            guard.connect(forwarderSigner).performUpkeep(encodePerformData(entries), { gasLimit: 3_000_000 }),
-          )
-          const paused = eventsNamed(receipt, guard, 'AssetPaused').length
-          if (paused !== count) throw new Error(`performUpkeep paused ${paused} assets, expected ${count}`)
-          results.performUpkeep[count] = Number(receipt.gasUsed)
-        }
-      }
+    const figures = {} as Record<FeedSetup, Figures>
+    for (const setup of SETUPS) {
+      figures[setup] = await measure(admin, forwarderSigner, forwarder, setup)
     }
     provider.destroy()
 
+    // The direct set-up's measurements at the top level, every other set-up's under its name.
+    const results: Record<string, unknown> = { ...figures.direct }
+    for (const setup of SETUPS) if (setup !== 'direct') results[setup] = figures[setup]
+
     mkdirSync('bench/results', { recursive: true })
     writeFileSync('bench/results/gas.json', JSON.stringify(results, null, 2) + '\n')
-    process.stdout.write('\n' + table(results) + '\nwrote bench/results/gas.json\n')
+    for (const setup of SETUPS) {
+      process.stdout.write(`\nfeeds read ${SETUP_WORDS[setup]}:\n${table(figures[setup])}\n`)
+    }
+    process.stdout.write('\nwrote bench/results/gas.json\n')
   } finally {
     chain?.process.kill('SIGTERM')
   }
+}
+
+const SETUP_WORDS: Record<FeedSetup, string> = {
+  direct: 'directly (MockV3Aggregator)',
+  proxy: "through Chainlink's EACAggregatorProxy (in front of a MockV3Aggregator)",
+}
+
+/** Every figure of one feed set-up, each on fresh contracts. */
+async function measure(
+  admin: Signer,
+  forwarderSigner: Signer,
+  forwarder: string,
+  setup: FeedSetup,
+): Promise<Figures> {
+  const results: Figures = { checkUpkeep: {}, performUpkeep: {}, checkUpkeepAllShort: {} }
+
+  for (const size of CHECK_SIZES) {
+    const { guard, assets } = await guardWith(admin, forwarder, size, setup)
+    const [needed] = (await guard.checkUpkeep('0x')) as [boolean, string]
+    if (needed) throw new Error('a healthy registry asks for upkeep')
+    results.checkUpkeep[size] = await estimateCheck(guard)
+    // Worst case for the check limit: every asset short and not yet paused.
+    for (const asset of assets) await mined(asset.feed.updateAnswer(1n))
+    const [allShort, performData] = (await guard.checkUpkeep(FULL_SCAN)) as [boolean, string]
+    const listed = decodePerformData(performData)
+    if (!allShort || listed.length !== size)
+      throw new Error(`expected ${size} short assets, got ${listed.length}`)
+    results.checkUpkeepAllShort[size] = await estimateCheck(guard, FULL_SCAN)
+    process.stdout.write(`${setup}: measured checkUpkeep with ${size} asset(s)\n`)
+
+    if (size === 50) {
+      // Fresh short assets for each perform measurement: storage is cold at the start of each transaction.
+      let next = 0
+      for (const count of PERFORM_SIZES) {
+        // The entries checkUpkeep would return.
+        const entries = assets
+          .slice(next, next + count)
+          .map((a, i) => ({ target: a.target, index: BigInt(next + i) }))
+        next += count
+        // A fixed gas limit, as Automation uses (an estimate would find the least gas that succeeds).
+        const receipt = await mined(
+          guard.connect(forwarderSigner).performUpkeep(encodePerformData(entries), { gasLimit: 3_000_000 }),
+        )
+        const paused = eventsNamed(receipt, guard, 'AssetPaused').length
+        if (paused !== count) throw new Error(`performUpkeep paused ${paused} assets, expected ${count}`)
+        results.performUpkeep[count] = Number(receipt.gasUsed)
+      }
+    }
+  }
+  return results
 }
 
 const fmt = (n: number | bigint): string => Number(n).toLocaleString('en-US')
@@ -137,7 +192,7 @@ const perAssetExecution = (gas: number, size: number): string => fmt(Math.round(
  * A Markdown table of the figures, with the targets they are held to. "Beyond the base" leaves out the
  * 21,000 gas every transaction (and every eth_estimateGas) pays whatever the contract does.
  */
-function table(r: Results): string {
+function table(r: Figures): string {
   const rows: string[][] = [['measurement', 'gas', 'per asset', 'per asset beyond the 21,000 base', 'target']]
   const plural = (n: number) => (n > 1 ? 's' : '')
   for (const size of CHECK_SIZES) {

@@ -50,7 +50,7 @@ describe('the contract handles', () => {
   })
 
   it('deploys a ReserveGuard, attaches to it by address, and decodes its events by name', async () => {
-    const guard = await deployReserveGuard(signer, signerAddress)
+    const guard = await deployReserveGuard(signer, signerAddress, 0)
     const address = await guard.getAddress()
     const attached = reserveGuardAt(address, signer)
     expect(await attached.hasRole(Role.DEFAULT_ADMIN, signerAddress)).toBe(true)

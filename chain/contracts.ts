@@ -18,6 +18,7 @@ import type { IPausable } from './typechain/contracts/interfaces/IPausable'
 import type { DecimalsToken } from './typechain/contracts/mocks/DecimalsToken'
 import type { MinimalMulticall3 } from './typechain/contracts/mocks/MinimalMulticall3'
 import type { MisreportingToken } from './typechain/contracts/mocks/MisreportingToken'
+import type { MockMisbehavingTarget } from './typechain/contracts/mocks/MockMisbehavingTarget'
 import type { MockPausableAsset } from './typechain/contracts/mocks/MockPausableAsset'
 import type { MockReserveFeed } from './typechain/contracts/mocks/MockReserveFeed'
 import type { ReserveCheckHarness } from './typechain/contracts/mocks/ReserveCheckHarness'
@@ -41,6 +42,7 @@ import type { SecureMintToken__factory } from './typechain/factories/contracts/S
 import type { DecimalsToken__factory } from './typechain/factories/contracts/mocks/DecimalsToken__factory'
 import type { MinimalMulticall3__factory } from './typechain/factories/contracts/mocks/MinimalMulticall3__factory'
 import type { MisreportingToken__factory } from './typechain/factories/contracts/mocks/MisreportingToken__factory'
+import type { MockMisbehavingTarget__factory } from './typechain/factories/contracts/mocks/MockMisbehavingTarget__factory'
 import type { MockPausableAsset__factory } from './typechain/factories/contracts/mocks/MockPausableAsset__factory'
 import type { MockReserveFeed__factory } from './typechain/factories/contracts/mocks/MockReserveFeed__factory'
 import type { ReserveCheckHarness__factory } from './typechain/factories/contracts/mocks/ReserveCheckHarness__factory'
@@ -77,6 +79,7 @@ export type {
   LinkToken,
   MinimalMulticall3,
   MisreportingToken,
+  MockMisbehavingTarget,
   MockPausableAsset,
   MockReserveFeed,
   MockV3Aggregator,
@@ -99,6 +102,7 @@ export const ARTIFACT = {
   DecimalsToken: 'contracts/mocks/DecimalsToken.sol:DecimalsToken',
   MinimalMulticall3: 'contracts/mocks/MinimalMulticall3.sol:MinimalMulticall3',
   MisreportingToken: 'contracts/mocks/MisreportingToken.sol:MisreportingToken',
+  MockMisbehavingTarget: 'contracts/mocks/MockMisbehavingTarget.sol:MockMisbehavingTarget',
   MockPausableAsset: 'contracts/mocks/MockPausableAsset.sol:MockPausableAsset',
   MockReserveFeed: 'contracts/mocks/MockReserveFeed.sol:MockReserveFeed',
   ReserveCheckHarness: 'contracts/mocks/ReserveCheckHarness.sol:ReserveCheckHarness',
@@ -147,7 +151,10 @@ function deployer<C extends BaseContract, F extends Factory>(name: ContractName)
 
 // ---------------------------------------------------------------- ours
 
-/** Deploys a ReserveGuard; `admin` receives DEFAULT_ADMIN_ROLE. */
+/**
+ * Deploys a ReserveGuard: `admin` receives DEFAULT_ADMIN_ROLE, `delay` (seconds) is the admin delay that
+ * admin transfers and asset updates and removals wait.
+ */
 export const deployReserveGuard = deployer<ReserveGuard, ReserveGuard__factory>('ReserveGuard')
 export const reserveGuardAt = attacher<ReserveGuard>('ReserveGuard')
 
@@ -175,6 +182,12 @@ export const deployMockPausableAsset = deployer<MockPausableAsset, MockPausableA
   'MockPausableAsset',
 )
 export const mockPausableAssetAt = attacher<MockPausableAsset>('MockPausableAsset')
+
+/** Deploys a MockMisbehavingTarget (both pause interfaces, made to misbehave on demand) reporting `supply`. */
+export const deployMockMisbehavingTarget = deployer<MockMisbehavingTarget, MockMisbehavingTarget__factory>(
+  'MockMisbehavingTarget',
+)
+export const mockMisbehavingTargetAt = attacher<MockMisbehavingTarget>('MockMisbehavingTarget')
 
 /** Deploys a DecimalsToken (an ERC-20 of any decimals; the initial supply goes to the deployer). */
 export const deployDecimalsToken = deployer<DecimalsToken, DecimalsToken__factory>('DecimalsToken')

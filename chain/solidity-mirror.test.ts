@@ -5,10 +5,11 @@
  * or removed on either side fails here.
  */
 import { getAddress, keccak256, toUtf8Bytes } from 'ethers'
-import { artifactNames, readArtifact, readBuildOutputs, type AstNode } from './artifacts'
+import { artifactNames, readArtifact, readBuildOutput, type AstNode } from './artifacts'
 import {
   ASSET_CONFIG_FIELDS,
   FeedFailure,
+  Hold,
   Operation,
   PauseMode,
   READING_FIELDS,
@@ -18,6 +19,7 @@ import {
   Role,
   StalePolicy,
   SupplyKind,
+  TargetBehaviour,
   Verdict,
   assetConfig,
   decodePerformData,
@@ -35,7 +37,9 @@ const ENUM_MIRRORS: Record<string, Record<string, bigint>> = {
   'ReserveCheck.Reason': Reason,
   'IReserveGuard.SupplyKind': SupplyKind,
   'IReserveGuard.PauseMode': PauseMode,
+  'IReserveGuard.Hold': Hold,
   'MockReserveFeed.Failure': FeedFailure,
+  'MockMisbehavingTarget.Behaviour': TargetBehaviour,
 }
 
 /** Which mirror stands for which Solidity struct (by its canonical name). */
@@ -69,10 +73,19 @@ const ours = artifactNames('contracts').map(readArtifact)
  */
 const sources = new Map<string, AstNode>()
 const buildOf = new Map<AstNode, Map<number, AstNode>>()
-for (const output of readBuildOutputs('contracts')) {
+/**
+ * Hardhat builds incrementally: an older build can still hold an earlier version of one of our sources
+ * (as a dependency of a contract that did not need recompiling). Each of our sources is taken from the
+ * build that compiled its own artifact, the current one.
+ */
+const currentBuildOf = new Map(ours.map((a) => [a.inputSourceName, a.buildInfoId]))
+for (const artifact of new Map(ours.map((a) => [a.buildInfoId, a])).values()) {
+  const output = readBuildOutput(artifact)
   const asts = Object.values(output.sources).map(({ ast }) => ast)
   const declarations = new Map(asts.flatMap((ast) => [...walk(ast)].map((n) => [n.id as number, n] as const)))
   for (const [name, { ast }] of Object.entries(output.sources)) {
+    const current = currentBuildOf.get(name)
+    if (current !== undefined && current !== artifact.buildInfoId) continue
     sources.set(name, ast)
     buildOf.set(ast, declarations)
   }
@@ -279,10 +292,11 @@ describe('the decoders and builders of chain/types.ts', () => {
       supplyKind: SupplyKind.TokenTotalSupply,
       supplySource: '0x5',
       heartbeat: 86_400,
+      supplyHeartbeat: 0,
       stalePolicy: StalePolicy.FailClosed,
       marginBps: 0,
       pauseMode: PauseMode.Operations,
-      operations: Operation.All,
+      operations: Operation.Mint | Operation.Redeem,
     })
     expect(
       assetConfig({

@@ -37,6 +37,9 @@ export const SupplyKind = { TokenTotalSupply: 0n, SupplyFeed: 1n } as const
 /** `IReserveGuard.PauseMode`: how an asset is paused. */
 export const PauseMode = { Operations: 0n, Pausable: 1n } as const
 
+/** `IReserveGuard.Hold`: who holds a pause the guard made. */
+export const Hold = { Upkeep: 0n, Guardian: 1n } as const
+
 /** `MockReserveFeed.Failure`: how the test feed misbehaves. */
 export const FeedFailure = {
   None: 0n,
@@ -44,6 +47,17 @@ export const FeedFailure = {
   ShortReturn: 2n,
   RevertDecimals: 3n,
   OversizedDecimals: 4n,
+} as const
+
+/** `MockMisbehavingTarget.Behaviour`: how the test target misbehaves. */
+export const TargetBehaviour = {
+  Normal: 0n,
+  SilentFallback: 1n,
+  Undecodable: 2n,
+  BurnGas: 3n,
+  HugeRevert: 4n,
+  Revert: 5n,
+  BurnGasInViews: 6n,
 } as const
 
 /**
@@ -98,6 +112,7 @@ export const ASSET_CONFIG_FIELDS = [
   'supplyKind',
   'supplySource',
   'heartbeat',
+  'supplyHeartbeat',
   'stalePolicy',
   'marginBps',
   'pauseMode',
@@ -111,15 +126,20 @@ export const RESULT_FIELDS = ['verdict', 'reason', 'reserves', 'supply'] as cons
 export const READING_FIELDS = ['ok', 'answer', 'updatedAt', 'decimals'] as const
 
 /** `ReserveCheck.Rules` fields, in declaration order. */
-export const RULES_FIELDS = ['heartbeat', 'stalePolicy', 'marginBps'] as const
+export const RULES_FIELDS = ['heartbeat', 'supplyHeartbeat', 'stalePolicy', 'marginBps'] as const
 
 /** A protected asset's configuration (`IReserveGuard.AssetConfig`), as the guard takes it. */
 export interface AssetConfig {
   reserveFeed: string
   supplyKind: bigint
   supplySource: string
-  /** Seconds after which a feed's answer is stale (`uint32`). */
+  /** Seconds after which the reserve feed's answer is stale (`uint32`). */
   heartbeat: number
+  /**
+   * Seconds after which the supply feed's answer is stale (`uint32`): non-zero for `SupplyKind.SupplyFeed`
+   * (its own cadence), 0 for `TokenTotalSupply` (read live).
+   */
+  supplyHeartbeat: number
   stalePolicy: bigint
   /** Extra reserves required over supply, in basis points (`uint16`). */
   marginBps: number
@@ -129,8 +149,9 @@ export interface AssetConfig {
 }
 
 /**
- * An asset configuration with the usual defaults: supply read from a token's `totalSupply()`, a
- * one-day heartbeat, stale data counted as short, no margin, and mint, redeem and burn paused.
+ * An asset configuration with the usual defaults: supply read from a token's `totalSupply()` (so no supply
+ * heartbeat), a one-day heartbeat, stale data counted as short, no margin, and mint and redeem paused. Burning is left
+ * open: it only ever improves the backing, and is the issuer's way back to it (docs/contracts.md).
  */
 export function assetConfig(
   fields: Partial<AssetConfig> & Pick<AssetConfig, 'reserveFeed' | 'supplySource'>,
@@ -138,10 +159,11 @@ export function assetConfig(
   return {
     supplyKind: SupplyKind.TokenTotalSupply,
     heartbeat: 86_400,
+    supplyHeartbeat: 0,
     stalePolicy: StalePolicy.FailClosed,
     marginBps: 0,
     pauseMode: PauseMode.Operations,
-    operations: Operation.All,
+    operations: Operation.Mint | Operation.Redeem,
     ...fields,
   }
 }
@@ -181,7 +203,7 @@ export function toResult(raw: unknown): CheckResult {
 
 /**
  * Decodes an `IReserveGuard.AssetConfig` (as returned by `assetConfig`, `assetAt` or in `AssetAdded`);
- * `heartbeat` (`uint32`) and `marginBps` (`uint16`) come back as numbers, exactly.
+ * `heartbeat`, `supplyHeartbeat` (`uint32`) and `marginBps` (`uint16`) come back as numbers, exactly.
  */
 export function toAssetConfig(raw: unknown): AssetConfig {
   const config = fromTuple<typeof ASSET_CONFIG_FIELDS, Record<string, unknown>>(
@@ -192,6 +214,7 @@ export function toAssetConfig(raw: unknown): AssetConfig {
   return {
     ...(config as unknown as AssetConfig),
     heartbeat: Number(config.heartbeat as bigint),
+    supplyHeartbeat: Number(config.supplyHeartbeat as bigint),
     marginBps: Number(config.marginBps as bigint),
   }
 }
@@ -215,6 +238,18 @@ export interface UpkeepEntry {
 
 const ADDRESS_BITS = 160n
 const ADDRESS_MASK = (1n << ADDRESS_BITS) - 1n
+
+/**
+ * ReserveGuard's `checkData` bounding what one check returns: `abi.encode(uint256 maxEntries)`, with
+ * `1 ≤ maxEntries ≤ MAX_ASSETS` (empty checkData means `DEFAULT_MAX_ENTRIES`). performData is then at most
+ * `64 + 32 × maxEntries` bytes: keep that within the registry's `maxPerformDataSize`.
+ */
+export function encodeCheckData(maxEntries: bigint | number): string {
+  return AbiCoder.defaultAbiCoder().encode(['uint256'], [maxEntries])
+}
+
+/** The most bytes of performData a check bounded to `maxEntries` returns. */
+export const performDataSize = (maxEntries: bigint | number): number => 64 + 32 * Number(maxEntries)
 
 /** `performData` as checkUpkeep returns it: `abi.encode(uint256[])`, each `uint160(target) | index << 160`. */
 export function encodePerformData(entries: readonly UpkeepEntry[]): string {

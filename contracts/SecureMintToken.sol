@@ -27,6 +27,9 @@ import {ReserveCheck} from "./libraries/ReserveCheck.sol";
  * - `MINTER_ROLE`: mints (within the reserves).
  * - `PAUSER_ROLE`: pauses and unpauses operations. Give it to the guard; unpausing through the guard
  *   ({ReserveGuard-unpauseAsset}) adds the check that the asset is backed again.
+ *
+ * It declares {ISecureMintToken} through ERC-165, so that {ReserveGuard} can read its rules and refuse to
+ * judge it by others.
  */
 contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToken {
     /// @notice May mint.
@@ -47,7 +50,7 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToke
     /**
      * @param name_ the token name
      * @param symbol_ the token symbol
-     * @param admin receives `DEFAULT_ADMIN_ROLE`
+     * @param admin receives `DEFAULT_ADMIN_ROLE` (non-zero)
      * @param reserveFeed the proof-of-reserve feed
      * @param heartbeat seconds after which the feed's answer is stale
      * @param marginBps extra reserves required over supply, in basis points
@@ -60,6 +63,7 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToke
         uint32 heartbeat,
         uint16 marginBps
     ) ERC20(name_, symbol_) {
+        if (admin == address(0)) revert InvalidAdmin();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _setReserveConfig(reserveFeed, heartbeat, marginBps);
     }
@@ -82,6 +86,7 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToke
     /// @inheritdoc ISecureMintToken
     function redeem(uint256 amount, string calldata destination) external override {
         _requireNotPaused(OPERATION_REDEEM);
+        if (bytes(destination).length == 0) revert EmptyDestination();
         _burn(_msgSender(), amount);
         emit Redeemed(_msgSender(), amount, destination);
     }
@@ -145,6 +150,11 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToke
         return _state.pausedOperations;
     }
 
+    /// @notice ERC-165: {ISecureMintToken} and {AccessControl}'s interfaces.
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return interfaceId == type(ISecureMintToken).interfaceId || super.supportsInterface(interfaceId);
+    }
+
     /// @inheritdoc ISecureMintToken
     function reserveConfig() external view override returns (address reserveFeed, uint32 heartbeat, uint16 marginBps) {
         State memory state = _state;
@@ -161,6 +171,7 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToke
         State memory state = _state;
         ReserveCheck.Rules memory rules = ReserveCheck.Rules({
             heartbeat: state.heartbeat,
+            supplyHeartbeat: 0, // its own totalSupply(), read live: never stale
             stalePolicy: ReserveCheck.StalePolicy.FailClosed,
             marginBps: state.marginBps
         });

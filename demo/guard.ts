@@ -6,7 +6,7 @@
 import type { Signer } from 'ethers'
 import { deployReserveGuard, type ReserveGuard, type SecureMintToken } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
-import { Reason, Role, Verdict, assetConfig, enumName, toResult } from '#chain/types'
+import { Operation, Reason, Role, Verdict, assetConfig, enumName, toResult } from '#chain/types'
 import type { PerformOutcome } from '../upkeeps/index'
 import { revertOf, sent, type Revert, type Sent } from './tx'
 
@@ -20,16 +20,28 @@ export interface GuardRules {
   marginBps: number
 }
 
+/**
+ * The guard's admin delay: a transfer of its admin role, and every update or removal of an asset, waits a
+ * day in public (docs/contracts.md, "Failure modes"). The demo only adds an asset, which takes effect at once.
+ */
+export const ADMIN_DELAY_SECONDS = 86_400
+
 export async function deployGuard(admin: Signer): Promise<{ guard: ReserveGuard; deployment: Sent }> {
-  const guard = await deployReserveGuard(admin, await admin.getAddress())
+  const guard = await deployReserveGuard(admin, await admin.getAddress(), ADMIN_DELAY_SECONDS)
   const receipt = await guard.deploymentTransaction()!.wait()
   return { guard, deployment: sent(receipt!) }
 }
 
 /**
+ * What the guard pauses on a shortfall: mint and redeem. Burning stays open: it only improves the backing,
+ * and is the issuer's way back to it (docs/contracts.md, "Failure modes").
+ */
+export const PAUSED_OPERATIONS = Operation.Mint | Operation.Redeem
+
+/**
  * Puts the token under the guard: the guard alone gets the token's PAUSER_ROLE, and the token is registered
- * with its reserve feed, its supply (the token's totalSupply), fail-closed on stale data, and mint, redeem and
- * burn paused together.
+ * with its reserve feed, its supply (the token's totalSupply), fail-closed on stale data, the token's own
+ * heartbeat and margin (the guard refuses others), and {@link PAUSED_OPERATIONS} paused together.
  */
 export async function protectToken(
   guard: ReserveGuard,
@@ -40,7 +52,10 @@ export async function protectToken(
   const target = await token.getAddress()
   const pauser = await mined(token.grantRole(Role.PAUSER, await guard.getAddress()))
   const added = await mined(
-    guard.addAsset(target, assetConfig({ reserveFeed, supplySource: target, ...rules })),
+    guard.addAsset(
+      target,
+      assetConfig({ reserveFeed, supplySource: target, ...rules, operations: PAUSED_OPERATIONS }),
+    ),
   )
   return [sent(pauser), sent(added)]
 }

@@ -247,6 +247,9 @@ export const GAS_MEASUREMENTS: Record<string, GasMeasurementDoc> = {
  */
 export const GAS_SETUPS: Record<string, string> = {
   '': 'Each asset reads its own `MockV3Aggregator` directly.',
+  proxy:
+    "Each asset reads its own `MockV3Aggregator` through Chainlink's `EACAggregatorProxy`, the way every " +
+    'Data Feed (PoR feeds included) is read on a real chain: one more cold contract per feed read.',
 }
 
 /** `numerator / denominator` rounded to the nearest integer (halves up), exactly. */

@@ -26,12 +26,22 @@ interface IReserveGuard {
         Pausable
     }
 
+    /// @notice Who holds a pause the guard made: the upkeep (a shortfall) or a guardian (by hand).
+    enum Hold {
+        /// Paused by the upkeep for a shortfall; lifted by an unpauser once the asset is backed.
+        Upkeep,
+        /// Paused by a guardian; lifted by a guardian.
+        Guardian
+    }
+
     /**
      * @notice A protected asset, identified by its pause target (the contract that gets paused).
      * @param reserveFeed the proof-of-reserve feed (`AggregatorV3Interface`)
      * @param supplyKind where the supply is read
      * @param supplySource the token (`TokenTotalSupply`) or the supply feed (`SupplyFeed`)
-     * @param heartbeat seconds after which a feed's answer is stale (applies to both feeds)
+     * @param heartbeat seconds after which the reserve feed's answer is stale
+     * @param supplyHeartbeat seconds after which the supply feed's answer is stale (`SupplyFeed`; the two
+     * feeds may update at different cadences), 0 for `TokenTotalSupply` (read live)
      * @param stalePolicy whether stale data pauses (`FailClosed`) or is skipped (`Skip`)
      * @param marginBps extra reserves required over supply, in basis points
      * @param pauseMode how the target is paused
@@ -42,6 +52,7 @@ interface IReserveGuard {
         SupplyKind supplyKind;
         address supplySource;
         uint32 heartbeat;
+        uint32 supplyHeartbeat;
         ReserveCheck.StalePolicy stalePolicy;
         uint16 marginBps;
         PauseMode pauseMode;
@@ -53,6 +64,20 @@ interface IReserveGuard {
 
     /// @notice An asset's configuration was replaced.
     event AssetUpdated(address indexed target, AssetConfig config);
+
+    /**
+     * @notice An update of an asset's configuration was scheduled: {updateAsset} applies it from `readyAt`.
+     * @param target the asset
+     * @param config the new configuration
+     * @param readyAt the time (unix seconds) from which it can be applied
+     */
+    event AssetUpdateScheduled(address indexed target, AssetConfig config, uint48 readyAt);
+
+    /// @notice A removal of an asset was scheduled: {removeAsset} applies it from `readyAt`.
+    event AssetRemovalScheduled(address indexed target, uint48 readyAt);
+
+    /// @notice A scheduled update or removal was cancelled.
+    event AssetChangeCancelled(address indexed target);
 
     /// @notice An asset was removed from the registry (its target is left as it is).
     event AssetRemoved(address indexed target);
@@ -67,13 +92,31 @@ interface IReserveGuard {
     event AssetPaused(address indexed target, ReserveCheck.Reason reason, int256 reserves, int256 supply);
 
     /**
-     * @notice The upkeep found a short asset but pausing its target reverted (for example the guard lacks
-     * the pauser role on it). The asset stays eligible and is retried on the next upkeep.
+     * @notice The upkeep found a short asset but pausing its target failed (for example the guard lacks
+     * the pauser role on it). The upkeep backs off before trying again ({AssetPauseBackoff}).
      * @param target the contract that could not be paused
      * @param reason the rule that found the shortfall
      * @param error the revert data of the pause call
      */
     event AssetPauseFailed(address indexed target, ReserveCheck.Reason reason, bytes error);
+
+    /**
+     * @notice The upkeep leaves an asset alone until `retryAfter`, its pause having failed `failures` times in
+     * a row (see {ReserveGuard-PAUSE_RETRY_DELAY}). Follows {AssetPauseFailed}.
+     * @param target the asset
+     * @param failures the failed pauses in a row
+     * @param retryAfter the time (unix seconds) from which the upkeep tries again
+     */
+    event AssetPauseBackoff(address indexed target, uint8 failures, uint256 retryAfter);
+
+    /**
+     * @notice The decimals kept for an asset's reserve feed and supply source were read again and had
+     * changed ({syncDecimals}).
+     */
+    event AssetDecimalsSynced(address indexed target, uint8 reserveDecimals, uint8 supplyDecimals);
+
+    /// @notice A guardian cleared an asset's backoff: the next upkeep tries to pause it at once.
+    event AssetPauseBackoffCleared(address indexed target, address indexed guardian);
 
     /**
      * @notice {performUpkeep} ran short of gas and left the rest of its list to the next upkeep (they are
@@ -83,13 +126,22 @@ interface IReserveGuard {
      */
     event PerformGasExhausted(uint256 handled, uint256 listed);
 
-    /// @notice A guardian paused an asset by hand, whatever its reserves.
+    /// @notice A guardian paused an asset by hand (or placed its hold on an asset already paused).
     event AssetPausedByGuardian(address indexed target, address indexed guardian);
 
     /**
-     * @notice An unpauser unpaused an asset after the guard confirmed it is backed.
+     * @notice A hold on an asset was lifted, but the other one remains: the target stays paused.
+     * @param target the asset
+     * @param account the unpauser (upkeep hold) or guardian (guardian hold) who lifted it
+     * @param hold the hold lifted
+     */
+    event PauseHoldLifted(address indexed target, address indexed account, Hold hold);
+
+    /**
+     * @notice The last hold on an asset was lifted and the guard unpaused what it had paused, after
+     * confirming the asset is backed.
      * @param target the unpaused contract
-     * @param unpauser who decided it
+     * @param unpauser who decided it (an unpauser, or a guardian lifting its own pause)
      * @param reserves the reserve feed's answer
      * @param supply the supply read
      */
@@ -107,17 +159,78 @@ interface IReserveGuard {
     /// @notice The target, reserve feed or supply source is not a contract.
     error NotAContract(address account);
 
+    /// @notice A feed's or token's `decimals()` reverts, returns too little data or a value above 255.
+    error DecimalsUnreadable(address source);
+
+    /**
+     * @notice The reserve feed's or supply source's decimals are no longer those the guard keeps: call
+     * {syncDecimals} first.
+     */
+    error DecimalsChanged(address target);
+
+    /// @notice No such change is scheduled for the asset (none, or another configuration).
+    error AssetChangeNotScheduled(address target);
+
+    /// @notice The scheduled change waits for the admin delay: it can be applied from `readyAt`.
+    error AssetChangeNotReady(address target, uint48 readyAt);
+
     /// @notice The heartbeat is 0.
     error InvalidHeartbeat();
+
+    /**
+     * @notice The supply heartbeat does not fit the supply kind: a supply feed needs one (non-zero), a token's
+     * `totalSupply()` has none (0).
+     */
+    error InvalidSupplyHeartbeat(SupplyKind supplyKind, uint32 supplyHeartbeat);
 
     /// @notice The operation mask does not fit the pause mode.
     error InvalidOperationMask(PauseMode pauseMode, uint8 operations);
 
+    /**
+     * @notice The target does not answer the pause interface its pause mode declares (`pausedOperations()`
+     * for `Operations`, `paused()` for `Pausable`): the call reverts, returns too little data or a value out
+     * of range.
+     */
+    error PauseStateUnreadable(address target, PauseMode pauseMode);
+
+    /**
+     * @notice The target's pause call returned normally, but the target does not read as fully paused
+     * afterwards (a non-reverting fallback, a pause that does nothing, or a pause state that cannot be read).
+     * Raised to a guardian; encoded as the `error` of {AssetPauseFailed} for the upkeep.
+     */
+    error PauseNotInForce(address target);
+
+    /**
+     * @notice `checkData` is neither empty nor `abi.encode(uint256 maxEntries)` with
+     * `1 ≤ maxEntries ≤ MAX_ASSETS`.
+     */
+    error InvalidCheckData(bytes checkData);
+
+    /// @notice performData is not `abi.encode(uint256[] entries)` as {checkUpkeep} encodes it.
+    error InvalidPerformData();
+
+    /// @notice The asset has no failed pause to forget.
+    error NoPauseBackoff(address target);
+
     /// @notice The asset is already paused.
     error AssetAlreadyPaused(address target);
 
-    /// @notice The asset is not paused.
-    error AssetNotPaused(address target);
+    /// @notice The guard holds no such pause on the asset (nothing of it to lift).
+    error NotHeld(address target, Hold hold);
+
+    /// @notice The pause mode cannot change while the guard holds a pause on the asset.
+    error AssetPauseHeld(address target);
+
+    /**
+     * @notice The target is a `SecureMintToken` whose own rules (reserve feed, heartbeat, margin) are not the
+     * asset's: the token would mint by other rules than the guard pauses and unpauses by. Refused when an
+     * asset is added or updated, and when it is unpaused (the token's rules may have changed since).
+     * @param target the token
+     * @param reserveFeed the token's reserve feed
+     * @param heartbeat the token's heartbeat
+     * @param marginBps the token's margin
+     */
+    error TokenRulesMismatch(address target, address reserveFeed, uint32 heartbeat, uint16 marginBps);
 
     /**
      * @notice Unpausing was refused: the asset is not shown to be backed (short, or stale under `Skip`).
@@ -143,29 +256,109 @@ interface IReserveGuard {
     function addAsset(address target, AssetConfig calldata config) external;
 
     /**
-     * @notice Replaces an asset's configuration. Admin only.
+     * @notice Schedules a new configuration for an asset, applicable with {updateAsset} once the admin delay
+     * (`defaultAdminDelay()`) has passed; replaces any change already scheduled. Admin only.
+     * @dev The delay is what makes the unpause gate mean something against the admin: pointing an asset at
+     * another feed, unpausing and pointing it back takes at least the delay, in public.
      * @param target the asset
-     * @param config the new configuration
+     * @param config the new configuration (validated now, and again when applied)
+     */
+    function scheduleAssetUpdate(address target, AssetConfig calldata config) external;
+
+    /**
+     * @notice Schedules the removal of an asset, applicable with {removeAsset} once the admin delay has
+     * passed; replaces any change already scheduled. Admin only.
+     * @param target the asset
+     */
+    function scheduleAssetRemoval(address target) external;
+
+    /**
+     * @notice Cancels the change scheduled for an asset. Admin only.
+     * @param target the asset
+     */
+    function cancelAssetChange(address target) external;
+
+    /**
+     * @notice Applies the scheduled configuration of an asset (the same `config`), once the delay has passed.
+     * Admin only.
+     * @param target the asset
+     * @param config the configuration scheduled
      */
     function updateAsset(address target, AssetConfig calldata config) external;
 
     /**
-     * @notice Removes an asset from the registry, leaving its target paused or not as it is. Admin only.
+     * @notice Applies the scheduled removal of an asset, once the delay has passed, leaving its target paused
+     * or not as it is. Admin only.
      * @param target the asset
      */
     function removeAsset(address target) external;
 
     /**
-     * @notice Pauses an asset by hand, whatever its reserves. Guardian only.
+     * @notice The change scheduled for an asset: `keccak256(abi.encode(config))` of an update, or the
+     * removal's marker, and when it can be applied (0, 0 when none).
+     * @param target the asset
+     */
+    function pendingAssetChange(address target) external view returns (bytes32 change, uint48 readyAt);
+
+    /**
+     * @notice Pauses an asset by hand, whatever its reserves, and places the guardian's hold on it (also on an
+     * asset already paused). Only a guardian lifts it ({liftGuardianPause}). Guardian only.
      * @param target the asset
      */
     function pauseAsset(address target) external;
 
     /**
-     * @notice Unpauses an asset; refused unless the check finds it backed right now. Unpauser only.
+     * @notice Lifts the guardian's hold. If the upkeep holds no pause either, unpauses what the guard paused,
+     * which needs the asset backed now. Guardian only.
+     * @param target the asset
+     */
+    function liftGuardianPause(address target) external;
+
+    /**
+     * @notice Lifts the upkeep's hold (the pause it made for a shortfall), refused unless the check finds the
+     * asset backed right now. If no guardian hold remains, unpauses what the guard paused, and only that: a
+     * pause the target's owner made, before or apart from the guard's, stays. Unpauser only.
      * @param target the asset
      */
     function unpauseAsset(address target) external;
+
+    /**
+     * @notice The pauses the guard holds on an asset.
+     * @param target the asset
+     * @return upkeep whether the upkeep holds a pause (a shortfall)
+     * @return guardian whether a guardian holds one
+     * @return pausedByGuard the pause flags the guard switched on and has not lifted (`OPERATION_*` flags, or
+     * 1 for a `Pausable` target)
+     */
+    function pauseHolds(address target) external view returns (bool upkeep, bool guardian, uint8 pausedByGuard);
+
+    /**
+     * @notice Forgets an asset's failed pauses, so that the next upkeep tries to pause it at once (say the
+     * guard was just granted the pauser role it lacked). Guardian only.
+     * @param target the asset
+     */
+    function clearPauseBackoff(address target) external;
+
+    /**
+     * @notice An asset's failed pauses in a row, and when the upkeep tries again (0, 0 when none).
+     * @param target the asset
+     */
+    function pauseBackoff(address target) external view returns (uint8 failures, uint256 retryAfter);
+
+    /**
+     * @notice Reads the decimals of an asset's reserve feed and supply source again and keeps them if they
+     * changed (an aggregator migration). Anyone may call it: it only copies what the feeds say. The guard
+     * keeps the decimals read when the asset was configured, so that a check makes one call per feed
+     * instead of two; an unpauser's {unpauseAsset} reads them live and refuses while they differ.
+     * @param target the asset
+     */
+    function syncDecimals(address target) external;
+
+    /**
+     * @notice The decimals the guard keeps for an asset's reserve feed and supply source.
+     * @param target the asset
+     */
+    function assetDecimals(address target) external view returns (uint8 reserveDecimals, uint8 supplyDecimals);
 
     /// @notice The number of registered assets.
     function assetCount() external view returns (uint256);

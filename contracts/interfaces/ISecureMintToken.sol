@@ -45,6 +45,12 @@ interface ISecureMintToken is IOperationsPausable {
     /// @notice The reserve feed is not a contract.
     error InvalidReserveFeed(address reserveFeed);
 
+    /// @notice The admin address is the zero address.
+    error InvalidAdmin();
+
+    /// @notice A redemption names no destination: the issuer would not know where to release the underlying.
+    error EmptyDestination();
+
     /// @notice The heartbeat is 0.
     error InvalidHeartbeat();
 
@@ -57,9 +63,9 @@ interface ISecureMintToken is IOperationsPausable {
 
     /**
      * @notice Burns the caller's tokens against a release of the underlying. Refused while redeeming is
-     * paused.
+     * paused, and with an empty destination.
      * @param amount the amount
-     * @param destination where the underlying is to be released
+     * @param destination where the underlying is to be released (non-empty)
      */
     function redeem(uint256 amount, string calldata destination) external;
 

@@ -3,7 +3,6 @@ pragma solidity ^0.8.24;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /**
@@ -19,7 +18,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
  * 4. the supply read (a token's `totalSupply()`/`decimals()`, or a supply feed) fails → short;
  * 5. a supply feed's answer is < 0 → short (a supply of 0 is valid: it is backed by anything);
  * 6. a supply feed's `updatedAt` is 0 or in the future → short;
- * 7. `block.timestamp − updatedAt > heartbeat` for the reserve feed, then for a supply feed → stale,
+ * 7. `block.timestamp − updatedAt > heartbeat` for the reserve feed, then `> supplyHeartbeat` for a supply
+ *    feed (a token's live supply is never stale) → stale,
  *    and the stale policy decides: `FailClosed` (short) or `Skip` (no decision: neither short nor backed);
  * 8. the two precisions are more than {MAX_DECIMALS_GAP} apart → short (not representable exactly);
  * 9. `supply + amount` does not fit in 256 bits → short;
@@ -81,12 +81,15 @@ library ReserveCheck {
 
     /**
      * @notice The per-asset parameters of the rules.
-     * @param heartbeat seconds after which a feed's answer is stale
+     * @param heartbeat seconds after which the reserve feed's answer is stale
+     * @param supplyHeartbeat seconds after which a supply feed's answer is stale (the two feeds may update at
+     * different cadences; a live supply, `updatedAt = block.timestamp`, passes any value)
      * @param stalePolicy what stale data means
      * @param marginBps extra reserves required over supply, in basis points (100 = 1%)
      */
     struct Rules {
         uint256 heartbeat;
+        uint256 supplyHeartbeat;
         StalePolicy stalePolicy;
         uint16 marginBps;
     }
@@ -120,6 +123,20 @@ library ReserveCheck {
      * @return r the reading; `r.ok` is false when either call failed
      */
     function readFeed(address feed) internal view returns (Reading memory r) {
+        (bool decimalsOk, uint8 decimals) = readDecimals(feed);
+        if (!decimalsOk) return r;
+        return readRound(feed, decimals);
+    }
+
+    /**
+     * @notice Reads a feed's `latestRoundData()`, its answer taken to be in `decimals` (known to the
+     * caller, say read when the feed was configured): one call instead of two.
+     * @dev As {readFeed}: a feed without code, a revert or too little data gives `ok = false`.
+     * @param feed an `AggregatorV3Interface`
+     * @param decimals the precision of the feed's answers
+     * @return r the reading; `r.ok` is false when the call failed
+     */
+    function readRound(address feed, uint8 decimals) internal view returns (Reading memory r) {
         bytes4 latestRoundSelector = AggregatorV3Interface.latestRoundData.selector;
         bool ok;
         int256 answer;
@@ -137,12 +154,21 @@ library ReserveCheck {
             }
         }
         if (!ok) return r;
-        (bool decimalsOk, uint256 decimals) = _staticcallWord(feed, AggregatorV3Interface.decimals.selector);
-        if (!decimalsOk || decimals > type(uint8).max) return r;
         r.ok = true;
         r.answer = answer;
         r.updatedAt = updatedAt;
-        r.decimals = uint8(decimals);
+        r.decimals = decimals;
+    }
+
+    /**
+     * @notice Reads a feed's or a token's `decimals()`.
+     * @return ok false when the call reverts, returns too little data or a value above 255
+     * @return decimals the precision (0 when `ok` is false)
+     */
+    function readDecimals(address source) internal view returns (bool ok, uint8 decimals) {
+        (bool called, uint256 value) = _staticcallWord(source, AggregatorV3Interface.decimals.selector);
+        if (!called || value > type(uint8).max) return (false, 0);
+        return (true, uint8(value));
     }
 
     /**
@@ -152,14 +178,25 @@ library ReserveCheck {
      * @return r the reading; `r.ok` is false when either call failed
      */
     function readTokenSupply(address token) internal view returns (Reading memory r) {
+        (bool decimalsOk, uint8 decimals) = readDecimals(token);
+        if (!decimalsOk) return r;
+        return readSupply(token, decimals);
+    }
+
+    /**
+     * @notice Reads a token's `totalSupply()` as a live reading (`updatedAt` = now), in `decimals` (known to
+     * the caller): one call instead of two.
+     * @param token an ERC-20
+     * @param decimals the token's precision
+     * @return r the reading; `r.ok` is false when the call failed or the supply exceeds `type(int256).max`
+     */
+    function readSupply(address token, uint8 decimals) internal view returns (Reading memory r) {
         (bool ok, uint256 supply) = _staticcallWord(token, IERC20.totalSupply.selector);
-        if (!ok) return r;
-        (bool decimalsOk, uint256 decimals) = _staticcallWord(token, IERC20Metadata.decimals.selector);
-        if (!decimalsOk || supply > uint256(type(int256).max) || decimals > type(uint8).max) return r;
+        if (!ok || supply > uint256(type(int256).max)) return r;
         r.ok = true;
         r.answer = int256(supply);
         r.updatedAt = block.timestamp;
-        r.decimals = uint8(decimals);
+        r.decimals = decimals;
     }
 
     /**
@@ -192,26 +229,33 @@ library ReserveCheck {
         uint256 amount,
         uint256 timestamp
     ) internal pure returns (Result memory result) {
-        result.reserves = reserve.answer;
-        result.supply = supply.answer;
+        int256 reserves = reserve.answer;
+        int256 supplied = supply.answer;
+        uint256 reserveUpdatedAt = reserve.updatedAt;
+        uint256 supplyUpdatedAt = supply.updatedAt;
+        result.reserves = reserves;
+        result.supply = supplied;
         Reason reason;
-        if (!reserve.ok) reason = Reason.ReserveFeedFailed;
-        else if (reserve.answer <= 0) reason = Reason.NonPositiveReserves;
-        else if (reserve.updatedAt == 0 || reserve.updatedAt > timestamp) reason = Reason.InvalidReserveTimestamp;
-        else if (!supply.ok) reason = Reason.SupplyFailed;
-        else if (supply.answer < 0) reason = Reason.NegativeSupply;
-        else if (supply.updatedAt == 0 || supply.updatedAt > timestamp) reason = Reason.InvalidSupplyTimestamp;
-        else if (timestamp - reserve.updatedAt > rules.heartbeat) reason = Reason.StaleReserves;
-        else if (timestamp - supply.updatedAt > rules.heartbeat) reason = Reason.StaleSupply;
-        else {
-            reason = compare(
-                uint256(reserve.answer),
-                reserve.decimals,
-                uint256(supply.answer),
-                supply.decimals,
-                amount,
-                rules.marginBps
-            );
+        // The subtractions below follow the checks that both timestamps are at most `timestamp`.
+        unchecked {
+            if (!reserve.ok) reason = Reason.ReserveFeedFailed;
+            else if (reserves <= 0) reason = Reason.NonPositiveReserves;
+            else if (reserveUpdatedAt == 0 || reserveUpdatedAt > timestamp) reason = Reason.InvalidReserveTimestamp;
+            else if (!supply.ok) reason = Reason.SupplyFailed;
+            else if (supplied < 0) reason = Reason.NegativeSupply;
+            else if (supplyUpdatedAt == 0 || supplyUpdatedAt > timestamp) reason = Reason.InvalidSupplyTimestamp;
+            else if (timestamp - reserveUpdatedAt > rules.heartbeat) reason = Reason.StaleReserves;
+            else if (timestamp - supplyUpdatedAt > rules.supplyHeartbeat) reason = Reason.StaleSupply;
+            else {
+                reason = compare(
+                    uint256(reserves),
+                    reserve.decimals,
+                    uint256(supplied),
+                    supply.decimals,
+                    amount,
+                    rules.marginBps
+                );
+            }
         }
         result.reason = reason;
         if (reason == Reason.None) {
@@ -250,14 +294,17 @@ library ReserveCheck {
     ) internal pure returns (Reason reason) {
         uint256 reserveFactor = BPS;
         uint256 supplyFactor = BPS + marginBps;
-        if (reserveDecimals < supplyDecimals) {
-            uint256 gap = supplyDecimals - reserveDecimals;
-            if (gap > MAX_DECIMALS_GAP) return Reason.UnsupportedDecimals;
-            reserveFactor *= 10 ** gap;
-        } else if (supplyDecimals < reserveDecimals) {
-            uint256 gap = reserveDecimals - supplyDecimals;
-            if (gap > MAX_DECIMALS_GAP) return Reason.UnsupportedDecimals;
-            supplyFactor *= 10 ** gap;
+        // A gap of at most MAX_DECIMALS_GAP keeps 10^gap × (10000 + 65535) within a word: no overflow to check.
+        unchecked {
+            if (reserveDecimals < supplyDecimals) {
+                uint256 gap = supplyDecimals - reserveDecimals;
+                if (gap > MAX_DECIMALS_GAP) return Reason.UnsupportedDecimals;
+                reserveFactor *= 10 ** gap;
+            } else if (supplyDecimals < reserveDecimals) {
+                uint256 gap = reserveDecimals - supplyDecimals;
+                if (gap > MAX_DECIMALS_GAP) return Reason.UnsupportedDecimals;
+                supplyFactor *= 10 ** gap;
+            }
         }
         (bool fits, uint256 total) = Math.tryAdd(supply, amount);
         if (!fits) return Reason.SupplyOverflow;

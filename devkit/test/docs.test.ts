@@ -53,6 +53,15 @@ describe('the gas table', () => {
     )
   })
 
+  it("captions the bench's proxy set-up (bench/gas.ts writes it under `proxy`)", () => {
+    const part = gasPart({ ...GAS, proxy: { performUpkeep: { '1': 73_435 } } })
+    const [, second] = part.split(/\n\n(?=Each asset reads its own `MockV3Aggregator` through)/)
+    expect(second).toMatch(/Chainlink's `EACAggregatorProxy`, the way every Data Feed .*\n\n\| measurement/)
+    expect(second).toContain(
+      '| performUpkeep, pausing 1 asset | 73,435 | 73,435 | 52,435 | ≤ 50,000 per asset paused beyond the base: **missed** |',
+    )
+  })
+
   it('shows a measurement it has no label for under its own name, without a target', () => {
     expect(gasPart({ checkUpkeepViaProxy: { '10': 400_000 } })).toContain(
       '| checkUpkeepViaProxy, 10 assets | 400,000 | 40,000 | 37,900 |  |',

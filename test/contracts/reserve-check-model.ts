@@ -40,6 +40,7 @@ export interface Reading {
 
 export interface Rules {
   heartbeat: bigint
+  supplyHeartbeat: bigint
   stalePolicy: bigint
   marginBps: number
 }
@@ -62,7 +63,7 @@ export function modelReason(c: EvaluateInput): bigint {
   if (supply.answer < 0n) return Reason.NegativeSupply
   if (supply.updatedAt === 0n || supply.updatedAt > timestamp) return Reason.InvalidSupplyTimestamp
   if (timestamp - reserve.updatedAt > rules.heartbeat) return Reason.StaleReserves
-  if (timestamp - supply.updatedAt > rules.heartbeat) return Reason.StaleSupply
+  if (timestamp - supply.updatedAt > rules.supplyHeartbeat) return Reason.StaleSupply
   return modelCompare({
     reserves: reserve.answer,
     reserveDecimals: reserve.decimals,

@@ -163,15 +163,16 @@ const signedAnswer = fc.oneof(
 const evaluateCase: fc.Arbitrary<EvaluateInput> = fc
   .record({
     heartbeat: fc.bigInt({ min: 1n, max: 172_800n }),
+    supplyHeartbeat: fc.bigInt({ min: 1n, max: 172_800n }),
     stalePolicy: fc.constantFrom(StalePolicy.FailClosed, StalePolicy.Skip),
     marginBps: marginArb,
     amount: amountArb,
   })
-  .chain(({ heartbeat, stalePolicy, marginBps, amount }) =>
+  .chain(({ heartbeat, supplyHeartbeat, stalePolicy, marginBps, amount }) =>
     fc.record({
       reserve: readingArb(heartbeat, signedAnswer),
-      supply: readingArb(heartbeat, signedAnswer),
-      rules: fc.constant({ heartbeat, stalePolicy, marginBps }),
+      supply: readingArb(supplyHeartbeat, signedAnswer),
+      rules: fc.constant({ heartbeat, supplyHeartbeat, stalePolicy, marginBps }),
       amount: fc.constant(amount),
       timestamp: fc.constant(NOW),
     }),
@@ -294,12 +295,13 @@ describe('ReserveGuard finds an asset short exactly when the model does', () => 
     const reserveFeed = await deployMockReserveFeed(signer, 8, 1n)
     const supplyFeed = await deployMockReserveFeed(signer, 8, 0n)
     const target = await deployToken(signer, admin, reserveFeed)
-    const guard = await deployReserveGuard(signer, admin)
+    const guard = await deployReserveGuard(signer, admin, 0)
     const config = (marginBps: number) =>
       assetConfig({
         reserveFeed: String(reserveFeed.target),
         supplyKind: SupplyKind.SupplyFeed,
         supplySource: String(supplyFeed.target),
+        supplyHeartbeat: 86_400,
         marginBps,
         pauseMode: PauseMode.Operations,
       })
@@ -322,11 +324,20 @@ describe('ReserveGuard finds an asset short exactly when the model does', () => 
       fc.asyncProperty(run, async (c) => {
         const now = await latestTimestamp(provider)
         if (c.marginBps !== currentMargin) {
+          // The token's own rules must stay the guard's.
+          await (await target.setReserveConfig(reserveFeed.target, 86_400, c.marginBps)).wait()
+          await (await guard.scheduleAssetUpdate(target.target, config(c.marginBps))).wait()
           await (await guard.updateAsset(target.target, config(c.marginBps))).wait()
           currentMargin = c.marginBps
         }
         await (await reserveFeed.setState(c.reserveDecimals, c.reserves, now)).wait()
         await (await supplyFeed.setState(c.supplyDecimals, c.supply, now)).wait()
+        // The guard keeps the decimals it read when configured: it learns the case's through syncDecimals.
+        await (await guard.syncDecimals(target.target)).wait()
+        expect([...(await guard.assetDecimals(target.target))]).toEqual([
+          BigInt(c.reserveDecimals),
+          BigInt(c.supplyDecimals),
+        ])
         const expected = modelCompare({ ...c, amount: 0n })
         const status = toResult(await guard.assetStatus(target.target))
         expect({ case: c, status }).toEqual({

@@ -150,10 +150,12 @@ describe('ReserveCheck.compare: reserves × 10000 ≥ (supply + amount) × (1000
 describe('ReserveCheck.evaluate: the rules in order', () => {
   const now = 1_700_000_000n
   const heartbeat = 3_600n
+  // A supply feed on a slower cadence than the reserve feed: each is judged by its own heartbeat.
+  const supplyHeartbeat = 86_400n
   const good = (): EvaluateInput => ({
     reserve: { ok: true, answer: 150n * unit(8), updatedAt: now - 10n, decimals: 8 },
     supply: { ok: true, answer: 100n * unit(8), updatedAt: now, decimals: 8 },
-    rules: { heartbeat, stalePolicy: StalePolicy.FailClosed, marginBps: 0 },
+    rules: { heartbeat, supplyHeartbeat, stalePolicy: StalePolicy.FailClosed, marginBps: 0 },
     amount: 0n,
     timestamp: now,
   })
@@ -217,15 +219,27 @@ describe('ReserveCheck.evaluate: the rules in order', () => {
       Verdict.Skipped,
     ],
     [
-      'supply feed past the heartbeat, fail-closed',
+      'supply feed past the reserve heartbeat, within its own',
       (c) => void (c.supply.updatedAt = now - heartbeat - 1n),
+      Reason.None,
+      Verdict.Backed,
+    ],
+    [
+      'supply feed exactly one supply heartbeat old',
+      (c) => void (c.supply.updatedAt = now - supplyHeartbeat),
+      Reason.None,
+      Verdict.Backed,
+    ],
+    [
+      'supply feed one second past the supply heartbeat, fail-closed',
+      (c) => void (c.supply.updatedAt = now - supplyHeartbeat - 1n),
       Reason.StaleSupply,
       Verdict.Short,
     ],
     [
-      'supply feed past the heartbeat, skip',
+      'supply feed past the supply heartbeat, skip',
       (c) => {
-        c.supply.updatedAt = now - heartbeat - 1n
+        c.supply.updatedAt = now - supplyHeartbeat - 1n
         c.rules.stalePolicy = StalePolicy.Skip
       },
       Reason.StaleSupply,
@@ -388,7 +402,12 @@ describe('ReserveCheck.readFeed and readTokenSupply: any failure reads as not ok
     await mined(token.mint(await signer.getAddress(), unit(8)))
     const now = await latestTimestamp(provider)
     await mined(aggregator.updateRoundData(2n, 7n * unit(8), now - 7_200n, now - 7_200n))
-    const rules = (stalePolicy: bigint) => ({ heartbeat: 3_600n, stalePolicy, marginBps: 0 })
+    const rules = (stalePolicy: bigint) => ({
+      heartbeat: 3_600n,
+      supplyHeartbeat: 0n,
+      stalePolicy,
+      marginBps: 0,
+    })
     const at = [await aggregator.getAddress(), await token.getAddress()] as const
     expect(toResult(await harness.check(...at, rules(StalePolicy.FailClosed), 0n))).toMatchObject({
       verdict: Verdict.Short,

@@ -1,4 +1,4 @@
-import { Wallet, type JsonRpcProvider, type Signer } from 'ethers'
+import { Wallet, ZeroAddress, type JsonRpcProvider, type Signer } from 'ethers'
 import {
   ARTIFACT,
   deployMockReserveFeed,
@@ -69,12 +69,19 @@ describe('SecureMintToken: deployment and roles', () => {
     expect(configured?.args).toEqual([await feed.getAddress(), HEARTBEAT, 0n])
   })
 
-  it('refuses a reserve feed without code and a zero heartbeat', async () => {
+  it('refuses a zero admin, a reserve feed without code and a zero heartbeat', async () => {
     const feed = await deployMockReserveFeed(admin, 8, TOKEN)
     const probe = await deployToken(admin, adminAddress, feed)
     const eoa = Wallet.createRandom().address
-    const args = (feedAddress: string, heartbeat: number) =>
-      ['Secure BTC', 'sBTC', adminAddress, feedAddress, heartbeat, 0] as const
+    const args = (feedAddress: string, heartbeat: number, tokenAdmin = adminAddress) =>
+      ['Secure BTC', 'sBTC', tokenAdmin, feedAddress, heartbeat, 0] as const
+    expect(
+      await revertOf(
+        simulateDeploy(admin, ARTIFACT.SecureMintToken, ...args(String(feed.target), 3_600, ZeroAddress)),
+        probe,
+        'InvalidAdmin',
+      ),
+    ).toEqual([])
     expect(
       await revertOf(
         simulateDeploy(admin, ARTIFACT.SecureMintToken, ...args(eoa, 3_600)),
@@ -340,5 +347,11 @@ describe('SecureMintToken: mint, redeem and burn pause separately', () => {
       ['Redeemed', holderAddress, 2n * TOKEN, 'bc1qdestination'],
     ])
     expect(await f.token.balanceOf(holderAddress)).toBe(before - 2n * TOKEN)
+  })
+
+  it('redeem refuses an empty destination, burning nothing', async () => {
+    const before = await f.token.balanceOf(holderAddress)
+    expect(await revertOf(f.asHolder.redeem.staticCall(TOKEN, ''), f.token, 'EmptyDestination')).toEqual([])
+    expect(await f.token.balanceOf(holderAddress)).toBe(before)
   })
 })

@@ -85,7 +85,7 @@ export async function deployGuardedToken(
     0,
   )
   const tokenAddress = await token.getAddress()
-  guard ??= await deploy<Contract>(admin, 'ReserveGuard', adminAddress)
+  guard ??= await deploy<Contract>(admin, 'ReserveGuard', adminAddress, 0) // no admin delay
   const guardAddress = await guard.getAddress()
   await mined(token.grantRole(await token.PAUSER_ROLE(), guardAddress))
   await mined(token.grantRole(await token.MINTER_ROLE(), adminAddress))
@@ -96,6 +96,7 @@ export async function deployGuardedToken(
       supplyKind: guardEnum('SupplyKind', 'TokenTotalSupply'),
       supplySource: tokenAddress,
       heartbeat: 86_400,
+      supplyHeartbeat: 0, // the token's totalSupply(), read live
       stalePolicy: 0n, // FailClosed
       marginBps: 0,
       pauseMode: guardEnum('PauseMode', 'Operations'),

@@ -13,6 +13,7 @@ import {
   registrarInterface,
   registryInterface,
 } from '#chain/automation'
+import { encodePerformData } from '#chain/types'
 import { approveRegistration, deployLocalAutomation, type LocalAutomation } from '#devkit/automation'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import type { Env } from '../network'
@@ -44,14 +45,16 @@ afterAll(() => provider.destroy())
 /** The guard must accept performUpkeep from the forwarder, and from no one else. */
 async function expectOnlyForwarderPerforms(guarded: GuardedToken, id: bigint): Promise<void> {
   const forwarder = (await registry.getForwarder(id)) as string
-  const performData = guarded.guard.interface.encodeFunctionData('performUpkeep', ['0x' + '00'.repeat(64)])
+  // An empty entry list, in the guard's performData format: it performs nothing, but only for a forwarder.
+  const emptyList = encodePerformData([])
+  const performData = guarded.guard.interface.encodeFunctionData('performUpkeep', [emptyList])
   // The registry's own simulation: registry → forwarder → guard (tx.origin the registry's read-only address).
   const [success] = registry.interface.decodeFunctionResult(
     'simulatePerformUpkeep',
     await provider.call({
       to: automation.registry,
       from: ZeroAddress,
-      data: registry.interface.encodeFunctionData('simulatePerformUpkeep', [id, '0x' + '00'.repeat(64)]),
+      data: registry.interface.encodeFunctionData('simulatePerformUpkeep', [id, emptyList]),
     }),
   )
   expect(success).toBe(true)
