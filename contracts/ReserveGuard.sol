@@ -5,6 +5,7 @@ import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/autom
 import {ILogAutomation, Log} from "@chainlink/contracts/src/v0.8/automation/interfaces/ILogAutomation.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
+import {ReportReceiver} from "./cre/ReportReceiver.sol";
 import {IReserveGuard} from "./interfaces/IReserveGuard.sol";
 import {IOperationsPausable, ALL_OPERATIONS} from "./interfaces/IOperationsPausable.sol";
 import {IPausable} from "./interfaces/IPausable.sol";
@@ -23,6 +24,8 @@ import {ReserveCheck} from "./libraries/ReserveCheck.sol";
  *   by a feed update is acted on in the next block instead of the next polling cycle.
  * - {performUpkeep} trusts nothing in `performData`: it re-checks every listed target on-chain and pauses
  *   only those registered, still short and not yet paused. One {AssetPaused} event per paused asset.
+ * - CRE: {onReport} takes the same list from a reserve-guard workflow's report (an allowed workflow, through
+ *   the configured `KeystoneForwarder`, see {ReportReceiver}) and performs it exactly as {performUpkeep}.
  *
  * Whether an asset is paused is read from its target, not remembered here: once paused it no longer asks
  * for upkeep (no flicker), and if someone unpauses the target directly while it is still short, the next
@@ -45,7 +48,7 @@ import {ReserveCheck} from "./libraries/ReserveCheck.sol";
  * first on every fail-closed condition, such as a feed one second past its heartbeat or a transient
  * revert during a feed migration.
  */
-contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutomation, AccessControl {
+contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutomation, AccessControl, ReportReceiver {
     /// @notice May call {performUpkeep}: the Automation forwarders.
     bytes32 public constant FORWARDER_ROLE = keccak256("FORWARDER_ROLE");
     /// @notice May pause an asset by hand.
@@ -215,6 +218,25 @@ contract ReserveGuard is IReserveGuard, AutomationCompatibleInterface, ILogAutom
     function performUpkeep(
         bytes calldata performData
     ) external override(AutomationCompatibleInterface, ILogAutomation) onlyRole(FORWARDER_ROLE) {
+        _perform(performData);
+    }
+
+    /**
+     * @dev CRE: a report of an allowed reserve-guard workflow, delivered by the configured forwarder (see
+     * {ReportReceiver}), is performed exactly as {performUpkeep}: it is the same performData, trusted as little.
+     * @param report `abi.encode(uint256[] entries)`, the performData of the guard's own {checkUpkeep}
+     */
+    function _processReport(bytes calldata report) internal override {
+        _perform(report);
+    }
+
+    /// @dev ERC-165: AccessControl's interfaces and Chainlink's `IReceiver` ({ReportReceiver}).
+    function supportsInterface(bytes4 interfaceId) public view override(AccessControl, ReportReceiver) returns (bool) {
+        return super.supportsInterface(interfaceId);
+    }
+
+    /// @dev {performUpkeep} and {onReport}: one implementation, two entry points (documented at {performUpkeep}).
+    function _perform(bytes calldata performData) private {
         uint256 count = _entryCount(performData);
         uint256 freeMemory = _freeMemory();
         for (uint256 i = 0; i < count; ++i) {
