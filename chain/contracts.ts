@@ -13,6 +13,8 @@ import { deploy, readArtifact } from './artifacts'
 import type { PoRAddressList } from './typechain/contracts/PoRAddressList'
 import type { ReserveGuard } from './typechain/contracts/ReserveGuard'
 import type { SecureMintToken } from './typechain/contracts/SecureMintToken'
+import type { CrePorFeed } from './typechain/contracts/cre/CrePorFeed'
+import type { IReportReceiver } from './typechain/contracts/interfaces/IReportReceiver'
 import type { IOperationsPausable } from './typechain/contracts/interfaces/IOperationsPausable'
 import type { IPausable } from './typechain/contracts/interfaces/IPausable'
 import type { DecimalsToken } from './typechain/contracts/mocks/DecimalsToken'
@@ -39,6 +41,7 @@ import type { MockV3Aggregator } from './typechain/@chainlink/contracts/src/v0.8
 import type { PoRAddressList__factory } from './typechain/factories/contracts/PoRAddressList__factory'
 import type { ReserveGuard__factory } from './typechain/factories/contracts/ReserveGuard__factory'
 import type { SecureMintToken__factory } from './typechain/factories/contracts/SecureMintToken__factory'
+import type { CrePorFeed__factory } from './typechain/factories/contracts/cre/CrePorFeed__factory'
 import type { DecimalsToken__factory } from './typechain/factories/contracts/mocks/DecimalsToken__factory'
 import type { MinimalMulticall3__factory } from './typechain/factories/contracts/mocks/MinimalMulticall3__factory'
 import type { MisreportingToken__factory } from './typechain/factories/contracts/mocks/MisreportingToken__factory'
@@ -64,6 +67,7 @@ import type { MockV3Aggregator__factory } from './typechain/factories/@chainlink
 export type {
   AutomationForwarderLogic,
   ChainModuleBase,
+  CrePorFeed,
   AutomationRegistrar2_1,
   AutomationRegistrar2_3,
   AutomationRegistry2_3,
@@ -75,6 +79,7 @@ export type {
   FluxAggregator,
   IOperationsPausable,
   IPausable,
+  IReportReceiver,
   KeystoneForwarder,
   LinkToken,
   MinimalMulticall3,
@@ -97,6 +102,8 @@ export const ARTIFACT = {
   ReserveGuard: 'contracts/ReserveGuard.sol:ReserveGuard',
   SecureMintToken: 'contracts/SecureMintToken.sol:SecureMintToken',
   PoRAddressList: 'contracts/PoRAddressList.sol:PoRAddressList',
+  CrePorFeed: 'contracts/cre/CrePorFeed.sol:CrePorFeed',
+  IReportReceiver: 'contracts/interfaces/IReportReceiver.sol:IReportReceiver',
   IOperationsPausable: 'contracts/interfaces/IOperationsPausable.sol:IOperationsPausable',
   IPausable: 'contracts/interfaces/IPausable.sol:IPausable',
   DecimalsToken: 'contracts/mocks/DecimalsToken.sol:DecimalsToken',
@@ -165,6 +172,16 @@ export const secureMintTokenAt = attacher<SecureMintToken>('SecureMintToken')
 /** Deploys a PoRAddressList administered (and first managed) by `admin`. */
 export const deployPoRAddressList = deployer<PoRAddressList, PoRAddressList__factory>('PoRAddressList')
 export const porAddressListAt = attacher<PoRAddressList>('PoRAddressList')
+
+/**
+ * Deploys a CrePorFeed (a reserve written by the por-feed CRE workflow, read as a Data Feed): admin (receives
+ * DEFAULT_ADMIN_ROLE), the KeystoneForwarder its reports come through, its decimals, its description.
+ */
+export const deployCrePorFeed = deployer<CrePorFeed, CrePorFeed__factory>('CrePorFeed')
+export const crePorFeedAt = attacher<CrePorFeed>('CrePorFeed')
+
+/** A CRE report receiver (ReserveGuard, CrePorFeed): its forwarder and allowed workflows. */
+export const reportReceiverAt = attacher<IReportReceiver>('IReportReceiver')
 
 /** A token whose mint, redeem and burn can be paused separately (a guard's `Operations` target). */
 export const operationsPausableAt = attacher<IOperationsPausable>('IOperationsPausable')

@@ -84,6 +84,8 @@ export const Role = {
   PAUSER: id('PAUSER_ROLE'),
   /** PoRAddressList: may edit the list. */
   LIST_MANAGER: id('LIST_MANAGER_ROLE'),
+  /** ReportReceiver (ReserveGuard, CrePorFeed): sets the CRE forwarder, allows and disallows workflows. */
+  RECEIVER_ADMIN: id('RECEIVER_ADMIN_ROLE'),
 } as const
 
 export type StalePolicyValue = (typeof StalePolicy)[keyof typeof StalePolicy]

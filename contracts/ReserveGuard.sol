@@ -6,6 +6,7 @@ import {ILogAutomation, Log} from "@chainlink/contracts/src/v0.8/automation/inte
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
+import {ReportReceiver} from "./cre/ReportReceiver.sol";
 import {IReserveGuard} from "./interfaces/IReserveGuard.sol";
 import {ISecureMintToken} from "./interfaces/ISecureMintToken.sol";
 import {ALL_OPERATIONS} from "./interfaces/IOperationsPausable.sol";
@@ -24,6 +25,8 @@ import {ReserveCheck} from "./libraries/ReserveCheck.sol";
  *   by a feed update is acted on in the next block instead of the next polling cycle.
  * - {performUpkeep} trusts nothing in `performData`: it re-checks every listed target on-chain and pauses
  *   only those registered, still short and not yet paused. One {AssetPaused} event per paused asset.
+ * - CRE: {onReport} takes the same list from a reserve-guard workflow's report (an allowed workflow, through
+ *   the configured `KeystoneForwarder`, see {ReportReceiver}) and performs it exactly as {performUpkeep}.
  *
  * Whether an asset is paused is read from its target, not remembered here: once paused it no longer asks
  * for upkeep (no flicker), and if someone unpauses the target directly while it is still short, the next
@@ -50,7 +53,8 @@ contract ReserveGuard is
     IReserveGuard,
     AutomationCompatibleInterface,
     ILogAutomation,
-    AccessControlDefaultAdminRules
+    AccessControlDefaultAdminRules,
+    ReportReceiver
 {
     /// @notice May call {performUpkeep}: the Automation forwarders.
     bytes32 public constant FORWARDER_ROLE = keccak256("FORWARDER_ROLE");
@@ -242,11 +246,32 @@ contract ReserveGuard is
     }
 
     /**
-     * @dev The perform path, whoever delivered the list (the only one: {performUpkeep} calls it after its
-     * role check, and any other entry point is to call it the same way).
+     * @dev CRE: a report of an allowed reserve-guard workflow, delivered by the configured forwarder (see
+     * {ReportReceiver}), is performed exactly as {performUpkeep}: it is the same performData, trusted as little.
+     * @param report `abi.encode(uint256[] entries)`, the performData of the guard's own {checkUpkeep}
+     */
+    function _processReport(bytes calldata report) internal override {
+        _perform(report);
+    }
+
+    /// @dev ERC-165: AccessControl's interfaces and Chainlink's `IReceiver` ({ReportReceiver}).
+    function supportsInterface(
+        bytes4 interfaceId
+    ) public view override(AccessControlDefaultAdminRules, ReportReceiver) returns (bool) {
+        return super.supportsInterface(interfaceId);
+    }
+
+    /// @dev {ReportReceiver}'s admin: `RECEIVER_ADMIN_ROLE`, granted by the default admin.
+    function _checkReceiverAdmin() internal view override {
+        _checkRole(RECEIVER_ADMIN_ROLE);
+    }
+
+    /**
+     * @dev The perform path, whoever delivered the list: {performUpkeep} after its role check, {onReport}
+     * after {ReportReceiver}'s forwarder and workflow checks. One implementation, two entry points.
      * @param performData `abi.encode(uint256[] entries)`, each `uint256(uint160(target)) | index << 160`
      */
-    function _perform(bytes calldata performData) internal {
+    function _perform(bytes calldata performData) private {
         uint256 count = _entryCount(performData);
         uint256 freeMemory = _freeMemory();
         for (uint256 i = 0; i < count; ++i) {
