@@ -216,6 +216,18 @@ const FAULTS: [string, ProxyAction, number][] = [
   ['answers half of its answer', 'truncate', PROVIDER_TIMEOUT_MS],
 ]
 
+/** JSON bodies no bridge sends, each of which must be refused as the caller's fault. */
+const ODD_BODIES: [string, string][] = [
+  ['null', 'null'],
+  ['a number', '5'],
+  ['a string', '"balance"'],
+  ['a list', '[{"data":{}}]'],
+  ['an object whose data is a number', '{"id":"1","data":5}'],
+  ['an object whose data is a list', '{"id":"1","data":[]}'],
+  ['an object whose endpoint is a number', '{"id":"1","endpoint":5,"data":{}}'],
+  ['an object whose data.endpoint is a number', '{"id":"1","data":{"endpoint":5}}'],
+]
+
 describe.each(subjects)('adapter $name', (subject) => {
   it('exports adapter, makeAdapter and description from src/index.ts, and declares itself in test/conformance.ts', () => {
     expect(subject.problem).toBeUndefined()
@@ -329,6 +341,17 @@ describe.each(subjects)('adapter $name', (subject) => {
           const noData = await server.post(JSON.stringify({ id: '1' }))
           expect([noData.status, messageOf(noData)]).toEqual([400, expect.stringContaining('required')])
         }
+      } finally {
+        await server.close()
+      }
+    })
+
+    it.each(ODD_BODIES)('answers 400, not 500, to a JSON body that is %s', async (_title, body) => {
+      const server = await startAdapterServer(module.makeAdapter(), env(PROVIDER_TIMEOUT_MS))
+      try {
+        const answer = await server.post(body)
+        expect([answer.status, answer.text]).toEqual([400, expect.stringMatching(/\S/)])
+        expect(answer.text).not.toMatch(/Cannot read properties|is not a function|Cannot create property/)
       } finally {
         await server.close()
       }
