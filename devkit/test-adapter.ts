@@ -1,5 +1,6 @@
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
+import { guardServer } from '#common/server'
 
 /**
  * Puts `env` into `process.env` (an undefined value removes the variable), then has the
@@ -15,15 +16,20 @@ export function applyEnv(adapter: Adapter, env: Record<string, string | undefine
 }
 
 /**
- * Starts an adapter in the framework's TestAdapter with `env` applied first. Pass a freshly
- * built adapter: a transport initializes only once.
+ * Starts an adapter in the framework's TestAdapter with `env` applied first, its server guarded
+ * as in production (adapters/common/server.ts). Pass a freshly built adapter: a transport
+ * initializes only once.
  */
 export async function startTestAdapter(
   adapter: Adapter,
   env: Record<string, string | undefined> = {},
 ): Promise<TestAdapter> {
   applyEnv(adapter, env)
-  return TestAdapter.startWithMockedCache(adapter, { testAdapter: {} as TestAdapter<never> })
+  const testAdapter = await TestAdapter.startWithMockedCache(adapter, {
+    testAdapter: {} as TestAdapter<never>,
+  })
+  guardServer(testAdapter.api)
+  return testAdapter
 }
 
 /** Stops a TestAdapter started by {@link startTestAdapter}. */
