@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import { serve } from '#common/server'
+import { recordingLoggerFactory } from './logs'
 import { freePort } from './ports'
 import { applyEnv } from './test-adapter'
 
@@ -33,7 +34,7 @@ export interface AdapterServer {
 /**
  * Starts `adapter`'s server with `env` applied (see {@link applyEnv}), on a free loopback port
  * (`EA_PORT`, `EA_HOST`), without the metrics server (its fixed port would clash between
- * servers). Pass a freshly built adapter.
+ * servers), its logs recorded (devkit/logs.ts). Pass a freshly built adapter.
  */
 export async function startAdapterServer(
   adapter: Adapter,
@@ -41,7 +42,7 @@ export async function startAdapterServer(
 ): Promise<AdapterServer> {
   const port = await freePort()
   applyEnv(adapter, { ...env, EA_PORT: String(port), EA_HOST: '127.0.0.1', METRICS_ENABLED: 'false' })
-  const api = await serve(adapter)
+  const api = await serve(adapter, { loggerFactory: recordingLoggerFactory })
   if (!api) throw new Error(`${adapter.name}: the framework started no REST server (EA_MODE?)`)
   const url = `http://127.0.0.1:${port}`
   const post = async (payload: string, contentType = 'application/json'): Promise<HttpAnswer> => {

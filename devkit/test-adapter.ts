@@ -1,6 +1,7 @@
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { guardServer } from '#common/server'
+import { recordingLoggerFactory } from './logs'
 
 /**
  * Puts `env` into `process.env` (an undefined value removes the variable), then has the
@@ -17,7 +18,7 @@ export function applyEnv(adapter: Adapter, env: Record<string, string | undefine
 
 /**
  * Starts an adapter in the framework's TestAdapter with `env` applied first, its server guarded
- * as in production (adapters/common/server.ts). Pass a freshly built adapter: a transport
+ * as in production (adapters/common/server.ts), its logs recorded (devkit/logs.ts). Pass a freshly built adapter: a transport
  * initializes only once.
  */
 export async function startTestAdapter(

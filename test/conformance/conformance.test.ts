@@ -21,11 +21,14 @@ import { askUntilComputed, startAdapterServer, type HttpAnswer } from '#devkit/a
 import type { ConformanceDeclaration, ConformanceProvider } from '#devkit/conformance'
 import { adapterDoc, checkDocs } from '#devkit/docs'
 import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
+import { logMark, logsSince } from '#devkit/logs'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 
 /** Provider timeout for the cases where the provider answers, and for the one where it hangs. */
 const PROVIDER_TIMEOUT_MS = 10_000
 const HANG_TIMEOUT_MS = 500
+/** A text input far beyond any sane length (under the framework's 1 MiB body limit). */
+const HUGE_TEXT = 500_000
 /** Framework settings for quick tests: computations start within 20 ms of a request. */
 const FRAMEWORK_ENV = { BACKGROUND_EXECUTE_MS_HTTP: '20' }
 
@@ -155,6 +158,24 @@ function inputCases(definition: Definition): InputCase[] {
     ])
     return [...own, ...nested]
   })
+}
+
+/** Every string input, as `field`, or `list[].field` for a field of a list of objects. */
+function textInputPaths(definition: Definition): string[] {
+  return Object.entries(definition).flatMap(([name, parameter]) => {
+    if (parameter.type === 'string' && !parameter.array) return [name]
+    if (typeof parameter.type !== 'object' || !parameter.array) return []
+    return Object.entries(parameter.type as Definition)
+      .filter(([, inner]) => inner.type === 'string' && !inner.array)
+      .map(([field]) => `${name}[].${field}`)
+  })
+}
+
+/** The sample with text input `path` (`field` or `list[].field`) set to `value`. */
+function withText(sample: Record<string, unknown>, path: string, value: string): Record<string, unknown> {
+  const [list, field] = path.split('[].')
+  if (field === undefined) return { ...sample, [path]: value }
+  return withFirstEntry(sample, list, { ...firstEntry(sample, list), [field]: value })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,6 +331,20 @@ describe.each(subjects)('adapter $name', (subject) => {
         ])
       })
     }
+    it.each(textInputPaths(definition))(
+      'a half-megabyte `%s`, quoting at most a short prefix of it in the answer and the logs',
+      async (path) => {
+        const mark = logMark()
+        const answer = await ask(healthy, withText(sample(), path, 'A'.repeat(HUGE_TEXT)))
+        expectRefused(answer, path.split('[].').at(-1)!)
+        const logged = logsSince(mark).reduce((size, line) => size + line.text.length, 0)
+        expect({ answer: answer.text.length < 1_000, logged: logged < 8_000 }).toEqual({
+          answer: true,
+          logged: true,
+        })
+      },
+    )
+
     if (list) {
       it(`\`${list.field}\` longer than its limit`, async () => {
         const limit =
