@@ -4,6 +4,7 @@ import type { SettingsDefinitionMap } from '@chainlink/external-adapter-framewor
 import type { AdapterRequest, AdapterResponse } from '@chainlink/external-adapter-framework/util'
 import type { EmptyInputParameters } from '@chainlink/external-adapter-framework/validation/input-params'
 import { metrics } from '@chainlink/external-adapter-framework/metrics'
+import { checkTextLengths } from './input'
 import { PoRBalanceEndpoint, PoRTotalBalanceEndpoint } from './por'
 
 /**
@@ -21,8 +22,10 @@ export const POR_SETTING_DEFAULTS = {
 
 /**
  * The base of every adapter in this repository: the framework's `Adapter` with
- * {@link POR_SETTING_DEFAULTS}, and, like the framework's `PoRAdapter`, the
- * `porBalanceAddressLength` metric for address-list endpoints. Not `PoRAdapter` itself: it
+ * {@link POR_SETTING_DEFAULTS}; every text input of every endpoint capped at
+ * `MAX_INPUT_TEXT_LENGTH` (adapters/common/input.ts) before the endpoint's own checks; and, like
+ * the framework's `PoRAdapter`, the `porBalanceAddressLength` metric for address-list
+ * endpoints. Not `PoRAdapter` itself: it
  * requires one of the framework's PoR endpoint classes, and those type a provider's result as a
  * JS number, which cannot carry an exact reserve figure.
  */
@@ -34,6 +37,13 @@ export class ReserveAdapter<T extends SettingsDefinitionMap> extends Adapter<T> 
       envDefaultOverrides: { ...POR_SETTING_DEFAULTS, ...config.options?.envDefaultOverrides },
     }
     super(params)
+    for (const endpoint of this.endpoints) {
+      const own = endpoint.customInputValidation
+      endpoint.customInputValidation = (req, settings) => {
+        checkTextLengths(req.requestContext.data)
+        return own?.(req, settings)
+      }
+    }
   }
 
   override async handleRequest(

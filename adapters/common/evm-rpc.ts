@@ -13,6 +13,7 @@
 import { multicall3Interface } from '#chain/abi'
 import { makeLogger } from '@chainlink/external-adapter-framework/util'
 import { inputError, providerError } from './errors'
+import { quoteInput } from './input'
 import { describeNetworkError, hostOf, parseUrlList } from './provider-client'
 
 const logger = makeLogger('EvmRpc')
@@ -65,7 +66,7 @@ export function resolveEvmNetwork(
 ): EvmNetworkSettings {
   if (typeof network !== 'string' || !NETWORK_NAME.test(network)) {
     throw inputError(
-      `${field}: ${JSON.stringify(network)} is not a network name (letters, digits, "-" and "_", at most 64)`,
+      `${field}: ${quoteInput(network)} is not a network name (letters, digits, "-" and "_", at most 64)`,
     )
   }
   const names = evmSettingNames(network)

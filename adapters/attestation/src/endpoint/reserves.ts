@@ -13,7 +13,7 @@ export const inputParameters = new InputParameters(
       type: 'string',
       required: true,
       description:
-        'The auditor\'s name for the attested account, in letters, digits, ".", "_", "~" and "-": the request reads <ATTESTATION_API_URL>/<client>',
+        'The auditor\'s name for the attested account, at most 128 letters, digits, ".", "_", "~" and "-": the request reads <ATTESTATION_API_URL>/<client>',
     },
     field: {
       type: 'string',

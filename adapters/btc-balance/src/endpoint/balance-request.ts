@@ -1,4 +1,5 @@
 import { inputError } from '#common/errors'
+import { quoteInput } from '#common/input'
 import { parseUrlList } from '#common/provider-client'
 import { ESPLORA_URL_SETTING, type Settings } from '../config'
 import {
@@ -25,7 +26,7 @@ export interface CheckedRequest {
 export function checkRequest(params: BalanceRequestParams, settings: Settings): CheckedRequest {
   const { addresses, minConfirmations } = params
   if (!Number.isInteger(minConfirmations) || minConfirmations < 0) {
-    throw inputError(`minConfirmations must be an integer ≥ 0, got ${JSON.stringify(minConfirmations)}`)
+    throw inputError(`minConfirmations must be an integer ≥ 0, got ${quoteInput(minConfirmations)}`)
   }
   if (!Array.isArray(addresses) || addresses.length === 0)
     throw inputError('addresses must list at least one address')
@@ -38,11 +39,11 @@ export function checkRequest(params: BalanceRequestParams, settings: Settings): 
   const [chainId] = chainIds
   for (const [i, entry] of addresses.entries()) {
     if (entry.network?.toLowerCase() !== 'bitcoin') {
-      throw inputError(`addresses[${i}].network must be "bitcoin", got ${JSON.stringify(entry.network)}`)
+      throw inputError(`addresses[${i}].network must be "bitcoin", got ${quoteInput(entry.network)}`)
     }
     if (!isBitcoinChainId(entry.chainId)) {
       throw inputError(
-        `addresses[${i}].chainId must be one of ${BITCOIN_CHAIN_IDS.join(', ')}, got ${JSON.stringify(entry.chainId)}`,
+        `addresses[${i}].chainId must be one of ${BITCOIN_CHAIN_IDS.join(', ')}, got ${quoteInput(entry.chainId)}`,
       )
     }
   }
@@ -60,7 +61,7 @@ export function checkRequest(params: BalanceRequestParams, settings: Settings): 
     const check = checkBitcoinAddress(entry.address, chainId)
     if (!check.ok) {
       throw inputError(
-        `addresses[${i}].address ${JSON.stringify(entry.address)} is not a valid bitcoin ${chainId} address: ${check.reason}`,
+        `addresses[${i}].address ${quoteInput(entry.address)} is not a valid bitcoin ${chainId} address: ${check.reason}`,
       )
     }
     if (seen.has(check.canonical)) duplicates.add(check.canonical)

@@ -12,7 +12,7 @@ export const inputParameters = new InputParameters(
     vault: {
       type: 'string',
       required: true,
-      description: `The vault, in letters, digits, ".", "_", "~" and "-": the request reads <GOLD_VAULT_API_URL>/<vault>. Several vaults separated by commas (at most ${MAX_VAULTS}, each once) are each read and added up`,
+      description: `The vault, at most 128 letters, digits, ".", "_", "~" and "-": the request reads <GOLD_VAULT_API_URL>/<vault>. Several vaults separated by commas (at most ${MAX_VAULTS}, each once) are each read and added up`,
     },
     format: {
       type: 'string',

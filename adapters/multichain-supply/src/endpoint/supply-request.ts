@@ -1,4 +1,5 @@
 import { inputError } from '#common/errors'
+import { quoteInput } from '#common/input'
 import { checkEvmAddress } from '#common/evm-address'
 import { evmSettingNames, resolveEvmNetwork, type EvmNetworkSettings } from '#common/evm-rpc'
 import type { SupplyRequestParams } from './supply'
@@ -60,7 +61,7 @@ export function checkRequest(
     const network = entry?.network
     const chain = typeof network === 'string' ? byKey.get(evmSettingNames(network).url) : undefined
     if (!chain) {
-      throw inputError(`exclude[${i}].network: ${JSON.stringify(network)} is not one of the tokens' networks`)
+      throw inputError(`exclude[${i}].network: ${quoteInput(network)} is not one of the tokens' networks`)
     }
     const holder = checkEvmAddress(entry?.address, `exclude[${i}].address`)
     if (chain.exclude.includes(holder)) {

@@ -1,5 +1,6 @@
 import { inputError } from '#common/errors'
 import { checkEvmAddress } from '#common/evm-address'
+import { checkName } from '#common/input'
 import { resolveEvmNetwork, type EvmNetworkSettings } from '#common/evm-rpc'
 import type { AddressRequestParams } from './address'
 
@@ -30,16 +31,9 @@ export function checkRequest(
   const { contractAddress, network, chainId, batchSize, confirmations } = params
   const settings = resolveEvmNetwork(params.contractAddressNetwork, 'contractAddressNetwork', env)
   const checksummed = checkEvmAddress(contractAddress, 'contractAddress')
-  for (const [field, value] of [
-    ['network', network],
-    ['chainId', chainId],
-  ] as const) {
-    if (typeof value !== 'string' || value.trim() === '') {
-      throw inputError(
-        `${field}: must be a non-empty string (stamped on every address, e.g. "bitcoin" / "mainnet")`,
-      )
-    }
-  }
+  // Stamped on every address of the list: a name, never a blob repeated 10,000 times.
+  checkName(network, 'network')
+  checkName(chainId, 'chainId')
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > limits.maxBatchSize) {
     throw inputError(
       `batchSize: must be an integer from 1 to ${limits.maxBatchSize} (MAX_BATCH_SIZE), got ${batchSize}`,

@@ -21,12 +21,14 @@ export const inputParameters = new InputParameters(
       required: true,
     },
     network: {
-      description: 'Stamped on every address: the network the addresses are on (e.g. "bitcoin")',
+      description:
+        'Stamped on every address: the network the addresses are on (e.g. "bitcoin"); a name of at most 64 letters, digits, "-" and "_"',
       type: 'string',
       required: true,
     },
     chainId: {
-      description: 'Stamped on every address: the chain they are on (e.g. "mainnet")',
+      description:
+        'Stamped on every address: the chain they are on (e.g. "mainnet"); a name of at most 64 letters, digits, "-" and "_"',
       type: 'string',
       required: true,
     },

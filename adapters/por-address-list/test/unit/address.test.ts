@@ -49,7 +49,7 @@ describe('checkRequest', () => {
     // Stamped on every address of the list: 65 characters over 10,000 addresses is 650 kB of answer.
     [
       { network: 'b'.repeat(65) },
-      `network: "${'b'.repeat(40)}…" (65 characters) is not a name: letters, digits, "-" and "_", at most 64`,
+      `network: "${'b'.repeat(65)}" is not a name: letters, digits, "-" and "_", at most 64`,
     ],
     [{ chainId: 'main net' }, 'chainId: "main net" is not a name: letters, digits, "-" and "_", at most 64'],
   ])('refuses %j with a 400', (overrides, message) => {

@@ -12,7 +12,7 @@ export const inputParameters = new InputParameters(
       type: 'string',
       required: true,
       description:
-        'The account, in letters, digits, ".", "_", "~" and "-": the request reads <ADAPTER_TEMPLATE_API_URL>/<account>',
+        'The account, at most 128 letters, digits, ".", "_", "~" and "-": the request reads <ADAPTER_TEMPLATE_API_URL>/<account>',
     },
     decimals: {
       type: 'number',
