@@ -21,6 +21,7 @@ import { askUntilComputed, startAdapterServer, type HttpAnswer } from '#devkit/a
 import type { ConformanceDeclaration, ConformanceProvider } from '#devkit/conformance'
 import { adapterDoc, checkDocs } from '#devkit/docs'
 import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
+import { validatorMiddleware } from '@chainlink/external-adapter-framework/validation'
 import { logMark, logsSince } from '#devkit/logs'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 
@@ -176,6 +177,70 @@ function withText(sample: Record<string, unknown>, path: string, value: string):
   const [list, field] = path.split('[].')
   if (field === undefined) return { ...sample, [path]: value }
   return withFirstEntry(sample, list, { ...firstEntry(sample, list), [field]: value })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache keys
+
+/** The cache key and the inputs the framework's request validation makes of `data` (undefined: refused). */
+function keyAndInputs(adapter: Adapter, data: Record<string, unknown>) {
+  const req = {
+    headers: { 'content-type': 'application/json' },
+    body: { data: structuredClone(data) },
+  } as unknown as { requestContext: { cacheKey: string; data: unknown } }
+  try {
+    validatorMiddleware(adapter)(req as never, {} as never, () => undefined)
+  } catch {
+    return undefined
+  }
+  return { key: req.requestContext.cacheKey, inputs: req.requestContext.data }
+}
+
+/** Every text in `value` (nested objects and lists too), as a path of keys and indexes. */
+function textPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'string') return [path]
+  if (Array.isArray(value)) return value.flatMap((item, i) => textPaths(item, [...path, i]))
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => textPaths(item, [...path, key]))
+  }
+  return []
+}
+
+/** `value` with `change` applied to the text at `path` (every text when `path` is undefined). */
+function respell(value: unknown, change: (text: string) => string, path?: (string | number)[]): unknown {
+  if (path?.length === 0 || (path === undefined && typeof value === 'string')) {
+    return typeof value === 'string' ? change(value) : value
+  }
+  const [head, ...rest] = path ?? []
+  if (Array.isArray(value)) {
+    return value.map((item, i) =>
+      path === undefined || i === head ? respell(item, change, path && rest) : item,
+    )
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        path === undefined || key === head ? respell(item, change, path && rest) : item,
+      ]),
+    )
+  }
+  return value
+}
+
+/** The sample spelled otherwise: each text upper- and lower-cased alone, then all at once. */
+function respellings(sample: Record<string, unknown>): [string, Record<string, unknown>][] {
+  const cases: [string, (text: string) => string][] = [
+    ['upper', (t) => t.toUpperCase()],
+    ['lower', (t) => t.toLowerCase()],
+  ]
+  return cases.flatMap(([name, change]) => [
+    ...textPaths(sample).map((path): [string, Record<string, unknown>] => [
+      `${path.join('.')} in ${name} case`,
+      respell(sample, change, path) as Record<string, unknown>,
+    ]),
+    [`every text in ${name} case`, respell(sample, change) as Record<string, unknown>],
+  ])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,6 +424,19 @@ describe.each(subjects)('adapter $name', (subject) => {
         expect(messageOf(answer)).toContain(String(limit))
       })
     }
+  })
+
+  it('gives two requests the same cache key only when they mean the same: each input canonical before it is used or cached', () => {
+    const original = keyAndInputs(healthy.adapter, sample())
+    expect(original).toBeDefined()
+    const clashes = respellings(sample()).flatMap(([respelled, data]) => {
+      const other = keyAndInputs(healthy.adapter, data)
+      if (other === undefined || other.key !== original!.key) return []
+      return JSON.stringify(other.inputs) === JSON.stringify(original!.inputs)
+        ? []
+        : [{ respelled, inputs: other.inputs }]
+    })
+    expect({ sharesTheKeyButMeansOtherwise: clashes }).toEqual({ sharesTheKeyButMeansOtherwise: [] })
   })
 
   describe('over HTTP, as a node asks it', () => {
