@@ -1,11 +1,16 @@
 // The framework's Adapter loads first (adapters/common/por.ts explains the require cycle).
-import { Adapter, type AdapterParams } from '@chainlink/external-adapter-framework/adapter'
+import {
+  Adapter,
+  DEFAULT_TRANSPORT_NAME,
+  type AdapterParams,
+} from '@chainlink/external-adapter-framework/adapter'
 import type { SettingsDefinitionMap } from '@chainlink/external-adapter-framework/config'
 import type { AdapterRequest, AdapterResponse } from '@chainlink/external-adapter-framework/util'
 import type { EmptyInputParameters } from '@chainlink/external-adapter-framework/validation/input-params'
 import { metrics } from '@chainlink/external-adapter-framework/metrics'
 import { checkTextLengths } from './input'
 import { PoRBalanceEndpoint, PoRTotalBalanceEndpoint } from './por'
+import { ComputeTransport } from './transport'
 
 /**
  * The settings defaults of every adapter here: the framework's defaults for PoR adapters (its
@@ -22,10 +27,11 @@ export const POR_SETTING_DEFAULTS = {
 
 /**
  * The base of every adapter in this repository: the framework's `Adapter` with
- * {@link POR_SETTING_DEFAULTS}; every text input of every endpoint capped at
- * `MAX_INPUT_TEXT_LENGTH` (adapters/common/input.ts) before the endpoint's own checks; and, like
- * the framework's `PoRAdapter`, the `porBalanceAddressLength` metric for address-list
- * endpoints. Not `PoRAdapter` itself: it
+ * {@link POR_SETTING_DEFAULTS}; every endpoint reading through one {@link ComputeTransport},
+ * whose exact, case-preserving request key is the endpoint's `cacheKeyGenerator`; every text
+ * input of every endpoint capped at `MAX_INPUT_TEXT_LENGTH` (adapters/common/input.ts) before
+ * the endpoint's own checks; and, like the framework's `PoRAdapter`, the
+ * `porBalanceAddressLength` metric for address-list endpoints. Not `PoRAdapter` itself: it
  * requires one of the framework's PoR endpoint classes, and those type a provider's result as a
  * JS number, which cannot carry an exact reserve figure.
  */
@@ -38,6 +44,11 @@ export class ReserveAdapter<T extends SettingsDefinitionMap> extends Adapter<T> 
     }
     super(params)
     for (const endpoint of this.endpoints) {
+      const transport = endpoint.transportRoutes.get(DEFAULT_TRANSPORT_NAME)
+      if (!(transport instanceof ComputeTransport) || endpoint.transportRoutes.routeNames().length !== 1) {
+        throw new Error(`${params.name}: endpoint "${endpoint.name}" must read through one ComputeTransport`)
+      }
+      endpoint.cacheKeyGenerator = (data) => transport.requestKey(data)
       const own = endpoint.customInputValidation
       endpoint.customInputValidation = (req, settings) => {
         checkTextLengths(req.requestContext.data)

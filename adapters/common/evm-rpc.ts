@@ -36,7 +36,7 @@ const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
 
 /** The settings one network is read with. */
 export interface EvmNetworkSettings {
-  /** The network name as requested (`ethereum`, `arbitrum-one`). */
+  /** The network name as requested, in lower case (`ethereum`, `arbitrum-one`). */
   network: string
   /** Name of the URL-list setting (`ETHEREUM_RPC_URL`). */
   urlSetting: string
@@ -89,7 +89,7 @@ export function resolveEvmNetwork(
     )
   }
   return {
-    network,
+    network: network.toLowerCase(),
     urlSetting: names.url,
     chainIdSetting: names.chainId,
     urls,

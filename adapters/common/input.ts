@@ -1,8 +1,15 @@
 /**
- * Bounds on what a request may carry, and how bad input is quoted back. A 400 names the field
- * and quotes at most a short prefix of what was sent: a 9 MB address must not come back as a
- * 9 MB answer, nor go through a provider, nor be stamped on every line of a list.
+ * What a request may carry, and the form it is used and cached in.
+ *
+ * - Bounds, and how bad input is quoted back: a 400 names the field and quotes at most a short
+ *   prefix of what was sent. A 9 MB address must not come back as a 9 MB answer, nor go through
+ *   a provider, nor be stamped on every line of a list.
+ * - Canonical inputs ({@link canonicalInputs}): the inputs an endpoint computes with, caches
+ *   under and echoes are its canonical form of the request, so that two spellings of one
+ *   request are one request, and two requests are never one cache entry.
  */
+import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
+import type { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
 import { inputError } from './errors'
 
 /**
@@ -59,4 +66,37 @@ export function checkName(value: unknown, field: string): string {
     throw inputError(`${field}: ${quoteInput(value)} is not a name: letters, digits, "-" and "_", at most 64`)
   }
   return value
+}
+
+/**
+ * An endpoint's `customInputValidation` and `requestTransforms` from its request check
+ * `canonical(inputs, settings)`: a function that throws the 400s (naming the field) and returns
+ * the inputs in canonical form: case-insensitive texts normalised (a network name lower-cased,
+ * an EVM address checksummed, a bech32 address lower-cased), case-sensitive ones kept as sent
+ * (a base58 address, a URL path), defaults filled in, anything the endpoint ignores dropped.
+ *
+ * The framework runs the validation, then the transforms, then makes the cache key and
+ * registers the request for the background: the canonical inputs replace the request's there,
+ * so they are what is computed, cached and echoed. `canonical` must be idempotent (canonical
+ * inputs are their own canonical form): the transport checks them again.
+ */
+export function canonicalInputs<P, S>(
+  canonical: (inputs: P, settings: S) => P,
+): {
+  customInputValidation: (req: AdapterRequest<P>, settings: S) => AdapterError | undefined
+  requestTransforms: ((req: AdapterRequest<P>, settings: S) => void)[]
+} {
+  const checked = new WeakMap<object, P>()
+  return {
+    customInputValidation: (req, settings) => {
+      checked.set(req, canonical(req.requestContext.data, settings))
+      return undefined
+    },
+    requestTransforms: [
+      (req) => {
+        const inputs = checked.get(req)
+        if (inputs !== undefined) req.requestContext.data = inputs
+      },
+    ],
+  }
 }

@@ -11,6 +11,22 @@ const CLIENT = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/
 /** A chain label, as in the parentheses of `"TUSD (ETH)"`. */
 const CHAIN_LABEL = /^[^()]{1,64}$/
 
+/**
+ * The request in canonical form: `chain` (matched case-insensitively) trimmed and in upper
+ * case; `client` as sent, since it is a URL path at the auditor, where case matters.
+ */
+export function canonicalRequest(params: ReservesRequestParams, settings: Settings): ReservesRequestParams {
+  checkRequest(params, settings)
+  const { client, field, chain, decimals, maxAgeSeconds } = params
+  return {
+    client,
+    field,
+    ...(chain !== undefined ? { chain: chain.trim().toUpperCase() } : {}),
+    decimals,
+    ...(maxAgeSeconds !== undefined ? { maxAgeSeconds } : {}),
+  }
+}
+
 /** A validated request, with the max age it asks for (never above the setting). */
 export interface CheckedRequest {
   maxAgeSeconds: number

@@ -38,6 +38,12 @@ export function checkRequest(params: InventoryRequestParams): { vaults: string[]
   return { vaults }
 }
 
+/** The request in canonical form: the vault names trimmed, joined by bare commas, as sent otherwise (URL paths, where case matters). */
+export function canonicalRequest(params: InventoryRequestParams): InventoryRequestParams {
+  const { vaults } = checkRequest(params)
+  return { vault: vaults.join(','), format: params.format, decimals: params.decimals }
+}
+
 /** The fineness bounds from the settings (validated when the adapter starts). */
 export function finenessBounds(settings: Settings): FinenessBounds {
   return {

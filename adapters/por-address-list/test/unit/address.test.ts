@@ -2,7 +2,7 @@ import { AbiCoder } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
 import { startFaultProxy, type FaultProxy } from '#devkit/fault-proxy'
 import { resolveEvmNetwork } from '#common/evm-rpc'
-import { checkRequest, type AddressListRequest } from '../../src/endpoint/address-request'
+import { checkRequest } from '../../src/endpoint/address-request'
 import { porAddressListInterface } from '#chain/abi'
 import { readAddressList } from '../../src/provider/address-list'
 import type { AddressRequestParams } from '../../src/endpoint/address'
@@ -106,7 +106,7 @@ describe('readAddressList against a simulated RPC', () => {
   })
 
   const read = (batchSize: number) => {
-    const request: AddressListRequest = {
+    const request: Parameters<typeof readAddressList>[0] = {
       settings: resolveEvmNetwork('sim', 'network', { SIM_RPC_URL: rpc.url, SIM_RPC_CHAIN_ID: '1' }),
       contractAddress: LIST,
       network: 'bitcoin',

@@ -1,6 +1,5 @@
 import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
-import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
-import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
+import { canonicalInputs } from '#common/input'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
 import type { Settings } from '../config'
 import { ReservesTransport } from '../transport/reserves'
@@ -50,8 +49,5 @@ export const makeReservesEndpoint = (): AdapterEndpoint<ReservesEndpointTypes> =
     name: 'reserves',
     transport: new ReservesTransport(),
     inputParameters,
-    customInputValidation: (req: AdapterRequest<ReservesRequestParams>): AdapterInputError | undefined => {
-      checkRequest(req.requestContext.data)
-      return undefined
-    },
+    ...canonicalInputs(checkRequest),
   })
