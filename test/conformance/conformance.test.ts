@@ -23,6 +23,7 @@ import { adapterDoc, checkDocs } from '#devkit/docs'
 import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
 import { validatorMiddleware } from '@chainlink/external-adapter-framework/validation'
 import { logMark, logsSince } from '#devkit/logs'
+import { deadUrl } from '#devkit/ports'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 
 /** Provider timeout for the cases where the provider answers, and for the one where it hangs. */
@@ -467,6 +468,48 @@ describe.each(subjects)('adapter $name', (subject) => {
         expect(answer.text).not.toMatch(/Cannot read properties|is not a function|Cannot create property/)
       } finally {
         await server.close()
+      }
+    })
+  })
+
+  describe('takes credentials in its provider URLs (a list, the first dead), and never shows them', () => {
+    const withSecrets = (url: string) => {
+      const parsed = new URL(url)
+      parsed.username = 'operator'
+      parsed.password = 's3cret-pass'
+      parsed.searchParams.set('apikey', 'q-s3cret')
+      return parsed.toString()
+    }
+    const basic = `Basic ${Buffer.from('operator:s3cret-pass').toString('base64')}`
+    const shown = (texts: string[]) =>
+      ['s3cret', 'operator'].filter((secret) => texts.some((text) => text.includes(secret)))
+
+    it.each([
+      ['answers', 'forward'],
+      ['fails', { status: 500, body: '{"error":"internal server error"}' }],
+    ] as [string, ProxyAction][])('when the provider %s', async (_title, action) => {
+      const urls = `${withSecrets(await deadUrl())},${withSecrets(proxy.url)}`
+      const testAdapter = await startTestAdapter(module.makeAdapter(), {
+        ...FRAMEWORK_ENV,
+        ...declaration.env(urls, PROVIDER_TIMEOUT_MS),
+      })
+      const mark = logMark()
+      const asked = proxy.requests.length
+      fault = action
+      try {
+        const answer = await askUntilComputed(() => ask(testAdapter, sample()))
+        const headers = proxy.requestHeaders.slice(asked)
+        expect(headers.length).toBeGreaterThan(0)
+        expect(headers.filter((h) => h.authorization !== basic)).toEqual([])
+        expect(proxy.requestPaths.slice(asked).filter((path) => !path.includes('apikey=q-s3cret'))).toEqual(
+          [],
+        )
+        if (action === 'forward') expect([answer.status, messageOf(answer)]).toEqual([200, answer.text])
+        else expect(answer.status).toBeGreaterThanOrEqual(500)
+        expect(shown([answer.text, ...logsSince(mark).map((line) => line.text)])).toEqual([])
+      } finally {
+        fault = 'forward'
+        await stopTestAdapter(testAdapter)
       }
     })
   })
