@@ -14,7 +14,14 @@ import { multicall3Interface } from '#chain/abi'
 import { makeLogger } from '@chainlink/external-adapter-framework/util'
 import { inputError, providerError } from './errors'
 import { quoteInput } from './input'
-import { describeNetworkError, hostOf, parseUrlList } from './provider-client'
+import {
+  describeNetworkError,
+  hostOf,
+  isHttpUrl,
+  parseUrlList,
+  providerEndpoint,
+  redactUrls,
+} from './provider-client'
 
 const logger = makeLogger('EvmRpc')
 
@@ -94,15 +101,6 @@ export function resolveEvmNetwork(
     chainIdSetting: names.chainId,
     urls,
     chainId: BigInt(chainIdText),
-  }
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const { protocol } = new URL(text)
-    return protocol === 'http:' || protocol === 'https:'
-  } catch {
-    return false
   }
 }
 
@@ -311,9 +309,11 @@ export class EvmRpcClient {
     let status: number
     let text: string
     try {
-      const response = await fetch(url, {
+      // Credentials in the URL go as HTTP Basic: fetch refuses them in the URL.
+      const endpoint = providerEndpoint(url, this.settings.urlSetting)
+      const response = await fetch(endpoint.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...endpoint.headers },
         body: JSON.stringify(batch),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       })
@@ -323,7 +323,7 @@ export class EvmRpcClient {
       throw new UrlFailure(describeNetworkError(error, this.options.timeoutMs))
     }
     if (status < 200 || status >= 300) {
-      throw new UrlFailure(`HTTP ${status} ${text.slice(0, 160).trim()}`.trim())
+      throw new UrlFailure(`HTTP ${status} ${redactUrls(text.slice(0, 160)).trim()}`.trim())
     }
     let body: unknown
     try {
@@ -334,7 +334,7 @@ export class EvmRpcClient {
     if (!Array.isArray(body)) {
       const message = (body as { error?: { message?: unknown } } | null)?.error?.message
       throw new UrlFailure(
-        `did not answer the JSON-RPC batch${typeof message === 'string' ? `: ${message.slice(0, 160)}` : ''}`,
+        `did not answer the JSON-RPC batch${typeof message === 'string' ? `: ${redactUrls(message.slice(0, 160))}` : ''}`,
       )
     }
     const replies = new Map<number, RpcReply>()

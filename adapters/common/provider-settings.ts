@@ -5,7 +5,29 @@
  * settings stay the adapter's own (one list, or one per network).
  */
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
-import { ProviderClient, parseUrlList } from './provider-client'
+import { ProviderClient, isHttpUrl, parseUrlList } from './provider-client'
+
+/**
+ * A setting holding a provider's base URL(s), comma-separated in failover order (sensitive: a
+ * URL may carry credentials, `https://user:password@host/…`, sent as HTTP Basic, or an API key
+ * in its path or query). Checked when the adapter starts: every entry an http(s) URL, named by
+ * its position, never quoted.
+ */
+export function urlListSetting<R extends boolean = false>(description: string, required?: R) {
+  return {
+    type: 'string',
+    description,
+    required: (required ?? false) as R,
+    sensitive: true,
+    validate: {
+      meta: { details: 'comma-separated http(s) URLs' },
+      fn: (value?: string) => {
+        const bad = parseUrlList(value).findIndex((url) => !isHttpUrl(url))
+        return bad < 0 ? undefined : `entry ${bad + 1} is not an http(s) URL`
+      },
+    },
+  } as const
+}
 
 /** What an adapter says about its provider to get its settings block. */
 export interface ProviderBlockOptions<K extends string, H extends string> {

@@ -10,6 +10,7 @@ import { deadUrl } from '#devkit/ports'
 import { jsonReply, serveApi, type ApiServer } from '#devkit/simulators/http-api'
 import { EvmRpcClient } from '../evm-rpc'
 import { ProviderClient } from '../provider-client'
+import { urlListSetting } from '../provider-settings'
 
 const USER = 'operator'
 const PASSWORD = 's3cret pass'
@@ -112,5 +113,15 @@ describe('EvmRpcClient, with credentials in its URLs', () => {
     const message = await failure(new EvmRpcClient(settings(urls), { timeoutMs: 2_000 }).pin(0))
     expect(message).toMatch(/LOCAL_RPC_URL #1 .*LOCAL_RPC_URL #2/)
     expect(SECRETS.filter((secret) => message.includes(secret))).toEqual([])
+  })
+})
+
+describe('a URL list setting', () => {
+  it('refuses, at start-up, an entry that is not an http(s) URL, by its position and without quoting it', () => {
+    const setting = urlListSetting('test URLs')
+    expect(setting.validate.fn(`https://a.example,${withSecrets('ftp://b.example')}`)).toBe(
+      'entry 2 is not an http(s) URL',
+    )
+    expect(setting.validate.fn(`${withSecrets('https://a.example/v1')}, http://b.example`)).toBeUndefined()
   })
 })

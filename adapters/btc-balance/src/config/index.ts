@@ -1,6 +1,6 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
-import { providerBlock } from '#common/provider-settings'
+import { providerBlock, urlListSetting } from '#common/provider-settings'
 import type { BitcoinChainId } from '../rules/address'
 
 /** The setting holding each chain's Esplora URL list. */
@@ -18,11 +18,9 @@ type EsploraUrlSetting =
   | 'BITCOIN_REGTEST_ESPLORA_URL'
 
 const urlSetting = (chain: string) =>
-  ({
-    type: 'string',
-    description: `Esplora REST API base URL(s) for bitcoin ${chain}; a comma-separated list fails over in order`,
-    sensitive: true,
-  }) as const
+  urlListSetting(
+    `Esplora REST API base URL(s) for bitcoin ${chain}; a comma-separated list fails over in order`,
+  )
 
 /** How Esplora is read: timeouts, retries, concurrency, rate and the authentication header. */
 export const ESPLORA = providerBlock('ESPLORA', {
