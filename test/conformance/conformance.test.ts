@@ -22,6 +22,13 @@ import type { ConformanceDeclaration, ConformanceProvider } from '#devkit/confor
 import { adapterDoc, checkDocs } from '#devkit/docs'
 import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
 import { validatorMiddleware } from '@chainlink/external-adapter-framework/validation'
+import {
+  advanceClock,
+  backgroundTicks,
+  defaultTransport,
+  resetClock,
+  type BackgroundTransport,
+} from '#devkit/clock'
 import { logMark, logsSince } from '#devkit/logs'
 import { deadUrl } from '#devkit/ports'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
@@ -438,6 +445,30 @@ describe.each(subjects)('adapter $name', (subject) => {
         : [{ respelled, inputs: other.inputs }]
     })
     expect({ sharesTheKeyButMeansOtherwise: clashes }).toEqual({ sharesTheKeyButMeansOtherwise: [] })
+  })
+
+  it('keeps nothing of a request once its subscription and its cached answer have expired', async () => {
+    const testAdapter = await startTestAdapter(module.makeAdapter(), {
+      ...env(PROVIDER_TIMEOUT_MS),
+      WARMUP_SUBSCRIPTION_TTL: '60000',
+      CACHE_MAX_AGE: '120000',
+    })
+    try {
+      const transport = defaultTransport<BackgroundTransport & { trackedRequests?: number }>(
+        testAdapter.adapter,
+      )
+      const answer = await askUntilComputed(() => ask(testAdapter, sample()))
+      expect(answer.status).toBe(200)
+      advanceClock(180_000)
+      await backgroundTicks(transport, 3)
+      expect({
+        cachedAnswers: testAdapter.mockCache?.cache.size,
+        trackedRequests: transport.trackedRequests,
+      }).toEqual({ cachedAnswers: 0, trackedRequests: 0 })
+    } finally {
+      resetClock()
+      await stopTestAdapter(testAdapter)
+    }
   })
 
   describe('over HTTP, as a node asks it', () => {

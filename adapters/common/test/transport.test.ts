@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
+import { stopTestAdapter } from '#devkit/test-adapter'
+import { advanceClock, backgroundTicks, resetClock } from '#devkit/clock'
+import { startToyAdapter, type ToyTransport } from './toy-adapter'
+
+const SUBSCRIPTION_TTL_MS = 60_000
+const CACHE_MAX_AGE_MS = 120_000
+
+describe('ComputeTransport: what it keeps per request', () => {
+  let testAdapter: TestAdapter
+  let transport: ToyTransport
+  /** Inputs of about 200 kB: 5,000 names of 40 characters. */
+  const big = (name: string) => ({
+    name,
+    names: Array.from({ length: 5_000 }, (_, i) => `${name}-${i}`.padEnd(40, '.')),
+  })
+
+  beforeAll(async () => {
+    ;({ testAdapter, transport } = await startToyAdapter({
+      WARMUP_SUBSCRIPTION_TTL: String(SUBSCRIPTION_TTL_MS),
+      CACHE_MAX_AGE: String(CACHE_MAX_AGE_MS),
+    }))
+  })
+  afterAll(async () => {
+    resetClock()
+    await stopTestAdapter(testAdapter)
+  })
+
+  it('serialises none of the subscribed inputs on a tick with nothing to compute', async () => {
+    for (const name of ['a', 'b', 'c']) {
+      const data = big(name)
+      while ((await testAdapter.request(data)).statusCode !== 200) await backgroundTicks(transport, 1)
+    }
+    const stringify = jest.spyOn(JSON, 'stringify')
+    try {
+      await backgroundTicks(transport, 10)
+      const serialised = stringify.mock.results.reduce(
+        (size, result) => size + (typeof result.value === 'string' ? result.value.length : 0),
+        0,
+      )
+      // Three subscriptions of 200 kB each, ten ticks: 6 MB if each tick serialised them.
+      expect(serialised).toBeLessThan(10_000)
+    } finally {
+      stringify.mockRestore()
+    }
+  })
+
+  it('forgets a request once its subscription and its cached answer have expired: no answer, no state', async () => {
+    expect(testAdapter.mockCache?.cache.size).toBeGreaterThan(0)
+    advanceClock(SUBSCRIPTION_TTL_MS + CACHE_MAX_AGE_MS)
+    await backgroundTicks(transport, 3)
+    expect({
+      cachedAnswers: testAdapter.mockCache?.cache.size,
+      trackedRequests: (transport as unknown as { trackedRequests?: number }).trackedRequests,
+    }).toEqual({ cachedAnswers: 0, trackedRequests: 0 })
+  })
+})
