@@ -62,6 +62,13 @@ export class ReserveAdapter<T extends SettingsDefinitionMap> extends Adapter<T> 
     replySent: Promise<unknown>,
   ): Promise<Readonly<AdapterResponse>> {
     const endpoint = this.endpoints.find((e) => e.name === req.requestContext.endpointName)
+    const transport = endpoint?.transportRoutes.get(DEFAULT_TRANSPORT_NAME)
+    const metricsMeta = req.requestContext.meta?.metrics
+    // The framework's feed id is the inputs themselves (up to 300 characters): labels get the
+    // transport's short one, whose series go when the request expires.
+    if (metricsMeta && transport instanceof ComputeTransport) {
+      metricsMeta.feedId = transport.feedId(req.requestContext.data as never)
+    }
     const addresses = (req.requestContext.data as { addresses?: unknown } | undefined)?.addresses
     if (
       (endpoint instanceof PoRBalanceEndpoint || endpoint instanceof PoRTotalBalanceEndpoint) &&

@@ -5,8 +5,10 @@ import type {
   TransportGenerics,
 } from '@chainlink/external-adapter-framework/transports'
 import { SubscriptionTransport } from '@chainlink/external-adapter-framework/transports/abstract/subscription'
+import type { AdapterResponse, TimestampedProviderResult } from '@chainlink/external-adapter-framework/util'
 import type { TypeFromDefinition } from '@chainlink/external-adapter-framework/validation/input-params'
 import { DetailedAdapterError, describeFailure } from './errors'
+import { forgetFeeds } from './metrics'
 
 /** How soon a request whose computation failed is tried again. */
 export const RETRY_FAILED_AFTER_MS = 5_000
@@ -17,6 +19,28 @@ export interface ComputedResponse<T extends TransportGenerics> {
   data: T['Response']['Data']
   /** When the provider says the figure was true (attestation time, block time), if it says. */
   providerIndicatedTimeUnixMs?: number
+}
+
+/** What the transport keeps of one request, from its first computation until it has expired. */
+interface RequestRecord {
+  /** Its response-cache key and its feed id (metric label). */
+  key: string
+  feedId: string
+  /** When its last computation ended, and whether it failed; undefined before the first. */
+  computedAt?: number
+  failed: boolean
+  inFlight: boolean
+  /** When a response was last written for it: its cache entry expires CACHE_MAX_AGE later. */
+  writtenAt?: number
+}
+
+/** The framework's way of making a cache entry: its censoring of secrets and its metadata. */
+interface CacheEntryMaker<T extends TransportGenerics> {
+  generateCacheEntry(
+    transportNameForMeta: string,
+    transportNameForCache: string,
+    result: TimestampedProviderResult<T>,
+  ): { key: string; value: AdapterResponse<T['Response']> }
 }
 
 /**
@@ -34,6 +58,11 @@ export interface ComputedResponse<T extends TransportGenerics> {
  * framework's own key lower-cases every text, so two requests differing only in the case of a
  * bitcoin address, an auditor's client or a vault (case-sensitive, all of them) would share an
  * entry, and each would be answered with the other's figure.
+ *
+ * What is kept per request is bounded by the live requests: a record per subscribed request
+ * (its key, feed id and schedule), dropped with its cache entry and its metric series once its
+ * subscription and its cached answer have both expired. A background tick serialises nothing:
+ * each inputs object's digest is computed once.
  */
 export abstract class ComputeTransport<T extends TransportGenerics> extends SubscriptionTransport<T> {
   abstract compute(
@@ -43,6 +72,8 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
 
   /** Each request's digest, computed once per inputs object (the subscription set keeps it). */
   private readonly digests = new WeakMap<object, string>()
+  /** Every request computed and not yet expired, by digest. */
+  private readonly records = new Map<string, RequestRecord>()
 
   override async initialize(
     dependencies: TransportDependencies<T>,
@@ -81,16 +112,25 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     return `${prefix ? `${prefix}-` : ''}${this.requestKey(params)}`
   }
 
-  /** When each subscribed request was last computed, and which are being computed now. */
-  private readonly lastComputed = new Map<string, { at: number; failed: boolean }>()
-  private readonly inFlight = new Set<string>()
+  /**
+   * The request's `feed_id` in the framework's metrics and in logs: the endpoint and the start
+   * of the digest (the framework's would be the inputs themselves, up to 300 characters).
+   */
+  feedId(params: TypeFromDefinition<T['Parameters']>): string {
+    return `${this.responseCache.endpointName}:${this.digest(params).slice(0, 16)}`
+  }
+
+  /** How many requests the transport keeps a record of (live, or with an unexpired answer). */
+  get trackedRequests(): number {
+    return this.records.size
+  }
 
   /**
    * Starts computing every subscribed request that is due, without waiting for it: a new
    * request is picked up on the next wake (BACKGROUND_EXECUTE_MS_HTTP) even while a long
    * computation (10,000 addresses) is still running. A success is refreshed after half of
    * CACHE_MAX_AGE, so the cache never runs dry while requests keep coming; a failure is
-   * retried after {@link RETRY_FAILED_AFTER_MS}.
+   * retried after {@link RETRY_FAILED_AFTER_MS}. Then forgets the requests that have expired.
    */
   async backgroundHandler(
     context: EndpointContext<T>,
@@ -98,18 +138,46 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
   ): Promise<void> {
     const settings = context.adapterSettings
     const now = Date.now()
+    const live = new Set<string>()
     for (const params of entries) {
-      const key = JSON.stringify(params)
-      const last = this.lastComputed.get(key)
-      const dueAfter = last?.failed ? RETRY_FAILED_AFTER_MS : settings.CACHE_MAX_AGE / 2
-      if (this.inFlight.has(key) || (last && now - last.at < dueAfter)) continue
-      this.inFlight.add(key)
+      const digest = this.digest(params)
+      live.add(digest)
+      let record = this.records.get(digest)
+      if (!record) {
+        record = { key: this.cacheKey(params), feedId: this.feedId(params), failed: false, inFlight: false }
+        this.records.set(digest, record)
+      }
+      const dueAfter = record.failed ? RETRY_FAILED_AFTER_MS : settings.CACHE_MAX_AGE / 2
+      if (record.inFlight || (record.computedAt !== undefined && now - record.computedAt < dueAfter)) continue
+      const computing = record
+      computing.inFlight = true
       void this.computeAndCache(params, settings).then((failed) => {
-        this.lastComputed.set(key, { at: Date.now(), failed })
-        this.inFlight.delete(key)
+        computing.computedAt = Date.now()
+        computing.writtenAt = computing.computedAt
+        computing.failed = failed
+        computing.inFlight = false
       })
     }
+    await this.forgetExpired(live, now, settings.CACHE_MAX_AGE)
     await new Promise((resolve) => setTimeout(resolve, settings.BACKGROUND_EXECUTE_MS_HTTP))
+  }
+
+  /**
+   * Drops every request no longer subscribed whose cached answer has expired: its record, its
+   * cache entry (the framework's local cache deletes an expired entry only when it is read)
+   * and its metric series.
+   */
+  private async forgetExpired(live: Set<string>, now: number, cacheMaxAge: number): Promise<void> {
+    const expired: RequestRecord[] = []
+    for (const [digest, record] of this.records) {
+      if (live.has(digest) || record.inFlight) continue
+      if (record.writtenAt !== undefined && now - record.writtenAt < cacheMaxAge) continue
+      this.records.delete(digest)
+      expired.push(record)
+    }
+    if (expired.length === 0) return
+    await Promise.all(expired.map((record) => this.responseCache.cache.delete(record.key)))
+    await forgetFeeds(new Set(expired.map((record) => record.feedId)))
   }
 
   /**
@@ -123,43 +191,51 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     const providerDataRequestedUnixMs = Date.now()
     try {
       const { result, data, providerIndicatedTimeUnixMs } = await this.compute(params, settings)
-      await this.responseCache.write(this.name, [
-        {
-          params,
-          response: {
-            result,
-            data,
-            timestamps: {
-              providerDataRequestedUnixMs,
-              providerDataReceivedUnixMs: Date.now(),
-              providerIndicatedTimeUnixMs,
-            },
-          },
+      await this.write(params, {
+        result,
+        data,
+        timestamps: {
+          providerDataRequestedUnixMs,
+          providerDataReceivedUnixMs: Date.now(),
+          providerIndicatedTimeUnixMs,
         },
-      ])
+      } as AdapterResponse<T['Response']>)
       return false
     } catch (error) {
       const { statusCode, message, details } = describeFailure(error)
       if (error instanceof DetailedAdapterError && error.replacesCachedResult) {
         await this.responseCache.cache.delete(this.cacheKey(params))
       }
-      await this.responseCache.write(this.name, [
-        {
-          params,
-          response: {
-            ...details,
-            statusCode,
-            errorMessage: message,
-            timestamps: {
-              providerDataRequestedUnixMs,
-              providerDataReceivedUnixMs: Date.now(),
-              providerIndicatedTimeUnixMs: undefined,
-            },
-          },
+      await this.write(params, {
+        ...details,
+        statusCode,
+        errorMessage: message,
+        timestamps: {
+          providerDataRequestedUnixMs,
+          providerDataReceivedUnixMs: Date.now(),
+          providerIndicatedTimeUnixMs: undefined,
         },
-      ])
+      } as AdapterResponse<T['Response']>)
       return true
     }
+  }
+
+  /**
+   * Writes one response as the framework's response cache would (censored, with its metadata),
+   * its metrics labelled with {@link ComputeTransport.feedId}.
+   */
+  private async write(
+    params: TypeFromDefinition<T['Parameters']>,
+    response: AdapterResponse<T['Response']>,
+  ): Promise<void> {
+    const maker = this.responseCache as unknown as CacheEntryMaker<T>
+    const { key, value } = maker.generateCacheEntry(this.name, this.name, {
+      params,
+      response,
+    } as TimestampedProviderResult<T>)
+    const meta = value.meta as { metrics?: { feedId?: string } } | undefined
+    if (meta?.metrics) meta.metrics = { ...meta.metrics, feedId: this.feedId(params) }
+    await this.responseCache.writeEntries([{ key, value }])
   }
 
   getSubscriptionTtlFromConfig(settings: T['Settings']): number {

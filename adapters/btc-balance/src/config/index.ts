@@ -51,8 +51,10 @@ export const makeConfig = () =>
     },
     {
       envDefaultOverrides: {
-        // 10,000 taproot addresses with their network and chainId fields are just over 1 MiB.
-        MAX_PAYLOAD_SIZE_LIMIT: 10 * 1024 * 1024,
+        // 10,000 taproot addresses with their network and chainId fields are just over 1 MiB, and
+        // 10,000 of the longest (90 characters) under 1.5 MiB. No more: the framework serialises
+        // and stores every request whole (its metrics, its subscription set).
+        MAX_PAYLOAD_SIZE_LIMIT: 2 * 1024 * 1024,
       },
     },
   )
