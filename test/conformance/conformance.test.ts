@@ -384,6 +384,23 @@ describe.each(subjects)('adapter $name', (subject) => {
     expectTimestamps(body)
   })
 
+  if (declaration.output === 'numeric') {
+    it('refuses with a 502 naming it a figure that cannot be true or cannot be reported on-chain', async () => {
+      const { implausible } = provider
+      expect({ declared: implausible !== undefined }).toEqual({ declared: true })
+      const answer = await askUntilComputed(() => ask(healthy, implausible!.sample))
+      expect({
+        status: answer.status,
+        result: answer.body?.result,
+        namesIt: messageOf(answer).includes(implausible!.value),
+      }).toEqual({
+        status: 502,
+        result: undefined,
+        namesIt: true,
+      })
+    })
+  }
+
   describe('refuses bad input with a 400 naming the field', () => {
     it.each(inputCases(definition).map((c) => [c.title, c] as const))('%s', async (_title, inputCase) => {
       expectRefused(await ask(healthy, inputCase.build(sample())), inputCase.names)

@@ -56,3 +56,39 @@ describe('ComputeTransport: what it keeps per request', () => {
     }).toEqual({ cachedAnswers: 0, trackedRequests: 0 })
   })
 })
+
+describe('ComputeTransport: figures that cannot be reported on-chain', () => {
+  let testAdapter: TestAdapter
+  let transport: ToyTransport
+  const INT256_MAX = 2n ** 255n - 1n
+
+  beforeAll(async () => {
+    ;({ testAdapter, transport } = await startToyAdapter())
+  })
+  afterAll(async () => {
+    await stopTestAdapter(testAdapter)
+  })
+
+  const answerWith = async (name: string, result: bigint) => {
+    transport.outcome = async () => ({ result: result.toString(), data: { result: result.toString() } })
+    let response = await testAdapter.request({ name })
+    while (response.statusCode === 504) response = await testAdapter.request({ name })
+    return { status: response.statusCode, body: response.json() }
+  }
+
+  it('reports the largest int256', async () => {
+    expect(await answerWith('max', INT256_MAX)).toMatchObject({ status: 200, body: { result: `${INT256_MAX}` } })
+  })
+
+  it.each([
+    ['above', INT256_MAX + 1n],
+    ['below', -INT256_MAX - 2n],
+  ])('refuses a result %s the int256 of an on-chain answer with a 502 naming it', async (_where, result) => {
+    const { status, body } = await answerWith(`out-${result}`, result)
+    expect({ status, result: body.result, message: body.errorMessage }).toEqual({
+      status: 502,
+      result: undefined,
+      message: expect.stringContaining(`${result}`),
+    })
+  })
+})
