@@ -199,7 +199,7 @@ export class EvmRpcClient {
       head.push(ethCall(MULTICALL3_ADDRESS, encodeAggregate3(withBlockNumber), 'latest'))
     }
     const replies = await this.roundTrip(head, 'head of the chain')
-    const latest = this.quantity(replies[0], 'eth_blockNumber')
+    const latest = this.height(this.quantity(replies[0], 'eth_blockNumber'), 'eth_blockNumber')
     const code = replies[1].result
     if (typeof code !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(code)) {
       throw providerError(`${this.settings.network}: eth_getCode answered ${JSON.stringify(code)}`)
@@ -209,7 +209,8 @@ export class EvmRpcClient {
       const outcomes = decodeAggregate3(replies[2], calls.length + 1)
       const blockNumber = outcomes?.[0].success ? decodeUint256(outcomes[0].returnData) : undefined
       if (outcomes && blockNumber !== undefined) {
-        return { block: { number: blockNumber, method: 'multicall3' }, results: outcomes.slice(1) }
+        const number = this.height(blockNumber, 'Multicall3 getBlockNumber()')
+        return { block: { number, method: 'multicall3' }, results: outcomes.slice(1) }
       }
       warn(`${this.settings.network}: Multicall3 read at latest failed; reading with a JSON-RPC batch`)
       hasMulticall = false
@@ -265,6 +266,16 @@ export class EvmRpcClient {
         revertMessage: reply.error.message,
       }
     })
+  }
+
+  /** A block height that JSON carries exactly (at most 2^53 − 1); otherwise a 502 naming it. */
+  private height(value: bigint, method: string): bigint {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw providerError(
+        `${this.settings.network}: ${method} answered block ${value}, above 2^53 − 1: not a height to trust, nor one JSON carries exactly`,
+      )
+    }
+    return value
   }
 
   private quantity(reply: RpcReply, method: string): bigint {

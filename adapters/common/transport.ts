@@ -7,8 +7,26 @@ import type {
 import { SubscriptionTransport } from '@chainlink/external-adapter-framework/transports/abstract/subscription'
 import type { AdapterResponse, TimestampedProviderResult } from '@chainlink/external-adapter-framework/util'
 import type { TypeFromDefinition } from '@chainlink/external-adapter-framework/validation/input-params'
-import { DetailedAdapterError, describeFailure } from './errors'
+import { DetailedAdapterError, describeFailure, providerError } from './errors'
 import { forgetFeeds } from './metrics'
+
+/** The range of an on-chain answer (an aggregator's int256). */
+export const INT256_MIN = -(2n ** 255n)
+export const INT256_MAX = 2n ** 255n - 1n
+
+/**
+ * Refuses (502, naming it) an integer result that an on-chain answer cannot hold: a figure a
+ * feed would have to truncate or wrap is not a figure to report.
+ */
+export function checkReportable(result: unknown): void {
+  if (typeof result !== 'string' || !/^-?\d+$/.test(result)) return
+  const value = BigInt(result)
+  if (value < INT256_MIN || value > INT256_MAX) {
+    throw providerError(
+      `result ${result} does not fit the int256 of an on-chain answer (−2^255 to 2^255 − 1)`,
+    )
+  }
+}
 
 /** How soon a request whose computation failed is tried again. */
 export const RETRY_FAILED_AFTER_MS = 5_000
@@ -50,7 +68,7 @@ interface CacheEntryMaker<T extends TransportGenerics> {
  *
  * Anything `compute` throws becomes that request's cached error response, with the status
  * code of the AdapterError thrown (502 for anything else): a figure is never partially
- * reported. A {@link DetailedAdapterError} adds its `details` to that response, and with
+ * reported, nor one outside the int256 of an on-chain answer ({@link checkReportable}). A {@link DetailedAdapterError} adds its `details` to that response, and with
  * `replacesCachedResult` evicts a cached success the framework would otherwise keep serving.
  *
  * Responses are cached under {@link ComputeTransport.requestKey}, which `ReserveAdapter` also
@@ -191,6 +209,7 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     const providerDataRequestedUnixMs = Date.now()
     try {
       const { result, data, providerIndicatedTimeUnixMs } = await this.compute(params, settings)
+      checkReportable(result)
       await this.write(params, {
         result,
         data,

@@ -395,7 +395,10 @@ describe('a block height that cannot be true', () => {
       try {
         const client = new EvmRpcClient(settingsFor([rpc.url], 1n), { timeoutMs: 2_000 })
         const error = await rejection(client.pin(0))
-        expect([error.statusCode, error.message]).toEqual([502, expect.stringContaining(BigInt(head).toString())])
+        expect([error.statusCode, error.message]).toEqual([
+          502,
+          expect.stringContaining(BigInt(head).toString()),
+        ])
       } finally {
         await rpc.close()
       }

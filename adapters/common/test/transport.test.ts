@@ -77,7 +77,10 @@ describe('ComputeTransport: figures that cannot be reported on-chain', () => {
   }
 
   it('reports the largest int256', async () => {
-    expect(await answerWith('max', INT256_MAX)).toMatchObject({ status: 200, body: { result: `${INT256_MAX}` } })
+    expect(await answerWith('max', INT256_MAX)).toMatchObject({
+      status: 200,
+      body: { result: `${INT256_MAX}` },
+    })
   })
 
   it.each([
