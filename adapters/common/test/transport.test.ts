@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
+import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
 import { stopTestAdapter } from '#devkit/test-adapter'
+import { inputError, providerError } from '../errors'
 import { advanceClock, backgroundTicks, resetClock } from '#devkit/clock'
 import { startToyAdapter, type ToyTransport } from './toy-adapter'
 
@@ -93,5 +95,55 @@ describe('ComputeTransport: figures that cannot be reported on-chain', () => {
       result: undefined,
       message: expect.stringContaining(`${result}`),
     })
+  })
+})
+
+describe('ComputeTransport: when a failed request is computed again', () => {
+  let testAdapter: TestAdapter
+  let transport: ToyTransport
+
+  beforeAll(async () => {
+    ;({ testAdapter, transport } = await startToyAdapter())
+  })
+  afterAll(async () => {
+    resetClock()
+    await stopTestAdapter(testAdapter)
+  })
+
+  /** The seconds, over `seconds` of clock time, at which request `name` was computed. */
+  async function computedAt(name: string, failure: () => Error, seconds: number): Promise<number[]> {
+    transport.outcome = async () => {
+      throw failure()
+    }
+    await testAdapter.request({ name })
+    const times: number[] = []
+    let seen = 0
+    for (let second = 0; second <= seconds; second++) {
+      if (second > 0) advanceClock(1_000)
+      await backgroundTicks(transport, 2)
+      const count = transport.computations.filter((inputs) => inputs.name === name).length
+      if (count > seen) times.push(second)
+      seen = count
+    }
+    return times
+  }
+
+  it('retries a failure after 5 s, then ever more slowly: 10 s later, 20 s later, …', async () => {
+    expect(await computedAt('flaky', () => providerError('the provider is down'), 40)).toEqual([0, 5, 15, 35])
+  })
+
+  it("does not retry a provider's 4xx answer before the next refresh: it is an answer", async () => {
+    const notFound = () =>
+      new AdapterError({
+        name: 'AdapterDataProviderError',
+        statusCode: 502,
+        providerStatusCode: 404,
+        message: 'no such account',
+      })
+    expect(await computedAt('gone', notFound, 60)).toEqual([0])
+  })
+
+  it('does not retry a request found bad while computing (400) before the next refresh', async () => {
+    expect(await computedAt('bad', () => inputError('deeper than the chain'), 60)).toEqual([0])
   })
 })
