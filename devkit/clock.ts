@@ -1,23 +1,29 @@
 /**
- * Time and the background loop, for tests (Jest only): move `Date.now` ahead to expire
- * subscriptions and cache entries at once, and wait for an adapter's background loop to have
- * run, instead of sleeping through real minutes.
+ * Time and the background loop, for tests (Jest only): hold `Date.now` and move it ahead to
+ * expire subscriptions and cache entries at once, and wait for an adapter's background loop to
+ * have run, instead of sleeping through real minutes.
  */
 import { jest } from '@jest/globals'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 
 const realNow = Date.now.bind(Date)
-let offset = 0
+/** The time `Date.now` is held at, once a test has moved it. */
+let frozenAt: number | undefined
 
-/** Moves `Date.now` (only it: timers keep real time) `ms` further ahead from now on. */
+/**
+ * Holds `Date.now` still, `ms` after where it was (real time, the first time): what is
+ * scheduled by it then happens at exact clock times, whatever time the test itself takes.
+ * Timers keep real time.
+ */
 export function advanceClock(ms: number): void {
-  offset += ms
-  jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset)
+  const at = (frozenAt ?? realNow()) + ms
+  frozenAt = at
+  jest.spyOn(Date, 'now').mockImplementation(() => at)
 }
 
 /** Puts `Date.now` back on real time. */
 export function resetClock(): void {
-  offset = 0
+  frozenAt = undefined
   jest.spyOn(Date, 'now').mockRestore()
 }
 

@@ -5,6 +5,7 @@ import {
   type AdapterParams,
 } from '@chainlink/external-adapter-framework/adapter'
 import type { SettingsDefinitionMap } from '@chainlink/external-adapter-framework/config'
+import { validator } from '@chainlink/external-adapter-framework/validation/utils'
 import type { AdapterRequest, AdapterResponse } from '@chainlink/external-adapter-framework/util'
 import type { EmptyInputParameters } from '@chainlink/external-adapter-framework/validation/input-params'
 import { metrics } from '@chainlink/external-adapter-framework/metrics'
@@ -26,9 +27,32 @@ export const POR_SETTING_DEFAULTS = {
 } as const
 
 /**
+ * Settings every adapter here has (ReserveAdapter adds them to its config): how its
+ * ComputeTransport schedules the computations that failed.
+ */
+export const RESERVE_SETTINGS = {
+  RETRY_FAILED_AFTER_MS: {
+    type: 'number',
+    description:
+      "First retry of a failed computation, in ms; each further failure doubles the wait, up to RETRY_FAILED_MAX_MS. A failure that is an answer (the provider's 4xx other than 408/429, a 400) waits for the next refresh (CACHE_MAX_AGE / 2) instead",
+    default: 5_000,
+    validate: validator.integer({ min: 100, max: 600_000 }),
+  },
+  RETRY_FAILED_MAX_MS: {
+    type: 'number',
+    description: 'Longest wait between two retries of a computation that keeps failing, in ms',
+    default: 60_000,
+    validate: validator.integer({ min: 1_000, max: 3_600_000 }),
+  },
+} as const
+
+/** The values of {@link RESERVE_SETTINGS}. */
+export type ReserveSettings = { [N in keyof typeof RESERVE_SETTINGS]: number }
+
+/**
  * The base of every adapter in this repository: the framework's `Adapter` with
- * {@link POR_SETTING_DEFAULTS}; every endpoint reading through one {@link ComputeTransport},
- * whose exact, case-preserving request key is the endpoint's `cacheKeyGenerator`; every text
+ * {@link POR_SETTING_DEFAULTS} and {@link RESERVE_SETTINGS}; every endpoint reading through one
+ * {@link ComputeTransport}, whose exact, case-preserving request key is the endpoint's `cacheKeyGenerator`; every text
  * input of every endpoint capped at `MAX_INPUT_TEXT_LENGTH` (adapters/common/input.ts) before
  * the endpoint's own checks; and, like the framework's `PoRAdapter`, the
  * `porBalanceAddressLength` metric for address-list endpoints. Not `PoRAdapter` itself: it
@@ -38,6 +62,10 @@ export const POR_SETTING_DEFAULTS = {
 export class ReserveAdapter<T extends SettingsDefinitionMap> extends Adapter<T> {
   constructor(params: AdapterParams<T> & { config: NonNullable<AdapterParams<T>['config']> }) {
     const { config } = params
+    // Added to the adapter's own settings (its README's table lists them), unless it defines them.
+    const definitions = (config as unknown as { settingsDefinition: Record<string, unknown> })
+      .settingsDefinition
+    for (const [name, definition] of Object.entries(RESERVE_SETTINGS)) definitions[name] ??= definition
     config.options = {
       ...config.options,
       envDefaultOverrides: { ...POR_SETTING_DEFAULTS, ...config.options?.envDefaultOverrides },

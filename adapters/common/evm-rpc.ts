@@ -18,6 +18,7 @@ import {
   describeNetworkError,
   hostOf,
   isHttpUrl,
+  isRetryableStatus,
   parseUrlList,
   providerEndpoint,
   redactUrls,
@@ -153,7 +154,15 @@ export interface RpcError {
 export type RpcReply = { result: unknown; error?: undefined } | { result?: undefined; error: RpcError }
 
 /** One URL could not serve one round trip: the next URL is tried. */
-class UrlFailure extends Error {}
+class UrlFailure extends Error {
+  /** The HTTP status the URL answered with, when that is what failed. */
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message)
+  }
+}
 
 /**
  * JSON-RPC client for one network. Every HTTP request is a JSON-RPC batch that starts with
@@ -290,6 +299,7 @@ export class EvmRpcClient {
   private async roundTrip(requests: RpcRequest[], purpose: string): Promise<RpcReply[]> {
     const { urls, network, urlSetting } = this.settings
     const failures: string[] = []
+    const statuses: (number | undefined)[] = []
     for (let n = 0; n < urls.length; n++) {
       const index = (this.preferred + n) % urls.length
       try {
@@ -300,13 +310,22 @@ export class EvmRpcClient {
         if (!(error instanceof UrlFailure)) throw error
         const where = `${urlSetting} #${index + 1} (${hostOf(urls[index])})`
         failures.push(`${where}: ${error.message}`)
+        statuses.push(error.status)
         warn(
           `${network}: ${where} failed the ${purpose}: ${error.message}` +
             (n + 1 < urls.length ? '; failing over to the next URL' : ''),
         )
       }
     }
-    throw providerError(`${network}: no RPC could serve the ${purpose} (${failures.join('; ')})`)
+    // Every URL refusing the request (a 4xx other than 408/429) is an answer, not an outage.
+    const refused = statuses.every(
+      (status) => status !== undefined && status < 500 && !isRetryableStatus(status),
+    )
+    throw providerError(
+      `${network}: no RPC could serve the ${purpose} (${failures.join('; ')})`,
+      502,
+      refused ? statuses[0] : undefined,
+    )
   }
 
   /** One HTTP request: the batch, preceded by eth_chainId, checked in full before use. */
@@ -334,7 +353,7 @@ export class EvmRpcClient {
       throw new UrlFailure(describeNetworkError(error, this.options.timeoutMs))
     }
     if (status < 200 || status >= 300) {
-      throw new UrlFailure(`HTTP ${status} ${redactUrls(text.slice(0, 160)).trim()}`.trim())
+      throw new UrlFailure(`HTTP ${status} ${redactUrls(text.slice(0, 160)).trim()}`.trim(), status)
     }
     let body: unknown
     try {

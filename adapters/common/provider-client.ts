@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { providerError } from './errors'
 
 /**
@@ -22,6 +23,11 @@ export interface ProviderClientOptions {
   backoffMs: number
   /** Requests in flight at once across the client. */
   concurrency: number
+  /**
+   * Requests in flight at once for one adapter request (its share of `concurrency`); adapter
+   * requests waiting for a slot take turns. Defaults to `concurrency`.
+   */
+  concurrencyPerRequest?: number
   /** Requests started per second across the client; 0 means unlimited. */
   requestsPerSecond: number
   /** Names the provider in error messages (e.g. the setting the URLs came from). */
@@ -42,18 +48,85 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500
 }
 
-class Semaphore {
+const requestScope = new AsyncLocalStorage<string>()
+
+/**
+ * Runs `work` on behalf of adapter request `request` (its feed id): every provider call made
+ * within it counts against that request's share of a {@link ProviderClient}.
+ */
+export function onBehalfOf<T>(request: string, work: () => Promise<T>): Promise<T> {
+  return requestScope.run(request, work)
+}
+
+/** The adapter request the current provider call is made for. */
+function currentRequest(): string {
+  return requestScope.getStore() ?? ''
+}
+
+/**
+ * A concurrency cap shared fairly: at most `limit` tasks run at once, at most `perOwner` of
+ * them for one owner (an adapter request); when a slot frees, it goes to the waiting owner
+ * served least recently, each owner's own tasks in order. A request arriving while another has
+ * hundreds of calls queued waits for one turn, not for all of them.
+ */
+export class FairScheduler {
   private active = 0
-  private readonly waiting: (() => void)[] = []
-  constructor(private readonly limit: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve))
-    this.active++
+  private starts = 0
+  private readonly owners = new Map<string, { active: number; lastStart: number; waiting: (() => void)[] }>()
+  /** Owners with tasks waiting. */
+  private readonly waitingOwners = new Set<string>()
+
+  constructor(
+    private readonly limit: number,
+    private readonly perOwner: number,
+  ) {}
+
+  async run<T>(owner: string, task: () => Promise<T>): Promise<T> {
+    let state = this.owners.get(owner)
+    if (!state) {
+      state = { active: 0, lastStart: -1, waiting: [] }
+      this.owners.set(owner, state)
+    }
+    if (this.active < this.limit && state.active < this.perOwner && state.waiting.length === 0) {
+      this.start(state)
+    } else {
+      const { waiting } = state
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve)
+        this.waitingOwners.add(owner)
+      })
+    }
     try {
       return await task()
     } finally {
       this.active--
-      this.waiting.shift()?.()
+      state.active--
+      if (state.active === 0 && state.waiting.length === 0) this.owners.delete(owner)
+      this.startNext()
+    }
+  }
+
+  private start(state: { active: number; lastStart: number }): void {
+    this.active++
+    state.active++
+    state.lastStart = this.starts++
+  }
+
+  /** Fills free slots from the waiting owners below their share, least recently served first. */
+  private startNext(): void {
+    while (this.active < this.limit) {
+      let next: string | undefined
+      for (const owner of this.waitingOwners) {
+        const state = this.owners.get(owner)!
+        if (state.active >= this.perOwner) continue
+        if (next === undefined || state.lastStart < this.owners.get(next)!.lastStart) next = owner
+      }
+      if (next === undefined) return
+      const state = this.owners.get(next)!
+      const resume = state.waiting.shift()!
+      if (state.waiting.length === 0) this.waitingOwners.delete(next)
+      this.start(state)
+      resume()
     }
   }
 }
@@ -79,7 +152,7 @@ export const FAILBACK_AFTER_MS = 60_000
 export class ProviderClient {
   /** The URLs as fetched (credentials taken out) and the headers each is sent with. */
   private readonly endpoints: ProviderEndpoint[]
-  private readonly semaphore: Semaphore
+  private readonly scheduler: FairScheduler
   private readonly spacer: StartSpacer
   /** Index of the URL tried first: after a failover the client stays on the URL that answered. */
   private preferred = 0
@@ -97,7 +170,11 @@ export class ProviderClient {
       }
       return { url: endpoint.url, headers: { ...options.headers, ...endpoint.headers } }
     })
-    this.semaphore = new Semaphore(Math.max(1, options.concurrency))
+    const concurrency = Math.max(1, options.concurrency)
+    this.scheduler = new FairScheduler(
+      concurrency,
+      Math.min(concurrency, Math.max(1, options.concurrencyPerRequest ?? concurrency)),
+    )
     this.spacer = new StartSpacer(options.requestsPerSecond)
   }
 
@@ -115,7 +192,7 @@ export class ProviderClient {
       const where = `#${index + 1} (${hostOf(endpoint.url)})`
       for (let attempt = 0; attempt <= this.options.retries; attempt++) {
         if (attempt > 0) await sleep(this.options.backoffMs * 2 ** (attempt - 1))
-        const outcome = await this.semaphore.run(() => this.attempt(url, endpoint.headers))
+        const outcome = await this.scheduler.run(currentRequest(), () => this.attempt(url, endpoint.headers))
         if ('response' in outcome) {
           const { response } = outcome
           if (response.status >= 200 && response.status < 300) {
@@ -124,7 +201,7 @@ export class ProviderClient {
           }
           const detail = `${where} answered ${response.status} ${redactUrls(response.text.slice(0, 200)).trim()}`
           if (!isRetryableStatus(response.status)) {
-            throw providerError(`${subject}: ${this.options.label} ${detail}`)
+            throw providerError(`${subject}: ${this.options.label} ${detail}`, 502, response.status)
           }
           failures.push(detail)
         } else {

@@ -40,6 +40,8 @@ export interface ProviderBlockOptions<K extends string, H extends string> {
   headerDefault: string
   /** Requests in flight at once, by default. */
   concurrency: number
+  /** Requests in flight at once for one adapter request (its share), by default. */
+  concurrencyPerRequest: number
   /**
    * What the concurrency cap and rate limit are shared by, as the settings' descriptions say it:
    * "across the adapter" (the default) when the adapter holds one client for the provider, or
@@ -62,6 +64,7 @@ export type ProviderNumberSetting<P extends string> =
   | `${P}_RETRIES`
   | `${P}_RETRY_BACKOFF_MS`
   | `${P}_CONCURRENCY`
+  | `${P}_CONCURRENCY_PER_REQUEST`
   | `${P}_REQUESTS_PER_SECOND`
 
 /** The settings values a block reads: its numbers, the key pair and the URL list settings. */
@@ -71,7 +74,8 @@ export type ProviderBlockValues<P extends string, K extends string, H extends st
 
 /**
  * A provider's settings block: `definitions` go into the adapter's AdapterConfig (`<P>_REQUEST_TIMEOUT_MS`,
- * `<P>_RETRIES`, `<P>_RETRY_BACKOFF_MS`, `<P>_CONCURRENCY`, `<P>_REQUESTS_PER_SECOND` and the key pair);
+ * `<P>_RETRIES`, `<P>_RETRY_BACKOFF_MS`, `<P>_CONCURRENCY`, `<P>_CONCURRENCY_PER_REQUEST`,
+ * `<P>_REQUESTS_PER_SECOND` and the key pair);
  * `client` builds the {@link ProviderClient} for one URL-list setting from the adapter's settings.
  */
 export function providerBlock<P extends string, K extends string, H extends string>(
@@ -103,6 +107,12 @@ export function providerBlock<P extends string, K extends string, H extends stri
     [`${prefix}_CONCURRENCY`]: numberSetting(
       `${Provider} requests in flight at once, ${scope}`,
       options.concurrency,
+      1,
+      256,
+    ),
+    [`${prefix}_CONCURRENCY_PER_REQUEST`]: numberSetting(
+      `${Provider} requests one adapter request may have in flight at once (its share of ${prefix}_CONCURRENCY, which caps it); requests waiting for a slot take turns`,
+      options.concurrencyPerRequest,
       1,
       256,
     ),
@@ -152,6 +162,7 @@ export function providerBlock<P extends string, K extends string, H extends stri
         retries: number('RETRIES'),
         backoffMs: number('RETRY_BACKOFF_MS'),
         concurrency: number('CONCURRENCY'),
+        concurrencyPerRequest: number('CONCURRENCY_PER_REQUEST'),
         requestsPerSecond: number('REQUESTS_PER_SECOND'),
         label: urlSetting,
       })

@@ -7,7 +7,8 @@ import type {
 import { SubscriptionTransport } from '@chainlink/external-adapter-framework/transports/abstract/subscription'
 import type { AdapterResponse, TimestampedProviderResult } from '@chainlink/external-adapter-framework/util'
 import type { TypeFromDefinition } from '@chainlink/external-adapter-framework/validation/input-params'
-import { DetailedAdapterError, describeFailure, providerError } from './errors'
+import { DetailedAdapterError, describeFailure, isFinalFailure, providerError } from './errors'
+import { onBehalfOf } from './provider-client'
 import { forgetFeeds } from './metrics'
 
 /** The range of an on-chain answer (an aggregator's int256). */
@@ -28,8 +29,11 @@ export function checkReportable(result: unknown): void {
   }
 }
 
-/** How soon a request whose computation failed is tried again. */
-export const RETRY_FAILED_AFTER_MS = 5_000
+/** The settings of `RESERVE_SETTINGS` (adapters/common/adapter.ts) the transport reads. */
+interface RetrySettings {
+  RETRY_FAILED_AFTER_MS: number
+  RETRY_FAILED_MAX_MS: number
+}
 
 /** What a {@link ComputeTransport} produces for one request. */
 export interface ComputedResponse<T extends TransportGenerics> {
@@ -44,9 +48,11 @@ interface RequestRecord {
   /** Its response-cache key and its feed id (metric label). */
   key: string
   feedId: string
-  /** When its last computation ended, and whether it failed; undefined before the first. */
+  /** When its last computation ended; undefined before the first. */
   computedAt?: number
-  failed: boolean
+  /** Computations failed in a row, and whether the last failure was an answer (a 4xx, a 400). */
+  failures: number
+  final: boolean
   inFlight: boolean
   /** When a response was last written for it: its cache entry expires CACHE_MAX_AGE later. */
   writtenAt?: number
@@ -144,11 +150,23 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
   }
 
   /**
-   * Starts computing every subscribed request that is due, without waiting for it: a new
-   * request is picked up on the next wake (BACKGROUND_EXECUTE_MS_HTTP) even while a long
-   * computation (10,000 addresses) is still running. A success is refreshed after half of
-   * CACHE_MAX_AGE, so the cache never runs dry while requests keep coming; a failure is
-   * retried after {@link RETRY_FAILED_AFTER_MS}. Then forgets the requests that have expired.
+   * How long after its last computation a request is due again: a success after half of
+   * CACHE_MAX_AGE (so the cache never runs dry while requests keep coming); a failure that is an
+   * answer (a provider's 4xx, a 400: asking again soon would only repeat it) likewise; any other
+   * failure after RETRY_FAILED_AFTER_MS, doubled for each failure in a row, at most
+   * RETRY_FAILED_MAX_MS.
+   */
+  private dueAfter(record: RequestRecord, settings: T['Settings']): number {
+    if (record.failures === 0 || record.final) return settings.CACHE_MAX_AGE / 2
+    const { RETRY_FAILED_AFTER_MS, RETRY_FAILED_MAX_MS } = settings as unknown as RetrySettings
+    return Math.min(RETRY_FAILED_AFTER_MS * 2 ** Math.min(record.failures - 1, 30), RETRY_FAILED_MAX_MS)
+  }
+
+  /**
+   * Starts computing every subscribed request that is due ({@link ComputeTransport.dueAfter}),
+   * without waiting for it: a new request is picked up on the next wake
+   * (BACKGROUND_EXECUTE_MS_HTTP) even while a long computation (10,000 addresses) is still
+   * running. Then forgets the requests that have expired.
    */
   async backgroundHandler(
     context: EndpointContext<T>,
@@ -162,17 +180,25 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
       live.add(digest)
       let record = this.records.get(digest)
       if (!record) {
-        record = { key: this.cacheKey(params), feedId: this.feedId(params), failed: false, inFlight: false }
+        record = {
+          key: this.cacheKey(params),
+          feedId: this.feedId(params),
+          failures: 0,
+          final: false,
+          inFlight: false,
+        }
         this.records.set(digest, record)
       }
-      const dueAfter = record.failed ? RETRY_FAILED_AFTER_MS : settings.CACHE_MAX_AGE / 2
-      if (record.inFlight || (record.computedAt !== undefined && now - record.computedAt < dueAfter)) continue
+      if (record.inFlight) continue
+      if (record.computedAt !== undefined && now - record.computedAt < this.dueAfter(record, settings))
+        continue
       const computing = record
       computing.inFlight = true
-      void this.computeAndCache(params, settings).then((failed) => {
+      void this.computeAndCache(params, settings).then(({ failure }) => {
         computing.computedAt = Date.now()
         computing.writtenAt = computing.computedAt
-        computing.failed = failed
+        computing.failures = failure === undefined ? 0 : computing.failures + 1
+        computing.final = failure !== undefined && isFinalFailure(failure)
         computing.inFlight = false
       })
     }
@@ -200,15 +226,18 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
 
   /**
    * Computes one request and writes the outcome, success or error, to the response cache.
-   * Resolves to true when it failed.
+   * Resolves to what it failed with, if it failed. Its provider calls count against the
+   * request's share of each provider (`onBehalfOf`).
    */
   async computeAndCache(
     params: TypeFromDefinition<T['Parameters']>,
     settings: T['Settings'],
-  ): Promise<boolean> {
+  ): Promise<{ failure?: unknown }> {
     const providerDataRequestedUnixMs = Date.now()
     try {
-      const { result, data, providerIndicatedTimeUnixMs } = await this.compute(params, settings)
+      const { result, data, providerIndicatedTimeUnixMs } = await onBehalfOf(this.feedId(params), () =>
+        this.compute(params, settings),
+      )
       checkReportable(result)
       await this.write(params, {
         result,
@@ -219,7 +248,7 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
           providerIndicatedTimeUnixMs,
         },
       } as AdapterResponse<T['Response']>)
-      return false
+      return {}
     } catch (error) {
       const { statusCode, message, details } = describeFailure(error)
       if (error instanceof DetailedAdapterError && error.replacesCachedResult) {
@@ -235,7 +264,7 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
           providerIndicatedTimeUnixMs: undefined,
         },
       } as AdapterResponse<T['Response']>)
-      return true
+      return { failure: error }
     }
   }
 

@@ -10,6 +10,7 @@ export const ATTESTATION = providerBlock('ATTESTATION', {
   headerSetting: 'ATTESTATION_API_KEY_HEADER',
   headerDefault: 'x-api-key',
   concurrency: 4,
+  concurrencyPerRequest: 2,
 })
 
 /**

@@ -29,6 +29,7 @@ export const ESPLORA = providerBlock('ESPLORA', {
   headerSetting: 'ESPLORA_AUTH_HEADER_NAME',
   headerDefault: 'Authorization',
   concurrency: 16,
+  concurrencyPerRequest: 8,
   // The transport holds one client per chain (src/transport/balance.ts).
   scope: 'per chain, across all requests',
 })

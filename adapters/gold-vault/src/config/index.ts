@@ -10,6 +10,7 @@ export const GOLD_VAULT = providerBlock('GOLD_VAULT', {
   headerSetting: 'GOLD_VAULT_API_KEY_HEADER',
   headerDefault: 'x-api-key',
   concurrency: 4,
+  concurrencyPerRequest: 2,
 })
 
 /** A fineness bound in parts per thousand: exact decimal text in (0, 1000]. */

@@ -9,6 +9,7 @@ export const RESERVES_API = providerBlock('ADAPTER_TEMPLATE', {
   headerSetting: 'ADAPTER_TEMPLATE_API_KEY_HEADER',
   headerDefault: 'x-api-key',
   concurrency: 4,
+  concurrencyPerRequest: 2,
 })
 
 /**
