@@ -18,6 +18,7 @@ import type { TestAdapter } from '@chainlink/external-adapter-framework/util/tes
 import type { InputParameter } from '@chainlink/external-adapter-framework/validation/input-params'
 import { ADAPTERS_DIR, adapterNames, loadAdapterModule, type AdapterModule } from '#devkit/adapters'
 import { askUntilComputed, startAdapterServer, type HttpAnswer } from '#devkit/adapter-server'
+import { POR_SETTING_DEFAULTS } from '#common/adapter'
 import type { ConformanceDeclaration, ConformanceProvider } from '#devkit/conformance'
 import { adapterDoc, checkDocs } from '#devkit/docs'
 import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
@@ -581,6 +582,33 @@ describe.each(subjects)('adapter $name', (subject) => {
         await stopTestAdapter(testAdapter)
       }
     })
+  })
+
+  it('logs a failed refresh, saying which figure it serves meanwhile', async () => {
+    const testAdapter = await startTestAdapter(module.makeAdapter(), env(PROVIDER_TIMEOUT_MS))
+    const transport = defaultTransport(testAdapter.adapter)
+    try {
+      expect((await askUntilComputed(() => ask(testAdapter, sample()))).status).toBe(200)
+      fault = { status: 500, body: '{"error":"internal server error"}' }
+      const mark = logMark()
+      const asked = proxy.requests.length
+      // The refresh is due at half of CACHE_MAX_AGE; it fails.
+      advanceClock(POR_SETTING_DEFAULTS.CACHE_MAX_AGE / 2 + 1_000)
+      while (proxy.requests.length === asked) await backgroundTicks(transport, 1)
+      await backgroundTicks(transport, 3)
+      const answer = await ask(testAdapter, sample())
+      const warned = logsSince(mark).filter(
+        (line) => line.level === 'warn' && line.layer === 'ComputeTransport',
+      )
+      expect({
+        servedStill: answer.status,
+        warned: warned.map((line) => /failed: 5\d\d .*serving the figure read at/.test(line.text)),
+      }).toEqual({ servedStill: 200, warned: [true] })
+    } finally {
+      fault = 'forward'
+      resetClock()
+      await stopTestAdapter(testAdapter)
+    }
   })
 
   describe('asks a failing provider again ever more slowly, and not at all after a 4xx answer', () => {
