@@ -29,22 +29,22 @@ interface HookRequest {
   body: unknown
 }
 
-/** Characters of any one text, and entries of any one list, that a log line keeps. */
+/** Characters of a log message, of any one text inside what is logged, and entries of any one list, that a log line keeps. */
+export const LOGGED_MESSAGE_LENGTH = 1_000
 export const LOGGED_TEXT_LENGTH = 200
 export const LOGGED_LIST_LENGTH = 10
 /** Depth of nested objects a log line keeps. */
 const LOGGED_DEPTH = 6
 
 /**
- * `value` cut for a log line: texts to their first {@link LOGGED_TEXT_LENGTH} characters and
- * length, lists to their first {@link LOGGED_LIST_LENGTH} entries and length. Cheap whatever
+ * `value` cut for a log line: a message to its first {@link LOGGED_MESSAGE_LENGTH} characters,
+ * texts inside objects to their first {@link LOGGED_TEXT_LENGTH}, with their length; lists to their first {@link LOGGED_LIST_LENGTH} entries and length. Cheap whatever
  * the size of `value`: it visits only what it keeps.
  */
 export function loggable(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
-    return value.length > LOGGED_TEXT_LENGTH
-      ? `${value.slice(0, LOGGED_TEXT_LENGTH)}… (${value.length} characters)`
-      : value
+    const limit = depth === 0 ? LOGGED_MESSAGE_LENGTH : LOGGED_TEXT_LENGTH
+    return value.length > limit ? `${value.slice(0, limit)}… (${value.length} characters)` : value
   }
   if (typeof value !== 'object' || value === null) return value
   if (depth >= LOGGED_DEPTH) return '…'

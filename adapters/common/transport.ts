@@ -5,11 +5,15 @@ import type {
   TransportGenerics,
 } from '@chainlink/external-adapter-framework/transports'
 import { SubscriptionTransport } from '@chainlink/external-adapter-framework/transports/abstract/subscription'
-import type { AdapterResponse, TimestampedProviderResult } from '@chainlink/external-adapter-framework/util'
+import {
+  makeLogger,
+  type AdapterResponse,
+  type TimestampedProviderResult,
+} from '@chainlink/external-adapter-framework/util'
 import type { TypeFromDefinition } from '@chainlink/external-adapter-framework/validation/input-params'
 import { DetailedAdapterError, describeFailure, isFinalFailure, providerError } from './errors'
 import { onBehalfOf } from './provider-client'
-import { forgetFeeds } from './metrics'
+import { forgetFeeds, reserveMetrics } from './metrics'
 
 /** The range of an on-chain answer (an aggregator's int256). */
 export const INT256_MIN = -(2n ** 255n)
@@ -28,6 +32,14 @@ export function checkReportable(result: unknown): void {
     )
   }
 }
+
+const logger = makeLogger('ComputeTransport')
+
+/** Failures of one request are logged at most this often (with a count of those in between). */
+export const FAILURE_LOG_INTERVAL_MS = 60_000
+
+/** A failure's message as logged: the start of it (the whole is in the cached error response). */
+const LOGGED_MESSAGE_LENGTH = 300
 
 /** The settings of `RESERVE_SETTINGS` (adapters/common/adapter.ts) the transport reads. */
 interface RetrySettings {
@@ -54,6 +66,17 @@ interface RequestRecord {
   failures: number
   final: boolean
   inFlight: boolean
+  /** Compute it on the next tick, whatever its schedule. */
+  dueNow: boolean
+  /** The inputs of the live request (undefined once its subscription has expired). */
+  params?: unknown
+  /** When the figure cached by its last success was read from the provider. */
+  figureReadAt?: number
+  /** Whether its last failure withdrew that figure (a ripcord). */
+  withdrawn: boolean
+  /** When its last failure was logged, and the failures not logged since. */
+  loggedAt?: number
+  unlogged: number
   /** When a response was last written for it: its cache entry expires CACHE_MAX_AGE later. */
   writtenAt?: number
 }
@@ -150,6 +173,19 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
   }
 
   /**
+   * Has every live request whose inputs match, and which still serves a figure, computed on the
+   * next tick instead of at its own refresh: for a failure seen by one request that withdraws
+   * the figure of others too (an auditor's ripcord withdraws every figure of that client).
+   */
+  recomputeServing(matches: (params: TypeFromDefinition<T['Parameters']>) => boolean): void {
+    for (const record of this.records.values()) {
+      // (Also those whose refresh failed: they serve their last figure until it expires.)
+      if (record.params === undefined || record.withdrawn || record.figureReadAt === undefined) continue
+      if (matches(record.params as TypeFromDefinition<T['Parameters']>)) record.dueNow = true
+    }
+  }
+
+  /**
    * How long after its last computation a request is due again: a success after half of
    * CACHE_MAX_AGE (so the cache never runs dry while requests keep coming); a failure that is an
    * answer (a provider's 4xx, a 400: asking again soon would only repeat it) likewise; any other
@@ -186,24 +222,118 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
           failures: 0,
           final: false,
           inFlight: false,
+          dueNow: false,
+          withdrawn: false,
+          unlogged: 0,
         }
         this.records.set(digest, record)
       }
+      record.params = params
       if (record.inFlight) continue
-      if (record.computedAt !== undefined && now - record.computedAt < this.dueAfter(record, settings))
-        continue
+      const due =
+        record.dueNow ||
+        record.computedAt === undefined ||
+        now - record.computedAt >= this.dueAfter(record, settings)
+      if (!due) continue
       const computing = record
       computing.inFlight = true
+      computing.dueNow = false
       void this.computeAndCache(params, settings).then(({ failure }) => {
         computing.computedAt = Date.now()
         computing.writtenAt = computing.computedAt
-        computing.failures = failure === undefined ? 0 : computing.failures + 1
-        computing.final = failure !== undefined && isFinalFailure(failure)
         computing.inFlight = false
+        this.noteOutcome(computing, failure, settings)
       })
     }
+    this.reportStaleness(live, now, settings.CACHE_MAX_AGE)
     await this.forgetExpired(live, now, settings.CACHE_MAX_AGE)
     await new Promise((resolve) => setTimeout(resolve, settings.BACKGROUND_EXECUTE_MS_HTTP))
+  }
+
+  /**
+   * Keeps a request's schedule and failure count after a computation, counts a failure
+   * (reserve_computation_failures_total), and logs it at warn with what is served meanwhile:
+   * the first of a run at once, then at most once per {@link FAILURE_LOG_INTERVAL_MS} with the
+   * number of failures since; the recovery at info.
+   */
+  private noteOutcome(record: RequestRecord, failure: unknown, settings: T['Settings']): void {
+    const now = record.computedAt ?? Date.now()
+    if (failure === undefined) {
+      if (record.failures > 0) {
+        const plural = record.failures > 1 ? 's' : ''
+        logger.info(`${record.feedId} recovered after ${record.failures} failure${plural}`)
+      }
+      record.failures = 0
+      record.final = false
+      record.withdrawn = false
+      record.loggedAt = undefined
+      record.unlogged = 0
+      return
+    }
+    record.failures++
+    record.final = isFinalFailure(failure)
+    if (failure instanceof DetailedAdapterError && failure.replacesCachedResult) record.withdrawn = true
+    const { statusCode, message } = describeFailure(failure)
+    reserveMetrics()
+      .computationFailures.labels({
+        adapter_endpoint: this.responseCache.endpointName,
+        status_code: statusCode,
+      })
+      .inc()
+    if (record.loggedAt !== undefined && now - record.loggedAt < FAILURE_LOG_INTERVAL_MS) {
+      record.unlogged++
+      return
+    }
+    const what =
+      record.loggedAt === undefined || record.unlogged === 0
+        ? 'failed'
+        : `failed again ${record.unlogged + 1} times since ${new Date(record.loggedAt).toISOString()}`
+    const shown =
+      message.length > LOGGED_MESSAGE_LENGTH ? `${message.slice(0, LOGGED_MESSAGE_LENGTH)}…` : message
+    logger.warn(
+      `${record.feedId} ${what}: ${statusCode} ${shown}; ${this.servedMeanwhile(record, now, settings)}`,
+    )
+    record.loggedAt = now
+    record.unlogged = 0
+  }
+
+  /** What a request is answered with while its computations fail. */
+  private servedMeanwhile(record: RequestRecord, now: number, settings: T['Settings']): string {
+    const readAt = record.figureReadAt
+    const expiresAt = readAt === undefined ? 0 : readAt + settings.CACHE_MAX_AGE
+    if (readAt === undefined || record.withdrawn || expiresAt <= now) {
+      return 'no figure is served: requests get this error'
+    }
+    const seconds = (ms: number) => Math.round(ms / 1000)
+    return (
+      `serving the figure read at ${new Date(readAt).toISOString()} ` +
+      `(${seconds(now - readAt)} s ago) until it expires in ${seconds(expiresAt - now)} s`
+    )
+  }
+
+  /**
+   * Sets the staleness gauges of this endpoint from its live requests: how many are answered
+   * with a figure whose refresh has failed (reserve_stale_requests), and the age of the oldest
+   * figure answered (reserve_oldest_figure_age_seconds; above half of CACHE_MAX_AGE, a refresh
+   * is late or failing).
+   */
+  private reportStaleness(live: Set<string>, now: number, cacheMaxAge: number): void {
+    let stale = 0
+    let oldest = 0
+    for (const [digest, record] of this.records) {
+      if (!live.has(digest)) {
+        record.params = undefined
+        continue
+      }
+      const readAt = record.figureReadAt
+      if (readAt === undefined || record.withdrawn || now - readAt >= cacheMaxAge) continue
+      if (record.failures > 0) stale++
+      oldest = Math.max(oldest, now - readAt)
+    }
+    const labels = { adapter_endpoint: this.responseCache.endpointName }
+    const { staleRequests, oldestFigureAge } = reserveMetrics()
+    staleRequests.labels(labels).set(stale)
+    oldestFigureAge.labels(labels).set(Math.round(oldest / 1000))
   }
 
   /**
@@ -233,21 +363,20 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     params: TypeFromDefinition<T['Parameters']>,
     settings: T['Settings'],
   ): Promise<{ failure?: unknown }> {
+    const record = this.records.get(this.digest(params))
     const providerDataRequestedUnixMs = Date.now()
     try {
       const { result, data, providerIndicatedTimeUnixMs } = await onBehalfOf(this.feedId(params), () =>
         this.compute(params, settings),
       )
       checkReportable(result)
+      const providerDataReceivedUnixMs = Date.now()
       await this.write(params, {
         result,
         data,
-        timestamps: {
-          providerDataRequestedUnixMs,
-          providerDataReceivedUnixMs: Date.now(),
-          providerIndicatedTimeUnixMs,
-        },
+        timestamps: { providerDataRequestedUnixMs, providerDataReceivedUnixMs, providerIndicatedTimeUnixMs },
       } as AdapterResponse<T['Response']>)
+      if (record) record.figureReadAt = providerDataReceivedUnixMs
       return {}
     } catch (error) {
       const { statusCode, message, details } = describeFailure(error)
