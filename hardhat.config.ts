@@ -30,6 +30,8 @@ const chainlinkSources = [
   `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicC2_3.sol`,
   `${CHAINLINK}/automation/v2_3/AutomationRegistrar2_3.sol`,
   `${CHAINLINK}/automation/AutomationForwarderLogic.sol`,
+  // The registry's chain module for a chain without L1 fees (block number, block hash, overheads).
+  `${CHAINLINK}/automation/chains/ChainModuleBase.sol`,
   `${CHAINLINK}/shared/token/ERC677/LinkToken.sol`,
   `${CHAINLINK}/automation/test/v2_3/WETH9.sol`,
   `${CHAINLINK}/automation/v2_1/AutomationRegistrar2_1.sol`,
@@ -37,6 +39,9 @@ const chainlinkSources = [
   `${CHAINLINK}/keystone/KeystoneForwarder.sol`,
   // The proxy every Data Feed is read through (only in @chainlink/contracts 0.8.0).
   '@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy.sol',
+  // A Chainlink aggregator that emits AnswerUpdated on every round (the demo's feed; today's PoR feeds run
+  // OCR2 aggregators, which no npm package publishes).
+  '@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator.sol',
 ]
 
 export default defineConfig({

@@ -22,7 +22,9 @@ import type { MockPausableAsset } from './typechain/contracts/mocks/MockPausable
 import type { MockReserveFeed } from './typechain/contracts/mocks/MockReserveFeed'
 import type { ReserveCheckHarness } from './typechain/contracts/mocks/ReserveCheckHarness'
 import type { EACAggregatorProxy } from './typechain/@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy'
+import type { FluxAggregator } from './typechain/@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator'
 import type { AutomationForwarderLogic } from './typechain/@chainlink/contracts/src/v0.8/automation/AutomationForwarderLogic'
+import type { ChainModuleBase } from './typechain/@chainlink/contracts/src/v0.8/automation/chains/ChainModuleBase'
 import type { WETH9 } from './typechain/@chainlink/contracts/src/v0.8/automation/test/v2_3/WETH9'
 import type { AutomationRegistrar2_1 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_1/AutomationRegistrar2_1'
 import type { AutomationRegistrar2_3 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistrar2_3'
@@ -43,7 +45,9 @@ import type { MockPausableAsset__factory } from './typechain/factories/contracts
 import type { MockReserveFeed__factory } from './typechain/factories/contracts/mocks/MockReserveFeed__factory'
 import type { ReserveCheckHarness__factory } from './typechain/factories/contracts/mocks/ReserveCheckHarness__factory'
 import type { EACAggregatorProxy__factory } from './typechain/factories/@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy__factory'
+import type { FluxAggregator__factory } from './typechain/factories/@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator__factory'
 import type { AutomationForwarderLogic__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/AutomationForwarderLogic__factory'
+import type { ChainModuleBase__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/chains/ChainModuleBase__factory'
 import type { WETH9__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/test/v2_3/WETH9__factory'
 import type { AutomationRegistrar2_1__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_1/AutomationRegistrar2_1__factory'
 import type { AutomationRegistrar2_3__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistrar2_3__factory'
@@ -57,6 +61,7 @@ import type { MockV3Aggregator__factory } from './typechain/factories/@chainlink
 
 export type {
   AutomationForwarderLogic,
+  ChainModuleBase,
   AutomationRegistrar2_1,
   AutomationRegistrar2_3,
   AutomationRegistry2_3,
@@ -65,6 +70,7 @@ export type {
   AutomationRegistryLogicC2_3,
   DecimalsToken,
   EACAggregatorProxy,
+  FluxAggregator,
   IOperationsPausable,
   IPausable,
   KeystoneForwarder,
@@ -103,11 +109,13 @@ export const ARTIFACT = {
   AutomationRegistryLogicC2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicC2_3.sol:AutomationRegistryLogicC2_3`,
   AutomationRegistrar2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistrar2_3.sol:AutomationRegistrar2_3`,
   AutomationForwarderLogic: `${CHAINLINK}/automation/AutomationForwarderLogic.sol:AutomationForwarderLogic`,
+  ChainModuleBase: `${CHAINLINK}/automation/chains/ChainModuleBase.sol:ChainModuleBase`,
   LinkToken: `${CHAINLINK}/shared/token/ERC677/LinkToken.sol:LinkToken`,
   WETH9: `${CHAINLINK}/automation/test/v2_3/WETH9.sol:WETH9`,
   AutomationRegistrar2_1: `${CHAINLINK}/automation/v2_1/AutomationRegistrar2_1.sol:AutomationRegistrar2_1`,
   KeystoneForwarder: `${CHAINLINK}/keystone/KeystoneForwarder.sol:KeystoneForwarder`,
   EACAggregatorProxy: '@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy.sol:EACAggregatorProxy',
+  FluxAggregator: '@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator.sol:FluxAggregator',
 } as const
 
 export type ContractName = keyof typeof ARTIFACT
@@ -244,6 +252,10 @@ export const deployAutomationForwarderLogic = deployer<
 >('AutomationForwarderLogic')
 export const automationForwarderLogicAt = attacher<AutomationForwarderLogic>('AutomationForwarderLogic')
 
+/** Deploys Automation 2.3's chain module for chains without L1 data fees (block number and hash, no L1 cost). */
+export const deployChainModuleBase = deployer<ChainModuleBase, ChainModuleBase__factory>('ChainModuleBase')
+export const chainModuleBaseAt = attacher<ChainModuleBase>('ChainModuleBase')
+
 /** Deploys a LINK token (ERC-677). */
 export const deployLinkToken = deployer<LinkToken, LinkToken__factory>('LinkToken')
 export const linkTokenAt = attacher<LinkToken>('LinkToken')
@@ -269,3 +281,11 @@ export const deployEACAggregatorProxy = deployer<EACAggregatorProxy, EACAggregat
   'EACAggregatorProxy',
 )
 export const eacAggregatorProxyAt = attacher<EACAggregatorProxy>('EACAggregatorProxy')
+
+/**
+ * Deploys a FluxAggregator: a Chainlink aggregator whose oracles `submit` answers, emitting `AnswerUpdated` and
+ * `NewRound` on each round (LINK token, payment per submission, round timeout, validator, answer bounds,
+ * decimals, description).
+ */
+export const deployFluxAggregator = deployer<FluxAggregator, FluxAggregator__factory>('FluxAggregator')
+export const fluxAggregatorAt = attacher<FluxAggregator>('FluxAggregator')

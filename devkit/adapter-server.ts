@@ -18,9 +18,8 @@ export interface HttpAnswer {
   body?: Record<string, unknown>
 }
 
-export interface AdapterServer {
-  /** The server's base URL (`http://127.0.0.1:<port>`). */
-  url: string
+/** Asking an adapter over HTTP, the way a node does. */
+export interface AdapterClient {
   /**
    * Asks the way a node's bridge task does: `POST /` with `{ id, data, meta }`, `id` a fresh
    * job-run id.
@@ -28,6 +27,11 @@ export interface AdapterServer {
   bridge(data: Record<string, unknown>, meta?: Record<string, unknown>): Promise<HttpAnswer>
   /** Posts `body` as it is (to try bodies a bridge would never send). */
   post(body: string, contentType?: string): Promise<HttpAnswer>
+}
+
+export interface AdapterServer extends AdapterClient {
+  /** The server's base URL (`http://127.0.0.1:<port>`). */
+  url: string
   close(): Promise<void>
 }
 
@@ -45,8 +49,21 @@ export async function startAdapterServer(
   const api = await serve(adapter, { loggerFactory: recordingLoggerFactory })
   if (!api) throw new Error(`${adapter.name}: the framework started no REST server (EA_MODE?)`)
   const url = `http://127.0.0.1:${port}`
+  return { url, ...adapterClient(url), close: () => api.close() }
+}
+
+/**
+ * Asks the adapter serving at `url` (in this process or another). With `timeoutMs`, a request
+ * not answered in time rejects with the fetch's `TimeoutError`, as a node's bridge task gives up.
+ */
+export function adapterClient(url: string, { timeoutMs }: { timeoutMs?: number } = {}): AdapterClient {
   const post = async (payload: string, contentType = 'application/json'): Promise<HttpAnswer> => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: payload })
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: payload,
+      signal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs),
+    })
     const text = await res.text()
     let body: unknown
     try {
@@ -58,10 +75,8 @@ export async function startAdapterServer(
     return { status: res.status, text, body: isObject ? (body as Record<string, unknown>) : undefined }
   }
   return {
-    url,
     bridge: (data, meta = {}) => post(JSON.stringify({ id: randomUUID(), data, meta })),
     post,
-    close: () => api.close(),
   }
 }
 

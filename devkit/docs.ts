@@ -1,7 +1,8 @@
 /**
  * The parts of the READMEs that restate code, generated from it: each adapter's settings table
  * (its AdapterConfig, and the framework defaults it changes) and input table (its endpoints'
- * InputParameters), and the root README's gas table (bench/results/gas.json).
+ * InputParameters), and the root README's gas table (bench/results/gas.json) and load tables
+ * (bench/results/load.json).
  *
  * A generated part sits between two marker comments, `<!-- generated:<part> (npm run docs) -->`
  * and `<!-- /generated:<part> -->`; everything outside them is hand-written and left alone.
@@ -16,6 +17,7 @@ import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import { BaseSettingsDefinition, type SettingDefinition } from '@chainlink/external-adapter-framework/config'
 import type { InputParameter } from '@chainlink/external-adapter-framework/validation/input-params'
 import { ADAPTERS_DIR, adapterNames, loadAdapterModule } from './adapters'
+import { ANCHOR_NAME, LOAD_GOALS, memoryVersusBaseline, readLoadResults, versusAnchor } from './load-results'
 
 /** The repository root. */
 export const REPO_DIR = resolve(ADAPTERS_DIR, '..')
@@ -332,10 +334,108 @@ export function gasPart(json: unknown): string {
     .join('\n\n')
 }
 
+// ---------------------------------------------------------------------------------------------
+// Load tables
+
+const SETUPS = { cached: 'one process', redis: '1 writer + 2 readers on Redis' } as const
+const ms = (n: number) => n.toFixed(1)
+const times = (n: number) => `${n.toFixed(2)}×`
+
+/** The load part: cached-answer throughput against the anchor, memory after a flood, and a faulty provider. */
+export function loadPart(json: unknown): string {
+  const { machine, load, memory, faults, ...setups } = readLoadResults(json)
+  const intro =
+    `Measured on ${machine.cpus} CPUs (${machine.cpu}), shared by the load generator, the adapters and their providers, ` +
+    `with a load average of ${machine.loadAverage} when the run started; Node ${machine.node}, Redis ${machine.redis}. ` +
+    `${load.tool}; ${load.connections} connections; ${load.rounds} rounds of ${load.durationSeconds} s per target, ` +
+    `the targets in turn, after ${load.warmupSeconds} s of warm-up each; medians. Settings: ${load.settings}. ` +
+    `Goal: ≥ ${LOAD_GOALS.throughputVsAnchor}× the anchor's requests per second, p99 ≤ ${LOAD_GOALS.p99VsAnchor}× the anchor's.`
+  const rows = (['cached', 'redis'] as const).flatMap((setup) => {
+    const figures = setups[setup]
+    const anchor = figures[ANCHOR_NAME]
+    return Object.entries(figures).map(([name, f]) => {
+      const versus = name === ANCHOR_NAME ? undefined : versusAnchor(anchor, f)
+      return [
+        name === ANCHOR_NAME ? 'anchor (framework)' : code(name),
+        SETUPS[setup],
+        grouped(f.requestsPerSecond),
+        versus ? times(versus.throughput) : '',
+        ms(f.p50Ms),
+        ms(f.p99Ms),
+        versus ? times(versus.p99) : '',
+        `${f.failed} / ${f.wrong}`,
+        versus ? (versus.met ? 'met' : '**missed**') : '',
+      ]
+    })
+  })
+  const throughput = table(
+    ['adapter', 'set-up', 'req/s', '× anchor', 'p50 ms', 'p99 ms', 'p99 × anchor', 'failed / wrong', 'goal'],
+    rows,
+  )
+  const { ratio, met } = memoryVersusBaseline(memory)
+  const rss = memory.rssMiB
+  const answers = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([status, n]) => `${grouped(n)} × ${status}`)
+      .join(', ')
+  const settings = (values: Record<string, string>) =>
+    Object.entries(values)
+      .map(([name, value]) => `${code(name)}=${value}`)
+      .join(', ')
+  const gained = Object.entries(memory.metricSeries.gained)
+    .map(([metric, n]) => `${code(metric)} +${grouped(n)}`)
+    .join(', ')
+  const memoryTable = table(
+    [`memory: ${code(memory.adapter)}, ${grouped(memory.distinctRequests)} distinct requests`, ''],
+    [
+      ['settings', settings(memory.settings)],
+      ['the flood', `${memory.floodSeconds} s: ${answers(memory.answers)}; ${memory.wrong} wrong`],
+      [
+        `RSS, MiB: cold, idle baseline, peak, ${memory.secondsAfterFlood} s after the flood, then after a full GC`,
+        `${rss.cold}, ${rss.baseline}, ${rss.peak}, ${rss.afterIdle}, ${rss.after}`,
+      ],
+      [
+        'RSS after ÷ baseline (both after a full GC)',
+        `${times(ratio)} (goal ≤ ${LOAD_GOALS.rssAfterVsBaseline}×: ${met ? 'met' : '**missed**'})`,
+      ],
+      [
+        'V8 heap used after a full GC, MiB',
+        `${memory.heapUsedMiB.baseline} → ${memory.heapUsedMiB.after}: ${grouped(memory.retainedBytesPerRequest)} bytes kept per expired request`,
+      ],
+      [
+        'metric series',
+        `${grouped(memory.metricSeries.baseline)} → ${grouped(memory.metricSeries.after)}${gained ? ` (${gained})` : ''}`,
+      ],
+    ],
+  )
+  const faultTable = table(
+    [`faults: ${code(faults.adapter)}'s provider behind the fault proxy, under load`, ''],
+    [
+      ['phases', faults.phases.map(({ phase, seconds }) => `${phase} ${seconds} s`).join(' → ')],
+      ['settings', settings(faults.settings)],
+      [
+        'answers',
+        `${grouped(faults.answers)}: ${grouped(faults.right)} right, **${faults.wrong} wrong**, ${grouped(faults.serverErrors)} 5xx, ${grouped(faults.other)} other`,
+      ],
+      [
+        'recovery',
+        faults.recoverySeconds === null
+          ? '**no right answer after the provider came back**'
+          : `first right answer ${faults.recoverySeconds} s after the provider came back; ${faults.failuresAfterRecovery} failures after it`,
+      ],
+    ],
+  )
+  return [intro, throughput, memoryTable, faultTable].join('\n\n')
+}
+
 /** The root README's generated parts. */
 export function rootDoc(repoDir = REPO_DIR): GeneratedDoc {
-  const gas = JSON.parse(readFileSync(join(repoDir, 'bench', 'results', 'gas.json'), 'utf8')) as unknown
-  return { file: join(repoDir, 'README.md'), parts: { gas: gasPart(gas) } }
+  const results = (name: string) =>
+    JSON.parse(readFileSync(join(repoDir, 'bench', 'results', name), 'utf8')) as unknown
+  return {
+    file: join(repoDir, 'README.md'),
+    parts: { gas: gasPart(results('gas.json')), load: loadPart(results('load.json')) },
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

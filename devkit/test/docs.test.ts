@@ -1,7 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cell, checkDocs, gasPart, gasSetups, render, writeDocs, type GeneratedDoc } from '#devkit/docs'
+import {
+  cell,
+  checkDocs,
+  gasPart,
+  gasSetups,
+  loadPart,
+  render,
+  writeDocs,
+  type GeneratedDoc,
+} from '#devkit/docs'
 
 const GAS = {
   checkUpkeep: { '1': 52884, '10': 308090, '50': 1450441 },
@@ -58,6 +67,104 @@ describe('the gas table', () => {
       '"proxy.checkUpkeep" is not a measurement',
     )
     expect(() => gasSetups([])).toThrow('not a JSON object')
+  })
+})
+
+const figures = (requestsPerSecond: number, p99Ms: number) => ({
+  requestsPerSecond,
+  p50Ms: 4.25,
+  p99Ms,
+  requests: requestsPerSecond * 15,
+  failed: 0,
+  wrong: 0,
+  rounds: [requestsPerSecond, requestsPerSecond, requestsPerSecond],
+})
+const LOAD = {
+  machine: { cpus: 2, cpu: 'AMD EPYC', node: 'v24.21.0', loadAverage: 1.5, redis: '7.0.15' },
+  load: {
+    tool: 'autocannon',
+    connections: 16,
+    durationSeconds: 5,
+    rounds: 3,
+    warmupSeconds: 3,
+    settings: 'defaults',
+  },
+  cached: {
+    anchor: figures(2_000, 40),
+    'btc-balance': figures(1_800, 48),
+    'gold-vault': figures(1_799, 48.1),
+  },
+  redis: { anchor: figures(2_000, 40), 'btc-balance': figures(1_000, 20) },
+  memory: {
+    adapter: 'btc-balance',
+    distinctRequests: 5_000,
+    floodSeconds: 80.5,
+    answers: { '200': 4_900, '504': 100 },
+    wrong: 0,
+    settings: { CACHE_MAX_AGE: '10000' },
+    secondsAfterFlood: 25,
+    rssMiB: { cold: 110, baseline: 140, peak: 300, afterIdle: 290, after: 154 },
+    heapUsedMiB: { baseline: 25, after: 30 },
+    retainedBytesPerRequest: 1_049,
+    metricSeries: { baseline: 1_152, after: 6_152, gained: { http_requests_total: 5_000 } },
+  },
+  faults: {
+    adapter: 'btc-balance',
+    phases: [
+      { phase: 'healthy', seconds: 5 },
+      { phase: 'hanging', seconds: 8 },
+    ],
+    settings: { CACHE_MAX_AGE: '4000' },
+    answers: 10_000,
+    right: 9_000,
+    wrong: 0,
+    serverErrors: 1_000,
+    other: 0,
+    recoverySeconds: 1.5,
+    failuresAfterRecovery: 0,
+  },
+}
+
+describe('the load tables', () => {
+  it('sets each adapter against the anchor of its set-up, with the goal met or missed', () => {
+    const rows = loadPart(LOAD).split('\n')
+    expect(rows).toContain('| anchor (framework) | one process | 2,000 |  | 4.3 | 40.0 |  | 0 / 0 |  |')
+    // 1,800 / 2,000 = 0.9 and 48 / 40 = 1.2: both at the goal
+    expect(rows).toContain(
+      '| `btc-balance` | one process | 1,800 | 0.90× | 4.3 | 48.0 | 1.20× | 0 / 0 | met |',
+    )
+    // 1,799 / 2,000 = 0.8995, shown 0.90 but under 0.9
+    expect(rows).toContain(
+      '| `gold-vault` | one process | 1,799 | 0.90× | 4.3 | 48.1 | 1.20× | 0 / 0 | **missed** |',
+    )
+    expect(rows).toContain(
+      '| `btc-balance` | 1 writer + 2 readers on Redis | 1,000 | 0.50× | 4.3 | 20.0 | 0.50× | 0 / 0 | **missed** |',
+    )
+  })
+
+  it('shows memory after the flood against the baseline, and the run against a faulty provider', () => {
+    const part = loadPart(LOAD)
+    // 154 / 140 = 1.1
+    expect(part).toContain('| RSS after ÷ baseline (both after a full GC) | 1.10× (goal ≤ 1.1×: met) |')
+    expect(part).toContain('| the flood | 80.5 s: 4,900 × 200, 100 × 504; 0 wrong |')
+    expect(part).toContain('| metric series | 1,152 → 6,152 (`http_requests_total` +5,000) |')
+    expect(part).toContain('| phases | healthy 5 s → hanging 8 s |')
+    expect(part).toContain('| answers | 10,000: 9,000 right, **0 wrong**, 1,000 5xx, 0 other |')
+    const unrecovered = loadPart({ ...LOAD, faults: { ...LOAD.faults, recoverySeconds: null } })
+    expect(unrecovered).toContain('| recovery | **no right answer after the provider came back** |')
+    const grown = { ...LOAD.memory, rssMiB: { ...LOAD.memory.rssMiB, after: 154.1 } }
+    expect(loadPart({ ...LOAD, memory: grown })).toContain('(goal ≤ 1.1×: **missed**)')
+  })
+
+  it('refuses figures it cannot read, naming the field', () => {
+    expect(() => loadPart({ ...LOAD, redis: { 'btc-balance': figures(1, 1) } })).toThrow(
+      'bench/results/load.json.redis: no "anchor" figures',
+    )
+    expect(() =>
+      loadPart({ ...LOAD, cached: { ...LOAD.cached, anchor: { ...figures(1, 1), p99Ms: '40' } } }),
+    ).toThrow('bench/results/load.json.cached.anchor.p99Ms: not a number')
+    const { memory: _memory, ...noMemory } = LOAD
+    expect(() => loadPart(noMemory)).toThrow('bench/results/load.json.memory: not an object')
   })
 })
 

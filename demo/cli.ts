@@ -1,0 +1,67 @@
+/**
+ * `npm run demo [-- --json [<file>]]`: runs the demo (demo/run.ts) and exits 0 only if every step happened
+ * as described.
+ *
+ * - no option: the narration and the summary table on stdout;
+ * - `--json`: the summary as JSON on stdout, the narration on stderr (to watch it while a script reads stdout);
+ * - `--json <file>`: the narration on stdout, the summary as JSON written to <file>.
+ */
+import { writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+
+const USAGE = `Usage: npm run demo [-- --json [<file>]]
+
+  (no option)     narrate each step and print the summary table on stdout
+  --json          print the summary as JSON on stdout; the narration goes to stderr
+  --json <file>   narrate on stdout and write the summary as JSON to <file>
+  --help          this text
+
+Exit code: 0 when every step happened as described, 1 when one did not, 2 for a usage mistake.
+See demo/README.md.`
+
+type Output = { json: 'none' } | { json: 'stdout' } | { json: 'file'; file: string }
+
+function parse(args: string[]): Output | 'help' {
+  if (args.includes('--help') || args.includes('-h')) return 'help'
+  if (args.length === 0) return { json: 'none' }
+  if (args[0] === '--json' && args.length === 1) return { json: 'stdout' }
+  if (args[0] === '--json' && args.length === 2 && !args[1].startsWith('-'))
+    return { json: 'file', file: args[1] }
+  throw new Error(`unknown arguments: ${args.join(' ')}`)
+}
+
+let output: Output | 'help'
+try {
+  output = parse(process.argv.slice(2))
+} catch (error) {
+  process.stderr.write(`demo: ${(error as Error).message}\n\n${USAGE}\n`)
+  process.exit(2)
+}
+if (output === 'help') {
+  process.stdout.write(`${USAGE}\n`)
+  process.exit(0)
+}
+
+// Before the adapter framework loads (it reads these once): its logs go to stdout, where they would interleave
+// with the narration, or corrupt the JSON. LOG_LEVEL=info shows them, except with --json on stdout.
+if (output.json === 'stdout') process.env.LOG_LEVEL = 'silent'
+else process.env.LOG_LEVEL ??= 'silent'
+process.env.METRICS_ENABLED = 'false'
+
+// A relative --json file is taken from where the command was typed (npm runs scripts from the package root).
+const invokedFrom = process.env.INIT_CWD ?? process.cwd()
+const { REPO_ROOT } = await import('#devkit/adapters')
+process.chdir(REPO_ROOT) // hardhat node and the artifacts are found from the repository root
+const { Demo } = await import('./run')
+const { toJson } = await import('../upkeeps/format')
+
+const narrate = output.json === 'stdout' ? process.stderr : process.stdout
+const summary = await new Demo((line) => narrate.write(`${line}\n`)).run()
+if (output.json === 'stdout') process.stdout.write(`${toJson(summary)}\n`)
+if (output.json === 'file') {
+  const file = resolve(invokedFrom, output.file)
+  writeFileSync(file, `${toJson(summary)}\n`)
+  narrate.write(`  Summary written to ${file}\n`)
+}
+// Exit explicitly: the adapter framework keeps timers of its own alive.
+process.exit(summary.ok ? 0 : 1)

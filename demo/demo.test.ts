@@ -1,0 +1,159 @@
+/**
+ * `npm run demo`, run as a user runs it (a child process, its own hardhat node, `--json` on stdout), and the
+ * facts its summary reports: every step done, the figures exact, the pause made by the log-trigger upkeep
+ * through the registry in the block after the feed update, nothing paused by the inside move, the refused
+ * mint and unpause, the unpause through the guard.
+ */
+import { spawn } from 'node:child_process'
+import { resolve } from 'node:path'
+import type { DemoSummary, StepSummary } from './summary'
+
+const ROOT = resolve(import.meta.dirname, '..')
+
+function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'demo/cli.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', fail)
+    child.on('close', (code) => done({ code, stdout, stderr }))
+  })
+}
+
+const btc = (text: string) => expect.objectContaining({ text, decimals: 8, symbol: 'BTC' })
+
+describe('npm run demo', () => {
+  let summary: DemoSummary
+  let narration: string
+  const step = (n: number): StepSummary => summary.steps[n - 1]
+
+  beforeAll(async () => {
+    const run = await runDemo(['--json'])
+    narration = run.stderr
+    // The narration says which step failed, and why.
+    expect({ code: run.code, narration: run.code === 0 ? '' : run.stderr }).toEqual({
+      code: 0,
+      narration: '',
+    })
+    summary = JSON.parse(run.stdout) as DemoSummary
+  }, 300_000)
+
+  it('does every step as described, and narrates them on stderr', () => {
+    expect(summary.ok).toBe(true)
+    expect(summary.steps.map((s) => [s.step, s.outcome])).toEqual(
+      Array.from({ length: 10 }, (_, i) => [i + 1, 'ok']),
+    )
+    for (const s of summary.steps) expect(narration).toContain(`[${s.step}/10] ${s.title}`)
+    expect(narration).toContain('Every step happened as described')
+  })
+
+  it('names what stands in for the oracle network, the Automation DON and Esplora', () => {
+    expect(Object.values(summary.parts.standIns).join('\n')).toMatch(/feed updater/)
+    expect(Object.keys(summary.parts.standIns)).toEqual(
+      expect.arrayContaining([
+        'oracle network (OCR2 median job on many nodes)',
+        'Automation DON',
+        'Esplora (Blockstream, mempool.space)',
+      ]),
+    )
+  })
+
+  it('wires the feed proxy, the token, the guard and both upkeeps', () => {
+    expect(summary.chain?.chainId).toBe(31337)
+    const contracts = summary.contracts!
+    expect(Object.keys(contracts).sort()).toEqual(
+      ['aggregator', 'feedProxy', 'guard', 'link', 'porAddressList', 'registrar', 'registry', 'token'].sort(),
+    )
+    expect(summary.upkeeps!.log.listensTo).toBe(contracts.aggregator)
+    expect(summary.upkeeps!.conditional.id).not.toBe(summary.upkeeps!.log.id)
+    expect(step(2).facts.forwardersAllowed).toBe(true)
+  })
+
+  it("reads the custodian's five addresses from the chain and their 100 BTC from the ledger", () => {
+    expect(summary.custodian.addresses.map((a) => a.kind)).toEqual([
+      'p2wpkh',
+      'p2wsh',
+      'p2tr',
+      'p2pkh',
+      'p2sh',
+    ])
+    expect(summary.custodian.chainId).toBe('regtest')
+    expect(step(3).facts).toMatchObject({ addresses: 5, observedReserves: btc('100') })
+  })
+
+  it('publishes on deviation only: the first report, the shortfall and the restored reserves', () => {
+    expect(summary.feedUpdates.map((u) => [u.step, u.answer.text])).toEqual([
+      [4, '100'],
+      [9, '84.99996'],
+      [10, '99.99994'],
+    ])
+    expect(step(4).after).toMatchObject({ feedReserves: btc('100'), paused: false })
+  })
+
+  it('mints within the reserves, and the token refuses one unit more', () => {
+    expect(step(6).facts.mintPastReserves).toMatchObject({ name: 'MintNotBacked' })
+    expect(step(6).after).toMatchObject({ supply: { text: '90' }, ratioPercent: '111.11', paused: false })
+  })
+
+  it('moves coins inside the custodian without a feed update or a pause', () => {
+    expect(step(7).facts).toMatchObject({
+      rounds: [
+        { observed: btc('100'), updated: false, deviationPercent: '0' },
+        { observed: btc('99.99998'), updated: false, deviationPercent: '0.00002' },
+      ],
+      paused: false,
+      performs: 0,
+    })
+    expect(step(7).gasUsed).toBeUndefined() // no transaction but the empty block the runner checks
+    expect(step(7).after).toMatchObject({ feedReserves: btc('100'), paused: false })
+  })
+
+  it('pauses through the log-trigger upkeep in the block after the feed update', () => {
+    expect(step(8).facts.custodianHolds).toEqual(btc('84.99996'))
+    expect(step(8).after).toMatchObject({ paused: false }) // nothing knows before the feed does
+    const update = summary.feedUpdates.find((u) => u.step === 9)!
+    expect(summary.pause).toMatchObject({
+      feedUpdateBlock: update.block,
+      pauseBlock: update.block + 1,
+      blocksAfterFeedUpdate: 1,
+      upkeepId: summary.upkeeps!.log.id,
+      trigger: 'log',
+      reason: 'InsufficientReserves',
+    })
+    expect(BigInt(summary.pause!.performGasUsed)).toBeGreaterThan(0n)
+    expect(step(9).facts.pausedOperations).toBe(7)
+    expect(step(9).after).toMatchObject({
+      feedReserves: btc('84.99996'),
+      ratioPercent: '94.44',
+      paused: true,
+    })
+  })
+
+  it('refuses a mint and an early unpause, then unpauses through the guard once the feed is restored', () => {
+    expect(step(10).facts).toMatchObject({
+      mintWhilePaused: { name: 'OperationPaused', args: ['1'] },
+      unpauseWhileShort: { name: 'AssetNotBacked' },
+    })
+    expect(step(10).after).toMatchObject({
+      feedReserves: btc('99.99994'),
+      supply: { text: '91' },
+      paused: false,
+    })
+  })
+})
+
+describe('npm run demo usage', () => {
+  it('refuses unknown arguments with exit code 2 and the usage, starting nothing', async () => {
+    const run = await runDemo(['--jsn'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('unknown arguments: --jsn')
+    expect(run.stderr).toContain('Usage: npm run demo')
+    expect(run.stdout).toBe('')
+  })
+})

@@ -1,0 +1,266 @@
+/**
+ * Every job in jobs/ replayed as a node would run it: each adapter's real HTTP server
+ * (startAdapterServer) behind the bridge jobs/<adapter>/bridge.json defines, pointed at loopback
+ * providers (an Esplora ledger, an auditor's API, a vault's bar lists) and at the two local
+ * chains (a PoRAddressList, ERC-20s on two chains); each job's pipelines run by
+ * devkit/pipeline.ts with the variables of an OCR2 run, sending the bridge requests a node sends
+ * (`{ id, data, meta }`). Each job must report the exact integer its figures give, at the
+ * decimals its feed is declared with, and every request it sends must be one its adapter takes.
+ */
+import { createHash } from 'node:crypto'
+import { bech32 } from '@scure/base'
+import { Wallet } from 'ethers'
+import { deployDecimalsToken, deployPoRAddressList } from '#chain/contracts'
+import { loadAdapterModule } from '#devkit/adapters'
+import { isNotYetComputed, startAdapterServer, type AdapterServer } from '#devkit/adapter-server'
+import { LOCAL_CHAINS, fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
+import {
+  observation,
+  observe,
+  ocr2Vars,
+  parsePipeline,
+  runPipeline,
+  type Pipeline,
+  type RunResult,
+} from '#devkit/pipeline'
+import { serveAttestationApi } from '#devkit/simulators/attestation'
+import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
+import type { ApiServer } from '#devkit/simulators/http-api'
+import { serveVaultApi } from '#devkit/simulators/vault'
+import { checkRequestData, fillPlaceholders, jobFolders, placeholdersIn } from './jobs'
+
+const folders = jobFolders()
+const jobs = folders.flatMap((folder) => folder.jobs)
+
+/** A valid bitcoin mainnet P2WPKH address, derived from `seed`. */
+const custodian = (seed: string): string => {
+  const program = createHash('sha256').update(seed).digest().subarray(0, 20)
+  return bech32.encode('bc', [0, ...bech32.toWords(program)])
+}
+const RESERVE_1 = custodian('reserve-1') // 100 BTC, deep
+const RESERVE_2 = custodian('reserve-2') // 200 BTC deep, + 50 BTC with 3 confirmations
+const RESERVE_3 = custodian('reserve-3') // 0.5 BTC, deep: listed on-chain only
+
+// Chain A's token: 18 decimals, part of it in a lockbox; chain B's: 6 decimals.
+const SUPPLY_A = 10n ** 24n + 7n
+const LOCKED_A = 4n * 10n ** 23n
+const SUPPLY_B = 2_500_000_123_456n
+
+/** What each job must report, from the figures above. */
+const EXPECTED: Record<string, bigint> = {
+  // 100 + 200 BTC at 6 confirmations, in satoshis (the 50 BTC with 3 do not count).
+  'jobs/btc-balance/job.toml': 30_000_000_000n,
+  // The three addresses listed on-chain: 100 + 200 + 0.5 BTC.
+  'jobs/por-address-list/job.toml': 30_050_000_000n,
+  // 1,000,523,419.87 attested × 10^18.
+  'jobs/attestation/job.toml': 1_000_523_419_870_000_000_000_000_000n,
+  // 399.440 + 399.960 fine troy ounces × 10^8.
+  'jobs/gold-vault/job.toml': 79_940_000_000n,
+  // (10^24 + 7 − 4×10^23) on chain A at 18 decimals + 2,500,000.123456 on chain B, at 18 decimals.
+  'jobs/multichain-supply/job.toml': SUPPLY_A - LOCKED_A + SUPPLY_B * 10n ** 12n,
+}
+
+const EXTERNAL_JOB_ID = '7f3c2a1e-9b4d-4c8e-a6f5-0d1e2f3a4b5c'
+/** This node's last observation, as the node sends it back in `meta`. */
+const LAST = { latestAnswer: 29_999_000_000n, updatedAt: 1_763_700_000n }
+
+const closers: (() => Promise<void>)[] = []
+const servers = new Map<string, AdapterServer>()
+/** The node's bridges table: name → URL, from jobs/<adapter>/bridge.json with the adapter's URL filled in. */
+const bridgeTable = new Map<string, string>()
+let placeholderValues: Record<string, string>
+
+beforeAll(async () => {
+  const ledger = new EsploraSim()
+  ledger.fund(RESERVE_1, 10_000_000_000n)
+  ledger.fund(RESERVE_2, 20_000_000_000n)
+  ledger.fund(RESERVE_3, 50_000_000n)
+  ledger.mine(10)
+  ledger.fund(RESERVE_2, 5_000_000_000n)
+  ledger.mine(2)
+  const esplora = await serveEsplora(ledger)
+  closers.push(esplora.close)
+
+  const auditor: ApiServer = await serveAttestationApi({
+    usdx: { accountName: 'USDX', totalReserve: '1000523419.87', totalToken: '1000000000.00' },
+  })
+  closers.push(auditor.close)
+  // LBMA's sample bar (401.125 oz gross at 995.8: 399.440 fine) and a 999.9 bar.
+  const custodianApi = await serveVaultApi({
+    london: {
+      name: 'London',
+      unit: 'toz',
+      bars: [
+        {
+          serial: 'AB12345',
+          refiner: 'Valcambi SA',
+          grossWeight: '401.125',
+          fineness: '995.8',
+          fineWeight: '399.440',
+        },
+        {
+          serial: 'K54321',
+          refiner: 'PAMP SA',
+          grossWeight: '400.000',
+          fineness: '999.9',
+          fineWeight: '399.960',
+        },
+      ],
+    },
+  })
+  closers.push(custodianApi.close)
+
+  const chainA = localProvider('A')
+  const chainB = localProvider('B')
+  closers.push(async () => {
+    chainA.destroy()
+    chainB.destroy()
+  })
+  const signerA = await fundedSigner(chainA)
+  const signerB = await fundedSigner(chainB)
+  const list = await deployPoRAddressList(signerA, await signerA.getAddress(), [
+    RESERVE_1,
+    RESERVE_2,
+    RESERVE_3,
+  ])
+  const tokenA = await deployDecimalsToken(signerA, 'Wrapped', 'WRP', 18, SUPPLY_A)
+  const tokenB = await deployDecimalsToken(signerB, 'Wrapped', 'WRP', 6, SUPPLY_B)
+  const lockbox = Wallet.createRandom().address
+  await (await tokenA.transfer(lockbox, LOCKED_A)).wait()
+
+  placeholderValues = {
+    '<CUSTODIAN_BTC_ADDRESS_1>': RESERVE_1,
+    '<CUSTODIAN_BTC_ADDRESS_2>': RESERVE_2,
+    '<POR_ADDRESS_LIST_CONTRACT>': String(list.target),
+    '<ATTESTATION_CLIENT>': 'usdx',
+    '<VAULT_NAME>': 'london',
+    '<TOKEN_ADDRESS_ETHEREUM>': String(tokenA.target),
+    '<TOKEN_ADDRESS_ARBITRUM>': String(tokenB.target),
+    '<EXCLUDED_HOLDER_ETHEREUM>': lockbox,
+  }
+
+  // Each adapter's settings, as its operator would give them ("ethereum" and "arbitrum" are the
+  // network names the jobs use), against the loopback providers and local chains.
+  const [a, b] = LOCAL_CHAINS
+  const env: Record<string, Record<string, string | undefined>> = {
+    'btc-balance': { BITCOIN_MAINNET_ESPLORA_URL: esplora.url, ESPLORA_RETRIES: '0' },
+    attestation: {
+      ATTESTATION_API_URL: auditor.url,
+      ATTESTATION_RETRIES: '0',
+      ATTESTATION_SIGNER_ADDRESS: undefined,
+    },
+    'gold-vault': { GOLD_VAULT_API_URL: custodianApi.url, GOLD_VAULT_RETRIES: '0' },
+    'por-address-list': { ETHEREUM_RPC_URL: localChainUrl('A'), ETHEREUM_RPC_CHAIN_ID: String(a.chainId) },
+    'multichain-supply': {
+      ETHEREUM_RPC_URL: localChainUrl('A'),
+      ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
+      ARBITRUM_RPC_URL: localChainUrl('B'),
+      ARBITRUM_RPC_CHAIN_ID: String(b.chainId),
+    },
+  }
+  for (const folder of folders) {
+    const { makeAdapter } = await loadAdapterModule(folder.adapter)
+    const server = await startAdapterServer(makeAdapter(), {
+      ...env[folder.adapter],
+      BACKGROUND_EXECUTE_MS_HTTP: '50',
+    })
+    servers.set(folder.adapter, server)
+    closers.push(server.close)
+    const bridge = JSON.parse(fillPlaceholders(folder.bridgeText, { '<ADAPTER_URL>': server.url })) as {
+      name: string
+      url: string
+    }
+    bridgeTable.set(bridge.name.toLowerCase(), bridge.url)
+  }
+})
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close()
+})
+
+interface SentRequest {
+  task: string
+  bridge: string
+  body: string
+}
+
+/**
+ * Runs `pipeline` as successive OCR rounds do until a run is not failed by an adapter's 504 "no
+ * value yet" (the first request for new inputs registers them; the next rounds find the value).
+ * Returns the last run and the requests it sent.
+ */
+async function replay(pipeline: Pipeline): Promise<{ run: RunResult; sent: SentRequest[] }> {
+  for (let round = 1; ; round++) {
+    const sent: SentRequest[] = []
+    const run = await runPipeline(pipeline, {
+      vars: ocr2Vars({ externalJobID: EXTERNAL_JOB_ID, ...LAST }),
+      bridgeUrl: (name) => bridgeTable.get(name),
+      onBridgeRequest: ({ task, bridge, body }) => sent.push({ task, bridge, body }),
+    })
+    const waiting = [...run.results.values()].some(({ error }) => {
+      const answer = error?.bridgeAnswer
+      if (!answer) return false
+      let body: Record<string, unknown> | undefined
+      try {
+        body = JSON.parse(answer.body) as Record<string, unknown>
+      } catch {
+        body = undefined
+      }
+      return isNotYetComputed({ status: answer.status, text: answer.body, body })
+    })
+    if (!waiting || round === 30) return { run, sent }
+  }
+}
+
+it('has an expected figure for every job in jobs/', () => {
+  expect(jobs.map((j) => j.path).sort()).toEqual(Object.keys(EXPECTED).sort())
+})
+
+describe.each(jobs.map((job) => ({ path: job.path, job })))('$path', ({ job }) => {
+  it('reports the exact integer its figures give, at its feed decimals, from requests its adapters take', async () => {
+    const source = fillPlaceholders(String(job.spec.observationSource), placeholderValues)
+    expect(placeholdersIn(source)).toEqual([])
+    const pipeline = parsePipeline(source)
+    const { run, sent } = await replay(pipeline)
+
+    expect(observation(pipeline, run)).toBe(EXPECTED[job.path])
+
+    // What the node sent each bridge: the request data as written, with the run's meta.
+    const bridgeTasks = pipeline.tasks.filter((t) => t.type === 'bridge')
+    expect(sent.map((s) => s.task)).toEqual(bridgeTasks.map((t) => t.id))
+    for (const request of sent) {
+      const body = JSON.parse(request.body) as Record<string, unknown>
+      expect(Object.keys(body).sort()).toEqual(['data', 'id', 'meta'])
+      expect(body.id).toBe(EXTERNAL_JOB_ID)
+      expect(body.meta).toEqual({
+        latestAnswer: Number(LAST.latestAnswer),
+        updatedAt: Number(LAST.updatedAt),
+      })
+      expect({
+        task: request.task,
+        problems: await checkRequestData(request.bridge, body.data as never),
+      }).toEqual({
+        task: request.task,
+        problems: [],
+      })
+    }
+
+    // The figure is the last adapter's own result, unscaled, at the decimals the feed is deployed with.
+    const last = run.results.get(bridgeTasks.at(-1)!.id)!
+    const answer = JSON.parse(String(last.value)) as {
+      result: string
+      data: { result: string; decimals: number }
+    }
+    expect(answer.data.decimals).toBe(job.feedDecimals)
+    expect(BigInt(answer.data.result)).toBe(EXPECTED[job.path])
+  })
+
+  it('reports juelsPerFeeCoin 0', async () => {
+    expect(
+      await observe(job.juelsPerFeeCoinSource, {
+        vars: ocr2Vars({ externalJobID: EXTERNAL_JOB_ID }),
+        bridgeUrl: () => undefined,
+      }),
+    ).toBe(0n)
+  })
+})

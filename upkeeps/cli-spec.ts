@@ -1,0 +1,450 @@
+/**
+ * The CLI's commands and options, as data: the parser, `help` and the README's options table are all made
+ * from these definitions (upkeeps/test/readme.test.ts checks the README against them).
+ */
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { UpkeepsError } from './errors'
+import { ENV, loadNetworks } from './network'
+
+export interface OptionSpec {
+  name: string
+  /** the placeholder of its value; absent for a switch */
+  value?: string
+  multiple?: boolean
+  required?: boolean
+  default?: string
+  description: string
+}
+
+export interface CommandSpec {
+  name: string
+  summary: string
+  options: OptionSpec[]
+  examples: string[]
+}
+
+const NETWORK: OptionSpec[] = [
+  {
+    name: 'network',
+    value: 'name',
+    description: "a network of upkeeps/networks.json, or `local`; default: the one with the RPC's chain id",
+  },
+  { name: 'rpc-url', value: 'url', description: 'JSON-RPC endpoint; default: `UPKEEPS_RPC_URL`' },
+  { name: 'json', description: 'print the result as JSON (for scripts) instead of plain words' },
+]
+const SENDING: OptionSpec[] = [
+  {
+    name: 'dry-run',
+    description: 'print each transaction (to, value, decoded call, calldata) and send nothing',
+  },
+  {
+    name: 'from',
+    value: 'address',
+    description: 'the sender a dry run checks against when `UPKEEPS_PRIVATE_KEY` is not set',
+  },
+]
+const REGISTRY: OptionSpec = {
+  name: 'registry',
+  value: 'address',
+  description: "the Automation 2.3 registry; default: the network's",
+}
+const UPKEEP: OptionSpec = {
+  name: 'upkeep',
+  value: 'id',
+  required: true,
+  description: 'the upkeep id (decimal)',
+}
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'register',
+    summary:
+      "Register a conditional or log-trigger upkeep on a guard, read its id and forwarder back, grant the forwarder the guard's FORWARDER_ROLE",
+    options: [
+      { name: 'guard', value: 'address', required: true, description: 'the ReserveGuard to watch' },
+      {
+        name: 'trigger',
+        value: 'conditional|log',
+        default: 'conditional',
+        description: "conditional: checked every block; log: woken by a feed's `AnswerUpdated`",
+      },
+      {
+        name: 'feed',
+        value: 'address',
+        description:
+          "log trigger: the feed (a proxy's events come from its aggregator, which is resolved); default: the guard's only feed",
+      },
+      {
+        name: 'amount',
+        value: 'decimal',
+        required: true,
+        description: 'the funding, in the billing token (e.g. `5` LINK), exact to its decimals',
+      },
+      {
+        name: 'billing',
+        value: 'link|native|address',
+        default: 'link',
+        description:
+          'LINK (transferAndCall), the native token (sent as value), or another billing token of the registry',
+      },
+      {
+        name: 'gas-limit',
+        value: 'gas',
+        default: '1000000',
+        description:
+          'perform gas limit: at least MIN_GAS_PER_ASSET + 50,000 per asset that may be short at once',
+      },
+      { name: 'name', value: 'text', description: "the upkeep's name; default: `ReserveGuard <guard>`" },
+      {
+        name: 'admin',
+        value: 'address',
+        description: 'who may fund, pause, cancel, withdraw; default: the sender',
+      },
+      {
+        name: 'check-data',
+        value: 'hex',
+        default: '0x',
+        description: "passed to the guard's checkUpkeep/checkLog unchanged",
+      },
+      {
+        name: 'offchain-config',
+        value: 'hex',
+        default: '0x',
+        description: "the upkeep's offchain config (CBOR), unchanged",
+      },
+      {
+        name: 'registrar',
+        value: 'address',
+        description: "the Automation 2.3 registrar; default: the network's",
+      },
+      REGISTRY,
+      ...NETWORK,
+      ...SENDING,
+    ],
+    examples: [
+      'npm run upkeeps -- register --network base-sepolia --guard 0xGuard --amount 5',
+      'npm run upkeeps -- register --network base-sepolia --guard 0xGuard --trigger log --feed 0xFeedProxy --amount 5 --billing native',
+    ],
+  },
+  {
+    name: 'finish',
+    summary:
+      'After a pending registration is approved: read the upkeep id and forwarder, grant the forwarder FORWARDER_ROLE',
+    options: [
+      {
+        name: 'request',
+        value: 'hash',
+        required: true,
+        description: "the pending request's hash, as `register` printed it",
+      },
+      { name: 'guard', value: 'address', required: true, description: 'the registered guard' },
+      {
+        name: 'from-block',
+        value: 'number',
+        default: '0',
+        description: "where to look for the registrar's approval",
+      },
+      { name: 'registrar', value: 'address', description: "the registrar; default: the network's" },
+      ...NETWORK,
+      ...SENDING,
+    ],
+    examples: ['npm run upkeeps -- finish --network base-sepolia --request 0xHash --guard 0xGuard'],
+  },
+  {
+    name: 'grant-forwarder',
+    summary: "Grant an upkeep's forwarder the guard's FORWARDER_ROLE (the key must be the guard's admin)",
+    options: [UPKEEP, REGISTRY, ...NETWORK, ...SENDING],
+    examples: ['npm run upkeeps -- grant-forwarder --network base-sepolia --upkeep 1234'],
+  },
+  {
+    name: 'status',
+    summary:
+      "A guard's assets (backed / short / stale, reserves, supply) and its upkeeps (trigger, balance, minimum, state, forwarder and its role)",
+    options: [
+      { name: 'guard', value: 'address', required: true, description: 'the ReserveGuard' },
+      {
+        name: 'upkeep',
+        value: 'id',
+        multiple: true,
+        description: 'its upkeeps (repeat); default: those the registrar registered for it (from its events)',
+      },
+      {
+        name: 'from-block',
+        value: 'number',
+        default: '0',
+        description: "where to look for the registrar's events",
+      },
+      { name: 'registrar', value: 'address', description: "the registrar; default: the network's" },
+      REGISTRY,
+      ...NETWORK,
+    ],
+    examples: ['npm run upkeeps -- status --network base-sepolia --guard 0xGuard --upkeep 1234 --json'],
+  },
+  {
+    name: 'fund',
+    summary: "Add funds to an upkeep in its billing token; warns if it stays below the registry's minimum",
+    options: [
+      UPKEEP,
+      {
+        name: 'amount',
+        value: 'decimal',
+        required: true,
+        description: 'in the billing token, exact to its decimals',
+      },
+      {
+        name: 'wrapped',
+        description: 'native-billed upkeep: pay with the wrapped token (approve) instead of native value',
+      },
+      REGISTRY,
+      ...NETWORK,
+      ...SENDING,
+    ],
+    examples: ['npm run upkeeps -- fund --network base-sepolia --upkeep 1234 --amount 2.5'],
+  },
+  {
+    name: 'pause-upkeep',
+    summary: 'Pause an upkeep (admin): neither checked nor performed until unpaused',
+    options: [UPKEEP, REGISTRY, ...NETWORK, ...SENDING],
+    examples: ['npm run upkeeps -- pause-upkeep --network base-sepolia --upkeep 1234'],
+  },
+  {
+    name: 'unpause-upkeep',
+    summary: 'Unpause an upkeep (admin)',
+    options: [UPKEEP, REGISTRY, ...NETWORK, ...SENDING],
+    examples: ['npm run upkeeps -- unpause-upkeep --network base-sepolia --upkeep 1234'],
+  },
+  {
+    name: 'cancel',
+    summary: 'Cancel an upkeep (admin); says when its funds can be withdrawn and what fee the registry keeps',
+    options: [UPKEEP, REGISTRY, ...NETWORK, ...SENDING],
+    examples: ['npm run upkeeps -- cancel --network base-sepolia --upkeep 1234'],
+  },
+  {
+    name: 'withdraw',
+    summary: "Withdraw a cancelled upkeep's funds (admin); refused before the cancellation delay has passed",
+    options: [
+      UPKEEP,
+      { name: 'to', value: 'address', description: 'the recipient; default: the sender' },
+      REGISTRY,
+      ...NETWORK,
+      ...SENDING,
+    ],
+    examples: ['npm run upkeeps -- withdraw --network base-sepolia --upkeep 1234'],
+  },
+  {
+    name: 'run',
+    summary:
+      'Rehearse the Automation DON: check upkeeps each block through the registry and perform (transmit on a local registry; impersonation or a forwarder key elsewhere)',
+    options: [
+      {
+        name: 'upkeep',
+        value: 'id',
+        multiple: true,
+        description: 'upkeeps to run (repeat); default: those of --guard',
+      },
+      {
+        name: 'guard',
+        value: 'address',
+        description: 'run the upkeeps the registrar registered for this guard',
+      },
+      {
+        name: 'mode',
+        value: 'auto|transmit|impersonate|forwarder-key',
+        default: 'auto',
+        description:
+          "auto: transmit if the local deployment holds this registry's DON keys, else impersonate; forwarder-key: perform from `UPKEEPS_PRIVATE_KEY`",
+      },
+      { name: 'once', description: 'check (and perform) once at the latest block, then stop' },
+      { name: 'blocks', value: 'n', description: 'stop after n new blocks; default: run until interrupted' },
+      { name: 'interval-ms', value: 'ms', default: '1000', description: 'how often to poll for a new block' },
+      {
+        name: 'from-block',
+        value: 'number',
+        description: 'log triggers: read logs from this block; default: new blocks only',
+      },
+      {
+        name: 'registrar',
+        value: 'address',
+        description: "for --guard: the registrar; default: the network's",
+      },
+      REGISTRY,
+      ...NETWORK,
+    ],
+    examples: [
+      'npm run upkeeps -- run --network local --guard 0xGuard',
+      'npm run upkeeps -- run --rpc-url http://127.0.0.1:8545 --registry 0xRegistry --upkeep 1234 --mode impersonate',
+    ],
+  },
+  {
+    name: 'local',
+    summary:
+      'Deploy Chainlink Automation 2.3 (LINK, registry with logic A/B/C, forwarder logic, registrar) to a local development chain (refused elsewhere), with a DON the runner holds the keys of',
+    options: [
+      {
+        name: 'pending',
+        description: 'leave registrations pending for the registrar owner instead of approving them',
+      },
+      {
+        name: 'max-perform-data-size',
+        value: 'bytes',
+        default: '2000',
+        description: "the registry's maxPerformDataSize",
+      },
+      ...NETWORK.filter((o) => o.name !== 'network'),
+    ],
+    examples: ['npm run upkeeps -- local --rpc-url http://127.0.0.1:8545'],
+  },
+  {
+    name: 'networks',
+    summary: 'List the configured networks and where each address comes from',
+    options: [{ name: 'json', description: 'print the result as JSON' }],
+    examples: ['npm run upkeeps -- networks'],
+  },
+]
+
+export type ParsedOptions = Record<string, string | boolean | string[] | undefined>
+
+export function findCommand(name: string | undefined): CommandSpec {
+  const command = COMMANDS.find((c) => c.name === name)
+  if (!command) {
+    const known = COMMANDS.map((c) => c.name).join(', ')
+    throw new UpkeepsError(
+      name ? `unknown command ${name}: commands are ${known}` : `no command: ${known}`,
+      'usage',
+    )
+  }
+  return command
+}
+
+/** Parses a command's arguments strictly: unknown options, missing values and missing required options fail. */
+export function parseCommand(command: CommandSpec, args: string[]): ParsedOptions {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: Object.fromEntries(
+        command.options.map((o) => [
+          o.name,
+          { type: o.value ? 'string' : 'boolean', multiple: o.multiple ?? false },
+        ]),
+      ),
+    })
+  } catch (error) {
+    throw new UpkeepsError(`${command.name}: ${(error as Error).message}`, 'usage')
+  }
+  const values = parsed.values as ParsedOptions
+  for (const option of command.options) {
+    if (values[option.name] === undefined && option.default !== undefined)
+      values[option.name] = option.default
+    if (option.required && values[option.name] === undefined) {
+      throw new UpkeepsError(`${command.name} needs --${option.name} <${option.value}>`, 'usage')
+    }
+  }
+  return values
+}
+
+function optionUsage(option: OptionSpec): string {
+  return option.value ? `--${option.name} <${option.value}>` : `--${option.name}`
+}
+
+/** Plain-text help: every command, or one command with its options. */
+export function usage(command?: CommandSpec): string {
+  if (!command) {
+    const width = Math.max(...COMMANDS.map((c) => c.name.length))
+    return [
+      'Usage: npm run upkeeps -- <command> [options]',
+      '',
+      ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+      '',
+      'npm run upkeeps -- help <command> lists its options. Keys come from UPKEEPS_PRIVATE_KEY, the RPC from',
+      '--rpc-url or UPKEEPS_RPC_URL. Every command that sends (but local) takes --dry-run.',
+    ].join('\n')
+  }
+  const lines = [`Usage: npm run upkeeps -- ${command.name} [options]`, '', command.summary, '']
+  const width = Math.max(...command.options.map((o) => optionUsage(o).length))
+  for (const option of command.options) {
+    const notes = [
+      option.required ? 'required' : '',
+      option.default !== undefined ? `default ${option.default}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ')
+    lines.push(`  ${optionUsage(option).padEnd(width)}  ${option.description}${notes ? ` (${notes})` : ''}`)
+  }
+  lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`))
+  return lines.join('\n')
+}
+
+/** What each environment variable is for (the names are ENV's). */
+const ENV_DOCS: Record<keyof typeof ENV, string> = {
+  privateKey:
+    'the key that signs (registers, pays, grants FORWARDER_ROLE, deploys locally); read from the environment only, never prompted for; not needed for `status`, `networks`, `run` (except `--mode forwarder-key`) or a `--dry-run` with `--from`',
+  rpcUrl: 'the JSON-RPC endpoint when `--rpc-url` is not given',
+  localDeployment:
+    "where `local` writes the local deployment (addresses and the local DON's throwaway keys) and `--network local` reads it; default `upkeeps/local-deployment.json` (git-ignored)",
+}
+
+function networksTable(): string {
+  const rows = Object.entries(loadNetworks()).map(
+    ([name, n]) =>
+      `| \`${name}\` | ${n.chainId} | \`${n.registry.address}\` | \`${n.registrar.address}\` | \`${n.link.address}\` | [supported networks](${n.registry.source}), [LINK](${n.link.source}) |`,
+  )
+  return [
+    '| network | chain id | registry | registrar | LINK | source |',
+    '| ------- | -------- | -------- | --------- | ---- | ------ |',
+    ...rows,
+    '| `local` | yours | written by `local` | written by `local` | written by `local` | the local deployment file |',
+  ].join('\n')
+}
+
+/** The README's reference: settings, networks and one table per command, made from the definitions above. */
+export function markdownReference(): string {
+  const settings = [
+    '### Settings',
+    '',
+    '| variable | meaning |',
+    '| -------- | ------- |',
+    ...(Object.keys(ENV) as (keyof typeof ENV)[]).map((key) => `| \`${ENV[key]}\` | ${ENV_DOCS[key]} |`),
+    '',
+    '### Networks (`upkeeps/networks.json`)',
+    '',
+    networksTable(),
+  ].join('\n')
+  const escape = (text: string) => text.replace(/\|/g, '\\|')
+  const sections = COMMANDS.map((command) => {
+    const rows = command.options.map((option) => {
+      const value = option.value ? ` \`<${escape(option.value)}>\`` : ''
+      const notes = [
+        option.required ? 'required' : '',
+        option.default !== undefined ? `default \`${option.default}\`` : '',
+      ]
+        .filter(Boolean)
+        .join(', ')
+      return `| \`--${option.name}\`${value} | ${escape(option.description)}${notes ? ` (${notes})` : ''} |`
+    })
+    return [
+      `### \`${command.name}\``,
+      '',
+      command.summary + '.',
+      '',
+      '| option | meaning |',
+      '| ------ | ------- |',
+      ...rows,
+      '',
+      '```sh',
+      ...command.examples,
+      '```',
+    ].join('\n')
+  })
+  return [settings, ...sections].join('\n\n')
+}
+
+/** The reference as the README holds it: formatted by Prettier with the project's settings. */
+export async function formattedReference(): Promise<string> {
+  const prettier = await import('prettier')
+  const options = (await prettier.resolveConfig(fileURLToPath(import.meta.url))) ?? {}
+  return prettier.format(markdownReference(), { ...options, parser: 'markdown' })
+}

@@ -1,0 +1,81 @@
+/**
+ * `npm run upkeeps -- <command> [options]`: register a ReserveGuard with Chainlink Automation 2.3, watch and
+ * manage its upkeeps, and rehearse them locally. Commands and options: upkeeps/README.md (`help` prints them).
+ */
+import { pathToFileURL } from 'node:url'
+import { findCommand, formattedReference, parseCommand, usage } from './cli-spec'
+import * as commands from './commands'
+import type { CommandContext, CommandResult } from './commands'
+import { UpkeepsError } from './errors'
+import { toJson } from './format'
+import type { Env } from './network'
+
+export interface CliIo {
+  out: (text: string) => void
+  err: (text: string) => void
+  /** resolves when the user interrupts (Ctrl-C): long-running commands stop cleanly */
+  interrupted?: Promise<void>
+}
+
+const IMPLEMENTATIONS: Record<string, (ctx: CommandContext) => Promise<CommandResult>> = {
+  register: commands.register,
+  finish: commands.finish,
+  'grant-forwarder': commands.grantForwarder,
+  status: commands.status,
+  fund: commands.fund,
+  'pause-upkeep': (ctx) => commands.pauseUpkeep(ctx, true),
+  'unpause-upkeep': (ctx) => commands.pauseUpkeep(ctx, false),
+  cancel: commands.cancel,
+  withdraw: commands.withdraw,
+  run: commands.run,
+  local: commands.local,
+  networks: () => commands.networks(),
+}
+
+/** Runs one command line; returns the exit code (0 done, 1 refused or failed, 2 usage or configuration). */
+export async function runCli(argv: string[], env: Env, io: CliIo): Promise<number> {
+  const [name, ...args] = argv
+  const json = args.includes('--json')
+  try {
+    if (!name || name === 'help' || name === '--help') {
+      const topic = args.find((a) => !a.startsWith('--'))
+      if (args.includes('--markdown')) io.out(await formattedReference())
+      else io.out(usage(topic ? findCommand(topic) : undefined))
+      return 0
+    }
+    const command = findCommand(name)
+    if (args.includes('--help')) {
+      io.out(usage(command))
+      return 0
+    }
+    const options = parseCommand(command, args)
+    const result = await IMPLEMENTATIONS[command.name]({
+      options,
+      env,
+      print: io.out,
+      interrupted: io.interrupted,
+    })
+    if (json) io.out(toJson(result.data))
+    else if (command.name !== 'run') io.out(result.lines.join('\n'))
+    return 0
+  } catch (error) {
+    const known = error instanceof UpkeepsError
+    const message = known ? error.message : ((error as Error).stack ?? String(error))
+    if (json) io.out(toJson({ command: name, error: message }))
+    else io.err(`${name ?? 'upkeeps'}: ${message}`)
+    return known && error.kind === 'usage' ? 2 : 1
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const interrupted = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+  const code = await runCli(process.argv.slice(2), process.env, {
+    out: (text) => console.log(text),
+    err: (text) => console.error(text),
+    interrupted,
+  })
+  process.exitCode = code
+}

@@ -1,0 +1,724 @@
+/**
+ * The commands behind `npm run upkeeps`. Each returns what it did in plain words (`lines`) and as data (`data`,
+ * printed by `--json`); commands that send plan their transactions first, so that `--dry-run` prints exactly
+ * what would be sent.
+ */
+import { Contract, getAddress, isAddress, isHexString, type Signer, type TransactionReceipt } from 'ethers'
+import { deployLocalAutomation } from '#devkit/automation'
+import type { ParsedOptions } from './cli-spec'
+import { UpkeepsError } from './errors'
+import { amountJson, parseAmount, showAmount, showGas } from './format'
+import {
+  guardContract,
+  hasForwarderRole,
+  isGuardAdmin,
+  planGrantForwarder,
+  readAssets,
+  forwarderRoleOf,
+} from './guard'
+import {
+  connect,
+  isLocalChain,
+  loadNetworks,
+  signerFromEnv,
+  writeLocalDeployment,
+  type Connection,
+  type Env,
+} from './network'
+import {
+  findApproval,
+  openRegistrar,
+  planRegistration,
+  registrationOutcome,
+  upkeepsOfGuard,
+  type BillingChoice,
+} from './registrar'
+import {
+  openRegistry,
+  planCancel,
+  planFund,
+  planPause,
+  planWithdraw,
+  readUpkeep,
+  type Plan,
+  type UpkeepInfo,
+} from './registry'
+import { UpkeepRunner, type CheckOutcome, type PerformOutcome, type RunnerMode } from './runner'
+import { describeTx, sendTx } from './tx'
+
+export interface CommandResult {
+  lines: string[]
+  data: Record<string, unknown>
+}
+
+export interface CommandContext {
+  options: ParsedOptions
+  env: Env
+  /** for long-running commands: print as things happen (the runner's log) */
+  print: (line: string) => void
+  /** resolves when the user interrupts a long-running command */
+  interrupted?: Promise<void>
+}
+
+// ---------------------------------------------------------------- option helpers
+
+function text(options: ParsedOptions, name: string): string | undefined {
+  const value = options[name]
+  return typeof value === 'string' ? value : undefined
+}
+
+function address(options: ParsedOptions, name: string): string | undefined {
+  const value = text(options, name)
+  if (value === undefined) return undefined
+  if (!isAddress(value)) throw new UpkeepsError(`--${name} must be an address, got ${value}`, 'usage')
+  return getAddress(value)
+}
+
+function requiredAddress(options: ParsedOptions, name: string, fallback?: string, what?: string): string {
+  const value = address(options, name) ?? fallback
+  if (!value) {
+    throw new UpkeepsError(
+      `no ${what ?? name}: pass --${name}, or --network with a configured network`,
+      'usage',
+    )
+  }
+  return value
+}
+
+function integer(options: ParsedOptions, name: string): number | undefined {
+  const value = text(options, name)
+  if (value === undefined) return undefined
+  if (!/^\d+$/.test(value)) throw new UpkeepsError(`--${name} must be a whole number, got ${value}`, 'usage')
+  return Number(value)
+}
+
+function upkeepId(value: string): bigint {
+  if (!/^\d+$/.test(value)) throw new UpkeepsError(`an upkeep id is a decimal number, got ${value}`, 'usage')
+  return BigInt(value)
+}
+
+function upkeepIds(options: ParsedOptions): bigint[] {
+  const value = options.upkeep
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? [value] : []
+  return list.map(upkeepId)
+}
+
+function hex(options: ParsedOptions, name: string): string {
+  const value = text(options, name) ?? '0x'
+  if (!isHexString(value) || value.length % 2 !== 0) {
+    throw new UpkeepsError(`--${name} must be hex bytes (0x…), got ${value}`, 'usage')
+  }
+  return value
+}
+
+// ---------------------------------------------------------------- sessions
+
+interface Session {
+  connection: Connection
+  signer?: Signer
+  from: string
+  dryRun: boolean
+}
+
+async function open(ctx: CommandContext, purpose: string): Promise<Session> {
+  const connection = await connect(
+    { network: text(ctx.options, 'network'), rpcUrl: text(ctx.options, 'rpc-url') },
+    ctx.env,
+  )
+  const dryRun = ctx.options['dry-run'] === true
+  const from = address(ctx.options, 'from')
+  if (dryRun && !ctx.env.UPKEEPS_PRIVATE_KEY) {
+    if (!from) {
+      throw new UpkeepsError(
+        `a dry run checks the transactions against their sender: set UPKEEPS_PRIVATE_KEY or pass --from <address>`,
+        'usage',
+      )
+    }
+    return { connection, from, dryRun }
+  }
+  const signer = signerFromEnv(ctx.env, connection, purpose)
+  return { connection, signer, from: await signer.getAddress(), dryRun }
+}
+
+async function readOnly(ctx: CommandContext): Promise<Connection> {
+  return connect({ network: text(ctx.options, 'network'), rpcUrl: text(ctx.options, 'rpc-url') }, ctx.env)
+}
+
+function where(connection: Connection): string {
+  const name = connection.network ? `${connection.network.name}, ` : ''
+  return `${name}chain ${connection.chainId}`
+}
+
+/** Prints a plan's notes and warnings, then sends its transactions, or describes them in a dry run. */
+async function execute(session: Session, plan: Plan, result: CommandResult): Promise<TransactionReceipt[]> {
+  result.lines.push(...plan.notes.map((n) => `Note: ${n}`), ...plan.warnings.map((w) => `Warning: ${w}`))
+  result.data.notes = [...((result.data.notes as string[]) ?? []), ...plan.notes]
+  result.data.warnings = [...((result.data.warnings as string[]) ?? []), ...plan.warnings]
+  const described = plan.transactions.map(describeTx)
+  const listed = ((result.data.transactions as unknown[] | undefined) ??= [])
+  result.data.transactions = listed
+  if (session.dryRun) {
+    listed.push(...described)
+    result.data.dryRun = true
+    result.lines.push(`Dry run: ${plan.transactions.length} transaction(s) from ${session.from}, none sent:`)
+    described.forEach((tx, i) => {
+      result.lines.push(
+        `  ${i + 1}. ${tx.description}`,
+        `     to:       ${tx.to}`,
+        `     value:    ${tx.value}`,
+        `     call:     ${tx.call}`,
+        `     calldata: ${tx.calldata}`,
+      )
+    })
+    return []
+  }
+  const receipts: TransactionReceipt[] = []
+  for (const [i, tx] of plan.transactions.entries()) {
+    const receipt = await sendTx(session.signer!, tx)
+    receipts.push(receipt)
+    listed.push({ ...described[i], hash: receipt.hash, block: receipt.blockNumber })
+    result.lines.push(`Sent: ${tx.description}: transaction ${receipt.hash} (block ${receipt.blockNumber})`)
+  }
+  return receipts
+}
+
+function emptyResult(command: string): CommandResult {
+  return { lines: [], data: { command } }
+}
+
+function upkeepJson(info: UpkeepInfo): Record<string, unknown> {
+  return {
+    id: info.id.toString(),
+    trigger: info.trigger,
+    target: info.target,
+    forwarder: info.forwarder,
+    admin: info.admin,
+    performGas: info.performGas.toString(),
+    billingToken: info.billingToken,
+    billedInNative: info.billedInNative,
+    balance: amountJson(info.balance),
+    minBalance: amountJson(info.minBalance),
+    amountSpent: amountJson(info.amountSpent),
+    paused: info.paused,
+    cancelled: info.cancelled,
+    withdrawableFromBlock: info.withdrawableFromBlock?.toString(),
+    logTrigger: info.logTrigger,
+  }
+}
+
+function upkeepLine(info: UpkeepInfo, forwarderAllowed: boolean): string {
+  const state = info.cancelled
+    ? `cancelled (funds withdrawable from block ${info.withdrawableFromBlock})`
+    : info.paused
+      ? 'paused'
+      : 'active'
+  const funded =
+    info.balance.units < info.minBalance.units ? 'UNDERFUNDED, not performed' : 'funded above the minimum'
+  const listens = info.logTrigger ? `, listens to ${info.logTrigger.contractAddress}` : ''
+  return (
+    `upkeep ${info.id}: ${info.trigger}${listens}, ${state}, balance ${showAmount(info.balance)} ` +
+    `(minimum ${showAmount(info.minBalance)}: ${funded}), gas limit ${showGas(info.performGas)}, forwarder ` +
+    `${info.forwarder} ${forwarderAllowed ? 'holds' : 'does NOT hold'} FORWARDER_ROLE`
+  )
+}
+
+// ---------------------------------------------------------------- registration
+
+/** After registration: the upkeep read back from the registry, and FORWARDER_ROLE granted to its forwarder. */
+async function settleRegistration(
+  session: Session,
+  registry: Contract,
+  guardAddress: string,
+  id: bigint,
+  result: CommandResult,
+): Promise<void> {
+  const info = await readUpkeep(registry, id)
+  if (info.target.toLowerCase() !== guardAddress.toLowerCase()) {
+    throw new UpkeepsError(`upkeep ${id} targets ${info.target}, not the guard ${guardAddress}`)
+  }
+  result.data.upkeep = upkeepJson(info)
+  result.lines.push(
+    `Upkeep ${id} is registered on ${info.registry}: ${info.trigger}, balance ${showAmount(info.balance)} ` +
+      `(the registry's minimum is ${showAmount(info.minBalance)}), forwarder ${info.forwarder}.`,
+  )
+  const guard = guardContract(guardAddress, session.signer ?? session.connection.provider)
+  if (await hasForwarderRole(guard, info.forwarder)) {
+    result.lines.push(`The forwarder already holds FORWARDER_ROLE on the guard.`)
+    result.data.forwarderAllowed = true
+    return
+  }
+  const grant = await planGrantForwarder(guard, info.forwarder, id)
+  if (!(await isGuardAdmin(guard, session.from))) {
+    const tx = describeTx(grant)
+    result.data.forwarderAllowed = false
+    result.data.grantForAdmin = tx
+    result.lines.push(
+      `${session.from} is not the guard's admin, so it cannot grant FORWARDER_ROLE: until the admin sends this ` +
+        `transaction, the guard rejects the upkeep's performs:`,
+      `  to: ${tx.to}`,
+      `  call: ${tx.call}`,
+      `  calldata: ${tx.calldata}`,
+    )
+    return
+  }
+  await execute(session, { transactions: [grant], notes: [], warnings: [] }, result)
+  result.data.forwarderAllowed = !session.dryRun
+  if (!session.dryRun) result.lines.push(`The guard now accepts performUpkeep from upkeep ${id}'s forwarder.`)
+}
+
+export async function register(ctx: CommandContext): Promise<CommandResult> {
+  const { options } = ctx
+  const result = emptyResult('register')
+  const session = await open(ctx, 'register (the key pays for the registration and grants FORWARDER_ROLE)')
+  const { connection } = session
+  const network = connection.network
+  const guard = requiredAddress(options, 'guard')
+  const trigger = text(options, 'trigger')
+  if (trigger !== 'conditional' && trigger !== 'log') {
+    throw new UpkeepsError(`--trigger is conditional or log, not ${trigger}`, 'usage')
+  }
+  const billingText = text(options, 'billing')!
+  let billing: BillingChoice
+  if (billingText === 'link' || billingText === 'native') billing = billingText
+  else if (isAddress(billingText)) billing = getAddress(billingText)
+  else throw new UpkeepsError(`--billing is link, native or a token address, not ${billingText}`, 'usage')
+  const feed = address(options, 'feed')
+  if (feed && trigger !== 'log') throw new UpkeepsError('--feed is for --trigger log', 'usage')
+  const registrarAddress = requiredAddress(options, 'registrar', network?.registrar, 'registrar')
+  const amountText = text(options, 'amount')!
+  const plan = await planRegistration(
+    connection.provider,
+    registrarAddress,
+    address(options, 'registry') ?? network?.registry,
+    {
+      guard,
+      trigger,
+      feed,
+      billing,
+      amount: (decimals) => parseAmount(amountText, decimals),
+      gasLimit: integer(options, 'gas-limit')!,
+      name: text(options, 'name') ?? `ReserveGuard ${guard}`,
+      admin: address(options, 'admin') ?? session.from,
+      checkData: hex(options, 'check-data'),
+      offchainConfig: hex(options, 'offchain-config'),
+    },
+    session.from,
+    network?.link,
+  )
+  result.lines.push(
+    `Registering a ${trigger} upkeep on guard ${guard} (${where(connection)}) through the Automation 2.3 registrar ` +
+      `${plan.registrar} of registry ${plan.registry}, funded with ${showAmount(plan.funding)}.`,
+  )
+  Object.assign(result.data, {
+    network: network?.name,
+    chainId: connection.chainId,
+    registrar: plan.registrar,
+    registry: plan.registry,
+    requestHash: plan.hash,
+    funding: amountJson(plan.funding),
+    minBalance: amountJson(plan.minBalance),
+    params: plan.params,
+  })
+  const receipts = await execute(session, plan, result)
+  if (session.dryRun) {
+    result.lines.push(
+      `Then: read the upkeep id back (or the pending request ${plan.hash}), its forwarder (getForwarder), and ` +
+        `grant that forwarder FORWARDER_ROLE on the guard.`,
+    )
+    return result
+  }
+  const outcome = registrationOutcome(receipts[receipts.length - 1], plan.registrar)
+  result.data.status = outcome.status
+  if (outcome.status === 'pending') {
+    const networkFlag = network ? `--network ${network.name}` : `--registrar ${plan.registrar}`
+    result.lines.push(
+      `Pending: the registrar answered upkeep id 0 and holds request ${outcome.hash} until its owner approves it ` +
+        `(on Chainlink's registrars, Chainlink does). The funds wait in the registrar. Once approved, finish with:`,
+      `  npm run upkeeps -- finish ${networkFlag} --request ${outcome.hash} --guard ${guard}`,
+    )
+    return result
+  }
+  const registry = await openRegistry(session.signer!, plan.registry)
+  await settleRegistration(session, registry, guard, outcome.id, result)
+  return result
+}
+
+export async function finish(ctx: CommandContext): Promise<CommandResult> {
+  const { options } = ctx
+  const result = emptyResult('finish')
+  const session = await open(ctx, 'finish (the key grants FORWARDER_ROLE on the guard)')
+  const network = session.connection.network
+  const hash = text(options, 'request')!
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hash))
+    throw new UpkeepsError(`--request must be a 32-byte hash, got ${hash}`, 'usage')
+  const guard = requiredAddress(options, 'guard')
+  const registrarAddress = requiredAddress(options, 'registrar', network?.registrar, 'registrar')
+  const { registry } = await openRegistrar(session.connection.provider, registrarAddress)
+  const found = await findApproval(
+    session.connection.provider,
+    registrarAddress,
+    hash,
+    integer(options, 'from-block'),
+  )
+  result.data.status = found.status
+  result.data.requestHash = hash
+  if (found.status === 'pending') {
+    result.lines.push(`Request ${hash} is still pending: the registrar's owner has not approved it yet.`)
+    return result
+  }
+  if (found.status === 'unknown') {
+    throw new UpkeepsError(
+      `the registrar ${registrarAddress} has no pending or approved request ${hash}: it was rejected, cancelled, ` +
+        `or made on another registrar (or approved before --from-block)`,
+    )
+  }
+  result.lines.push(`Request ${hash} was approved as upkeep ${found.id}.`)
+  await settleRegistration(session, registry, guard, found.id, result)
+  return result
+}
+
+export async function grantForwarder(ctx: CommandContext): Promise<CommandResult> {
+  const result = emptyResult('grant-forwarder')
+  const session = await open(ctx, "grant-forwarder (the key must be the guard's admin)")
+  const registry = await openRegistry(
+    session.connection.provider,
+    requiredAddress(ctx.options, 'registry', session.connection.network?.registry, 'registry'),
+  )
+  const id = upkeepId(text(ctx.options, 'upkeep')!)
+  const info = await readUpkeep(registry, id)
+  await settleRegistration(session, registry, info.target, id, result)
+  return result
+}
+
+// ---------------------------------------------------------------- status
+
+export async function status(ctx: CommandContext): Promise<CommandResult> {
+  const { options } = ctx
+  const result = emptyResult('status')
+  const connection = await readOnly(ctx)
+  const network = connection.network
+  const guardAddress = requiredAddress(options, 'guard')
+  const guard = guardContract(guardAddress, connection.provider)
+  await forwarderRoleOf(guard)
+  const assets = await readAssets(guard)
+  result.data.guard = guardAddress
+  result.data.chainId = connection.chainId
+  result.data.assets = assets.map((a) => ({
+    ...a,
+    reserves: a.reserves.toString(),
+    supply: a.supply.toString(),
+  }))
+  result.lines.push(`Guard ${guardAddress} (${where(connection)}): ${assets.length} asset(s).`)
+  for (const a of assets) {
+    const reserves =
+      a.reserveDecimals === undefined ? `${a.reserves}` : `${a.reserves} (${a.reserveDecimals} decimals)`
+    const supply =
+      a.supplyDecimals === undefined ? `${a.supply}` : `${a.supply} (${a.supplyDecimals} decimals)`
+    const reason = a.reason === 'None' ? '' : ` (${a.reason})`
+    result.lines.push(
+      `  asset ${a.target}: ${a.verdictWords}${reason}; reserves ${reserves}, supply ${supply}; ` +
+        `${a.paused ? 'paused' : 'not paused'}`,
+    )
+  }
+  let ids = upkeepIds(options)
+  const registryAddress = address(options, 'registry') ?? network?.registry
+  if (ids.length === 0) {
+    const registrar = address(options, 'registrar') ?? network?.registrar
+    if (!registrar) {
+      result.lines.push('No upkeeps shown: pass --upkeep <id>, or --network/--registrar to find them.')
+      result.data.upkeeps = []
+      return result
+    }
+    try {
+      ids = await upkeepsOfGuard(
+        connection.provider,
+        registrar,
+        guardAddress,
+        integer(options, 'from-block') ?? 0,
+      )
+    } catch (error) {
+      throw new UpkeepsError(
+        `could not list the registrar's registrations for the guard (the RPC said: ${(error as Error).message.split('\n')[0]}): ` +
+          `pass the upkeep ids with --upkeep, or a later --from-block`,
+        'failed',
+      )
+    }
+  }
+  if (!registryAddress) throw new UpkeepsError('no registry: pass --registry, or --network', 'usage')
+  const registry = await openRegistry(connection.provider, registryAddress)
+  const upkeeps: Record<string, unknown>[] = []
+  result.lines.push(`${ids.length} upkeep(s) on registry ${registryAddress}:`)
+  for (const id of ids) {
+    const info = await readUpkeep(registry, id)
+    if (info.target.toLowerCase() !== guardAddress.toLowerCase()) {
+      throw new UpkeepsError(`upkeep ${id} targets ${info.target}, not the guard ${guardAddress}`, 'usage')
+    }
+    const allowed = await hasForwarderRole(guard, info.forwarder)
+    upkeeps.push({ ...upkeepJson(info), forwarderAllowed: allowed })
+    result.lines.push(`  ${upkeepLine(info, allowed)}`)
+  }
+  result.data.upkeeps = upkeeps
+  return result
+}
+
+// ---------------------------------------------------------------- registry actions
+
+async function upkeepSession(
+  ctx: CommandContext,
+  command: string,
+  purpose: string,
+): Promise<{ session: Session; registry: Contract; info: UpkeepInfo; result: CommandResult }> {
+  const session = await open(ctx, purpose)
+  const registryAddress = requiredAddress(
+    ctx.options,
+    'registry',
+    session.connection.network?.registry,
+    'registry',
+  )
+  const registry = await openRegistry(session.connection.provider, registryAddress)
+  const info = await readUpkeep(registry, upkeepId(text(ctx.options, 'upkeep')!))
+  const result = emptyResult(command)
+  result.data.upkeepBefore = upkeepJson(info)
+  return { session, registry, info, result }
+}
+
+async function after(
+  registry: Contract,
+  info: UpkeepInfo,
+  session: Session,
+  result: CommandResult,
+): Promise<void> {
+  if (session.dryRun) return
+  const now = await readUpkeep(registry, info.id)
+  result.data.upkeep = upkeepJson(now)
+  const allowed = await hasForwarderRole(
+    guardContract(now.target, session.connection.provider),
+    now.forwarder,
+  )
+  result.lines.push(`Now: ${upkeepLine(now, allowed)}`)
+}
+
+export async function fund(ctx: CommandContext): Promise<CommandResult> {
+  const { session, registry, info, result } = await upkeepSession(ctx, 'fund', 'fund (the key pays)')
+  const amount = parseAmount(text(ctx.options, 'amount')!, info.balance.decimals)
+  const plan = await planFund(registry, info, amount, session.from, { wrapped: ctx.options.wrapped === true })
+  result.lines.push(
+    `Funding upkeep ${info.id} (balance ${showAmount(info.balance)}, minimum ${showAmount(info.minBalance)}).`,
+  )
+  await execute(session, plan, result)
+  await after(registry, info, session, result)
+  return result
+}
+
+export async function pauseUpkeep(ctx: CommandContext, pause: boolean): Promise<CommandResult> {
+  const name = pause ? 'pause-upkeep' : 'unpause-upkeep'
+  const { session, registry, info, result } = await upkeepSession(
+    ctx,
+    name,
+    `${name} (the key must be the upkeep's admin)`,
+  )
+  await execute(session, planPause(registry, info, session.from, pause), result)
+  await after(registry, info, session, result)
+  return result
+}
+
+export async function cancel(ctx: CommandContext): Promise<CommandResult> {
+  const { session, registry, info, result } = await upkeepSession(
+    ctx,
+    'cancel',
+    "cancel (the key must be the upkeep's admin)",
+  )
+  await execute(session, await planCancel(registry, info, session.from), result)
+  await after(registry, info, session, result)
+  return result
+}
+
+export async function withdraw(ctx: CommandContext): Promise<CommandResult> {
+  const { session, registry, info, result } = await upkeepSession(
+    ctx,
+    'withdraw',
+    "withdraw (the key must be the upkeep's admin)",
+  )
+  const to = address(ctx.options, 'to') ?? session.from
+  await execute(session, await planWithdraw(registry, info, session.from, to), result)
+  await after(registry, info, session, result)
+  return result
+}
+
+// ---------------------------------------------------------------- local deployment, runner
+
+export async function local(ctx: CommandContext): Promise<CommandResult> {
+  const result = emptyResult('local')
+  const connection = await readOnly(ctx)
+  if (!isLocalChain(connection.chainId)) {
+    throw new UpkeepsError(
+      `local deploys a throwaway Automation 2.3 for rehearsals, and chain ${connection.chainId} is not a development ` +
+        `chain (31337, 31338 or 1337): point --rpc-url at a local node (npx hardhat node, anvil; a fork needs ` +
+        `--chain-id 31337 for this)`,
+      'usage',
+    )
+  }
+  const deployer = signerFromEnv(ctx.env, connection, 'local (the key deploys and owns the local registry)')
+  const deployment = await deployLocalAutomation(deployer, {
+    autoApprove: ctx.options.pending !== true,
+    maxPerformDataSize: integer(ctx.options, 'max-perform-data-size'),
+  })
+  const file = writeLocalDeployment(ctx.env, deployment)
+  const { don, ...addresses } = deployment
+  result.data.deployment = addresses
+  result.data.file = file
+  result.lines.push(
+    `Deployed Chainlink Automation 2.3 on chain ${deployment.chainId}, owned by ${deployment.owner}:`,
+    `  registry  ${deployment.registry} (logic A ${deployment.logic.a}, B ${deployment.logic.b}, C ${deployment.logic.c})`,
+    `  registrar ${deployment.registrar} (${ctx.options.pending === true ? 'registrations wait for the owner' : 'approves every registration'})`,
+    `  LINK      ${deployment.link} (1,000,000 LINK minted to the owner)`,
+    `  wrapped native ${deployment.wrappedNative}; price feeds (mocks) LINK/USD ${deployment.feeds.linkUsd}, ` +
+      `native/USD ${deployment.feeds.nativeUsd}, fast gas ${deployment.feeds.fastGas}`,
+    `  DON: f = ${don.f}, ${don.signers.length} signers and transmitters, keys in ${file} (throwaway, local only, not committed)`,
+    `Use it with --network local.`,
+  )
+  return result
+}
+
+function checkLine(check: CheckOutcome): string {
+  const what = check.log ? `log ${check.log.txHash}#${check.log.index}` : 'block'
+  const verdict = check.upkeepNeeded
+    ? 'upkeep needed'
+    : check.failureReason === 'UPKEEP_NOT_NEEDED'
+      ? 'not needed'
+      : check.failureReason
+  return `[block ${check.block}] upkeep ${check.upkeepId} (${check.trigger}, ${what}): ${verdict}, check gas ${showGas(check.gasUsed)}`
+}
+
+function performLine(perform: PerformOutcome): string {
+  const charged = perform.charged ? `, charged ${showAmount(perform.charged)}` : ''
+  const events = perform.guardEvents.length
+    ? `; guard: ${perform.guardEvents.map((e) => e.text).join('; ')}`
+    : ''
+  return (
+    `[block ${perform.block}] upkeep ${perform.upkeepId} performed (${perform.mode}): ` +
+    `${perform.success ? 'success' : 'FAILED'}, tx ${perform.txHash}, gas ${showGas(perform.gasUsed)}${charged}, ` +
+    `balance ${showAmount(perform.balance)}${events}`
+  )
+}
+
+export async function run(ctx: CommandContext): Promise<CommandResult> {
+  const { options } = ctx
+  const result = emptyResult('run')
+  const connection = await readOnly(ctx)
+  const network = connection.network
+  const registryAddress = requiredAddress(options, 'registry', network?.registry, 'registry')
+  let ids = upkeepIds(options)
+  const guard = address(options, 'guard')
+  if (ids.length === 0 && guard) {
+    const registrar = requiredAddress(options, 'registrar', network?.registrar, 'registrar')
+    ids = await upkeepsOfGuard(connection.provider, registrar, guard, 0)
+    if (ids.length === 0)
+      throw new UpkeepsError(`the registrar ${registrar} registered no upkeep for ${guard}`)
+  }
+  if (ids.length === 0)
+    throw new UpkeepsError('run needs --upkeep <id> (repeat) or --guard <address>', 'usage')
+
+  const requested = text(options, 'mode')!
+  const localDon =
+    network?.local && network.local.registry.toLowerCase() === registryAddress.toLowerCase()
+      ? network.local.don
+      : undefined
+  let mode: RunnerMode
+  if (requested === 'transmit' || (requested === 'auto' && localDon)) {
+    if (!localDon) {
+      throw new UpkeepsError(
+        'transmit needs the DON keys of the registry, which only a local deployment (npm run upkeeps -- local) ' +
+          'holds; on other chains use --mode impersonate (a fork) or --mode forwarder-key',
+        'usage',
+      )
+    }
+    mode = { kind: 'transmit', don: localDon }
+  } else if (requested === 'auto' || requested === 'impersonate') {
+    mode = { kind: 'impersonate' }
+  } else if (requested === 'forwarder-key') {
+    mode = {
+      kind: 'forwarder-key',
+      signer: signerFromEnv(ctx.env, connection, 'run --mode forwarder-key (the key performs)'),
+    }
+  } else {
+    throw new UpkeepsError(
+      `--mode is auto, transmit, impersonate or forwarder-key, not ${requested}`,
+      'usage',
+    )
+  }
+  const runner = await UpkeepRunner.create({
+    provider: connection.provider,
+    registry: registryAddress,
+    upkeepIds: ids,
+    mode,
+    fromBlock: integer(options, 'from-block'),
+    pollIntervalMs: integer(options, 'interval-ms'),
+  })
+  const checks: CheckOutcome[] = []
+  const performs: PerformOutcome[] = []
+  const problems: string[] = []
+  const json = options.json === true
+  const say = (line: string) => {
+    result.lines.push(line)
+    if (!json) ctx.print(line)
+  }
+  say(`Local automation runner (${where(connection)}), registry ${registryAddress}, ${ids.length} upkeep(s).`)
+  say(`Mode: ${runner.modeDescription}`)
+  say('This is a rehearsal tool: it does not replace the Chainlink Automation network.')
+  runner.on('check', (check: CheckOutcome) => {
+    checks.push(check)
+    say(checkLine(check))
+  })
+  runner.on('perform', (perform: PerformOutcome) => {
+    performs.push(perform)
+    say(performLine(perform))
+  })
+  runner.on('problem', ({ message }: { message: string }) => {
+    problems.push(message)
+    say(`Problem: ${message}`)
+  })
+  runner.on('tickError', (error: Error) => say(`Error: ${error.message.split('\n')[0]}`))
+  const blocks = integer(options, 'blocks')
+  if (options.once === true) {
+    await runner.tick()
+    for (const line of runner.statusLines()) say(`status: ${line}`)
+  } else {
+    let ticks = 0
+    const done = new Promise<void>((resolve) => {
+      runner.on('ticked', () => {
+        ticks++
+        for (const line of runner.statusLines()) say(`status: ${line}`)
+        if (blocks !== undefined && ticks >= blocks) resolve()
+      })
+    })
+    runner.start()
+    await Promise.race([done, ctx.interrupted ?? new Promise(() => undefined)])
+    await runner.stop()
+  }
+  result.data = {
+    command: 'run',
+    mode: runner.mode,
+    modeDescription: runner.modeDescription,
+    checks,
+    performs,
+    problems,
+  }
+  return result
+}
+
+export async function networks(): Promise<CommandResult> {
+  const result = emptyResult('networks')
+  const entries = loadNetworks()
+  result.data.networks = entries
+  for (const [name, entry] of Object.entries(entries)) {
+    result.lines.push(
+      `${name} (chain ${entry.chainId}, Automation ${entry.automation}):`,
+      `  registry  ${entry.registry.address}  from ${entry.registry.source}`,
+      `  registrar ${entry.registrar.address}  from ${entry.registrar.source}`,
+      `  LINK      ${entry.link.address}  from ${entry.link.source}`,
+    )
+  }
+  result.lines.push('local: filled at run time by npm run upkeeps -- local')
+  return result
+}

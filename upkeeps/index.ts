@@ -1,0 +1,37 @@
+/**
+ * The upkeep tooling as a library, for the demo and other tools: the same functions the CLI runs.
+ */
+export { runCli } from './cli'
+export { COMMANDS, formattedReference } from './cli-spec'
+export * as commands from './commands'
+export { UpkeepsError } from './errors'
+export { resolveLogSource, answerUpdatedTrigger } from './feed'
+export { guardContract, guardEvents, hasForwarderRole, planGrantForwarder, readAssets } from './guard'
+export { connect, loadNetworks, signerFromEnv, type AutomationNetwork, type Connection } from './network'
+export { signedTransmit } from './ocr'
+export {
+  findApproval,
+  openRegistrar,
+  planRegistration,
+  registrationOutcome,
+  upkeepsOfGuard,
+} from './registrar'
+export {
+  checkAutomationVersion,
+  openRegistry,
+  planCancel,
+  planFund,
+  planPause,
+  planWithdraw,
+  readUpkeep,
+  type Plan,
+  type UpkeepInfo,
+} from './registry'
+export {
+  UpkeepRunner,
+  type CheckOutcome,
+  type PerformOutcome,
+  type RunnerMode,
+  type RunnerOptions,
+} from './runner'
+export { describeTx, sendTx, type PlannedTx } from './tx'

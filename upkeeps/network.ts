@@ -1,0 +1,253 @@
+/**
+ * Where the tools act: the networks of upkeeps/networks.json (Automation 2.3 addresses, each with the public
+ * page it comes from), the local deployment written by `npm run upkeeps -- local`, the RPC endpoint and the
+ * signing key, both from the environment (or the RPC from a flag). Nothing here prompts: a missing setting is
+ * an error that says which one.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { NonceManager, Wallet, getAddress, type JsonRpcProvider, type Signer } from 'ethers'
+import { chainProvider } from '#devkit/local-chain'
+import type { LocalAutomation } from '#devkit/automation'
+import { UpkeepsError } from './errors'
+
+const HERE = dirname(fileURLToPath(import.meta.url))
+
+/** The committed network configuration. */
+export const NETWORKS_FILE = resolve(HERE, 'networks.json')
+
+/** Where `npm run upkeeps -- local` records its deployment (git-ignored), unless UPKEEPS_LOCAL_DEPLOYMENT says. */
+export const DEFAULT_LOCAL_DEPLOYMENT_FILE = resolve(HERE, 'local-deployment.json')
+
+/** The variables the tools read. */
+export const ENV = {
+  privateKey: 'UPKEEPS_PRIVATE_KEY',
+  rpcUrl: 'UPKEEPS_RPC_URL',
+  localDeployment: 'UPKEEPS_LOCAL_DEPLOYMENT',
+} as const
+
+export type Env = Record<string, string | undefined>
+
+export interface SourcedAddress {
+  address: string
+  /** the public page the address was taken from */
+  source: string
+}
+
+/** A network as networks.json describes it. */
+export interface NetworkEntry {
+  chainId: number
+  automation: '2.3'
+  versionSource: string
+  registry: SourcedAddress
+  registrar: SourcedAddress
+  link: SourcedAddress
+}
+
+/** The Automation 2.3 contracts the tools use on one chain. */
+export interface AutomationNetwork {
+  name: string
+  chainId: number
+  registry: string
+  registrar: string
+  link: string
+  /** where each address comes from (a documentation URL, or the local deployment file) */
+  sources: { registry: string; registrar: string; link: string }
+  /** set for the local network: the deployment, with the DON keys the runner transmits with */
+  local?: LocalAutomation
+}
+
+function checksummed(value: unknown, where: string): string {
+  if (typeof value !== 'string' || getAddress(value) !== value) {
+    throw new Error(`${where} must be a checksummed address, got ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
+function sourced(value: unknown, where: string): SourcedAddress {
+  const entry = value as Partial<SourcedAddress> | undefined
+  const address = checksummed(entry?.address, `${where}.address`)
+  if (typeof entry?.source !== 'string' || !/^https:\/\/\S+$/.test(entry.source)) {
+    throw new Error(`${where}.source must be the https URL of the page the address comes from`)
+  }
+  return { address, source: entry.source }
+}
+
+/** The networks of a networks.json, checked: chain ids, checksummed addresses, a source URL for each. */
+export function loadNetworks(file = NETWORKS_FILE): Record<string, NetworkEntry> {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { networks?: Record<string, Record<string, unknown>> }
+  const networks: Record<string, NetworkEntry> = {}
+  for (const [name, entry] of Object.entries(raw.networks ?? {})) {
+    if (name === 'local') continue // filled at run time
+    if (!Number.isSafeInteger(entry.chainId) || (entry.chainId as number) <= 0) {
+      throw new Error(`networks.${name}.chainId must be a positive integer`)
+    }
+    if (entry.automation !== '2.3') throw new Error(`networks.${name}: only Automation 2.3 is supported`)
+    if (typeof entry.versionSource !== 'string' || !entry.versionSource.includes('https://')) {
+      throw new Error(`networks.${name}.versionSource must cite the page that says the contracts are 2.3`)
+    }
+    networks[name] = {
+      chainId: entry.chainId as number,
+      automation: '2.3',
+      versionSource: entry.versionSource,
+      registry: sourced(entry.registry, `networks.${name}.registry`),
+      registrar: sourced(entry.registrar, `networks.${name}.registrar`),
+      link: sourced(entry.link, `networks.${name}.link`),
+    }
+  }
+  return networks
+}
+
+export function localDeploymentFile(env: Env): string {
+  return env[ENV.localDeployment] ?? DEFAULT_LOCAL_DEPLOYMENT_FILE
+}
+
+export function readLocalDeployment(env: Env): LocalAutomation | undefined {
+  const file = localDeploymentFile(env)
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalAutomation) : undefined
+}
+
+export function writeLocalDeployment(env: Env, deployment: LocalAutomation): string {
+  const file = localDeploymentFile(env)
+  writeFileSync(file, JSON.stringify(deployment, null, 2) + '\n')
+  return file
+}
+
+function fromLocal(deployment: LocalAutomation, file: string): AutomationNetwork {
+  return {
+    name: 'local',
+    chainId: deployment.chainId,
+    registry: deployment.registry,
+    registrar: deployment.registrar,
+    link: deployment.link,
+    sources: { registry: file, registrar: file, link: file },
+    local: deployment,
+  }
+}
+
+function fromEntry(name: string, entry: NetworkEntry): AutomationNetwork {
+  return {
+    name,
+    chainId: entry.chainId,
+    registry: entry.registry.address,
+    registrar: entry.registrar.address,
+    link: entry.link.address,
+    sources: { registry: entry.registry.source, registrar: entry.registrar.source, link: entry.link.source },
+  }
+}
+
+export interface Connection {
+  provider: JsonRpcProvider
+  chainId: number
+  /** the configured network for this chain, if any */
+  network?: AutomationNetwork
+}
+
+/** The host of a URL, for messages: RPC URLs often carry an API key in their path or query. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return 'the RPC'
+  }
+}
+
+/**
+ * Connects to the RPC (`--rpc-url`, else UPKEEPS_RPC_URL) and picks the network: the one named by `--network`
+ * (its chain id must match the RPC's), else the configured network or local deployment with the RPC's chain id.
+ */
+export async function connect(options: { network?: string; rpcUrl?: string }, env: Env): Promise<Connection> {
+  const url = options.rpcUrl ?? env[ENV.rpcUrl]
+  if (!url) throw new UpkeepsError(`no RPC endpoint: pass --rpc-url or set ${ENV.rpcUrl}`, 'usage')
+  const chainId = await fetchChainId(url)
+  const provider = chainProvider(url, chainId)
+  // Local chains mine at once; on a public chain, poll for receipts at a pace the RPC accepts.
+  if (!isLocalChain(chainId)) provider.pollingInterval = 2_000
+
+  const networks = loadNetworks()
+  const local = readLocalDeployment(env)
+  let network: AutomationNetwork | undefined
+  if (options.network === 'local') {
+    if (!local) {
+      throw new UpkeepsError(
+        `no local deployment at ${localDeploymentFile(env)}: run npm run upkeeps -- local --rpc-url <url> first`,
+        'usage',
+      )
+    }
+    network = fromLocal(local, localDeploymentFile(env))
+  } else if (options.network) {
+    const entry = networks[options.network]
+    if (!entry) {
+      const names = [...Object.keys(networks), 'local'].join(', ')
+      throw new UpkeepsError(`unknown network ${options.network}: networks.json has ${names}`, 'usage')
+    }
+    network = fromEntry(options.network, entry)
+  } else {
+    const match = Object.entries(networks).find(([, entry]) => entry.chainId === chainId)
+    if (match) network = fromEntry(match[0], match[1])
+    else if (local && local.chainId === chainId) network = fromLocal(local, localDeploymentFile(env))
+  }
+  if (network && network.chainId !== chainId) {
+    provider.destroy()
+    throw new UpkeepsError(
+      `the RPC at ${hostOf(url)} is chain ${chainId}, but network ${network.name} is chain ${network.chainId}`,
+      'usage',
+    )
+  }
+  return { provider, chainId, network }
+}
+
+/**
+ * The RPC's chain id, asked once with a timeout (an ethers provider would retry an unreachable endpoint
+ * forever, waiting to detect its network).
+ */
+async function fetchChainId(url: string): Promise<number> {
+  let answer: { result?: string; error?: { message?: string } }
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+      signal: AbortSignal.timeout(15_000),
+    })
+    answer = (await response.json()) as typeof answer
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message
+    throw new UpkeepsError(`cannot reach the RPC at ${hostOf(url)}: ${cause}`, 'failed')
+  }
+  if (typeof answer.result !== 'string') {
+    throw new UpkeepsError(
+      `the RPC at ${hostOf(url)} did not answer eth_chainId: ${answer.error?.message ?? 'no result'}`,
+      'failed',
+    )
+  }
+  return Number(BigInt(answer.result))
+}
+
+/** Chain ids of development chains (Hardhat, Anvil, the test suite's second chain). */
+export function isLocalChain(chainId: number): boolean {
+  return chainId === 31337 || chainId === 31338 || chainId === 1337
+}
+
+/**
+ * The signer for commands that send: UPKEEPS_PRIVATE_KEY, never a prompt. `purpose` says what the key is for,
+ * so the error tells the user which key to set.
+ */
+export function signerFromEnv(env: Env, connection: Connection, purpose: string): Signer {
+  const key = env[ENV.privateKey]
+  if (!key) {
+    throw new UpkeepsError(
+      `${ENV.privateKey} is not set: ${purpose} needs it. Set it in the environment (the tools never prompt ` +
+        `for a key or read one from a file), or add --dry-run to see the transactions without sending them.`,
+      'usage',
+    )
+  }
+  let wallet: Wallet
+  try {
+    wallet = new Wallet(key.startsWith('0x') ? key : `0x${key}`)
+  } catch {
+    throw new UpkeepsError(`${ENV.privateKey} is not a valid private key (32 bytes of hex)`, 'usage')
+  }
+  return new NonceManager(wallet.connect(connection.provider))
+}

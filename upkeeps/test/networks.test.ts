@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadNetworks } from '../network'
+
+function networksFile(networks: Record<string, unknown>): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'networks-')), 'networks.json')
+  writeFileSync(file, JSON.stringify({ networks }))
+  return file
+}
+
+const entry = () => ({
+  chainId: 8453,
+  automation: '2.3',
+  versionSource: 'https://example.org/says-2.3',
+  registry: { address: '0xf4bAb6A129164aBa9B113cB96BA4266dF49f8743', source: 'https://example.org/page' },
+  registrar: { address: '0xE28Adc50c7551CFf69FCF32D45d037e5F6554264', source: 'https://example.org/page' },
+  link: { address: '0x88Fb150BDc53A65fe94Dea0c9BA0a6dAf8C6e196', source: 'https://example.org/page' },
+})
+
+describe('networks.json', () => {
+  it('every address is checksummed and names the Chainlink docs page it comes from', () => {
+    const networks = loadNetworks()
+    expect(Object.keys(networks)).toEqual(['base', 'base-sepolia'])
+    expect(networks.base.chainId).toBe(8453)
+    expect(networks['base-sepolia'].chainId).toBe(84532)
+    for (const network of Object.values(networks)) {
+      expect(network.automation).toBe('2.3')
+      for (const key of ['registry', 'registrar', 'link'] as const) {
+        expect(network[key].source).toMatch(
+          /^https:\/\/docs\.chain\.link\/(chainlink-automation\/overview\/supported-networks|resources\/link-token-contracts)#/,
+        )
+      }
+    }
+  })
+
+  it('refuses an address without a source, an unchecksummed address, and a version other than 2.3', () => {
+    const noSource = entry() as Record<string, unknown>
+    noSource.link = { address: '0x88Fb150BDc53A65fe94Dea0c9BA0a6dAf8C6e196' }
+    expect(() => loadNetworks(networksFile({ x: noSource }))).toThrow(
+      'networks.x.link.source must be the https URL',
+    )
+    const lower = entry()
+    lower.registry.address = lower.registry.address.toLowerCase()
+    expect(() => loadNetworks(networksFile({ x: lower }))).toThrow(
+      'networks.x.registry.address must be a checksummed address',
+    )
+    expect(() => loadNetworks(networksFile({ x: { ...entry(), automation: '2.1' } }))).toThrow(
+      'only Automation 2.3',
+    )
+    expect(() => loadNetworks(networksFile({ x: { ...entry(), versionSource: 'trust me' } }))).toThrow(
+      'versionSource must cite the page',
+    )
+    expect(loadNetworks(networksFile({ x: entry(), local: { chainId: null } }))).toEqual({
+      x: expect.objectContaining({ chainId: 8453 }),
+    })
+  })
+})
