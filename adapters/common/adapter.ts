@@ -4,7 +4,7 @@ import {
   DEFAULT_TRANSPORT_NAME,
   type AdapterParams,
 } from '@chainlink/external-adapter-framework/adapter'
-import type { SettingsDefinitionMap } from '@chainlink/external-adapter-framework/config'
+import type { AdapterConfig, SettingsDefinitionMap } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
 import type { AdapterRequest, AdapterResponse } from '@chainlink/external-adapter-framework/util'
 import type { EmptyInputParameters } from '@chainlink/external-adapter-framework/validation/input-params'
@@ -60,8 +60,33 @@ export type ReserveSettings = { [N in keyof typeof RESERVE_SETTINGS]: number }
  * JS number, which cannot carry an exact reserve figure.
  */
 export class ReserveAdapter<T extends SettingsDefinitionMap> extends Adapter<T> {
-  constructor(params: AdapterParams<T> & { config: NonNullable<AdapterParams<T>['config']> }) {
-    const { config } = params
+  constructor(
+    params: AdapterParams<T> & {
+      config: NonNullable<AdapterParams<T>['config']>
+      /**
+       * For an adapter whose provider settings are all optional (one per network): what to set
+       * when none is, or undefined. The adapter then refuses to start (an adapter that started
+       * would report healthy and answer every request with a 400 that reads like the caller's
+       * fault); a request for a network left unconfigured stays a 400 naming its setting.
+       */
+      noProviderConfigured?: (settings: AdapterConfig<T>['settings']) => string | undefined
+    },
+  ) {
+    const { config, noProviderConfigured } = params
+    if (noProviderConfigured) {
+      // The framework's bootstrap runs once the settings are read and valid, before anything starts.
+      const bootstrap = params.bootstrap
+      params = {
+        ...params,
+        bootstrap: async (adapter) => {
+          const missing = noProviderConfigured(config.settings)
+          if (missing !== undefined) {
+            throw new Error(`${params.name}: no provider is configured: ${missing}`)
+          }
+          await bootstrap?.(adapter)
+        },
+      }
+    }
     // Added to the adapter's own settings (its README's table lists them), unless it defines them.
     const definitions = (config as unknown as { settingsDefinition: Record<string, unknown> })
       .settingsDefinition

@@ -63,6 +63,19 @@ export function evmSettingNames(network: string): { url: string; chainId: string
 }
 
 /**
+ * Why no network can be read, or undefined: for an adapter that reads EVM networks named by
+ * requests, with not one `<NETWORK>_RPC_URL` set.
+ */
+export function noEvmNetworkConfigured(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const configured = Object.entries(env).some(
+    ([name, value]) => name.endsWith('_RPC_URL') && parseUrlList(value).length > 0,
+  )
+  return configured
+    ? undefined
+    : 'set <NETWORK>_RPC_URL and <NETWORK>_RPC_CHAIN_ID for each network requests name (ETHEREUM_RPC_URL, ETHEREUM_RPC_CHAIN_ID, …)'
+}
+
+/**
  * Reads a network's settings from the environment (any network name: the settings are looked up
  * when a request names it). Throws a 400 naming the setting that is missing or malformed;
  * `field` names the request field the network came from.

@@ -592,6 +592,24 @@ describe.each(subjects)('adapter $name', (subject) => {
     })
   })
 
+  it('refuses to start with no provider configured at all, saying what to set', async () => {
+    // The declaration's provider URL settings, unset; every other setting as usual.
+    const unset = Object.fromEntries(
+      Object.keys(declaration.env(proxy.url, PROVIDER_TIMEOUT_MS))
+        .filter((name) => name.endsWith('_URL'))
+        .map((name) => [name, undefined]),
+    )
+    expect(Object.keys(unset).length).toBeGreaterThan(0)
+    const saved = { ...process.env }
+    const started = startTestAdapter(module.makeAdapter(), { ...env(PROVIDER_TIMEOUT_MS), ...unset })
+    try {
+      await expect(started).rejects.toThrow(/_URL/)
+    } finally {
+      await started.then(stopTestAdapter, () => undefined)
+      Object.assign(process.env, saved)
+    }
+  })
+
   it('logs a failed refresh, saying which figure it serves meanwhile', async () => {
     const testAdapter = await startTestAdapter(module.makeAdapter(), env(PROVIDER_TIMEOUT_MS))
     const transport = defaultTransport(testAdapter.adapter)
