@@ -38,6 +38,12 @@ const logger = makeLogger('ComputeTransport')
 /** Failures of one request are logged at most this often (with a count of those in between). */
 export const FAILURE_LOG_INTERVAL_MS = 60_000
 
+/**
+ * How often a request not due is checked for its cached answer: one that vanished (Redis
+ * restarted or emptied, a key evicted) is computed again on the next tick instead of when due.
+ */
+export const CACHE_CHECK_INTERVAL_MS = 5_000
+
 /** A failure's message as logged: the start of it (the whole is in the cached error response). */
 const LOGGED_MESSAGE_LENGTH = 300
 
@@ -79,6 +85,9 @@ interface RequestRecord {
   unlogged: number
   /** When a response was last written for it: its cache entry expires CACHE_MAX_AGE later. */
   writtenAt?: number
+  /** When its cache entry was last looked for, and whether that is under way. */
+  checkedAt?: number
+  checking: boolean
 }
 
 /** The framework's way of making a cache entry: its censoring of secrets and its metadata. */
@@ -225,6 +234,7 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
           dueNow: false,
           withdrawn: false,
           unlogged: 0,
+          checking: false,
         }
         this.records.set(digest, record)
       }
@@ -234,7 +244,10 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
         record.dueNow ||
         record.computedAt === undefined ||
         now - record.computedAt >= this.dueAfter(record, settings)
-      if (!due) continue
+      if (!due) {
+        this.checkCached(record, now, settings.CACHE_MAX_AGE)
+        continue
+      }
       const computing = record
       computing.inFlight = true
       computing.dueNow = false
@@ -248,6 +261,42 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     this.reportStaleness(live, now, settings.CACHE_MAX_AGE)
     await this.forgetExpired(live, now, settings.CACHE_MAX_AGE)
     await new Promise((resolve) => setTimeout(resolve, settings.BACKGROUND_EXECUTE_MS_HTTP))
+  }
+
+  /**
+   * Looks for the cache entry of a request that is not due (at most once per
+   * {@link CACHE_CHECK_INTERVAL_MS}, without holding up the tick): if its unexpired answer has
+   * vanished from the cache (a Redis restarted or emptied: readers answer 504 meanwhile), the
+   * request is computed on the next tick instead of at its own refresh.
+   */
+  private checkCached(record: RequestRecord, now: number, cacheMaxAge: number): void {
+    if (record.checking || record.writtenAt === undefined || now - record.writtenAt >= cacheMaxAge) return
+    if (record.checkedAt !== undefined && now - record.checkedAt < CACHE_CHECK_INTERVAL_MS) return
+    record.checking = true
+    record.checkedAt = now
+    this.isCached(record.key)
+      .then(
+        (cached) => {
+          if (cached || record.inFlight) return
+          logger.warn(`${record.feedId}: its cached answer is gone from the cache; computing it again`)
+          record.dueNow = true
+        },
+        // The cache unreachable: the next check asks again.
+        () => undefined,
+      )
+      .finally(() => {
+        record.checking = false
+      })
+  }
+
+  /**
+   * Whether the cache holds an entry under `key`. For Redis, Redis itself: the framework's Redis
+   * cache answers from a local copy of what this process wrote, which would hide a loss.
+   */
+  private async isCached(key: string): Promise<boolean> {
+    const cache = this.responseCache.cache as { client?: { exists?(key: string): Promise<number> } }
+    if (typeof cache.client?.exists === 'function') return (await cache.client.exists(key)) > 0
+    return (await this.responseCache.cache.get(key)) !== undefined
   }
 
   /**
