@@ -1,12 +1,13 @@
 /**
- * An adapter's real HTTP server (the framework's `expose`, what `npm start` runs), on a free
+ * An adapter's real HTTP server (`serve` of adapters/common/server.ts, what `npm start` runs), on a free
  * loopback port, asked the way a Chainlink node's bridge task asks it. For what the in-process
  * TestAdapter cannot show: the HTTP layer itself (routing, body parsing, status codes on the
  * wire).
  */
 import { randomUUID } from 'node:crypto'
-import { expose } from '@chainlink/external-adapter-framework'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
+import { serve } from '#common/server'
+import { recordingLoggerFactory } from './logs'
 import { freePort } from './ports'
 import { applyEnv } from './test-adapter'
 
@@ -37,7 +38,7 @@ export interface AdapterServer extends AdapterClient {
 /**
  * Starts `adapter`'s server with `env` applied (see {@link applyEnv}), on a free loopback port
  * (`EA_PORT`, `EA_HOST`), without the metrics server (its fixed port would clash between
- * servers). Pass a freshly built adapter.
+ * servers), its logs recorded (devkit/logs.ts). Pass a freshly built adapter.
  */
 export async function startAdapterServer(
   adapter: Adapter,
@@ -45,7 +46,7 @@ export async function startAdapterServer(
 ): Promise<AdapterServer> {
   const port = await freePort()
   applyEnv(adapter, { ...env, EA_PORT: String(port), EA_HOST: '127.0.0.1', METRICS_ENABLED: 'false' })
-  const api = await expose(adapter)
+  const api = await serve(adapter, { loggerFactory: recordingLoggerFactory })
   if (!api) throw new Error(`${adapter.name}: the framework started no REST server (EA_MODE?)`)
   const url = `http://127.0.0.1:${port}`
   return { url, ...adapterClient(url), close: () => api.close() }

@@ -20,6 +20,13 @@ export interface ConformanceProvider {
    * `data.result` of an address-list adapter.
    */
   expected: string | PoRAddress[]
+  /**
+   * A numeric adapter's request that the provider answers with a figure that cannot be true or
+   * cannot be reported on-chain (more than can exist, beyond the int256 of an on-chain answer),
+   * and that figure as the integer `result` would have been: the adapter must answer a 502
+   * naming it. Required of a numeric adapter.
+   */
+  implausible?: { sample: Record<string, unknown>; value: string }
   /** Stops what the declaration started. */
   close?: () => Promise<void>
 }

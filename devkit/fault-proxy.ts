@@ -32,6 +32,10 @@ export interface FaultProxy {
   url: string
   /** Every request body received, in order (a JSON-RPC batch is one request). */
   readonly requests: string[]
+  /** The headers of every request received, in the same order (names in lower case). */
+  readonly requestHeaders: Record<string, string>[]
+  /** The path (and query) of every request received, in the same order. */
+  readonly requestPaths: string[]
   /** Requests relayed to the target. */
   forwarded: number
   close(): Promise<void>
@@ -70,9 +74,13 @@ export async function startFaultProxy(
 ): Promise<FaultProxy> {
   const base = target.replace(/\/+$/, '')
   const requests: string[] = []
+  const requestHeaders: Record<string, string>[] = []
+  const requestPaths: string[] = []
   const proxy: FaultProxy = {
     url: '',
     requests,
+    requestHeaders,
+    requestPaths,
     forwarded: 0,
     close: async () => {
       server.closeAllConnections()
@@ -100,6 +108,10 @@ export async function startFaultProxy(
     const body = await readBody(req)
     const index = requests.length
     requests.push(body.toString('utf8'))
+    requestHeaders.push(
+      Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)])),
+    )
+    requestPaths.push(req.url ?? '/')
     const action = await decide(index, body.toString('utf8'))
     if (action === 'hang') return
     if (action === 'destroy') {

@@ -1,5 +1,7 @@
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
+import { boundedLoggerFactory, guardServer } from '#common/server'
+import { recordingLoggerFactory } from './logs'
 
 /**
  * Puts `env` into `process.env` (an undefined value removes the variable), then has the
@@ -15,15 +17,22 @@ export function applyEnv(adapter: Adapter, env: Record<string, string | undefine
 }
 
 /**
- * Starts an adapter in the framework's TestAdapter with `env` applied first. Pass a freshly
- * built adapter: a transport initializes only once.
+ * Starts an adapter in the framework's TestAdapter with `env` applied first, its server guarded
+ * and its log lines bounded as in production (adapters/common/server.ts), its logs recorded
+ * (devkit/logs.ts). Pass a freshly built adapter: a transport initializes only once.
  */
 export async function startTestAdapter(
   adapter: Adapter,
   env: Record<string, string | undefined> = {},
 ): Promise<TestAdapter> {
   applyEnv(adapter, env)
-  return TestAdapter.startWithMockedCache(adapter, { testAdapter: {} as TestAdapter<never> })
+  const testAdapter = await TestAdapter.startWithMockedCache(
+    adapter,
+    { testAdapter: {} as TestAdapter<never> },
+    { loggerFactory: boundedLoggerFactory(recordingLoggerFactory) },
+  )
+  guardServer(testAdapter.api)
+  return testAdapter
 }
 
 /** Stops a TestAdapter started by {@link startTestAdapter}. */

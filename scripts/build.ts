@@ -41,9 +41,9 @@ export async function buildAdapters(names = adapterNames(), distDir = DIST_DIR):
     const result = await build({
       stdin: {
         contents: [
-          `import { expose } from '@chainlink/external-adapter-framework'`,
+          `import { serve } from ${JSON.stringify(join(REPO_ROOT, 'adapters', 'common', 'server.ts'))}`,
           `import { adapter } from ${JSON.stringify(adapterModulePath(name))}`,
-          `expose(adapter).catch((error) => {`,
+          `serve(adapter).catch((error) => {`,
           `  console.error(error)`,
           `  process.exit(1)`,
           `})`,

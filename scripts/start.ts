@@ -5,7 +5,7 @@
  * Every adapter lives in adapters/<name>/ and exports from src/index.ts what
  * devkit/adapters.ts's AdapterModule lists: `adapter`, `makeAdapter`, `description`.
  */
-import { expose } from '@chainlink/external-adapter-framework'
+import { serve } from '#common/server'
 import { adapterNames, loadAdapterModule as load } from '#devkit/adapters'
 
 async function main(): Promise<void> {
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const { adapter } = await load(requested)
-  await expose(adapter)
+  await serve(adapter)
 }
 
 main().catch((err: unknown) => {

@@ -1,10 +1,17 @@
 // The framework's Adapter loads first (adapters/common/por.ts explains the require cycle).
-import { Adapter, type AdapterParams } from '@chainlink/external-adapter-framework/adapter'
-import type { SettingsDefinitionMap } from '@chainlink/external-adapter-framework/config'
+import {
+  Adapter,
+  DEFAULT_TRANSPORT_NAME,
+  type AdapterParams,
+} from '@chainlink/external-adapter-framework/adapter'
+import type { AdapterConfig, SettingsDefinitionMap } from '@chainlink/external-adapter-framework/config'
+import { validator } from '@chainlink/external-adapter-framework/validation/utils'
 import type { AdapterRequest, AdapterResponse } from '@chainlink/external-adapter-framework/util'
 import type { EmptyInputParameters } from '@chainlink/external-adapter-framework/validation/input-params'
 import { metrics } from '@chainlink/external-adapter-framework/metrics'
+import { checkTextLengths } from './input'
 import { PoRBalanceEndpoint, PoRTotalBalanceEndpoint } from './por'
+import { ComputeTransport } from './transport'
 
 /**
  * The settings defaults of every adapter here: the framework's defaults for PoR adapters (its
@@ -20,20 +27,87 @@ export const POR_SETTING_DEFAULTS = {
 } as const
 
 /**
+ * Settings every adapter here has (ReserveAdapter adds them to its config): how its
+ * ComputeTransport schedules the computations that failed.
+ */
+export const RESERVE_SETTINGS = {
+  RETRY_FAILED_AFTER_MS: {
+    type: 'number',
+    description:
+      "First retry of a failed computation, in ms; each further failure doubles the wait, up to RETRY_FAILED_MAX_MS. A failure that is an answer (the provider's 4xx other than 408/429, a 400) waits for the next refresh (CACHE_MAX_AGE / 2) instead",
+    default: 5_000,
+    validate: validator.integer({ min: 100, max: 600_000 }),
+  },
+  RETRY_FAILED_MAX_MS: {
+    type: 'number',
+    description: 'Longest wait between two retries of a computation that keeps failing, in ms',
+    default: 60_000,
+    validate: validator.integer({ min: 1_000, max: 3_600_000 }),
+  },
+} as const
+
+/** The values of {@link RESERVE_SETTINGS}. */
+export type ReserveSettings = { [N in keyof typeof RESERVE_SETTINGS]: number }
+
+/**
  * The base of every adapter in this repository: the framework's `Adapter` with
- * {@link POR_SETTING_DEFAULTS}, and, like the framework's `PoRAdapter`, the
+ * {@link POR_SETTING_DEFAULTS} and {@link RESERVE_SETTINGS}; every endpoint reading through one
+ * {@link ComputeTransport}, whose exact, case-preserving request key is the endpoint's `cacheKeyGenerator`; every text
+ * input of every endpoint capped at `MAX_INPUT_TEXT_LENGTH` (adapters/common/input.ts) before
+ * the endpoint's own checks; and, like the framework's `PoRAdapter`, the
  * `porBalanceAddressLength` metric for address-list endpoints. Not `PoRAdapter` itself: it
  * requires one of the framework's PoR endpoint classes, and those type a provider's result as a
  * JS number, which cannot carry an exact reserve figure.
  */
 export class ReserveAdapter<T extends SettingsDefinitionMap> extends Adapter<T> {
-  constructor(params: AdapterParams<T> & { config: NonNullable<AdapterParams<T>['config']> }) {
-    const { config } = params
+  constructor(
+    params: AdapterParams<T> & {
+      config: NonNullable<AdapterParams<T>['config']>
+      /**
+       * For an adapter whose provider settings are all optional (one per network): what to set
+       * when none is, or undefined. The adapter then refuses to start (an adapter that started
+       * would report healthy and answer every request with a 400 that reads like the caller's
+       * fault); a request for a network left unconfigured stays a 400 naming its setting.
+       */
+      noProviderConfigured?: (settings: AdapterConfig<T>['settings']) => string | undefined
+    },
+  ) {
+    const { config, noProviderConfigured } = params
+    if (noProviderConfigured) {
+      // The framework's bootstrap runs once the settings are read and valid, before anything starts.
+      const bootstrap = params.bootstrap
+      params = {
+        ...params,
+        bootstrap: async (adapter) => {
+          const missing = noProviderConfigured(config.settings)
+          if (missing !== undefined) {
+            throw new Error(`${params.name}: no provider is configured: ${missing}`)
+          }
+          await bootstrap?.(adapter)
+        },
+      }
+    }
+    // Added to the adapter's own settings (its README's table lists them), unless it defines them.
+    const definitions = (config as unknown as { settingsDefinition: Record<string, unknown> })
+      .settingsDefinition
+    for (const [name, definition] of Object.entries(RESERVE_SETTINGS)) definitions[name] ??= definition
     config.options = {
       ...config.options,
       envDefaultOverrides: { ...POR_SETTING_DEFAULTS, ...config.options?.envDefaultOverrides },
     }
     super(params)
+    for (const endpoint of this.endpoints) {
+      const transport = endpoint.transportRoutes.get(DEFAULT_TRANSPORT_NAME)
+      if (!(transport instanceof ComputeTransport) || endpoint.transportRoutes.routeNames().length !== 1) {
+        throw new Error(`${params.name}: endpoint "${endpoint.name}" must read through one ComputeTransport`)
+      }
+      endpoint.cacheKeyGenerator = (data) => transport.requestKey(data)
+      const own = endpoint.customInputValidation
+      endpoint.customInputValidation = (req, settings) => {
+        checkTextLengths(req.requestContext.data)
+        return own?.(req, settings)
+      }
+    }
   }
 
   override async handleRequest(
@@ -41,6 +115,13 @@ export class ReserveAdapter<T extends SettingsDefinitionMap> extends Adapter<T> 
     replySent: Promise<unknown>,
   ): Promise<Readonly<AdapterResponse>> {
     const endpoint = this.endpoints.find((e) => e.name === req.requestContext.endpointName)
+    const transport = endpoint?.transportRoutes.get(DEFAULT_TRANSPORT_NAME)
+    const metricsMeta = req.requestContext.meta?.metrics
+    // The framework's feed id is the inputs themselves (up to 300 characters): labels get the
+    // transport's short one, whose series go when the request expires.
+    if (metricsMeta && transport instanceof ComputeTransport) {
+      metricsMeta.feedId = transport.feedId(req.requestContext.data as never)
+    }
     const addresses = (req.requestContext.data as { addresses?: unknown } | undefined)?.addresses
     if (
       (endpoint instanceof PoRBalanceEndpoint || endpoint instanceof PoRTotalBalanceEndpoint) &&

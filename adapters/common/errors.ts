@@ -8,9 +8,23 @@ export function inputError(message: string): AdapterInputError {
 /**
  * The provider could not be read, or answered something that cannot be trusted: HTTP 502 by
  * default. A reserve that cannot be fully read is always an error, never a smaller number.
+ * `providerStatusCode` is the provider's own HTTP status when that is what failed.
  */
-export function providerError(message: string, statusCode = 502): AdapterError {
-  return new AdapterError({ statusCode, name: 'AdapterDataProviderError', message })
+export function providerError(message: string, statusCode = 502, providerStatusCode?: number): AdapterError {
+  return new AdapterError({ statusCode, name: 'AdapterDataProviderError', message, providerStatusCode })
+}
+
+/**
+ * Whether a failure is an answer that asking again soon would only repeat: the request is bad
+ * (a 400 found while computing, e.g. a depth deeper than the chain), or the provider refused it
+ * with a 4xx other than 408 and 429 (an unknown account, a bad key). Such a failure is computed
+ * again at the next refresh, not retried.
+ */
+export function isFinalFailure(error: unknown): boolean {
+  if (!(error instanceof AdapterError)) return false
+  if (error.statusCode === 400) return true
+  const status = error.providerStatusCode
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429
 }
 
 /**

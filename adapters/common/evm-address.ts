@@ -1,5 +1,6 @@
 import { getAddress } from 'ethers'
 import { inputError } from './errors'
+import { quoteInput } from './input'
 
 /**
  * An EVM address from a request, checksummed: `0x` and 40 hex digits, and, when written in
@@ -7,7 +8,7 @@ import { inputError } from './errors'
  */
 export function checkEvmAddress(value: unknown, field: string): string {
   if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(value)) {
-    throw inputError(`${field}: ${JSON.stringify(value)} is not an EVM address (0x and 40 hex digits)`)
+    throw inputError(`${field}: ${quoteInput(value)} is not an EVM address (0x and 40 hex digits)`)
   }
   try {
     return getAddress(value)

@@ -13,7 +13,16 @@
 import { multicall3Interface } from '#chain/abi'
 import { makeLogger } from '@chainlink/external-adapter-framework/util'
 import { inputError, providerError } from './errors'
-import { describeNetworkError, hostOf, parseUrlList } from './provider-client'
+import { quoteInput } from './input'
+import {
+  describeNetworkError,
+  hostOf,
+  isHttpUrl,
+  isRetryableStatus,
+  parseUrlList,
+  providerEndpoint,
+  redactUrls,
+} from './provider-client'
 
 const logger = makeLogger('EvmRpc')
 
@@ -35,7 +44,7 @@ const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
 
 /** The settings one network is read with. */
 export interface EvmNetworkSettings {
-  /** The network name as requested (`ethereum`, `arbitrum-one`). */
+  /** The network name as requested, in lower case (`ethereum`, `arbitrum-one`). */
   network: string
   /** Name of the URL-list setting (`ETHEREUM_RPC_URL`). */
   urlSetting: string
@@ -54,6 +63,19 @@ export function evmSettingNames(network: string): { url: string; chainId: string
 }
 
 /**
+ * Why no network can be read, or undefined: for an adapter that reads EVM networks named by
+ * requests, with not one `<NETWORK>_RPC_URL` set.
+ */
+export function noEvmNetworkConfigured(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const configured = Object.entries(env).some(
+    ([name, value]) => name.endsWith('_RPC_URL') && parseUrlList(value).length > 0,
+  )
+  return configured
+    ? undefined
+    : 'set <NETWORK>_RPC_URL and <NETWORK>_RPC_CHAIN_ID for each network requests name (ETHEREUM_RPC_URL, ETHEREUM_RPC_CHAIN_ID, …)'
+}
+
+/**
  * Reads a network's settings from the environment (any network name: the settings are looked up
  * when a request names it). Throws a 400 naming the setting that is missing or malformed;
  * `field` names the request field the network came from.
@@ -65,7 +87,7 @@ export function resolveEvmNetwork(
 ): EvmNetworkSettings {
   if (typeof network !== 'string' || !NETWORK_NAME.test(network)) {
     throw inputError(
-      `${field}: ${JSON.stringify(network)} is not a network name (letters, digits, "-" and "_", at most 64)`,
+      `${field}: ${quoteInput(network)} is not a network name (letters, digits, "-" and "_", at most 64)`,
     )
   }
   const names = evmSettingNames(network)
@@ -88,20 +110,11 @@ export function resolveEvmNetwork(
     )
   }
   return {
-    network,
+    network: network.toLowerCase(),
     urlSetting: names.url,
     chainIdSetting: names.chainId,
     urls,
     chainId: BigInt(chainIdText),
-  }
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const { protocol } = new URL(text)
-    return protocol === 'http:' || protocol === 'https:'
-  } catch {
-    return false
   }
 }
 
@@ -154,7 +167,15 @@ export interface RpcError {
 export type RpcReply = { result: unknown; error?: undefined } | { result?: undefined; error: RpcError }
 
 /** One URL could not serve one round trip: the next URL is tried. */
-class UrlFailure extends Error {}
+class UrlFailure extends Error {
+  /** The HTTP status the URL answered with, when that is what failed. */
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message)
+  }
+}
 
 /**
  * JSON-RPC client for one network. Every HTTP request is a JSON-RPC batch that starts with
@@ -200,7 +221,7 @@ export class EvmRpcClient {
       head.push(ethCall(MULTICALL3_ADDRESS, encodeAggregate3(withBlockNumber), 'latest'))
     }
     const replies = await this.roundTrip(head, 'head of the chain')
-    const latest = this.quantity(replies[0], 'eth_blockNumber')
+    const latest = this.height(this.quantity(replies[0], 'eth_blockNumber'), 'eth_blockNumber')
     const code = replies[1].result
     if (typeof code !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(code)) {
       throw providerError(`${this.settings.network}: eth_getCode answered ${JSON.stringify(code)}`)
@@ -210,7 +231,8 @@ export class EvmRpcClient {
       const outcomes = decodeAggregate3(replies[2], calls.length + 1)
       const blockNumber = outcomes?.[0].success ? decodeUint256(outcomes[0].returnData) : undefined
       if (outcomes && blockNumber !== undefined) {
-        return { block: { number: blockNumber, method: 'multicall3' }, results: outcomes.slice(1) }
+        const number = this.height(blockNumber, 'Multicall3 getBlockNumber()')
+        return { block: { number, method: 'multicall3' }, results: outcomes.slice(1) }
       }
       warn(`${this.settings.network}: Multicall3 read at latest failed; reading with a JSON-RPC batch`)
       hasMulticall = false
@@ -268,6 +290,16 @@ export class EvmRpcClient {
     })
   }
 
+  /** A block height that JSON carries exactly (at most 2^53 − 1); otherwise a 502 naming it. */
+  private height(value: bigint, method: string): bigint {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw providerError(
+        `${this.settings.network}: ${method} answered block ${value}, above 2^53 − 1: not a height to trust, nor one JSON carries exactly`,
+      )
+    }
+    return value
+  }
+
   private quantity(reply: RpcReply, method: string): bigint {
     const value = reply.result
     if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(value)) {
@@ -280,6 +312,7 @@ export class EvmRpcClient {
   private async roundTrip(requests: RpcRequest[], purpose: string): Promise<RpcReply[]> {
     const { urls, network, urlSetting } = this.settings
     const failures: string[] = []
+    const statuses: (number | undefined)[] = []
     for (let n = 0; n < urls.length; n++) {
       const index = (this.preferred + n) % urls.length
       try {
@@ -290,13 +323,22 @@ export class EvmRpcClient {
         if (!(error instanceof UrlFailure)) throw error
         const where = `${urlSetting} #${index + 1} (${hostOf(urls[index])})`
         failures.push(`${where}: ${error.message}`)
+        statuses.push(error.status)
         warn(
           `${network}: ${where} failed the ${purpose}: ${error.message}` +
             (n + 1 < urls.length ? '; failing over to the next URL' : ''),
         )
       }
     }
-    throw providerError(`${network}: no RPC could serve the ${purpose} (${failures.join('; ')})`)
+    // Every URL refusing the request (a 4xx other than 408/429) is an answer, not an outage.
+    const refused = statuses.every(
+      (status) => status !== undefined && status < 500 && !isRetryableStatus(status),
+    )
+    throw providerError(
+      `${network}: no RPC could serve the ${purpose} (${failures.join('; ')})`,
+      502,
+      refused ? statuses[0] : undefined,
+    )
   }
 
   /** One HTTP request: the batch, preceded by eth_chainId, checked in full before use. */
@@ -310,9 +352,11 @@ export class EvmRpcClient {
     let status: number
     let text: string
     try {
-      const response = await fetch(url, {
+      // Credentials in the URL go as HTTP Basic: fetch refuses them in the URL.
+      const endpoint = providerEndpoint(url, this.settings.urlSetting)
+      const response = await fetch(endpoint.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...endpoint.headers },
         body: JSON.stringify(batch),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       })
@@ -322,7 +366,7 @@ export class EvmRpcClient {
       throw new UrlFailure(describeNetworkError(error, this.options.timeoutMs))
     }
     if (status < 200 || status >= 300) {
-      throw new UrlFailure(`HTTP ${status} ${text.slice(0, 160).trim()}`.trim())
+      throw new UrlFailure(`HTTP ${status} ${redactUrls(text.slice(0, 160)).trim()}`.trim(), status)
     }
     let body: unknown
     try {
@@ -333,7 +377,7 @@ export class EvmRpcClient {
     if (!Array.isArray(body)) {
       const message = (body as { error?: { message?: unknown } } | null)?.error?.message
       throw new UrlFailure(
-        `did not answer the JSON-RPC batch${typeof message === 'string' ? `: ${message.slice(0, 160)}` : ''}`,
+        `did not answer the JSON-RPC batch${typeof message === 'string' ? `: ${redactUrls(message.slice(0, 160))}` : ''}`,
       )
     }
     const replies = new Map<number, RpcReply>()

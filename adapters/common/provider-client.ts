@@ -1,9 +1,14 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { providerError } from './errors'
 
 /**
  * HTTP client for data providers: a concurrency cap and a request-rate limit shared by every
  * request made through one instance, retries with exponential backoff on 429 / 5xx / network
  * errors / timeouts, then failover to the next configured URL.
+ *
+ * A URL may carry credentials (`https://user:password@host/path?apikey=…`): they are sent as
+ * HTTP Basic authentication (fetch refuses them in the URL) and the query is kept. A URL is
+ * never shown whole: messages name it by its setting, its position in the list and its host.
  */
 export interface ProviderClientOptions {
   /** Base URLs in failover order. */
@@ -18,6 +23,11 @@ export interface ProviderClientOptions {
   backoffMs: number
   /** Requests in flight at once across the client. */
   concurrency: number
+  /**
+   * Requests in flight at once for one adapter request (its share of `concurrency`); adapter
+   * requests waiting for a slot take turns. Defaults to `concurrency`.
+   */
+  concurrencyPerRequest?: number
   /** Requests started per second across the client; 0 means unlimited. */
   requestsPerSecond: number
   /** Names the provider in error messages (e.g. the setting the URLs came from). */
@@ -38,18 +48,85 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500
 }
 
-class Semaphore {
+const requestScope = new AsyncLocalStorage<string>()
+
+/**
+ * Runs `work` on behalf of adapter request `request` (its feed id): every provider call made
+ * within it counts against that request's share of a {@link ProviderClient}.
+ */
+export function onBehalfOf<T>(request: string, work: () => Promise<T>): Promise<T> {
+  return requestScope.run(request, work)
+}
+
+/** The adapter request the current provider call is made for. */
+function currentRequest(): string {
+  return requestScope.getStore() ?? ''
+}
+
+/**
+ * A concurrency cap shared fairly: at most `limit` tasks run at once, at most `perOwner` of
+ * them for one owner (an adapter request); when a slot frees, it goes to the waiting owner
+ * served least recently, each owner's own tasks in order. A request arriving while another has
+ * hundreds of calls queued waits for one turn, not for all of them.
+ */
+export class FairScheduler {
   private active = 0
-  private readonly waiting: (() => void)[] = []
-  constructor(private readonly limit: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve))
-    this.active++
+  private starts = 0
+  private readonly owners = new Map<string, { active: number; lastStart: number; waiting: (() => void)[] }>()
+  /** Owners with tasks waiting. */
+  private readonly waitingOwners = new Set<string>()
+
+  constructor(
+    private readonly limit: number,
+    private readonly perOwner: number,
+  ) {}
+
+  async run<T>(owner: string, task: () => Promise<T>): Promise<T> {
+    let state = this.owners.get(owner)
+    if (!state) {
+      state = { active: 0, lastStart: -1, waiting: [] }
+      this.owners.set(owner, state)
+    }
+    if (this.active < this.limit && state.active < this.perOwner && state.waiting.length === 0) {
+      this.start(state)
+    } else {
+      const { waiting } = state
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve)
+        this.waitingOwners.add(owner)
+      })
+    }
     try {
       return await task()
     } finally {
       this.active--
-      this.waiting.shift()?.()
+      state.active--
+      if (state.active === 0 && state.waiting.length === 0) this.owners.delete(owner)
+      this.startNext()
+    }
+  }
+
+  private start(state: { active: number; lastStart: number }): void {
+    this.active++
+    state.active++
+    state.lastStart = this.starts++
+  }
+
+  /** Fills free slots from the waiting owners below their share, least recently served first. */
+  private startNext(): void {
+    while (this.active < this.limit) {
+      let next: string | undefined
+      for (const owner of this.waitingOwners) {
+        const state = this.owners.get(owner)!
+        if (state.active >= this.perOwner) continue
+        if (next === undefined || state.lastStart < this.owners.get(next)!.lastStart) next = owner
+      }
+      if (next === undefined) return
+      const state = this.owners.get(next)!
+      const resume = state.waiting.shift()!
+      if (state.waiting.length === 0) this.waitingOwners.delete(next)
+      this.start(state)
+      resume()
     }
   }
 }
@@ -73,7 +150,9 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export const FAILBACK_AFTER_MS = 60_000
 
 export class ProviderClient {
-  private readonly semaphore: Semaphore
+  /** The URLs as fetched (credentials taken out) and the headers each is sent with. */
+  private readonly endpoints: ProviderEndpoint[]
+  private readonly scheduler: FairScheduler
   private readonly spacer: StartSpacer
   /** Index of the URL tried first: after a failover the client stays on the URL that answered. */
   private preferred = 0
@@ -81,7 +160,21 @@ export class ProviderClient {
 
   constructor(readonly options: ProviderClientOptions) {
     if (options.urls.length === 0) throw new Error(`${options.label}: no provider URL configured`)
-    this.semaphore = new Semaphore(Math.max(1, options.concurrency))
+    this.endpoints = options.urls.map((url, i) => {
+      const endpoint = providerEndpoint(url, `${options.label} entry ${i + 1}`)
+      const clash = Object.keys(options.headers ?? {}).find((name) => name.toLowerCase() === 'authorization')
+      if (endpoint.headers.authorization && clash) {
+        throw new Error(
+          `${options.label} entry ${i + 1} carries credentials, and the API key is sent in the ${clash} header too: use one`,
+        )
+      }
+      return { url: endpoint.url, headers: { ...options.headers, ...endpoint.headers } }
+    })
+    const concurrency = Math.max(1, options.concurrency)
+    this.scheduler = new FairScheduler(
+      concurrency,
+      Math.min(concurrency, Math.max(1, options.concurrencyPerRequest ?? concurrency)),
+    )
     this.spacer = new StartSpacer(options.requestsPerSecond)
   }
 
@@ -94,24 +187,25 @@ export class ProviderClient {
   async get(path: string, subject: string): Promise<ProviderResponse> {
     const failures: string[] = []
     for (const index of this.urlOrder()) {
-      const base = this.options.urls[index]
-      const url = joinUrl(base, path)
+      const endpoint = this.endpoints[index]
+      const url = joinUrl(endpoint.url, path)
+      const where = `#${index + 1} (${hostOf(endpoint.url)})`
       for (let attempt = 0; attempt <= this.options.retries; attempt++) {
         if (attempt > 0) await sleep(this.options.backoffMs * 2 ** (attempt - 1))
-        const outcome = await this.semaphore.run(() => this.attempt(url))
+        const outcome = await this.scheduler.run(currentRequest(), () => this.attempt(url, endpoint.headers))
         if ('response' in outcome) {
           const { response } = outcome
           if (response.status >= 200 && response.status < 300) {
             this.prefer(index)
             return response
           }
-          const detail = `${hostOf(base)} answered ${response.status} ${response.text.slice(0, 200).trim()}`
+          const detail = `${where} answered ${response.status} ${redactUrls(response.text.slice(0, 200)).trim()}`
           if (!isRetryableStatus(response.status)) {
-            throw providerError(`${subject}: ${detail}`)
+            throw providerError(`${subject}: ${this.options.label} ${detail}`, 502, response.status)
           }
           failures.push(detail)
         } else {
-          failures.push(`${hostOf(base)}: ${outcome.error}`)
+          failures.push(`${where}: ${outcome.error}`)
         }
       }
     }
@@ -133,11 +227,14 @@ export class ProviderClient {
     this.preferredSince = Date.now()
   }
 
-  private async attempt(url: string): Promise<{ response: ProviderResponse } | { error: string }> {
+  private async attempt(
+    url: string,
+    headers: Record<string, string>,
+  ): Promise<{ response: ProviderResponse } | { error: string }> {
     await this.spacer.wait()
     try {
       const res = await fetch(url, {
-        headers: this.options.headers,
+        headers,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       })
       const bytes = new Uint8Array(await res.arrayBuffer())
@@ -157,14 +254,53 @@ export function parseUrlList(value: string | undefined): string[] {
     .filter((u) => u.length > 0)
 }
 
+/** `path` under the base URL's path, the base URL's query kept (`…/v1?key=k` + `a/b` → `…/v1/a/b?key=k`). */
 function joinUrl(base: string, path: string): string {
   if (!path) return base
-  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
+  const url = new URL(base)
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
+  return url.toString()
+}
+
+/** A URL as fetched: without its credentials, which are in `headers` as HTTP Basic. */
+export interface ProviderEndpoint {
+  url: string
+  headers: Record<string, string>
+}
+
+/** Whether `text` is an http(s) URL. */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text)
+    return protocol === 'http:' || protocol === 'https:'
+  } catch {
+    return false
+  }
 }
 
 /**
- * Names a provider URL in an error message by its host alone: paths and queries often carry an
- * API key, and a URL list setting is not censored by the framework the way a single URL is.
+ * `url` ready to fetch: `user:password@` taken out of it into an `authorization: Basic …`
+ * header (percent-decoded, as RFC 3986 writes them), the rest of the URL, query included, as it
+ * is. Throws naming `name` (never the URL) when it is not an http(s) URL.
+ */
+export function providerEndpoint(url: string, name: string): ProviderEndpoint {
+  if (!isHttpUrl(url)) throw new Error(`${name} is not an http(s) URL`)
+  const parsed = new URL(url)
+  if (!parsed.username && !parsed.password) return { url, headers: {} }
+  const user = decodeURIComponent(parsed.username)
+  const password = decodeURIComponent(parsed.password)
+  parsed.username = ''
+  parsed.password = ''
+  return {
+    url: parsed.toString(),
+    headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+  }
+}
+
+/**
+ * Names a provider URL in an error message by its host alone: credentials, paths and queries
+ * often carry an API key, and a URL list setting is not censored by the framework the way a
+ * single URL is.
  */
 export function hostOf(url: string): string {
   try {
@@ -174,11 +310,23 @@ export function hostOf(url: string): string {
   }
 }
 
-/** What went wrong with a request that got no HTTP answer (timeout, refused, reset). */
+/** `text` (an error, a provider's answer) with every URL in it cut to its scheme and host. */
+export function redactUrls(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()]+/gi, (match) => {
+    try {
+      const url = new URL(match)
+      return `${url.protocol}//${url.host}/…`
+    } catch {
+      return '<url>'
+    }
+  })
+}
+
+/** What went wrong with a request that got no HTTP answer (timeout, refused, reset); no URL in it. */
 export function describeNetworkError(error: unknown, timeoutMs: number): string {
   const name = (error as Error)?.name
   if (name === 'TimeoutError' || name === 'AbortError') return `timed out after ${timeoutMs} ms`
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause
   const detail = [cause?.code, cause?.message].filter(Boolean).join(': ')
-  return detail || ((error as Error)?.message ?? String(error))
+  return redactUrls(detail || ((error as Error)?.message ?? String(error)))
 }

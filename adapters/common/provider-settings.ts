@@ -5,7 +5,29 @@
  * settings stay the adapter's own (one list, or one per network).
  */
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
-import { ProviderClient, parseUrlList } from './provider-client'
+import { ProviderClient, isHttpUrl, parseUrlList } from './provider-client'
+
+/**
+ * A setting holding a provider's base URL(s), comma-separated in failover order (sensitive: a
+ * URL may carry credentials, `https://user:password@host/…`, sent as HTTP Basic, or an API key
+ * in its path or query). Checked when the adapter starts: every entry an http(s) URL, named by
+ * its position, never quoted.
+ */
+export function urlListSetting<R extends boolean = false>(description: string, required?: R) {
+  return {
+    type: 'string',
+    description,
+    required: (required ?? false) as R,
+    sensitive: true,
+    validate: {
+      meta: { details: 'comma-separated http(s) URLs' },
+      fn: (value?: string) => {
+        const bad = parseUrlList(value).findIndex((url) => !isHttpUrl(url))
+        return bad < 0 ? undefined : `entry ${bad + 1} is not an http(s) URL`
+      },
+    },
+  } as const
+}
 
 /** What an adapter says about its provider to get its settings block. */
 export interface ProviderBlockOptions<K extends string, H extends string> {
@@ -18,6 +40,8 @@ export interface ProviderBlockOptions<K extends string, H extends string> {
   headerDefault: string
   /** Requests in flight at once, by default. */
   concurrency: number
+  /** Requests in flight at once for one adapter request (its share), by default. */
+  concurrencyPerRequest: number
   /**
    * What the concurrency cap and rate limit are shared by, as the settings' descriptions say it:
    * "across the adapter" (the default) when the adapter holds one client for the provider, or
@@ -40,6 +64,7 @@ export type ProviderNumberSetting<P extends string> =
   | `${P}_RETRIES`
   | `${P}_RETRY_BACKOFF_MS`
   | `${P}_CONCURRENCY`
+  | `${P}_CONCURRENCY_PER_REQUEST`
   | `${P}_REQUESTS_PER_SECOND`
 
 /** The settings values a block reads: its numbers, the key pair and the URL list settings. */
@@ -49,7 +74,8 @@ export type ProviderBlockValues<P extends string, K extends string, H extends st
 
 /**
  * A provider's settings block: `definitions` go into the adapter's AdapterConfig (`<P>_REQUEST_TIMEOUT_MS`,
- * `<P>_RETRIES`, `<P>_RETRY_BACKOFF_MS`, `<P>_CONCURRENCY`, `<P>_REQUESTS_PER_SECOND` and the key pair);
+ * `<P>_RETRIES`, `<P>_RETRY_BACKOFF_MS`, `<P>_CONCURRENCY`, `<P>_CONCURRENCY_PER_REQUEST`,
+ * `<P>_REQUESTS_PER_SECOND` and the key pair);
  * `client` builds the {@link ProviderClient} for one URL-list setting from the adapter's settings.
  */
 export function providerBlock<P extends string, K extends string, H extends string>(
@@ -81,6 +107,12 @@ export function providerBlock<P extends string, K extends string, H extends stri
     [`${prefix}_CONCURRENCY`]: numberSetting(
       `${Provider} requests in flight at once, ${scope}`,
       options.concurrency,
+      1,
+      256,
+    ),
+    [`${prefix}_CONCURRENCY_PER_REQUEST`]: numberSetting(
+      `${Provider} requests one adapter request may have in flight at once (its share of ${prefix}_CONCURRENCY, which caps it); requests waiting for a slot take turns`,
+      options.concurrencyPerRequest,
       1,
       256,
     ),
@@ -130,6 +162,7 @@ export function providerBlock<P extends string, K extends string, H extends stri
         retries: number('RETRIES'),
         backoffMs: number('RETRY_BACKOFF_MS'),
         concurrency: number('CONCURRENCY'),
+        concurrencyPerRequest: number('CONCURRENCY_PER_REQUEST'),
         requestsPerSecond: number('REQUESTS_PER_SECOND'),
         label: urlSetting,
       })

@@ -153,7 +153,8 @@ export async function serveEsplora(
   const requests: string[] = []
   const base = options.basePath ?? ''
   const server = createServer((req, res) => {
-    const path = (req.url ?? '').slice(base.length)
+    // The query is not Esplora's: an operator's URL may carry one (an API key).
+    const path = (req.url ?? '').split('?')[0].slice(base.length)
     requests.push(path)
     const reply = () => {
       const fault = options.fault?.(path)

@@ -18,16 +18,37 @@ import type { TestAdapter } from '@chainlink/external-adapter-framework/util/tes
 import type { InputParameter } from '@chainlink/external-adapter-framework/validation/input-params'
 import { ADAPTERS_DIR, adapterNames, loadAdapterModule, type AdapterModule } from '#devkit/adapters'
 import { askUntilComputed, startAdapterServer, type HttpAnswer } from '#devkit/adapter-server'
+import { POR_SETTING_DEFAULTS } from '#common/adapter'
 import type { ConformanceDeclaration, ConformanceProvider } from '#devkit/conformance'
 import { adapterDoc, checkDocs } from '#devkit/docs'
 import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
+import { validatorMiddleware } from '@chainlink/external-adapter-framework/validation'
+import {
+  advanceClock,
+  backgroundTicks,
+  defaultTransport,
+  resetClock,
+  type BackgroundTransport,
+} from '#devkit/clock'
+import { logMark, logsSince } from '#devkit/logs'
+import { deadUrl } from '#devkit/ports'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 
 /** Provider timeout for the cases where the provider answers, and for the one where it hangs. */
 const PROVIDER_TIMEOUT_MS = 10_000
 const HANG_TIMEOUT_MS = 500
+/** A text input far beyond any sane length (under the framework's 1 MiB body limit). */
+const HUGE_TEXT = 500_000
 /** Framework settings for quick tests: computations start within 20 ms of a request. */
-const FRAMEWORK_ENV = { BACKGROUND_EXECUTE_MS_HTTP: '20' }
+/**
+ * Settings of every test adapter here. The cache and subscription lifetimes are put back to
+ * their defaults (a test that sets them leaves them in process.env for the next adapter).
+ */
+const FRAMEWORK_ENV = {
+  BACKGROUND_EXECUTE_MS_HTTP: '20',
+  CACHE_MAX_AGE: undefined,
+  WARMUP_SUBSCRIPTION_TTL: undefined,
+}
 
 type Definition = Record<string, InputParameter>
 
@@ -157,6 +178,88 @@ function inputCases(definition: Definition): InputCase[] {
   })
 }
 
+/** Every string input, as `field`, or `list[].field` for a field of a list of objects. */
+function textInputPaths(definition: Definition): string[] {
+  return Object.entries(definition).flatMap(([name, parameter]) => {
+    if (parameter.type === 'string' && !parameter.array) return [name]
+    if (typeof parameter.type !== 'object' || !parameter.array) return []
+    return Object.entries(parameter.type as Definition)
+      .filter(([, inner]) => inner.type === 'string' && !inner.array)
+      .map(([field]) => `${name}[].${field}`)
+  })
+}
+
+/** The sample with text input `path` (`field` or `list[].field`) set to `value`. */
+function withText(sample: Record<string, unknown>, path: string, value: string): Record<string, unknown> {
+  const [list, field] = path.split('[].')
+  if (field === undefined) return { ...sample, [path]: value }
+  return withFirstEntry(sample, list, { ...firstEntry(sample, list), [field]: value })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache keys
+
+/** The cache key and the inputs the framework's request validation makes of `data` (undefined: refused). */
+function keyAndInputs(adapter: Adapter, data: Record<string, unknown>) {
+  const req = {
+    headers: { 'content-type': 'application/json' },
+    body: { data: structuredClone(data) },
+  } as unknown as { requestContext: { cacheKey: string; data: unknown } }
+  try {
+    validatorMiddleware(adapter)(req as never, {} as never, () => undefined)
+  } catch {
+    return undefined
+  }
+  return { key: req.requestContext.cacheKey, inputs: req.requestContext.data }
+}
+
+/** Every text in `value` (nested objects and lists too), as a path of keys and indexes. */
+function textPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'string') return [path]
+  if (Array.isArray(value)) return value.flatMap((item, i) => textPaths(item, [...path, i]))
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => textPaths(item, [...path, key]))
+  }
+  return []
+}
+
+/** `value` with `change` applied to the text at `path` (every text when `path` is undefined). */
+function respell(value: unknown, change: (text: string) => string, path?: (string | number)[]): unknown {
+  if (path?.length === 0 || (path === undefined && typeof value === 'string')) {
+    return typeof value === 'string' ? change(value) : value
+  }
+  const [head, ...rest] = path ?? []
+  if (Array.isArray(value)) {
+    return value.map((item, i) =>
+      path === undefined || i === head ? respell(item, change, path && rest) : item,
+    )
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        path === undefined || key === head ? respell(item, change, path && rest) : item,
+      ]),
+    )
+  }
+  return value
+}
+
+/** The sample spelled otherwise: each text upper- and lower-cased alone, then all at once. */
+function respellings(sample: Record<string, unknown>): [string, Record<string, unknown>][] {
+  const cases: [string, (text: string) => string][] = [
+    ['upper', (t) => t.toUpperCase()],
+    ['lower', (t) => t.toLowerCase()],
+  ]
+  return cases.flatMap(([name, change]) => [
+    ...textPaths(sample).map((path): [string, Record<string, unknown>] => [
+      `${path.join('.')} in ${name} case`,
+      respell(sample, change, path) as Record<string, unknown>,
+    ]),
+    [`every text in ${name} case`, respell(sample, change) as Record<string, unknown>],
+  ])
+}
+
 // ---------------------------------------------------------------------------------------------
 // Answers
 
@@ -214,6 +317,18 @@ const FAULTS: [string, ProxyAction, number][] = [
     PROVIDER_TIMEOUT_MS,
   ],
   ['answers half of its answer', 'truncate', PROVIDER_TIMEOUT_MS],
+]
+
+/** JSON bodies no bridge sends, each of which must be refused as the caller's fault. */
+const ODD_BODIES: [string, string][] = [
+  ['null', 'null'],
+  ['a number', '5'],
+  ['a string', '"balance"'],
+  ['a list', '[{"data":{}}]'],
+  ['an object whose data is a number', '{"id":"1","data":5}'],
+  ['an object whose data is a list', '{"id":"1","data":[]}'],
+  ['an object whose endpoint is a number', '{"id":"1","endpoint":5,"data":{}}'],
+  ['an object whose data.endpoint is a number', '{"id":"1","data":{"endpoint":5}}'],
 ]
 
 describe.each(subjects)('adapter $name', (subject) => {
@@ -278,6 +393,23 @@ describe.each(subjects)('adapter $name', (subject) => {
     expectTimestamps(body)
   })
 
+  if (declaration.output === 'numeric') {
+    it('refuses with a 502 naming it a figure that cannot be true or cannot be reported on-chain', async () => {
+      const { implausible } = provider
+      expect({ declared: implausible !== undefined }).toEqual({ declared: true })
+      const answer = await askUntilComputed(() => ask(healthy, implausible!.sample))
+      expect({
+        status: answer.status,
+        result: answer.body?.result,
+        namesIt: messageOf(answer).includes(implausible!.value),
+      }).toEqual({
+        status: 502,
+        result: undefined,
+        namesIt: true,
+      })
+    })
+  }
+
   describe('refuses bad input with a 400 naming the field', () => {
     it.each(inputCases(definition).map((c) => [c.title, c] as const))('%s', async (_title, inputCase) => {
       expectRefused(await ask(healthy, inputCase.build(sample())), inputCase.names)
@@ -298,6 +430,20 @@ describe.each(subjects)('adapter $name', (subject) => {
         ])
       })
     }
+    it.each(textInputPaths(definition))(
+      'a half-megabyte `%s`, quoting at most a short prefix of it in the answer and the logs',
+      async (path) => {
+        const mark = logMark()
+        const answer = await ask(healthy, withText(sample(), path, 'A'.repeat(HUGE_TEXT)))
+        expectRefused(answer, path.split('[].').at(-1)!)
+        const logged = logsSince(mark).reduce((size, line) => size + line.text.length, 0)
+        expect({ answer: answer.text.length < 1_000, logged: logged < 8_000 }).toEqual({
+          answer: true,
+          logged: true,
+        })
+      },
+    )
+
     if (list) {
       it(`\`${list.field}\` longer than its limit`, async () => {
         const limit =
@@ -311,6 +457,43 @@ describe.each(subjects)('adapter $name', (subject) => {
         expectRefused(answer, list.field)
         expect(messageOf(answer)).toContain(String(limit))
       })
+    }
+  })
+
+  it('gives two requests the same cache key only when they mean the same: each input canonical before it is used or cached', () => {
+    const original = keyAndInputs(healthy.adapter, sample())
+    expect(original).toBeDefined()
+    const clashes = respellings(sample()).flatMap(([respelled, data]) => {
+      const other = keyAndInputs(healthy.adapter, data)
+      if (other === undefined || other.key !== original!.key) return []
+      return JSON.stringify(other.inputs) === JSON.stringify(original!.inputs)
+        ? []
+        : [{ respelled, inputs: other.inputs }]
+    })
+    expect({ sharesTheKeyButMeansOtherwise: clashes }).toEqual({ sharesTheKeyButMeansOtherwise: [] })
+  })
+
+  it('keeps nothing of a request once its subscription and its cached answer have expired', async () => {
+    const testAdapter = await startTestAdapter(module.makeAdapter(), {
+      ...env(PROVIDER_TIMEOUT_MS),
+      WARMUP_SUBSCRIPTION_TTL: '60000',
+      CACHE_MAX_AGE: '120000',
+    })
+    try {
+      const transport = defaultTransport<BackgroundTransport & { trackedRequests?: number }>(
+        testAdapter.adapter,
+      )
+      const answer = await askUntilComputed(() => ask(testAdapter, sample()))
+      expect(answer.status).toBe(200)
+      advanceClock(180_000)
+      await backgroundTicks(transport, 3)
+      expect({
+        cachedAnswers: testAdapter.mockCache?.cache.size,
+        trackedRequests: transport.trackedRequests,
+      }).toEqual({ cachedAnswers: 0, trackedRequests: 0 })
+    } finally {
+      resetClock()
+      await stopTestAdapter(testAdapter)
     }
   })
 
@@ -331,6 +514,59 @@ describe.each(subjects)('adapter $name', (subject) => {
         }
       } finally {
         await server.close()
+      }
+    })
+
+    it.each(ODD_BODIES)('answers 400, not 500, to a JSON body that is %s', async (_title, body) => {
+      const server = await startAdapterServer(module.makeAdapter(), env(PROVIDER_TIMEOUT_MS))
+      try {
+        const answer = await server.post(body)
+        expect([answer.status, answer.text]).toEqual([400, expect.stringMatching(/\S/)])
+        expect(answer.text).not.toMatch(/Cannot read properties|is not a function|Cannot create property/)
+      } finally {
+        await server.close()
+      }
+    })
+  })
+
+  describe('takes credentials in its provider URLs (a list, the first dead), and never shows them', () => {
+    const withSecrets = (url: string) => {
+      const parsed = new URL(url)
+      parsed.username = 'operator'
+      parsed.password = 's3cret-pass'
+      parsed.searchParams.set('apikey', 'q-s3cret')
+      return parsed.toString()
+    }
+    const basic = `Basic ${Buffer.from('operator:s3cret-pass').toString('base64')}`
+    const shown = (texts: string[]) =>
+      ['s3cret', 'operator'].filter((secret) => texts.some((text) => text.includes(secret)))
+
+    it.each([
+      ['answers', 'forward'],
+      ['fails', { status: 500, body: '{"error":"internal server error"}' }],
+    ] as [string, ProxyAction][])('when the provider %s', async (_title, action) => {
+      const urls = `${withSecrets(await deadUrl())},${withSecrets(proxy.url)}`
+      const testAdapter = await startTestAdapter(module.makeAdapter(), {
+        ...FRAMEWORK_ENV,
+        ...declaration.env(urls, PROVIDER_TIMEOUT_MS),
+      })
+      const mark = logMark()
+      const asked = proxy.requests.length
+      fault = action
+      try {
+        const answer = await askUntilComputed(() => ask(testAdapter, sample()))
+        const headers = proxy.requestHeaders.slice(asked)
+        expect(headers.length).toBeGreaterThan(0)
+        expect(headers.filter((h) => h.authorization !== basic)).toEqual([])
+        expect(proxy.requestPaths.slice(asked).filter((path) => !path.includes('apikey=q-s3cret'))).toEqual(
+          [],
+        )
+        if (action === 'forward') expect([answer.status, messageOf(answer)]).toEqual([200, answer.text])
+        else expect(answer.status).toBeGreaterThanOrEqual(500)
+        expect(shown([answer.text, ...logsSince(mark).map((line) => line.text)])).toEqual([])
+      } finally {
+        fault = 'forward'
+        await stopTestAdapter(testAdapter)
       }
     })
   })
@@ -354,6 +590,94 @@ describe.each(subjects)('adapter $name', (subject) => {
         await stopTestAdapter(testAdapter)
       }
     })
+  })
+
+  it('refuses to start with no provider configured at all, saying what to set', async () => {
+    // The declaration's provider URL settings, unset; every other setting as usual.
+    const unset = Object.fromEntries(
+      Object.keys(declaration.env(proxy.url, PROVIDER_TIMEOUT_MS))
+        .filter((name) => name.endsWith('_URL'))
+        .map((name) => [name, undefined]),
+    )
+    expect(Object.keys(unset).length).toBeGreaterThan(0)
+    const saved = { ...process.env }
+    const started = startTestAdapter(module.makeAdapter(), { ...env(PROVIDER_TIMEOUT_MS), ...unset })
+    try {
+      await expect(started).rejects.toThrow(/_URL/)
+    } finally {
+      await started.then(stopTestAdapter, () => undefined)
+      Object.assign(process.env, saved)
+    }
+  })
+
+  it('logs a failed refresh, saying which figure it serves meanwhile', async () => {
+    const testAdapter = await startTestAdapter(module.makeAdapter(), env(PROVIDER_TIMEOUT_MS))
+    const transport = defaultTransport(testAdapter.adapter)
+    try {
+      const computing = Date.now()
+      expect((await askUntilComputed(() => ask(testAdapter, sample()))).status).toBe(200)
+      const computed = Date.now()
+      fault = { status: 500, body: '{"error":"internal server error"}' }
+      const mark = logMark()
+      const asked = proxy.requests.length
+      // The refresh is due at half of CACHE_MAX_AGE; it fails.
+      advanceClock(POR_SETTING_DEFAULTS.CACHE_MAX_AGE / 2 + 1_000)
+      while (proxy.requests.length === asked) await backgroundTicks(transport, 1)
+      await backgroundTicks(transport, 3)
+      const answer = await ask(testAdapter, sample())
+      // The suite's other adapters (the healthy one, and earlier ones whose background loops
+      // go on) log their own failures too: this adapter's lines are those naming the figure it
+      // read, between `computing` and `computed`.
+      const warned = logsSince(mark)
+        .filter((line) => line.level === 'warn' && line.layer === 'ComputeTransport')
+        .map((line) => line.text)
+      const readAt = (text: string) => Date.parse(/serving the figure read at (\S+)/.exec(text)?.[1] ?? '')
+      const ours = warned.filter((text) => readAt(text) >= computing && readAt(text) <= computed)
+      expect({
+        servedStill: answer.status,
+        ours: ours.map((text) => /failed: 5\d\d .*serving the figure read at/.test(text)),
+      }).toEqual({ servedStill: 200, ours: [true] })
+    } finally {
+      fault = 'forward'
+      resetClock()
+      await stopTestAdapter(testAdapter)
+    }
+  })
+
+  describe('asks a failing provider again ever more slowly, and not at all after a 4xx answer', () => {
+    it.each([
+      [
+        'answering 500 is asked at 0, 5, 15 and 35 s over 40 s',
+        { status: 500, body: '{"error":"internal server error"}' },
+        40,
+        [0, 5, 15, 35],
+      ],
+      ['answering 404 is asked once over 60 s', { status: 404, body: '{"error":"not found"}' }, 60, [0]],
+    ] as [string, ProxyAction, number, number[]][])(
+      'a provider %s',
+      async (_title, action, seconds, expected) => {
+        const testAdapter = await startTestAdapter(module.makeAdapter(), env(PROVIDER_TIMEOUT_MS))
+        const transport = defaultTransport(testAdapter.adapter)
+        fault = action
+        const asked: number[] = []
+        try {
+          let seen = proxy.requests.length
+          const answer = await askUntilComputed(() => ask(testAdapter, sample()))
+          expect(answer.status).toBeGreaterThanOrEqual(500)
+          for (let second = 0; second <= seconds; second++) {
+            if (second > 0) advanceClock(1_000)
+            await backgroundTicks(transport, 2)
+            if (proxy.requests.length > seen) asked.push(second)
+            seen = proxy.requests.length
+          }
+          expect(asked).toEqual(expected)
+        } finally {
+          fault = 'forward'
+          resetClock()
+          await stopTestAdapter(testAdapter)
+        }
+      },
+    )
   })
 
   it('documents the settings and inputs of its code (README generated by npm run docs)', async () => {

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { resolve } from 'node:path'
 import { bech32 } from '@scure/base'
@@ -151,5 +152,33 @@ describe('por-address-list piped into btc-balance', () => {
     )
     // At 3 confirmations the 50 BTC received at 871232 counts.
     expect(jsonparse(balanced, 'data,result')).toBe('35000000000')
+  })
+
+  it('keeps answering the mainnet job with its own list after a caller asks for it spelled MAINNET', async () => {
+    const job = () => bridge(addressList, listRequest(2))
+    await job()
+    const respelled = JSON.parse(listRequest(2))
+    respelled.data = { ...respelled.data, network: 'BITCOIN', chainId: 'MAINNET' }
+    await bridge(addressList, JSON.stringify(respelled))
+    // Give the background loop time to compute whatever the respelled request registered.
+    const transport = addressList.adapter.endpoints[0].transportRoutes.get('default_single_transport')!
+    const ticks = jest.spyOn(
+      transport as unknown as { backgroundHandler: () => Promise<void> },
+      'backgroundHandler',
+    )
+    while (ticks.mock.calls.length < 20) await new Promise((resolve) => setTimeout(resolve, 20))
+    ticks.mockRestore()
+
+    const listed = jsonparse(await job(), 'data,result') as { chainId: string; network: string }[]
+    expect(listed.map((entry) => [entry.network, entry.chainId])).toEqual([
+      ['bitcoin', 'mainnet'],
+      ['bitcoin', 'mainnet'],
+      ['bitcoin', 'mainnet'],
+    ])
+    const balanced = await bridge(
+      btcBalance,
+      `{"id": "job-run-2", "data": {"addresses": ${JSON.stringify(listed)}, "minConfirmations": 6}}`,
+    )
+    expect(jsonparse(balanced, 'data,result')).toBe('30000000000')
   })
 })

@@ -1,5 +1,5 @@
 import { ReserveAdapter } from '#common/adapter'
-import { makeConfig } from './config'
+import { ESPLORA_URL_SETTING, makeConfig } from './config'
 import { makeBalanceEndpoint } from './endpoint/balance'
 
 export const description =
@@ -11,6 +11,10 @@ export function makeAdapter() {
     name: 'BTC_BALANCE',
     defaultEndpoint: 'balance',
     config: makeConfig(),
+    noProviderConfigured: (settings) =>
+      Object.values(ESPLORA_URL_SETTING).some((name) => settings[name])
+        ? undefined
+        : `set ${Object.values(ESPLORA_URL_SETTING).join(', ')} (at least one)`,
     endpoints: [makeBalanceEndpoint()],
   })
 }

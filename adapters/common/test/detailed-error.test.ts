@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { Adapter, AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
+import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+import { ReserveAdapter } from '../adapter'
 import { DetailedAdapterError, describeFailure, providerError } from '../errors'
 import { ComputeTransport, type ComputedResponse } from '../transport'
 
@@ -40,7 +41,7 @@ describe('DetailedAdapterError', () => {
 
     beforeAll(async () => {
       testAdapter = await startTestAdapter(
-        new Adapter({
+        new ReserveAdapter({
           name: 'TOY',
           defaultEndpoint: 'toy',
           config,

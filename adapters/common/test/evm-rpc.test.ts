@@ -377,3 +377,31 @@ describe('EvmRpcClient on the local chains', () => {
     expect(error.message).toMatch(/^local: the chain is at block \d+, short of 1000000000 confirmations$/)
   })
 })
+
+describe('a block height that cannot be true', () => {
+  it.each(['0x20000000000001', '0xffffffffffffffffffff'])(
+    'refuses a chain head of %s (above 2^53: not an exact integer in JSON), naming it',
+    async (head) => {
+      const rpc = await startFaultProxy('http://127.0.0.1:1', (_i, body) => ({
+        status: 200,
+        body: JSON.stringify(
+          (JSON.parse(body) as { id: number; method: string }[]).map(({ id, method }) => ({
+            jsonrpc: '2.0',
+            id,
+            result: method === 'eth_chainId' ? '0x1' : method === 'eth_blockNumber' ? head : '0x',
+          })),
+        ),
+      }))
+      try {
+        const client = new EvmRpcClient(settingsFor([rpc.url], 1n), { timeoutMs: 2_000 })
+        const error = await rejection(client.pin(0))
+        expect([error.statusCode, error.message]).toEqual([
+          502,
+          expect.stringContaining(BigInt(head).toString()),
+        ])
+      } finally {
+        await rpc.close()
+      }
+    },
+  )
+})

@@ -15,11 +15,23 @@ export const conformance = defineConformance({
       fineness: bar.fineness,
       fineWeight: bar.fine[0],
     }))
-    const custodian = await serveVaultApi({ london: { name: 'London', unit: 'toz', bars } })
+    // One bar of 10^70 troy ounces: at 8 decimals, about 10^78, beyond the int256 of an on-chain answer.
+    const inflated = {
+      serial: 'X1',
+      refiner: 'Valcambi',
+      grossWeight: `1${'0'.repeat(70)}`,
+      fineness: '999.9',
+      fineWeight: `9999${'0'.repeat(66)}`,
+    }
+    const custodian = await serveVaultApi({
+      london: { name: 'London', unit: 'toz', bars },
+      inflated: { name: 'Inflated', unit: 'toz', bars: [inflated] },
+    })
     return {
       url: custodian.url,
       sample: { vault: 'london', decimals: 8 },
       expected: '160232800000',
+      implausible: { sample: { vault: 'inflated', decimals: 8 }, value: `9999${'0'.repeat(74)}` },
       close: custodian.close,
     }
   },

@@ -1,4 +1,5 @@
 import { ReserveAdapter } from '#common/adapter'
+import { noEvmNetworkConfigured } from '#common/evm-rpc'
 import { makeConfig } from './config'
 import { makeSupplyEndpoint } from './endpoint/supply'
 
@@ -11,6 +12,7 @@ export function makeAdapter() {
     name: 'MULTICHAIN_SUPPLY',
     defaultEndpoint: 'supply',
     config: makeConfig(),
+    noProviderConfigured: () => noEvmNetworkConfigured(),
     endpoints: [makeSupplyEndpoint()],
   })
 }

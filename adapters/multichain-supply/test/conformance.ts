@@ -26,6 +26,15 @@ export const conformance = defineConformance({
     )
     const lockbox = Wallet.createRandom().address
     await (await token.getFunction('transfer')(lockbox, HELD)).wait()
+    // A supply of 2^255 at 18 decimals: beyond the int256 of an on-chain answer.
+    const inflated = await deploy<Contract>(
+      signer,
+      'contracts/mocks/DecimalsToken.sol:DecimalsToken',
+      'Inflated',
+      'INF',
+      18,
+      2n ** 255n,
+    )
     return {
       url: localChainUrl('A'),
       sample: {
@@ -34,6 +43,10 @@ export const conformance = defineConformance({
         resultDecimals: 18,
       },
       expected: (SUPPLY - HELD).toString(),
+      implausible: {
+        sample: { tokens: [{ network: NETWORK, address: inflated.target }], resultDecimals: 18 },
+        value: (2n ** 255n).toString(),
+      },
       close: async () => chain.destroy(),
     }
   },

@@ -1,4 +1,5 @@
 import { ReserveAdapter } from '#common/adapter'
+import { noEvmNetworkConfigured } from '#common/evm-rpc'
 import { makeConfig } from './config'
 import { makeAddressEndpoint } from './endpoint/address'
 
@@ -11,6 +12,7 @@ export function makeAdapter() {
     name: 'POR_ADDRESS_LIST',
     defaultEndpoint: 'address',
     config: makeConfig(),
+    noProviderConfigured: () => noEvmNetworkConfigured(),
     endpoints: [makeAddressEndpoint()],
   })
 }

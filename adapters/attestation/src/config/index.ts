@@ -1,7 +1,7 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
 import { isAddress } from 'ethers'
-import { providerBlock } from '#common/provider-settings'
+import { providerBlock, urlListSetting } from '#common/provider-settings'
 
 /** How the auditor's API is read: timeouts, retries, concurrency, rate and the API key. */
 export const ATTESTATION = providerBlock('ATTESTATION', {
@@ -10,6 +10,7 @@ export const ATTESTATION = providerBlock('ATTESTATION', {
   headerSetting: 'ATTESTATION_API_KEY_HEADER',
   headerDefault: 'x-api-key',
   concurrency: 4,
+  concurrencyPerRequest: 2,
 })
 
 /**
@@ -18,13 +19,10 @@ export const ATTESTATION = providerBlock('ATTESTATION', {
  */
 export const makeConfig = () =>
   new AdapterConfig({
-    ATTESTATION_API_URL: {
-      type: 'string',
-      description:
-        'Auditor attestation API base URL(s); a request reads `<url>/<client>`. A comma-separated list fails over in order',
-      required: true,
-      sensitive: true,
-    },
+    ATTESTATION_API_URL: urlListSetting(
+      'Auditor attestation API base URL(s); a request reads `<url>/<client>`. A comma-separated list fails over in order',
+      true,
+    ),
     ...ATTESTATION.definitions,
     ATTESTATION_MAX_AGE_SECONDS: {
       type: 'number',

@@ -1,11 +1,10 @@
 import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
-import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
-import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
+import { canonicalInputs } from '#common/input'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
 import type { Settings } from '../config'
 import { ATTESTATION_FIELDS } from '../provider/attestation'
 import { ReservesTransport } from '../transport/reserves'
-import { MAX_DECIMALS, checkRequest } from './reserves-request'
+import { MAX_DECIMALS, canonicalRequest } from './reserves-request'
 
 export const inputParameters = new InputParameters(
   {
@@ -13,7 +12,7 @@ export const inputParameters = new InputParameters(
       type: 'string',
       required: true,
       description:
-        'The auditor\'s name for the attested account, in letters, digits, ".", "_", "~" and "-": the request reads <ATTESTATION_API_URL>/<client>',
+        'The auditor\'s name for the attested account, at most 128 letters, digits, ".", "_", "~" and "-": the request reads <ATTESTATION_API_URL>/<client>',
     },
     field: {
       type: 'string',
@@ -76,11 +75,5 @@ export const makeReservesEndpoint = (): AdapterEndpoint<ReservesEndpointTypes> =
     name: 'reserves',
     transport: new ReservesTransport(),
     inputParameters,
-    customInputValidation: (
-      req: AdapterRequest<ReservesRequestParams>,
-      settings,
-    ): AdapterInputError | undefined => {
-      checkRequest(req.requestContext.data, settings)
-      return undefined
-    },
+    ...canonicalInputs(canonicalRequest),
   })

@@ -45,6 +45,8 @@ export class ReservesTransport extends ComputeTransport<ReservesEndpointTypes> {
 
     const ripcord = readRipcord(doc, subject)
     if (ripcord.raised) {
+      // Every other answer of this client withdraws too, on its next tick, not at its own refresh.
+      this.recomputeServing((other) => other.client === params.client && other !== params)
       throw new DetailedAdapterError({
         statusCode: RIPCORD_STATUS,
         message: `${subject}: the auditor raised the ripcord (${ripcord.details.join('; ') || 'no details given'}): the figure must not be used`,

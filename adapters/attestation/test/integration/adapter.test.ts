@@ -112,7 +112,7 @@ describe('attestation adapter', () => {
       expect(answer).toMatchSnapshot()
     })
 
-    it('TUSD style: a chain is matched on its label in parentheses, case-insensitively', async () => {
+    it('TUSD style: a chain is matched on its label in parentheses, case-insensitively (echoed in upper case)', async () => {
       const token = await ask(testAdapter, 'tusd-style', {
         client: 'tusd-style',
         field: 'totalToken',
@@ -120,7 +120,7 @@ describe('attestation adapter', () => {
       })
       expect(token.status).toBe(200)
       expect(token.body.result).toBe(reserve18('158021300.12'))
-      expect(token.body.data).toMatchObject({ field: 'token[1].totalTokenByChain', chain: 'tron' })
+      expect(token.body.data).toMatchObject({ field: 'token[1].totalTokenByChain', chain: 'TRON' })
       expect(token).toMatchSnapshot()
 
       const reserve = await ask(testAdapter, 'tusd-style', { client: 'tusd-style', chain: 'ETH' })

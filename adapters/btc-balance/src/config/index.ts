@@ -1,6 +1,6 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
-import { providerBlock } from '#common/provider-settings'
+import { providerBlock, urlListSetting } from '#common/provider-settings'
 import type { BitcoinChainId } from '../rules/address'
 
 /** The setting holding each chain's Esplora URL list. */
@@ -18,11 +18,9 @@ type EsploraUrlSetting =
   | 'BITCOIN_REGTEST_ESPLORA_URL'
 
 const urlSetting = (chain: string) =>
-  ({
-    type: 'string',
-    description: `Esplora REST API base URL(s) for bitcoin ${chain}; a comma-separated list fails over in order`,
-    sensitive: true,
-  }) as const
+  urlListSetting(
+    `Esplora REST API base URL(s) for bitcoin ${chain}; a comma-separated list fails over in order`,
+  )
 
 /** How Esplora is read: timeouts, retries, concurrency, rate and the authentication header. */
 export const ESPLORA = providerBlock('ESPLORA', {
@@ -31,6 +29,7 @@ export const ESPLORA = providerBlock('ESPLORA', {
   headerSetting: 'ESPLORA_AUTH_HEADER_NAME',
   headerDefault: 'Authorization',
   concurrency: 16,
+  concurrencyPerRequest: 8,
   // The transport holds one client per chain (src/transport/balance.ts).
   scope: 'per chain, across all requests',
 })
@@ -53,8 +52,10 @@ export const makeConfig = () =>
     },
     {
       envDefaultOverrides: {
-        // 10,000 taproot addresses with their network and chainId fields are just over 1 MiB.
-        MAX_PAYLOAD_SIZE_LIMIT: 10 * 1024 * 1024,
+        // 10,000 taproot addresses with their network and chainId fields are just over 1 MiB, and
+        // 10,000 of the longest (90 characters) under 1.5 MiB. No more: the framework serialises
+        // and stores every request whole (its metrics, its subscription set).
+        MAX_PAYLOAD_SIZE_LIMIT: 2 * 1024 * 1024,
       },
     },
   )

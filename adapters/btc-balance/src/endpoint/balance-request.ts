@@ -1,4 +1,5 @@
 import { inputError } from '#common/errors'
+import { quoteInput } from '#common/input'
 import { parseUrlList } from '#common/provider-client'
 import { ESPLORA_URL_SETTING, type Settings } from '../config'
 import {
@@ -12,20 +13,26 @@ import type { BalanceRequestParams } from './balance'
 /** A validated request: one chain, canonical addresses, duplicates found. */
 export interface CheckedRequest {
   chainId: BitcoinChainId
+  /** Each address once, in canonical spelling, in the order first given. */
   addresses: string[]
   duplicates: string[]
   minConfirmations: number
+  /**
+   * The request in canonical form: every entry's address in canonical spelling (bech32 in lower
+   * case; base58 as sent, its case is the address), `network` and `chainId` in lower case.
+   */
+  inputs: BalanceRequestParams
 }
 
 /**
  * Everything about a request that can be judged without a provider: each address's checksum
  * and network, one chainId with a configured provider, size limits, minConfirmations.
- * Throws a 400 naming the offending field.
+ * `network` and `chainId` are case-insensitive. Throws a 400 naming the offending field.
  */
 export function checkRequest(params: BalanceRequestParams, settings: Settings): CheckedRequest {
   const { addresses, minConfirmations } = params
   if (!Number.isInteger(minConfirmations) || minConfirmations < 0) {
-    throw inputError(`minConfirmations must be an integer ≥ 0, got ${JSON.stringify(minConfirmations)}`)
+    throw inputError(`minConfirmations must be an integer ≥ 0, got ${quoteInput(minConfirmations)}`)
   }
   if (!Array.isArray(addresses) || addresses.length === 0)
     throw inputError('addresses must list at least one address')
@@ -34,15 +41,16 @@ export function checkRequest(params: BalanceRequestParams, settings: Settings): 
       `addresses lists ${addresses.length} entries; the most accepted is ${settings.MAX_ADDRESSES} (MAX_ADDRESSES)`,
     )
   }
-  const chainIds = new Set(addresses.map((a) => a.chainId))
+  const lower = (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text)
+  const chainIds = new Set(addresses.map((a) => lower(a.chainId)))
   const [chainId] = chainIds
   for (const [i, entry] of addresses.entries()) {
-    if (entry.network?.toLowerCase() !== 'bitcoin') {
-      throw inputError(`addresses[${i}].network must be "bitcoin", got ${JSON.stringify(entry.network)}`)
+    if (lower(entry.network) !== 'bitcoin') {
+      throw inputError(`addresses[${i}].network must be "bitcoin", got ${quoteInput(entry.network)}`)
     }
-    if (!isBitcoinChainId(entry.chainId)) {
+    if (!isBitcoinChainId(lower(entry.chainId))) {
       throw inputError(
-        `addresses[${i}].chainId must be one of ${BITCOIN_CHAIN_IDS.join(', ')}, got ${JSON.stringify(entry.chainId)}`,
+        `addresses[${i}].chainId must be one of ${BITCOIN_CHAIN_IDS.join(', ')}, got ${quoteInput(entry.chainId)}`,
       )
     }
   }
@@ -56,15 +64,27 @@ export function checkRequest(params: BalanceRequestParams, settings: Settings): 
   }
   const seen = new Set<string>()
   const duplicates = new Set<string>()
+  const entries: BalanceRequestParams['addresses'] = []
   for (const [i, entry] of addresses.entries()) {
     const check = checkBitcoinAddress(entry.address, chainId)
     if (!check.ok) {
       throw inputError(
-        `addresses[${i}].address ${JSON.stringify(entry.address)} is not a valid bitcoin ${chainId} address: ${check.reason}`,
+        `addresses[${i}].address ${quoteInput(entry.address)} is not a valid bitcoin ${chainId} address: ${check.reason}`,
       )
     }
     if (seen.has(check.canonical)) duplicates.add(check.canonical)
     seen.add(check.canonical)
+    entries.push({ address: check.canonical, network: 'bitcoin', chainId })
   }
-  return { chainId, addresses: [...seen], duplicates: [...duplicates], minConfirmations }
+  return {
+    chainId,
+    addresses: [...seen],
+    duplicates: [...duplicates],
+    minConfirmations,
+    inputs: { addresses: entries, minConfirmations },
+  }
 }
+
+/** The request in canonical form ({@link CheckedRequest.inputs}); a 400 when it is refused. */
+export const canonicalRequest = (params: BalanceRequestParams, settings: Settings): BalanceRequestParams =>
+  checkRequest(params, settings).inputs

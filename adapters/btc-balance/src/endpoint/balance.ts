@@ -1,11 +1,10 @@
 import { PoRTotalBalanceEndpoint, porBalanceEndpointInputParametersDefinition } from '#common/por'
-import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
-import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
+import { canonicalInputs } from '#common/input'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
 import type { Settings } from '../config'
 import { BITCOIN_CHAIN_IDS, type BitcoinChainId } from '../rules/address'
 import { BalanceTransport } from '../transport/balance'
-import { checkRequest } from './balance-request'
+import { canonicalRequest } from './balance-request'
 
 export const inputParameters = new InputParameters(
   {
@@ -13,11 +12,11 @@ export const inputParameters = new InputParameters(
       ...porBalanceEndpointInputParametersDefinition.addresses,
       type: {
         ...porBalanceEndpointInputParametersDefinition.addresses.type,
-        network: { type: 'string', required: true, description: 'always "bitcoin"' },
+        network: { type: 'string', required: true, description: 'always "bitcoin" (any case)' },
         chainId: {
           type: 'string',
           required: true,
-          description: `${BITCOIN_CHAIN_IDS.join(' | ')}`,
+          description: `${BITCOIN_CHAIN_IDS.join(' | ')} (any case)`,
         },
       },
     },
@@ -66,11 +65,5 @@ export const makeBalanceEndpoint = (): PoRTotalBalanceEndpoint<BalanceEndpointTy
     name: 'balance',
     transport: new BalanceTransport(),
     inputParameters,
-    customInputValidation: (
-      req: AdapterRequest<BalanceRequestParams>,
-      settings,
-    ): AdapterInputError | undefined => {
-      checkRequest(req.requestContext.data, settings)
-      return undefined
-    },
+    ...canonicalInputs(canonicalRequest),
   })

@@ -2,6 +2,7 @@ import { providerError } from '#common/errors'
 import { JsonNumber, isJsonRecord, parseProviderJson, type JsonRecord, type LosslessJson } from '#common/json'
 import type { ProviderClient } from '#common/provider-client'
 import type { EsploraStats, TxEffect } from '../rules/height-rule'
+import { exactHeight } from '../rules/supply'
 
 /** Esplora pages confirmed address history 25 transactions at a time, newest first. */
 export const CHAIN_TXS_PAGE_SIZE = 25
@@ -16,7 +17,7 @@ export class EsploraApi {
     const trimmed = text.trim()
     if (!/^\d+$/.test(trimmed))
       throw providerError(`tip height: expected digits, got ${JSON.stringify(trimmed.slice(0, 40))}`)
-    return Number(trimmed)
+    return exactHeight(BigInt(trimmed), 'tip height')
   }
 
   /** `GET /address/:address`: confirmed and mempool totals. */
@@ -73,7 +74,10 @@ function stats(value: LosslessJson | undefined, address: string, field: string):
   return {
     funded_txo_sum: satoshis(record.funded_txo_sum, address, `${field}.funded_txo_sum`),
     spent_txo_sum: satoshis(record.spent_txo_sum, address, `${field}.spent_txo_sum`),
-    tx_count: Number(satoshis(record.tx_count, address, `${field}.tx_count`)),
+    tx_count: exactHeight(
+      satoshis(record.tx_count, address, `${field}.tx_count`),
+      `${address}: ${field}.tx_count`,
+    ),
   }
 }
 
@@ -85,7 +89,10 @@ function txEffect(value: LosslessJson, address: string): TxEffect {
   const status = asRecord(tx.status, address, `tx ${txid} status`)
   if (status.confirmed !== true)
     throw providerError(`${address}: tx ${txid} in confirmed history is unconfirmed`)
-  const height = Number(satoshis(status.block_height, address, `tx ${txid} status.block_height`))
+  const height = exactHeight(
+    satoshis(status.block_height, address, `tx ${txid} status.block_height`),
+    `${address}: tx ${txid} block height`,
+  )
   let received = 0n
   for (const [i, output] of listOf(tx.vout, address, `tx ${txid} vout`).entries()) {
     const out = asRecord(output, address, `tx ${txid} vout ${i}`)

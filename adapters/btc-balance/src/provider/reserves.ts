@@ -1,6 +1,7 @@
 import { inputError, providerError } from '#common/errors'
 import type { EsploraApi } from './esplora'
 import { balanceAtHeight, balanceHeight, balanceWithMempool, type EsploraStats } from '../rules/height-rule'
+import { plausibleBalance, plausibleTotal } from '../rules/supply'
 
 /** How many times an address is re-read when a block lands while its history is being read. */
 const MAX_READS_PER_ADDRESS = 3
@@ -35,7 +36,11 @@ export async function readReserves(
   const balances = await Promise.all(
     addresses.map(async (address) => ({ address, balance: await readAddress(api, address, tip, h) })),
   )
-  const total = balances.reduce((sum, b) => sum + b.balance, 0n)
+  // Distinct addresses: together they cannot hold more than can exist either.
+  const total = plausibleTotal(
+    balances.reduce((sum, b) => sum + b.balance, 0n),
+    balances.length,
+  )
   return { tip, height: h ?? tip, balances, total }
 }
 
@@ -47,7 +52,7 @@ async function readAddress(
 ): Promise<bigint> {
   for (let read = 1; read <= MAX_READS_PER_ADDRESS; read++) {
     const stats = await api.addressStats(address)
-    if (h === undefined) return nonNegative(balanceWithMempool(stats.chain, stats.mempool), address)
+    if (h === undefined) return plausibleBalance(balanceWithMempool(stats.chain, stats.mempool), address)
     if (stats.chain.tx_count === 0) return 0n
     const recent = await api.confirmedTxsAbove(address, h)
     // A transaction above the tip read at the start means a block landed during this request:
@@ -56,7 +61,7 @@ async function readAddress(
       const again = await api.addressStats(address)
       if (!sameStats(stats.chain, again.chain)) continue
     }
-    return nonNegative(balanceAtHeight(stats.chain, recent, h), address)
+    return plausibleBalance(balanceAtHeight(stats.chain, recent, h), address)
   }
   throw providerError(
     `${address}: history kept changing while it was read (${MAX_READS_PER_ADDRESS} attempts)`,
@@ -67,9 +72,4 @@ function sameStats(a: EsploraStats, b: EsploraStats): boolean {
   return (
     a.funded_txo_sum === b.funded_txo_sum && a.spent_txo_sum === b.spent_txo_sum && a.tx_count === b.tx_count
   )
-}
-
-function nonNegative(balance: bigint, address: string): bigint {
-  if (balance < 0n) throw providerError(`${address}: provider data gives a negative balance (${balance})`)
-  return balance
 }

@@ -27,6 +27,9 @@ const CHAIN_PARAMS: Record<BitcoinChainId, ChainParams> = {
 
 export type AddressCheck = { ok: true; canonical: string } | { ok: false; reason: string }
 
+/** The longest address: bech32 allows 90 characters (base58 addresses are at most 35). */
+export const MAX_ADDRESS_LENGTH = 90
+
 /**
  * Checks that `address` is a well-formed Bitcoin address of `chainId`: base58check (P2PKH,
  * P2SH), bech32 (segwit v0) or bech32m (segwit v1+, BIP 350), checksum included. Returns the
@@ -35,6 +38,10 @@ export type AddressCheck = { ok: true; canonical: string } | { ok: false; reason
 export function checkBitcoinAddress(address: string, chainId: BitcoinChainId): AddressCheck {
   const params = CHAIN_PARAMS[chainId]
   if (typeof address !== 'string' || address.length === 0) return { ok: false, reason: 'empty address' }
+  // Checked first: base58 decoding takes time quadratic in the length.
+  if (address.length > MAX_ADDRESS_LENGTH) {
+    return { ok: false, reason: `longer than ${MAX_ADDRESS_LENGTH} characters` }
+  }
   const lower = address.toLowerCase()
   const separator = lower.lastIndexOf('1')
   const hrp = separator > 0 ? lower.slice(0, separator) : ''

@@ -20,13 +20,23 @@ const rejects = (fn: () => unknown, message: RegExp) =>
   expect(fn).toThrow(expect.objectContaining({ statusCode: 400, message: expect.stringMatching(message) }))
 
 describe('checkRequest', () => {
-  it('returns the chain, canonical addresses and duplicates', () => {
-    expect(check([entry(A), entry(A.toUpperCase()), entry(P2PKH)])).toEqual({
+  it('returns the chain, canonical addresses and duplicates, and the request in canonical form', () => {
+    expect(check([entry(A), entry(A.toUpperCase(), 'MainNet', 'BITCOIN'), entry(P2PKH)])).toEqual({
       chainId: 'mainnet',
       addresses: [A, P2PKH],
       duplicates: [A],
       minConfirmations: 6,
+      inputs: { addresses: [entry(A), entry(A), entry(P2PKH)], minConfirmations: 6 },
     })
+  })
+
+  it('keeps a base58 address as sent: its case is the address', () => {
+    rejects(() => check([entry(P2PKH.toLowerCase())]), /not a valid bitcoin mainnet address/)
+  })
+
+  it('gives canonical inputs that are their own canonical form', () => {
+    const { inputs } = check([entry(A.toUpperCase(), 'MAINNET', 'Bitcoin'), entry(P2PKH)])
+    expect(checkRequest(inputs, settings).inputs).toEqual(inputs)
   })
 
   it('rejects an empty list and a list over MAX_ADDRESSES', () => {

@@ -2,6 +2,7 @@ import { ProviderClient } from '#common/provider-client'
 import { EsploraApi } from '../../src/provider/esplora'
 import { readReserves } from '../../src/provider/reserves'
 import { EsploraSim, serveEsplora, type SimServerOptions } from '#devkit/simulators/esplora'
+import { serveApi } from '#devkit/simulators/http-api'
 
 const A = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'
 const B = 'bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3'
@@ -207,4 +208,52 @@ describe('provider failures', () => {
       await Promise.all([bad.close(), good.close()])
     }
   })
+})
+
+describe('figures that cannot be true', () => {
+  /** 21,000,000 BTC in satoshis: no balance, and no sum of distinct addresses, can be more. */
+  const SUPPLY = 2_100_000_000_000_000n
+
+  it('refuses a balance above the 21 million BTC that can ever exist, naming it', async () => {
+    const sim = new EsploraSim()
+    sim.fund(A, SUPPLY + 1n)
+    sim.mine(10)
+    await expect(read(sim, [A], 6)).rejects.toMatchObject({
+      statusCode: 502,
+      message: expect.stringContaining(`${A}: balance ${SUPPLY + 1n} satoshis`),
+    })
+  })
+
+  it('refuses a total above the supply, though each balance is below it', async () => {
+    const sim = new EsploraSim()
+    sim.fund(A, SUPPLY / 2n + 1n)
+    sim.fund(B, SUPPLY / 2n)
+    sim.mine(10)
+    await expect(read(sim, [A, B], 6)).rejects.toMatchObject({
+      statusCode: 502,
+      message: expect.stringContaining(`total ${SUPPLY + 1n} satoshis`),
+    })
+  })
+
+  it('takes the whole supply at one address', async () => {
+    const sim = new EsploraSim()
+    sim.fund(A, SUPPLY)
+    sim.mine(10)
+    expect(await total(sim, [A], 6)).toBe(SUPPLY)
+  })
+
+  it.each(['9007199254740993', '18446744073709551616'])(
+    'refuses a tip height of %s (above 2^53: not an exact integer in JSON), naming it',
+    async (height) => {
+      const api = await serveApi((path) => (path === '/blocks/tip/height' ? { body: height } : undefined))
+      try {
+        await expect(new EsploraApi(clientFor([api.url])).tipHeight()).rejects.toMatchObject({
+          statusCode: 502,
+          message: expect.stringContaining(height),
+        })
+      } finally {
+        await api.close()
+      }
+    },
+  )
 })

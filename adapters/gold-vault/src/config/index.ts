@@ -1,7 +1,7 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
 import { parseDecimal } from '#common/decimal'
-import { providerBlock } from '#common/provider-settings'
+import { providerBlock, urlListSetting } from '#common/provider-settings'
 
 /** How the custodian's API is read: timeouts, retries, concurrency, rate and the API key. */
 export const GOLD_VAULT = providerBlock('GOLD_VAULT', {
@@ -10,6 +10,7 @@ export const GOLD_VAULT = providerBlock('GOLD_VAULT', {
   headerSetting: 'GOLD_VAULT_API_KEY_HEADER',
   headerDefault: 'x-api-key',
   concurrency: 4,
+  concurrencyPerRequest: 2,
 })
 
 /** A fineness bound in parts per thousand: exact decimal text in (0, 1000]. */
@@ -33,13 +34,10 @@ const finenessBound = {
  */
 export const makeConfig = () =>
   new AdapterConfig({
-    GOLD_VAULT_API_URL: {
-      type: 'string',
-      description:
-        'Vault custodian API base URL(s); a request reads `<url>/<vault>`. A comma-separated list fails over in order',
-      required: true,
-      sensitive: true,
-    },
+    GOLD_VAULT_API_URL: urlListSetting(
+      'Vault custodian API base URL(s); a request reads `<url>/<vault>`. A comma-separated list fails over in order',
+      true,
+    ),
     ...GOLD_VAULT.definitions,
     GOLD_VAULT_MAX_AGE_SECONDS: {
       type: 'number',

@@ -1,5 +1,6 @@
 import { parseDecimal } from '#common/decimal'
 import { inputError } from '#common/errors'
+import { quoteInput } from '#common/input'
 import type { Settings } from '../config'
 import type { FinenessBounds } from '../rules/bars'
 import type { InventoryRequestParams } from './inventory'
@@ -8,6 +9,8 @@ import type { InventoryRequestParams } from './inventory'
 export const MAX_DECIMALS = 36
 /** Most vaults read in one request. */
 export const MAX_VAULTS = 20
+/** A vault's name: one URL path segment. */
+const VAULT = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/
 
 /**
  * Everything about a request that can be judged without the custodian's API: the vault list
@@ -17,9 +20,9 @@ export const MAX_VAULTS = 20
 export function checkRequest(params: InventoryRequestParams): { vaults: string[] } {
   const { vault, decimals } = params
   const vaults = typeof vault === 'string' ? vault.split(',').map((v) => v.trim()) : []
-  if (vaults.length === 0 || vaults.some((v) => !/^[A-Za-z0-9][A-Za-z0-9._~-]*$/.test(v))) {
+  if (vaults.length === 0 || vaults.some((v) => !VAULT.test(v))) {
     throw inputError(
-      `vault must be a vault name, or several separated by commas (letters, digits, ".", "_", "~", "-"; each becomes a URL path), got ${JSON.stringify(vault)}`,
+      `vault must be a vault name, or several separated by commas (letters, digits, ".", "_", "~", "-", at most 128 each; each becomes a URL path), got ${quoteInput(vault)}`,
     )
   }
   if (vaults.length > MAX_VAULTS)
@@ -30,9 +33,15 @@ export function checkRequest(params: InventoryRequestParams): { vaults: string[]
     seen.add(v.toLowerCase())
   }
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > MAX_DECIMALS) {
-    throw inputError(`decimals must be an integer from 0 to ${MAX_DECIMALS}, got ${JSON.stringify(decimals)}`)
+    throw inputError(`decimals must be an integer from 0 to ${MAX_DECIMALS}, got ${quoteInput(decimals)}`)
   }
   return { vaults }
+}
+
+/** The request in canonical form: the vault names trimmed, joined by bare commas, as sent otherwise (URL paths, where case matters). */
+export function canonicalRequest(params: InventoryRequestParams): InventoryRequestParams {
+  const { vaults } = checkRequest(params)
+  return { vault: vaults.join(','), format: params.format, decimals: params.decimals }
 }
 
 /** The fineness bounds from the settings (validated when the adapter starts). */

@@ -1,18 +1,17 @@
 import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
-import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
-import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
+import { canonicalInputs } from '#common/input'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
 import type { Settings } from '../config'
 import { FORMAT_INPUTS, type SourceFormat } from '../provider/sources'
 import { InventoryTransport } from '../transport/inventory'
-import { MAX_DECIMALS, MAX_VAULTS, checkRequest } from './inventory-request'
+import { MAX_DECIMALS, MAX_VAULTS, canonicalRequest } from './inventory-request'
 
 export const inputParameters = new InputParameters(
   {
     vault: {
       type: 'string',
       required: true,
-      description: `The vault, in letters, digits, ".", "_", "~" and "-": the request reads <GOLD_VAULT_API_URL>/<vault>. Several vaults separated by commas (at most ${MAX_VAULTS}, each once) are each read and added up`,
+      description: `The vault, at most 128 letters, digits, ".", "_", "~" and "-": the request reads <GOLD_VAULT_API_URL>/<vault>. Several vaults separated by commas (at most ${MAX_VAULTS}, each once) are each read and added up`,
     },
     format: {
       type: 'string',
@@ -75,8 +74,5 @@ export const makeInventoryEndpoint = (): AdapterEndpoint<InventoryEndpointTypes>
     name: 'inventory',
     transport: new InventoryTransport(),
     inputParameters,
-    customInputValidation: (req: AdapterRequest<InventoryRequestParams>): AdapterInputError | undefined => {
-      checkRequest(req.requestContext.data)
-      return undefined
-    },
+    ...canonicalInputs(canonicalRequest),
   })

@@ -1,6 +1,8 @@
 import { inputError } from '#common/errors'
+import { quoteInput } from '#common/input'
 import { checkEvmAddress } from '#common/evm-address'
 import { evmSettingNames, resolveEvmNetwork, type EvmNetworkSettings } from '#common/evm-rpc'
+import type { Settings } from '../config'
 import type { SupplyRequestParams } from './supply'
 
 /** `resultDecimals` accepted. */
@@ -16,6 +18,11 @@ export interface SupplyRequest {
   }[]
   confirmations: number
   resultDecimals: number
+  /**
+   * The request in canonical form: network names in lower case (their settings are looked up
+   * in upper case), addresses checksummed (EIP-55), entries in the order given.
+   */
+  inputs: SupplyRequestParams
 }
 
 /**
@@ -53,6 +60,7 @@ export function checkRequest(
     chains.push(chain)
   })
   const exclude = params.exclude ?? []
+  const excludeInputs: SupplyRequestParams['exclude'] = []
   if (exclude.length > maxExcluded) {
     throw inputError(`exclude: ${exclude.length} holders, more than MAX_EXCLUDED (${maxExcluded})`)
   }
@@ -60,13 +68,14 @@ export function checkRequest(
     const network = entry?.network
     const chain = typeof network === 'string' ? byKey.get(evmSettingNames(network).url) : undefined
     if (!chain) {
-      throw inputError(`exclude[${i}].network: ${JSON.stringify(network)} is not one of the tokens' networks`)
+      throw inputError(`exclude[${i}].network: ${quoteInput(network)} is not one of the tokens' networks`)
     }
     const holder = checkEvmAddress(entry?.address, `exclude[${i}].address`)
     if (chain.exclude.includes(holder)) {
       throw inputError(`exclude[${i}]: ${holder} is already excluded on "${chain.settings.network}"`)
     }
     chain.exclude.push(holder)
+    excludeInputs.push({ network: chain.settings.network, address: holder })
   })
   const { confirmations, resultDecimals } = params
   if (!Number.isSafeInteger(confirmations) || confirmations < 0) {
@@ -77,5 +86,19 @@ export function checkRequest(
       `resultDecimals: must be an integer from 0 to ${MAX_RESULT_DECIMALS}, got ${resultDecimals}`,
     )
   }
-  return { chains, confirmations, resultDecimals }
+  return {
+    chains,
+    confirmations,
+    resultDecimals,
+    inputs: {
+      tokens: chains.map((chain) => ({ network: chain.settings.network, address: chain.token })),
+      exclude: excludeInputs,
+      confirmations,
+      resultDecimals,
+    },
+  }
 }
+
+/** The request in canonical form ({@link SupplyRequest.inputs}); a 400 when it is refused. */
+export const canonicalRequest = (params: SupplyRequestParams, settings: Settings): SupplyRequestParams =>
+  checkRequest(params, settings.MAX_EXCLUDED).inputs

@@ -1,11 +1,10 @@
 import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
-import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
-import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
+import { canonicalInputs } from '#common/input'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
 import type { Settings } from '../config'
 import type { SupplyFigures } from '../provider/supply'
 import { SupplyTransport } from '../transport/supply'
-import { MAX_RESULT_DECIMALS, checkRequest } from './supply-request'
+import { MAX_RESULT_DECIMALS, canonicalRequest } from './supply-request'
 
 const holder = {
   network: {
@@ -76,11 +75,5 @@ export const makeSupplyEndpoint = (): AdapterEndpoint<SupplyEndpointTypes> =>
     name: 'supply',
     transport: new SupplyTransport(),
     inputParameters,
-    customInputValidation: (
-      req: AdapterRequest<SupplyRequestParams>,
-      settings,
-    ): AdapterInputError | undefined => {
-      checkRequest(req.requestContext.data, settings.MAX_EXCLUDED)
-      return undefined
-    },
+    ...canonicalInputs(canonicalRequest),
   })

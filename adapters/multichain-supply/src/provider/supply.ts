@@ -1,5 +1,5 @@
 import { erc20Interface } from '#chain/abi'
-import { describeFailure, providerError } from '#common/errors'
+import { describeFailure, isFinalFailure, providerError } from '#common/errors'
 import { EvmRpcClient, decodeUint256, type CallOutcome, type ReadMethod } from '#common/evm-rpc'
 import type { SupplyRequest } from '../endpoint/supply-request'
 import { totalCirculating } from '../rules/total'
@@ -55,7 +55,14 @@ export async function readSupply(request: SupplyRequest, options: ReadSupplyOpti
     return [message.startsWith(`${network}:`) ? message : `${network}: ${message}`]
   })
   if (failures.length > 0) {
-    throw providerError(`supply not reported, chains unread: ${failures.join('; ')}`)
+    // Every chain refused (a 4xx): an answer, which the transport does not retry before the next refresh.
+    const reasons = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []))
+    const refused = reasons.every(isFinalFailure)
+    throw providerError(
+      `supply not reported, chains unread: ${failures.join('; ')}`,
+      502,
+      refused ? (reasons[0] as { providerStatusCode?: number }).providerStatusCode : undefined,
+    )
   }
   const chains = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<ChainSupply>).value)
   const total = totalCirculating(

@@ -382,7 +382,7 @@ describe('multichain-supply adapter', () => {
           { network: 'ALPHA', address: BURN },
         ],
       },
-      'tokens[1]: network "ALPHA" is listed twice (one token per chain)',
+      'tokens[1]: network "alpha" is listed twice (one token per chain)',
     ],
     [
       'two networks on one chain id',

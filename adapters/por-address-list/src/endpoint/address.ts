@@ -1,10 +1,9 @@
-import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
-import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
+import { canonicalInputs } from '#common/input'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
 import { PoRAddressEndpoint, type PoRAddress } from '#common/por'
 import type { Settings } from '../config'
 import { AddressListTransport } from '../transport/address'
-import { checkRequest } from './address-request'
+import { canonicalRequest } from './address-request'
 
 export const inputParameters = new InputParameters(
   {
@@ -21,12 +20,14 @@ export const inputParameters = new InputParameters(
       required: true,
     },
     network: {
-      description: 'Stamped on every address: the network the addresses are on (e.g. "bitcoin")',
+      description:
+        'Stamped on every address: the network the addresses are on (e.g. "bitcoin"); a name of at most 64 letters, digits, "-" and "_"',
       type: 'string',
       required: true,
     },
     chainId: {
-      description: 'Stamped on every address: the chain they are on (e.g. "mainnet")',
+      description:
+        'Stamped on every address: the chain they are on (e.g. "mainnet"); a name of at most 64 letters, digits, "-" and "_"',
       type: 'string',
       required: true,
     },
@@ -73,14 +74,5 @@ export const makeAddressEndpoint = (): PoRAddressEndpoint<AddressEndpointTypes> 
     name: 'address',
     transport: new AddressListTransport(),
     inputParameters,
-    customInputValidation: (
-      req: AdapterRequest<AddressRequestParams>,
-      settings,
-    ): AdapterInputError | undefined => {
-      checkRequest(req.requestContext.data, {
-        maxAddresses: settings.MAX_ADDRESSES,
-        maxBatchSize: settings.MAX_BATCH_SIZE,
-      })
-      return undefined
-    },
+    ...canonicalInputs(canonicalRequest),
   })

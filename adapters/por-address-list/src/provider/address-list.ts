@@ -25,7 +25,7 @@ function batchCall(start: number, end: number) {
  * remaining batches, all of them, in one more round trip.
  */
 export async function readAddressList(
-  request: AddressListRequest,
+  request: Omit<AddressListRequest, 'inputs'>,
   options: { timeoutMs: number; maxAddresses: number },
 ): Promise<AddressList> {
   const { settings, contractAddress: to, batchSize } = request

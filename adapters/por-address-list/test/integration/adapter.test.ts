@@ -197,10 +197,7 @@ describe('por-address-list adapter', () => {
     [{ contractAddress: '0x1234' }, 'contractAddress: "0x1234" is not an EVM address (0x and 40 hex digits)'],
     [{ batchSize: 0 }, 'batchSize: must be an integer from 1 to 1000 (MAX_BATCH_SIZE), got 0'],
     [{ confirmations: -2 }, 'confirmations: must be a non-negative integer, got -2'],
-    [
-      { chainId: ' ' },
-      'chainId: must be a non-empty string (stamped on every address, e.g. "bitcoin" / "mainnet")',
-    ],
+    [{ chainId: ' ' }, 'chainId: " " is not a name: letters, digits, "-" and "_", at most 64'],
   ])('answers 400 to %j', async (override, message) => {
     const { status, json } = await addresses({ ...request('alpha25', 'alpha'), ...override })
     expect(status).toBe(400)

@@ -2,7 +2,7 @@ import { AbiCoder } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
 import { startFaultProxy, type FaultProxy } from '#devkit/fault-proxy'
 import { resolveEvmNetwork } from '#common/evm-rpc'
-import { checkRequest, type AddressListRequest } from '../../src/endpoint/address-request'
+import { checkRequest } from '../../src/endpoint/address-request'
 import { porAddressListInterface } from '#chain/abi'
 import { readAddressList } from '../../src/provider/address-list'
 import type { AddressRequestParams } from '../../src/endpoint/address'
@@ -37,10 +37,7 @@ describe('checkRequest', () => {
     [{ batchSize: 51 }, 'batchSize: must be an integer from 1 to 50 (MAX_BATCH_SIZE), got 51'],
     [{ batchSize: 2.5 }, 'batchSize: must be an integer from 1 to 50 (MAX_BATCH_SIZE), got 2.5'],
     [{ confirmations: 0.5 }, 'confirmations: must be a non-negative integer, got 0.5'],
-    [
-      { network: '' },
-      'network: must be a non-empty string (stamped on every address, e.g. "bitcoin" / "mainnet")',
-    ],
+    [{ network: '' }, 'network: "" is not a name: letters, digits, "-" and "_", at most 64'],
     [
       { contractAddress: '0x203e97aa6eB65A1A02d9E80083414058303f241E' },
       'contractAddress: 0x203e97aa6eB65A1A02d9E80083414058303f241E fails its EIP-55 checksum (mixed case must be checksummed)',
@@ -49,6 +46,12 @@ describe('checkRequest', () => {
       { contractAddressNetwork: 'base' },
       'contractAddressNetwork: network "base" is not configured: set BASE_RPC_URL and BASE_RPC_CHAIN_ID',
     ],
+    // Stamped on every address of the list: 65 characters over 10,000 addresses is 650 kB of answer.
+    [
+      { network: 'b'.repeat(65) },
+      `network: "${'b'.repeat(65)}" is not a name: letters, digits, "-" and "_", at most 64`,
+    ],
+    [{ chainId: 'main net' }, 'chainId: "main net" is not a name: letters, digits, "-" and "_", at most 64'],
   ])('refuses %j with a 400', (overrides, message) => {
     let error: unknown
     try {
@@ -103,7 +106,7 @@ describe('readAddressList against a simulated RPC', () => {
   })
 
   const read = (batchSize: number) => {
-    const request: AddressListRequest = {
+    const request: Parameters<typeof readAddressList>[0] = {
       settings: resolveEvmNetwork('sim', 'network', { SIM_RPC_URL: rpc.url, SIM_RPC_CHAIN_ID: '1' }),
       contractAddress: LIST,
       network: 'bitcoin',

@@ -1,6 +1,6 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
-import { providerBlock } from '#common/provider-settings'
+import { providerBlock, urlListSetting } from '#common/provider-settings'
 
 /** How the reserves API is read: timeouts, retries, concurrency, rate and the API key. */
 export const RESERVES_API = providerBlock('ADAPTER_TEMPLATE', {
@@ -9,6 +9,7 @@ export const RESERVES_API = providerBlock('ADAPTER_TEMPLATE', {
   headerSetting: 'ADAPTER_TEMPLATE_API_KEY_HEADER',
   headerDefault: 'x-api-key',
   concurrency: 4,
+  concurrencyPerRequest: 2,
 })
 
 /**
@@ -17,13 +18,10 @@ export const RESERVES_API = providerBlock('ADAPTER_TEMPLATE', {
  */
 export const makeConfig = () =>
   new AdapterConfig({
-    ADAPTER_TEMPLATE_API_URL: {
-      type: 'string',
-      description:
-        'Reserves API base URL(s); a request reads `<url>/<account>`. A comma-separated list fails over in order',
-      required: true,
-      sensitive: true,
-    },
+    ADAPTER_TEMPLATE_API_URL: urlListSetting(
+      'Reserves API base URL(s); a request reads `<url>/<account>`. A comma-separated list fails over in order',
+      true,
+    ),
     ...RESERVES_API.definitions,
     ADAPTER_TEMPLATE_MAX_AGE_SECONDS: {
       type: 'number',

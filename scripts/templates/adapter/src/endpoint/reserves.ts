@@ -1,6 +1,5 @@
 import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
-import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
-import type { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
+import { canonicalInputs } from '#common/input'
 import { InputParameters } from '@chainlink/external-adapter-framework/validation'
 import type { Settings } from '../config'
 import { ReservesTransport } from '../transport/reserves'
@@ -12,7 +11,7 @@ export const inputParameters = new InputParameters(
       type: 'string',
       required: true,
       description:
-        'The account, in letters, digits, ".", "_", "~" and "-": the request reads <ADAPTER_TEMPLATE_API_URL>/<account>',
+        'The account, at most 128 letters, digits, ".", "_", "~" and "-": the request reads <ADAPTER_TEMPLATE_API_URL>/<account>',
     },
     decimals: {
       type: 'number',
@@ -50,8 +49,5 @@ export const makeReservesEndpoint = (): AdapterEndpoint<ReservesEndpointTypes> =
     name: 'reserves',
     transport: new ReservesTransport(),
     inputParameters,
-    customInputValidation: (req: AdapterRequest<ReservesRequestParams>): AdapterInputError | undefined => {
-      checkRequest(req.requestContext.data)
-      return undefined
-    },
+    ...canonicalInputs(checkRequest),
   })

@@ -1,0 +1,54 @@
+/**
+ * A ReserveAdapter with one endpoint whose ComputeTransport computes whatever the test says:
+ * for tests of what adapters/common does around any computation (caching, scheduling,
+ * forgetting, metrics).
+ */
+import { AdapterEndpoint } from '@chainlink/external-adapter-framework/adapter'
+import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
+import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
+import { InputParameters } from '@chainlink/external-adapter-framework/validation'
+import { startTestAdapter } from '#devkit/test-adapter'
+import { ReserveAdapter } from '../adapter'
+import { ComputeTransport, type ComputedResponse } from '../transport'
+
+export const toyInputParameters = new InputParameters({
+  name: { type: 'string', required: true, description: 'a key' },
+  names: { type: 'string', array: true, description: 'more of it' },
+})
+export type ToyInputs = typeof toyInputParameters.validated
+export type ToyTypes = {
+  Parameters: typeof toyInputParameters.definition
+  Response: { Result: string; Data: { result: string } }
+  Settings: ReturnType<typeof makeToyConfig>['settings']
+}
+const makeToyConfig = () => new AdapterConfig({})
+
+/** A transport whose outcome the test chooses, counting its computations. */
+export class ToyTransport extends ComputeTransport<ToyTypes> {
+  computations: ToyInputs[] = []
+  outcome: (inputs: ToyInputs) => Promise<ComputedResponse<ToyTypes>> = async () => ({
+    result: '1',
+    data: { result: '1' },
+  })
+  compute(inputs: ToyInputs): Promise<ComputedResponse<ToyTypes>> {
+    this.computations.push(inputs)
+    return this.outcome(inputs)
+  }
+}
+
+/** Starts a toy adapter with `env`; its transport, to steer and watch. */
+export async function startToyAdapter(
+  env: Record<string, string | undefined> = {},
+): Promise<{ testAdapter: TestAdapter; transport: ToyTransport }> {
+  const transport = new ToyTransport()
+  const testAdapter = await startTestAdapter(
+    new ReserveAdapter({
+      name: 'TOY',
+      defaultEndpoint: 'toy',
+      config: makeToyConfig(),
+      endpoints: [new AdapterEndpoint({ name: 'toy', transport, inputParameters: toyInputParameters })],
+    }),
+    { BACKGROUND_EXECUTE_MS_HTTP: '5', ...env },
+  )
+  return { testAdapter, transport }
+}
