@@ -36,6 +36,28 @@ export const MAX_ADDRESS_LENGTH = 90
  * canonical spelling (bech32 lower-cased) used to detect duplicates and to query providers.
  */
 export function checkBitcoinAddress(address: string, chainId: BitcoinChainId): AddressCheck {
+  const key = `${chainId}:${address}`
+  const known = validAddresses.get(key)
+  if (known !== undefined) return { ok: true, canonical: known }
+  const check = checkAddress(address, chainId)
+  if (check.ok) {
+    if (validAddresses.size >= VALID_ADDRESSES_KEPT)
+      validAddresses.delete(validAddresses.keys().next().value!)
+    validAddresses.set(key, check.canonical)
+  }
+  return check
+}
+
+/**
+ * Valid addresses already checked, with their canonical spelling: a node asks for the same
+ * custodian list every few seconds, and decoding each address (base58 or bech32, double SHA-256)
+ * was a fifth of the CPU a cached answer costs. Only valid addresses are kept, at most
+ * {@link VALID_ADDRESSES_KEPT} (the oldest go first: at most about 1 MB), keyed by chain as well.
+ */
+export const VALID_ADDRESSES_KEPT = 10_000
+const validAddresses = new Map<string, string>()
+
+function checkAddress(address: string, chainId: BitcoinChainId): AddressCheck {
   const params = CHAIN_PARAMS[chainId]
   if (typeof address !== 'string' || address.length === 0) return { ok: false, reason: 'empty address' }
   // Checked first: base58 decoding takes time quadratic in the length.

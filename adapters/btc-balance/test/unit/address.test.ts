@@ -1,5 +1,5 @@
 import { bech32, bech32m } from '@scure/base'
-import { checkBitcoinAddress, type BitcoinChainId } from '../../src/rules/address'
+import { checkBitcoinAddress, VALID_ADDRESSES_KEPT, type BitcoinChainId } from '../../src/rules/address'
 
 const program = (length: number) => Uint8Array.from({ length }, (_, i) => (i * 7 + 1) & 0xff)
 const segwit = (hrp: string, version: number, bytes: Uint8Array, codec = version === 0 ? bech32 : bech32m) =>
@@ -73,5 +73,38 @@ describe('checkBitcoinAddress', () => {
     expect(checkBitcoinAddress(segwit('bc', 0, program(21)), 'mainnet')).toMatchObject({ ok: false })
     expect(checkBitcoinAddress(segwit('bc', 1, program(1)), 'mainnet')).toMatchObject({ ok: false })
     expect(checkBitcoinAddress(segwit('bc', 1, program(41)), 'mainnet')).toMatchObject({ ok: false })
+  })
+})
+
+describe('checkBitcoinAddress, remembering the valid addresses it has checked', () => {
+  it('judges an address again on another chain, and in another spelling', () => {
+    const address = '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa'
+    expect(checkBitcoinAddress(address, 'mainnet')).toEqual({ ok: true, canonical: address })
+    expect(checkBitcoinAddress(address, 'mainnet')).toEqual({ ok: true, canonical: address })
+    expect(checkBitcoinAddress(address, 'testnet').ok).toBe(false)
+    // base58 is case-sensitive: the other spelling is another (invalid) address, not a remembered one.
+    expect(checkBitcoinAddress(address.toLowerCase(), 'mainnet').ok).toBe(false)
+    const bech = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'
+    expect(checkBitcoinAddress(bech, 'mainnet')).toEqual({ ok: true, canonical: bech })
+    expect(checkBitcoinAddress(bech.toUpperCase(), 'mainnet')).toEqual({ ok: true, canonical: bech })
+  })
+
+  it('never remembers an invalid address as valid', () => {
+    const broken = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5'
+    expect(checkBitcoinAddress(broken, 'mainnet').ok).toBe(false)
+    expect(checkBitcoinAddress(broken, 'mainnet').ok).toBe(false)
+  })
+
+  it('keeps judging correctly once more valid addresses were checked than it keeps', () => {
+    const first = segwit('bc', 0, program(20))
+    expect(checkBitcoinAddress(first, 'mainnet')).toEqual({ ok: true, canonical: first })
+    for (let i = 0; i <= VALID_ADDRESSES_KEPT; i++) {
+      const bytes = new Uint8Array(20)
+      new DataView(bytes.buffer).setUint32(0, i)
+      const address = segwit('bc', 0, bytes)
+      expect(checkBitcoinAddress(address, 'mainnet')).toEqual({ ok: true, canonical: address })
+    }
+    expect(checkBitcoinAddress(first, 'mainnet')).toEqual({ ok: true, canonical: first })
+    expect(checkBitcoinAddress(first, 'testnet').ok).toBe(false)
   })
 })
