@@ -1,6 +1,7 @@
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { boundedLoggerFactory, guardServer } from '#common/server'
+import type { HttpAnswer } from './adapter-server'
 import { recordingLoggerFactory } from './logs'
 
 /**
@@ -38,4 +39,13 @@ export async function startTestAdapter(
 /** Stops a TestAdapter started by {@link startTestAdapter}. */
 export async function stopTestAdapter(testAdapter: TestAdapter | undefined): Promise<void> {
   await testAdapter?.api.close()
+}
+
+/** Asks a TestAdapter for `data`, as {@link HttpAnswer} (the status, the text and its JSON). */
+export async function askTestAdapter(
+  testAdapter: TestAdapter,
+  data: Record<string, unknown>,
+): Promise<HttpAnswer> {
+  const response = await testAdapter.request(data)
+  return { status: response.statusCode, text: response.body, body: response.json() }
 }

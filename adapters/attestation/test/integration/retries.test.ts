@@ -13,7 +13,7 @@ import {
 } from '#devkit/clock'
 import { serveAttestationApi } from '#devkit/simulators/attestation'
 import type { ApiServer } from '#devkit/simulators/http-api'
-import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+import { askTestAdapter, startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 import { makeAdapter } from '../../src'
 
 describe('attestation: a client the auditor does not know', () => {
@@ -36,10 +36,7 @@ describe('attestation: a client the auditor does not know', () => {
   })
 
   it('is asked of the auditor once over a minute, not every 5 s', async () => {
-    const answer = await askUntilComputed(async () => {
-      const response = await adapter.request({ client: 'ghost' })
-      return { status: response.statusCode, text: response.body, body: response.json() }
-    })
+    const answer = await askUntilComputed(() => askTestAdapter(adapter, { client: 'ghost' }))
     expect(answer.status).toBe(502)
     for (let second = 1; second <= 60; second++) {
       advanceClock(1_000)

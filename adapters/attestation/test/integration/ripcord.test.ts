@@ -3,11 +3,11 @@
  * withdrawn then, not each at its own next refresh (up to half of CACHE_MAX_AGE later).
  */
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { askUntilComputed, type HttpAnswer } from '#devkit/adapter-server'
+import { askUntilComputed } from '#devkit/adapter-server'
 import { backgroundTicks, defaultTransport, type BackgroundTransport } from '#devkit/clock'
 import { serveAttestationApi, type Attestation } from '#devkit/simulators/attestation'
 import type { ApiServer } from '#devkit/simulators/http-api'
-import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+import { askTestAdapter, startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 import { makeAdapter } from '../../src'
 
 describe('attestation: the auditor raising the ripcord', () => {
@@ -29,10 +29,7 @@ describe('attestation: the auditor raising the ripcord', () => {
     await auditor.close()
   })
 
-  const ask = async (data: Record<string, unknown>): Promise<HttpAnswer> => {
-    const response = await adapter.request(data)
-    return { status: response.statusCode, text: response.body, body: response.json() }
-  }
+  const ask = (data: Record<string, unknown>) => askTestAdapter(adapter, data)
 
   it('withdraws every answer of the client as soon as one computation sees it', async () => {
     const reserve = { client: 'usdx', field: 'totalReserve' }

@@ -1,8 +1,8 @@
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { askUntilComputed, type HttpAnswer } from '#devkit/adapter-server'
+import { askUntilComputed } from '#devkit/adapter-server'
 import { serveAttestationApi } from '#devkit/simulators/attestation'
 import type { ApiServer } from '#devkit/simulators/http-api'
-import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+import { askTestAdapter, startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 import { makeAdapter } from '../../src'
 
 /**
@@ -29,10 +29,7 @@ describe('attestation: a client spelled in another case', () => {
     await auditor.close()
   })
 
-  const ask = async (data: Record<string, unknown>): Promise<HttpAnswer> => {
-    const response = await adapter.request(data)
-    return { status: response.statusCode, text: response.body, body: response.json() }
-  }
+  const ask = (data: Record<string, unknown>) => askTestAdapter(adapter, data)
 
   it('is read at its own path, not answered with the figure of the client it differs from by case', async () => {
     const usdx = await askUntilComputed(() => ask({ client: 'usdx', decimals: 2 }))

@@ -1,8 +1,8 @@
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { askUntilComputed, type HttpAnswer } from '#devkit/adapter-server'
+import { askUntilComputed } from '#devkit/adapter-server'
 import type { ApiServer } from '#devkit/simulators/http-api'
 import { serveVaultApi } from '#devkit/simulators/vault'
-import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+import { askTestAdapter, startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 import { makeAdapter } from '../../src'
 
 /**
@@ -41,10 +41,7 @@ describe('gold-vault: a vault spelled in another case', () => {
     await custodian.close()
   })
 
-  const ask = async (data: Record<string, unknown>): Promise<HttpAnswer> => {
-    const response = await adapter.request(data)
-    return { status: response.statusCode, text: response.body, body: response.json() }
-  }
+  const ask = (data: Record<string, unknown>) => askTestAdapter(adapter, data)
 
   it('is read at its own path, not answered with the gold of the vault it differs from by case', async () => {
     const london = await askUntilComputed(() => ask({ vault: 'london', decimals: 3 }))
