@@ -757,7 +757,12 @@ contract ReserveGuard is
             emit PauseHoldLifted(target, _msgSender(), which);
             return;
         }
-        uint8 lift = _guardPaused(word) & _pausedNow(target, word);
+        // Which of its pauses are still in force: a state it cannot read is refused, not taken for "none",
+        // or the guard would forget its pauses and report the asset unpaused while the target stays paused.
+        bool pausable = _flags(word) & PAUSABLE != 0;
+        (bool readable, uint8 pausedNow) = PauseTarget.readState(target, pausable);
+        if (!readable) revert PauseStateUnreadable(target, pausable ? PauseMode.Pausable : PauseMode.Operations);
+        uint8 lift = _guardPaused(word) & pausedNow;
         _setAssetWord(target, word & ~(uint256(0x0f) << GUARD_PAUSED_SHIFT));
         if (lift != 0) _unpause(target, word, lift);
         emit AssetUnpaused(target, _msgSender(), result.reserves, result.supply);

@@ -309,7 +309,7 @@ interface IReserveGuard {
 
     /**
      * @notice Lifts the guardian's hold. If the upkeep holds no pause either, unpauses what the guard paused,
-     * which needs the asset backed now. Guardian only.
+     * which needs the asset backed now and its pause state readable ({PauseStateUnreadable}). Guardian only.
      * @param target the asset
      */
     function liftGuardianPause(address target) external;
@@ -317,7 +317,8 @@ interface IReserveGuard {
     /**
      * @notice Lifts the upkeep's hold (the pause it made for a shortfall), refused unless the check finds the
      * asset backed right now. If no guardian hold remains, unpauses what the guard paused, and only that: a
-     * pause the target's owner made, before or apart from the guard's, stays. Unpauser only.
+     * pause the target's owner made, before or apart from the guard's, stays; a target whose pause state cannot
+     * be read is refused ({PauseStateUnreadable}), the hold kept. Unpauser only.
      * @param target the asset
      */
     function unpauseAsset(address target) external;

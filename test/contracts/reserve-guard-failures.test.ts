@@ -175,6 +175,29 @@ describe('ReserveGuard: a target whose pause state cannot be decoded', () => {
         ).toEqual([bad.address])
       },
     )
+    it.each(undecodable)(
+      '%s: a hold is not lifted while the guard cannot see what is paused',
+      async (_name, behaviour) => {
+        const g = await deployGuard(a)
+        const bad = await misbehaving(g, pauseMode)
+        await mined(g.asGuardian.pauseAsset(bad.address))
+        await mined(bad.target.setBehaviour(behaviour, 0n))
+        // Refused, not taken for "nothing paused": the guard keeps its hold and its record of its pauses.
+        expect(
+          await revertOf(
+            g.asGuardian.liftGuardianPause.staticCall(bad.address),
+            g.guard,
+            'PauseStateUnreadable',
+          ),
+        ).toEqual([bad.address, pauseMode])
+        expect([...(await g.guard.pauseHolds(bad.address))].slice(0, 2)).toEqual([false, true])
+        // Once the target answers again, the hold lifts and the guard undoes its pause.
+        await mined(bad.target.setBehaviour(TargetBehaviour.Normal, 0n))
+        await mined(g.asGuardian.liftGuardianPause(bad.address))
+        expect(await bad.target.paused()).toBe(false)
+        expect(await bad.target.pausedOperations()).toBe(0n)
+      },
+    )
   })
 
   it('addAsset refuses a target that does not answer the pause interface its mode declares', async () => {
