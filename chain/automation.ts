@@ -29,7 +29,6 @@ export const AUTOMATION_ARTIFACTS = {
   registryLogicC: ARTIFACT.AutomationRegistryLogicC2_3,
   registrar: ARTIFACT.AutomationRegistrar2_3,
   forwarderLogic: ARTIFACT.AutomationForwarderLogic,
-  chainModule: ARTIFACT.ChainModuleBase,
   linkToken: ARTIFACT.LinkToken,
   /** Chainlink's test WETH9, the wrapped native token of a local deployment. */
   weth9: ARTIFACT.WETH9,

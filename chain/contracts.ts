@@ -284,7 +284,6 @@ export const automationForwarderLogicAt = attacher<AutomationForwarderLogic>('Au
 
 /** Deploys Automation 2.3's chain module for chains without L1 data fees (block number and hash, no L1 cost). */
 export const deployChainModuleBase = deployer<ChainModuleBase, ChainModuleBase__factory>('ChainModuleBase')
-export const chainModuleBaseAt = attacher<ChainModuleBase>('ChainModuleBase')
 
 /** Deploys a LINK token (ERC-677). */
 export const deployLinkToken = deployer<LinkToken, LinkToken__factory>('LinkToken')

@@ -11,6 +11,7 @@
  */
 import { Contract, Wallet, ZeroAddress, parseEther, parseUnits, type Signer } from 'ethers'
 import { deploy } from '#chain/artifacts'
+import { deployChainModuleBase } from '#chain/contracts'
 import {
   AUTOMATION_ARTIFACTS,
   AutoApproveType,
@@ -100,7 +101,7 @@ export async function deployLocalAutomation(
     maxPerformDataSize: options.maxPerformDataSize ?? DEFAULT_LIMITS.maxPerformDataSize,
     maxRevertDataSize: options.maxRevertDataSize ?? DEFAULT_LIMITS.maxRevertDataSize,
   }
-  const address = (c: Contract) => c.getAddress()
+  const address = (c: { getAddress(): Promise<string> }) => c.getAddress()
 
   const link = await deploy<Contract>(deployer, AUTOMATION_ARTIFACTS.linkToken)
   const wrappedNative = await deploy<Contract>(deployer, AUTOMATION_ARTIFACTS.weth9)
@@ -123,7 +124,7 @@ export async function deployLocalAutomation(
     LOCAL_PRICES.fastGasWei,
   )
   const forwarderLogic = await deploy<Contract>(deployer, AUTOMATION_ARTIFACTS.forwarderLogic)
-  const chainModule = await deploy<Contract>(deployer, AUTOMATION_ARTIFACTS.chainModule)
+  const chainModule = await deployChainModuleBase(deployer)
 
   const logicC = await deploy<Contract>(
     deployer,
