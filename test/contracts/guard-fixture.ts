@@ -154,3 +154,23 @@ export const encodeTargets = (targets: string[], hints: bigint[] = []): string =
 /** The named events of a receipt, as `[name, ...args]`. */
 export const named = (events: { name: string; args: readonly unknown[] }[]): unknown[][] =>
   events.map((e) => [e.name, ...e.args])
+
+/** Log `index` of a mined transaction as Automation's `Log` struct, the argument of the guard's `checkLog`. */
+export async function logStruct(
+  provider: JsonRpcProvider,
+  receipt: Awaited<ReturnType<typeof mined>>,
+  index = 0,
+) {
+  const log = receipt.logs[index]
+  const block = await provider.getBlock(log.blockNumber)
+  return {
+    index: BigInt(log.index),
+    timestamp: BigInt(block!.timestamp),
+    txHash: log.transactionHash,
+    blockNumber: BigInt(log.blockNumber),
+    blockHash: log.blockHash,
+    source: log.address,
+    topics: [...log.topics],
+    data: log.data,
+  }
+}

@@ -41,6 +41,7 @@ import {
   check,
   deployGuard,
   encodeTargets,
+  logStruct,
   named,
   protect,
   reconfigure,
@@ -88,6 +89,25 @@ async function misbehaving(g: Guard, pauseMode: bigint): Promise<Misbehaving> {
   return { target, address, feed }
 }
 
+/** A guard with a misbehaving target (registry index 0, misbehaving as told) and a SecureMintToken after it. */
+async function badBeside(pauseMode: bigint, behaviour: bigint, revertSize = 0n) {
+  const g = await deployGuard(a)
+  const bad = await misbehaving(g, pauseMode)
+  const good = await protect(g)
+  await mined(bad.target.setBehaviour(behaviour, revertSize))
+  return { g, bad, good }
+}
+
+/** {@link badBeside} with both assets short, listed by the check in registry order. */
+async function badThenGood(pauseMode: bigint, behaviour: bigint, revertSize = 0n) {
+  const { g, bad, good } = await badBeside(pauseMode, behaviour, revertSize)
+  await mined(bad.feed.setAnswer(1n))
+  await mined(good.feed.setAnswer(1n))
+  const { targets, performData } = await check(g.guard)
+  expect(targets).toEqual([bad.address, good.target])
+  return { g, bad, good, performData }
+}
+
 /** The revert data of a call that must revert. */
 async function revertData(call: Promise<unknown>): Promise<string> {
   try {
@@ -118,12 +138,7 @@ describe('ReserveGuard: a target whose pause state cannot be decoded', () => {
     it.each(undecodable)(
       '%s neither jams the check, the views nor the pause of the other assets',
       async (_name, behaviour) => {
-        const g = await deployGuard(a)
-        const bad = await misbehaving(g, pauseMode)
-        const good = await protect(g)
-        await mined(bad.target.setBehaviour(behaviour, 0n))
-        await mined(bad.feed.setAnswer(1n))
-        await mined(good.feed.setAnswer(1n))
+        const { g, bad, good } = await badThenGood(pauseMode, behaviour)
 
         // Views: the asset reads as short and not paused.
         expect(toResult(await g.guard.assetStatus(bad.address))).toMatchObject({
@@ -134,17 +149,7 @@ describe('ReserveGuard: a target whose pause state cannot be decoded', () => {
         // The check lists both (the unreadable one counts as not paused), in registry order.
         const { upkeepNeeded, targets, performData } = await check(g.guard)
         expect({ upkeepNeeded, targets }).toEqual({ upkeepNeeded: true, targets: [bad.address, good.target] })
-        const log = await mined(good.feed.setAnswer(2n))
-        const answerUpdated = {
-          index: 0n,
-          timestamp: 0n,
-          txHash: log.hash,
-          blockNumber: BigInt(log.blockNumber),
-          blockHash: log.blockHash,
-          source: log.logs[0].address,
-          topics: [...log.logs[0].topics],
-          data: log.logs[0].data,
-        }
+        const answerUpdated = await logStruct(a.provider, await mined(good.feed.setAnswer(2n)))
         expect((await g.guard.checkLog(answerUpdated, '0x'))[0]).toBe(true)
 
         const receipt = await mined(g.asForwarder.performUpkeep(performData, PERFORM_GAS))
@@ -163,10 +168,7 @@ describe('ReserveGuard: a target whose pause state cannot be decoded', () => {
     it.each(undecodable)(
       '%s: a guardian pauses the others by hand, and is told this one did not pause',
       async (_name, behaviour) => {
-        const g = await deployGuard(a)
-        const bad = await misbehaving(g, pauseMode)
-        const good = await protect(g)
-        await mined(bad.target.setBehaviour(behaviour, 0n))
+        const { g, bad, good } = await badBeside(pauseMode, behaviour)
         await mined(g.asGuardian.pauseAsset(good.target))
         expect(await good.token.pausedOperations()).toBe(good.config.operations)
         // A guardian is told the bad target did not pause.
@@ -238,19 +240,6 @@ describe('ReserveGuard: a target whose pause state cannot be decoded', () => {
 })
 
 describe('ReserveGuard: a target whose pause() misbehaves', () => {
-  /** A misbehaving target (registry index 0) and a SecureMintToken after it (index 1), both short. */
-  async function badThenGood(pauseMode: bigint, behaviour: bigint, revertSize = 0n) {
-    const g = await deployGuard(a)
-    const bad = await misbehaving(g, pauseMode)
-    const good = await protect(g)
-    await mined(bad.target.setBehaviour(behaviour, revertSize))
-    await mined(bad.feed.setAnswer(1n))
-    await mined(good.feed.setAnswer(1n))
-    const { targets, performData } = await check(g.guard)
-    expect(targets).toEqual([bad.address, good.target])
-    return { g, bad, good, performData }
-  }
-
   describe.each(modes)('%s mode', (_mode, pauseMode) => {
     it('a pause() that burns its gas costs a bounded amount; the assets after it are paused', async () => {
       const { g, bad, good, performData } = await badThenGood(pauseMode, TargetBehaviour.BurnGas)
@@ -459,17 +448,7 @@ describe('ReserveGuard: many assets short at once', () => {
     await mined(g.asForwarder.performUpkeep(first.performData, PERFORM_GAS))
     expect((await check(g.guard, five)).targets).toEqual(addresses.slice(5, 10))
     // The log trigger takes the same checkData.
-    const update = await mined(feed.setRound(1n, 0n))
-    const log = {
-      index: 0n,
-      timestamp: 0n,
-      txHash: update.hash,
-      blockNumber: BigInt(update.blockNumber),
-      blockHash: update.blockHash,
-      source: update.logs[0].address,
-      topics: [...update.logs[0].topics],
-      data: update.logs[0].data,
-    }
+    const log = await logStruct(a.provider, await mined(feed.setRound(1n, 0n)))
     const [, logPerformData] = (await g.guard.checkLog(log, encodeCheckData(3))) as [boolean, string]
     expect(decodePerformData(logPerformData).map((e) => e.target)).toEqual(addresses.slice(5, 8))
     // Empty checkData: the default bound, here more than the 7 assets left.

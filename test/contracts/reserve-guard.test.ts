@@ -41,6 +41,7 @@ import {
   check as checkTargets,
   deployGuard as deployGuardFor,
   encodeTargets,
+  logStruct,
   named,
   protect,
   reconfigure,
@@ -1150,32 +1151,17 @@ describe('ReserveGuard: the log trigger', () => {
   })
 
   /** The ILogAutomation `Log` struct built from a log the chain emitted. */
-  async function logStruct(receipt: Awaited<ReturnType<typeof mined>>, index = 0) {
-    const log = receipt.logs[index]
-    const block = await provider.getBlock(log.blockNumber)
-    return {
-      index: BigInt(log.index),
-      timestamp: BigInt(block!.timestamp),
-      txHash: log.transactionHash,
-      blockNumber: BigInt(log.blockNumber),
-      blockHash: log.blockHash,
-      source: log.address,
-      topics: [...log.topics],
-      data: log.data,
-    }
-  }
-
   it('acts on the AnswerUpdated log of a feed reporting a shortfall', async () => {
     const a = await protect(g)
     const healthyUpdate = await mined(a.feed.setAnswer(120n * TOKEN))
-    const healthyLog = await logStruct(healthyUpdate)
+    const healthyLog = await logStruct(provider, healthyUpdate)
     expect(healthyLog.topics[0]).toBe(await g.guard.ANSWER_UPDATED_TOPIC())
     expect([...(await g.guard.checkLog(healthyLog, '0x'))]).toEqual([false, '0x'])
 
     const receipt = await mined(a.feed.setAnswer(99n * TOKEN))
     const [event] = eventsOf(receipt, a.feed)
     expect(named([event])).toEqual([['AnswerUpdated', 99n * TOKEN, event.args[1], event.args[2]]])
-    const log = await logStruct(receipt)
+    const log = await logStruct(provider, receipt)
     expect(log.topics).toHaveLength(3)
     const [upkeepNeeded, performData] = (await g.guard.checkLog(log, '0x')) as [boolean, string]
     expect(upkeepNeeded).toBe(true)
@@ -1196,10 +1182,10 @@ describe('ReserveGuard: the log trigger', () => {
     // An OperationsPaused log from a token.
     await mined(a.token.grantRole(Role.PAUSER, adminAddress))
     const receipt = await mined(a.token.pauseOperations(Operation.Mint))
-    const other = await logStruct(receipt)
+    const other = await logStruct(provider, receipt)
     expect([...(await g.guard.checkLog(other, '0x'))]).toEqual([false, '0x'])
     // AnswerUpdated's topic with the wrong number of topics.
-    const update = await logStruct(await mined(a.feed.setAnswer(2n)))
+    const update = await logStruct(provider, await mined(a.feed.setAnswer(2n)))
     expect([...(await g.guard.checkLog({ ...update, topics: update.topics.slice(0, 1) }, '0x'))]).toEqual([
       false,
       '0x',
