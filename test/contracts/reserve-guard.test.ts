@@ -740,8 +740,28 @@ describe('ReserveGuard: performUpkeep trusts nothing in performData', () => {
   })
 
   it('rejects performData that is not an entry list', async () => {
-    for (const data of ['0x', '0x1234', coder.encode(['uint256'], [5n]), coder.encode(['uint256'], [32n])]) {
-      await expect(g.asForwarder.performUpkeep.staticCall(data)).rejects.toThrow()
+    const entry = encodeTargets([ZeroAddress])
+    const words = (...values: bigint[]) =>
+      coder.encode(
+        values.map(() => 'uint256'),
+        values,
+      )
+    for (const data of [
+      '0x',
+      '0x1234',
+      coder.encode(['uint256'], [5n]),
+      coder.encode(['uint256'], [32n]),
+      // A well-formed list but for its offset.
+      `0x${'0'.repeat(62)}40${entry.slice(66)}`,
+      // A count larger than the entries present, and smaller (trailing bytes).
+      words(32n, 2n, 7n),
+      words(32n, 1n, 7n, 8n),
+      // An absurd count, which must not overflow the length it implies.
+      words(32n, 2n ** 251n, 7n),
+    ]) {
+      expect(
+        await revertOf(g.asForwarder.performUpkeep.staticCall(data), g.guard, 'InvalidPerformData'),
+      ).toEqual([])
     }
   })
 
