@@ -96,12 +96,6 @@ async function estimateCheck(guard: ReserveGuard, checkData = '0x'): Promise<num
   return Number(await guard.checkUpkeep.estimateGas(checkData))
 }
 
-/**
- * The costliest check: every asset short, not paused, and listed, so the scan reads every asset and the
- * pause state of each (a check's default bound, DEFAULT_MAX_ENTRIES, would stop it after 16).
- */
-const FULL_SCAN = encodeCheckData(64)
-
 async function main(): Promise<void> {
   const { network, chainId } = LOCAL_CHAINS[0]
   let chain: RunningChain | undefined
@@ -148,16 +142,19 @@ async function measure(
 
   for (const size of CHECK_SIZES) {
     const { guard, assets } = await guardWith(admin, forwarder, size, setup)
+    // The costliest check lists every asset short and not paused, so it reads every asset and the pause
+    // state of each: checkData asks for up to MAX_ASSETS entries (the default bound would stop at 16).
+    const fullScan = encodeCheckData(await guard.MAX_ASSETS())
     const [needed] = (await guard.checkUpkeep('0x')) as [boolean, string]
     if (needed) throw new Error('a healthy registry asks for upkeep')
     results.checkUpkeep[size] = await estimateCheck(guard)
     // Worst case for the check limit: every asset short and not yet paused.
     for (const asset of assets) await mined(asset.feed.updateAnswer(1n))
-    const [allShort, performData] = (await guard.checkUpkeep(FULL_SCAN)) as [boolean, string]
+    const [allShort, performData] = (await guard.checkUpkeep(fullScan)) as [boolean, string]
     const listed = decodePerformData(performData)
     if (!allShort || listed.length !== size)
       throw new Error(`expected ${size} short assets, got ${listed.length}`)
-    results.checkUpkeepAllShort[size] = await estimateCheck(guard, FULL_SCAN)
+    results.checkUpkeepAllShort[size] = await estimateCheck(guard, fullScan)
     process.stdout.write(`${setup}: measured checkUpkeep with ${size} asset(s)\n`)
 
     if (size === 50) {

@@ -19,8 +19,8 @@ import {ReserveCheck} from "./libraries/ReserveCheck.sol";
  * @notice A Chainlink Automation upkeep that pauses protected assets whose proof of reserve shows a
  * shortfall, judged by {ReserveCheck}.
  *
- * - Conditional trigger: {checkUpkeep} scans every registered asset and returns, in `performData`, the
- *   assets that are short and not yet paused.
+ * - Conditional trigger: {checkUpkeep} scans the registered assets and returns, in `performData`, those
+ *   that are short and not yet paused, at most `maxEntries` (its `checkData`); the next upkeep lists the rest.
  * - Log trigger: {checkLog} does the same scan when a feed emits `AnswerUpdated`, so a shortfall reported
  *   by a feed update is acted on in the next block instead of the next polling cycle.
  * - {performUpkeep} trusts nothing in `performData`: it re-checks every listed target on-chain and pauses
@@ -28,18 +28,22 @@ import {ReserveCheck} from "./libraries/ReserveCheck.sol";
  * - CRE: {onReport} takes the same list from a reserve-guard workflow's report (an allowed workflow, through
  *   the configured `KeystoneForwarder`, see {ReportReceiver}) and performs it exactly as {performUpkeep}.
  *
- * Whether an asset is paused is read from its target, not remembered here: once paused it no longer asks
- * for upkeep (no flicker), and if someone unpauses the target directly while it is still short, the next
- * upkeep pauses it again. Unpausing through the guard ({unpauseAsset}) is a human decision, refused unless
- * the check finds the asset backed.
+ * Whether an asset is paused is read from its target: once paused it no longer asks for upkeep (no flicker),
+ * and if someone unpauses the target directly while it is still short, the next upkeep pauses it again.
+ * What the guard remembers is who holds its pause (the upkeep, a guardian) and which pause flags it
+ * switched on itself, so that it only ever undoes its own pauses. Unpausing through the guard
+ * ({unpauseAsset}, {liftGuardianPause}) is a human decision, refused unless the check finds the asset backed.
  *
  * Roles:
- * - `DEFAULT_ADMIN_ROLE`: registers, updates and removes assets; grants every role, including
- *   `FORWARDER_ROLE`.
+ * - `DEFAULT_ADMIN_ROLE`: registers assets; schedules, applies and cancels their updates and removals
+ *   (applied after the admin delay); grants every role. It changes hands in two steps, after the same
+ *   delay (`AccessControlDefaultAdminRules`).
  * - `FORWARDER_ROLE`: may call {performUpkeep}. Grant it to the Automation forwarder of each upkeep
  *   registered on this contract (a conditional and a log-trigger upkeep have one forwarder each).
- * - `GUARDIAN_ROLE`: pauses an asset by hand ({pauseAsset}), whatever its reserves.
- * - `UNPAUSER_ROLE`: unpauses an asset ({unpauseAsset}) once it is backed.
+ * - `RECEIVER_ADMIN_ROLE`: sets the CRE forwarder and allows workflows ({ReportReceiver}).
+ * - `GUARDIAN_ROLE`: pauses an asset by hand ({pauseAsset}), whatever its reserves, and lifts its own hold
+ *   ({liftGuardianPause}); clears a failing asset's backoff ({clearPauseBackoff}).
+ * - `UNPAUSER_ROLE`: lifts the upkeep's hold ({unpauseAsset}) once the asset is backed.
  *
  * Why only forwarders may perform: the guard is a kill switch on someone else's asset, so it is pulled
  * only by parties the issuer chose (the upkeeps' forwarders, and guardians by hand). Letting anyone call
