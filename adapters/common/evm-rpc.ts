@@ -118,8 +118,10 @@ export function noEvmNetworkConfigured(env: NodeJS.ProcessEnv = process.env): st
 
 /**
  * Reads a network's settings from the environment (any network name: the settings are looked up
- * when a request names it). Throws a 400 naming the setting that is missing or malformed;
- * `field` names the request field the network came from.
+ * when a request names it). A request naming a network that is not one (400) or that this
+ * adapter does not serve (no URL set: 400) is the request's fault; a network whose settings are
+ * set but incomplete or malformed is the adapter's (500 naming the setting). `field` names the
+ * request field the network came from.
  */
 export function resolveEvmNetwork(
   network: unknown,
@@ -139,14 +141,14 @@ export function resolveEvmNetwork(
     )
   }
   urls.forEach((url, i) => {
-    if (!isHttpUrl(url)) throw inputError(`${names.url}: entry ${i + 1} is not an http(s) URL`)
+    if (!isHttpUrl(url)) throw settingError(`${names.url}: entry ${i + 1} is not an http(s) URL`)
   })
   const chainIdText = env[names.chainId]?.trim()
   if (!chainIdText) {
-    throw inputError(`${field}: network "${network}" has no chain id: set ${names.chainId}`)
+    throw settingError(`${field}: network "${network}" has no chain id: set ${names.chainId}`)
   }
   if (!/^\d{1,20}$/.test(chainIdText) || BigInt(chainIdText) === 0n) {
-    throw inputError(
+    throw settingError(
       `${names.chainId} must be a positive decimal integer, got ${JSON.stringify(chainIdText)}`,
     )
   }

@@ -94,24 +94,39 @@ describe('resolveEvmNetwork', () => {
     expect(resolveEvmNetwork('Arbitrum-One', 'network', env).chainId).toBe(42161n)
   })
 
-  it.each([
-    ['polygon', /network "polygon" is not configured: set POLYGON_RPC_URL and POLYGON_RPC_CHAIN_ID/],
-    ['nochain', /set NOCHAIN_RPC_CHAIN_ID/],
-    ['badchain', /BADCHAIN_RPC_CHAIN_ID must be a positive decimal integer/],
-    ['badurl', /BADURL_RPC_URL: entry 2 is not an http\(s\) URL/],
-    ['../etc', /is not a network name/],
-    ['', /is not a network name/],
-  ])('refuses %j with a 400 naming the setting', (network, message) => {
-    let error: unknown
+  /** What resolving `network` throws. */
+  const refusal = (network: string): AdapterError => {
     try {
       resolveEvmNetwork(network, 'tokens[0].network', env)
-    } catch (e) {
-      error = e
+    } catch (error) {
+      expect(error).toBeInstanceOf(AdapterError)
+      return error as AdapterError
     }
-    expect(error).toBeInstanceOf(AdapterError)
-    expect((error as AdapterError).statusCode).toBe(400)
-    expect((error as AdapterError).message).toMatch(message)
+    throw new Error('expected a refusal')
+  }
+
+  it.each([
+    ['polygon', /network "polygon" is not configured: set POLYGON_RPC_URL and POLYGON_RPC_CHAIN_ID/],
+    ['../etc', /is not a network name/],
+    ['', /is not a network name/],
+  ])('refuses %j, a network this adapter does not serve, with a 400', (network, message) => {
+    const error = refusal(network)
+    expect(error.statusCode).toBe(400)
+    expect(error.message).toMatch(message)
   })
+
+  it.each([
+    ['nochain', /^tokens\[0\]\.network: network "nochain" has no chain id: set NOCHAIN_RPC_CHAIN_ID$/],
+    ['badchain', /^BADCHAIN_RPC_CHAIN_ID must be a positive decimal integer/],
+    ['badurl', /^BADURL_RPC_URL: entry 2 is not an http\(s\) URL$/],
+  ])(
+    'refuses %j, a network whose settings are incomplete or malformed, with a 500 naming the setting: the request is not at fault',
+    (network, message) => {
+      const error = refusal(network)
+      expect(error.statusCode).toBe(500)
+      expect(error.message).toMatch(message)
+    },
+  )
 
   it.each([
     ['1', 72, 3],
