@@ -14,6 +14,7 @@ import type { InputParametersDefinition } from '@chainlink/external-adapter-fram
 import { REPO_ROOT, loadAdapterModule } from '#devkit/adapters'
 import { isNotYetComputed } from '#devkit/adapter-server'
 import {
+  goParseInt,
   parsePipeline,
   runPipeline,
   type Pipeline,
@@ -173,6 +174,22 @@ export async function checkRequestData(adapter: string, data: PipelineValue): Pr
     problems.push(`${adapter}'s ${endpoint.name} endpoint refuses it: ${(error as Error).message}`)
   }
   return problems
+}
+
+/**
+ * The chain id a node reads from a job's `[relayConfig] chainID`, or undefined where it refuses
+ * it. core/services/job/models.go getChainIdFromRelayConfig takes a string as written, an
+ * integer, or a float cut to an integer, and validateRelayID wants a base-10 int64 for an EVM
+ * chain; the EVM relay then reads the relay config's chainID as a big integer
+ * (core/services/relay/evm/types RelayConfig), which a float with a fraction is not.
+ */
+export function nodeChainId(value: unknown): string | undefined {
+  let text: string
+  if (typeof value === 'string') text = value
+  else if (typeof value === 'bigint') text = value.toString()
+  else if (typeof value === 'number' && Number.isInteger(value)) text = BigInt(value).toString()
+  else return undefined
+  return goParseInt(text, 10, 64) === undefined ? undefined : text
 }
 
 /** A valid bitcoin mainnet P2WPKH address, derived from `seed`. */
