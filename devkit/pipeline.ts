@@ -1168,6 +1168,7 @@ function runSum(task: Task, inputs: TaskResult[], vars: Vars): PipelineValue {
   return new Decimal(values.reduce((total, v) => add(total, v.amount), { units: 0n, decimals: 0 }))
 }
 
+/** task.memo.go: its value (JSON, or its one input) as an `ObjectParam`. */
 function runMemo(task: Task, inputs: TaskResult[], vars: Vars): PipelineValue {
   checkInputs(inputs, 0, 1, 0)
   const value = required(

@@ -214,10 +214,9 @@ describe('the answer size', () => {
     const growing = specs.filter(({ job }) =>
       job.observationSource.tasks.some((t) => t.type === 'bridge' && GROWING.has(t.attributes.name)),
     )
-    expect(growing.map(({ job }) => job.path).sort()).toEqual([
-      'jobs/btc-balance/job.toml',
-      'jobs/por-address-list/job.toml',
-    ])
+    expect(growing.map(({ job }) => job.path)).toEqual(
+      expect.arrayContaining(['jobs/btc-balance/job.toml', 'jobs/por-address-list/job.toml']),
+    )
     for (const { job } of growing) {
       const header = job.text.slice(0, job.text.indexOf('\ntype = '))
       expect(header).toMatch(/^# Answer size: /m)
