@@ -80,6 +80,13 @@ const options = (table: Record<string, string>): RunOptions => ({
   bridgeUrl: (name) => table[name],
 })
 
+/** The single result's value as text (a decimal's plain text), or its error message. */
+const value = async (dot: string) => {
+  const { terminals } = await runPipeline(parsePipeline(dot), options({}))
+  const [result] = terminals
+  return result.error ? result.error.message : String(result.value)
+}
+
 describe('parsing DOT as the node does', () => {
   it('reads a pipeline written the way Chainlink documents it, through TOML', () => {
     const spec = parseToml(`observationSource = """
@@ -358,13 +365,6 @@ describe('jsonparse', () => {
 })
 
 describe('arithmetic and the observation', () => {
-  /** The single result's value as text (a decimal's plain text), or its error message. */
-  const value = async (dot: string) => {
-    const { terminals } = await runPipeline(parsePipeline(dot), options({}))
-    const [result] = terminals
-    return result.error ? result.error.message : String(result.value)
-  }
-
   it('multiplies and divides exactly, where float64 would not', async () => {
     expect(await value('m [type="multiply" input="1.1" times="3"]')).toBe('3.3')
     expect(await value('m [type="multiply" input="123456789012345678901234567890.5" times="1e8"]')).toBe(
@@ -414,11 +414,6 @@ describe('arithmetic and the observation', () => {
 })
 
 describe('the order of tasks and of their inputs, as the node gives it', () => {
-  const value = async (dot: string) => {
-    const { terminals } = await runPipeline(parsePipeline(dot), options({}))
-    return terminals[0].error ? terminals[0].error.message : String(terminals[0].value)
-  }
-
   it("orders a task's inputs by the tasks' positions in gonum's topological order, not by the edges as written", async () => {
     // gonum numbers u, v, w, d in the order they first appear; its sort places v before w and u,
     // so the divide's first input is v (20), although u's edge is written first and u is defined first.
@@ -583,11 +578,6 @@ describe('memo', () => {
 })
 
 describe('precision and allowedFaults, read as written', () => {
-  const value = async (dot: string) => {
-    const { terminals } = await runPipeline(parsePipeline(dot), options({}))
-    return terminals[0].error ? terminals[0].error.message : String(terminals[0].value)
-  }
-
   it('refuses a precision with a space around it, and one beyond int32', async () => {
     expect(await value('d [type="divide" input="2" divisor="3" precision="2"]')).toBe('0.67')
     expect(await value('d [type="divide" input="2" divisor="3" precision="+2"]')).toBe('0.67')
