@@ -11,6 +11,8 @@ export const ATTESTATION = providerBlock('ATTESTATION', {
   headerDefault: 'x-api-key',
   concurrency: 4,
   concurrencyPerRequest: 2,
+  // An attestation is a few kilobytes; 1 MiB leaves room for a long token list.
+  maxBodyBytes: 1024 ** 2,
 })
 
 /**

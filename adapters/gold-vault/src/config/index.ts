@@ -11,6 +11,8 @@ export const GOLD_VAULT = providerBlock('GOLD_VAULT', {
   headerDefault: 'x-api-key',
   concurrency: 4,
   concurrencyPerRequest: 2,
+  // About 100,000 bars as JSON (some 150 bytes each), 300,000 as an LBMA CSV: a token's vault holds thousands.
+  maxBodyBytes: 16 * 1024 ** 2,
 })
 
 /** A fineness bound in parts per thousand: exact decimal text in (0, 1000]. */
