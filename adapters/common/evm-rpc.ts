@@ -14,6 +14,7 @@ import { multicall3Interface } from '#chain/abi'
 import { makeLogger } from '@chainlink/external-adapter-framework/util'
 import { inputError, providerError } from './errors'
 import { DEFAULT_MAX_BODY_BYTES, HttpRefusal, fetchBounded } from './http-fetch'
+import { DuplicateKeyError, parseUnambiguousJson } from './json'
 import { quoteInput } from './input'
 import {
   describeNetworkError,
@@ -376,9 +377,13 @@ export class EvmRpcClient {
     }
     let body: unknown
     try {
-      body = JSON.parse(text)
-    } catch {
-      throw new UrlFailure('answered with malformed JSON')
+      body = parseUnambiguousJson(text)
+    } catch (error) {
+      throw new UrlFailure(
+        error instanceof DuplicateKeyError
+          ? `answered an ambiguous body: ${error.message}`
+          : 'answered with malformed JSON',
+      )
     }
     if (!Array.isArray(body)) {
       const message = (body as { error?: { message?: unknown } } | null)?.error?.message

@@ -3,9 +3,9 @@
  * JSON-RPC client): redirects followed only within the configured URL's origin, and a body read
  * no further than a cap.
  *
- * - fetch's own redirect handling would send the request's headers (an API key header, HTTP
- *   Basic made from URL credentials once the origin is the same again) wherever a `Location`
- *   points, and the adapter would serve that host's figure. Here a redirect to another origin
+ * - fetch's own redirect handling sends the request's headers wherever a `Location` points (it
+ *   drops `Authorization` alone, not an API key header such as `x-api-key`), and the adapter
+ *   would serve that host's figure. Here a redirect to another origin
  *   is refused, naming that origin alone (`scheme://host:port`, never a path, query or
  *   userinfo); one within the origin is followed like fetch does, at most {@link MAX_REDIRECTS}
  *   times.
@@ -14,7 +14,6 @@
  *   passes the cap: a provider cannot make the adapter hold more than the cap in memory. A
  *   `Content-Length` above the cap is refused before any of the body is read.
  */
-import { validator } from '@chainlink/external-adapter-framework/validation/utils'
 
 /** The most redirects within its origin followed for one request (fetch's own limit is 20). */
 export const MAX_REDIRECTS = 5
@@ -149,17 +148,4 @@ async function readBody(response: Response, cap: number, strict: boolean): Promi
 
 function tooLarge(cap: number, detail: string): HttpRefusal {
   return new HttpRefusal(`answered a body larger than ${cap} bytes, its cap (${detail})`)
-}
-
-/**
- * The setting capping a provider's answers, `<NAME>` in bytes: an adapter declares it with the
- * default that suits its provider, in its AdapterConfig.
- */
-export function maxBodyBytesSetting(provider: string, defaultBytes: number) {
-  return {
-    type: 'number',
-    description: `Largest ${provider} answer read, in bytes (after HTTP decoding); a longer one is not read past this and is an error (502)`,
-    default: defaultBytes,
-    validate: validator.integer({ min: 1_024, max: 1024 ** 3 }),
-  } as const
 }

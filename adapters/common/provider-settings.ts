@@ -5,7 +5,7 @@
  * settings stay the adapter's own (one list, or one per network).
  */
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
-import { maxBodyBytesSetting } from './http-fetch'
+import { maxBodyBytesSetting } from './settings'
 import { ProviderClient, isHttpUrl, parseUrlList } from './provider-client'
 
 /**

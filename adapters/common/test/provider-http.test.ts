@@ -190,6 +190,21 @@ describe('EvmRpcClient', () => {
     expect(rpc.requestPaths.slice(before, before + 2)).toEqual(['/', '/redirected/'])
   })
 
+  it('refuses an answer with a key twice in one object, naming it, and fails over', async () => {
+    // eth_chainId, then eth_blockNumber answered twice over, then eth_getCode.
+    rpcNext = {
+      status: 200,
+      body:
+        '[{"jsonrpc":"2.0","id":0,"result":"0x7a69"},' +
+        '{"jsonrpc":"2.0","id":1,"result":"0xffffff","result":"0x1"},' +
+        '{"jsonrpc":"2.0","id":2,"result":"0x"}]',
+    }
+    const message = await failure(client([rpc.url]).pin(0))
+    expect(message).toMatch(/ambiguous body: "\[1\]\.result" appears twice/)
+    const read = await client([rpc.url, localChainUrl('A')]).pin(0)
+    expect(read.block.number).toBeLessThan(0xffffffn)
+  })
+
   it('stops reading a body without end at its cap, closing the connection: 502', async () => {
     rpcNext = 'flood'
     const floods = rpc.floods.length

@@ -1,6 +1,6 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
-import { maxBodyBytesSetting } from '#common/http-fetch'
+import { maxBodyBytesSetting } from '#common/settings'
 
 /**
  * The adapter's own settings. The RPC of the chain holding the list is per network and looked up
