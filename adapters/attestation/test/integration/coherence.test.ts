@@ -7,9 +7,9 @@
  * - no figure is above ATTESTATION_MAX_FIGURE: it cannot be true.
  */
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { askUntilComputed, type HttpAnswer } from '#devkit/adapter-server'
+import { askTestAdapterComputed, outcomeOf, type HttpAnswer } from '#devkit/adapter-server'
 import { firstSegment, jsonReply, serveApi, type ApiServer } from '#devkit/simulators/http-api'
-import { askTestAdapter, startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+import { startTestAdapter, stopTestAdapter, withTestAdapter } from '#devkit/test-adapter'
 import { makeAdapter } from '../../src'
 
 /** Attestation bodies by client, as text (`$NOW` becomes the time asked): keys repeat at will. */
@@ -57,42 +57,23 @@ afterAll(() => auditor.close())
 
 type Ask = (data: Record<string, unknown>) => Promise<HttpAnswer>
 
-/** An adapter reading `auditor` with `env`, asked until it has computed an answer. */
-async function start(
-  env: Record<string, string | undefined> = {},
-): Promise<{ ask: Ask; adapter: TestAdapter }> {
-  const adapter = await startTestAdapter(makeAdapter(), {
-    ATTESTATION_API_URL: auditor.url,
-    ATTESTATION_RETRIES: '0',
-    ATTESTATION_SIGNER_ADDRESS: undefined,
-    ATTESTATION_MAX_FIGURE: undefined,
-    ATTESTATION_TOTAL_TOLERANCE: undefined,
-    BACKGROUND_EXECUTE_MS_HTTP: '20',
-    ...env,
-  })
-  return { adapter, ask: (data) => askUntilComputed(() => askTestAdapter(adapter, data)) }
-}
-
-async function withAdapter(env: Record<string, string>, use: (ask: Ask) => Promise<void>): Promise<void> {
-  const { adapter, ask } = await start(env)
-  try {
-    await use(ask)
-  } finally {
-    await stopTestAdapter(adapter)
-  }
-}
-
-const outcome = (answer: HttpAnswer) => ({
-  status: answer.status,
-  result: answer.body?.result,
-  message: answer.body?.errorMessage,
+/** Settings reading the loopback provider, the ones under test at their defaults. */
+const env = (overrides: Record<string, string> = {}): Record<string, string | undefined> => ({
+  ATTESTATION_API_URL: auditor.url,
+  ATTESTATION_RETRIES: '0',
+  ATTESTATION_SIGNER_ADDRESS: undefined,
+  ATTESTATION_MAX_FIGURE: undefined,
+  ATTESTATION_TOTAL_TOLERANCE: undefined,
+  BACKGROUND_EXECUTE_MS_HTTP: '20',
+  ...overrides,
 })
 
 describe('attestation, with the default settings', () => {
   let adapter: TestAdapter
   let ask: Ask
   beforeAll(async () => {
-    ;({ adapter, ask } = await start())
+    adapter = await startTestAdapter(makeAdapter(), env())
+    ask = (data) => askTestAdapterComputed(adapter, data)
   })
   afterAll(() => stopTestAdapter(adapter))
 
@@ -105,7 +86,7 @@ describe('attestation, with the default settings', () => {
       /ambiguous body: "token\[0\]\.totalTokenByChain" appears twice/,
     ],
   ])('refuses a key twice in one object (%s): 502 naming it', async (_client, data, message) => {
-    expect(outcome(await ask(data))).toEqual({
+    expect(outcomeOf(await ask(data))).toEqual({
       status: 502,
       result: undefined,
       message: expect.stringMatching(message),
@@ -113,17 +94,17 @@ describe('attestation, with the default settings', () => {
   })
 
   it('refuses totalReserve and totalTrust that disagree: they are one figure', async () => {
-    expect(outcome(await ask({ client: 'reserve-trust-disagree' }))).toEqual({
+    expect(outcomeOf(await ask({ client: 'reserve-trust-disagree' }))).toEqual({
       status: 502,
       result: undefined,
       message: expect.stringMatching(/totalReserve 100\.00 and totalTrust 120\.00 disagree/),
     })
-    expect(outcome(await ask({ client: 'reserve-trust-cent-apart' }))).toMatchObject({ status: 502 })
+    expect(outcomeOf(await ask({ client: 'reserve-trust-cent-apart' }))).toMatchObject({ status: 502 })
   })
 
   it('takes totalReserve and totalTrust that agree, however written', async () => {
     const answer = await ask({ client: 'reserve-trust-agree', decimals: 2 })
-    expect(outcome(answer)).toEqual({ status: 200, result: '10010', message: undefined })
+    expect(outcomeOf(answer)).toEqual({ status: 200, result: '10010', message: undefined })
   })
 
   it.each([
@@ -133,7 +114,7 @@ describe('attestation, with the default settings', () => {
   ])(
     'refuses a totalToken its per-chain figures do not add up to (3 + 4 for 10), asked %s',
     async (_what, data) => {
-      expect(outcome(await ask(data))).toEqual({
+      expect(outcomeOf(await ask(data))).toEqual({
         status: 502,
         result: undefined,
         message: expect.stringMatching(
@@ -144,12 +125,12 @@ describe('attestation, with the default settings', () => {
   )
 
   it('takes per-chain figures that add up to their total, and reserves listed for some chains only below theirs', async () => {
-    expect(outcome(await ask({ client: 'chains-add-up', field: 'totalToken', decimals: 0 }))).toEqual({
+    expect(outcomeOf(await ask({ client: 'chains-add-up', field: 'totalToken', decimals: 0 }))).toEqual({
       status: 200,
       result: '7',
       message: undefined,
     })
-    expect(outcome(await ask({ client: 'chains-add-up', chain: 'eth', decimals: 0 }))).toEqual({
+    expect(outcomeOf(await ask({ client: 'chains-add-up', chain: 'eth', decimals: 0 }))).toEqual({
       status: 200,
       result: '60',
       message: undefined,
@@ -157,7 +138,7 @@ describe('attestation, with the default settings', () => {
   })
 
   it('refuses per-chain reserves, listed for some chains only, that add up to more than their total', async () => {
-    expect(outcome(await ask({ client: 'chain-reserves-above-total', chain: 'ETH' }))).toEqual({
+    expect(outcomeOf(await ask({ client: 'chain-reserves-above-total', chain: 'ETH' }))).toEqual({
       status: 502,
       result: undefined,
       message: expect.stringMatching(
@@ -179,7 +160,7 @@ describe('attestation, with the default settings', () => {
       'token[0].totalTrustByChain 1000000000000000000001',
     ],
   ])('refuses %s: above ATTESTATION_MAX_FIGURE, it cannot be true', async (_title, data, named) => {
-    const answer = outcome(await ask(data))
+    const answer = outcomeOf(await ask(data))
     expect(answer).toEqual({ status: 502, result: undefined, message: expect.stringContaining(named) })
     expect(answer.message).toContain('ATTESTATION_MAX_FIGURE (1000000000000000000)')
   })
@@ -187,19 +168,21 @@ describe('attestation, with the default settings', () => {
 
 describe('attestation, with its coherence settings', () => {
   it('takes figures a cent apart within ATTESTATION_TOTAL_TOLERANCE 0.01', async () => {
-    await withAdapter({ ATTESTATION_TOTAL_TOLERANCE: '0.01' }, async (ask) => {
-      expect(outcome(await ask({ client: 'reserve-trust-cent-apart', decimals: 2 }))).toEqual({
+    await withTestAdapter(makeAdapter(), env({ ATTESTATION_TOTAL_TOLERANCE: '0.01' }), async (adapter) => {
+      const ask: Ask = (data) => askTestAdapterComputed(adapter, data)
+      expect(outcomeOf(await ask({ client: 'reserve-trust-cent-apart', decimals: 2 }))).toEqual({
         status: 200,
         result: '10000',
         message: undefined,
       })
-      expect(outcome(await ask({ client: 'reserve-trust-disagree' }))).toMatchObject({ status: 502 })
+      expect(outcomeOf(await ask({ client: 'reserve-trust-disagree' }))).toMatchObject({ status: 502 })
     })
   })
 
   it('refuses a figure above a lower ATTESTATION_MAX_FIGURE', async () => {
-    await withAdapter({ ATTESTATION_MAX_FIGURE: '1000' }, async (ask) => {
-      expect(outcome(await ask({ client: 'thousand' }))).toEqual({
+    await withTestAdapter(makeAdapter(), env({ ATTESTATION_MAX_FIGURE: '1000' }), async (adapter) => {
+      const ask: Ask = (data) => askTestAdapterComputed(adapter, data)
+      expect(outcomeOf(await ask({ client: 'thousand' }))).toEqual({
         status: 502,
         result: undefined,
         message: expect.stringContaining('totalReserve 1000.5 is more than ATTESTATION_MAX_FIGURE (1000)'),

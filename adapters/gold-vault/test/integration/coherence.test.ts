@@ -9,9 +9,9 @@
  *   that answer the very same body are one vault read twice.
  */
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { askUntilComputed, type HttpAnswer } from '#devkit/adapter-server'
-import { jsonReply, serveApi, type ApiServer } from '#devkit/simulators/http-api'
-import { askTestAdapter, startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
+import { askTestAdapterComputed, outcomeOf, type HttpAnswer } from '#devkit/adapter-server'
+import { firstSegment, jsonReply, serveApi, type ApiServer } from '#devkit/simulators/http-api'
+import { startTestAdapter, stopTestAdapter, withTestAdapter } from '#devkit/test-adapter'
 import { makeAdapter } from '../../src'
 
 const BAR_A =
@@ -50,13 +50,12 @@ const reply = (name: string) => {
   const body = BODIES[name]
   return body === undefined ? undefined : jsonReply(body.replace('$NOW', new Date().toISOString()))
 }
-const vaultOf = (path: string) => decodeURIComponent(path.split('?')[0].replace(/^\/+/, ''))
 
 beforeAll(async () => {
-  custodian = await serveApi((path) => reply(vaultOf(path)))
+  custodian = await serveApi((path) => reply(firstSegment(path)))
   caseBlind = await serveApi((path) => {
-    const vault = vaultOf(path).toLowerCase()
-    return reply(vault === 'london' ? 'london' : vault === 'vault-summary' ? 'summary' : vault)
+    const vault = firstSegment(path).toLowerCase()
+    return reply(vault === 'vault-summary' ? 'summary' : vault)
   })
 })
 afterAll(async () => {
@@ -66,46 +65,28 @@ afterAll(async () => {
 
 type Ask = (data: Record<string, unknown>) => Promise<HttpAnswer>
 
-async function start(
-  env: Record<string, string | undefined> = {},
-): Promise<{ ask: Ask; adapter: TestAdapter }> {
-  const adapter = await startTestAdapter(makeAdapter(), {
-    GOLD_VAULT_API_URL: custodian.url,
-    GOLD_VAULT_RETRIES: '0',
-    GOLD_VAULT_MAX_BAR_TROY_OUNCES: undefined,
-    GOLD_VAULT_MAX_TOTAL_TROY_OUNCES: undefined,
-    GOLD_VAULT_SUMMARY_TOLERANCE_GRAMS: undefined,
-    BACKGROUND_EXECUTE_MS_HTTP: '20',
-    ...env,
-  })
-  return { adapter, ask: (data) => askUntilComputed(() => askTestAdapter(adapter, data)) }
-}
-
-async function withAdapter(env: Record<string, string>, use: (ask: Ask) => Promise<void>): Promise<void> {
-  const { adapter, ask } = await start(env)
-  try {
-    await use(ask)
-  } finally {
-    await stopTestAdapter(adapter)
-  }
-}
-
-const outcome = (answer: HttpAnswer) => ({
-  status: answer.status,
-  result: answer.body?.result,
-  message: answer.body?.errorMessage,
+/** Settings reading the loopback provider, the ones under test at their defaults. */
+const env = (overrides: Record<string, string> = {}): Record<string, string | undefined> => ({
+  GOLD_VAULT_API_URL: custodian.url,
+  GOLD_VAULT_RETRIES: '0',
+  GOLD_VAULT_MAX_BAR_TROY_OUNCES: undefined,
+  GOLD_VAULT_MAX_TOTAL_TROY_OUNCES: undefined,
+  GOLD_VAULT_SUMMARY_TOLERANCE_GRAMS: undefined,
+  BACKGROUND_EXECUTE_MS_HTTP: '20',
+  ...overrides,
 })
 
 describe('gold-vault, with the default settings', () => {
   let adapter: TestAdapter
   let ask: Ask
   beforeAll(async () => {
-    ;({ adapter, ask } = await start())
+    adapter = await startTestAdapter(makeAdapter(), env())
+    ask = (data) => askTestAdapterComputed(adapter, data)
   })
   afterAll(() => stopTestAdapter(adapter))
 
   it('refuses a key twice in one object: 502 naming it', async () => {
-    expect(outcome(await ask({ vault: 'key-twice' }))).toEqual({
+    expect(outcomeOf(await ask({ vault: 'key-twice' }))).toEqual({
       status: 502,
       result: undefined,
       message: expect.stringMatching(/ambiguous body: "bars\[1\]\.fineWeight" appears twice/),
@@ -116,14 +97,14 @@ describe('gold-vault, with the default settings', () => {
     'takes a bar list and its grams_locked that agree, read as %s',
     async (format) => {
       const answer = await ask({ vault: 'with-total', format, decimals: 3 })
-      expect(outcome(answer)).toEqual({ status: 200, result: '399960', message: undefined })
+      expect(outcomeOf(answer)).toEqual({ status: 200, result: '399960', message: undefined })
     },
   )
 
   it.each(['json', 'summary'])(
     'refuses a bar list and a grams_locked that disagree, read as %s',
     async (format) => {
-      expect(outcome(await ask({ vault: 'with-wrong-total', format }))).toEqual({
+      expect(outcomeOf(await ask({ vault: 'with-wrong-total', format }))).toEqual({
         status: 502,
         result: undefined,
         message: expect.stringMatching(
@@ -134,7 +115,7 @@ describe('gold-vault, with the default settings', () => {
   )
 
   it('refuses a bar heavier than GOLD_VAULT_MAX_BAR_TROY_OUNCES: no such bar exists', async () => {
-    expect(outcome(await ask({ vault: 'heavy-bar' }))).toEqual({
+    expect(outcomeOf(await ask({ vault: 'heavy-bar' }))).toEqual({
       status: 502,
       result: undefined,
       message: expect.stringContaining(
@@ -144,7 +125,7 @@ describe('gold-vault, with the default settings', () => {
   })
 
   it('refuses a summary of 30-digit grams: more gold than GOLD_VAULT_MAX_TOTAL_TROY_OUNCES', async () => {
-    expect(outcome(await ask({ vault: 'summary-implausible' }))).toEqual({
+    expect(outcomeOf(await ask({ vault: 'summary-implausible' }))).toEqual({
       status: 502,
       result: undefined,
       message: expect.stringContaining(
@@ -155,7 +136,7 @@ describe('gold-vault, with the default settings', () => {
 
   it('reads london and LONDON as two vaults at a custodian whose paths are case-sensitive', async () => {
     const answer = await ask({ vault: 'london,LONDON', decimals: 3 })
-    expect(outcome(answer)).toEqual({ status: 200, result: '800419', message: undefined })
+    expect(outcomeOf(answer)).toEqual({ status: 200, result: '800419', message: undefined })
     expect((answer.body?.data as { vaults: { vault: string }[] }).vaults.map((v) => v.vault)).toEqual([
       'london',
       'LONDON',
@@ -176,8 +157,9 @@ describe('gold-vault, at a custodian whose paths ignore case', () => {
       /vault vault-summary and vault VAULT-SUMMARY answered the very same body/,
     ],
   ])('refuses one vault read twice under two spellings (%s)', async (_what, vault, message) => {
-    await withAdapter({ GOLD_VAULT_API_URL: caseBlind.url }, async (ask) => {
-      expect(outcome(await ask({ vault }))).toEqual({
+    await withTestAdapter(makeAdapter(), env({ GOLD_VAULT_API_URL: caseBlind.url }), async (adapter) => {
+      const ask: Ask = (data) => askTestAdapterComputed(adapter, data)
+      expect(outcomeOf(await ask({ vault }))).toEqual({
         status: 502,
         result: undefined,
         message: expect.stringMatching(message),
@@ -188,27 +170,37 @@ describe('gold-vault, at a custodian whose paths ignore case', () => {
 
 describe('gold-vault, with its plausibility settings', () => {
   it('refuses vaults that together hold more than a lower GOLD_VAULT_MAX_TOTAL_TROY_OUNCES', async () => {
-    await withAdapter({ GOLD_VAULT_MAX_TOTAL_TROY_OUNCES: '500' }, async (ask) => {
-      expect(outcome(await ask({ vault: 'london', decimals: 3 }))).toMatchObject({ status: 200 })
-      expect(outcome(await ask({ vault: 'london,zurich', decimals: 3 }))).toEqual({
-        status: 502,
-        result: undefined,
-        message: expect.stringContaining(
-          'the fine gold of vaults london, zurich together, 800.419 troy oz, is more than GOLD_VAULT_MAX_TOTAL_TROY_OUNCES (500 troy oz)',
-        ),
-      })
-    })
+    await withTestAdapter(
+      makeAdapter(),
+      env({ GOLD_VAULT_MAX_TOTAL_TROY_OUNCES: '500' }),
+      async (adapter) => {
+        const ask: Ask = (data) => askTestAdapterComputed(adapter, data)
+        expect(outcomeOf(await ask({ vault: 'london', decimals: 3 }))).toMatchObject({ status: 200 })
+        expect(outcomeOf(await ask({ vault: 'london,zurich', decimals: 3 }))).toEqual({
+          status: 502,
+          result: undefined,
+          message: expect.stringContaining(
+            'the fine gold of vaults london, zurich together, 800.419 troy oz, is more than GOLD_VAULT_MAX_TOTAL_TROY_OUNCES (500 troy oz)',
+          ),
+        })
+      },
+    )
   })
 
   it('refuses a bar heavier than a lower GOLD_VAULT_MAX_BAR_TROY_OUNCES', async () => {
-    await withAdapter({ GOLD_VAULT_MAX_BAR_TROY_OUNCES: '400.25' }, async (ask) => {
-      expect(outcome(await ask({ vault: 'zurich' }))).toEqual({
-        status: 502,
-        result: undefined,
-        message: expect.stringContaining(
-          'gross weight 400.500 toz is more than GOLD_VAULT_MAX_BAR_TROY_OUNCES (400.25 troy oz)',
-        ),
-      })
-    })
+    await withTestAdapter(
+      makeAdapter(),
+      env({ GOLD_VAULT_MAX_BAR_TROY_OUNCES: '400.25' }),
+      async (adapter) => {
+        const ask: Ask = (data) => askTestAdapterComputed(adapter, data)
+        expect(outcomeOf(await ask({ vault: 'zurich' }))).toEqual({
+          status: 502,
+          result: undefined,
+          message: expect.stringContaining(
+            'gross weight 400.500 toz is more than GOLD_VAULT_MAX_BAR_TROY_OUNCES (400.25 troy oz)',
+          ),
+        })
+      },
+    )
   })
 })
