@@ -10,27 +10,28 @@ import {
   decodeLogTriggerConfig,
   linkTokenInterface,
   registrarInterface,
-  registryInterface,
 } from '#chain/automation'
 import { deploy } from '#chain/artifacts'
-import { deployLocalAutomation, type LocalAutomation } from '#devkit/automation'
-import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
+import type { LocalAutomation } from '#devkit/automation'
 import type { Env } from '../network'
 import { encodeMaxGasPrice } from '../offchain-config'
 import {
   FEED_PROXY,
+  MOCK_FEED,
   TOKEN,
   cli,
-  cliEnv,
   deployGuardedToken,
   fundedKey,
+  localSetup,
   mined,
+  registerUpkeep,
   type GuardedToken,
+  type LocalSetup,
 } from './helpers'
 
 let provider: JsonRpcProvider
 let automation: LocalAutomation
-let owner: Awaited<ReturnType<typeof fundedSigner>>
+let owner: LocalSetup['owner']
 let issuer: Wallet
 let env: Env
 let registry: Contract
@@ -39,26 +40,12 @@ let guarded: GuardedToken
 let conditional: bigint
 let log: bigint
 
+const register = (args: string[]) => registerUpkeep(env, guarded.address.guard, args)
+
 beforeAll(async () => {
-  provider = localProvider()
-  owner = await fundedSigner(provider)
-  automation = await deployLocalAutomation(owner)
-  issuer = new Wallet(await fundedKey(provider), provider)
-  env = cliEnv(localChainUrl('A'), issuer.privateKey, automation)
-  registry = new Contract(automation.registry, registryInterface(), provider)
+  ;({ provider, owner, automation, issuer, env, registry } = await localSetup())
   registrar = new Contract(automation.registrar, registrarInterface(), owner)
-  await mined(
-    new Contract(automation.link, linkTokenInterface(), owner).transfer(issuer.address, parseEther('1000')),
-  )
   guarded = await deployGuardedToken(issuer, 1_000n, 900n)
-  const register = async (args: string[]) => {
-    const run = await cli(
-      ['register', '--network', 'local', '--guard', guarded.address.guard, ...args, '--json'],
-      env,
-    )
-    expect(run.err).toBe('')
-    return BigInt(JSON.parse(run.out).upkeep.id)
-  }
   conditional = await register(['--amount', '10'])
   log = await register(['--amount', '10', '--trigger', 'log', '--max-gas-price', '80'])
 })
@@ -165,12 +152,7 @@ describe('update-upkeep', () => {
 
   it("points a log trigger at the aggregator now behind the feed's proxy", async () => {
     // Chainlink moves the proxy to a new aggregator: the upkeep must listen to the new one.
-    const next = await deploy<Contract>(
-      issuer,
-      'contracts/mocks/MockReserveFeed.sol:MockReserveFeed',
-      8,
-      1_000n * TOKEN,
-    )
+    const next = await deploy<Contract>(issuer, MOCK_FEED, 8, 1_000n * TOKEN)
     const proxy = await deploy<Contract>(issuer, FEED_PROXY, await next.getAddress(), ZeroAddress)
     const run = await cli(update(log, '--feed', await proxy.getAddress()), env)
     expect(run.err).toBe('')

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { Contract, Wallet, parseEther, type JsonRpcProvider } from 'ethers'
@@ -42,6 +42,16 @@ beforeAll(async () => {
 })
 
 afterAll(() => provider.destroy())
+
+/** An RPC that answers only eth_chainId: enough for the checks made before anything is read or sent. */
+async function chainIdServer(chainId: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((_request, response) => {
+    response.setHeader('content-type', 'application/json')
+    response.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: chainId }))
+  })
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
 
 describe('usage', () => {
   it('help lists every command; help <command> lists its options and examples', async () => {
@@ -315,12 +325,7 @@ describe('local', () => {
   })
 
   it('refuses a chain that is not a development chain, before sending anything', async () => {
-    const server = createServer((_request, response) => {
-      response.setHeader('content-type', 'application/json')
-      response.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: '0x2105' })) // chain 8453, Base
-    })
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const { server, url } = await chainIdServer('0x2105') // chain 8453, Base
     try {
       const run = await cli(['local', '--rpc-url', url], { UPKEEPS_PRIVATE_KEY: issuer.privateKey })
       expect(run.code).toBe(2)
@@ -365,12 +370,7 @@ describe('networks', () => {
   })
 
   it('a network without a documented 2.3 registry asks for --registry, naming why', async () => {
-    const server = createServer((_request, response) => {
-      response.setHeader('content-type', 'application/json')
-      response.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: '0x1' })) // chain 1, Ethereum
-    })
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const { server, url } = await chainIdServer('0x1') // chain 1, Ethereum
     try {
       const run = await cli(['cancel', '--network', 'ethereum', '--rpc-url', url, '--upkeep', '1'], {
         UPKEEPS_PRIVATE_KEY: issuer.privateKey,
