@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {PoRAddressList as IPoRAddressList} from "@chainlink/contracts/src/v0.8/interfaces/PoRAddressList.sol";
+import {PoRAddressList as IPoRAddressList} from "@chainlink/contracts-1.2.0/src/v0.8/interfaces/PoRAddressList.sol";
 
 /**
  * @title PoRAddressList

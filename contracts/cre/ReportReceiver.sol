@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IReceiver.sol";
+// IERC165 as IReceiver declares it (OpenZeppelin 5.0.2, Chainlink's own copy), beside our ERC165 (OpenZeppelin 5.x).
+import {IERC165, IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IReceiver.sol";
 import {ERC165} from "@openzeppelin/contracts/utils/introspection/ERC165.sol";
 import {IReportReceiver} from "../interfaces/IReportReceiver.sol";
 
@@ -95,7 +96,7 @@ abstract contract ReportReceiver is IReportReceiver, ERC165 {
 
     /// @notice ERC-165: `IReceiver` (which `KeystoneForwarder` versions after 1.2.0 ask for), this receiver's
     /// own interface, and those of the contract using it.
-    function supportsInterface(bytes4 interfaceId) public view virtual override returns (bool) {
+    function supportsInterface(bytes4 interfaceId) public view virtual override(ERC165, IERC165) returns (bool) {
         return
             interfaceId == type(IReceiver).interfaceId ||
             interfaceId == type(IReportReceiver).interfaceId ||
