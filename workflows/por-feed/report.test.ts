@@ -55,6 +55,16 @@ describe('por-feed report encoding: DataFeedsCache decimal reports', () => {
     ])
   })
 
+  test("the README's example payload is what the encoder writes for its example", async () => {
+    const readme = (await import('./README.md', { with: { type: 'text' } })).default
+    const example = /and the cache gets\s*`(0x[0-9a-f]+)`/.exec(readme)?.[1]
+    expect(example).toBe(
+      encodeDecimalReports([
+        { dataId: '0x0169bd60410001280000000000000000', timestamp: 1_795_262_400n, answer: 10_200_000_000n },
+      ]),
+    )
+  })
+
   test('a field that does not fit its type is refused', () => {
     const report = { dataId: DATA_ID, timestamp: 1n, answer: 1n }
     expect(() => encodeDecimalReports([{ ...report, answer: MAX_ANSWER + 1n }])).toThrow('does not fit uint224')
