@@ -15,7 +15,10 @@ describe("solc's warnings in the build", () => {
     const weth = at('warning', 'npm/@chainlink/contracts@1.5.0/src/v0.8/vendor/canonical-weth/WETH9.sol')
     const note = at('info', 'npm/@openzeppelin/contracts@5.7.0/access/AccessControl.sol')
     const ours = at('warning', 'project/contracts/ReserveGuard.sol')
-    const dependencyError = at('error', 'npm/@chainlink/contracts@1.5.0/src/v0.8/keystone/KeystoneForwarder.sol')
+    const dependencyError = at(
+      'error',
+      'npm/@chainlink/contracts@1.5.0/src/v0.8/keystone/KeystoneForwarder.sol',
+    )
     const unplaced = at('warning')
     expect(withoutDependencyWarnings([registry, ours, weth, note, dependencyError, unplaced])).toEqual([
       ours,

@@ -63,7 +63,9 @@ beforeAll(async () => {
   feed = await deployCreFeed(admin, {
     decimals: DECIMALS,
     description: 'sBTC reserves (CRE)',
-    writers: [{ forwarder: keystone.address, workflowOwner: WORKFLOW_OWNER, workflowName: POR_WORKFLOW_NAME }],
+    writers: [
+      { forwarder: keystone.address, workflowOwner: WORKFLOW_OWNER, workflowName: POR_WORKFLOW_NAME },
+    ],
   })
   feedAddress = feed.proxyAddress
   expect((await reportReserves(100n * TOKEN)).delivered).toBe(true)

@@ -360,7 +360,6 @@ describe('ReportReceiver on ReserveGuard, through KeystoneForwarder', () => {
   })
 })
 
-
 describe("Chainlink's DataFeedsCache behind EACAggregatorProxy, through KeystoneForwarder", () => {
   let feed: CreFeed
   /** The DON's transmissions land in the cache; readers read the proxy. */
@@ -384,7 +383,9 @@ describe("Chainlink's DataFeedsCache behind EACAggregatorProxy, through Keystone
     feed = await deployCreFeed(admin, {
       decimals: DECIMALS,
       description: 'Reserves of sBTC (CRE)',
-      writers: [{ forwarder: keystone.address, workflowOwner: WORKFLOW_OWNER, workflowName: POR_WORKFLOW_NAME }],
+      writers: [
+        { forwarder: keystone.address, workflowOwner: WORKFLOW_OWNER, workflowName: POR_WORKFLOW_NAME },
+      ],
     })
     cacheAddress = feed.cacheAddress
   })
@@ -397,7 +398,9 @@ describe("Chainlink's DataFeedsCache behind EACAggregatorProxy, through Keystone
     expect([...writer]).toEqual([keystone.address, WORKFLOW_OWNER, onChainWorkflowName(POR_WORKFLOW_NAME)])
     // CRE's on-chain workflow name: the first ten hex digits of the name's SHA-256, as ASCII
     expect(onChainWorkflowName('my_workflow')).toMatch(/^0x([0-9a-f]{2}){10}$/)
-    expect(Buffer.from(onChainWorkflowName(POR_WORKFLOW_NAME).slice(2), 'hex').toString()).toMatch(/^[0-9a-f]{10}$/)
+    expect(Buffer.from(onChainWorkflowName(POR_WORKFLOW_NAME).slice(2), 'hex').toString()).toMatch(
+      /^[0-9a-f]{10}$/,
+    )
     // The proxy reads as any Data Feed: decimals from the data id, the description, no answer yet.
     expect(await feed.proxy.decimals()).toBe(BigInt(DECIMALS))
     expect(await feed.proxy.description()).toBe('Reserves of sBTC (CRE)')
@@ -433,7 +436,10 @@ describe("Chainlink's DataFeedsCache behind EACAggregatorProxy, through Keystone
   it('takes an empty reserve (zero), and the reports of a new build of the same workflow', async () => {
     // The permission names the workflow (owner and name), not its build: a new workflow ID writes too.
     const rebuilt = porOrigin({ workflowId: id('por-feed workflow, build 2') })
-    expect((await deliver(keystone, transmitter, porReport(0n, await latestTimestamp(provider), rebuilt))).delivered).toBe(true)
+    expect(
+      (await deliver(keystone, transmitter, porReport(0n, await latestTimestamp(provider), rebuilt)))
+        .delivered,
+    ).toBe(true)
     expect((await latest())[1]).toBe(0n)
     const timestamp = await latestTimestamp(provider)
     expect((await deliver(keystone, transmitter, porReport(100n * TOKEN, timestamp))).delivered).toBe(true)
@@ -499,11 +505,19 @@ describe("Chainlink's DataFeedsCache behind EACAggregatorProxy, through Keystone
         ],
       ]
       for (const [call, via, sender, owner, name] of refusals) {
-        expect(await skipped(call, via)).toEqual([['InvalidUpdatePermission', feed.dataId, sender, owner, name]])
+        expect(await skipped(call, via)).toEqual([
+          ['InvalidUpdatePermission', feed.dataId, sender, owner, name],
+        ])
       }
       const otherId = decimalDataId(DECIMALS, 'another feed')
       expect(await skipped(porReport(1n, now, porOrigin(), otherId))).toEqual([
-        ['InvalidUpdatePermission', otherId, keystone.address, WORKFLOW_OWNER, onChainWorkflowName(POR_WORKFLOW_NAME)],
+        [
+          'InvalidUpdatePermission',
+          otherId,
+          keystone.address,
+          WORKFLOW_OWNER,
+          onChainWorkflowName(POR_WORKFLOW_NAME),
+        ],
       ])
     })
   })
@@ -540,14 +554,20 @@ describe("Chainlink's DataFeedsCache behind EACAggregatorProxy, through Keystone
     const info = await keystone.forwarder.getTransmissionInfo(cacheAddress, dataSlice(raw, 1, 33), '0x0001')
     expect([info.state, info.transmitter]).toEqual([TransmissionState.Succeeded, await stranger.getAddress()])
     // The DON's own delivery then finds it done: the report landed as signed, whoever sent it.
-    await revertOf(keystone.forwarder.connect(transmitter).report.staticCall(...call), forwarder, 'AlreadyAttempted')
+    await revertOf(
+      keystone.forwarder.connect(transmitter).report.staticCall(...call),
+      forwarder,
+      'AlreadyAttempted',
+    )
   })
 
   it("who can rewrite or re-point the feed, at once: the cache's feed admin (see docs/contracts.md)", async () => {
     const own = await deployCreFeed(admin, {
       decimals: DECIMALS,
       description: 'a feed to re-point',
-      writers: [{ forwarder: keystone.address, workflowOwner: WORKFLOW_OWNER, workflowName: POR_WORKFLOW_NAME }],
+      writers: [
+        { forwarder: keystone.address, workflowOwner: WORKFLOW_OWNER, workflowName: POR_WORKFLOW_NAME },
+      ],
     })
     // The feed admin maps the proxy to another data id (here the first feed's): readers follow in one transaction.
     await mined(own.cache.updateDataIdMappingsForProxies([own.proxyAddress], [feed.dataId]))
@@ -558,7 +578,13 @@ describe("Chainlink's DataFeedsCache behind EACAggregatorProxy, through Keystone
       own.cache.setDecimalFeedConfigs(
         [own.dataId],
         ['a feed to re-point'],
-        [{ allowedSender: adminAddress_, allowedWorkflowOwner: adminAddress_, allowedWorkflowName: '0x00000000000000000001' }],
+        [
+          {
+            allowedSender: adminAddress_,
+            allowedWorkflowOwner: adminAddress_,
+            allowedWorkflowName: '0x00000000000000000001',
+          },
+        ],
       ),
     )
     await mined(own.cache.updateDataIdMappingsForProxies([own.proxyAddress], [own.dataId]))
@@ -567,7 +593,9 @@ describe("Chainlink's DataFeedsCache behind EACAggregatorProxy, through Keystone
       workflowOwner: adminAddress_,
       workflowName: '0x00000000000000000001',
     })
-    const forged = encodeDecimalReports([{ dataId: own.dataId, timestamp: await latestTimestamp(provider), answer: 10n ** 30n }])
+    const forged = encodeDecimalReports([
+      { dataId: own.dataId, timestamp: await latestTimestamp(provider), answer: 10n ** 30n },
+    ])
     await mined(own.cache.onReport(metadata, forged))
     expect((await own.proxy.latestRoundData())[1]).toBe(10n ** 30n)
   })

@@ -35,7 +35,9 @@ describe('reading an adapter answer', () => {
     expect(() => readAdapterAnswer(503, RIPCORD, { decimals: 8 })).toThrow(
       'the adapter raised the ripcord ["Reconciliation pending"]',
     )
-    expect(() => readAdapterAnswer(200, success('100', { ripcord: true }), { decimals: 8 })).toThrow(RipcordError)
+    expect(() => readAdapterAnswer(200, success('100', { ripcord: true }), { decimals: 8 })).toThrow(
+      RipcordError,
+    )
     expect(() =>
       readAdapterAnswer(200, success('100', { sources: [{ ok: 1 }, { ripcord: 'TRUE' }] }), { decimals: 8 }),
     ).toThrow(RipcordError)
@@ -46,22 +48,30 @@ describe('reading an adapter answer', () => {
     expect(() => readAdapterAnswer(502, failure, { decimals: 8 })).toThrow(
       'the adapter answered HTTP 502: esplora: every URL failed',
     )
-    expect(() => readAdapterAnswer(500, '<html>Internal Server Error</html>', { decimals: 8 })).toThrow('HTTP 500')
+    expect(() => readAdapterAnswer(500, '<html>Internal Server Error</html>', { decimals: 8 })).toThrow(
+      'HTTP 500',
+    )
     expect(() => readAdapterAnswer(201, success('100'), { decimals: 8 })).toThrow(AdapterAnswerError)
     expect(() =>
-      readAdapterAnswer(200, JSON.stringify({ ...JSON.parse(success('1')), statusCode: 500 }), { decimals: 8 }),
+      readAdapterAnswer(200, JSON.stringify({ ...JSON.parse(success('1')), statusCode: 500 }), {
+        decimals: 8,
+      }),
     ).toThrow('the adapter answer says statusCode 500')
   })
 
   test('a malformed body aborts', () => {
     expect(() => readAdapterAnswer(200, 'not json', { decimals: 8 })).toThrow('not a JSON object')
     expect(() => readAdapterAnswer(200, '["10200000000"]', { decimals: 8 })).toThrow('not a JSON object')
-    expect(() => readAdapterAnswer(200, JSON.stringify({ result: '1' }), { decimals: 8 })).toThrow('no data object')
+    expect(() => readAdapterAnswer(200, JSON.stringify({ result: '1' }), { decimals: 8 })).toThrow(
+      'no data object',
+    )
   })
 
   test('result must be a canonical non-negative integer string', () => {
     for (const result of [10200000000, '-1', '1.5', '01', '+1', ' 1', '1e3', '', null, undefined]) {
-      expect(() => readAdapterAnswer(200, success(result), { decimals: 8 })).toThrow('non-negative integer string')
+      expect(() => readAdapterAnswer(200, success(result), { decimals: 8 })).toThrow(
+        'non-negative integer string',
+      )
     }
     expect(() => readAdapterAnswer(200, success((UINT224_MAX + 1n).toString()), { decimals: 8 })).toThrow(
       'does not fit uint224',
@@ -73,14 +83,18 @@ describe('reading an adapter answer', () => {
       'data.result "101" differs from result "100"',
     )
     expect(() => readAdapterAnswer(200, success('100', { result: 100 }), { decimals: 8 })).toThrow('differs')
-    expect(() => readAdapterAnswer(200, success('100', { result: undefined }), { decimals: 8 })).toThrow('missing')
+    expect(() => readAdapterAnswer(200, success('100', { result: undefined }), { decimals: 8 })).toThrow(
+      'missing',
+    )
   })
 
   test('data.decimals must be there and equal the configured decimals', () => {
     expect(() => readAdapterAnswer(200, success('100'), { decimals: 18 })).toThrow(
       'data.decimals is 8; the receiver takes 18 decimals',
     )
-    expect(() => readAdapterAnswer(200, success('100', { decimals: '8' }), { decimals: 8 })).toThrow('data.decimals is "8"')
+    expect(() => readAdapterAnswer(200, success('100', { decimals: '8' }), { decimals: 8 })).toThrow(
+      'data.decimals is "8"',
+    )
     expect(() => readAdapterAnswer(200, success('100', { decimals: undefined }), { decimals: 8 })).toThrow(
       'data.decimals is missing',
     )

@@ -54,7 +54,11 @@ describe('por-feed config', () => {
     )
     // the longest gap of the schedule counts: weekdays only waits three days over a weekend
     expect(
-      configIssues(configSchema, { ...VALID, schedule: '0 0 12 * * MON-FRI', heartbeatSeconds: 86_400 * 2 })[0],
+      configIssues(configSchema, {
+        ...VALID,
+        schedule: '0 0 12 * * MON-FRI',
+        heartbeatSeconds: 86_400 * 2,
+      })[0],
     ).toMatch(/^heartbeatSeconds: 172800 s cannot hold: the schedule waits up to 259200 s/)
   })
 

@@ -50,7 +50,12 @@ export function deviationBasisPoints(held: bigint, answer: bigint): bigint | und
 }
 
 /** Whether the reading is written, and why, at DON time `now` (unix seconds). */
-export function decideWrite(held: HeldAnswer, reading: Reading, now: bigint, rules: GateRules): WriteDecision {
+export function decideWrite(
+  held: HeldAnswer,
+  reading: Reading,
+  now: bigint,
+  rules: GateRules,
+): WriteDecision {
   if (held.timestamp === 0n) {
     return { write: true, reason: 'first answer', detail: 'the feed has no answer yet' }
   }
@@ -65,7 +70,11 @@ export function decideWrite(held: HeldAnswer, reading: Reading, now: bigint, rul
   const change = `${held.answer} → ${reading.answer}`
   if (moved === undefined || (reading.answer !== held.answer && moved >= BigInt(rules.deviationBps))) {
     const by = moved === undefined ? 'from zero' : `${moved} bps`
-    return { write: true, reason: 'deviation', detail: `moved ${by} (${change}), threshold ${rules.deviationBps} bps` }
+    return {
+      write: true,
+      reason: 'deviation',
+      detail: `moved ${by} (${change}), threshold ${rules.deviationBps} bps`,
+    }
   }
   const age = now - held.timestamp
   const due = BigInt(rules.heartbeatSeconds - rules.cronPeriodSeconds - rules.deliveryMarginSeconds)

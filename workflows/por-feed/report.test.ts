@@ -67,9 +67,13 @@ describe('por-feed report encoding: DataFeedsCache decimal reports', () => {
 
   test('a field that does not fit its type is refused', () => {
     const report = { dataId: DATA_ID, timestamp: 1n, answer: 1n }
-    expect(() => encodeDecimalReports([{ ...report, answer: MAX_ANSWER + 1n }])).toThrow('does not fit uint224')
+    expect(() => encodeDecimalReports([{ ...report, answer: MAX_ANSWER + 1n }])).toThrow(
+      'does not fit uint224',
+    )
     expect(() => encodeDecimalReports([{ ...report, answer: -1n }])).toThrow('does not fit uint224')
-    expect(() => encodeDecimalReports([{ ...report, timestamp: UINT32_MAX + 1n }])).toThrow('does not fit uint32')
+    expect(() => encodeDecimalReports([{ ...report, timestamp: UINT32_MAX + 1n }])).toThrow(
+      'does not fit uint32',
+    )
     expect(() => encodeDecimalReports([{ ...report, dataId: `${DATA_ID}00` as Hex }])).toThrow('not 16 bytes')
   })
 
@@ -77,17 +81,23 @@ describe('por-feed report encoding: DataFeedsCache decimal reports', () => {
     const payload = encodeDecimalReports([{ dataId: DATA_ID, timestamp: 1n, answer: 1n }])
     expect(() => decodeDecimalReports(`${payload}${'00'.repeat(32)}` as Hex)).toThrow('got 6')
     expect(() => decodeDecimalReports(payload.slice(0, -2) as Hex)).toThrow('whole 32-byte words')
-    expect(() => decodeDecimalReports(abi.encode(['uint256', 'uint256'], [64, 0]) as Hex)).toThrow('offset 32')
+    expect(() => decodeDecimalReports(abi.encode(['uint256', 'uint256'], [64, 0]) as Hex)).toThrow(
+      'offset 32',
+    )
     expect(() =>
       decodeDecimalReports(
         abi.encode(['tuple(bytes32,uint256,uint256)[]'], [[[`0x${'11'.repeat(32)}`, 1, 1]]]) as Hex,
       ),
     ).toThrow('not a bytes16')
     expect(() =>
-      decodeDecimalReports(abi.encode(['tuple(bytes32,uint256,uint256)[]'], [[[ethersId(), 1n << 32n, 1]]]) as Hex),
+      decodeDecimalReports(
+        abi.encode(['tuple(bytes32,uint256,uint256)[]'], [[[ethersId(), 1n << 32n, 1]]]) as Hex,
+      ),
     ).toThrow('does not hold a uint32')
     expect(() =>
-      decodeDecimalReports(abi.encode(['tuple(bytes32,uint256,uint256)[]'], [[[ethersId(), 1, 1n << 224n]]]) as Hex),
+      decodeDecimalReports(
+        abi.encode(['tuple(bytes32,uint256,uint256)[]'], [[[ethersId(), 1, 1n << 224n]]]) as Hex,
+      ),
     ).toThrow('does not hold a uint224')
   })
 

@@ -58,7 +58,9 @@ export function decodeDecimalReports(payload: Hex): DecimalReport[] {
   }
   const count = wordToUint(words[1], 256)
   if (BigInt(words.length) !== BigInt(HEAD_WORDS) + count * BigInt(ENTRY_WORDS)) {
-    throw new RangeError(`${count} decimal reports take ${HEAD_WORDS} + 3 × ${count} words; got ${words.length}`)
+    throw new RangeError(
+      `${count} decimal reports take ${HEAD_WORDS} + 3 × ${count} words; got ${words.length}`,
+    )
   }
   const reports: DecimalReport[] = []
   for (let i = HEAD_WORDS; i < words.length; i += ENTRY_WORDS) {

@@ -26,7 +26,9 @@ const NOW_S = 1_795_262_400n
 const TWO_53 = 2n ** 53n
 
 const cacheAbi = new Interface(
-  (await artifactAbi('@chainlink/contracts/src/v0.8/data-feeds/DataFeedsCache.sol/DataFeedsCache')) as InterfaceAbi,
+  (await artifactAbi(
+    '@chainlink/contracts/src/v0.8/data-feeds/DataFeedsCache.sol/DataFeedsCache',
+  )) as InterfaceAbi,
 )
 
 const BASE = {
@@ -106,7 +108,13 @@ function mockFeedChain(held: Held = EMPTY, outcome: Partial<EVM_PB.WriteReportRe
   evm.callContract = (request) => {
     reads.push(request)
     const { round, answer, timestamp } = state.held
-    const data = cacheAbi.encodeFunctionResult('getLatestRoundData', [round, answer, timestamp, timestamp, round])
+    const data = cacheAbi.encodeFunctionResult('getLatestRoundData', [
+      round,
+      answer,
+      timestamp,
+      timestamp,
+      round,
+    ])
     return create(EVM_PB.CallContractReplySchema, { data: getBytes(data) })
   }
   evm.writeReport = (request) => {
@@ -214,7 +222,9 @@ describe('por-feed workflow', () => {
     const payload = reportPayload(writes[0])
     expect(returned).toBe(`written ${payload}`)
     // timestamp: the DON time of the execution, in whole seconds (the adapter gives no date)
-    expect(decodeDecimalReports(payload)).toEqual([{ dataId: DATA_ID, timestamp: NOW_S, answer: 10_200_000_000n }])
+    expect(decodeDecimalReports(payload)).toEqual([
+      { dataId: DATA_ID, timestamp: NOW_S, answer: 10_200_000_000n },
+    ])
     const [[entry]] = AbiCoder.defaultAbiCoder().decode([DECIMAL_REPORTS_TYPE], payload)
     expect([...entry]).toEqual([`${DATA_ID}${'00'.repeat(16)}`, NOW_S, 10_200_000_000n])
   })
@@ -262,7 +272,11 @@ describe('por-feed workflow', () => {
       mockAdapter(success('10000000000'))
       const { writes } = mockFeedChain(held)
       expect(onCron(runtime(after(2_940)), cronPayload)).toMatch(/^written /)
-      expect(written(writes[0])).toEqual({ dataId: DATA_ID, timestamp: heldAt + 2_940n, answer: 10_000_000_000n })
+      expect(written(writes[0])).toEqual({
+        dataId: DATA_ID,
+        timestamp: heldAt + 2_940n,
+        answer: 10_000_000_000n,
+      })
     })
 
     test('one second earlier it is not due', () => {

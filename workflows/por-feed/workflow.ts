@@ -102,14 +102,23 @@ export function onCron(runtime: Runtime<Config>, _payload: CronPayload): string 
   const reading = agreeOnReserve(runtime, now)
   runtime.log(`agreed reserve ${reading.answer} (${decimals} decimals), as of ${reading.asOf}`)
   const held = readHeldAnswer(runtime)
-  const decision = decideWrite(held, reading, now, { ...config, cronPeriodSeconds: cronPeriodSeconds(config) })
+  const decision = decideWrite(held, reading, now, {
+    ...config,
+    cronPeriodSeconds: cronPeriodSeconds(config),
+  })
   if (!decision.write) {
     runtime.log(`no write (${decision.reason}): ${decision.detail}`)
     return `skipped: ${decision.reason}`
   }
   runtime.log(`write due (${decision.reason}): ${decision.detail}`)
   const payload = encodeDecimalReports([{ dataId, timestamp: reading.asOf, answer: reading.answer }])
-  const txHash = writeReport(runtime, evmClientFor(chainSelectorName), dataFeedsCacheAddress, payload, gasLimit)
+  const txHash = writeReport(
+    runtime,
+    evmClientFor(chainSelectorName),
+    dataFeedsCacheAddress,
+    payload,
+    gasLimit,
+  )
   runtime.log(`report delivered to ${dataFeedsCacheAddress}${txHash ? ` in ${txHash}` : ''}`)
   return `written ${payload}`
 }

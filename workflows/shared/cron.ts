@@ -63,7 +63,8 @@ function parseField(text: string, spec: FieldSpec): Field {
   const values = new Set<number>()
   for (const part of text.split(',')) {
     const [range, stepText, extra] = part.split('/')
-    if (extra !== undefined || range === '') throw new CronScheduleError(`${spec.name} "${text}" is not valid`)
+    if (extra !== undefined || range === '')
+      throw new CronScheduleError(`${spec.name} "${text}" is not valid`)
     const step = stepText === undefined ? 1 : number(stepText, { ...spec, min: 1, max: spec.max + 1 })
     let low: number
     let high: number
