@@ -1,8 +1,8 @@
 /**
  * The parts of the READMEs that restate code, generated from it: each adapter's settings table
  * (its AdapterConfig, and the framework defaults it changes) and input table (its endpoints'
- * InputParameters), and the root README's gas table (bench/results/gas.json) and load tables
- * (bench/results/load.json).
+ * InputParameters), the root README's gas table (bench/results/gas.json) and load tables
+ * (bench/results/load.json), and the operator guide's EVM freshness defaults (adapters/common/evm-chains.ts).
  *
  * A generated part sits between two marker comments, `<!-- generated:<part> (npm run docs) -->`
  * and `<!-- /generated:<part> -->`; everything outside them is hand-written and left alone.
@@ -16,6 +16,7 @@ import { format, resolveConfig } from 'prettier'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import { BaseSettingsDefinition, type SettingDefinition } from '@chainlink/external-adapter-framework/config'
 import type { InputParameter } from '@chainlink/external-adapter-framework/validation/input-params'
+import { KNOWN_CHAINS, UNKNOWN_CHAIN_LIMITS, defaultFreshness } from '#common/evm-chains'
 import { ADAPTERS_DIR, adapterNames, loadAdapterModule } from './adapters'
 import { ANCHOR_NAME, LOAD_GOALS, memoryVersusBaseline, readLoadResults, versusAnchor } from './load-results'
 
@@ -442,13 +443,53 @@ export function rootDoc(repoDir = REPO_DIR): GeneratedDoc {
 }
 
 // ---------------------------------------------------------------------------------------------
+// EVM freshness defaults
+
+/** The default freshness limits of each known chain, and of any other. */
+export function freshnessPart(): string {
+  const seconds = (n: number) => (n === 0 ? 'no limit' : `${grouped(n)} s`)
+  const rows = Object.entries(KNOWN_CHAINS).map(([chainId, chain]) => {
+    const limits = defaultFreshness(BigInt(chainId))
+    return [
+      code(chainId),
+      chain.name,
+      chain.blockTimeSeconds === undefined ? 'on demand' : `${chain.blockTimeSeconds} s`,
+      seconds(limits.maxHeadAgeSeconds),
+      grouped(limits.maxLagBlocks),
+    ]
+  })
+  rows.push([
+    'any other',
+    '',
+    'unknown',
+    seconds(UNKNOWN_CHAIN_LIMITS.maxHeadAgeSeconds),
+    grouped(UNKNOWN_CHAIN_LIMITS.maxLagBlocks),
+  ])
+  return table(
+    [
+      'chain id',
+      'chain',
+      'block time',
+      '`<NETWORK>_RPC_MAX_HEAD_AGE_SECONDS`',
+      '`<NETWORK>_RPC_MAX_LAG_BLOCKS`',
+    ],
+    rows,
+  )
+}
+
+/** The operator guide's generated parts. */
+export function operatorsDoc(repoDir = REPO_DIR): GeneratedDoc {
+  return { file: join(repoDir, 'docs', 'operators.md'), parts: { 'evm-freshness': freshnessPart() } }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Writing and checking
 
-/** Every generated doc of the repository: each adapter's README, and the root README. */
+/** Every generated doc of the repository: each adapter's README, the root README and the operator guide. */
 export async function allDocs(repoDir = REPO_DIR): Promise<GeneratedDoc[]> {
   const adaptersDir = join(repoDir, 'adapters')
   const adapters = await Promise.all(adapterNames(adaptersDir).map((name) => adapterDoc(name, adaptersDir)))
-  return [...adapters, rootDoc(repoDir)]
+  return [...adapters, rootDoc(repoDir), operatorsDoc(repoDir)]
 }
 
 /**
