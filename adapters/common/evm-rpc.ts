@@ -45,6 +45,8 @@ export const MULTICALL3_ADDRESS = '0xcA11bde05977b3631167028862bE2a173976CA11'
 
 const GET_BLOCK_NUMBER = multicall3Interface.encodeFunctionData('getBlockNumber')
 const GET_BLOCK_TIMESTAMP = multicall3Interface.encodeFunctionData('getCurrentBlockTimestamp')
+const GET_ETH_BALANCE = (account: string) =>
+  multicall3Interface.encodeFunctionData('getEthBalance', [account])
 
 const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
 
@@ -176,10 +178,21 @@ export function resolveEvmNetwork(
   }
 }
 
-/** One read-only contract call. */
+/** One read-only contract call, or the native balance of an account ({@link nativeBalanceCall}). */
 export interface EvmCall {
   to: string
   data: string
+  /** The account of a native-balance read: sent as `eth_getBalance` where there is no Multicall3. */
+  balanceOf?: string
+}
+
+/**
+ * The native balance (in wei) of `account`, read with the calls it is sent with: Multicall3's
+ * `getEthBalance` inside `aggregate3`, or `eth_getBalance` at the same block in a JSON-RPC batch.
+ * Its outcome is the balance as one uint256 word either way.
+ */
+export function nativeBalanceCall(account: string): EvmCall {
+  return { to: MULTICALL3_ADDRESS, data: GET_ETH_BALANCE(account), balanceOf: account }
 }
 
 /** What a call returned (`success`), or that it reverted (`returnData` is then the revert data). */
@@ -386,10 +399,18 @@ export class EvmRpcClient {
       block.method = 'batch'
     }
     const replies = await send(
-      calls.map((call) => ethCall(call.to, call.data, tag)),
+      calls.map((call) =>
+        call.balanceOf === undefined
+          ? ethCall(call.to, call.data, tag)
+          : { method: 'eth_getBalance', params: [call.balanceOf, tag] },
+      ),
       `batch read at block ${block.number}`,
     )
-    const outcomes = replies.map((reply): CallOutcome => {
+    const outcomes = replies.map((reply, i): CallOutcome => {
+      if (calls[i].balanceOf !== undefined) {
+        const balance = this.quantity(reply, 'eth_getBalance')
+        return { success: true, returnData: `0x${balance.toString(16).padStart(64, '0')}` }
+      }
       if (!reply.error) {
         const data = reply.result
         if (typeof data !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(data)) {

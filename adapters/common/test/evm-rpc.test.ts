@@ -10,6 +10,7 @@ import {
   MULTICALL3_ADDRESS,
   decodeUint256,
   evmSettingNames,
+  nativeBalanceCall,
   resolveEvmNetwork,
   type CallOutcome,
   type EvmCall,
@@ -272,6 +273,38 @@ describe('EvmRpcClient on the local chains', () => {
     expect(batch.slice(1).every((r) => r.params[1] === `0x${block.number.toString(16)}`)).toBe(true)
     expect(results.map(uint)).toEqual(await reference(tokenB, Number(block.number)))
   })
+
+  it.each([
+    ['A', 31337n, 'multicall3', 1],
+    ['A', 31337n, 'multicall3', 3],
+    ['B', 31338n, 'batch', 0],
+  ] as const)(
+    'reads native balances with the calls, at the same block (chain %s, %s, confirmations %d)',
+    async (name, chainId, method, confirmations) => {
+      const provider = name === 'A' ? providerA : providerB
+      const token = name === 'A' ? tokenA : tokenB
+      const signer = await fundedSigner(provider)
+      const accounts = [Wallet.createRandom().address, Wallet.createRandom().address]
+      await (await signer.sendTransaction({ to: accounts[0], value: 10n ** 18n + 1n })).wait()
+      await (await signer.sendTransaction({ to: accounts[1], value: 3n })).wait()
+      const counter = await proxy(localChainUrl(name))
+      const client = new EvmRpcClient(settingsFor([counter.url], chainId), { timeoutMs: 5000 })
+      const { block, results } = await client.pin(confirmations, [
+        nativeBalanceCall(accounts[0]),
+        { to: token.target as string, data: erc20.encodeFunctionData('balanceOf', [holders[0]]) },
+        nativeBalanceCall(accounts[1]),
+      ])
+      expect(block.method).toBe(method)
+      const blockTag = Number(block.number)
+      expect(results.map(uint)).toEqual([
+        await provider.getBalance(accounts[0], blockTag),
+        await token.balanceOf(holders[0], { blockTag }),
+        await provider.getBalance(accounts[1], blockTag),
+      ])
+      const sent = counter.requests.map((body) => JSON.parse(body) as { method: string }[]).flat()
+      expect(sent.filter((r) => r.method === 'eth_getBalance')).toHaveLength(method === 'batch' ? 2 : 0)
+    },
+  )
 
   it.each([
     ['A', 31337n, 'multicall3'],
