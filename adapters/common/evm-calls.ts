@@ -1,10 +1,69 @@
 /**
- * The outcomes of other people's contract calls, read through {@link EvmRpcClient} (evm-rpc.ts):
- * a call that reverted, returned nothing (no contract at the address) or returned something that
- * is not what its ABI says is a 502 naming where it was read and the call, never a zero.
+ * Reading other people's contracts through {@link EvmRpcClient} (evm-rpc.ts): several chains at
+ * once, all or nothing ({@link readEachChain}), and the outcome of each call, where a call that
+ * reverted, returned nothing (no contract at the address) or returned something that is not what
+ * its ABI says is a 502 naming where it was read and the call, never a zero.
  */
-import { providerError } from './errors'
-import { decodeUint256, type CallOutcome } from './evm-rpc'
+import { describeFailure, isFinalFailure, providerError } from './errors'
+import {
+  decodeUint256,
+  type CallOutcome,
+  type EvmNetworkSettings,
+  type PinnedBlock,
+  type ReadMethod,
+} from './evm-rpc'
+
+/** The block one chain was read at, and how, as an answer reports it. */
+export interface ChainBlock {
+  network: string
+  chainId: string
+  blockNumber: number
+  /** The block's timestamp, in seconds since the epoch. */
+  blockTimestamp: number
+  /** How the reads were sent: in one Multicall3 call, or as a JSON-RPC batch. */
+  readVia: ReadMethod
+}
+
+/** {@link ChainBlock} of a pinned read. */
+export function chainBlock(settings: EvmNetworkSettings, block: PinnedBlock): ChainBlock {
+  return {
+    network: settings.network,
+    chainId: settings.chainId.toString(),
+    blockNumber: Number(block.number),
+    blockTimestamp: block.timestamp,
+    readVia: block.method,
+  }
+}
+
+/**
+ * Reads every chain in parallel (`read`, each chain at one block). Any chain that fails fails
+ * the whole figure, `what`, with a 502 naming each failed network: never a partial sum. When
+ * every chain refused the request (a 4xx), the 502 carries that status: an answer, which the
+ * transport does not retry before the next refresh.
+ */
+export async function readEachChain<C extends { settings: EvmNetworkSettings }, R>(
+  chains: C[],
+  read: (chain: C) => Promise<R>,
+  what: string,
+): Promise<R[]> {
+  const outcomes = await Promise.allSettled(chains.map(read))
+  const failures = outcomes.flatMap((outcome, i) => {
+    if (outcome.status === 'fulfilled') return []
+    const { network } = chains[i].settings
+    const { message } = describeFailure(outcome.reason)
+    return [message.startsWith(`${network}:`) ? message : `${network}: ${message}`]
+  })
+  if (failures.length > 0) {
+    const reasons = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []))
+    const refused = reasons.every(isFinalFailure)
+    throw providerError(
+      `${what} not reported, chains unread: ${failures.join('; ')}`,
+      502,
+      refused ? (reasons[0] as { providerStatusCode?: number }).providerStatusCode : undefined,
+    )
+  }
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<R>).value)
+}
 
 /** Token decimals accepted (`decimals()` is a uint8; beyond 36 is not a real token). */
 export const MAX_TOKEN_DECIMALS = 36

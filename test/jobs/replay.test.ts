@@ -37,6 +37,12 @@ const RESERVE_3 = custodian('reserve-3') // 0.5 BTC, deep: listed on-chain only
 const SUPPLY_A = 10n ** 24n + 7n
 const LOCKED_A = 4n * 10n ** 23n
 const SUPPLY_B = 2_500_000_123_456n
+// Custody wallets: the reserve token on chain A (18 decimals), ether on chain B.
+const CUSTODY_1 = Wallet.createRandom().address
+const CUSTODY_2 = Wallet.createRandom().address
+const HELD_1 = 1_234n * 10n ** 18n + 5n
+const HELD_2 = 7n * 10n ** 17n
+const NATIVE_1 = 3n * 10n ** 18n + 1n
 
 /** What each job must report, from the figures above. */
 const EXPECTED: Record<string, bigint> = {
@@ -50,6 +56,8 @@ const EXPECTED: Record<string, bigint> = {
   'jobs/gold-vault/job.toml': 79_940_000_000n,
   // (10^24 + 7 − 4×10^23) on chain A at 18 decimals + 2,500,000.123456 on chain B, at 18 decimals.
   'jobs/multichain-supply/job.toml': SUPPLY_A - LOCKED_A + SUPPLY_B * 10n ** 12n,
+  // The token in two custody wallets on chain A, ether in one on chain B, all at 18 decimals.
+  'jobs/token-balance/job.toml': HELD_1 + HELD_2 + NATIVE_1,
 }
 
 const EXTERNAL_JOB_ID = '7f3c2a1e-9b4d-4c8e-a6f5-0d1e2f3a4b5c'
@@ -119,6 +127,10 @@ beforeAll(async () => {
   const tokenB = await deployDecimalsToken(signerB, 'Wrapped', 'WRP', 6, SUPPLY_B)
   const lockbox = Wallet.createRandom().address
   await (await tokenA.transfer(lockbox, LOCKED_A)).wait()
+  const reserveToken = await deployDecimalsToken(signerA, 'Wrapped Ether', 'WETH', 18, 10n ** 24n)
+  await (await reserveToken.transfer(CUSTODY_1, HELD_1)).wait()
+  await (await reserveToken.transfer(CUSTODY_2, HELD_2)).wait()
+  await (await signerB.sendTransaction({ to: CUSTODY_1, value: NATIVE_1 })).wait()
 
   placeholderValues = {
     '<CUSTODIAN_BTC_ADDRESS_1>': RESERVE_1,
@@ -129,6 +141,9 @@ beforeAll(async () => {
     '<TOKEN_ADDRESS_ETHEREUM>': String(tokenA.target),
     '<TOKEN_ADDRESS_ARBITRUM>': String(tokenB.target),
     '<EXCLUDED_HOLDER_ETHEREUM>': lockbox,
+    '<RESERVE_TOKEN_ETHEREUM>': String(reserveToken.target),
+    '<CUSTODIAN_WALLET_1>': CUSTODY_1,
+    '<CUSTODIAN_WALLET_2>': CUSTODY_2,
   }
 
   // Each adapter's settings, as its operator would give them ("ethereum" and "arbitrum" are the
@@ -144,6 +159,12 @@ beforeAll(async () => {
     'gold-vault': { GOLD_VAULT_API_URL: custodianApi.url, GOLD_VAULT_RETRIES: '0' },
     'por-address-list': { ETHEREUM_RPC_URL: localChainUrl('A'), ETHEREUM_RPC_CHAIN_ID: String(a.chainId) },
     'multichain-supply': {
+      ETHEREUM_RPC_URL: localChainUrl('A'),
+      ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
+      ARBITRUM_RPC_URL: localChainUrl('B'),
+      ARBITRUM_RPC_CHAIN_ID: String(b.chainId),
+    },
+    'token-balance': {
       ETHEREUM_RPC_URL: localChainUrl('A'),
       ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
       ARBITRUM_RPC_URL: localChainUrl('B'),

@@ -208,14 +208,18 @@ describe('placeholders', () => {
 describe('the answer size', () => {
   // Adapters whose answer grows with the addresses asked about: a job calling one can exceed
   // the node's default bridge body limit.
-  const GROWING = new Set(['btc-balance', 'por-address-list'])
+  const GROWING = new Set(['btc-balance', 'por-address-list', 'token-balance'])
 
   it('is stated at the top of every job whose answer grows with its addresses, with the node setting to raise', () => {
     const growing = specs.filter(({ job }) =>
       job.observationSource.tasks.some((t) => t.type === 'bridge' && GROWING.has(t.attributes.name)),
     )
     expect(growing.map(({ job }) => job.path)).toEqual(
-      expect.arrayContaining(['jobs/btc-balance/job.toml', 'jobs/por-address-list/job.toml']),
+      expect.arrayContaining([
+        'jobs/btc-balance/job.toml',
+        'jobs/por-address-list/job.toml',
+        'jobs/token-balance/job.toml',
+      ]),
     )
     for (const { job } of growing) {
       const header = job.text.slice(0, job.text.indexOf('\ntype = '))

@@ -1,14 +1,18 @@
 import { jest } from '@jest/globals'
+import fc from 'fast-check'
 import { Wallet, type JsonRpcProvider } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { erc20Interface as erc20 } from '#chain/abi'
+import { erc20Interface as erc20, multicall3Interface } from '#chain/abi'
 import { deployDecimalsToken } from '#chain/contracts'
 import type { DecimalsToken } from '#chain/contracts'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import {
   EvmRpcClient,
   MULTICALL3_ADDRESS,
+  addressCallData,
+  decodeAggregate3,
   decodeUint256,
+  encodeAggregate3,
   evmSettingNames,
   nativeBalanceCall,
   resolveEvmNetwork,
@@ -55,6 +59,78 @@ async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
   }
   throw new Error('expected a rejection')
 }
+
+describe('the aggregate3 codec', () => {
+  const hex = (maxLength: number) =>
+    fc.uint8Array({ maxLength }).map((bytes) => `0x${Buffer.from(bytes).toString('hex')}`)
+  const address = fc
+    .uint8Array({ minLength: 20, maxLength: 20 })
+    .map((b) => `0x${Buffer.from(b).toString('hex')}`)
+
+  it("encodes calls exactly as ethers' ABI coder does", () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ to: address, data: hex(100) }), { maxLength: 12 }), (calls) => {
+        const reference = multicall3Interface.encodeFunctionData('aggregate3', [
+          calls.map((call) => ({ target: call.to, allowFailure: true, callData: call.data })),
+        ])
+        expect(encodeAggregate3(calls)).toBe(reference)
+      }),
+    )
+  })
+
+  it("decodes results exactly as ethers' ABI coder does", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), hex(100)), { maxLength: 12 }), (results) => {
+        const encoded = multicall3Interface.encodeFunctionResult('aggregate3', [results])
+        expect(decodeAggregate3({ result: encoded }, results.length)).toEqual(
+          results.map(([success, returnData]) => ({ success, returnData })),
+        )
+        expect(
+          decodeAggregate3({ result: encoded.toUpperCase().replace('0X', '0x') }, results.length),
+        ).toEqual(results.map(([success, returnData]) => ({ success, returnData })))
+        // Another count, or the reply cut short: not Multicall3's answer to these calls.
+        expect(decodeAggregate3({ result: encoded }, results.length + 1)).toBeUndefined()
+        if (results.length > 0) {
+          expect(decodeAggregate3({ result: encoded.slice(0, -64) }, results.length)).toBeUndefined()
+        }
+      }),
+    )
+  })
+
+  it("writes a one-address call's data as ethers does", () => {
+    fc.assert(
+      fc.property(address, (account) => {
+        for (const [contract, name] of [
+          [erc20, 'balanceOf'],
+          [multicall3Interface, 'getEthBalance'],
+        ] as const) {
+          const selector = contract.getFunction(name)!.selector
+          expect(addressCallData(selector, account)).toBe(contract.encodeFunctionData(name, [account]))
+        }
+      }),
+    )
+  })
+
+  it('refuses a reply whose offsets or lengths point outside it, or whose success is not a bool', () => {
+    const encoded = multicall3Interface.encodeFunctionResult('aggregate3', [[[true, '0x1234']]]).slice(2)
+    const words = encoded.match(/.{64}/g)!
+    const edited = (i: number, value: string) =>
+      decodeAggregate3(
+        { result: `0x${words.map((w, j) => (j === i ? value.padStart(64, '0') : w)).join('')}` },
+        1,
+      )
+    expect(decodeAggregate3({ result: `0x${encoded}` }, 1)).toEqual([{ success: true, returnData: '0x1234' }])
+    // words: array offset, length, tuple offset, success, bytes offset, bytes length, data.
+    expect(edited(0, 'ff')).toBeUndefined()
+    expect(edited(2, '1000')).toBeUndefined()
+    expect(edited(3, '2')).toBeUndefined()
+    expect(edited(4, '21')).toBeUndefined()
+    expect(edited(5, '21')).toBeUndefined()
+    expect(edited(5, 'f'.repeat(64))).toBeUndefined()
+    expect(decodeAggregate3({ result: '0x' }, 0)).toBeUndefined()
+    expect(decodeAggregate3({ error: { code: 3, message: 'execution reverted' } }, 1)).toBeUndefined()
+  })
+})
 
 describe('resolveEvmNetwork', () => {
   const env = {

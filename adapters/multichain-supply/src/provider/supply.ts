@@ -1,7 +1,7 @@
 import { erc20Interface } from '#chain/abi'
-import { describeFailure, isFinalFailure, providerError } from '#common/errors'
+import { providerError } from '#common/errors'
 import { EvmRpcClient, type EvmRpcClientOptions, type ReadMethod } from '#common/evm-rpc'
-import { decimalsReturn, uintReturn } from '#common/evm-calls'
+import { decimalsReturn, readEachChain, uintReturn } from '#common/evm-calls'
 import type { SupplyRequest } from '../endpoint/supply-request'
 import { totalCirculating } from '../rules/total'
 
@@ -43,26 +43,11 @@ export type ReadSupplyOptions = EvmRpcClientOptions
  * that fails fails the whole figure (502 naming each failed network): never a partial sum.
  */
 export async function readSupply(request: SupplyRequest, options: ReadSupplyOptions): Promise<SupplyFigures> {
-  const outcomes = await Promise.allSettled(
-    request.chains.map((chain) => readChain(chain, request.confirmations, options)),
+  const chains = await readEachChain(
+    request.chains,
+    (chain) => readChain(chain, request.confirmations, options),
+    'supply',
   )
-  const failures = outcomes.flatMap((outcome, i) => {
-    if (outcome.status === 'fulfilled') return []
-    const { network } = request.chains[i].settings
-    const { message } = describeFailure(outcome.reason)
-    return [message.startsWith(`${network}:`) ? message : `${network}: ${message}`]
-  })
-  if (failures.length > 0) {
-    // Every chain refused (a 4xx): an answer, which the transport does not retry before the next refresh.
-    const reasons = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []))
-    const refused = reasons.every(isFinalFailure)
-    throw providerError(
-      `supply not reported, chains unread: ${failures.join('; ')}`,
-      502,
-      refused ? (reasons[0] as { providerStatusCode?: number }).providerStatusCode : undefined,
-    )
-  }
-  const chains = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<ChainSupply>).value)
   const total = totalCirculating(
     chains.map((chain) => ({ units: BigInt(chain.circulating), decimals: chain.decimals })),
     request.resultDecimals,

@@ -1,6 +1,6 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
-import { maxBodyBytesSetting } from '#common/settings'
+import { maxBodyBytesSetting, rpcTimeoutSetting } from '#common/settings'
 
 /**
  * The adapter's own settings. The RPC of the chain holding the list is per network and looked up
@@ -9,12 +9,7 @@ import { maxBodyBytesSetting } from '#common/settings'
  */
 export function makeConfig() {
   return new AdapterConfig({
-    RPC_TIMEOUT_MS: {
-      type: 'number',
-      description: 'Timeout of one JSON-RPC request to one URL, in milliseconds, before failing over',
-      default: 10_000,
-      validate: validator.integer({ min: 100, max: 60_000 }),
-    },
+    RPC_TIMEOUT_MS: rpcTimeoutSetting(),
     // A batch of 1,000 entries with their network and chain id strings is some hundreds of KiB,
     // Multicall3's encoding included; 10,000 in one answer stay under a few MiB.
     RPC_MAX_BODY_BYTES: maxBodyBytesSetting('JSON-RPC', 16 * 1024 ** 2),
