@@ -69,66 +69,64 @@ interface Row {
   p95: number
   /** Reads that failed and were read again. */
   failed: number
-  result: string
+}
+
+/** One set-up: what it reads, on which chains, and the figure it must read. */
+interface SetUp {
+  name: string
+  chains: Chain[]
+  read: () => Promise<string>
+  expected?: string
 }
 
 /**
- * Times `read` ITERATIONS times, counting the RPC requests each read sends. A read that fails is
- * read again, and counted apart: under load, Hardhat's node can close a keep-alive connection
- * that a request is already on (its 5 s idle timer fires first when its event loop stalls), and
- * an RPC client fails over, or fails, on that, as with any dropped connection.
+ * Times each set-up's read ITERATIONS times, in rounds (each set-up once per round, in turn, so
+ * that all of them run under the same load on a shared machine), counting the RPC requests each
+ * read sends. A read that fails is read again and counted apart: under load, Hardhat's node can
+ * close a keep-alive connection a request is already on (its 5 s idle timer fires first when its
+ * event loop stalls), and an RPC client fails over, or fails, on that, as on any dropped
+ * connection.
  */
-async function measure(
-  chains: Chain[],
-  setup: string,
-  read: () => Promise<string>,
-  expected?: string,
-): Promise<Row> {
-  const times: number[] = []
-  const counts: number[] = []
-  let failed = 0
-  let result = ''
-  const attempt = async (): Promise<string> => {
+async function measure(setUps: SetUp[]): Promise<Row[]> {
+  const state = setUps.map(() => ({ times: [] as number[], counts: [] as number[], failed: 0 }))
+  const once = async (setUp: SetUp, i: number): Promise<void> => {
     for (;;) {
+      const before = setUp.chains.map((c) => c.proxy.requests.length)
+      const start = performance.now()
+      let result: string
       try {
-        return await read()
+        result = await setUp.read()
       } catch (error) {
-        if (++failed > 3) throw new Error(`${setup}: ${(error as Error).message}`)
+        if (++state[i].failed > 3) throw new Error(`${setUp.name}: ${(error as Error).message}`)
+        continue
       }
+      state[i].times.push(performance.now() - start)
+      state[i].counts.push(setUp.chains.reduce((sum, c, k) => sum + c.proxy.requests.length - before[k], 0))
+      if (setUp.expected !== undefined && result !== setUp.expected) {
+        throw new Error(`${setUp.name}: read ${result}, expected ${setUp.expected}`)
+      }
+      return
     }
   }
-  await attempt() // warm-up (connections, JIT)
-  failed = 0
+  // Warm-up (connections, JIT), not counted.
+  for (const [i, setUp] of setUps.entries()) await once(setUp, i)
+  for (const s of state) Object.assign(s, { times: [], counts: [], failed: 0 })
   for (let n = 0; n < ITERATIONS; n++) {
-    let before: number[]
-    let start: number
-    for (;;) {
-      before = chains.map((c) => c.proxy.requests.length)
-      start = performance.now()
-      try {
-        result = await read()
-        break
-      } catch (error) {
-        if (++failed > 3) throw new Error(`${setup}, read ${n}: ${(error as Error).message}`)
-      }
+    for (const [i, setUp] of setUps.entries()) await once(setUp, i)
+  }
+  return setUps.map((setUp, i) => {
+    const { times, counts, failed } = state[i]
+    if (new Set(counts).size !== 1)
+      throw new Error(`${setUp.name}: request count varies (${counts.join(', ')})`)
+    return {
+      setup: setUp.name,
+      requestsPerRead: counts[0],
+      perChain: counts[0] / setUp.chains.length,
+      median: median(times),
+      p95: p95(times),
+      failed,
     }
-    times.push(performance.now() - start)
-    counts.push(chains.reduce((sum, c, i) => sum + c.proxy.requests.length - before[i], 0))
-    if (counts[n] !== counts[0])
-      throw new Error(`${setup}: request count varies (${counts[0]}, ${counts[n]})`)
-  }
-  if (expected !== undefined && result !== expected) {
-    throw new Error(`${setup}: read ${result}, expected ${expected}`)
-  }
-  return {
-    setup,
-    requestsPerRead: counts[0],
-    perChain: counts[0] / chains.length,
-    median: median(times),
-    p95: p95(times),
-    failed,
-    result,
-  }
+  })
 }
 
 async function rpc(url: string, method: string, params: unknown[]): Promise<string> {
@@ -171,84 +169,85 @@ async function main(): Promise<void> {
     const oneChainTotal = wallets.reduce((sum, _, k) => (k % 10 === 0 ? sum + BigInt(k + 1) : sum), 0n)
     const tokens = (oneChainTotal * 10n ** 18n).toString()
 
-    const rows: Row[] = []
-    rows.push(
-      await measure(
-        [first],
-        `ERC-20, ${WALLETS} wallets, Multicall3, confirmations 0`,
-        read([tokenOn(first)]),
-        tokens,
-      ),
-    )
-    rows.push(
-      await measure(
-        [first],
-        `ERC-20, ${WALLETS} wallets, Multicall3, confirmations 6`,
-        read([tokenOn(first)], 6),
-        tokens,
-      ),
-    )
-    rows.push(
-      await measure(
-        [first],
-        `native coin, ${WALLETS} wallets, Multicall3, confirmations 0`,
-        read([{ network: first.network, wallets }]),
-        oneChainTotal.toString(),
-      ),
-    )
-    rows.push(
-      await measure(
-        chains,
-        `ERC-20, ${WALLETS / 2} wallets on each of 2 chains, Multicall3, confirmations 0`,
-        read(chains.map((c, i) => tokenOn(c, wallets.slice(i * (WALLETS / 2), (i + 1) * (WALLETS / 2))))),
-      ),
-    )
     // The ideal: one aggregate3 of the same calls, straight to the node, at latest.
-    const calls = [
+    const aggregate = encodeAggregate3([
       { to: first.token, data: erc20Interface.encodeFunctionData('decimals') },
       { to: first.token, data: erc20Interface.encodeFunctionData('totalSupply') },
       ...wallets.map((w) => ({ to: first.token, data: balanceOf(w) })),
-    ]
-    const aggregate = encodeAggregate3(calls)
-    rows.push(
-      await measure([first], `ideal: the same aggregate3 call, sent once (not the adapter)`, async () =>
+    ])
+    const ideal: SetUp = {
+      name: 'ideal: the same aggregate3 call, sent once (not the adapter)',
+      chains: [first],
+      read: async () =>
         String(
           (await rpc(first.proxy.url, 'eth_call', [{ to: MULTICALL3_ADDRESS, data: aggregate }, 'latest']))
             .length,
         ),
-      ),
-    )
+    }
+    const rows = await measure([
+      {
+        name: `ERC-20, ${WALLETS} wallets, Multicall3, confirmations 0`,
+        chains: [first],
+        read: read([tokenOn(first)]),
+        expected: tokens,
+      },
+      {
+        name: `ERC-20, ${WALLETS} wallets, Multicall3, confirmations 6`,
+        chains: [first],
+        read: read([tokenOn(first)], 6),
+        expected: tokens,
+      },
+      {
+        name: `native coin, ${WALLETS} wallets, Multicall3, confirmations 0`,
+        chains: [first],
+        read: read([{ network: first.network, wallets }]),
+        expected: oneChainTotal.toString(),
+      },
+      {
+        name: `ERC-20, ${WALLETS / 2} wallets on each of 2 chains, Multicall3, confirmations 0`,
+        chains,
+        read: read(
+          chains.map((c, i) => tokenOn(c, wallets.slice(i * (WALLETS / 2), (i + 1) * (WALLETS / 2)))),
+        ),
+      },
+      ideal,
+    ])
     await first.provider.send('hardhat_setCode', [MULTICALL3_ADDRESS, '0x'])
     await first.provider.send('hardhat_mine', ['0x1'])
     rows.push(
-      await measure(
-        [first],
-        `ERC-20, ${WALLETS} wallets, JSON-RPC batch (no Multicall3), confirmations 0`,
-        read([tokenOn(first)]),
-        tokens,
-      ),
-    )
-    rows.push(
-      await measure([first], `naive: one eth_call per wallet (not the adapter)`, async () => {
-        const block = await rpc(first.proxy.url, 'eth_blockNumber', [])
-        const balances = await Promise.all(
-          wallets.map((w) =>
-            rpc(first.proxy.url, 'eth_call', [{ to: first.token, data: balanceOf(w) }, block]),
-          ),
-        )
-        return balances.reduce((sum, b) => sum + BigInt(b), 0n).toString()
-      }),
+      ...(await measure([
+        {
+          name: `ERC-20, ${WALLETS} wallets, JSON-RPC batch (no Multicall3), confirmations 0`,
+          chains: [first],
+          read: read([tokenOn(first)]),
+          expected: tokens,
+        },
+        {
+          name: 'naive: one eth_call per wallet (not the adapter)',
+          chains: [first],
+          read: async () => {
+            const block = await rpc(first.proxy.url, 'eth_blockNumber', [])
+            const balances = await Promise.all(
+              wallets.map((w) =>
+                rpc(first.proxy.url, 'eth_call', [{ to: first.token, data: balanceOf(w) }, block]),
+              ),
+            )
+            return balances.reduce((sum, b) => sum + BigInt(b), 0n).toString()
+          },
+          expected: tokens,
+        },
+      ])),
     )
 
-    const ideal = rows.find((r) => r.setup.startsWith('ideal'))!.median
+    const idealMedian = rows.find((r) => r.setup === ideal.name)!.median
     console.log(
-      `\n${ITERATIONS} reads each, Node ${process.version}, ${availableParallelism()} × ${cpus()[0]?.model ?? 'cpu'}\n`,
+      `\n${ITERATIONS} rounds (each set-up once a round, in turn), Node ${process.version}, ${availableParallelism()} × ${cpus()[0]?.model ?? 'cpu'}\n`,
     )
     console.log('| set-up | RPC requests per read | per chain | median ms | p95 ms | median ÷ ideal |')
     console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
     for (const row of rows) {
       console.log(
-        `| ${row.setup} | ${row.requestsPerRead} | ${row.perChain} | ${row.median.toFixed(0)} | ${row.p95.toFixed(0)} | ${(row.median / ideal).toFixed(2)} |`,
+        `| ${row.setup} | ${row.requestsPerRead} | ${row.perChain} | ${row.median.toFixed(0)} | ${row.p95.toFixed(0)} | ${(row.median / idealMedian).toFixed(2)} |`,
       )
     }
     const failed = rows.filter((row) => row.failed > 0)

@@ -80,7 +80,7 @@ function holdingCalls({ token, wallets }: TokenHoldings): EvmCall[] {
     { to: token, data: TOTAL_SUPPLY_CALL },
     ...wallets.map((wallet) => ({
       to: token,
-      data: erc20Interface.encodeFunctionData('balanceOf', [wallet]),
+      data: addressCallData(BALANCE_OF, wallet),
     })),
   ]
 }
