@@ -1,6 +1,6 @@
 import { inputError } from '#common/errors'
 import { quoteInput } from '#common/input'
-import type { Settings } from '../config'
+import type { AttestationSettings, Settings } from '../config'
 import type { ReservesRequestParams } from './reserves'
 
 /** Most output decimals accepted. */
@@ -36,7 +36,7 @@ export interface CheckedRequest {
  * Everything about a request that can be judged without the auditor's API. Throws a 400
  * naming the field.
  */
-export function checkRequest(params: ReservesRequestParams, settings: Settings): CheckedRequest {
+export function checkRequest(params: ReservesRequestParams, settings: AttestationSettings): CheckedRequest {
   const { client, chain, decimals, maxAgeSeconds } = params
   if (typeof client !== 'string' || !CLIENT.test(client)) {
     throw inputError(
