@@ -1,6 +1,6 @@
 import { inputError } from '#common/errors'
 import { quoteInput } from '#common/input'
-import type { AttestationSettings, Settings } from '../config'
+import type { AttestationSettings } from '../config'
 import type { ReservesRequestParams } from './reserves'
 
 /** Most output decimals accepted. */
@@ -15,7 +15,10 @@ const CHAIN_LABEL = /^[^()]{1,64}$/
  * The request in canonical form: `chain` (matched case-insensitively) trimmed and in upper
  * case; `client` as sent, since it is a URL path at the auditor, where case matters.
  */
-export function canonicalRequest(params: ReservesRequestParams, settings: Settings): ReservesRequestParams {
+export function canonicalRequest(
+  params: ReservesRequestParams,
+  settings: AttestationSettings,
+): ReservesRequestParams {
   checkRequest(params, settings)
   const { client, field, chain, decimals, maxAgeSeconds } = params
   return {

@@ -31,9 +31,7 @@ export interface CheckedRequest {
  */
 export function checkRequest(params: BalanceRequestParams, settings: BitcoinSettings): CheckedRequest {
   const { addresses, minConfirmations } = params
-  if (!Number.isInteger(minConfirmations) || minConfirmations < 0) {
-    throw inputError(`minConfirmations must be an integer ≥ 0, got ${quoteInput(minConfirmations)}`)
-  }
+  checkMinConfirmations(minConfirmations)
   if (!Array.isArray(addresses) || addresses.length === 0)
     throw inputError('addresses must list at least one address')
   if (addresses.length > settings.MAX_ADDRESSES) {
@@ -82,6 +80,13 @@ export function checkRequest(params: BalanceRequestParams, settings: BitcoinSett
     duplicates: [...duplicates],
     minConfirmations,
     inputs: { addresses: entries, minConfirmations },
+  }
+}
+
+/** A 400 unless `minConfirmations` is an integer ≥ 0. */
+export function checkMinConfirmations(minConfirmations: unknown): void {
+  if (!Number.isInteger(minConfirmations) || (minConfirmations as number) < 0) {
+    throw inputError(`minConfirmations must be an integer ≥ 0, got ${quoteInput(minConfirmations)}`)
   }
 }
 
