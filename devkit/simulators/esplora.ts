@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { bech32 } from '@scure/base'
+
+/** A valid bitcoin mainnet P2WPKH address, derived from `seed`: a custodian's, for a ledger to fund. */
+export function custodianAddress(seed: string): string {
+  const program = createHash('sha256').update(seed).digest().subarray(0, 20)
+  return bech32.encode('bc', [0, ...bech32.toWords(program)])
+}
 
 /**
  * A small Bitcoin ledger served over Esplora's REST API (the endpoints btc-balance uses), for

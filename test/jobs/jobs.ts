@@ -4,10 +4,8 @@
  * request's `data` against the adapter endpoint it reaches, and a job's pipeline replayed over
  * the rounds a node would run it.
  */
-import { createHash } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { bech32 } from '@scure/base'
 import { parse as parseToml } from 'smol-toml'
 import type { AdapterEndpoint, EndpointGenerics } from '@chainlink/external-adapter-framework/adapter'
 import type { InputParametersDefinition } from '@chainlink/external-adapter-framework/validation/input-params'
@@ -193,10 +191,7 @@ export function nodeChainId(value: unknown): string | undefined {
 }
 
 /** A valid bitcoin mainnet P2WPKH address, derived from `seed`. */
-export function custodian(seed: string): string {
-  const program = createHash('sha256').update(seed).digest().subarray(0, 20)
-  return bech32.encode('bc', [0, ...bech32.toWords(program)])
-}
+export { custodianAddress as custodian } from '#devkit/simulators/esplora'
 
 /** A bridge request a replayed run sent. */
 export interface SentRequest {
