@@ -8,7 +8,7 @@
  * decimals its feed is declared with, and every request it sends must be one its adapter takes.
  */
 import { Wallet } from 'ethers'
-import { deployDecimalsToken, deployPoRAddressList } from '#chain/contracts'
+import { deployDecimalsToken, deployMockV3Aggregator, deployPoRAddressList } from '#chain/contracts'
 import { loadAdapterModule } from '#devkit/adapters'
 import { startAdapterServer, type AdapterServer } from '#devkit/adapter-server'
 import { LOCAL_CHAINS, fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
@@ -44,12 +44,17 @@ const HELD_1 = 1_234n * 10n ** 18n + 5n
 const HELD_2 = 7n * 10n ** 17n
 const NATIVE_1 = 3n * 10n ** 18n + 1n
 
+/** BTC/USD at 8 decimals, the price feed on chain A. */
+const BTC_USD = 9_712_345_678_901n
+
 /** What each job must report, from the figures above. */
 const EXPECTED: Record<string, bigint> = {
   // 100 + 200 BTC at 6 confirmations, in satoshis (the 50 BTC with 3 do not count).
   'jobs/btc-balance/job.toml': 30_000_000_000n,
-  // The three addresses listed on-chain: 100 + 200 + 0.5 BTC.
-  'jobs/por-address-list/job.toml': 30_050_000_000n,
+  // The three addresses listed on-chain: 100 + 200 + 0.5 BTC, in satoshis.
+  'jobs/proof-of-reserves/job.toml': 30_050_000_000n,
+  // 300.5 BTC at 97,123.45678901 USD, plus 1,000,523,419.87 attested, × 10^18.
+  'jobs/proof-of-reserves/mixed.toml': 30_050_000_000n * BTC_USD * 100n + 100_052_341_987n * 10n ** 16n,
   // 1,000,523,419.87 attested × 10^18.
   'jobs/attestation/job.toml': 1_000_523_419_870_000_000_000_000_000n,
   // 399.440 + 399.960 fine troy ounces × 10^8.
@@ -127,6 +132,7 @@ beforeAll(async () => {
   const tokenB = await deployDecimalsToken(signerB, 'Wrapped', 'WRP', 6, SUPPLY_B)
   const lockbox = Wallet.createRandom().address
   await (await tokenA.transfer(lockbox, LOCKED_A)).wait()
+  const btcUsd = await deployMockV3Aggregator(signerA, 8, BTC_USD)
   const reserveToken = await deployDecimalsToken(signerA, 'Wrapped Ether', 'WETH', 18, 10n ** 24n)
   await (await reserveToken.transfer(CUSTODY_1, HELD_1)).wait()
   await (await reserveToken.transfer(CUSTODY_2, HELD_2)).wait()
@@ -144,6 +150,7 @@ beforeAll(async () => {
     '<RESERVE_TOKEN_ETHEREUM>': String(reserveToken.target),
     '<CUSTODIAN_WALLET_1>': CUSTODY_1,
     '<CUSTODIAN_WALLET_2>': CUSTODY_2,
+    '<BTC_USD_FEED>': String(btcUsd.target),
   }
 
   // Each adapter's settings, as its operator would give them ("ethereum" and "arbitrum" are the
@@ -163,6 +170,15 @@ beforeAll(async () => {
       ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
       ARBITRUM_RPC_URL: localChainUrl('B'),
       ARBITRUM_RPC_CHAIN_ID: String(b.chainId),
+    },
+    'proof-of-reserves': {
+      ETHEREUM_RPC_URL: localChainUrl('A'),
+      ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
+      BITCOIN_MAINNET_ESPLORA_URL: esplora.url,
+      ESPLORA_RETRIES: '0',
+      ATTESTATION_API_URL: auditor.url,
+      ATTESTATION_RETRIES: '0',
+      ATTESTATION_SIGNER_ADDRESS: undefined,
     },
     'token-balance': {
       ETHEREUM_RPC_URL: localChainUrl('A'),
