@@ -2,7 +2,8 @@ import { jest } from '@jest/globals'
 import fc from 'fast-check'
 import { Wallet, type JsonRpcProvider } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { erc20Interface as erc20, multicall3Interface } from '#chain/abi'
+import { erc20Interface as erc20, multicall3Interface, porAddressListInterface } from '#chain/abi'
+import { decodeStringArray } from '../evm-calls'
 import { deployDecimalsToken } from '#chain/contracts'
 import type { DecimalsToken } from '#chain/contracts'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
@@ -109,6 +110,37 @@ describe('the aggregate3 codec', () => {
         }
       }),
     )
+  })
+
+  it("decodes a string[] (a PoRAddressList's batch) exactly as ethers' ABI coder does, and refuses what it refuses", () => {
+    const reference = (data: string) => {
+      try {
+        return [...(porAddressListInterface.decodeFunctionResult('getPoRAddressList', data)[0] as string[])]
+      } catch {
+        return undefined
+      }
+    }
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'grapheme', maxLength: 60 }), { maxLength: 12 }),
+        fc.nat(),
+        fc.nat(255),
+        (strings, at, value) => {
+          const encoded = porAddressListInterface.encodeFunctionResult('getPoRAddressList', [strings])
+          expect(decodeStringArray(encoded)).toEqual(strings)
+          // Cut short by a word, or one byte of it changed (an offset, a length, a character).
+          expect(decodeStringArray(encoded.slice(0, -64))).toEqual(reference(encoded.slice(0, -64)))
+          const i = 2 + 2 * (at % ((encoded.length - 2) / 2))
+          const edited = `${encoded.slice(0, i)}${value.toString(16).padStart(2, '0')}${encoded.slice(i + 2)}`
+          expect(decodeStringArray(edited)).toEqual(reference(edited))
+        },
+      ),
+    )
+    // Not UTF-8: ethers refuses it too.
+    const invalid = `0x${[0x20, 1, 0x20, 2].map((n) => n.toString(16).padStart(64, '0')).join('')}${'ff'.padEnd(64, '0')}`
+    expect(reference(invalid)).toBeUndefined()
+    expect(decodeStringArray(invalid)).toBeUndefined()
+    expect(decodeStringArray('0x')).toBeUndefined()
   })
 
   it('refuses a reply whose offsets or lengths point outside it, or whose success is not a bool', () => {
