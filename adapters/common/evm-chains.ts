@@ -35,6 +35,16 @@ export const KNOWN_CHAINS: Readonly<Record<string, KnownChain>> = {
   '1337': { name: 'Ganache / geth --dev (mines on demand)' },
 }
 
+/** Chain ids of the development chains {@link KNOWN_CHAINS} lists (they mine on demand), ascending. */
+export const DEV_CHAIN_IDS: readonly number[] = Object.entries(KNOWN_CHAINS)
+  .filter(([, chain]) => chain.blockTimeSeconds === undefined)
+  .map(([chainId]) => Number(chainId))
+
+/** Whether `chainId` is a development chain (Hardhat, Anvil, Ganache, the test suite's second chain). */
+export function isDevChain(chainId: number | bigint): boolean {
+  return DEV_CHAIN_IDS.includes(Number(chainId))
+}
+
 /** How fresh a network's head must be to be read at. */
 export interface FreshnessLimits {
   /** Oldest head accepted: its block timestamp against the clock, in seconds; 0 means no limit. */

@@ -4,10 +4,8 @@
  * request's `data` against the adapter endpoint it reaches, and a job's pipeline replayed over
  * the rounds a node would run it.
  */
-import { createHash } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { bech32 } from '@scure/base'
 import { parse as parseToml } from 'smol-toml'
 import type { AdapterEndpoint, EndpointGenerics } from '@chainlink/external-adapter-framework/adapter'
 import type { InputParametersDefinition } from '@chainlink/external-adapter-framework/validation/input-params'
@@ -190,12 +188,6 @@ export function nodeChainId(value: unknown): string | undefined {
   else if (typeof value === 'number' && Number.isInteger(value)) text = BigInt(value).toString()
   else return undefined
   return goParseInt(text, 10, 64) === undefined ? undefined : text
-}
-
-/** A valid bitcoin mainnet P2WPKH address, derived from `seed`. */
-export function custodian(seed: string): string {
-  const program = createHash('sha256').update(seed).digest().subarray(0, 20)
-  return bech32.encode('bc', [0, ...bech32.toWords(program)])
 }
 
 /** A bridge request a replayed run sent. */

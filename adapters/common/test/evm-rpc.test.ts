@@ -19,7 +19,7 @@ import { deadUrl } from '#devkit/ports'
 import { ensureMulticall3 } from '#devkit/multicall3'
 import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
 import { relayEdited, startLaggingRpc } from '#devkit/rpc-proxy'
-import { defaultFreshness, type FreshnessLimits } from '../evm-chains'
+import { DEV_CHAIN_IDS, defaultFreshness, isDevChain, type FreshnessLimits } from '../evm-chains'
 
 const settingsFor = (
   urls: string[],
@@ -145,6 +145,18 @@ describe('resolveEvmNetwork', () => {
       expect(defaultFreshness(BigInt(chainId))).toEqual({ maxHeadAgeSeconds, maxLagBlocks })
     },
   )
+
+  it('knows the development chains (mining on demand) from the one list of known chains', () => {
+    expect(DEV_CHAIN_IDS).toEqual([1337, 31337, 31338])
+    expect([31337, 31338n, 1337, 1, 8453n, 999999].map((chainId) => isDevChain(chainId))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ])
+  })
 
   it('reads <NETWORK>_RPC_MAX_HEAD_AGE_SECONDS and <NETWORK>_RPC_MAX_LAG_BLOCKS, 0 included', () => {
     const { freshness } = resolveEvmNetwork('ethereum', 'network', {
