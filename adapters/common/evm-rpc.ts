@@ -15,7 +15,8 @@
 import { multicall3Interface } from '#chain/abi'
 import { makeLogger } from '@chainlink/external-adapter-framework/util'
 import { inputError, providerError, settingError } from './errors'
-import { defaultFreshness, type FreshnessLimits } from './evm-chains'
+import { defaultFreshness } from './evm-chains'
+import { headTooFarBehind, headTooOld, type HeadFreshness } from './freshness'
 import { DEFAULT_MAX_BODY_BYTES, HttpRefusal, fetchBounded } from './http-fetch'
 import { DuplicateKeyError, parseUnambiguousJson } from './json'
 import { quoteInput } from './input'
@@ -63,11 +64,7 @@ export interface EvmNetworkSettings {
   freshness: HeadFreshness
 }
 
-/** A network's freshness limits, with the names of the settings they come from (for errors). */
-export interface HeadFreshness extends FreshnessLimits {
-  maxHeadAgeSetting: string
-  maxLagSetting: string
-}
+export type { HeadFreshness } from './freshness'
 
 /** The setting names of a network. */
 export interface EvmSettingNames {
@@ -476,21 +473,9 @@ export class EvmRpcClient {
    * `maxHeadAgeSeconds` by the clock, or more than `maxLagBlocks` behind the highest of `peers`.
    */
   private async checkFresh(head: BlockStamp, peers: Promise<bigint[]>): Promise<void> {
-    const { maxHeadAgeSeconds, maxHeadAgeSetting, maxLagBlocks, maxLagSetting } = this.settings.freshness
-    const age = Math.floor(Date.now() / 1000) - head.timestamp
-    if (maxHeadAgeSeconds > 0 && age > maxHeadAgeSeconds) {
-      const made = new Date(head.timestamp * 1000).toISOString()
-      throw new UrlFailure(
-        `its head, block ${head.number} of ${made}, is ${age} s old, more than ${maxHeadAgeSetting} (${maxHeadAgeSeconds})`,
-      )
-    }
-    const highest = (await peers).reduce((max, number) => (number > max ? number : max), head.number)
-    const lag = highest - head.number
-    if (lag > BigInt(maxLagBlocks)) {
-      throw new UrlFailure(
-        `its head, block ${head.number}, is ${lag} blocks behind another URL's (${highest}), more than ${maxLagSetting} (${maxLagBlocks})`,
-      )
-    }
+    const rule = this.settings.freshness
+    const problem = headTooOld(head, rule, 'head') ?? headTooFarBehind(head, await peers, rule, 'head')
+    if (problem) throw new UrlFailure(problem)
   }
 
   /**

@@ -76,6 +76,8 @@ describe('por-address-list piped into btc-balance', () => {
     })
     btcBalance = await startTestAdapter(makeBtcBalanceAdapter(), {
       BITCOIN_MAINNET_ESPLORA_URL: 'https://blockstream.info/api',
+      // The recorded tip is from November 2024: no age limit for a replay (the rule has its own tests).
+      BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS: '0',
       ESPLORA_RETRIES: '0',
       BACKGROUND_EXECUTE_MS_HTTP: '50',
     })
