@@ -2,7 +2,8 @@
  * A figure served after its provider started failing is visible: each failure is logged (at
  * most once a minute per request, with a count), saying which figure is served meanwhile, and
  * the reserve_stale_requests / reserve_oldest_figure_age_seconds gauges say how many requests
- * are served stale and for how long.
+ * are served stale and for how long. Once the figure has expired, the request stays visible
+ * (reserve_unserved_requests, its age still growing) until it recovers.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
@@ -67,5 +68,32 @@ describe('a figure served while its provider fails', () => {
     await step(60)
     expect(await scraped(testAdapter, 'reserve_stale_requests')).toBe(0)
     expect(logsSince(mark).some((line) => /recovered after \d+ failures/.test(line.text))).toBe(true)
+  })
+
+  it('stays visible once the figure has expired while its provider still fails: unserved, its age growing', async () => {
+    transport.outcome = async () => {
+      throw providerError('the provider is down')
+    }
+    // A node asking every 10 s, past the refresh (at 180 s) and the figure's expiry (at 360 s).
+    for (let asked = 0; asked < 40; asked++) {
+      await testAdapter.request(request)
+      await step(10)
+    }
+    expect((await testAdapter.request(request)).statusCode).toBeGreaterThanOrEqual(500)
+    const age = await scraped(testAdapter, 'reserve_oldest_figure_age_seconds')
+    expect({
+      stale: await scraped(testAdapter, 'reserve_stale_requests'),
+      unserved: await scraped(testAdapter, 'reserve_unserved_requests'),
+      ageAboveCacheMaxAge: age! >= 360,
+    }).toEqual({ stale: 0, unserved: 1, ageAboveCacheMaxAge: true })
+    await step(30)
+    expect(await scraped(testAdapter, 'reserve_oldest_figure_age_seconds')).toBe(age! + 30)
+
+    transport.outcome = async () => ({ result: '3', data: { result: '3' } })
+    await step(61)
+    expect({
+      stale: await scraped(testAdapter, 'reserve_stale_requests'),
+      unserved: await scraped(testAdapter, 'reserve_unserved_requests'),
+    }).toEqual({ stale: 0, unserved: 0 })
   })
 })

@@ -36,9 +36,16 @@ export class ToyTransport extends ComputeTransport<ToyTypes> {
   }
 }
 
+/** What a test may add to the toy endpoint (its input checks: `canonicalInputs(…)`). */
+export type ToyEndpointOptions = Omit<
+  ConstructorParameters<typeof AdapterEndpoint<ToyTypes>>[0],
+  'name' | 'transport' | 'inputParameters'
+>
+
 /** Starts a toy adapter with `env`; its transport, to steer and watch. */
 export async function startToyAdapter(
   env: Record<string, string | undefined> = {},
+  endpointOptions: ToyEndpointOptions = {},
 ): Promise<{ testAdapter: TestAdapter; transport: ToyTransport }> {
   const transport = new ToyTransport()
   const testAdapter = await startTestAdapter(
@@ -46,7 +53,14 @@ export async function startToyAdapter(
       name: 'TOY',
       defaultEndpoint: 'toy',
       config: makeToyConfig(),
-      endpoints: [new AdapterEndpoint({ name: 'toy', transport, inputParameters: toyInputParameters })],
+      endpoints: [
+        new AdapterEndpoint({
+          name: 'toy',
+          transport,
+          inputParameters: toyInputParameters,
+          ...endpointOptions,
+        }),
+      ],
     }),
     { BACKGROUND_EXECUTE_MS_HTTP: '5', ...env },
   )
