@@ -30,15 +30,14 @@
  * A part not run keeps its figures in load.json.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { Session, type Profiler } from 'node:inspector/promises'
+import type { Profiler } from 'node:inspector/promises'
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import autocannon from 'autocannon'
-import { serve } from '#common/server'
 import { startAdapterProcess, type AdapterProcess, type AdapterProcessOptions } from '#devkit/adapter-process'
 import { adapterClient, askUntilComputed, type HttpAnswer } from '#devkit/adapter-server'
-import { REPO_ROOT, loadAdapterModule } from '#devkit/adapters'
+import { REPO_ROOT } from '#devkit/adapters'
 import { startLoad, type LoadAnswer } from '#devkit/bridge-load'
 import { startFaultProxy, type ProxyAction } from '#devkit/fault-proxy'
 import {
@@ -51,9 +50,8 @@ import {
 import { REDIS_SERVER, startRedis } from '#devkit/redis'
 import type { EsploraSim } from '#devkit/simulators/esplora'
 import { benchAddresses } from './btc-addresses'
-import { freePort } from '#devkit/ports'
-import { applyEnv } from '#devkit/test-adapter'
-import { ANCHOR_RESULT, makeAnchor } from './load-anchor'
+import { ANCHOR_RESULT } from './load-anchor'
+import { startInjectProcess, type InjectProcess } from './load-inject'
 import { startProviders, type BenchTarget } from './load-providers'
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
@@ -480,98 +478,49 @@ function profileShares(profile: Profiler.Profile) {
   return { byOrigin: share(byOrigin), inside: share(inside).slice(0, 25) }
 }
 
-/** A target served in this process: its adapter's server, asked without a socket (fastify's inject). */
-interface InProcessTarget {
-  target: BenchTarget
-  ask(): Promise<{ statusCode: number; body: string }>
-  close(): Promise<void>
-}
-
-async function serveInProcess(target: BenchTarget): Promise<InProcessTarget> {
-  const adapter = target === ANCHOR ? makeAnchor() : (await loadAdapterModule(target.adapter)).makeAdapter()
-  applyEnv(adapter, {
-    ...target.env,
-    EA_HOST: '127.0.0.1',
-    EA_PORT: String(await freePort()),
-    METRICS_PORT: String(await freePort()),
-    METRICS_ENABLED: 'true',
-    LOG_LEVEL: 'info',
-  })
-  const api = await serve(adapter)
-  const payload = JSON.stringify({ id: 'bench', data: target.request, meta: {} })
-  const ask = async () => {
-    const { statusCode, body } = await api!.inject({
-      method: 'POST',
-      url: '/',
-      headers: { 'content-type': 'application/json' },
-      payload,
-    })
-    return { statusCode, body }
-  }
-  for (let attempt = 0; ; attempt++) {
-    const { statusCode, body } = await ask()
-    if (statusCode === 200 && target.isTrue(JSON.parse(body))) break
-    if (attempt > 100) throw new Error(`${target.adapter}: answered ${statusCode} ${body.slice(0, 500)}`)
-    await sleep(200)
-  }
-  return { target, ask, close: async () => api!.close() }
-}
-
-/** `count` requests, 16 at a time: the CPU time they took (all threads of this process), in µs per answer. */
-async function cpuPerAnswer({ target, ask }: InProcessTarget, count: number): Promise<number> {
-  let next = 0
-  let wrong = 0
-  const before = process.cpuUsage()
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (next++ < count) {
-        const { statusCode, body } = await ask()
-        if (statusCode !== 200 || !target.isTrue(JSON.parse(body))) wrong++
-      }
-    }),
-  )
-  const { user, system } = process.cpuUsage(before)
-  if (wrong > 0) throw new Error(`${target.adapter}: ${wrong} of ${count} answers were not the true figure`)
-  return (user + system) / count
-}
-
 /**
- * The CPU each cached answer costs, the targets served in this process and asked through
- * fastify's `inject` (no socket, no load generator sharing the CPU): the JSON parsing, the
- * framework's request handling and ours, the answer's serialisation. Round after round, the
- * targets in turn; medians. Then one more round of each under V8's CPU profiler: where the time
- * goes, by origin and by function. Not written to load.json (the figures are this process's
- * CPU time, not a throughput).
+ * The CPU each cached answer costs, each target served in a process of its own
+ * (bench/load-inject.ts) that asks itself through fastify's `inject` (no socket, no load
+ * generator sharing the CPU): the JSON parsing, the framework's request handling and ours, the
+ * answer's serialisation. Round after round, the targets in turn; medians. Then one more round
+ * of each under V8's CPU profiler: where the time goes, by origin and by function. Not written
+ * to load.json (the figures are CPU time, not a throughput).
  */
 async function profileRun(targets: BenchTarget[]): Promise<void> {
   mkdirSync(PROFILE_DIR, { recursive: true })
-  const served: InProcessTarget[] = []
-  const session = new Session()
-  session.connect()
+  const served: { target: BenchTarget; child: InjectProcess }[] = []
   try {
-    for (const target of targets) served.push(await serveInProcess(target))
-    for (const s of served) await cpuPerAnswer(s, PROFILE_ANSWERS)
+    for (const target of targets) {
+      const child = await startInjectProcess(
+        target.adapter,
+        { ...target.env, METRICS_ENABLED: 'true', LOG_LEVEL: 'info' },
+        target.request,
+      )
+      if (!target.isTrue(child.firstAnswer)) {
+        throw new Error(`${target.adapter}: answered ${JSON.stringify(child.firstAnswer).slice(0, 500)}`)
+      }
+      served.push({ target, child })
+    }
+    for (const { child } of served) await child.measure(PROFILE_ANSWERS)
     const rounds = new Map<BenchTarget, number[]>(targets.map((t) => [t, []]))
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const s of served) rounds.get(s.target)!.push(await cpuPerAnswer(s, PROFILE_ANSWERS))
+      for (const { target, child } of served) {
+        rounds.get(target)!.push((await child.measure(PROFILE_ANSWERS)).cpuMicrosPerAnswer)
+      }
     }
     const anchorUs = median(rounds.get(ANCHOR)!)
-    for (const s of served) {
-      const us = median(rounds.get(s.target)!)
-      await session.post('Profiler.enable')
-      await session.post('Profiler.setSamplingInterval', { interval: 50 })
-      await session.post('Profiler.start')
-      await cpuPerAnswer(s, PROFILE_ANSWERS)
-      const { profile } = await session.post('Profiler.stop')
-      const file = join(PROFILE_DIR, `${s.target.adapter}.cpuprofile`)
+    for (const { target, child } of served) {
+      const us = median(rounds.get(target)!)
+      const file = join(PROFILE_DIR, `${target.adapter}.cpuprofile`)
+      const { profile } = await child.measure(PROFILE_ANSWERS, true)
       writeFileSync(file, JSON.stringify(profile))
-      const { byOrigin, inside } = profileShares(profile)
+      const { byOrigin, inside } = profileShares(profile!)
       const spread = rounds
-        .get(s.target)!
+        .get(target)!
         .map((r) => r.toFixed(0))
         .join(' ')
       console.log(
-        `  ${s.target.adapter.padEnd(18)} ${us.toFixed(1)} µs of CPU per answer, ` +
+        `  ${target.adapter.padEnd(18)} ${us.toFixed(1)} µs of CPU per answer, ` +
           `${(us / anchorUs).toFixed(2)}× the anchor's (+${(us - anchorUs).toFixed(1)} µs; rounds: ${spread})`,
       )
       console.log(
@@ -582,8 +531,7 @@ async function profileRun(targets: BenchTarget[]): Promise<void> {
       console.log(`    profile: ${file}`)
     }
   } finally {
-    session.disconnect()
-    await Promise.all(served.map((s) => s.close()))
+    await Promise.all(served.map(({ child }) => child.stop()))
   }
 }
 
