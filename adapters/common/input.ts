@@ -82,7 +82,11 @@ export function checkName(value: unknown, field: string): string {
  * order kept, `1.0` and `1` alike), never a raw string the framework did not parse.
  */
 export class ValidatedInputs<V> {
-  static readonly MAX_ENTRIES = 256
+  /**
+   * A node asks an adapter a handful of distinct requests, again and again; a flood of distinct
+   * ones leaves only the last few behind (a few kB each), not one per request.
+   */
+  static readonly MAX_ENTRIES = 64
   static readonly MAX_CHARACTERS = 4 * 1024 * 1024
   private readonly entries = new Map<string, V>()
   private characters = 0
