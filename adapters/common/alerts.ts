@@ -58,16 +58,16 @@ const ENDPOINT = ['app_name', 'adapter_endpoint'] as const
 export function reserveAlertRules(cacheMaxAgeMs: number): AlertRule[] {
   const oldAfterSeconds = Math.round((cacheMaxAgeMs * 2) / 3 / 1000)
   const where = '{{ $labels.app_name }} {{ $labels.adapter_endpoint }}'
+  /** A gauge of this repository's, set per endpoint: its largest value of each adapter's endpoint. */
+  const perEndpoint = { match: {}, aggregation: 'max', by: ENDPOINT } as const
+  /** Any live request counted. */
+  const anyRequest = { comparison: '>', threshold: 0, unit: 'requests' } as const
   return [
     {
       name: 'ReserveRequestsUnserved',
       metric: RESERVE_METRIC.unservedRequests,
-      match: {},
-      aggregation: 'max',
-      by: ENDPOINT,
-      comparison: '>',
-      threshold: 0,
-      unit: 'requests',
+      ...perEndpoint,
+      ...anyRequest,
       forSeconds: 60,
       severity: 'critical',
       summary: `${where}: {{ $value }} requests answered with an error, no figure left to serve`,
@@ -77,12 +77,8 @@ export function reserveAlertRules(cacheMaxAgeMs: number): AlertRule[] {
     {
       name: 'ReserveFigureStale',
       metric: RESERVE_METRIC.staleRequests,
-      match: {},
-      aggregation: 'max',
-      by: ENDPOINT,
-      comparison: '>',
-      threshold: 0,
-      unit: 'requests',
+      ...perEndpoint,
+      ...anyRequest,
       forSeconds: 120,
       severity: 'warning',
       summary: `${where}: {{ $value }} requests answered with a figure whose refresh fails`,
@@ -91,9 +87,7 @@ export function reserveAlertRules(cacheMaxAgeMs: number): AlertRule[] {
     {
       name: 'ReserveFigureOld',
       metric: RESERVE_METRIC.oldestFigureAge,
-      match: {},
-      aggregation: 'max',
-      by: ENDPOINT,
+      ...perEndpoint,
       comparison: '>',
       threshold: oldAfterSeconds,
       unit: 'seconds',

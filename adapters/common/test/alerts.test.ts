@@ -4,10 +4,8 @@
  * its figure expires, then recovers: the alerts rise with the trouble and do not clear before
  * it is over. The framework's cache_data_staleness_seconds is in milliseconds.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { advanceClock, backgroundTicks, resetClock } from '#devkit/clock'
-import { stopTestAdapter } from '#devkit/test-adapter'
+import { describe, expect, it } from '@jest/globals'
+import { advanceClock, backgroundTicks } from '#devkit/clock'
 import { POR_SETTING_DEFAULTS } from '../adapter'
 import {
   AlertEvaluator,
@@ -19,7 +17,7 @@ import {
 } from '../alerts'
 import { providerError } from '../errors'
 import { FRAMEWORK_METRIC } from '../metric-names'
-import { startToyAdapter, type ToyTransport } from './toy-adapter'
+import { useToyAdapterWithMetrics } from './toy-adapter'
 
 const rules = reserveAlertRules(POR_SETTING_DEFAULTS.CACHE_MAX_AGE)
 const rule = (name: string): AlertRule => rules.find((r) => r.name === name)!
@@ -92,24 +90,14 @@ describe('the alert rules', () => {
 })
 
 describe('alerts on a running adapter whose provider fails past the figure’s expiry', () => {
-  let testAdapter: TestAdapter
-  let transport: ToyTransport
+  const toy = useToyAdapterWithMetrics()
   const request = { name: 'steady' }
   const evaluator = new AlertEvaluator(rules)
   /** Seconds since the figure was read (the clock is held from before the first computation). */
   let t = 0
 
-  beforeAll(async () => {
-    ;({ testAdapter, transport } = await startToyAdapter({ METRICS_ENABLED: 'true' }))
-  })
-  afterAll(async () => {
-    resetClock()
-    await stopTestAdapter(testAdapter)
-    process.env.METRICS_ENABLED = 'false'
-  })
-
   const scrape = async () =>
-    parseMetricsText((await testAdapter.metricsApi!.inject({ method: 'GET', url: '/metrics' })).body)
+    parseMetricsText((await toy.testAdapter.metricsApi!.inject({ method: 'GET', url: '/metrics' })).body)
   /** The alerts of the toy endpoint, by name and state, judged on a scrape now. */
   const alerts = async () =>
     Object.fromEntries(
@@ -123,8 +111,8 @@ describe('alerts on a running adapter whose provider fails past the figure’s e
     while (t < second) {
       t++
       advanceClock(1_000)
-      if (t % 10 === 0) await testAdapter.request(request)
-      await backgroundTicks(transport, 2)
+      if (t % 10 === 0) await toy.testAdapter.request(request)
+      await backgroundTicks(toy.transport, 2)
       if (t % 10 === 0) await alerts()
     }
     return alerts()
@@ -132,16 +120,16 @@ describe('alerts on a running adapter whose provider fails past the figure’s e
 
   it('reads cache_data_staleness_seconds in milliseconds: 75,000 for an answer served 75 s after it was read', async () => {
     advanceClock(0)
-    let response = await testAdapter.request(request)
+    let response = await toy.testAdapter.request(request)
     while (response.statusCode !== 200) {
-      await backgroundTicks(transport, 1)
-      response = await testAdapter.request(request)
+      await backgroundTicks(toy.transport, 1)
+      response = await toy.testAdapter.request(request)
     }
     const readAt = (response.json() as { timestamps: { providerDataReceivedUnixMs: number } }).timestamps
       .providerDataReceivedUnixMs
     advanceClock(readAt + 75_000 - Date.now())
     t = 75
-    expect((await testAdapter.request(request)).statusCode).toBe(200)
+    expect((await toy.testAdapter.request(request)).statusCode).toBe(200)
     const staleness = (await scrape()).samples.find(
       (s) => s.name === FRAMEWORK_METRIC.cacheDataStaleness && s.labels.feed_id?.startsWith('toy:'),
     )!
@@ -154,7 +142,7 @@ describe('alerts on a running adapter whose provider fails past the figure’s e
   })
 
   it('warns when a refresh fails, and stays on, unserved, once the figure has expired', async () => {
-    transport.outcome = async () => {
+    toy.transport.outcome = async () => {
       throw providerError('the provider is down')
     }
     // The refresh at 180 s fails; the figure is served still.
@@ -171,7 +159,7 @@ describe('alerts on a running adapter whose provider fails past the figure’s e
     const expired = await until(370)
     expect(expired).toMatchObject({ ReserveRequestsUnserved: 'pending', ReserveFigureOld: 'firing' })
     expect(expired.ReserveFigureStale).toBeUndefined()
-    expect((await testAdapter.request(request)).statusCode).toBeGreaterThanOrEqual(500)
+    expect((await toy.testAdapter.request(request)).statusCode).toBeGreaterThanOrEqual(500)
     expect(await until(440)).toMatchObject({ ReserveRequestsUnserved: 'firing', ReserveFigureOld: 'firing' })
     const age = (await scrape()).samples.find(
       (s) => s.name === 'reserve_oldest_figure_age_seconds' && s.labels.adapter_endpoint === 'toy',
@@ -180,15 +168,15 @@ describe('alerts on a running adapter whose provider fails past the figure’s e
   })
 
   it('clears once a computation succeeds', async () => {
-    transport.outcome = async () => ({ result: '2', data: { result: '2' } })
+    toy.transport.outcome = async () => ({ result: '2', data: { result: '2' } })
     // Retries are 60 s apart by now.
     const after = await until(510)
-    expect((await testAdapter.request(request)).statusCode).toBe(200)
+    expect((await toy.testAdapter.request(request)).statusCode).toBe(200)
     expect(after).toEqual({ ReserveComputationsFailing: 'firing' })
   })
 
   it('clears once a failing request is no longer asked (its subscription ended)', async () => {
-    transport.outcome = async () => {
+    toy.transport.outcome = async () => {
       throw providerError('the provider is down again')
     }
     // Still asked, past the figure's expiry.
@@ -196,8 +184,8 @@ describe('alerts on a running adapter whose provider fails past the figure’s e
       ReserveRequestsUnserved: 'pending',
       ReserveFigureOld: 'firing',
     })
-    advanceClock(Number(testAdapter.adapter.config.settings.WARMUP_SUBSCRIPTION_TTL) + 1_000)
-    await backgroundTicks(transport, 3)
+    advanceClock(Number(toy.testAdapter.adapter.config.settings.WARMUP_SUBSCRIPTION_TTL) + 1_000)
+    await backgroundTicks(toy.transport, 3)
     const gone = await alerts()
     expect([gone.ReserveRequestsUnserved, gone.ReserveFigureOld, gone.ReserveFigureStale]).toEqual([
       undefined,
