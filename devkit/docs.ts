@@ -2,8 +2,9 @@
  * The parts of the READMEs that restate code, generated from it: each adapter's settings table
  * (its AdapterConfig, and the framework defaults it changes) and input table (its endpoints'
  * InputParameters), the root README's gas table (bench/results/gas.json) and load tables
- * (bench/results/load.json), and the alerts (adapters/common/alerts.ts): docs/operators.md's
- * table and the Prometheus rules file docs/reserve-alerts.rules.yml, generated whole.
+ * (bench/results/load.json), the operator guide's EVM freshness defaults
+ * (adapters/common/evm-chains.ts) and its table of alerts (adapters/common/alerts.ts), and the
+ * Prometheus rules file docs/reserve-alerts.rules.yml, generated whole.
  *
  * A generated part sits between two marker comments, `<!-- generated:<part> (npm run docs) -->`
  * and `<!-- /generated:<part> -->`; everything outside them is hand-written and left alone.
@@ -19,6 +20,7 @@ import { BaseSettingsDefinition, type SettingDefinition } from '@chainlink/exter
 import type { InputParameter } from '@chainlink/external-adapter-framework/validation/input-params'
 import { POR_SETTING_DEFAULTS } from '#common/adapter'
 import { prometheusExpression, prometheusRulesFile, reserveAlertRules, type AlertRule } from '#common/alerts'
+import { KNOWN_CHAINS, UNKNOWN_CHAIN_LIMITS, defaultFreshness } from '#common/evm-chains'
 import { ADAPTERS_DIR, adapterNames, loadAdapterModule } from './adapters'
 import { ANCHOR_NAME, LOAD_GOALS, memoryVersusBaseline, readLoadResults, versusAnchor } from './load-results'
 
@@ -466,19 +468,15 @@ export function alertsPart(rules: AlertRule[]): string {
   )
 }
 
-/** The Prometheus rules file, and docs/operators.md's table of the same rules. */
-export function alertDocs(repoDir = REPO_DIR): GeneratedDoc[] {
-  const rules = documentedAlertRules()
+/** The Prometheus rules file (docs/operators.md has a table of the same rules: {@link operatorsDoc}). */
+export function alertRulesDoc(repoDir = REPO_DIR): GeneratedDoc {
   const header = [
     'Alerts on the reserve adapters\' metrics (docs/operators.md, "Staleness"), for adapters with the',
     `default CACHE_MAX_AGE of ${POR_SETTING_DEFAULTS.CACHE_MAX_AGE} ms. Written by \`npm run docs\` from`,
     'adapters/common/alerts.ts (reserveAlertRules): change the rules there, not here.',
     "cache_data_staleness_seconds (the framework's) is in milliseconds, despite its name.",
   ]
-  return [
-    { file: join(repoDir, ALERT_RULES_FILE), whole: prometheusRulesFile(rules, header) },
-    { file: join(repoDir, 'docs', 'operators.md'), parts: { alerts: alertsPart(rules) } },
-  ]
+  return { file: join(repoDir, ALERT_RULES_FILE), whole: prometheusRulesFile(documentedAlertRules(), header) }
 }
 
 /** The root README's generated parts. */
@@ -492,13 +490,56 @@ export function rootDoc(repoDir = REPO_DIR): GeneratedDoc {
 }
 
 // ---------------------------------------------------------------------------------------------
+// EVM freshness defaults
+
+/** The default freshness limits of each known chain, and of any other. */
+export function freshnessPart(): string {
+  const seconds = (n: number) => (n === 0 ? 'no limit' : `${grouped(n)} s`)
+  const rows = Object.entries(KNOWN_CHAINS).map(([chainId, chain]) => {
+    const limits = defaultFreshness(BigInt(chainId))
+    return [
+      code(chainId),
+      chain.name,
+      chain.blockTimeSeconds === undefined ? 'on demand' : `${chain.blockTimeSeconds} s`,
+      seconds(limits.maxHeadAgeSeconds),
+      grouped(limits.maxLagBlocks),
+    ]
+  })
+  rows.push([
+    'any other',
+    '',
+    'unknown',
+    seconds(UNKNOWN_CHAIN_LIMITS.maxHeadAgeSeconds),
+    grouped(UNKNOWN_CHAIN_LIMITS.maxLagBlocks),
+  ])
+  return table(
+    [
+      'chain id',
+      'chain',
+      'block time',
+      '`<NETWORK>_RPC_MAX_HEAD_AGE_SECONDS`',
+      '`<NETWORK>_RPC_MAX_LAG_BLOCKS`',
+    ],
+    rows,
+  )
+}
+
+/** The operator guide's generated parts. */
+export function operatorsDoc(repoDir = REPO_DIR): GeneratedDoc {
+  return {
+    file: join(repoDir, 'docs', 'operators.md'),
+    parts: { 'evm-freshness': freshnessPart(), alerts: alertsPart(documentedAlertRules()) },
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Writing and checking
 
-/** Every generated doc of the repository: each adapter's README, and the root README. */
+/** Every generated doc of the repository: each adapter's README, the root README, the operator guide and the alert rules. */
 export async function allDocs(repoDir = REPO_DIR): Promise<GeneratedDoc[]> {
   const adaptersDir = join(repoDir, 'adapters')
   const adapters = await Promise.all(adapterNames(adaptersDir).map((name) => adapterDoc(name, adaptersDir)))
-  return [...adapters, rootDoc(repoDir), ...alertDocs(repoDir)]
+  return [...adapters, rootDoc(repoDir), operatorsDoc(repoDir), alertRulesDoc(repoDir)]
 }
 
 /**

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { providerError } from './errors'
+import { DEFAULT_MAX_BODY_BYTES, HttpRefusal, fetchBounded } from './http-fetch'
 
 /**
  * HTTP client for data providers: a concurrency cap and a request-rate limit shared by every
@@ -9,6 +10,10 @@ import { providerError } from './errors'
  * A URL may carry credentials (`https://user:password@host/path?apikey=…`): they are sent as
  * HTTP Basic authentication (fetch refuses them in the URL) and the query is kept. A URL is
  * never shown whole: messages name it by its setting, its position in the list and its host.
+ *
+ * Redirects are followed within the configured URL's origin only, and a body is read no
+ * further than `maxBodyBytes` (adapters/common/http-fetch.ts): a URL that redirects elsewhere
+ * or answers too much is not asked again in this call, and the next URL is tried.
  */
 export interface ProviderClientOptions {
   /** Base URLs in failover order. */
@@ -30,6 +35,8 @@ export interface ProviderClientOptions {
   concurrencyPerRequest?: number
   /** Requests started per second across the client; 0 means unlimited. */
   requestsPerSecond: number
+  /** The most body bytes read from one answer (default {@link DEFAULT_MAX_BODY_BYTES}); a longer one fails the attempt. */
+  maxBodyBytes?: number
   /** Names the provider in error messages (e.g. the setting the URLs came from). */
   label: string
 }
@@ -41,6 +48,8 @@ export interface ProviderResponse {
   headers: Headers
   /** Raw body bytes, for signature checks over the exact bytes received. */
   bytes: Uint8Array
+  /** Position of the URL that answered in the configured list (0-based). */
+  endpoint?: number
 }
 
 /** A response status that retrying (and failing over) may cure. */
@@ -178,26 +187,39 @@ export class ProviderClient {
     this.spacer = new StartSpacer(options.requestsPerSecond)
   }
 
+  /** How many URLs are configured. */
+  get endpointCount(): number {
+    return this.endpoints.length
+  }
+
+  /** URL `index` (0-based) as messages name it: its position and host, never the whole URL. */
+  endpointName(index: number): string {
+    return `#${index + 1} (${hostOf(this.endpoints[index].url)})`
+  }
+
   /**
    * GETs `path` from the first URL that answers. A non-retryable 4xx is final (every mirror of
    * the same API would say the same); anything else moves on after the retries run out, and
    * the URL that then answers is tried first for the next {@link FAILBACK_AFTER_MS}.
    * Throws a 502 naming `subject` when no URL could answer.
+   *
+   * With `only`, asks URL `only` alone (its retries, no failover, no change of preference): for
+   * reads that must all come from the provider whose chain state they describe.
    */
-  async get(path: string, subject: string): Promise<ProviderResponse> {
+  async get(path: string, subject: string, only?: number): Promise<ProviderResponse> {
     const failures: string[] = []
-    for (const index of this.urlOrder()) {
+    for (const index of only === undefined ? this.urlOrder() : [only]) {
       const endpoint = this.endpoints[index]
       const url = joinUrl(endpoint.url, path)
-      const where = `#${index + 1} (${hostOf(endpoint.url)})`
+      const where = this.endpointName(index)
       for (let attempt = 0; attempt <= this.options.retries; attempt++) {
         if (attempt > 0) await sleep(this.options.backoffMs * 2 ** (attempt - 1))
         const outcome = await this.scheduler.run(currentRequest(), () => this.attempt(url, endpoint.headers))
         if ('response' in outcome) {
           const { response } = outcome
           if (response.status >= 200 && response.status < 300) {
-            this.prefer(index)
-            return response
+            if (only === undefined) this.prefer(index)
+            return { ...response, endpoint: index }
           }
           const detail = `${where} answered ${response.status} ${redactUrls(response.text.slice(0, 200)).trim()}`
           if (!isRetryableStatus(response.status)) {
@@ -206,6 +228,8 @@ export class ProviderClient {
           failures.push(detail)
         } else {
           failures.push(`${where}: ${outcome.error}`)
+          // The same URL would answer the same redirect or the same body again.
+          if (outcome.refused) break
         }
       }
     }
@@ -230,18 +254,18 @@ export class ProviderClient {
   private async attempt(
     url: string,
     headers: Record<string, string>,
-  ): Promise<{ response: ProviderResponse } | { error: string }> {
+  ): Promise<{ response: ProviderResponse } | { error: string; refused: boolean }> {
     await this.spacer.wait()
     try {
-      const res = await fetch(url, {
+      const response = await fetchBounded(url, {
         headers,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        timeoutMs: this.options.timeoutMs,
+        maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       })
-      const bytes = new Uint8Array(await res.arrayBuffer())
-      const text = new TextDecoder().decode(bytes)
-      return { response: { url, status: res.status, text, headers: res.headers, bytes } }
+      return { response }
     } catch (err) {
-      return { error: describeNetworkError(err, this.options.timeoutMs) }
+      if (err instanceof HttpRefusal) return { error: err.message, refused: true }
+      return { error: describeNetworkError(err, this.options.timeoutMs), refused: false }
     }
   }
 }

@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  alertDocs,
+  alertRulesDoc,
   cell,
   checkDocs,
   documentedAlertRules,
+  freshnessPart,
+  operatorsDoc,
   gasPart,
   gasSetups,
   loadPart,
@@ -251,10 +253,24 @@ describe('a file generated whole (the Prometheus rules)', () => {
   })
 
   it('holds every documented alert, the operators’ guide each in a row', () => {
-    const [rules, guide] = alertDocs(dir)
+    const rules = alertRulesDoc(dir)
+    const guide = operatorsDoc(dir)
     for (const rule of documentedAlertRules()) {
       expect(rules.whole).toContain(`- alert: ${rule.name}\n`)
       expect(guide.parts?.alerts).toContain(`| \`${rule.name}\``)
     }
+  })
+})
+
+describe("the operator guide's EVM freshness defaults", () => {
+  it('gives each known chain its block time and defaults, development chains no age limit, then any other chain', () => {
+    const rows = freshnessPart().split('\n')
+    expect(rows[0]).toBe(
+      '| chain id | chain | block time | `<NETWORK>_RPC_MAX_HEAD_AGE_SECONDS` | `<NETWORK>_RPC_MAX_LAG_BLOCKS` |',
+    )
+    expect(rows).toContain('| `1` | Ethereum | 12 s | 72 s | 3 |')
+    expect(rows).toContain('| `42161` | Arbitrum One | 0.25 s | 60 s | 120 |')
+    expect(rows).toContain('| `31337` | Hardhat / Anvil (mines on demand) | on demand | no limit | 5 |')
+    expect(rows.at(-1)).toBe('| any other |  | unknown | 300 s | 5 |')
   })
 })

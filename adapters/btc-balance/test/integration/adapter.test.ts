@@ -111,6 +111,7 @@ describe('btc-balance adapter with failing providers', () => {
     `{"address":"${A}","chain_stats":{"funded_txo_count":14,"funded_txo_sum":12345678901,"spent_txo_count":9,` +
     `"spent_txo_sum":2345678901,"tx_count":21},"mempool_stats":{"funded_txo_count":0,"funded_txo_sum":0,` +
     `"spent_txo_count":0,"spent_txo_sum":0,"tx_count":0}}`
+  const TIP_HASH = '00000000000000000001b2c4d6e8f0a1b2c4d6e8f0a1b2c4d6e8f0a1b2c4d6e8'
   let testAdapter: TestAdapter
 
   beforeAll(async () => {
@@ -141,8 +142,15 @@ describe('btc-balance adapter with failing providers', () => {
       .reply(200, statsOfA)
       .get(`/api/address/${B}`)
       .reply(504, 'Gateway Timeout')
+      .get('/api/block-height/871234')
+      .reply(200, TIP_HASH)
       .persist()
+    // The second provider holds the same block at the height: it may serve B, and cannot either.
     nock('https://mempool.space')
+      .get('/api/blocks/tip/height')
+      .reply(200, '871234')
+      .get('/api/block-height/871234')
+      .reply(200, TIP_HASH)
       .get(`/api/address/${B}`)
       .reply(429, '<html>Too Many Requests</html>')
       .persist()

@@ -1,6 +1,12 @@
 import { erc20Interface } from '#chain/abi'
 import { describeFailure, isFinalFailure, providerError } from '#common/errors'
-import { EvmRpcClient, decodeUint256, type CallOutcome, type ReadMethod } from '#common/evm-rpc'
+import {
+  EvmRpcClient,
+  decodeUint256,
+  type CallOutcome,
+  type EvmRpcClientOptions,
+  type ReadMethod,
+} from '#common/evm-rpc'
 import type { SupplyRequest } from '../endpoint/supply-request'
 import { totalCirculating } from '../rules/total'
 
@@ -15,8 +21,9 @@ export interface ChainSupply {
   network: string
   chainId: string
   token: string
-  /** The block every read of this chain was made at. */
+  /** The block every read of this chain was made at, and its timestamp (seconds since the epoch). */
   blockNumber: number
+  blockTimestamp: number
   /** How the reads were sent: in one Multicall3 call, or as a JSON-RPC batch. */
   readVia: ReadMethod
   decimals: number
@@ -36,9 +43,8 @@ export interface SupplyFigures {
   chains: ChainSupply[]
 }
 
-export interface ReadSupplyOptions {
-  timeoutMs: number
-}
+/** How each chain's RPC is read. */
+export type ReadSupplyOptions = EvmRpcClientOptions
 
 /**
  * Reads every chain in parallel, each in one block, and sums the circulating supply. Any chain
@@ -83,7 +89,7 @@ async function readChain(
   options: ReadSupplyOptions,
 ): Promise<ChainSupply> {
   const { settings, token, exclude } = chain
-  const client = new EvmRpcClient(settings, { timeoutMs: options.timeoutMs })
+  const client = new EvmRpcClient(settings, options)
   const { block, results } = await client.pin(confirmations, [
     { to: token, data: DECIMALS_CALL },
     { to: token, data: TOTAL_SUPPLY_CALL },
@@ -130,6 +136,7 @@ async function readChain(
     chainId: settings.chainId.toString(),
     token,
     blockNumber: Number(block.number),
+    blockTimestamp: block.timestamp,
     readVia: block.method,
     decimals: Number(decimals),
     totalSupply: totalSupply.toString(),

@@ -10,7 +10,12 @@ export class SupplyTransport extends ComputeTransport<SupplyEndpointTypes> {
     settings: Settings,
   ): Promise<ComputedResponse<SupplyEndpointTypes>> {
     const request = checkRequest(params, settings.MAX_EXCLUDED)
-    const figures = await readSupply(request, { timeoutMs: settings.RPC_TIMEOUT_MS })
-    return { result: figures.result, data: figures }
+    const figures = await readSupply(request, {
+      timeoutMs: settings.RPC_TIMEOUT_MS,
+      maxBodyBytes: settings.RPC_MAX_BODY_BYTES,
+    })
+    // The figure is as old as the oldest block it was read at.
+    const oldest = Math.min(...figures.chains.map((chain) => chain.blockTimestamp))
+    return { result: figures.result, data: figures, providerIndicatedTimeUnixMs: oldest * 1000 }
   }
 }

@@ -1,15 +1,22 @@
 import { porAddressListInterface } from '#chain/abi'
 import type { PoRAddress } from '#common/por'
 import { providerError } from '#common/errors'
-import { EvmRpcClient, decodeUint256, type CallOutcome, type ReadMethod } from '#common/evm-rpc'
+import {
+  EvmRpcClient,
+  decodeUint256,
+  type CallOutcome,
+  type EvmRpcClientOptions,
+  type ReadMethod,
+} from '#common/evm-rpc'
 import type { AddressListRequest } from '../endpoint/address-request'
 
 const LENGTH_CALL = porAddressListInterface.encodeFunctionData('getPoRAddressListLength')
 
 export interface AddressList {
   addresses: PoRAddress[]
-  /** The block every batch was read at. */
+  /** The block every batch was read at, and its timestamp (seconds since the epoch). */
   blockNumber: number
+  blockTimestamp: number
   readVia: ReadMethod
   /** HTTP requests sent to the RPC (failed attempts included). */
   rpcRequests: number
@@ -26,10 +33,10 @@ function batchCall(start: number, end: number) {
  */
 export async function readAddressList(
   request: Omit<AddressListRequest, 'inputs'>,
-  options: { timeoutMs: number; maxAddresses: number },
+  options: EvmRpcClientOptions & { maxAddresses: number },
 ): Promise<AddressList> {
   const { settings, contractAddress: to, batchSize } = request
-  const client = new EvmRpcClient(settings, { timeoutMs: options.timeoutMs })
+  const client = new EvmRpcClient(settings, options)
   const { block, results } = await client.pin(request.confirmations, [
     { to, data: LENGTH_CALL },
     { to, data: batchCall(0, batchSize - 1) },
@@ -87,6 +94,7 @@ export async function readAddressList(
   return {
     addresses: addresses.map((address) => ({ address, network: request.network, chainId: request.chainId })),
     blockNumber: Number(block.number),
+    blockTimestamp: block.timestamp,
     readVia: block.method,
     rpcRequests: client.requestCount,
   }

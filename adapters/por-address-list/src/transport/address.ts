@@ -15,11 +15,13 @@ export class AddressListTransport extends ComputeTransport<AddressEndpointTypes>
     })
     const list = await readAddressList(request, {
       timeoutMs: settings.RPC_TIMEOUT_MS,
+      maxBodyBytes: settings.RPC_MAX_BODY_BYTES,
       maxAddresses: settings.MAX_ADDRESSES,
     })
     return {
       result: null,
-      data: { result: list.addresses, blockNumber: list.blockNumber },
+      data: { result: list.addresses, blockNumber: list.blockNumber, blockTimestamp: list.blockTimestamp },
+      providerIndicatedTimeUnixMs: list.blockTimestamp * 1000,
     }
   }
 }
