@@ -9,14 +9,21 @@
  * The adapter reads its provider through a loopback proxy (devkit/fault-proxy.ts) that answers
  * 500, hangs, or sends garbage on cue.
  *
- * Run it alone with `npm run test:conformance`.
+ * Run it alone with `npm run test:conformance`; `CONFORMANCE_ADAPTERS=<name>[,<name>…]` holds
+ * it to those adapters (`npm run test:adapter -- <name>` sets it).
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import type { InputParameter } from '@chainlink/external-adapter-framework/validation/input-params'
-import { ADAPTERS_DIR, adapterNames, loadAdapterModule, type AdapterModule } from '#devkit/adapters'
+import {
+  ADAPTERS_DIR,
+  adapterNames,
+  conformanceSubjects,
+  loadAdapterModule,
+  type AdapterModule,
+} from '#devkit/adapters'
 import { askUntilComputed, startAdapterServer, type HttpAnswer } from '#devkit/adapter-server'
 import { POR_SETTING_DEFAULTS } from '#common/adapter'
 import type { ConformanceDeclaration, ConformanceProvider } from '#devkit/conformance'
@@ -85,7 +92,7 @@ async function loadSubject(name: string): Promise<Subject> {
   }
 }
 
-const subjects = await Promise.all(adapterNames().map(loadSubject))
+const subjects = await Promise.all(conformanceSubjects(adapterNames()).map(loadSubject))
 
 // ---------------------------------------------------------------------------------------------
 // Cases derived from the default endpoint's input definition
