@@ -35,6 +35,23 @@ export function adapterNames(adaptersDir = ADAPTERS_DIR): string[] {
     .sort()
 }
 
+/** A version heading of a changelog in Chainlink's (changesets') format: `## 1.2.3`. */
+const VERSION_HEADING = /^## (\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\s*$/m
+
+/**
+ * Adapter `name`'s version: the newest (first) version heading of its `CHANGELOG.md`, which is
+ * kept the way Chainlink's adapters keep theirs (`## <version>`, then `### Major Changes`,
+ * `### Minor Changes`, `### Patch Changes`). What the built adapter reports (`/health`,
+ * `/status`, the `app_version` label of its metrics).
+ */
+export function adapterVersion(name: string, adaptersDir = ADAPTERS_DIR): string {
+  const file = join(adaptersDir, name, 'CHANGELOG.md')
+  if (!existsSync(file)) throw new Error(`adapters/${name}/CHANGELOG.md is missing: it gives the adapter's version`)
+  const heading = VERSION_HEADING.exec(readFileSync(file, 'utf8'))
+  if (!heading) throw new Error(`adapters/${name}/CHANGELOG.md has no version heading ("## 1.0.0")`)
+  return heading[1]
+}
+
 /** The module file of adapter `name`. */
 export function adapterModulePath(name: string, adaptersDir = ADAPTERS_DIR): string {
   return join(adaptersDir, name, 'src', 'index.ts')
