@@ -46,7 +46,8 @@ const VERSION_HEADING = /^## (\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\s*$/m
  */
 export function adapterVersion(name: string, adaptersDir = ADAPTERS_DIR): string {
   const file = join(adaptersDir, name, 'CHANGELOG.md')
-  if (!existsSync(file)) throw new Error(`adapters/${name}/CHANGELOG.md is missing: it gives the adapter's version`)
+  if (!existsSync(file))
+    throw new Error(`adapters/${name}/CHANGELOG.md is missing: it gives the adapter's version`)
   const heading = VERSION_HEADING.exec(readFileSync(file, 'utf8'))
   if (!heading) throw new Error(`adapters/${name}/CHANGELOG.md has no version heading ("## 1.0.0")`)
   return heading[1]

@@ -203,7 +203,8 @@ export async function serveProcess(adapter: Adapter, identity: AdapterIdentity):
     logger.info(`${identity.name} ${identity.version} started`)
   } catch (error) {
     console.error(startFailure(adapter, identity, error))
-    if (/^(debug|trace)$/i.test(process.env.LOG_LEVEL ?? '') && error instanceof Error) console.error(error.stack)
+    if (/^(debug|trace)$/i.test(process.env.LOG_LEVEL ?? '') && error instanceof Error)
+      console.error(error.stack)
     process.exit(1)
   }
 }
