@@ -10,7 +10,7 @@ import { deployDecimalsToken, deployPoRAddressList } from '#chain/contracts'
 import { chainProvider, fundedSigner, startHardhatNode, LOCAL_CHAINS } from './local-chain'
 import { serveAttestationApi } from './simulators/attestation'
 import { EsploraSim, serveEsplora } from './simulators/esplora'
-import { serveVaultApi } from './simulators/vault'
+import { LONDON_VAULT, serveVaultApi } from './simulators/vault'
 
 /** The providers `npm run simulate` starts, by the name given on its command line. */
 export const SIMULATED_PROVIDERS = ['esplora', 'attestation', 'vault', 'chain'] as const
@@ -89,28 +89,7 @@ async function attestation(): Promise<Simulation> {
 }
 
 async function vault(): Promise<Simulation> {
-  const server = await serveVaultApi({
-    london: {
-      name: 'London',
-      unit: 'toz',
-      bars: [
-        {
-          serial: 'AB12345',
-          refiner: 'Valcambi SA',
-          grossWeight: '401.125',
-          fineness: '995.8',
-          fineWeight: '399.440',
-        },
-        {
-          serial: 'K54321',
-          refiner: 'PAMP SA',
-          grossWeight: '400.000',
-          fineness: '999.9',
-          fineWeight: '399.960',
-        },
-      ],
-    },
-  })
+  const server = await serveVaultApi({ london: LONDON_VAULT })
   return {
     provider: 'vault',
     title: "a vault custodian's bar lists: vault london, two Good Delivery bars",

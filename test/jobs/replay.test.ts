@@ -33,7 +33,7 @@ import {
 import { serveAttestationApi } from '#devkit/simulators/attestation'
 import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
 import type { ApiServer } from '#devkit/simulators/http-api'
-import { serveVaultApi } from '#devkit/simulators/vault'
+import { LONDON_VAULT, serveVaultApi } from '#devkit/simulators/vault'
 import { join } from 'node:path'
 import { checkRequestData, fillPlaceholders, jobFolders, placeholdersIn } from './jobs'
 
@@ -119,29 +119,7 @@ beforeAll(async () => {
       usdx: { accountName: 'USDX', totalReserve: '1000523419.87', totalToken: '1000000000.00' },
     })
     closers.push(auditor.close)
-    // LBMA's sample bar (401.125 oz gross at 995.8: 399.440 fine) and a 999.9 bar.
-    const custodianApi = await serveVaultApi({
-      london: {
-        name: 'London',
-        unit: 'toz',
-        bars: [
-          {
-            serial: 'AB12345',
-            refiner: 'Valcambi SA',
-            grossWeight: '401.125',
-            fineness: '995.8',
-            fineWeight: '399.440',
-          },
-          {
-            serial: 'K54321',
-            refiner: 'PAMP SA',
-            grossWeight: '400.000',
-            fineness: '999.9',
-            fineWeight: '399.960',
-          },
-        ],
-      },
-    })
+    const custodianApi = await serveVaultApi({ london: LONDON_VAULT })
     closers.push(custodianApi.close)
 
     const chainA = localProvider('A')
