@@ -1,14 +1,17 @@
 import { createRequire } from 'node:module'
 import { defineConfig } from 'hardhat/config'
+import type { HardhatPlugin } from 'hardhat/types/plugins'
+import { withoutDependencyWarnings } from './scripts/solc-warnings'
 
 const require = createRequire(import.meta.url)
 
 /**
  * Every compiler is a solc-js build from npm, so nothing is downloaded: `solc` (our own
  * contracts) and npm aliases of `solc` at the exact pragma of the Chainlink contracts we deploy
- * as they ship (`solc-0.8.19`: Automation 2.3; `solc-0.8.24`: KeystoneForwarder; `solc-0.6.6`:
- * EACAggregatorProxy; `solc-0.8.16`: the Automation 2.1 registrar, kept only so the tooling's
- * refusal of 2.1 is tested against the real contract).
+ * as they ship (`solc-0.8.19`: Automation 2.3; `solc-0.8.26`: DataFeedsCache; `solc-0.8.24`:
+ * KeystoneForwarder; `solc-0.6.6`: EACAggregatorProxy and FluxAggregator; `solc-0.8.16`: the
+ * Automation 2.1 registrar, kept only so the tooling's refusal of 2.1 is tested against the real
+ * contract).
  */
 function solcJs(pkg: string, runs = 200, evmVersion?: string) {
   return {
@@ -19,10 +22,12 @@ function solcJs(pkg: string, runs = 200, evmVersion?: string) {
 }
 
 const CHAINLINK = '@chainlink/contracts/src/v0.8'
+const KEYSTONE_FORWARDER = `${CHAINLINK}/keystone/KeystoneForwarder.sol`
+const DATA_FEEDS_CACHE = `${CHAINLINK}/data-feeds/DataFeedsCache.sol`
 
 /** Chainlink contracts built from their npm packages (deployed by tests, benches, tooling and the demo). */
 const chainlinkSources = [
-  `${CHAINLINK}/tests/MockV3Aggregator.sol`,
+  `${CHAINLINK}/shared/mocks/MockV3Aggregator.sol`,
   // Automation 2.3: registry (main contract and its three logic contracts), registrar, forwarder logic.
   `${CHAINLINK}/automation/v2_3/AutomationRegistry2_3.sol`,
   `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicA2_3.sol`,
@@ -33,10 +38,12 @@ const chainlinkSources = [
   // The registry's chain module for a chain without L1 fees (block number, block hash, overheads).
   `${CHAINLINK}/automation/chains/ChainModuleBase.sol`,
   `${CHAINLINK}/shared/token/ERC677/LinkToken.sol`,
-  `${CHAINLINK}/automation/test/v2_3/WETH9.sol`,
+  `${CHAINLINK}/vendor/canonical-weth/WETH9.sol`,
   `${CHAINLINK}/automation/v2_1/AutomationRegistrar2_1.sol`,
-  // CRE: the forwarder that delivers signed workflow reports to an IReceiver.
-  `${CHAINLINK}/keystone/KeystoneForwarder.sol`,
+  // CRE: the forwarder that delivers signed workflow reports to an IReceiver, and the cache CRE data feeds
+  // are written to (read through a proxy, as any Data Feed).
+  KEYSTONE_FORWARDER,
+  DATA_FEEDS_CACHE,
   // The proxy every Data Feed is read through (only in @chainlink/contracts 0.8.0).
   '@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy.sol',
   // A Chainlink aggregator that emits AnswerUpdated on every round (the demo's feed; today's PoR feeds run
@@ -44,18 +51,38 @@ const chainlinkSources = [
   '@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator.sol',
 ]
 
+/** Drops solc's warnings about npm packages' sources, keeping ours (scripts/solc-warnings.ts). */
+const quietDependencies: HardhatPlugin = {
+  id: 'quiet-dependency-warnings',
+  hookHandlers: {
+    solidity: async () => ({
+      default: async () => ({
+        getCompilationJobErrors: (context, job, output, next) =>
+          next(context, job, {
+            ...output,
+            errors: output.errors && withoutDependencyWarnings(output.errors),
+          }),
+      }),
+    }),
+  },
+}
+
 export default defineConfig({
+  plugins: [quietDependencies],
   paths: {
     sources: './contracts',
   },
   solidity: {
     compilers: [
       { ...solcJs('solc'), settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: 'cancun' } },
-      solcJs('solc-0.8.24', 200, 'cancun'),
+      solcJs('solc-0.8.26', 200, 'paris'),
       solcJs('solc-0.8.19', 200, 'paris'),
       solcJs('solc-0.8.16', 200, 'london'),
       solcJs('solc-0.6.6', 200, 'istanbul'),
     ],
+    // A floating pragma would get our own solc: KeystoneForwarder (`^0.8.19` in 1.5.0) is built with the
+    // compiler Chainlink builds it with (the `keystone` profile of the package's foundry.toml).
+    overrides: { [KEYSTONE_FORWARDER]: solcJs('solc-0.8.24', 200, 'paris') },
     npmFilesToBuild: chainlinkSources,
   },
   networks: {

@@ -102,7 +102,7 @@ describe('the contract handles', () => {
 
   it('deploys the KeystoneForwarder and reads a feed through an EACAggregatorProxy', async () => {
     const forwarder = await deployKeystoneForwarder(signer)
-    expect(await forwarder.typeAndVersion()).toBe('Forwarder and Router 1.0.0')
+    expect(await forwarder.typeAndVersion()).toBe('KeystoneForwarder 1.0.0')
     const aggregator = await deployMockV3Aggregator(signer, 8, 42n)
     const deployed = await deployEACAggregatorProxy(signer, aggregator, ZeroAddress)
     const proxy = eacAggregatorProxyAt(await deployed.getAddress(), provider)

@@ -13,7 +13,6 @@ import { deploy, readArtifact } from './artifacts'
 import type { PoRAddressList } from './typechain/contracts/PoRAddressList'
 import type { ReserveGuard } from './typechain/contracts/ReserveGuard'
 import type { SecureMintToken } from './typechain/contracts/SecureMintToken'
-import type { CrePorFeed } from './typechain/contracts/cre/CrePorFeed'
 import type { IReportReceiver } from './typechain/contracts/interfaces/IReportReceiver'
 import type { IOperationsPausable } from './typechain/contracts/interfaces/IOperationsPausable'
 import type { IPausable } from './typechain/contracts/interfaces/IPausable'
@@ -28,7 +27,7 @@ import type { EACAggregatorProxy } from './typechain/@chainlink/contracts-0.8.0/
 import type { FluxAggregator } from './typechain/@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator'
 import type { AutomationForwarderLogic } from './typechain/@chainlink/contracts/src/v0.8/automation/AutomationForwarderLogic'
 import type { ChainModuleBase } from './typechain/@chainlink/contracts/src/v0.8/automation/chains/ChainModuleBase'
-import type { WETH9 } from './typechain/@chainlink/contracts/src/v0.8/automation/test/v2_3/WETH9'
+import type { WETH9 } from './typechain/@chainlink/contracts/src/v0.8/vendor/canonical-weth/WETH9'
 import type { AutomationRegistrar2_1 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_1/AutomationRegistrar2_1'
 import type { AutomationRegistrar2_3 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistrar2_3'
 import type { AutomationRegistry2_3 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistry2_3'
@@ -36,12 +35,12 @@ import type { AutomationRegistryLogicA2_3 } from './typechain/@chainlink/contrac
 import type { AutomationRegistryLogicB2_3 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistryLogicB2_3'
 import type { AutomationRegistryLogicC2_3 } from './typechain/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistryLogicC2_3'
 import type { KeystoneForwarder } from './typechain/@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder'
+import type { DataFeedsCache } from './typechain/@chainlink/contracts/src/v0.8/data-feeds/DataFeedsCache'
 import type { LinkToken } from './typechain/@chainlink/contracts/src/v0.8/shared/token/ERC677/LinkToken'
-import type { MockV3Aggregator } from './typechain/@chainlink/contracts/src/v0.8/tests/MockV3Aggregator'
+import type { MockV3Aggregator } from './typechain/@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator'
 import type { PoRAddressList__factory } from './typechain/factories/contracts/PoRAddressList__factory'
 import type { ReserveGuard__factory } from './typechain/factories/contracts/ReserveGuard__factory'
 import type { SecureMintToken__factory } from './typechain/factories/contracts/SecureMintToken__factory'
-import type { CrePorFeed__factory } from './typechain/factories/contracts/cre/CrePorFeed__factory'
 import type { DecimalsToken__factory } from './typechain/factories/contracts/mocks/DecimalsToken__factory'
 import type { MinimalMulticall3__factory } from './typechain/factories/contracts/mocks/MinimalMulticall3__factory'
 import type { MisreportingToken__factory } from './typechain/factories/contracts/mocks/MisreportingToken__factory'
@@ -53,7 +52,7 @@ import type { EACAggregatorProxy__factory } from './typechain/factories/@chainli
 import type { FluxAggregator__factory } from './typechain/factories/@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator__factory'
 import type { AutomationForwarderLogic__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/AutomationForwarderLogic__factory'
 import type { ChainModuleBase__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/chains/ChainModuleBase__factory'
-import type { WETH9__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/test/v2_3/WETH9__factory'
+import type { WETH9__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/vendor/canonical-weth/WETH9__factory'
 import type { AutomationRegistrar2_1__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_1/AutomationRegistrar2_1__factory'
 import type { AutomationRegistrar2_3__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistrar2_3__factory'
 import type { AutomationRegistry2_3__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistry2_3__factory'
@@ -61,13 +60,14 @@ import type { AutomationRegistryLogicA2_3__factory } from './typechain/factories
 import type { AutomationRegistryLogicB2_3__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistryLogicB2_3__factory'
 import type { AutomationRegistryLogicC2_3__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/automation/v2_3/AutomationRegistryLogicC2_3__factory'
 import type { KeystoneForwarder__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder__factory'
+import type { DataFeedsCache__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/data-feeds/DataFeedsCache__factory'
 import type { LinkToken__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/shared/token/ERC677/LinkToken__factory'
-import type { MockV3Aggregator__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/tests/MockV3Aggregator__factory'
+import type { MockV3Aggregator__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator__factory'
 
 export type {
   AutomationForwarderLogic,
   ChainModuleBase,
-  CrePorFeed,
+  DataFeedsCache,
   AutomationRegistrar2_1,
   AutomationRegistrar2_3,
   AutomationRegistry2_3,
@@ -102,7 +102,6 @@ export const ARTIFACT = {
   ReserveGuard: 'contracts/ReserveGuard.sol:ReserveGuard',
   SecureMintToken: 'contracts/SecureMintToken.sol:SecureMintToken',
   PoRAddressList: 'contracts/PoRAddressList.sol:PoRAddressList',
-  CrePorFeed: 'contracts/cre/CrePorFeed.sol:CrePorFeed',
   IReportReceiver: 'contracts/interfaces/IReportReceiver.sol:IReportReceiver',
   IOperationsPausable: 'contracts/interfaces/IOperationsPausable.sol:IOperationsPausable',
   IPausable: 'contracts/interfaces/IPausable.sol:IPausable',
@@ -113,7 +112,7 @@ export const ARTIFACT = {
   MockPausableAsset: 'contracts/mocks/MockPausableAsset.sol:MockPausableAsset',
   MockReserveFeed: 'contracts/mocks/MockReserveFeed.sol:MockReserveFeed',
   ReserveCheckHarness: 'contracts/mocks/ReserveCheckHarness.sol:ReserveCheckHarness',
-  MockV3Aggregator: `${CHAINLINK}/tests/MockV3Aggregator.sol:MockV3Aggregator`,
+  MockV3Aggregator: `${CHAINLINK}/shared/mocks/MockV3Aggregator.sol:MockV3Aggregator`,
   AutomationRegistry2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistry2_3.sol:AutomationRegistry2_3`,
   AutomationRegistryLogicA2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicA2_3.sol:AutomationRegistryLogicA2_3`,
   AutomationRegistryLogicB2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistryLogicB2_3.sol:AutomationRegistryLogicB2_3`,
@@ -122,9 +121,10 @@ export const ARTIFACT = {
   AutomationForwarderLogic: `${CHAINLINK}/automation/AutomationForwarderLogic.sol:AutomationForwarderLogic`,
   ChainModuleBase: `${CHAINLINK}/automation/chains/ChainModuleBase.sol:ChainModuleBase`,
   LinkToken: `${CHAINLINK}/shared/token/ERC677/LinkToken.sol:LinkToken`,
-  WETH9: `${CHAINLINK}/automation/test/v2_3/WETH9.sol:WETH9`,
+  WETH9: `${CHAINLINK}/vendor/canonical-weth/WETH9.sol:WETH9`,
   AutomationRegistrar2_1: `${CHAINLINK}/automation/v2_1/AutomationRegistrar2_1.sol:AutomationRegistrar2_1`,
   KeystoneForwarder: `${CHAINLINK}/keystone/KeystoneForwarder.sol:KeystoneForwarder`,
+  DataFeedsCache: `${CHAINLINK}/data-feeds/DataFeedsCache.sol:DataFeedsCache`,
   EACAggregatorProxy: '@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy.sol:EACAggregatorProxy',
   FluxAggregator: '@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator.sol:FluxAggregator',
 } as const
@@ -173,14 +173,7 @@ export const secureMintTokenAt = attacher<SecureMintToken>('SecureMintToken')
 export const deployPoRAddressList = deployer<PoRAddressList, PoRAddressList__factory>('PoRAddressList')
 export const porAddressListAt = attacher<PoRAddressList>('PoRAddressList')
 
-/**
- * Deploys a CrePorFeed (a reserve written by the por-feed CRE workflow, read as a Data Feed): admin (receives
- * DEFAULT_ADMIN_ROLE), the KeystoneForwarder its reports come through, its decimals, its description.
- */
-export const deployCrePorFeed = deployer<CrePorFeed, CrePorFeed__factory>('CrePorFeed')
-export const crePorFeedAt = attacher<CrePorFeed>('CrePorFeed')
-
-/** A CRE report receiver (ReserveGuard, CrePorFeed): its forwarder and allowed workflows. */
+/** A CRE report receiver (ReserveGuard): its forwarder and allowed workflows. */
 export const reportReceiverAt = attacher<IReportReceiver>('IReportReceiver')
 
 /** A token whose mint, redeem and burn can be paused separately (a guard's `Operations` target). */
@@ -304,6 +297,13 @@ export const deployKeystoneForwarder = deployer<KeystoneForwarder, KeystoneForwa
   'KeystoneForwarder',
 )
 export const keystoneForwarderAt = attacher<KeystoneForwarder>('KeystoneForwarder')
+
+/**
+ * Deploys a DataFeedsCache, the contract CRE data feeds are written to (owned by the deployer; its feeds are
+ * read through a proxy each): devkit/data-feeds.ts configures one for the por-feed workflow.
+ */
+export const deployDataFeedsCache = deployer<DataFeedsCache, DataFeedsCache__factory>('DataFeedsCache')
+export const dataFeedsCacheAt = attacher<DataFeedsCache>('DataFeedsCache')
 
 /** Deploys an EACAggregatorProxy, the proxy every Data Feed is read through. */
 export const deployEACAggregatorProxy = deployer<EACAggregatorProxy, EACAggregatorProxy__factory>(

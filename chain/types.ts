@@ -84,7 +84,7 @@ export const Role = {
   PAUSER: id('PAUSER_ROLE'),
   /** PoRAddressList: may edit the list. */
   LIST_MANAGER: id('LIST_MANAGER_ROLE'),
-  /** ReportReceiver (ReserveGuard, CrePorFeed): sets the CRE forwarder, allows and disallows workflows. */
+  /** ReportReceiver (ReserveGuard): sets the CRE forwarder, allows and disallows workflows. */
   RECEIVER_ADMIN: id('RECEIVER_ADMIN_ROLE'),
 } as const
 

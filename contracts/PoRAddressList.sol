@@ -2,13 +2,14 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {PoRAddressList as IPoRAddressList} from "@chainlink/contracts/src/v0.8/interfaces/PoRAddressList.sol";
+import {PoRAddressList as IPoRAddressList} from "@chainlink/contracts-1.2.0/src/v0.8/interfaces/PoRAddressList.sol";
 
 /**
  * @title PoRAddressList
  * @notice An issuer's custodian addresses, published on-chain for a Chainlink Proof-of-Reserve feed
- * (Chainlink's `PoRAddressList` interface, from the contracts package). Addresses are stored as the strings a balance
- * reader queries (a Bitcoin address, an EVM address, ...), so one contract serves any reserve chain.
+ * (Chainlink's `PoRAddressList` interface, from the contracts package up to 1.2.0). Addresses are stored
+ * as the strings a balance reader queries (a Bitcoin address, an EVM address, ...), so one contract serves
+ * any reserve chain.
  * @dev Managers (`LIST_MANAGER_ROLE`) add and remove addresses; the admin (`DEFAULT_ADMIN_ROLE`) grants
  * and revokes that role. Addresses are compared byte for byte: publish each in its canonical form
  * (lower-case bech32, checksummed hex) so that the same address cannot be listed twice under two

@@ -6,10 +6,11 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
+import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { serve } from '#common/server'
 import { recordingLoggerFactory } from './logs'
 import { freePort } from './ports'
-import { applyEnv } from './test-adapter'
+import { applyEnv, askTestAdapter } from './test-adapter'
 
 /** An HTTP answer: its status, its body as text, and that body parsed when it is a JSON object. */
 export interface HttpAnswer {
@@ -100,4 +101,17 @@ export async function askUntilComputed(ask: () => Promise<HttpAnswer>, attempts 
   let answer = await ask()
   for (let i = 1; i < attempts && isNotYetComputed(answer); i++) answer = await ask()
   return answer
+}
+
+/** What most assertions look at in an answer: its status, its result and its error message. */
+export function outcomeOf(answer: HttpAnswer): { status: number; result: unknown; message: unknown } {
+  return { status: answer.status, result: answer.body?.result, message: answer.body?.errorMessage }
+}
+
+/** Asks a TestAdapter (devkit/test-adapter.ts) for `data` until it has computed an answer. */
+export function askTestAdapterComputed(
+  testAdapter: TestAdapter,
+  data: Record<string, unknown>,
+): Promise<HttpAnswer> {
+  return askUntilComputed(() => askTestAdapter(testAdapter, data))
 }

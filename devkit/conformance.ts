@@ -23,8 +23,9 @@ export interface ConformanceProvider {
   /**
    * A numeric adapter's request that the provider answers with a figure that cannot be true or
    * cannot be reported on-chain (more than can exist, beyond the int256 of an on-chain answer),
-   * and that figure as the integer `result` would have been: the adapter must answer a 502
-   * naming it. Required of a numeric adapter.
+   * and that figure as the adapter's 502 must name it: as the provider sent it (refused by a
+   * plausibility bound), or as the integer `result` would have been (beyond int256). Required of
+   * a numeric adapter.
    */
   implausible?: { sample: Record<string, unknown>; value: string }
   /** Stops what the declaration started. */

@@ -1,11 +1,17 @@
 /**
- * A local CRE write path: Chainlink's own KeystoneForwarder (`@chainlink/contracts` 1.2.0, built at its
- * pragma 0.8.24) deployed on a local chain and configured with a DON of fresh local keys, and reports built
- * and signed the way the DON does, delivered through `forwarder.report(receiver, rawReport, reportContext,
- * signatures)`. The forwarder then checks the signatures and calls the receiver's `onReport(metadata, payload)`
- * exactly as on a live network. Used by the contract tests of the CRE receivers (ReserveGuard, CrePorFeed).
+ * A local CRE write path: Chainlink's own KeystoneForwarder (`@chainlink/contracts` 1.5.0, built with solc
+ * 0.8.24 as Chainlink builds it) deployed on a local chain and configured with a DON of fresh local keys, and
+ * reports built and signed the way the DON does, delivered through `forwarder.report(receiver, rawReport,
+ * reportContext, signatures)`. The forwarder then checks the signatures and calls the receiver's
+ * `onReport(metadata, payload)` exactly as on a live network. Used by the contract tests of the CRE receivers
+ * (ReserveGuard, and DataFeedsCache through devkit/data-feeds.ts).
  *
- * The raw report is what KeystoneForwarder 1.2.0 parses (`_getMetadata`, and the slices it passes on):
+ * Anyone may send a signed report: the signatures are what the forwarder checks. A delivery whose `onReport`
+ * reverted (out of gas included) is recorded as failed and may be sent again, by anyone, with more gas; one
+ * that returned is final (`AlreadyAttempted`), and so is one to a receiver that does not answer ERC-165 for
+ * `IReceiver` within the forwarder's gas for that check.
+ *
+ * The raw report is what KeystoneForwarder 1.5.0 parses (`_getMetadata`, and the slices it passes on):
  *
  * | bytes   | field                 | size |
  * | ------- | --------------------- | ---- |
@@ -87,7 +93,7 @@ export interface ReportOrigin {
   workflowId: Hex
   /** The workflow owner's address. */
   workflowOwner: string
-  /** bytes10 (default zero: receivers here do not check it). */
+  /** bytes10, as the forwarder passes it (`onChainWorkflowName` of devkit/data-feeds.ts; default zero). */
   workflowName?: Hex
   /** bytes32: unique per execution (default random); with the receiver and report ID, the transmission ID. */
   workflowExecutionId?: Hex
@@ -115,7 +121,7 @@ export function receiverMetadata(origin: ReportOrigin): Hex {
   ])
 }
 
-/** The raw report KeystoneForwarder 1.2.0 parses: its 45-byte header, the receiver's metadata, the payload. */
+/** The raw report KeystoneForwarder parses: its 45-byte header, the receiver's metadata, the payload. */
 export function encodeRawReport(don: LocalDon, origin: ReportOrigin, payload: Hex): Hex {
   const { workflowExecutionId = hexlify(randomBytes(32)), timestamp = Math.floor(Date.now() / 1000) } = origin
   return concat([
@@ -179,14 +185,18 @@ export interface Delivery {
   delivered: boolean
 }
 
-/** Sends a signed report through the forwarder (as a DON node's transmitter would) and reads its outcome. */
+/**
+ * Sends a signed report through the forwarder (as a DON node's transmitter would, or anyone who saw it) and
+ * reads its outcome; `gas` is the transaction's (default {@link REPORT_GAS}).
+ */
 export async function deliver(
   keystone: LocalKeystone,
   transmitter: Signer,
   call: ReportCall,
+  gas: { gasLimit: number } = REPORT_GAS,
 ): Promise<Delivery> {
   const forwarder = keystone.forwarder.connect(transmitter)
-  const receipt = await mined(forwarder.report(...call, REPORT_GAS))
+  const receipt = await mined(forwarder.report(...call, gas))
   const processed = eventsNamed(receipt, keystone.forwarder, 'ReportProcessed')
   if (processed.length !== 1) throw new Error(`expected one ReportProcessed, got ${processed.length}`)
   return { receipt, delivered: processed[0].result }

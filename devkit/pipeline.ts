@@ -1,29 +1,37 @@
 /**
  * A Chainlink node's job pipeline (a job spec's DOT `observationSource`), parsed and run the way
  * the node runs it, so that the job specs in jobs/ can be replayed against real adapter servers.
+ * Every rule below comes from the node's own source (smartcontractkit/chainlink,
+ * `core/services/pipeline`), cited where it is modelled:
  *
- * It follows the node's `core/services/pipeline` (v2): the DOT text is wrapped in `digraph { … }`
- * and quoted attribute values are unquoted with Go's `strconv.Unquote` (gonum's DOT decoder),
- * angle-bracketed values lose their brackets; `$(a.b)` reads a run variable (a task's result by
- * its name, `jb.externalJobID`, `jobRun.meta`); JSON given in a task attribute is read with
- * integers kept exact and other numbers as float64, while `jsonparse` reads everything as Go's
- * `encoding/json` does (every number a float64); arithmetic is exact decimal (shopspring
- * `decimal`, division rounded half away from zero to 16 places unless told), and the OCR
- * observation is the final value truncated to an integer (`decimal.BigInt()`). A bridge posts
- * its request data with the run's `meta` added, as Go marshals it (keys sorted), and fails on an
- * HTTP status ≥ 400, on a body `statusCode` (or `providerStatusCode`) other than 200, on a body
- * `error` beside its `statusCode`, and on any status but 200 when the body has no `statusCode`.
+ * - DOT: the text is wrapped in `digraph { … }` and quoted attribute values are unquoted with
+ *   Go's `strconv.Unquote` (gonum's DOT decoder); angle-bracketed values lose their brackets.
+ * - Order: tasks are numbered in gonum's stabilized topological order, and a task's inputs are
+ *   ordered by the `index` of the tasks they come from, then by that position, never by the
+ *   order the edges are written. A negative, non-int32 or repeated positive `index` is refused.
+ * - Values: `$(a.b)` reads a run variable (a task's result by its name, `jb.externalJobID`,
+ *   `jobRun.meta`). `jsonparse` and JSON in a task attribute keep JSON integers exact (int64,
+ *   uint64, big.Int) and read other numbers as float64; a uint64 (an integer in [2^63, 2^64))
+ *   turns negative when it becomes a decimal. `memo` answers an object that only some
+ *   parameters take, never the final answer. Arithmetic is exact decimal (shopspring
+ *   `decimal`, division rounded half away from zero to 16 places unless told), and the OCR
+ *   observation is the final value truncated to an integer (`decimal.BigInt()`).
+ * - Bridges: the request data is posted with the run's `meta` added, as Go marshals it (keys
+ *   sorted). The answer is cut at the node's `JobPipeline.HTTPRequest.MaxSize` (32,768 bytes by
+ *   default), silently. A bridge fails on an HTTP status ≥ 400, on a body `statusCode` (or
+ *   `providerStatusCode`) other than 200, on a body `error` beside its `statusCode`, and on any
+ *   status but 200 when the body has no `statusCode`.
  *
  * Only the task types our job specs use are modelled (bridge, jsonparse, multiply, divide,
  * median, sum, memo), and it is stricter than the node where the node is silently lenient: an
- * attribute it does not know, a variable naming a task that has not run before it, a node
+ * attribute it does not know, a variable naming a task that is not upstream of it, a node
  * defined twice or DOT it does not model (subgraphs, default attribute statements) are refused
  * when the pipeline is parsed.
  */
 import { parse } from 'ts-graphviz/ast'
 import type { AttributeASTNode, LiteralASTNode } from 'ts-graphviz/ast'
 import { add, compare, formatUnits, parseDecimal, rescale, times, type ScaledAmount } from '#common/decimal'
-import { JsonNumber, parseLosslessJson, type LosslessJson } from '#common/json'
+import { JsonNumber, isJsonRecord, parseLosslessJson, type LosslessJson } from '#common/json'
 
 /** A shopspring `decimal.Decimal`: what the arithmetic tasks return. */
 export class Decimal {
@@ -40,12 +48,40 @@ export class Decimal {
 }
 
 /**
- * A value in a pipeline run, typed as the node's Go value would be: `number` is a float64 (what
- * `encoding/json` makes of any JSON number), `bigint` an integer (int64, uint64 or *big.Int: an
- * integer written in a task attribute's JSON), {@link Decimal} a `decimal.Decimal`.
+ * A value in a pipeline run, typed as the node's Go value would be: `number` is a float64 (a
+ * JSON number with a fraction or an exponent), `bigint` an integer (the node's JSON decoding,
+ * chainlink-common jsonserializable getJSONNumberValue, makes an int64, else a uint64, else a
+ * *big.Int: so a bigint in [2^63, 2^64) stands for a uint64), {@link Decimal} a
+ * `decimal.Decimal`, {@link MemoObject} the `ObjectParam` a memo task answers.
  */
 export type PipelineValue =
-  null | boolean | string | number | bigint | Decimal | PipelineValue[] | { [key: string]: PipelineValue }
+  | null
+  | boolean
+  | string
+  | number
+  | bigint
+  | Decimal
+  | MemoObject
+  | PipelineValue[]
+  | { [key: string]: PipelineValue }
+
+/** The kinds of value an `ObjectParam` holds (task_object_params.go). */
+export type MemoKind = 'nil' | 'bool' | 'decimal' | 'string' | 'slice' | 'map'
+
+/**
+ * What a memo task answers: the node's `ObjectParam` (task_object_params.go), a value tagged
+ * with its kind, not the value itself. A decimal parameter takes it when it holds a number, a
+ * string parameter when it holds a string, a map parameter when it holds a map; a list
+ * parameter (a median's `values`) never does, nor does the OCR observation
+ * (`utils.ToDecimal` knows no ObjectParam).
+ */
+export class MemoObject {
+  constructor(
+    readonly kind: MemoKind,
+    /** The value held: a {@link Decimal} for 'decimal', null for 'nil'. */
+    readonly value: PipelineValue,
+  ) {}
+}
 
 /** The task types modelled here, with the attributes each takes (beside `type` and `index`). */
 export const TASK_ATTRIBUTES = {
@@ -69,16 +105,21 @@ export interface Task {
   type: TaskType
   /** Attribute values as the node reads them (unquoted). */
   attributes: Record<string, string>
-  /** Tasks with an edge into this one, in the order the edges are written. */
+  /** Its `index` attribute (the order of its result among its output's inputs), −1 when not given. */
+  index: number
+  /**
+   * Tasks with an edge into this one, in the order the node hands their results to it: by
+   * their `index`, then by their position in {@link Pipeline.tasks}.
+   */
   inputs: string[]
   /** Tasks this one has an edge into. */
   outputs: string[]
 }
 
 export interface Pipeline {
-  /** The tasks in a run order: every task after all its inputs. */
+  /** The tasks in the node's order (gonum's stabilized topological sort): every task after its inputs. */
   tasks: Task[]
-  /** The tasks without outputs: their results are the run's results. */
+  /** The tasks without outputs, by `index` then position: their results are the run's results. */
   terminals: Task[]
 }
 
@@ -158,6 +199,69 @@ export function goUnquote(quoted: string): string | undefined {
     return undefined
   }
   return out
+}
+
+/** Go's `underscoreOK` (strconv): `_` only between digits, or after a base prefix. */
+function goUnderscoresOk(text: string): boolean {
+  let s = text.replace(/^[+-]/, '')
+  let saw = '^'
+  const prefixed = /^0[bBoOxX]/.test(s)
+  const hex = /^0[xX]/.test(s)
+  if (prefixed) {
+    saw = '0'
+    s = s.slice(2)
+  }
+  for (const c of s) {
+    if (/[0-9]/.test(c) || (hex && /[a-fA-F]/.test(c))) saw = '0'
+    else if (c === '_') {
+      if (saw !== '0') return false
+      saw = '_'
+    } else {
+      if (saw === '_') return false
+      saw = '!'
+    }
+  }
+  return saw !== '_'
+}
+
+/**
+ * Go's `strconv.ParseInt(text, base, bits)` (or `ParseUint` when `signed` is false) for base 10
+ * or base 0, in which a `0x`, `0o`, `0b` or bare `0` prefix picks the base and `_` may separate
+ * digits. Undefined where Go returns an error: the text is not trimmed, nor is a sign allowed
+ * twice, nor a value outside the type's range.
+ */
+export function goParseInt(text: string, base: 0 | 10, bits: 32 | 64, signed = true): bigint | undefined {
+  let s = text
+  let negative = false
+  if (signed && /^[+-]/.test(s)) {
+    negative = s.startsWith('-')
+    s = s.slice(1)
+  }
+  if (s === '') return undefined
+  let radix = 10
+  if (base === 0 && s.startsWith('0')) {
+    const prefix = s[1]?.toLowerCase()
+    if (s.length >= 3 && (prefix === 'b' || prefix === 'o' || prefix === 'x')) {
+      radix = prefix === 'b' ? 2 : prefix === 'o' ? 8 : 16
+      s = s.slice(2)
+    } else {
+      radix = 8
+      s = s.slice(1)
+    }
+  }
+  let value = 0n
+  for (const c of s) {
+    if (c === '_' && base === 0) continue
+    const digit = Number.parseInt(c, 16)
+    if (!/[0-9a-fA-F]/.test(c) || digit >= radix) return undefined
+    value = value * BigInt(radix) + BigInt(digit)
+  }
+  if (s.includes('_') && !goUnderscoresOk(text)) return undefined
+  if (negative) value = -value
+  const [min, max] = signed
+    ? [-(2n ** BigInt(bits - 1)), 2n ** BigInt(bits - 1) - 1n]
+    : [0n, 2n ** BigInt(bits) - 1n]
+  return value < min || value > max ? undefined : value
 }
 
 /** The value the node gives a DOT ID or attribute value (gonum's `unquoteID`, then the node's own bracket rule). */
@@ -259,25 +363,29 @@ export function parsePipeline(dot: string): Pipeline {
         `task ${id} (${type}): unknown attribute(s) ${unknown.join(', ')}; a ${type} task takes ${allowed.join(', ')}`,
       )
     }
-    tasks.set(id, { id, type: type as TaskType, attributes, inputs: [], outputs: [] })
+    const index = outputIndex(id, attributes.index)
+    tasks.set(id, { id, type: type as TaskType, attributes, index, inputs: [], outputs: [] })
   }
+  // gonum's simple graph holds one edge per pair of tasks, and none from a task to itself.
+  const successors = new Map(order.map((id) => [id, new Set<string>()]))
   for (const [from, to] of edges) {
-    tasks.get(from)!.outputs.push(to)
-    tasks.get(to)!.inputs.push(from)
+    if (from === to) throw new PipelineSpecError(`task ${from} has an edge to itself`)
+    successors.get(from)!.add(to)
   }
-
-  // Kahn's algorithm, stable in the order the tasks are written; what is left is a cycle.
-  const remaining = new Map([...tasks.values()].map((t) => [t.id, t.inputs.length]))
-  const sorted: Task[] = []
-  while (sorted.length < tasks.size) {
-    const next = [...tasks.values()].find((t) => remaining.get(t.id) === 0)
-    if (!next) {
-      throw new PipelineSpecError(`the tasks form a cycle: ${[...remaining.keys()].join(', ')}`)
+  for (const [from, outputs] of successors) {
+    for (const to of outputs) {
+      tasks.get(from)!.outputs.push(to)
+      tasks.get(to)!.inputs.push(from)
     }
-    remaining.delete(next.id)
-    for (const out of next.outputs) remaining.set(out, remaining.get(out)! - 1)
-    sorted.push(next)
   }
+  // graph.go AddImplicitDependenciesAsEdges: a task reading $(other) gets an edge from it too.
+  // That edge orders the tasks but does not pass other's result in as an input.
+  for (const task of tasks.values()) {
+    for (const name of taskVariables(task)) {
+      if (name !== task.id && tasks.has(name)) successors.get(name)!.add(task.id)
+    }
+  }
+  const sorted = stabilizedTopologicalOrder(order, successors).map((id) => tasks.get(id)!)
 
   // A variable naming a task must name one that has finished by then: one upstream of it.
   const upstream = (task: Task, seen = new Set<string>()): Set<string> => {
@@ -302,7 +410,87 @@ export function parsePipeline(dot: string): Pipeline {
       }
     }
   }
-  return { tasks: sorted, terminals: sorted.filter((t) => t.outputs.length === 0) }
+
+  // graph.go Parse: a positive index may be given once only (0 may repeat).
+  const seenIndexes = new Set<number>()
+  for (const task of sorted) {
+    if (task.index <= 0) continue
+    if (seenIndexes.has(task.index)) {
+      throw new PipelineSpecError(`task ${task.id}: duplicate sorting indexes detected (index ${task.index})`)
+    }
+    seenIndexes.add(task.index)
+  }
+  // graph.go Parse sorts a task's inputs by position; scheduler.go newMemoryTaskRun then sorts
+  // them by index with Go's sort.Slice, an insertion sort (stable) for up to 12 of them, so an
+  // unset index (−1) comes before 0. Among more than 12 equal indexes Go's order is not
+  // defined: a divide, which reads its first input, is refused then.
+  const position = new Map(sorted.map((task, i) => [task.id, i]))
+  const byIndexThenPosition = (a: string, b: string) =>
+    tasks.get(a)!.index - tasks.get(b)!.index || position.get(a)! - position.get(b)!
+  for (const task of sorted) {
+    task.inputs.sort(byIndexThenPosition)
+    const indexes = task.inputs.map((id) => tasks.get(id)!.index)
+    if (task.type === 'divide' && indexes.length > 12 && new Set(indexes).size < indexes.length) {
+      throw new PipelineSpecError(
+        `task ${task.id}: more than 12 inputs sharing an index; the node's order of them is not defined`,
+      )
+    }
+  }
+  const terminals = sorted
+    .filter((t) => t.outputs.length === 0)
+    .sort((a, b) => byIndexThenPosition(a.id, b.id))
+  return { tasks: sorted, terminals }
+}
+
+/** The tasks (and other variables: `jb`, `jobRun`) a task's attributes read, by first key. */
+function taskVariables(task: Task): Set<string> {
+  return new Set(
+    Object.values(task.attributes).flatMap((value) => variablesIn(value).map((v) => v.split('.')[0])),
+  )
+}
+
+/**
+ * gonum's `topo.SortStabilized(g, nil)` (graph/topo/tarjan.go), which graph.go Parse numbers the
+ * tasks with: Tarjan's depth-first search started from each task in reverse order of gonum's
+ * node IDs (the order tasks first appear in the DOT text), visiting successors in reverse ID
+ * order too; each task is placed after everything it leads to, and the list reversed. A cycle
+ * is refused.
+ */
+function stabilizedTopologicalOrder(ids: string[], successors: Map<string, Set<string>>): string[] {
+  const gonumId = new Map(ids.map((id, i) => [id, i]))
+  const descending = (list: Iterable<string>) => [...list].sort((a, b) => gonumId.get(b)! - gonumId.get(a)!)
+  const finished: string[] = []
+  const onPath = new Set<string>()
+  const visited = new Set<string>()
+  const visit = (id: string) => {
+    visited.add(id)
+    onPath.add(id)
+    for (const next of descending(successors.get(id)!)) {
+      if (onPath.has(next)) {
+        throw new PipelineSpecError(`the tasks form a cycle: ${[...onPath, next].join(' -> ')}`)
+      }
+      if (!visited.has(next)) visit(next)
+    }
+    onPath.delete(id)
+    finished.push(id)
+  }
+  for (const id of descending(ids)) if (!visited.has(id)) visit(id)
+  return finished.reverse()
+}
+
+/**
+ * A task's `index` as the node reads it (common.go UnmarshalTaskFromMap): mapstructure's weak
+ * decoding, Go's `strconv.ParseInt(text, 0, 32)` of the text as written (an empty text is 0);
+ * negative is refused; −1 when the attribute is not given.
+ */
+function outputIndex(taskId: string, text: string | undefined): number {
+  if (text === undefined) return -1
+  const index = goParseInt(text === '' ? '0' : text, 0, 32)
+  if (index === undefined) {
+    throw new PipelineSpecError(`task ${taskId}: cannot parse 'index' as int: ${JSON.stringify(text)}`)
+  }
+  if (index < 0n) throw new PipelineSpecError(`task ${taskId}: result sorting indexes should start with 0`)
+  return Number(index)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,17 +501,30 @@ const isObject = (value: unknown): value is { [key: string]: PipelineValue } =>
   value !== null &&
   !Array.isArray(value) &&
   !(value instanceof Decimal) &&
+  !(value instanceof MemoObject) &&
   !(value instanceof TaskError)
 
-/** JSON as `encoding/json` decodes it into `interface{}`: every number a float64. */
+/** JSON as `json.Unmarshal` decodes it into `interface{}`: every number a float64. */
 function decodeGoJson(text: string): PipelineValue {
   return JSON.parse(text) as PipelineValue
 }
 
-/** JSON as the node reads a task attribute (`UseNumber`): integers exact, other numbers float64. */
+/**
+ * JSON decoded with `UseNumber`, then chainlink-common's `jsonserializable.ReinterpretJSONNumbers`
+ * (getJSONNumberValue), as `jsonparse` and JSON in a task attribute are read: an integer stays
+ * exact (int64, uint64 or *big.Int: a bigint here), any other number becomes a float64, and one
+ * beyond float64's range is an error.
+ */
 function fromLosslessJson(value: LosslessJson): PipelineValue {
   if (value instanceof JsonNumber) {
-    return /^-?\d+$/.test(value.text) ? BigInt(value.text) : Number(value.text)
+    if (/^-?\d+$/.test(value.text)) return BigInt(value.text)
+    const float = Number(value.text)
+    if (!Number.isFinite(float)) {
+      throw new Error(
+        `failed to parse json.Value: strconv.ParseFloat: parsing "${value.text}": value out of range`,
+      )
+    }
+    return float
   }
   if (Array.isArray(value)) return value.map(fromLosslessJson)
   if (value !== null && typeof value === 'object') {
@@ -353,15 +554,27 @@ export function goJson(value: PipelineValue): string {
       .replaceAll('\u2029', '\\u2029')
   }
   if (value instanceof Decimal) return goJson(value.toString())
+  // ObjectParam.MarshalJSON: the value held.
+  if (value instanceof MemoObject) return goJson(value.value)
   if (Array.isArray(value)) return `[${value.map(goJson).join(',')}]`
   const keys = Object.keys(value).sort()
   return `{${keys.map((key) => `${goJson(key)}:${goJson(value[key])}`).join(',')}}`
 }
 
-/** `utils.ToDecimal`: a number in any of the forms a task may hold it. */
+/** 2^63 and 2^64: a Go uint64 is an integer in [2^63, 2^64) that an int64 cannot hold. */
+const INT64_END = 2n ** 63n
+const UINT64_END = 2n ** 64n
+
+/**
+ * `utils.ToDecimal` (core/utils/decimal.go): a number in any of the forms a task may hold it. A
+ * uint64 becomes `decimal.New(int64(v), 0)`: from 2^63 up it turns negative.
+ */
 export function toDecimal(value: PipelineValue | undefined, what: string): Decimal {
   if (value instanceof Decimal) return value
-  if (typeof value === 'bigint') return new Decimal({ units: value, decimals: 0 })
+  if (typeof value === 'bigint') {
+    const isUint64 = value >= INT64_END && value < UINT64_END
+    return new Decimal({ units: isUint64 ? BigInt.asIntN(64, value) : value, decimals: 0 })
+  }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error(`${what}: invalid float ${value}, cannot convert to decimal`)
     // shopspring's NewFromFloat keeps the shortest text that reads back as the same float64,
@@ -381,9 +594,20 @@ export function toDecimal(value: PipelineValue | undefined, what: string): Decim
   throw new Error(`${what}: type ${describe(value)} cannot be converted to decimal.Decimal`)
 }
 
+/**
+ * `DecimalParam` (task_params.go): a memo's object holding a number, or whatever
+ * {@link toDecimal} takes.
+ */
+function decimalOf(value: PipelineValue, what: string): Decimal {
+  if (value instanceof MemoObject && value.kind === 'decimal') return value.value as Decimal
+  return toDecimal(value, what)
+}
+
 function describe(value: PipelineValue | undefined): string {
   if (value === undefined || value === null) return 'nil'
   if (Array.isArray(value)) return 'array'
+  if (value instanceof MemoObject) return 'pipeline.ObjectParam'
+  if (value instanceof Decimal) return 'decimal.Decimal'
   return typeof value
 }
 
@@ -463,6 +687,26 @@ export interface RunOptions {
   onBridgeRequest?: (request: { task: string; bridge: string; url: string; body: string }) => void
   /** How long a bridge request may take (the node's default HTTP timeout is 15 s). */
   bridgeTimeoutMs?: number
+  /**
+   * The node's `JobPipeline.HTTPRequest.MaxSize` in bytes: a bridge answer is cut there
+   * ({@link DEFAULT_HTTP_MAX_SIZE} unless given; {@link nodeFileSize} reads the setting's text).
+   */
+  httpMaxSize?: number
+}
+
+/** The node's default `[JobPipeline.HTTPRequest] MaxSize`: 32,768 bytes (docs/CONFIG.md). */
+export const DEFAULT_HTTP_MAX_SIZE = 32_768
+
+/**
+ * A node size setting such as `MaxSize = '1mb'` in bytes, as core/utils/files.go
+ * `FileSize.UnmarshalText` reads it: a number (a fraction allowed) and an optional unit `b`,
+ * `kb`, `mb`, `gb` or `tb` in powers of 1000, any case, the product truncated to whole bytes.
+ */
+export function nodeFileSize(text: string): number {
+  const match = /^(\d+\.?\d*)(tb|gb|mb|kb|b)?$/.exec(text.trim().toLowerCase())
+  if (!match) throw new Error(`bad filesize expression: "${text}"`)
+  const unit = { tb: 1e12, gb: 1e9, mb: 1e6, kb: 1e3, b: 1 }[match[2] ?? 'b'] ?? 1
+  return Math.trunc(Number(match[1]) * unit)
 }
 
 /** One task's result: a value or an error. */
@@ -603,10 +847,12 @@ function checkInputs(inputs: TaskResult[], min: number, max: number, maxErrors: 
   }
 }
 
-/** `MapParam`: a JSON object (given as a map or as JSON text), or nothing. */
+/** `MapParam`: a JSON object (given as a map, a memo's map or JSON text), or nothing. */
 function toMap(name: string, value: PipelineValue | typeof EMPTY): { [key: string]: PipelineValue } | null {
   if (value === EMPTY || value === null) return null
   if (isObject(value)) return value
+  if (value instanceof MemoObject && value.kind === 'map')
+    return value.value as { [key: string]: PipelineValue }
   if (typeof value === 'string') {
     const decoded = decodeGoJson(value)
     if (isObject(decoded)) return decoded
@@ -698,7 +944,11 @@ async function runBridge(task: Task, inputs: TaskResult[], options: RunOptions):
   } catch (error) {
     throw new Error(`error making http request: ${(error as Error).message}`)
   }
-  const text = await response.text()
+  // core/utils/http/http.go SendRequest reads the body through http.MaxBytesReader and drops
+  // its error: an answer longer than JobPipeline.HTTPRequest.MaxSize is cut there, silently.
+  // (Nodes of 2023 and before failed the bridge task on it instead.)
+  const bytes = new Uint8Array(await response.arrayBuffer())
+  const text = new TextDecoder().decode(bytes.subarray(0, options.httpMaxSize ?? DEFAULT_HTTP_MAX_SIZE))
   const answer = { status: response.status, body: text }
   if (response.status >= 400) {
     throw new BridgeFailure(
@@ -714,6 +964,51 @@ async function runBridge(task: Task, inputs: TaskResult[], options: RunOptions):
   return text
 }
 
+/**
+ * The first JSON value in `text`, as Go's `json.Decoder.Decode` reads it: what follows that value
+ * is never read. Throws where the decoder fails: no value, or one cut short.
+ */
+function firstJsonValue(text: string): string {
+  const start = text.search(/[^ \t\r\n]/)
+  if (start < 0) throw new Error('EOF')
+  const stringEnd = (from: number) => {
+    for (let i = from + 1; i < text.length; i++) {
+      if (text[i] === '\\') i++
+      else if (text[i] === '"') return i + 1
+    }
+    throw new Error('unexpected EOF')
+  }
+  const first = text[start]
+  if (first === '"') return text.slice(start, stringEnd(start))
+  if (first === '{' || first === '[') {
+    let depth = 0
+    for (let i = start; i < text.length; i++) {
+      const c = text[i]
+      if (c === '"') i = stringEnd(i) - 1
+      else if (c === '{' || c === '[') depth++
+      else if ((c === '}' || c === ']') && --depth === 0) return text.slice(start, i + 1)
+    }
+    throw new Error('unexpected EOF')
+  }
+  const rest = text.slice(start)
+  const literal = /^(?:true|false|null)/.exec(rest)
+  if (literal) return literal[0]
+  // A number ends at the first byte that cannot go on with it; a byte that could (a `.` before
+  // any fraction or exponent, an `e` before any exponent) and does not is an error.
+  const number = /^-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(rest)
+  if (!number) throw new Error(`invalid character ${JSON.stringify(first)} looking for beginning of value`)
+  const [value, fraction, exponent] = number
+  const next = rest[value.length]
+  if ((next === '.' && !fraction && !exponent) || ((next === 'e' || next === 'E') && !exponent)) {
+    throw new Error(`invalid character in numeric literal`)
+  }
+  return value
+}
+
+/**
+ * task.jsonparse.go: the data decoded with `UseNumber` (the first JSON value only), followed
+ * along the path, and the value found reinterpreted: integers exact, other numbers float64.
+ */
 function runJsonParse(task: Task, inputs: TaskResult[], vars: Vars): PipelineValue {
   checkInputs(inputs, 0, 1, 0)
   const separator = task.attributes.separator || ','
@@ -723,14 +1018,17 @@ function runJsonParse(task: Task, inputs: TaskResult[], vars: Vars): PipelineVal
   else if (typeof pathValue === 'string') path = pathValue === '' ? [] : pathValue.split(separator)
   else throw new Error('path: bad input for task')
   const data = required('data', resolve('data', [varExpr(task.attributes.data, vars), input(inputs, 0)]))
-  if (typeof data !== 'string') throw new Error(`data: expected array of bytes, got ${describe(data)}`)
-  let decoded: PipelineValue
+  // BytesParam: text, or a memo's text.
+  const text =
+    typeof data === 'string' ? data : data instanceof MemoObject && data.kind === 'string' ? data.value : data
+  if (typeof text !== 'string') throw new Error(`data: expected array of bytes, got ${describe(data)}`)
+  let decoded: LosslessJson
   try {
-    decoded = decodeGoJson(data)
+    decoded = parseLosslessJson(firstJsonValue(text))
   } catch (error) {
     throw new Error(`data is not JSON: ${(error as Error).message}`)
   }
-  const notFound = () => new Error(`could not resolve path ["${path.join('","')}"] in ${data.slice(0, 300)}`)
+  const notFound = () => new Error(`could not resolve path ["${path.join('","')}"] in ${text.slice(0, 300)}`)
   for (const part of path) {
     if (Array.isArray(decoded)) {
       if (!/^[+-]?\d+$/.test(part))
@@ -739,18 +1037,18 @@ function runJsonParse(task: Task, inputs: TaskResult[], vars: Vars): PipelineVal
       if (index < 0) index += decoded.length
       if (index < 0 || index >= decoded.length) throw notFound()
       decoded = decoded[index]
-    } else if (isObject(decoded)) {
+    } else if (isJsonRecord(decoded)) {
       if (!Object.hasOwn(decoded, part)) throw notFound()
       decoded = decoded[part]
     } else {
       throw notFound()
     }
   }
-  return decoded
+  return fromLosslessJson(decoded)
 }
 
 function decimalParam(name: string, value: PipelineValue | TaskError | typeof EMPTY): Decimal {
-  return toDecimal(required(name, value), name)
+  return decimalOf(required(name, value), name)
 }
 
 function runMultiply(task: Task, inputs: TaskResult[], vars: Vars): PipelineValue {
@@ -775,27 +1073,64 @@ function runDivide(task: Task, inputs: TaskResult[], vars: Vars): PipelineValue 
     resolve('input', [varExpr(inputAttribute, vars), nonemptyString(inputAttribute), input(inputs, 0)]),
   )
   const b = decimalParam('divisor', resolve('divisor', [varExpr(divisor, vars), nonemptyString(divisor)]))
-  const precisionValue = resolve('precision', [
-    varExpr(precisionAttribute, vars),
-    nonemptyString(precisionAttribute),
-  ])
+  // task.divide.go: the precision is a variable, or the attribute as written (not trimmed).
+  const precision = maybeInt32(
+    'precision',
+    resolve('precision', [varExpr(precisionAttribute, vars), () => precisionAttribute ?? '']),
+  )
   if (b.amount.units === 0n) throw new Error('divide by zero')
-  if (precisionValue === EMPTY) return divRound(a, b, DIVISION_PRECISION)
-  const precisionText = typeof precisionValue === 'bigint' ? precisionValue.toString() : precisionValue
-  if (typeof precisionText !== 'string' || !/^[+-]?\d+$/.test(precisionText)) {
-    throw new Error(`precision: expected signed integer, got ${describe(precisionValue as PipelineValue)}`)
+  return divRound(a, b, precision ?? DIVISION_PRECISION)
+}
+
+const INT32_MAX = 2 ** 31 - 1
+const INT32_MIN = -(2 ** 31)
+
+/**
+ * `MaybeInt32Param` (task_params.go): unset for blank text; other text read as written, by Go's
+ * `strconv.ParseInt(text, 10, 32)` (a space around it is an error); a number must fit an int32
+ * (a float64 is then truncated).
+ */
+function maybeInt32(name: string, resolved: PipelineValue | TaskError | typeof EMPTY): number | undefined {
+  const value = required(name, resolved)
+  if (typeof value === 'string') {
+    if (value.trim() === '') return undefined
+    const parsed = goParseInt(value, 10, 32)
+    if (parsed === undefined) {
+      throw new Error(
+        `${name}: strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax or out of range`,
+      )
+    }
+    return Number(parsed)
   }
-  const precision = Number(precisionText)
-  if (Math.abs(precision) > 2 ** 31 - 1) throw new Error('precision: overflows int32')
-  return divRound(a, b, precision)
+  const isInt64OrUint64 = typeof value === 'bigint' && value >= -INT64_END && value < UINT64_END
+  if (isInt64OrUint64 || typeof value === 'number') {
+    const n = Number(value)
+    if (n > INT32_MAX || n < INT32_MIN) throw new Error(`${name}: overflows int32`)
+    return Math.trunc(n)
+  }
+  throw new Error(`${name}: expected signed integer or nil, got ${describe(value)}`)
+}
+
+/**
+ * A median or sum task's `allowedFaults` (task.median.go, task.sum.go): the attribute as written,
+ * a `MaybeUint64Param` (blank text is unset; other text is read by Go's
+ * `strconv.ParseUint(text, 10, 64)`, a space around it an error), then made an `int`, so that
+ * from 2^63 up it turns negative and allows no input at all.
+ */
+function allowedFaults(text: string | undefined): number | undefined {
+  if ((text ?? '').trim() === '') return undefined
+  const parsed = goParseInt(text!, 10, 64, false)
+  if (parsed === undefined) {
+    throw new Error(
+      `allowedFaults: strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax or out of range`,
+    )
+  }
+  return Number(BigInt.asIntN(64, parsed))
 }
 
 /** The values a median or sum task aggregates, with how many of them are errors. */
 function aggregated(task: Task, inputs: TaskResult[], vars: Vars): { values: Decimal[]; faults: number } {
-  const allowedAttribute = (task.attributes.allowedFaults ?? '').trim()
-  if (allowedAttribute !== '' && !/^\d+$/.test(allowedAttribute)) {
-    throw new Error(`allowedFaults: expected unsigned integer, got ${allowedAttribute}`)
-  }
+  const allowedAttribute = allowedFaults(task.attributes.allowedFaults)
   const raw = resolve('values', [
     varExpr(task.attributes.values, vars),
     jsonGetter(task.attributes.values, vars, true),
@@ -807,14 +1142,14 @@ function aggregated(task: Task, inputs: TaskResult[], vars: Vars): { values: Dec
     list = decodeGoJson(raw) as PipelineValue[]
   else
     throw new Error(`values: expected slice, got ${raw === EMPTY ? 'nil' : describe(raw as PipelineValue)}`)
-  const allowed = allowedAttribute === '' ? list.length - 1 : Number(allowedAttribute)
+  const allowed = allowedAttribute ?? list.length - 1
   const faults = list.filter((v) => v instanceof TaskError).length
   if (faults > allowed) {
     throw new Error(`too many errors: number of faulty inputs ${faults} > number allowed faults ${allowed}`)
   }
   const good = list.filter((v): v is PipelineValue => !(v instanceof TaskError))
   if (good.length === 0) throw new Error('wrong number of task inputs: no values to aggregate')
-  return { values: good.map((v, i) => toDecimal(v, `values[${i}]`)), faults }
+  return { values: good.map((v, i) => decimalOf(v, `values[${i}]`)), faults }
 }
 
 function runMedian(task: Task, inputs: TaskResult[], vars: Vars): PipelineValue {
@@ -833,14 +1168,30 @@ function runSum(task: Task, inputs: TaskResult[], vars: Vars): PipelineValue {
   return new Decimal(values.reduce((total, v) => add(total, v.amount), { units: 0n, decimals: 0 }))
 }
 
+/** task.memo.go: its value (JSON, or its one input) as an `ObjectParam`. */
 function runMemo(task: Task, inputs: TaskResult[], vars: Vars): PipelineValue {
   checkInputs(inputs, 0, 1, 0)
   const value = required(
     'value',
     resolve('value', [jsonGetter(task.attributes.value, vars, false), input(inputs, 0)]),
   )
-  // An ObjectParam: numbers become decimals.
-  return typeof value === 'number' || typeof value === 'bigint' ? toDecimal(value, 'value') : value
+  return memoObject(value)
+}
+
+/** `ObjectParam.UnmarshalPipelineParam` (task_object_params.go): the value, tagged with its kind. */
+function memoObject(value: PipelineValue): MemoObject {
+  if (value === null) return new MemoObject('nil', null)
+  if (typeof value === 'boolean') return new MemoObject('bool', value)
+  if (typeof value === 'number' || typeof value === 'bigint' || value instanceof Decimal) {
+    return new MemoObject('decimal', toDecimal(value, 'value'))
+  }
+  if (typeof value === 'string') return new MemoObject('string', value)
+  if (Array.isArray(value)) return new MemoObject('slice', value)
+  // A copy of another memo's object leaves its list behind (the ObjectParam case copies every
+  // field but SliceValue), so a list becomes nil.
+  if (value instanceof MemoObject)
+    return new MemoObject(value.kind, value.kind === 'slice' ? null : value.value)
+  return new MemoObject('map', value)
 }
 
 async function runTask(task: Task, inputs: TaskResult[], options: RunOptions): Promise<PipelineValue> {

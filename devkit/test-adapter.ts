@@ -41,6 +41,20 @@ export async function stopTestAdapter(testAdapter: TestAdapter | undefined): Pro
   await testAdapter?.api.close()
 }
 
+/** Runs `use` with `adapter` started by {@link startTestAdapter} with `env`, and stops it after. */
+export async function withTestAdapter<T>(
+  adapter: Adapter,
+  env: Record<string, string | undefined>,
+  use: (testAdapter: TestAdapter) => Promise<T>,
+): Promise<T> {
+  const testAdapter = await startTestAdapter(adapter, env)
+  try {
+    return await use(testAdapter)
+  } finally {
+    await stopTestAdapter(testAdapter)
+  }
+}
+
 /** Asks a TestAdapter for `data`, as {@link HttpAnswer} (the status, the text and its JSON). */
 export async function askTestAdapter(
   testAdapter: TestAdapter,

@@ -49,6 +49,19 @@ const REGISTRY: OptionSpec = {
   value: 'address',
   description: "the Automation 2.3 registry; default: the network's",
 }
+const MAX_GAS_PRICE: OptionSpec = {
+  name: 'max-gas-price',
+  value: 'gwei',
+  description:
+    "the gas price threshold in gwei (exact to 9 decimals), written as the off-chain config Chainlink's nodes read: " +
+    'they do not perform above it (a log trigger skips the log); `none` removes it; default: none',
+}
+const REQUEST: OptionSpec = {
+  name: 'request',
+  value: 'hash',
+  required: true,
+  description: "the pending request's hash, as `register` printed it",
+}
 const UPKEEP: OptionSpec = {
   name: 'upkeep',
   value: 'id',
@@ -107,12 +120,7 @@ export const COMMANDS: CommandSpec[] = [
         default: '0x',
         description: "passed to the guard's checkUpkeep/checkLog unchanged",
       },
-      {
-        name: 'offchain-config',
-        value: 'hex',
-        default: '0x',
-        description: "the upkeep's offchain config (CBOR), unchanged",
-      },
+      MAX_GAS_PRICE,
       {
         name: 'registrar',
         value: 'address',
@@ -132,12 +140,7 @@ export const COMMANDS: CommandSpec[] = [
     summary:
       'After a pending registration is approved: read the upkeep id and forwarder, grant the forwarder FORWARDER_ROLE',
     options: [
-      {
-        name: 'request',
-        value: 'hash',
-        required: true,
-        description: "the pending request's hash, as `register` printed it",
-      },
+      REQUEST,
       { name: 'guard', value: 'address', required: true, description: 'the registered guard' },
       {
         name: 'from-block',
@@ -150,6 +153,36 @@ export const COMMANDS: CommandSpec[] = [
       ...SENDING,
     ],
     examples: ['npm run upkeeps -- finish --network base-sepolia --request 0xHash --guard 0xGuard'],
+  },
+  {
+    name: 'approve-request',
+    summary:
+      "Approve a pending registration as the registrar's owner (a local registrar; on Chainlink's networks, Chainlink approves)",
+    options: [
+      REQUEST,
+      {
+        name: 'from-block',
+        value: 'number',
+        default: '0',
+        description: "where to look for the request's RegistrationRequested event",
+      },
+      { name: 'registrar', value: 'address', description: "the registrar; default: the network's" },
+      ...NETWORK,
+      ...SENDING,
+    ],
+    examples: ['npm run upkeeps -- approve-request --network local --request 0xHash'],
+  },
+  {
+    name: 'cancel-request',
+    summary:
+      "Cancel a pending registration (the registrar's owner, or the request's admin): its funds go back to the admin",
+    options: [
+      REQUEST,
+      { name: 'registrar', value: 'address', description: "the registrar; default: the network's" },
+      ...NETWORK,
+      ...SENDING,
+    ],
+    examples: ['npm run upkeeps -- cancel-request --network local --request 0xHash'],
   },
   {
     name: 'grant-forwarder',
@@ -203,6 +236,61 @@ export const COMMANDS: CommandSpec[] = [
     examples: ['npm run upkeeps -- fund --network base-sepolia --upkeep 1234 --amount 2.5'],
   },
   {
+    name: 'update-upkeep',
+    summary:
+      "Change a registered upkeep (admin), one registry call per change: gas limit, checkData, a log trigger's feed, the gas price threshold",
+    options: [
+      UPKEEP,
+      {
+        name: 'gas-limit',
+        value: 'gas',
+        description:
+          'the new perform gas limit (setUpkeepGasLimit); warns when the balance no longer covers it',
+      },
+      {
+        name: 'check-data',
+        value: 'hex',
+        description: "the new checkData for the guard's check (setUpkeepCheckData)",
+      },
+      {
+        name: 'feed',
+        value: 'address',
+        description:
+          "log trigger: listen to this feed's AnswerUpdated (a proxy's current aggregator, resolved), e.g. after Chainlink moved the proxy (setUpkeepTriggerConfig)",
+      },
+      {
+        ...MAX_GAS_PRICE,
+        description: MAX_GAS_PRICE.description.replace('; default: none', ' (setUpkeepOffchainConfig)'),
+      },
+      REGISTRY,
+      ...NETWORK,
+      ...SENDING,
+    ],
+    examples: [
+      'npm run upkeeps -- update-upkeep --network base-sepolia --upkeep 1234 --gas-limit 600000 --max-gas-price 50',
+      'npm run upkeeps -- update-upkeep --network base-sepolia --upkeep 1234 --feed 0xFeedProxy',
+    ],
+  },
+  {
+    name: 'transfer-admin',
+    summary:
+      "Propose a new admin for an upkeep (admin); it takes over once it accepts (accept-admin), the guard's roles unchanged",
+    options: [
+      UPKEEP,
+      { name: 'to', value: 'address', required: true, description: 'the proposed admin' },
+      REGISTRY,
+      ...NETWORK,
+      ...SENDING,
+    ],
+    examples: ['npm run upkeeps -- transfer-admin --network base-sepolia --upkeep 1234 --to 0xNewAdmin'],
+  },
+  {
+    name: 'accept-admin',
+    summary: "Accept an upkeep's admin role, with the proposed admin's key",
+    options: [UPKEEP, REGISTRY, ...NETWORK, ...SENDING],
+    examples: ['npm run upkeeps -- accept-admin --network base-sepolia --upkeep 1234'],
+  },
+  {
     name: 'pause-upkeep',
     summary: 'Pause an upkeep (admin): neither checked nor performed until unpaused',
     options: [UPKEEP, REGISTRY, ...NETWORK, ...SENDING],
@@ -216,7 +304,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'cancel',
-    summary: 'Cancel an upkeep (admin); says when its funds can be withdrawn and what fee the registry keeps',
+    summary:
+      'Cancel an upkeep (admin): it is closed, neither checked nor performed; says from which block its funds can be withdrawn and what fee the registry keeps',
     options: [UPKEEP, REGISTRY, ...NETWORK, ...SENDING],
     examples: ['npm run upkeeps -- cancel --network base-sepolia --upkeep 1234'],
   },
@@ -360,7 +449,8 @@ export function usage(command?: CommandSpec): string {
       ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
       '',
       'npm run upkeeps -- help <command> lists its options. Keys come from UPKEEPS_PRIVATE_KEY, the RPC from',
-      '--rpc-url or UPKEEPS_RPC_URL. Every command that sends (but local) takes --dry-run.',
+      '--rpc-url or UPKEEPS_RPC_URL. Every command that sends (but local) takes --dry-run. Exit codes: 0 done,',
+      '1 refused or failed, 2 a usage or configuration mistake, 3 not yet (a registration still pending).',
     ].join('\n')
   }
   const lines = [`Usage: npm run upkeeps -- ${command.name} [options]`, '', command.summary, '']
@@ -388,9 +478,10 @@ const ENV_DOCS: Record<keyof typeof ENV, string> = {
 }
 
 function networksTable(): string {
-  const rows = Object.entries(loadNetworks()).map(
-    ([name, n]) =>
-      `| \`${name}\` | ${n.chainId} | \`${n.registry.address}\` | \`${n.registrar.address}\` | \`${n.link.address}\` | [supported networks](${n.registry.source}), [LINK](${n.link.source}) |`,
+  const rows = Object.entries(loadNetworks()).map(([name, n]) =>
+    n.registry && n.registrar
+      ? `| \`${name}\` | ${n.chainId} | \`${n.registry.address}\` | \`${n.registrar.address}\` | \`${n.link.address}\` | [supported networks](${n.registry.source}), [LINK](${n.link.source}) |`
+      : `| \`${name}\` | ${n.chainId} | pass \`--registry\` | pass \`--registrar\` | \`${n.link.address}\` | [LINK](${n.link.source}); no stored source lists a 2.3 registry (\`npm run upkeeps -- networks\`) |`,
   )
   return [
     '| network | chain id | registry | registrar | LINK | source |',

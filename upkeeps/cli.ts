@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { findCommand, formattedReference, parseCommand, usage } from './cli-spec'
 import * as commands from './commands'
 import type { CommandContext, CommandResult } from './commands'
-import { UpkeepsError } from './errors'
+import { UpkeepsError, exitCodeOf } from './errors'
 import { toJson } from './format'
 import type { Env } from './network'
 
@@ -20,6 +20,11 @@ export interface CliIo {
 const IMPLEMENTATIONS: Record<string, (ctx: CommandContext) => Promise<CommandResult>> = {
   register: commands.register,
   finish: commands.finish,
+  'approve-request': commands.approveRequest,
+  'cancel-request': commands.cancelRequest,
+  'update-upkeep': commands.updateUpkeep,
+  'transfer-admin': commands.transferAdmin,
+  'accept-admin': commands.acceptAdmin,
   'grant-forwarder': commands.grantForwarder,
   status: commands.status,
   fund: commands.fund,
@@ -32,7 +37,7 @@ const IMPLEMENTATIONS: Record<string, (ctx: CommandContext) => Promise<CommandRe
   networks: () => commands.networks(),
 }
 
-/** Runs one command line; returns the exit code (0 done, 1 refused or failed, 2 usage or configuration). */
+/** Runs one command line; returns the exit code (0 done, 1 refused or failed, 2 usage or configuration, 3 pending). */
 export async function runCli(argv: string[], env: Env, io: CliIo): Promise<number> {
   const [name, ...args] = argv
   const json = args.includes('--json')
@@ -63,7 +68,7 @@ export async function runCli(argv: string[], env: Env, io: CliIo): Promise<numbe
     const message = known ? error.message : ((error as Error).stack ?? String(error))
     if (json) io.out(toJson({ command: name, error: message }))
     else io.err(`${name ?? 'upkeeps'}: ${message}`)
-    return known && error.kind === 'usage' ? 2 : 1
+    return exitCodeOf(error)
   }
 }
 

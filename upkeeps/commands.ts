@@ -8,7 +8,10 @@ import { deployLocalAutomation } from '#devkit/automation'
 import type { ParsedOptions } from './cli-spec'
 import { UpkeepsError } from './errors'
 import { amountJson, parseAmount, showAmount, showGas } from './format'
+import { answerUpdatedTrigger, resolveLogSource } from './feed'
+import { describeOffchainConfig, offchainConfigFromGwei, NO_OFFCHAIN_CONFIG } from './offchain-config'
 import {
+  gasLimitWarning,
   guardContract,
   hasForwarderRole,
   isGuardAdmin,
@@ -28,23 +31,30 @@ import {
 import {
   findApproval,
   openRegistrar,
+  planApproveRequest,
+  planCancelRequest,
   planRegistration,
   registrationOutcome,
   upkeepsOfGuard,
   type BillingChoice,
+  type RegistrationPlan,
 } from './registrar'
 import {
   openRegistry,
+  planAcceptAdmin,
   planCancel,
   planFund,
   planPause,
+  planTransferAdmin,
+  planUpdate,
   planWithdraw,
   readUpkeep,
   type Plan,
+  type UpkeepChanges,
   type UpkeepInfo,
 } from './registry'
 import { UpkeepRunner, type CheckOutcome, type PerformOutcome, type RunnerMode } from './runner'
-import { describeTx, sendTx } from './tx'
+import { describeTx, sendTx, type PlannedTx } from './tx'
 
 export interface CommandResult {
   lines: string[]
@@ -83,6 +93,27 @@ function requiredAddress(options: ParsedOptions, name: string, fallback?: string
     )
   }
   return value
+}
+
+/**
+ * The registry or registrar: the option, else the network's; on a network whose Automation 2.3 contracts are
+ * not configured (networks.json says why), an error that says so.
+ */
+function automationAddress(
+  options: ParsedOptions,
+  connection: Connection,
+  name: 'registry' | 'registrar',
+): string {
+  const network = connection.network
+  if (!address(options, name) && network && !network[name]) {
+    throw new UpkeepsError(
+      `network ${network.name} has no Automation 2.3 ${name} in upkeeps/networks.json: no stored Chainlink ` +
+        `source documents one as 2.3 (npm run upkeeps -- networks says which page was read). Pass --${name} ` +
+        `with the address from Chainlink's Supported Networks page; it is checked on chain.`,
+      'usage',
+    )
+  }
+  return requiredAddress(options, name, network?.[name], name)
 }
 
 function integer(options: ParsedOptions, name: string): number | undefined {
@@ -199,25 +230,42 @@ function upkeepJson(info: UpkeepInfo): Record<string, unknown> {
     balance: amountJson(info.balance),
     minBalance: amountJson(info.minBalance),
     amountSpent: amountJson(info.amountSpent),
+    state: upkeepState(info),
     paused: info.paused,
     cancelled: info.cancelled,
     withdrawableFromBlock: info.withdrawableFromBlock?.toString(),
     logTrigger: info.logTrigger,
+    checkData: info.checkData,
+    offchainConfig: info.offchainConfig,
+    maxGasPriceWei:
+      info.gasPriceThreshold.kind === 'maxGasPrice' ? info.gasPriceThreshold.wei.toString() : undefined,
   }
 }
 
+/** closed: cancelled, so neither checked nor performed again (only its funds remain to withdraw). */
+function upkeepState(info: UpkeepInfo): 'active' | 'paused' | 'closed' {
+  return info.cancelled ? 'closed' : info.paused ? 'paused' : 'active'
+}
+
 function upkeepLine(info: UpkeepInfo, forwarderAllowed: boolean): string {
-  const state = info.cancelled
-    ? `cancelled (funds withdrawable from block ${info.withdrawableFromBlock})`
-    : info.paused
-      ? 'paused'
-      : 'active'
+  const listens = info.logTrigger ? `, listens to ${info.logTrigger.contractAddress}` : ''
+  if (info.cancelled) {
+    const funds =
+      info.balance.units === 0n
+        ? 'nothing left to withdraw'
+        : `${showAmount(info.balance)} left, withdrawable from block ${info.withdrawableFromBlock}`
+    return (
+      `upkeep ${info.id}: ${info.trigger}${listens}, closed (cancelled: neither checked nor performed), ${funds}; ` +
+      `forwarder ${info.forwarder} ${forwarderAllowed ? 'still holds' : 'does not hold'} FORWARDER_ROLE`
+    )
+  }
   const funded =
     info.balance.units < info.minBalance.units ? 'UNDERFUNDED, not performed' : 'funded above the minimum'
-  const listens = info.logTrigger ? `, listens to ${info.logTrigger.contractAddress}` : ''
+  const threshold =
+    info.gasPriceThreshold.kind === 'none' ? '' : `, ${describeOffchainConfig(info.gasPriceThreshold)}`
   return (
-    `upkeep ${info.id}: ${info.trigger}${listens}, ${state}, balance ${showAmount(info.balance)} ` +
-    `(minimum ${showAmount(info.minBalance)}: ${funded}), gas limit ${showGas(info.performGas)}, forwarder ` +
+    `upkeep ${info.id}: ${info.trigger}${listens}, ${upkeepState(info)}, balance ${showAmount(info.balance)} ` +
+    `(minimum ${showAmount(info.minBalance)}: ${funded}), gas limit ${showGas(info.performGas)}${threshold}, forwarder ` +
     `${info.forwarder} ${forwarderAllowed ? 'holds' : 'does NOT hold'} FORWARDER_ROLE`
   )
 }
@@ -247,23 +295,28 @@ async function settleRegistration(
     result.data.forwarderAllowed = true
     return
   }
-  const grant = await planGrantForwarder(guard, info.forwarder, id)
+  const grant = await planGrantForwarder(guard, info.forwarder, `upkeep ${id}`)
   if (!(await isGuardAdmin(guard, session.from))) {
-    const tx = describeTx(grant)
-    result.data.forwarderAllowed = false
-    result.data.grantForAdmin = tx
-    result.lines.push(
-      `${session.from} is not the guard's admin, so it cannot grant FORWARDER_ROLE: until the admin sends this ` +
-        `transaction, the guard rejects the upkeep's performs:`,
-      `  to: ${tx.to}`,
-      `  call: ${tx.call}`,
-      `  calldata: ${tx.calldata}`,
-    )
+    grantForAdmin(session, grant, result)
     return
   }
   await execute(session, { transactions: [grant], notes: [], warnings: [] }, result)
   result.data.forwarderAllowed = !session.dryRun
   if (!session.dryRun) result.lines.push(`The guard now accepts performUpkeep from upkeep ${id}'s forwarder.`)
+}
+
+/** The grant a sender who is not the guard's admin cannot send: printed for the admin to send. */
+function grantForAdmin(session: Session, grant: PlannedTx, result: CommandResult): void {
+  const tx = describeTx(grant)
+  result.data.forwarderAllowed = false
+  result.data.grantForAdmin = tx
+  result.lines.push(
+    `${session.from} is not the guard's admin, so it cannot grant FORWARDER_ROLE: until the admin sends this ` +
+      `transaction, the guard rejects the upkeep's performs:`,
+    `  to: ${tx.to}`,
+    `  call: ${tx.call}`,
+    `  calldata: ${tx.calldata}`,
+  )
 }
 
 export async function register(ctx: CommandContext): Promise<CommandResult> {
@@ -284,8 +337,9 @@ export async function register(ctx: CommandContext): Promise<CommandResult> {
   else throw new UpkeepsError(`--billing is link, native or a token address, not ${billingText}`, 'usage')
   const feed = address(options, 'feed')
   if (feed && trigger !== 'log') throw new UpkeepsError('--feed is for --trigger log', 'usage')
-  const registrarAddress = requiredAddress(options, 'registrar', network?.registrar, 'registrar')
+  const registrarAddress = automationAddress(options, connection, 'registrar')
   const amountText = text(options, 'amount')!
+  const maxGasPrice = text(options, 'max-gas-price')
   const plan = await planRegistration(
     connection.provider,
     registrarAddress,
@@ -300,7 +354,7 @@ export async function register(ctx: CommandContext): Promise<CommandResult> {
       name: text(options, 'name') ?? `ReserveGuard ${guard}`,
       admin: address(options, 'admin') ?? session.from,
       checkData: hex(options, 'check-data'),
-      offchainConfig: hex(options, 'offchain-config'),
+      offchainConfig: maxGasPrice === undefined ? NO_OFFCHAIN_CONFIG : offchainConfigFromGwei(maxGasPrice),
     },
     session.from,
     network?.link,
@@ -319,14 +373,11 @@ export async function register(ctx: CommandContext): Promise<CommandResult> {
     minBalance: amountJson(plan.minBalance),
     params: plan.params,
   })
-  const receipts = await execute(session, plan, result)
   if (session.dryRun) {
-    result.lines.push(
-      `Then: read the upkeep id back (or the pending request ${plan.hash}), its forwarder (getForwarder), and ` +
-        `grant that forwarder FORWARDER_ROLE on the guard.`,
-    )
+    await dryRunRegistration(session, guard, plan, result)
     return result
   }
+  const receipts = await execute(session, plan, result)
   const outcome = registrationOutcome(receipts[receipts.length - 1], plan.registrar)
   result.data.status = outcome.status
   if (outcome.status === 'pending') {
@@ -343,16 +394,54 @@ export async function register(ctx: CommandContext): Promise<CommandResult> {
   return result
 }
 
+/**
+ * A registration's dry run: the registration, then the role grant it leads to, for the forwarder the registry
+ * will create (predicted from its nonce: the real run reads the forwarder back before granting).
+ */
+async function dryRunRegistration(
+  session: Session,
+  guardAddress: string,
+  plan: RegistrationPlan,
+  result: CommandResult,
+): Promise<void> {
+  result.data.predictedForwarder = plan.predictedForwarder
+  result.data.autoApproved = plan.autoApproved
+  if (!plan.autoApproved) {
+    await execute(session, plan, result)
+    result.lines.push(
+      `The registrar will not approve this at once: it keeps request ${plan.hash} (and the funds) until its ` +
+        `owner approves it. Then npm run upkeeps -- finish reads the upkeep back and grants its forwarder ` +
+        `FORWARDER_ROLE (its own transaction, printed by finish --dry-run).`,
+    )
+    return
+  }
+  const guard = guardContract(guardAddress, session.connection.provider)
+  const grant = await planGrantForwarder(guard, plan.predictedForwarder, 'the new upkeep')
+  const note =
+    `the forwarder ${plan.predictedForwarder} is predicted from the registry's nonce: the registry creates one ` +
+    `per upkeep, so another registration first changes it; the real run reads the forwarder back (getForwarder) ` +
+    `before granting`
+  if (await isGuardAdmin(guard, session.from)) {
+    await execute(
+      session,
+      { ...plan, transactions: [...plan.transactions, grant], notes: [...plan.notes, note] },
+      result,
+    )
+    return
+  }
+  await execute(session, { ...plan, notes: [...plan.notes, note] }, result)
+  grantForAdmin(session, grant, result)
+}
+
 export async function finish(ctx: CommandContext): Promise<CommandResult> {
   const { options } = ctx
-  const result = emptyResult('finish')
-  const session = await open(ctx, 'finish (the key grants FORWARDER_ROLE on the guard)')
-  const network = session.connection.network
-  const hash = text(options, 'request')!
-  if (!/^0x[0-9a-fA-F]{64}$/.test(hash))
-    throw new UpkeepsError(`--request must be a 32-byte hash, got ${hash}`, 'usage')
+  const {
+    session,
+    registrar: registrarAddress,
+    hash,
+    result,
+  } = await requestSession(ctx, 'finish', 'finish (the key grants FORWARDER_ROLE on the guard)')
   const guard = requiredAddress(options, 'guard')
-  const registrarAddress = requiredAddress(options, 'registrar', network?.registrar, 'registrar')
   const { registry } = await openRegistrar(session.connection.provider, registrarAddress)
   const found = await findApproval(
     session.connection.provider,
@@ -361,10 +450,18 @@ export async function finish(ctx: CommandContext): Promise<CommandResult> {
     integer(options, 'from-block'),
   )
   result.data.status = found.status
-  result.data.requestHash = hash
   if (found.status === 'pending') {
-    result.lines.push(`Request ${hash} is still pending: the registrar's owner has not approved it yet.`)
-    return result
+    throw new UpkeepsError(
+      `request ${hash} is still pending: the registrar's owner has not approved it yet (on Chainlink's ` +
+        `registrars, Chainlink does). Nothing was sent; run finish again once it is approved.`,
+      'pending',
+    )
+  }
+  if (found.status === 'cancelled') {
+    throw new UpkeepsError(
+      `request ${hash} was cancelled at block ${found.block} (by the registrar's owner or the request's admin): ` +
+        `its funds went back to its admin; register again to watch the guard`,
+    )
   }
   if (found.status === 'unknown') {
     throw new UpkeepsError(
@@ -382,7 +479,7 @@ export async function grantForwarder(ctx: CommandContext): Promise<CommandResult
   const session = await open(ctx, "grant-forwarder (the key must be the guard's admin)")
   const registry = await openRegistry(
     session.connection.provider,
-    requiredAddress(ctx.options, 'registry', session.connection.network?.registry, 'registry'),
+    automationAddress(ctx.options, session.connection, 'registry'),
   )
   const id = upkeepId(text(ctx.options, 'upkeep')!)
   const info = await readUpkeep(registry, id)
@@ -421,7 +518,6 @@ export async function status(ctx: CommandContext): Promise<CommandResult> {
     )
   }
   let ids = upkeepIds(options)
-  const registryAddress = address(options, 'registry') ?? network?.registry
   if (ids.length === 0) {
     const registrar = address(options, 'registrar') ?? network?.registrar
     if (!registrar) {
@@ -444,10 +540,9 @@ export async function status(ctx: CommandContext): Promise<CommandResult> {
       )
     }
   }
-  if (!registryAddress) throw new UpkeepsError('no registry: pass --registry, or --network', 'usage')
-  const registry = await openRegistry(connection.provider, registryAddress)
+  const registry = await openRegistry(connection.provider, automationAddress(options, connection, 'registry'))
   const upkeeps: Record<string, unknown>[] = []
-  result.lines.push(`${ids.length} upkeep(s) on registry ${registryAddress}:`)
+  const lines: string[] = []
   for (const id of ids) {
     const info = await readUpkeep(registry, id)
     if (info.target.toLowerCase() !== guardAddress.toLowerCase()) {
@@ -455,8 +550,14 @@ export async function status(ctx: CommandContext): Promise<CommandResult> {
     }
     const allowed = await hasForwarderRole(guard, info.forwarder)
     upkeeps.push({ ...upkeepJson(info), forwarderAllowed: allowed })
-    result.lines.push(`  ${upkeepLine(info, allowed)}`)
+    lines.push(`  ${upkeepLine(info, allowed)}`)
   }
+  const count = (state: string) => upkeeps.filter((u) => u.state === state).length
+  result.lines.push(
+    `${ids.length} upkeep(s) on registry ${await registry.getAddress()}: ${count('active')} active, ` +
+      `${count('paused')} paused, ${count('closed')} closed:`,
+    ...lines,
+  )
   result.data.upkeeps = upkeeps
   return result
 }
@@ -469,12 +570,7 @@ async function upkeepSession(
   purpose: string,
 ): Promise<{ session: Session; registry: Contract; info: UpkeepInfo; result: CommandResult }> {
   const session = await open(ctx, purpose)
-  const registryAddress = requiredAddress(
-    ctx.options,
-    'registry',
-    session.connection.network?.registry,
-    'registry',
-  )
+  const registryAddress = automationAddress(ctx.options, session.connection, 'registry')
   const registry = await openRegistry(session.connection.provider, registryAddress)
   const info = await readUpkeep(registry, upkeepId(text(ctx.options, 'upkeep')!))
   const result = emptyResult(command)
@@ -528,8 +624,148 @@ export async function cancel(ctx: CommandContext): Promise<CommandResult> {
     'cancel',
     "cancel (the key must be the upkeep's admin)",
   )
-  await execute(session, await planCancel(registry, info, session.from), result)
+  const plan = await planCancel(registry, info, session.from)
+  await execute(session, plan, result)
+  const withdraw = `npm run upkeeps -- withdraw --upkeep ${info.id}`
+  // The registry's owner cancels at once; everyone else (an issuer on Chainlink's networks) waits the delay.
+  const ownerNote =
+    `you own this registry, and the registry skips its ${plan.delay}-block cancellation delay for its owner; ` +
+    `on a Chainlink network the upkeep's admin cancels, and the funds wait ${plan.delay} blocks`
+  if (session.dryRun) {
+    result.lines.push(
+      plan.byOwner
+        ? `Its funds would be withdrawable at once: ${ownerNote}.`
+        : `Its funds would be withdrawable ${plan.delay} blocks after the block the cancellation is mined in ` +
+            `(the registry's cancellation delay).`,
+    )
+    return result
+  }
+  const now = await readUpkeep(registry, info.id)
+  result.data.upkeep = upkeepJson(now)
+  result.data.withdrawableFromBlock = now.withdrawableFromBlock!.toString()
+  result.lines.push(
+    `Upkeep ${info.id} is closed: its ${showAmount(now.balance)} can be withdrawn from block ` +
+      `${now.withdrawableFromBlock}` +
+      (plan.byOwner
+        ? `, at once: ${ownerNote}. `
+        : ` (the registry's cancellation delay of ${plan.delay} blocks). `) +
+      `Withdraw with: ${withdraw}`,
+  )
+  return result
+}
+
+/** Changes a registered upkeep through the registry's setters: one transaction per change asked for. */
+export async function updateUpkeep(ctx: CommandContext): Promise<CommandResult> {
+  const { options } = ctx
+  const { session, registry, info, result } = await upkeepSession(
+    ctx,
+    'update-upkeep',
+    "update-upkeep (the key must be the upkeep's admin)",
+  )
+  const changes: UpkeepChanges = {}
+  const warnings: string[] = []
+  const guard = guardContract(info.target, session.connection.provider)
+  if (options['gas-limit'] !== undefined) {
+    changes.gasLimit = integer(options, 'gas-limit')!
+    const warning = await gasLimitWarning(guard, changes.gasLimit)
+    if (warning) warnings.push(warning)
+  }
+  if (options['check-data'] !== undefined) changes.checkData = hex(options, 'check-data')
+  const feed = address(options, 'feed')
+  if (feed) {
+    const source = await resolveLogSource(session.connection.provider, feed)
+    const trigger = answerUpdatedTrigger(source.emitter, (await guard.ANSWER_UPDATED_TOPIC()) as string)
+    changes.triggerConfig = {
+      encoded: trigger.encoded,
+      description:
+        `listens to ${source.emitter}'s AnswerUpdated` +
+        (source.viaProxy ? ` (the aggregator behind ${feed})` : ''),
+    }
+  }
+  const maxGasPrice = text(options, 'max-gas-price')
+  if (maxGasPrice !== undefined) changes.offchainConfig = offchainConfigFromGwei(maxGasPrice)
+  const plan = await planUpdate(registry, info, session.from, changes)
+  plan.warnings.push(...warnings)
+  result.lines.push(`Changing upkeep ${info.id} on registry ${info.registry} (${where(session.connection)}).`)
+  await execute(session, plan, result)
   await after(registry, info, session, result)
+  return result
+}
+
+export async function transferAdmin(ctx: CommandContext): Promise<CommandResult> {
+  const { session, registry, info, result } = await upkeepSession(
+    ctx,
+    'transfer-admin',
+    "transfer-admin (the key must be the upkeep's admin)",
+  )
+  const to = requiredAddress(ctx.options, 'to')
+  await execute(session, planTransferAdmin(registry, info, session.from, to), result)
+  return result
+}
+
+export async function acceptAdmin(ctx: CommandContext): Promise<CommandResult> {
+  const { session, registry, info, result } = await upkeepSession(
+    ctx,
+    'accept-admin',
+    'accept-admin (the key must be the proposed admin)',
+  )
+  await execute(session, await planAcceptAdmin(registry, info, session.from), result)
+  if (!session.dryRun) result.lines.push(`${session.from} is now upkeep ${info.id}'s admin.`)
+  await after(registry, info, session, result)
+  return result
+}
+
+/** The registrar's request commands: its hash, checked, and the registrar. */
+async function requestSession(
+  ctx: CommandContext,
+  command: string,
+  purpose: string,
+): Promise<{ session: Session; registrar: string; hash: string; result: CommandResult }> {
+  const session = await open(ctx, purpose)
+  const hash = text(ctx.options, 'request')!
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hash))
+    throw new UpkeepsError(`--request must be a 32-byte hash, got ${hash}`, 'usage')
+  const result = emptyResult(command)
+  result.data.requestHash = hash
+  return { session, registrar: automationAddress(ctx.options, session.connection, 'registrar'), hash, result }
+}
+
+export async function approveRequest(ctx: CommandContext): Promise<CommandResult> {
+  const { session, registrar, hash, result } = await requestSession(
+    ctx,
+    'approve-request',
+    "approve-request (the key must be the registrar's owner)",
+  )
+  const plan = await planApproveRequest(
+    session.connection.provider,
+    registrar,
+    hash,
+    session.from,
+    integer(ctx.options, 'from-block'),
+  )
+  const receipts = await execute(session, plan, result)
+  if (receipts.length > 0) {
+    const outcome = registrationOutcome(receipts[0], registrar)
+    if (outcome.status === 'registered') {
+      result.data.upkeepId = outcome.id.toString()
+      result.lines.push(`Request ${hash} is approved: upkeep ${outcome.id}.`)
+    }
+  }
+  return result
+}
+
+export async function cancelRequest(ctx: CommandContext): Promise<CommandResult> {
+  const { session, registrar, hash, result } = await requestSession(
+    ctx,
+    'cancel-request',
+    "cancel-request (the key must be the registrar's owner or the request's admin)",
+  )
+  await execute(
+    session,
+    await planCancelRequest(session.connection.provider, registrar, hash, session.from),
+    result,
+  )
+  if (!session.dryRun) result.lines.push(`Request ${hash} is cancelled: its funds went back to its admin.`)
   return result
 }
 
@@ -607,11 +843,11 @@ export async function run(ctx: CommandContext): Promise<CommandResult> {
   const result = emptyResult('run')
   const connection = await readOnly(ctx)
   const network = connection.network
-  const registryAddress = requiredAddress(options, 'registry', network?.registry, 'registry')
+  const registryAddress = automationAddress(options, connection, 'registry')
   let ids = upkeepIds(options)
   const guard = address(options, 'guard')
   if (ids.length === 0 && guard) {
-    const registrar = requiredAddress(options, 'registrar', network?.registrar, 'registrar')
+    const registrar = automationAddress(options, connection, 'registrar')
     ids = await upkeepsOfGuard(connection.provider, registrar, guard, 0)
     if (ids.length === 0)
       throw new UpkeepsError(`the registrar ${registrar} registered no upkeep for ${guard}`)
@@ -663,9 +899,13 @@ export async function run(ctx: CommandContext): Promise<CommandResult> {
     result.lines.push(line)
     if (!json) ctx.print(line)
   }
-  say(`Local automation runner (${where(connection)}), registry ${registryAddress}, ${ids.length} upkeep(s).`)
+  say(
+    `Local automation runner (${where(connection)}), registry ${registryAddress}, ` +
+      `${runner.upkeepIds.length} upkeep(s).`,
+  )
   say(`Mode: ${runner.modeDescription}`)
   say('This is a rehearsal tool: it does not replace the Chainlink Automation network.')
+  for (const id of runner.closed) say(`Not checked: upkeep ${id} is cancelled (closed).`)
   runner.on('check', (check: CheckOutcome) => {
     checks.push(check)
     say(checkLine(check))
@@ -679,6 +919,7 @@ export async function run(ctx: CommandContext): Promise<CommandResult> {
     say(`Problem: ${message}`)
   })
   runner.on('tickError', (error: Error) => say(`Error: ${error.message.split('\n')[0]}`))
+  runner.on('closed', (id: bigint) => say(`Upkeep ${id} was cancelled: it is no longer checked.`))
   const blocks = integer(options, 'blocks')
   if (options.once === true) {
     await runner.tick()
@@ -698,6 +939,7 @@ export async function run(ctx: CommandContext): Promise<CommandResult> {
   }
   result.data = {
     command: 'run',
+    closed: runner.closed.map(String),
     mode: runner.mode,
     modeDescription: runner.modeDescription,
     checks,
@@ -712,12 +954,18 @@ export async function networks(): Promise<CommandResult> {
   const entries = loadNetworks()
   result.data.networks = entries
   for (const [name, entry] of Object.entries(entries)) {
-    result.lines.push(
-      `${name} (chain ${entry.chainId}, Automation ${entry.automation}):`,
-      `  registry  ${entry.registry.address}  from ${entry.registry.source}`,
-      `  registrar ${entry.registrar.address}  from ${entry.registrar.source}`,
-      `  LINK      ${entry.link.address}  from ${entry.link.source}`,
-    )
+    result.lines.push(`${name} (chain ${entry.chainId}, Automation ${entry.automation}):`)
+    if (entry.registry && entry.registrar) {
+      result.lines.push(
+        `  registry  ${entry.registry.address}  from ${entry.registry.source}`,
+        `  registrar ${entry.registrar.address}  from ${entry.registrar.source}`,
+      )
+    } else {
+      result.lines.push(
+        `  registry, registrar: not configured, pass --registry and --registrar. ${entry.unlisted}`,
+      )
+    }
+    result.lines.push(`  LINK      ${entry.link.address}  from ${entry.link.source}`)
   }
   result.lines.push('local: filled at run time by npm run upkeeps -- local')
   return result

@@ -36,7 +36,12 @@ export function amountJson(amount: TokenAmount): {
  * Parses an amount typed by the user (`"2.5"`) exactly at `decimals`. More decimals than the token has,
  * a negative amount or zero is refused, never rounded.
  */
-export function parseAmount(text: string, decimals: number, field = '--amount'): bigint {
+export function parseAmount(
+  text: string,
+  decimals: number,
+  field = '--amount',
+  unit = "the token's",
+): bigint {
   let parsed
   try {
     parsed = parseDecimal(text, field)
@@ -45,7 +50,7 @@ export function parseAmount(text: string, decimals: number, field = '--amount'):
   }
   const down = rescale(parsed.units, parsed.decimals, decimals, 'down')
   if (down !== rescale(parsed.units, parsed.decimals, decimals, 'up')) {
-    throw new UpkeepsError(`${field} ${text} has more than the token's ${decimals} decimals`, 'usage')
+    throw new UpkeepsError(`${field} ${text} has more than ${unit} ${decimals} decimals`, 'usage')
   }
   if (down <= 0n) throw new UpkeepsError(`${field} must be more than 0, got ${text}`, 'usage')
   return down

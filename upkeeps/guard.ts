@@ -107,19 +107,36 @@ export async function hasForwarderRole(guard: Contract, forwarder: string): Prom
   return (await guard.hasRole(await forwarderRoleOf(guard), forwarder)) as boolean
 }
 
+/** `grantRole(FORWARDER_ROLE, forwarder)`; `whose` names the upkeep in the description (`upkeep 12`). */
 export async function planGrantForwarder(
   guard: Contract,
   forwarder: string,
-  upkeepId: bigint,
+  whose: string,
 ): Promise<PlannedTx> {
   const role = await forwarderRoleOf(guard)
   return {
     to: await guard.getAddress(),
     value: 0n,
     data: guard.interface.encodeFunctionData('grantRole', [role, forwarder]),
-    description: `grant FORWARDER_ROLE on the guard to upkeep ${upkeepId}'s forwarder ${forwarder}`,
+    description: `grant FORWARDER_ROLE on the guard to ${whose}'s forwarder ${forwarder}`,
     iface: guard.interface,
   }
+}
+
+/**
+ * A gas limit below one pause's worth (the guard's MIN_GAS_PER_ASSET + 50,000, docs/contracts.md), in words;
+ * undefined when it is enough for at least one.
+ */
+export async function gasLimitWarning(
+  guard: Contract,
+  gasLimit: number | bigint,
+): Promise<string | undefined> {
+  const minimumGas = BigInt(await guard.MIN_GAS_PER_ASSET()) + 50_000n
+  if (BigInt(gasLimit) >= minimumGas) return undefined
+  return (
+    `a gas limit of ${gasLimit} is below the ${minimumGas} one pause needs (MIN_GAS_PER_ASSET + 50,000): ` +
+    `the guard would stop before pausing anything (PerformGasExhausted)`
+  )
 }
 
 /** Whether `account` administers the guard's roles (and so may grant FORWARDER_ROLE). */

@@ -10,8 +10,17 @@ export { guardContract, guardEvents, hasForwarderRole, planGrantForwarder, readA
 export { connect, loadNetworks, signerFromEnv, type AutomationNetwork, type Connection } from './network'
 export { signedTransmit } from './ocr'
 export {
+  decodeOffchainConfig,
+  encodeMaxGasPrice,
+  offchainConfigFromGwei,
+  type OffchainConfig,
+} from './offchain-config'
+export {
   findApproval,
   openRegistrar,
+  pendingRequestParams,
+  planApproveRequest,
+  planCancelRequest,
   planRegistration,
   registrationOutcome,
   upkeepsOfGuard,
@@ -19,12 +28,16 @@ export {
 export {
   checkAutomationVersion,
   openRegistry,
+  planAcceptAdmin,
   planCancel,
   planFund,
   planPause,
+  planTransferAdmin,
+  planUpdate,
   planWithdraw,
   readUpkeep,
   type Plan,
+  type UpkeepChanges,
   type UpkeepInfo,
 } from './registry'
 export {

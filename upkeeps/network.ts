@@ -35,25 +35,32 @@ export interface SourcedAddress {
   source: string
 }
 
-/** A network as networks.json describes it. */
+/**
+ * A network as networks.json describes it: its chain id and LINK, and its Automation 2.3 registry and registrar
+ * where a stored Chainlink source documents them as 2.3; where none does, `unlisted` says why they are left
+ * out, and the user passes --registry and --registrar.
+ */
 export interface NetworkEntry {
   chainId: number
   automation: '2.3'
-  versionSource: string
-  registry: SourcedAddress
-  registrar: SourcedAddress
   link: SourcedAddress
+  versionSource?: string
+  registry?: SourcedAddress
+  registrar?: SourcedAddress
+  unlisted?: string
 }
 
 /** The Automation 2.3 contracts the tools use on one chain. */
 export interface AutomationNetwork {
   name: string
   chainId: number
-  registry: string
-  registrar: string
+  registry?: string
+  registrar?: string
   link: string
+  /** why the registry and registrar are not configured (the user passes them) */
+  unlisted?: string
   /** where each address comes from (a documentation URL, or the local deployment file) */
-  sources: { registry: string; registrar: string; link: string }
+  sources: { registry?: string; registrar?: string; link: string }
   /** set for the local network: the deployment, with the DON keys the runner transmits with */
   local?: LocalAutomation
 }
@@ -84,6 +91,16 @@ export function loadNetworks(file = NETWORKS_FILE): Record<string, NetworkEntry>
       throw new Error(`networks.${name}.chainId must be a positive integer`)
     }
     if (entry.automation !== '2.3') throw new Error(`networks.${name}: only Automation 2.3 is supported`)
+    const link = sourced(entry.link, `networks.${name}.link`)
+    if (entry.registry === undefined && entry.registrar === undefined) {
+      if (typeof entry.unlisted !== 'string' || !entry.unlisted.includes('https://')) {
+        throw new Error(
+          `networks.${name}: without a registry and registrar, unlisted must say why, citing the page consulted`,
+        )
+      }
+      networks[name] = { chainId: entry.chainId as number, automation: '2.3', link, unlisted: entry.unlisted }
+      continue
+    }
     if (typeof entry.versionSource !== 'string' || !entry.versionSource.includes('https://')) {
       throw new Error(`networks.${name}.versionSource must cite the page that says the contracts are 2.3`)
     }
@@ -93,7 +110,7 @@ export function loadNetworks(file = NETWORKS_FILE): Record<string, NetworkEntry>
       versionSource: entry.versionSource,
       registry: sourced(entry.registry, `networks.${name}.registry`),
       registrar: sourced(entry.registrar, `networks.${name}.registrar`),
-      link: sourced(entry.link, `networks.${name}.link`),
+      link,
     }
   }
   return networks
@@ -130,10 +147,15 @@ function fromEntry(name: string, entry: NetworkEntry): AutomationNetwork {
   return {
     name,
     chainId: entry.chainId,
-    registry: entry.registry.address,
-    registrar: entry.registrar.address,
+    registry: entry.registry?.address,
+    registrar: entry.registrar?.address,
     link: entry.link.address,
-    sources: { registry: entry.registry.source, registrar: entry.registrar.source, link: entry.link.source },
+    unlisted: entry.unlisted,
+    sources: {
+      registry: entry.registry?.source,
+      registrar: entry.registrar?.source,
+      link: entry.link.source,
+    },
   }
 }
 
@@ -192,6 +214,16 @@ export async function connect(options: { network?: string; rpcUrl?: string }, en
     provider.destroy()
     throw new UpkeepsError(
       `the RPC at ${hostOf(url)} is chain ${chainId}, but network ${network.name} is chain ${network.chainId}`,
+      'usage',
+    )
+  }
+  // A development chain restarted keeps its chain id but loses its contracts: the file outlives them.
+  if (network?.local && (await provider.getCode(network.local.registry)) === '0x') {
+    provider.destroy()
+    throw new UpkeepsError(
+      `the local deployment in ${localDeploymentFile(env)} is from an earlier chain: its registry ` +
+        `${network.local.registry} is not a contract on the chain at ${hostOf(url)} (was the node restarted?). ` +
+        `Run local again: npm run upkeeps -- local`,
       'usage',
     )
   }

@@ -5,20 +5,29 @@
  * accepts), then the outcome read back: the upkeep id, or the pending request when the registrar waits for
  * its owner's approval.
  */
-import { Contract, ZeroAddress, type Provider, type TransactionReceipt } from 'ethers'
+import { Contract, ZeroAddress, getCreateAddress, type Provider, type TransactionReceipt } from 'ethers'
 import {
+  AutoApproveType,
   Trigger,
   encodeRegistrationParams,
   linkTokenInterface,
   registrarInterface,
   registrationHash,
+  registrationParamsType,
   type RegistrationParams,
 } from '#chain/automation'
 import { UpkeepsError } from './errors'
 import { answerUpdatedTrigger, resolveLogSource } from './feed'
-import { forwarderRoleOf, guardContract, readAssets } from './guard'
+import { forwarderRoleOf, gasLimitWarning, guardContract, readAssets } from './guard'
 import { showAmount, type TokenAmount } from './format'
-import { checkAutomationVersion, openRegistry, tokenAmount, typeAndVersionOf, type Plan } from './registry'
+import {
+  checkAutomationVersion,
+  openRegistry,
+  readUpkeep,
+  tokenAmount,
+  typeAndVersionOf,
+  type Plan,
+} from './registry'
 import type { PlannedTx } from './tx'
 
 /** The registrar, checked to be Automation 2.3, and its registry (checked too). */
@@ -59,6 +68,13 @@ export interface RegistrationRequest {
 export interface RegistrationPlan extends Plan {
   params: RegistrationParams
   hash: string
+  /** whether the registrar will approve at once (its auto-approval settings for this trigger and sender) */
+  autoApproved: boolean
+  /**
+   * the forwarder the registry will create for the upkeep, predicted from the registry's nonce (it creates a
+   * forwarder per upkeep, with CREATE): right unless another upkeep is registered on it first
+   */
+  predictedForwarder: string
   funding: TokenAmount
   /** the minimum balance the registry will require for this gas limit (getMaxPaymentForGas) */
   minBalance: TokenAmount
@@ -124,13 +140,8 @@ export async function planRegistration(
       'usage',
     )
   }
-  const minimumGas = BigInt(await guard.MIN_GAS_PER_ASSET()) + 50_000n
-  if (BigInt(request.gasLimit) < minimumGas) {
-    warnings.push(
-      `a gas limit of ${request.gasLimit} is below the ${minimumGas} one pause needs (MIN_GAS_PER_ASSET + 50,000): ` +
-        `the guard would stop before pausing anything (PerformGasExhausted)`,
-    )
-  }
+  const gasWarning = await gasLimitWarning(guard, request.gasLimit)
+  if (gasWarning) warnings.push(gasWarning)
   if ((request.checkData.length - 2) / 2 > Number(config.maxCheckDataSize)) {
     throw new UpkeepsError(
       `--check-data is longer than the registry's ${config.maxCheckDataSize} bytes`,
@@ -176,6 +187,17 @@ export async function planRegistration(
       (await guard.ANSWER_UPDATED_TOPIC()) as string,
     ).encoded
   }
+
+  warnings.push(
+    ...(await alsoWatching(
+      provider,
+      registrarAddress,
+      registry,
+      request.guard,
+      request.trigger,
+      triggerConfig,
+    )),
+  )
 
   const params: RegistrationParams = {
     upkeepContract: request.guard,
@@ -244,16 +266,182 @@ export async function planRegistration(
       },
     )
   }
+  const approval = await registrar.getTriggerRegistrationDetails(params.triggerType)
+  const autoApproved =
+    BigInt(approval.autoApproveType) !== AutoApproveType.DISABLED &&
+    (BigInt(approval.autoApproveType) !== AutoApproveType.ENABLED_SENDER_ALLOWLIST ||
+      ((await registrar.getAutoApproveAllowedSender(from)) as boolean)) &&
+    BigInt(approval.approvedCount) < BigInt(approval.autoApproveMaxAllowed)
   return {
     transactions,
     notes,
     warnings,
     params,
     hash: registrationHash(params),
+    autoApproved,
+    predictedForwarder: getCreateAddress({
+      from: registryAddress,
+      nonce: await provider.getTransactionCount(registryAddress),
+    }),
     funding,
     minBalance,
     registry: registryAddress,
     registrar: registrarAddress,
+  }
+}
+
+/**
+ * Warnings for the guard's other live upkeeps of the same trigger (found through the registrar's events): each
+ * is checked and charged on its own, so two conditional upkeeps, or two log upkeeps on the same feed, pay twice
+ * for one shortfall.
+ */
+async function alsoWatching(
+  provider: Provider,
+  registrarAddress: string,
+  registry: Contract,
+  guard: string,
+  trigger: 'conditional' | 'log',
+  triggerConfig: string,
+): Promise<string[]> {
+  let ids: bigint[]
+  try {
+    ids = await upkeepsOfGuard(provider, registrarAddress, guard, 0)
+  } catch {
+    return [
+      `could not list the guard's other upkeeps (the RPC refused the registrar's event range): check with ` +
+        `npm run upkeeps -- status that no other ${trigger} upkeep already watches it`,
+    ]
+  }
+  const warnings: string[] = []
+  for (const id of ids) {
+    const other = await readUpkeep(registry, id)
+    if (other.cancelled || other.trigger !== trigger) continue
+    if (
+      trigger === 'log' &&
+      ((await registry.getUpkeepTriggerConfig(id)) as string).toLowerCase() !== triggerConfig.toLowerCase()
+    )
+      continue
+    const same =
+      trigger === 'log'
+        ? `a log-trigger upkeep on the same feed (${other.logTrigger!.contractAddress})`
+        : 'a conditional upkeep'
+    warnings.push(
+      `upkeep ${id} is already ${same} on this guard${other.paused ? ' (paused)' : ''}: both will be checked, ` +
+        `and both will be charged for each perform when the guard is short. Change that one instead ` +
+        `(npm run upkeeps -- update-upkeep --upkeep ${id}), or cancel it once this one runs.`,
+    )
+  }
+  return warnings
+}
+
+/** A pending request's parameters, read back from the registrar's `RegistrationRequested` event. */
+export async function pendingRequestParams(
+  provider: Provider,
+  registrarAddress: string,
+  hash: string,
+  fromBlock = 0,
+): Promise<RegistrationParams> {
+  const iface = registrarInterface()
+  const requested = iface.getEvent('RegistrationRequested')!
+  const [log] = await provider.getLogs({
+    address: registrarAddress,
+    topics: [requested.topicHash, hash],
+    fromBlock,
+  })
+  if (!log) {
+    throw new UpkeepsError(
+      `the registrar ${registrarAddress} has no RegistrationRequested event for ${hash} (from block ${fromBlock})`,
+    )
+  }
+  const event = iface.parseLog(log)!
+  const params = Object.fromEntries(
+    registrationParamsType().components!.map((field) => [field.name, event.args.getValue(field.name)]),
+  ) as unknown as RegistrationParams
+  if (registrationHash(params) !== hash) {
+    throw new UpkeepsError(
+      `the request read back from ${registrarAddress} does not hash to ${hash}`,
+      'failed',
+    )
+  }
+  return params
+}
+
+/** The registrar's view of a request: its owner, and the pending request's admin and balance. */
+async function pendingRequest(
+  provider: Provider,
+  registrarAddress: string,
+  hash: string,
+): Promise<{ registrar: Contract; owner: string; admin: string; balance: bigint }> {
+  const { registrar } = await openRegistrar(provider, registrarAddress)
+  const [admin, balance] = (await registrar.getPendingRequest(hash)) as [string, bigint]
+  if (admin === ZeroAddress) {
+    throw new UpkeepsError(
+      `the registrar ${registrarAddress} holds no pending request ${hash}: it was approved, cancelled, or made elsewhere ` +
+        `(npm run upkeeps -- finish tells which)`,
+    )
+  }
+  return { registrar, owner: (await registrar.owner()) as string, admin, balance }
+}
+
+/** The registrar's owner approves a pending request (on Chainlink's networks, Chainlink is that owner). */
+export async function planApproveRequest(
+  provider: Provider,
+  registrarAddress: string,
+  hash: string,
+  from: string,
+  fromBlock = 0,
+): Promise<Plan> {
+  const { registrar, owner } = await pendingRequest(provider, registrarAddress, hash)
+  if (owner.toLowerCase() !== from.toLowerCase()) {
+    throw new UpkeepsError(
+      `only the registrar's owner ${owner} approves requests, and the key in use is ${from}: on Chainlink's ` +
+        `networks Chainlink does; this command is for a registrar of your own (npm run upkeeps -- local --pending)`,
+    )
+  }
+  const params = await pendingRequestParams(provider, registrarAddress, hash, fromBlock)
+  return {
+    transactions: [
+      {
+        to: registrarAddress,
+        value: 0n,
+        data: registrar.interface.encodeFunctionData('approve', [params]),
+        description: `approve request ${hash}: register ${params.name} (upkeep contract ${params.upkeepContract})`,
+        iface: registrar.interface,
+      },
+    ],
+    notes: [
+      `then the request's admin reads the upkeep back and grants its forwarder FORWARDER_ROLE: ` +
+        `npm run upkeeps -- finish --request ${hash} --guard ${params.upkeepContract}`,
+    ],
+    warnings: [],
+  }
+}
+
+/** The registrar's owner, or the request's admin, cancels a pending request: its funds go back to the admin. */
+export async function planCancelRequest(
+  provider: Provider,
+  registrarAddress: string,
+  hash: string,
+  from: string,
+): Promise<Plan> {
+  const { registrar, owner, admin, balance } = await pendingRequest(provider, registrarAddress, hash)
+  if (![owner, admin].some((who) => who.toLowerCase() === from.toLowerCase())) {
+    throw new UpkeepsError(
+      `only the registrar's owner ${owner} or the request's admin ${admin} may cancel request ${hash}; the key in use is ${from}`,
+    )
+  }
+  return {
+    transactions: [
+      {
+        to: registrarAddress,
+        value: 0n,
+        data: registrar.interface.encodeFunctionData('cancel', [hash]),
+        description: `cancel request ${hash}, returning its ${balance} units of the billing token to its admin ${admin}`,
+        iface: registrar.interface,
+      },
+    ],
+    notes: ['a cancelled request cannot be approved: register again to watch the guard'],
+    warnings: [],
   }
 }
 
@@ -283,23 +471,32 @@ export function registrationOutcome(
   return { status: 'pending', hash }
 }
 
-/** A pending request's fate: approved (with the id), still pending, or gone (rejected or never made). */
+/** A request's fate: approved (with the id), still pending, cancelled (with the block), or never seen. */
 export async function findApproval(
   provider: Provider,
   registrarAddress: string,
   hash: string,
   fromBlock = 0,
-): Promise<RegistrationOutcome | { status: 'unknown'; hash: string }> {
+): Promise<
+  | RegistrationOutcome
+  | { status: 'cancelled'; hash: string; block: number }
+  | { status: 'unknown'; hash: string }
+> {
   const registrar = new Contract(registrarAddress, registrarInterface(), provider)
-  const approved = registrar.interface.getEvent('RegistrationApproved')!
-  const logs = await provider.getLogs({
-    address: registrarAddress,
-    topics: [approved.topicHash, hash],
-    fromBlock,
-  })
-  if (logs.length > 0) return { status: 'registered', id: BigInt(logs[0].topics[2]), hash }
+  const eventLogs = (name: string) =>
+    provider.getLogs({
+      address: registrarAddress,
+      topics: [registrar.interface.getEvent(name)!.topicHash, hash],
+      fromBlock,
+    })
+  const approved = await eventLogs('RegistrationApproved')
+  if (approved.length > 0) return { status: 'registered', id: BigInt(approved[0].topics[2]), hash }
   const [admin] = (await registrar.getPendingRequest(hash)) as [string, bigint]
-  return admin === ZeroAddress ? { status: 'unknown', hash } : { status: 'pending', hash }
+  if (admin !== ZeroAddress) return { status: 'pending', hash }
+  const rejected = await eventLogs('RegistrationRejected')
+  return rejected.length > 0
+    ? { status: 'cancelled', hash, block: rejected[0].blockNumber }
+    : { status: 'unknown', hash }
 }
 
 /** Upkeep ids the registrar registered for a guard, from its events (RPCs may limit the block range). */

@@ -1,7 +1,8 @@
 /**
  * The Automation 2.3 registry as an issuer uses it: the version check (2.1 and 1.x are sunset and refused),
  * an upkeep read back (`getUpkeep`, `getForwarder`, `getBalance`, `getMinBalance`, …), and the registry's own
- * calls to fund, pause, unpause, cancel and withdraw, each with the checks the registry would otherwise make
+ * calls to fund, pause, unpause, change (gas limit, checkData, trigger config, off-chain config), hand over
+ * (the two-step admin transfer), cancel and withdraw, each with the checks the registry would otherwise make
  * the hard way (a reverted transaction), and the ones it does not make at all (funding below the minimum).
  */
 import { AbiCoder, Contract, ZeroAddress, type Provider, type Signer } from 'ethers'
@@ -13,7 +14,14 @@ import {
   type LogTriggerConfig,
 } from '#chain/automation'
 import { UpkeepsError } from './errors'
-import { showAmount, type TokenAmount } from './format'
+import { showAmount, showGas, type TokenAmount } from './format'
+import {
+  decodeOffchainConfig,
+  describeOffchainConfig,
+  NO_OFFCHAIN_CONFIG,
+  type OffchainConfig,
+} from './offchain-config'
+import { decodeRevert } from './tx'
 import type { PlannedTx } from './tx'
 
 /** When Chainlink stopped performing upkeeps of older Automation versions. */
@@ -109,6 +117,9 @@ export interface UpkeepInfo {
   lastPerformedBlockNumber: bigint
   /** for a log-trigger upkeep: what it listens to */
   logTrigger?: LogTriggerConfig
+  /** the off-chain config as stored (hex), and what nodes read from it (the gas price threshold) */
+  offchainConfig: string
+  gasPriceThreshold: OffchainConfig
 }
 
 export async function readUpkeep(registry: Contract, id: bigint): Promise<UpkeepInfo> {
@@ -148,6 +159,8 @@ export async function readUpkeep(registry: Contract, id: bigint): Promise<Upkeep
     lastPerformedBlockNumber: BigInt(upkeep.lastPerformedBlockNumber),
     logTrigger:
       trigger === 'log' ? decodeLogTriggerConfig(await registry.getUpkeepTriggerConfig(id)) : undefined,
+    offchainConfig: upkeep.offchainConfig as string,
+    gasPriceThreshold: decodeOffchainConfig(upkeep.offchainConfig as string),
   }
 }
 
@@ -266,19 +279,24 @@ export function planPause(registry: Contract, info: UpkeepInfo, from: string, pa
   }
 }
 
-export async function planCancel(registry: Contract, info: UpkeepInfo, from: string): Promise<Plan> {
-  const owner = ((await registry.owner()) as string).toLowerCase()
-  if (from.toLowerCase() !== owner) requireAdmin(info, from, 'cancel it')
+/** A cancellation: the plan, and when the funds become withdrawable. */
+export interface CancelPlan extends Plan {
+  /** the sender owns the registry: the registry skips the cancellation delay for its owner */
+  byOwner: boolean
+  /** the registry's cancellation delay, in blocks (for anyone but its owner) */
+  delay: bigint
+}
+
+export async function planCancel(registry: Contract, info: UpkeepInfo, from: string): Promise<CancelPlan> {
+  const byOwner = from.toLowerCase() === ((await registry.owner()) as string).toLowerCase()
+  if (!byOwner) requireAdmin(info, from, 'cancel it')
   requireActive(info, 'cancelled again')
   const delay = BigInt(await registry.getCancellationDelay())
   const config = await registry.getBillingTokenConfig(info.billingToken)
   const minSpend = BigInt(config.minSpend)
   const unspent = minSpend > info.amountSpent.units ? minSpend - info.amountSpent.units : 0n
   const fee = unspent < info.balance.units ? unspent : info.balance.units
-  const notes = [
-    `once cancelled, the upkeep is no longer performed; its remaining balance can be withdrawn ${delay} blocks ` +
-      `later (the registry's cancellation delay) with: npm run upkeeps -- withdraw --upkeep ${info.id}`,
-  ]
+  const notes = ['once cancelled, the upkeep is neither checked nor performed, and it cannot be restored']
   if (fee > 0n) {
     notes.push(
       `the registry keeps a cancellation fee of ${showAmount({ ...info.balance, units: fee })}: the upkeep spent ` +
@@ -297,6 +315,192 @@ export async function planCancel(registry: Contract, info: UpkeepInfo, from: str
     ],
     notes,
     warnings: [`a cancelled upkeep cannot be restored: to watch the guard again, register a new upkeep`],
+    byOwner,
+    delay,
+  }
+}
+
+/** The changes `update-upkeep` makes, each through its own registry call; absent ones are left alone. */
+export interface UpkeepChanges {
+  gasLimit?: number
+  checkData?: string
+  /** a log-trigger upkeep's new `LogTriggerConfig`, encoded, and what it listens to in words */
+  triggerConfig?: { encoded: string; description: string }
+  /** the new off-chain config (CBOR), `0x` for none */
+  offchainConfig?: string
+}
+
+export async function planUpdate(
+  registry: Contract,
+  info: UpkeepInfo,
+  from: string,
+  changes: UpkeepChanges,
+): Promise<Plan> {
+  requireAdmin(info, from, 'change it')
+  requireActive(info, 'changed')
+  const plan: Plan = { transactions: [], notes: [], warnings: [] }
+  const call = (fn: string, args: unknown[], description: string) =>
+    plan.transactions.push({
+      to: info.registry,
+      value: 0n,
+      data: registry.interface.encodeFunctionData(fn, args),
+      description,
+      iface: registry.interface,
+    })
+  const config = await registry.getConfig()
+  if (changes.gasLimit !== undefined) {
+    const gasLimit = BigInt(changes.gasLimit)
+    if (gasLimit < 2_300n || gasLimit > BigInt(config.maxPerformGas)) {
+      throw new UpkeepsError(
+        `--gas-limit must be between 2300 and the registry's ${config.maxPerformGas}`,
+        'usage',
+      )
+    }
+    if (gasLimit === info.performGas) {
+      plan.notes.push(`the gas limit is already ${showGas(gasLimit)}: not sent`)
+    } else {
+      call(
+        'setUpkeepGasLimit',
+        [info.id, gasLimit],
+        `set upkeep ${info.id}'s gas limit from ${showGas(info.performGas)} to ${showGas(gasLimit)}`,
+      )
+      const needed = BigInt(
+        await registry.getMaxPaymentForGas(
+          info.id,
+          info.trigger === 'log' ? 1 : 0,
+          gasLimit,
+          info.billingToken,
+        ),
+      )
+      if (info.balance.units < needed) {
+        plan.warnings.push(
+          `with a gas limit of ${showGas(gasLimit)}, the registry requires a balance of ` +
+            `${showAmount({ ...info.balance, units: needed })}, and upkeep ${info.id} holds ` +
+            `${showAmount(info.balance)}: it is not performed until funded (npm run upkeeps -- fund)`,
+        )
+      }
+    }
+  }
+  if (changes.checkData !== undefined) {
+    if ((changes.checkData.length - 2) / 2 > Number(config.maxCheckDataSize)) {
+      throw new UpkeepsError(
+        `--check-data is longer than the registry's ${config.maxCheckDataSize} bytes`,
+        'usage',
+      )
+    }
+    if (changes.checkData.toLowerCase() === info.checkData.toLowerCase()) {
+      plan.notes.push(`the checkData is already ${info.checkData}: not sent`)
+    } else {
+      call(
+        'setUpkeepCheckData',
+        [info.id, changes.checkData],
+        `set upkeep ${info.id}'s checkData to ${changes.checkData}`,
+      )
+    }
+  }
+  if (changes.triggerConfig !== undefined) {
+    if (info.trigger !== 'log') {
+      throw new UpkeepsError(
+        `upkeep ${info.id} is conditional: it is checked every block and has no trigger to change (--feed is for log-trigger upkeeps)`,
+        'usage',
+      )
+    }
+    const current = await registry.getUpkeepTriggerConfig(info.id)
+    if ((current as string).toLowerCase() === changes.triggerConfig.encoded.toLowerCase()) {
+      plan.notes.push(`upkeep ${info.id} already ${changes.triggerConfig.description}: not sent`)
+    } else {
+      call(
+        'setUpkeepTriggerConfig',
+        [info.id, changes.triggerConfig.encoded],
+        `set upkeep ${info.id}'s log trigger: it ${changes.triggerConfig.description}`,
+      )
+    }
+  }
+  if (changes.offchainConfig !== undefined) {
+    const wanted = decodeOffchainConfig(changes.offchainConfig)
+    if (changes.offchainConfig.toLowerCase() === info.offchainConfig.toLowerCase()) {
+      plan.notes.push(`upkeep ${info.id} has ${describeOffchainConfig(wanted)} already: not sent`)
+    } else {
+      call(
+        'setUpkeepOffchainConfig',
+        [info.id, changes.offchainConfig],
+        changes.offchainConfig === NO_OFFCHAIN_CONFIG
+          ? `remove upkeep ${info.id}'s gas price threshold (off-chain config 0x)`
+          : `set upkeep ${info.id}'s off-chain config: ${describeOffchainConfig(wanted)}`,
+      )
+      if (wanted.kind === 'maxGasPrice') {
+        plan.notes.push(
+          "Chainlink's nodes take a few minutes to pick up a new threshold; above it, a conditional upkeep waits " +
+            'and a log-trigger upkeep skips the log for good (docs.chain.link, "Set a gas price threshold")',
+        )
+        plan.warnings.push(
+          'while the gas price is above the threshold, the guard is not paused by this upkeep, however short the ' +
+            'reserves: keep another upkeep or a guardian for that case',
+        )
+      }
+    }
+  }
+  if (plan.transactions.length === 0 && plan.notes.length === 0) {
+    throw new UpkeepsError(
+      'nothing to change: pass --gas-limit, --check-data, --feed (log trigger) or --max-gas-price',
+      'usage',
+    )
+  }
+  return plan
+}
+
+/** Step one of the admin transfer: the current admin proposes the next; nothing changes until accepted. */
+export function planTransferAdmin(registry: Contract, info: UpkeepInfo, from: string, to: string): Plan {
+  requireAdmin(info, from, 'hand it over')
+  requireActive(info, 'handed over')
+  if (to.toLowerCase() === from.toLowerCase())
+    throw new UpkeepsError(`${to} is already upkeep ${info.id}'s admin`, 'usage')
+  return {
+    transactions: [
+      {
+        to: info.registry,
+        value: 0n,
+        data: registry.interface.encodeFunctionData('transferUpkeepAdmin', [info.id, to]),
+        description: `propose ${to} as upkeep ${info.id}'s admin`,
+        iface: registry.interface,
+      },
+    ],
+    notes: [
+      `${from} stays the admin until ${to} accepts: npm run upkeeps -- accept-admin --upkeep ${info.id}, with ${to}'s key`,
+      "the admin funds, pauses, changes, cancels and withdraws the upkeep; the guard's roles do not change (its forwarder keeps FORWARDER_ROLE)",
+    ],
+    warnings: [],
+  }
+}
+
+/** Step two: the proposed admin accepts (checked by simulating the call from the sender). */
+export async function planAcceptAdmin(registry: Contract, info: UpkeepInfo, from: string): Promise<Plan> {
+  requireActive(info, 'handed over')
+  const data = registry.interface.encodeFunctionData('acceptUpkeepAdmin', [info.id])
+  try {
+    await registry.runner!.provider!.call({ from, to: info.registry, data })
+  } catch (error) {
+    const reason = decodeRevert((error as { data?: string }).data)
+    if (reason === 'OnlyCallableByProposedAdmin()') {
+      throw new UpkeepsError(
+        `${from} is not the proposed admin of upkeep ${info.id}: its admin ${info.admin} proposes one first ` +
+          `(npm run upkeeps -- transfer-admin --upkeep ${info.id} --to ${from})`,
+      )
+    }
+    throw new UpkeepsError(`the registry would refuse the transfer: ${reason ?? 'the call reverted'}`)
+  }
+  return {
+    transactions: [
+      {
+        to: info.registry,
+        value: 0n,
+        data,
+        description: `accept upkeep ${info.id}'s admin role (from ${info.admin})`,
+        iface: registry.interface,
+      },
+    ],
+    notes: [],
+    warnings: [],
   }
 }
 

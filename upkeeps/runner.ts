@@ -16,6 +16,9 @@
  * - `forwarder-key`: it sends `performUpkeep` from a key the issuer granted `FORWARDER_ROLE`. No report, no
  *   charge.
  *
+ * A cancelled upkeep is closed: the network no longer checks it, so neither does the runner (it is left out
+ * at start, and dropped when a check finds it cancelled, with a `closed` event).
+ *
  * A library first (start/stop, events for each check and perform, never exits the process); the CLI's `run`
  * command prints what it reports.
  */
@@ -151,6 +154,8 @@ export class UpkeepRunner extends EventEmitter {
 
   /** What the runner does to perform, in plain words. */
   readonly modeDescription: string
+  /** Upkeeps asked for but not checked: cancelled before the start, or since (in the order found). */
+  readonly closed: bigint[]
 
   private constructor(
     private readonly options: RunnerOptions,
@@ -162,10 +167,12 @@ export class UpkeepRunner extends EventEmitter {
       impersonation?: 'hardhat' | 'anvil'
       transmitter?: Signer
       modeDescription: string
+      closed: bigint[]
     },
   ) {
     super()
     this.watched = setup.watched
+    this.closed = setup.closed
     this.registry = setup.registry
     this.readOnlyAddress = setup.readOnlyAddress
     this.checkGas = setup.checkGas
@@ -183,14 +190,25 @@ export class UpkeepRunner extends EventEmitter {
     const startBlock = await provider.getBlockNumber()
     const fromBlock = options.fromBlock ?? startBlock + 1
     const watched: Watched[] = []
+    const closed: bigint[] = []
     for (const id of options.upkeepIds) {
       const info = await readUpkeep(registry, id)
+      if (info.cancelled) {
+        closed.push(id)
+        continue
+      }
       watched.push({
         info,
         guard: guardContract(info.target, provider),
         logsReadTo: fromBlock - 1,
         status: { balance: info.balance },
       })
+    }
+    if (watched.length === 0) {
+      throw new UpkeepsError(
+        `every upkeep to run is cancelled (${closed.join(', ')}): a cancelled upkeep is closed, neither checked ` +
+          `nor performed. Register a new one to watch the guard again.`,
+      )
     }
     const config = await registry.getConfig()
     const latest = (await provider.getBlock('latest'))!
@@ -246,11 +264,17 @@ export class UpkeepRunner extends EventEmitter {
       impersonation,
       transmitter,
       modeDescription,
+      closed,
     })
   }
 
   get mode(): RunnerMode['kind'] {
     return this.options.mode.kind
+  }
+
+  /** The upkeeps being checked (those asked for, less the closed ones). */
+  get upkeepIds(): bigint[] {
+    return this.watched.map((w) => w.info.id)
   }
 
   /** Checks every upkeep at the latest block and performs those the registry says are needed. */
@@ -259,10 +283,11 @@ export class UpkeepRunner extends EventEmitter {
     const block = (await provider.getBlock('latest'))!
     const checks: CheckOutcome[] = []
     const pending: Pending[] = []
-    for (const w of this.watched) {
+    for (const w of [...this.watched]) {
       if (w.info.trigger === 'conditional') {
         const result = await this.check(w, block, '0x')
         checks.push(result.check)
+        if (result.check.failureReason === 'UPKEEP_CANCELLED') this.close(w)
         if (result.check.upkeepNeeded)
           pending.push({ watched: w, ...result, trigger: this.conditionalTrigger(block) })
       } else {
@@ -271,6 +296,10 @@ export class UpkeepRunner extends EventEmitter {
           if (await this.alreadyPerformed(w, log)) continue
           const result = await this.check(w, block, encodeLog(automationLog), log)
           checks.push(result.check)
+          if (result.check.failureReason === 'UPKEEP_CANCELLED') {
+            this.close(w)
+            break
+          }
           if (result.check.upkeepNeeded) {
             const trigger = encodeLogTrigger({
               logBlockHash: log.blockHash,
@@ -290,6 +319,13 @@ export class UpkeepRunner extends EventEmitter {
     const outcome = { block: block.number, checks, performs }
     this.emit('ticked', outcome)
     return outcome
+  }
+
+  /** Stops checking an upkeep found cancelled since the start. */
+  private close(w: Watched): void {
+    this.watched.splice(this.watched.indexOf(w), 1)
+    this.closed.push(w.info.id)
+    this.emit('closed', w.info.id)
   }
 
   /** Polls for new blocks and ticks on each, until `stop()`. Errors are reported as 'tickError' events. */

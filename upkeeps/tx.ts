@@ -120,7 +120,7 @@ export function decodeRevert(data: string | undefined): string | undefined {
   return undefined
 }
 
-function revertData(error: unknown): string | undefined {
+export function revertData(error: unknown): string | undefined {
   const e = error as { data?: string; info?: { error?: { data?: string | { data?: string } } } }
   if (typeof e.data === 'string') return e.data
   const nested = e.info?.error?.data

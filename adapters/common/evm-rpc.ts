@@ -13,6 +13,8 @@
 import { multicall3Interface } from '#chain/abi'
 import { makeLogger } from '@chainlink/external-adapter-framework/util'
 import { inputError, providerError } from './errors'
+import { DEFAULT_MAX_BODY_BYTES, HttpRefusal, fetchBounded } from './http-fetch'
+import { DuplicateKeyError, parseUnambiguousJson } from './json'
 import { quoteInput } from './input'
 import {
   describeNetworkError,
@@ -150,6 +152,8 @@ export interface PinnedRead {
 export interface EvmRpcClientOptions {
   /** Timeout of one HTTP attempt, in milliseconds. */
   timeoutMs: number
+  /** The most body bytes read from one answer (default {@link DEFAULT_MAX_BODY_BYTES}); a longer one fails the URL. */
+  maxBodyBytes?: number
 }
 
 interface RpcRequest {
@@ -352,17 +356,20 @@ export class EvmRpcClient {
     let status: number
     let text: string
     try {
-      // Credentials in the URL go as HTTP Basic: fetch refuses them in the URL.
+      // Credentials in the URL go as HTTP Basic: fetch refuses them in the URL. Redirects are
+      // followed within the URL's origin only, and the body is read up to its cap.
       const endpoint = providerEndpoint(url, this.settings.urlSetting)
-      const response = await fetch(endpoint.url, {
+      const response = await fetchBounded(endpoint.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...endpoint.headers },
         body: JSON.stringify(batch),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        timeoutMs: this.options.timeoutMs,
+        maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       })
       status = response.status
-      text = await response.text()
+      text = response.text
     } catch (error) {
+      if (error instanceof HttpRefusal) throw new UrlFailure(error.message)
       throw new UrlFailure(describeNetworkError(error, this.options.timeoutMs))
     }
     if (status < 200 || status >= 300) {
@@ -370,9 +377,13 @@ export class EvmRpcClient {
     }
     let body: unknown
     try {
-      body = JSON.parse(text)
-    } catch {
-      throw new UrlFailure('answered with malformed JSON')
+      body = parseUnambiguousJson(text)
+    } catch (error) {
+      throw new UrlFailure(
+        error instanceof DuplicateKeyError
+          ? `answered an ambiguous body: ${error.message}`
+          : 'answered with malformed JSON',
+      )
     }
     if (!Array.isArray(body)) {
       const message = (body as { error?: { message?: unknown } } | null)?.error?.message

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { providerError } from './errors'
+import { DEFAULT_MAX_BODY_BYTES, HttpRefusal, fetchBounded } from './http-fetch'
 
 /**
  * HTTP client for data providers: a concurrency cap and a request-rate limit shared by every
@@ -9,6 +10,10 @@ import { providerError } from './errors'
  * A URL may carry credentials (`https://user:password@host/path?apikey=…`): they are sent as
  * HTTP Basic authentication (fetch refuses them in the URL) and the query is kept. A URL is
  * never shown whole: messages name it by its setting, its position in the list and its host.
+ *
+ * Redirects are followed within the configured URL's origin only, and a body is read no
+ * further than `maxBodyBytes` (adapters/common/http-fetch.ts): a URL that redirects elsewhere
+ * or answers too much is not asked again in this call, and the next URL is tried.
  */
 export interface ProviderClientOptions {
   /** Base URLs in failover order. */
@@ -30,6 +35,8 @@ export interface ProviderClientOptions {
   concurrencyPerRequest?: number
   /** Requests started per second across the client; 0 means unlimited. */
   requestsPerSecond: number
+  /** The most body bytes read from one answer (default {@link DEFAULT_MAX_BODY_BYTES}); a longer one fails the attempt. */
+  maxBodyBytes?: number
   /** Names the provider in error messages (e.g. the setting the URLs came from). */
   label: string
 }
@@ -206,6 +213,8 @@ export class ProviderClient {
           failures.push(detail)
         } else {
           failures.push(`${where}: ${outcome.error}`)
+          // The same URL would answer the same redirect or the same body again.
+          if (outcome.refused) break
         }
       }
     }
@@ -230,18 +239,18 @@ export class ProviderClient {
   private async attempt(
     url: string,
     headers: Record<string, string>,
-  ): Promise<{ response: ProviderResponse } | { error: string }> {
+  ): Promise<{ response: ProviderResponse } | { error: string; refused: boolean }> {
     await this.spacer.wait()
     try {
-      const res = await fetch(url, {
+      const response = await fetchBounded(url, {
         headers,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        timeoutMs: this.options.timeoutMs,
+        maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       })
-      const bytes = new Uint8Array(await res.arrayBuffer())
-      const text = new TextDecoder().decode(bytes)
-      return { response: { url, status: res.status, text, headers: res.headers, bytes } }
+      return { response }
     } catch (err) {
-      return { error: describeNetworkError(err, this.options.timeoutMs) }
+      if (err instanceof HttpRefusal) return { error: err.message, refused: true }
+      return { error: describeNetworkError(err, this.options.timeoutMs), refused: false }
     }
   }
 }

@@ -5,6 +5,7 @@
  * settings stay the adapter's own (one list, or one per network).
  */
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
+import { maxBodyBytesSetting } from './settings'
 import { ProviderClient, isHttpUrl, parseUrlList } from './provider-client'
 
 /**
@@ -42,6 +43,8 @@ export interface ProviderBlockOptions<K extends string, H extends string> {
   concurrency: number
   /** Requests in flight at once for one adapter request (its share), by default. */
   concurrencyPerRequest: number
+  /** The largest answer read, in bytes, by default: room for the largest honest answer. */
+  maxBodyBytes: number
   /**
    * What the concurrency cap and rate limit are shared by, as the settings' descriptions say it:
    * "across the adapter" (the default) when the adapter holds one client for the provider, or
@@ -66,6 +69,7 @@ export type ProviderNumberSetting<P extends string> =
   | `${P}_CONCURRENCY`
   | `${P}_CONCURRENCY_PER_REQUEST`
   | `${P}_REQUESTS_PER_SECOND`
+  | `${P}_MAX_BODY_BYTES`
 
 /** The settings values a block reads: its numbers, the key pair and the URL list settings. */
 export type ProviderBlockValues<P extends string, K extends string, H extends string> = {
@@ -75,7 +79,7 @@ export type ProviderBlockValues<P extends string, K extends string, H extends st
 /**
  * A provider's settings block: `definitions` go into the adapter's AdapterConfig (`<P>_REQUEST_TIMEOUT_MS`,
  * `<P>_RETRIES`, `<P>_RETRY_BACKOFF_MS`, `<P>_CONCURRENCY`, `<P>_CONCURRENCY_PER_REQUEST`,
- * `<P>_REQUESTS_PER_SECOND` and the key pair);
+ * `<P>_REQUESTS_PER_SECOND`, `<P>_MAX_BODY_BYTES` and the key pair);
  * `client` builds the {@link ProviderClient} for one URL-list setting from the adapter's settings.
  */
 export function providerBlock<P extends string, K extends string, H extends string>(
@@ -122,6 +126,7 @@ export function providerBlock<P extends string, K extends string, H extends stri
       0,
       100_000,
     ),
+    [`${prefix}_MAX_BODY_BYTES`]: maxBodyBytesSetting(provider, options.maxBodyBytes),
   } as { [N in ProviderNumberSetting<P>]: ReturnType<typeof numberSetting> }
   const key = {
     [options.keySetting]: {
@@ -164,6 +169,7 @@ export function providerBlock<P extends string, K extends string, H extends stri
         concurrency: number('CONCURRENCY'),
         concurrencyPerRequest: number('CONCURRENCY_PER_REQUEST'),
         requestsPerSecond: number('REQUESTS_PER_SECOND'),
+        maxBodyBytes: number('MAX_BODY_BYTES'),
         label: urlSetting,
       })
     },

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IReceiver.sol";
+// IERC165 as IReceiver declares it (OpenZeppelin 5.0.2, Chainlink's own copy), beside our ERC165 (OpenZeppelin 5.x).
+import {IERC165, IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IReceiver.sol";
 import {ERC165} from "@openzeppelin/contracts/utils/introspection/ERC165.sol";
 import {IReportReceiver} from "../interfaces/IReportReceiver.sol";
 
@@ -9,11 +10,12 @@ import {IReportReceiver} from "../interfaces/IReportReceiver.sol";
  * @title ReportReceiver
  * @notice Base of a contract that takes Chainlink Runtime Environment (CRE) reports: {onReport} accepts a
  * call only from the configured forwarder (Chainlink's `KeystoneForwarder`, which has checked the DON's
- * signatures and records every transmission, so a report is delivered at most once), and only for a
+ * signatures and records every transmission: a report is taken at most once, and one whose `onReport`
+ * reverted may be sent again, by anyone, with more gas), and only for a
  * workflow the admin allowed, named by its workflow ID and owner in the metadata. The report itself goes to
  * the {_processReport} hook, which must trust it no more than any other input.
  *
- * The metadata is what `KeystoneForwarder` passes (Chainlink's contracts package 1.2.0): bytes 45 to 109
+ * The metadata is what `KeystoneForwarder` passes (Chainlink's contracts package 1.5.0): bytes 45 to 109
  * of the raw report, `workflow_cid` (32 bytes, the workflow ID), `workflow_name` (10), `workflow_owner` (20),
  * `report_id` (2), the layout Chainlink's `ReceiverTemplate` decodes.
  *
@@ -93,9 +95,9 @@ abstract contract ReportReceiver is IReportReceiver, ERC165 {
         return _allowedWorkflows[workflowId][workflowOwner];
     }
 
-    /// @notice ERC-165: `IReceiver` (which `KeystoneForwarder` versions after 1.2.0 ask for), this receiver's
+    /// @notice ERC-165: `IReceiver` (which `KeystoneForwarder` asks for before each delivery), this receiver's
     /// own interface, and those of the contract using it.
-    function supportsInterface(bytes4 interfaceId) public view virtual override returns (bool) {
+    function supportsInterface(bytes4 interfaceId) public view virtual override(ERC165, IERC165) returns (bool) {
         return
             interfaceId == type(IReceiver).interfaceId ||
             interfaceId == type(IReportReceiver).interfaceId ||

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
+import { REDIRECTED, startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
 
 /** A target that echoes what it was asked, with a header of its own. */
 describe('fault proxy', () => {
@@ -81,5 +81,29 @@ describe('fault proxy', () => {
   it('drops the connection on destroy', async () => {
     next = 'destroy'
     await expect(fetch(`${proxy!.url}/x`)).rejects.toThrow('fetch failed')
+  })
+
+  it('redirects to the same request on itself on redirect, and relays that one, method and body kept', async () => {
+    next = 'redirect'
+    const manual = await fetch(`${proxy!.url}/x?y=1`, { method: 'POST', body: '{}', redirect: 'manual' })
+    expect([manual.status, manual.headers.get('location')]).toEqual([307, `${REDIRECTED}/x?y=1`])
+    const followed = await fetch(`${proxy!.url}/x?y=1`, { method: 'POST', body: '{"id":2}' })
+    expect(await followed.json()).toMatchObject({ method: 'POST', url: '/api/x?y=1', body: '{"id":2}' })
+    expect(proxy!.requestPaths).toEqual(['/x?y=1', '/x?y=1', `${REDIRECTED}/x?y=1`])
+    expect(proxy!.forwarded).toBe(1)
+  })
+
+  it('sends a body without end on flood, as fast as it is read, and stops when the client hangs up', async () => {
+    next = 'flood'
+    const res = await fetch(`${proxy!.url}/x`)
+    expect([res.status, res.headers.get('content-length')]).toEqual([200, null])
+    const reader = res.body!.getReader()
+    let read = 0
+    while (read < 1_000_000) read += (await reader.read()).value!.length
+    await reader.cancel()
+    const [outcome] = await Promise.all(proxy!.floods)
+    expect(outcome.cut).toBe(true)
+    expect(outcome.sent).toBeGreaterThanOrEqual(read - 100)
+    expect(outcome.sent).toBeLessThan(64 * 1024 ** 2)
   })
 })

@@ -29,7 +29,7 @@ import { POR_SETTING_DEFAULTS } from '#common/adapter'
 import type { ConformanceDeclaration, ConformanceProvider } from '#devkit/conformance'
 import { adapterDoc, checkDocs } from '#devkit/docs'
 import { adapterReadme, exampleProblems, readmeExamples, shapeDifferences } from '#devkit/readme-examples'
-import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
+import { REDIRECTED, startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
 import { validatorMiddleware } from '@chainlink/external-adapter-framework/validation'
 import {
   advanceClock,
@@ -40,6 +40,7 @@ import {
 } from '#devkit/clock'
 import { logMark, logsSince } from '#devkit/logs'
 import { deadUrl } from '#devkit/ports'
+import { serveApi, type ApiServer } from '#devkit/simulators/http-api'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 
 /** Provider timeout for the cases where the provider answers, and for the one where it hangs. */
@@ -572,6 +573,72 @@ describe.each(subjects)('adapter $name', (subject) => {
         if (action === 'forward') expect([answer.status, messageOf(answer)]).toEqual([200, answer.text])
         else expect(answer.status).toBeGreaterThanOrEqual(500)
         expect(shown([answer.text, ...logsSince(mark).map((line) => line.text)])).toEqual([])
+      } finally {
+        fault = 'forward'
+        await stopTestAdapter(testAdapter)
+      }
+    })
+  })
+
+  describe('reads its provider within the origin configured, and no more of an answer than its cap', () => {
+    /** A server at another origin: nothing may ever reach it. */
+    let elsewhere: ApiServer
+    beforeAll(async () => {
+      elsewhere = await serveApi(() => ({ body: '{}' }))
+    })
+    afterAll(() => elsewhere.close())
+
+    const askWith = async (action: ProxyAction): Promise<HttpAnswer> => {
+      const testAdapter = await startTestAdapter(module.makeAdapter(), env(PROVIDER_TIMEOUT_MS))
+      fault = action
+      try {
+        return await askUntilComputed(() => ask(testAdapter, sample()))
+      } finally {
+        fault = 'forward'
+        await stopTestAdapter(testAdapter)
+      }
+    }
+
+    it('follows a redirect within the origin', async () => {
+      const answer = await askWith('redirect')
+      expect([
+        answer.status,
+        answer.body?.result ?? (answer.body?.data as { result?: unknown })?.result,
+      ]).toEqual([200, provider.expected])
+      expect(proxy.requestPaths.some((path) => path.startsWith(REDIRECTED))).toBe(true)
+    })
+
+    it('refuses a redirect to another origin with a 502 naming that origin alone, and never asks it', async () => {
+      const target = new URL(`${elsewhere.url}/steal?token=leaked`)
+      target.username = 'thief'
+      const answer = await askWith({ status: 307, body: '', headers: { location: target.toString() } })
+      const message = messageOf(answer)
+      expect({
+        status: answer.status,
+        result: answer.body?.result,
+        namesTheOrigin: message.includes(new URL(elsewhere.url).origin),
+        showsMore: ['thief', 'steal', 'leaked'].filter((part) => message.includes(part)),
+        askedThere: elsewhere.requests.length,
+      }).toEqual({ status: 502, result: undefined, namesTheOrigin: true, showsMore: [], askedThere: 0 })
+    })
+
+    it('stops reading a body without end at its cap (a *_MAX_BODY_BYTES setting), closing the connection: 502', async () => {
+      const testAdapter = await startTestAdapter(module.makeAdapter(), env(PROVIDER_TIMEOUT_MS))
+      const caps = Object.entries(testAdapter.adapter.config.settings as Record<string, unknown>).filter(
+        ([name]) => name.endsWith('_MAX_BODY_BYTES'),
+      )
+      const floods = proxy.floods.length
+      fault = 'flood'
+      try {
+        expect(caps.map(([, value]) => Number.isSafeInteger(value))).toEqual([true])
+        const cap = caps[0][1] as number
+        const answer = await askUntilComputed(() => ask(testAdapter, sample()))
+        expect([answer.status, answer.body?.result]).toEqual([502, undefined])
+        expect(messageOf(answer)).toContain(`larger than ${cap} bytes`)
+        const outcomes = await Promise.all(proxy.floods.slice(floods))
+        expect(outcomes.length).toBeGreaterThan(0)
+        // What the provider got to send: the cap, and what the sockets buffer on the way (a few MiB).
+        expect(outcomes.filter((o) => !o.cut || o.sent > cap + 16 * 1024 ** 2)).toEqual([])
       } finally {
         fault = 'forward'
         await stopTestAdapter(testAdapter)

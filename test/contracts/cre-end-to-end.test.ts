@@ -1,24 +1,27 @@
 /**
  * A shortfall through the CRE path, end to end on the local chain, every hop a real contract: the por-feed
- * workflow's report (its own encoder) lowers the reserve in CrePorFeed, which is the reserve feed of both
- * the SecureMintToken and the ReserveGuard; the reserve-guard workflow's report (its own payload builder,
+ * workflow's report (its own encoder) lowers the reserve in Chainlink's DataFeedsCache, read through its
+ * EACAggregatorProxy as the reserve feed of both the SecureMintToken and the ReserveGuard; the cache's
+ * `AnswerUpdated` wakes the guard's log trigger; the reserve-guard workflow's report (its own payload builder,
  * over the guard's checkUpkeep performData, as the workflow does) pauses the token; a further mint reverts.
- * Both reports are signed by the local DON and delivered by Chainlink's KeystoneForwarder.
+ * Both reports are signed by the local DON and delivered by Chainlink's KeystoneForwarder 1.5.0.
  */
 import { Wallet, id, type JsonRpcProvider, type Signer } from 'ethers'
-import { deployCrePorFeed, type CrePorFeed, type SecureMintToken } from '#chain/contracts'
+import type { SecureMintToken } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
 import { Operation, Reason, Role, Verdict, assetConfig, toResult } from '#chain/types'
 import { deliver, deployLocalKeystone, signedReport, type LocalKeystone } from '#devkit/keystone'
+import { deployCreFeed, onChainWorkflowName, type CreFeed } from '#devkit/data-feeds'
 import { localProvider } from '#devkit/local-chain'
-import { encodePorReport } from '#workflows/por-feed/report'
+import { encodeDecimalReports } from '#workflows/por-feed/report'
 import { decodeGuardEntries, entryTarget, guardReportPayload } from '#workflows/reserve-guard/report'
-import { HEARTBEAT, TOKEN, actors, deployGuard, type Actors, type Guard } from './guard-fixture'
+import { HEARTBEAT, TOKEN, actors, deployGuard, logStruct, type Actors, type Guard } from './guard-fixture'
 import { deployToken, latestTimestamp, revertOf } from './helpers'
 
 const DECIMALS = 8
 const WORKFLOW_OWNER = Wallet.createRandom().address
 const POR_WORKFLOW = id('por-feed workflow')
+const POR_WORKFLOW_NAME = 'por-feed'
 const GUARD_WORKFLOW = id('reserve-guard workflow')
 
 let provider: JsonRpcProvider
@@ -26,20 +29,25 @@ let a: Actors
 let admin: Signer
 let adminAddress: string
 let keystone: LocalKeystone
-let feed: CrePorFeed
+let feed: CreFeed
+/** What readers are configured with: the proxy. */
 let feedAddress: string
 let token: SecureMintToken
 let target: string
 let g: Guard
 
-/** The por-feed workflow's report of `answer`, observed at the latest block, through the forwarder. */
+/** The por-feed workflow's report of `answer`, as of the latest block, through the forwarder to the cache. */
 async function reportReserves(answer: bigint) {
   const observedAt = await latestTimestamp(provider)
-  const payload = encodePorReport({ answer, decimals: DECIMALS, observedAt })
+  const payload = encodeDecimalReports([{ dataId: feed.dataId, timestamp: observedAt, answer }])
   const call = signedReport(
     keystone,
-    feedAddress,
-    { workflowId: POR_WORKFLOW, workflowOwner: WORKFLOW_OWNER },
+    feed.cacheAddress,
+    {
+      workflowId: POR_WORKFLOW,
+      workflowOwner: WORKFLOW_OWNER,
+      workflowName: onChainWorkflowName(POR_WORKFLOW_NAME),
+    },
     payload,
   )
   return { observedAt, ...(await deliver(keystone, a.forwarder, call)) }
@@ -51,11 +59,15 @@ beforeAll(async () => {
   ;({ admin, adminAddress } = a)
   keystone = await deployLocalKeystone(admin)
 
-  // The reserve, written by the por-feed workflow.
-  feed = await deployCrePorFeed(admin, adminAddress, keystone.address, DECIMALS, 'sBTC reserves (CRE)')
-  feedAddress = await feed.getAddress()
-  await mined(feed.grantRole(Role.RECEIVER_ADMIN, adminAddress))
-  await mined(feed.allowWorkflow(POR_WORKFLOW, WORKFLOW_OWNER))
+  // The reserve: a feed of Chainlink's DataFeedsCache written by the por-feed workflow, read through its proxy.
+  feed = await deployCreFeed(admin, {
+    decimals: DECIMALS,
+    description: 'sBTC reserves (CRE)',
+    writers: [
+      { forwarder: keystone.address, workflowOwner: WORKFLOW_OWNER, workflowName: POR_WORKFLOW_NAME },
+    ],
+  })
+  feedAddress = feed.proxyAddress
   expect((await reportReserves(100n * TOKEN)).delivered).toBe(true)
 
   // The token mints against it.
@@ -88,11 +100,17 @@ it('a PoR report lowers the reserve, the guard workflow’s report pauses the to
   // The por-feed workflow reports 60 BTC against a supply of 100.
   const { delivered, receipt, observedAt } = await reportReserves(60n * TOKEN)
   expect(delivered).toBe(true)
-  const [updated] = eventsNamed(receipt, feed, 'AnswerUpdated')
-  expect([updated.current, updated.updatedAt]).toEqual([60n * TOKEN, observedAt])
-  // What wakes the reserve-guard workflow's log trigger: the event the guard's log upkeep listens for.
+  const [updated] = eventsNamed(receipt, feed.cache, 'AnswerUpdated')
+  expect(updated.current).toBe(60n * TOKEN)
+  expect((await feed.proxy.latestRoundData())[3]).toBe(observedAt)
+  // What wakes the reserve-guard workflow's log trigger (and the guard's log upkeep): the cache's AnswerUpdated,
+  // emitted by the cache (the proxy's aggregator), as an aggregator emits it behind any Data Feed's proxy.
   const topic = await g.guard.ANSWER_UPDATED_TOPIC()
-  expect(receipt.logs.filter((l) => l.address === feedAddress && l.topics[0] === topic)).toHaveLength(1)
+  const logIndex = receipt.logs.findIndex((l) => l.address === feed.cacheAddress && l.topics[0] === topic)
+  expect(logIndex).toBeGreaterThanOrEqual(0)
+  expect(await feed.proxy.aggregator()).toBe(feed.cacheAddress)
+  const [logUpkeepNeeded] = await g.guard.checkLog(await logStruct(provider, receipt, logIndex), '0x')
+  expect(logUpkeepNeeded).toBe(true)
   // Token and guard read the CRE-written reserve as a Data Feed.
   for (const status of [
     toResult(await token.reserveStatus(0n)),

@@ -1,13 +1,13 @@
 /**
- * The CRE receivers (ReportReceiver on ReserveGuard and CrePorFeed) on a local chain, with reports signed by
- * a local DON and delivered through Chainlink's own KeystoneForwarder (`@chainlink/contracts` 1.2.0): what
- * is accepted, what is refused (and with which error), and that a guard report is performed exactly as
- * performUpkeep.
+ * The CRE receivers on a local chain, with reports signed by a local DON and delivered through Chainlink's
+ * own KeystoneForwarder (`@chainlink/contracts` 1.5.0): ReportReceiver on ReserveGuard (what is accepted,
+ * what is refused and with which error, and that a guard report is performed exactly as performUpkeep), and
+ * Chainlink's DataFeedsCache behind its proxy, written with the por-feed workflow's own encoder.
  *
  * The forwarder catches a receiver's revert (the report transaction succeeds, `ReportProcessed` says
- * `false` and the transmission is recorded as failed), so each refusal is shown twice: delivered through the
- * forwarder, refused and without effect; and the receiver's custom error, from the same `onReport` call the
- * forwarder makes, simulated from the forwarder's address.
+ * `false` and the transmission is recorded as failed, open to another attempt), so each refusal is shown
+ * twice: delivered through the forwarder, refused and without effect; and the receiver's custom error, from
+ * the same `onReport` call the forwarder makes, simulated from the forwarder's address.
  */
 import {
   AbiCoder,
@@ -21,25 +21,21 @@ import {
   type JsonRpcProvider,
   type Signer,
 } from 'ethers'
-import {
-  ARTIFACT,
-  deployCrePorFeed,
-  reportReceiverAt,
-  type CrePorFeed,
-  type IReportReceiver,
-} from '#chain/contracts'
+import { reportReceiverAt, type IReportReceiver } from '#chain/contracts'
 import { eventsNamed, eventsOf, mined } from '#chain/events'
 import { Role } from '#chain/types'
 import {
   deliver,
   deployLocalKeystone,
+  receiverMetadata,
   signedReport,
   type LocalKeystone,
   type ReportCall,
   type ReportOrigin,
 } from '#devkit/keystone'
+import { decimalDataId, deployCreFeed, onChainWorkflowName, type CreFeed } from '#devkit/data-feeds'
 import { localProvider } from '#devkit/local-chain'
-import { encodePorReport } from '#workflows/por-feed/report'
+import { decodeDecimalReports, encodeDecimalReports } from '#workflows/por-feed/report'
 import { encodeGuardEntries, guardEntry } from '#workflows/reserve-guard/report'
 import {
   PERFORM_GAS,
@@ -52,12 +48,12 @@ import {
   type Actors,
   type Guard,
 } from './guard-fixture'
-import { latestTimestamp, revertOf, simulateDeploy } from './helpers'
+import { latestTimestamp, revertOf } from './helpers'
 
 const coder = AbiCoder.defaultAbiCoder()
 const DECIMALS = 8
-/** IRouter.TransmissionState */
-const TransmissionState = { NotAttempted: 0n, Succeeded: 1n, Failed: 2n } as const
+/** IRouter.TransmissionState (KeystoneForwarder 1.5.0) */
+const TransmissionState = { NotAttempted: 0n, Succeeded: 1n, InvalidReceiver: 2n, Failed: 3n } as const
 
 let provider: JsonRpcProvider
 let a: Actors
@@ -73,6 +69,7 @@ let otherKeystone: LocalKeystone
 const WORKFLOW_OWNER = Wallet.createRandom().address
 const GUARD_WORKFLOW = id('reserve-guard workflow, build 1')
 const POR_WORKFLOW = id('por-feed workflow, build 1')
+const POR_WORKFLOW_NAME = 'por-feed'
 
 beforeAll(async () => {
   provider = localProvider()
@@ -242,7 +239,7 @@ describe('ReportReceiver on ReserveGuard, through KeystoneForwarder', () => {
       await deliverRefused(call)
       const [, raw] = call
       const executionId = dataSlice(raw, 1, 33)
-      expect(await keystone.forwarder.getTransmissionState(g.address, executionId, '0x0001')).toBe(
+      expect((await keystone.forwarder.getTransmissionInfo(g.address, executionId, '0x0001')).state).toBe(
         TransmissionState.Failed,
       )
       expect(await g.guard.isAssetPaused(target)).toBe(false)
@@ -363,153 +360,243 @@ describe('ReportReceiver on ReserveGuard, through KeystoneForwarder', () => {
   })
 })
 
-describe('CrePorFeed, through KeystoneForwarder', () => {
-  let feed: CrePorFeed
-  let address: string
+describe("Chainlink's DataFeedsCache behind EACAggregatorProxy, through KeystoneForwarder", () => {
+  let feed: CreFeed
+  /** The DON's transmissions land in the cache; readers read the proxy. */
+  let cacheAddress: string
+  /** Round ids read through the proxy carry its phase (1) above the cache's round. */
+  const PHASE = 1n << 64n
+  const porOrigin = (overrides: Partial<ReportOrigin> = {}): ReportOrigin => ({
+    workflowId: POR_WORKFLOW,
+    workflowOwner: WORKFLOW_OWNER,
+    workflowName: onChainWorkflowName(POR_WORKFLOW_NAME),
+    ...overrides,
+  })
 
   /** A report of the por-feed workflow, as its encoder writes it. */
-  const porReport = (answer: bigint, observedAt: bigint, decimals = DECIMALS) =>
-    signedReport(keystone, address, origin(POR_WORKFLOW), encodePorReport({ answer, decimals, observedAt }))
+  const porReport = (answer: bigint, timestamp: bigint, origin = porOrigin(), dataId = feed.dataId) =>
+    signedReport(keystone, cacheAddress, origin, encodeDecimalReports([{ dataId, timestamp, answer }]))
 
-  /** Three raw words: what the encoder refuses to write. */
-  const rawReport = (words: bigint[]) =>
-    signedReport(
-      keystone,
-      address,
-      origin(POR_WORKFLOW),
-      coder.encode(['int256', 'uint256', 'uint256'], words),
-    )
+  const latest = async () => [...(await feed.proxy.latestRoundData())]
 
   beforeAll(async () => {
-    feed = await deployCrePorFeed(admin, adminAddress, keystone.address, DECIMALS, 'Reserves of sBTC (CRE)')
-    address = await feed.getAddress()
-    await mined(feed.grantRole(Role.RECEIVER_ADMIN, adminAddress))
-    await mined(feed.allowWorkflow(POR_WORKFLOW, WORKFLOW_OWNER))
+    feed = await deployCreFeed(admin, {
+      decimals: DECIMALS,
+      description: 'Reserves of sBTC (CRE)',
+      writers: [
+        { forwarder: keystone.address, workflowOwner: WORKFLOW_OWNER, workflowName: POR_WORKFLOW_NAME },
+      ],
+    })
+    cacheAddress = feed.cacheAddress
   })
 
-  it('is deployed with its forwarder, decimals and description, and has no round before the first report', async () => {
-    expect(await feed.forwarder()).toBe(keystone.address)
-    expect(await feed.decimals()).toBe(BigInt(DECIMALS))
-    expect(await feed.description()).toBe('Reserves of sBTC (CRE)')
-    expect(await feed.version()).toBe(1n)
-    expect(await feed.latestObservedAt()).toBe(0n)
-    expect(await revertOf(feed.latestRoundData(), feed, 'NoDataPresent')).toEqual([0n])
-    for (const yes of [IRECEIVER, IREPORT_RECEIVER, IACCESS_CONTROL, IERC165]) {
-      expect(await feed.supportsInterface(yes)).toBe(true)
-    }
-    expect(await feed.hasRole(Role.DEFAULT_ADMIN, adminAddress)).toBe(true)
-  })
-
-  it('refuses a zero admin and a forwarder that is not a contract', async () => {
-    const args = [keystone.address, DECIMALS, 'x'] as const
-    expect(
-      await revertOf(simulateDeploy(admin, ARTIFACT.CrePorFeed, ZeroAddress, ...args), feed, 'InvalidAdmin'),
-    ).toEqual([])
-    const eoa = Wallet.createRandom().address
-    expect(
-      await revertOf(
-        simulateDeploy(admin, ARTIFACT.CrePorFeed, adminAddress, eoa, DECIMALS, 'x'),
-        feed,
-        'ForwarderNotAContract',
-      ),
-    ).toEqual([eoa])
-  })
-
-  it('takes a signed report as a new round, with the events of an aggregator', async () => {
-    const observedAt = await latestTimestamp(provider)
-    const { delivered, receipt } = await deliver(keystone, transmitter, porReport(123_456_789n, observedAt))
-    expect(delivered).toBe(true)
-    expect(named(eventsOf(receipt, feed))).toEqual([
-      ['NewRound', 1n, keystone.address, observedAt],
-      ['AnswerUpdated', 123_456_789n, 1n, observedAt],
+  it('is a decimal feed written by one workflow (forwarder, owner, name) and read through its proxy', async () => {
+    expect(await feed.cache.typeAndVersion()).toBe('DataFeedsCache 1.0.0')
+    expect(await feed.cache.getDataIdForProxy(feed.proxyAddress)).toBe(feed.dataId)
+    const [writer, ...others] = await feed.cache.getFeedMetadata(feed.dataId, 0n, 0n)
+    expect(others).toEqual([])
+    expect([...writer]).toEqual([keystone.address, WORKFLOW_OWNER, onChainWorkflowName(POR_WORKFLOW_NAME)])
+    // CRE's on-chain workflow name: the first ten hex digits of the name's SHA-256, as ASCII
+    expect(onChainWorkflowName('my_workflow')).toMatch(/^0x([0-9a-f]{2}){10}$/)
+    expect(Buffer.from(onChainWorkflowName(POR_WORKFLOW_NAME).slice(2), 'hex').toString()).toMatch(
+      /^[0-9a-f]{10}$/,
+    )
+    // The proxy reads as any Data Feed: decimals from the data id, the description, no answer yet.
+    expect(await feed.proxy.decimals()).toBe(BigInt(DECIMALS))
+    expect(await feed.proxy.description()).toBe('Reserves of sBTC (CRE)')
+    expect(await latest()).toEqual([PHASE, 0n, 0n, 0n, PHASE])
+    // The cache answers only the proxies mapped to a feed.
+    const asStranger = feed.cache.connect(stranger)
+    expect(await revertOf(asStranger.latestRoundData(), feed.cache, 'NoMappingForSender')).toEqual([
+      await stranger.getAddress(),
     ])
-    const round = [1n, 123_456_789n, observedAt, observedAt, 1n]
-    expect([...(await feed.latestRoundData())]).toEqual(round)
-    expect([...(await feed.getRoundData(1n))]).toEqual(round)
-    expect(await revertOf(feed.getRoundData(2n), feed, 'NoDataPresent')).toEqual([2n])
-    expect(await feed.latestObservedAt()).toBe(observedAt)
   })
 
-  it('takes an empty reserve (zero): a drained reserve must show', async () => {
-    const observedAt = await latestTimestamp(provider)
-    expect((await deliver(keystone, transmitter, porReport(0n, observedAt))).delivered).toBe(true)
-    expect((await feed.latestRoundData())[1]).toBe(0n)
+  it('takes a signed report of the allowed workflow as a new round, with the events of an aggregator', async () => {
+    const timestamp = await latestTimestamp(provider)
+    const call = porReport(123_456_789n, timestamp)
+    const { delivered, receipt } = await deliver(keystone, transmitter, call)
+    expect(delivered).toBe(true)
+    const block = await provider.getBlock(receipt.blockNumber)
+    expect(named(eventsOf(receipt, feed.cache))).toEqual([
+      ['DecimalReportUpdated', feed.dataId, 1n, timestamp, 123_456_789n],
+      ['NewRound', 1n, ZeroAddress, timestamp],
+      // updatedAt here is the block's time; the round's updatedAt (read below) is the report's timestamp
+      ['AnswerUpdated', 123_456_789n, 1n, BigInt(block!.timestamp)],
+    ])
+    const round = [PHASE + 1n, 123_456_789n, timestamp, timestamp, PHASE + 1n]
+    expect(await latest()).toEqual(round)
+    expect([...(await feed.proxy.getRoundData(PHASE + 1n))]).toEqual(round)
+    expect(await feed.proxy.latestAnswer()).toBe(123_456_789n)
+    const [, raw] = call
+    const info = await keystone.forwarder.getTransmissionInfo(cacheAddress, dataSlice(raw, 1, 33), '0x0001')
+    expect(info.state).toBe(TransmissionState.Succeeded)
+  })
+
+  it('takes an empty reserve (zero), and the reports of a new build of the same workflow', async () => {
+    // The permission names the workflow (owner and name), not its build: a new workflow ID writes too.
+    const rebuilt = porOrigin({ workflowId: id('por-feed workflow, build 2') })
     expect(
-      (await deliver(keystone, transmitter, porReport(100n * TOKEN, await latestTimestamp(provider))))
+      (await deliver(keystone, transmitter, porReport(0n, await latestTimestamp(provider), rebuilt)))
         .delivered,
     ).toBe(true)
+    expect((await latest())[1]).toBe(0n)
+    const timestamp = await latestTimestamp(provider)
+    expect((await deliver(keystone, transmitter, porReport(100n * TOKEN, timestamp))).delivered).toBe(true)
+    expect(await latest()).toEqual([PHASE + 3n, 100n * TOKEN, timestamp, timestamp, PHASE + 3n])
   })
 
-  describe('refuses, leaving the latest round as it was', () => {
+  describe('skips, without reverting, a report it may not take: the feed stays as it was', () => {
     let before: unknown[]
 
     beforeEach(async () => {
-      before = [...(await feed.latestRoundData())]
+      before = await latest()
     })
 
     afterEach(async () => {
-      expect([...(await feed.latestRoundData())]).toEqual(before)
+      expect(await latest()).toEqual(before)
     })
 
-    /** The refusal's arguments, after checking the forwarder delivered it and recorded a failure. */
-    async function refused(call: ReportCall, name: string, via = keystone): Promise<unknown[]> {
-      const args = await refusal(feed, call, name, via.address)
-      await deliverRefused(call, via)
-      return args
+    /** The cache's events for a delivered report that wrote nothing (the transmission is final). */
+    async function skipped(call: ReportCall, via = keystone) {
+      const { delivered, receipt } = await deliver(via, transmitter, call)
+      expect(delivered).toBe(true)
+      return named(eventsOf(receipt, feed.cache))
     }
 
-    it('a report not newer than the one it holds (older, or the same observation again)', async () => {
-      const held = await feed.latestObservedAt()
-      expect(await refused(porReport(1n, held), 'ReportNotNewer')).toEqual([held, held])
-      expect(await refused(porReport(1n, held - 60n), 'ReportNotNewer')).toEqual([held - 60n, held])
-    })
-
-    it('a report observed in the future', async () => {
-      const future = (await latestTimestamp(provider)) + 3_600n
-      expect((await refused(porReport(1n, future), 'ObservedInFuture'))[0]).toBe(future)
-    })
-
-    it('other decimals than the feed’s', async () => {
-      const now = await latestTimestamp(provider)
-      expect(await refused(porReport(1n, now, 6), 'DecimalsMismatch')).toEqual([BigInt(DECIMALS), 6n])
-    })
-
-    it('a negative answer', async () => {
-      const now = await latestTimestamp(provider)
-      expect(await refused(porReport(-1n, now), 'NegativeAnswer')).toEqual([-1n])
-    })
-
-    it('a payload of the wrong length', async () => {
-      const now = await latestTimestamp(provider)
-      const words = encodePorReport({ answer: 1n, decimals: DECIMALS, observedAt: now })
-      for (const payload of [`${words}00`, dataSlice(words, 0, 64), '0x']) {
-        const call = signedReport(keystone, address, origin(POR_WORKFLOW), payload)
-        expect(await refused(call, 'InvalidReportLength')).toEqual([BigInt((payload.length - 2) / 2)])
+    it('a report not newer than the answer it holds (the same timestamp, or older)', async () => {
+      const held = before[3] as bigint
+      for (const timestamp of [held, held - 60n]) {
+        expect(await skipped(porReport(1n, timestamp))).toEqual([
+          ['StaleDecimalReport', feed.dataId, timestamp, held],
+        ])
       }
     })
 
-    it('words out of their types’ range (garbage)', async () => {
+    it('another workflow name, another owner, another forwarder, another data id', async () => {
       const now = await latestTimestamp(provider)
-      expect(await refused(rawReport([1n, 256n, now]), 'ReportWordOutOfRange')).toEqual([1n, 256n])
-      expect(await refused(rawReport([1n, BigInt(DECIMALS), 1n << 64n]), 'ReportWordOutOfRange')).toEqual([
-        2n,
-        1n << 64n,
-      ])
-    })
-
-    it('another workflow (the guard’s), another owner, another forwarder', async () => {
-      const now = await latestTimestamp(provider)
-      const payload = encodePorReport({ answer: 1n, decimals: DECIMALS, observedAt: now })
-      const guardWorkflow = signedReport(keystone, address, origin(GUARD_WORKFLOW), payload)
-      expect(await refused(guardWorkflow, 'WorkflowNotAllowed')).toEqual([GUARD_WORKFLOW, WORKFLOW_OWNER])
       const impostor = Wallet.createRandom().address
-      const otherOwner = signedReport(keystone, address, origin(POR_WORKFLOW, impostor), payload)
-      expect(await refused(otherOwner, 'WorkflowNotAllowed')).toEqual([POR_WORKFLOW, impostor])
-      const elsewhere = signedReport(otherKeystone, address, origin(POR_WORKFLOW), payload)
-      expect(await refused(elsewhere, 'InvalidSender', otherKeystone)).toEqual([
-        otherKeystone.address,
-        keystone.address,
+      const refusals: [ReportCall, LocalKeystone, string, string, string][] = [
+        [
+          porReport(1n, now, porOrigin({ workflowName: onChainWorkflowName('reserve-guard') })),
+          keystone,
+          keystone.address,
+          WORKFLOW_OWNER,
+          onChainWorkflowName('reserve-guard'),
+        ],
+        [
+          porReport(1n, now, porOrigin({ workflowOwner: impostor })),
+          keystone,
+          keystone.address,
+          impostor,
+          onChainWorkflowName(POR_WORKFLOW_NAME),
+        ],
+        [
+          signedReport(
+            otherKeystone,
+            cacheAddress,
+            porOrigin(),
+            encodeDecimalReports([{ dataId: feed.dataId, timestamp: now, answer: 1n }]),
+          ),
+          otherKeystone,
+          otherKeystone.address,
+          WORKFLOW_OWNER,
+          onChainWorkflowName(POR_WORKFLOW_NAME),
+        ],
+      ]
+      for (const [call, via, sender, owner, name] of refusals) {
+        expect(await skipped(call, via)).toEqual([
+          ['InvalidUpdatePermission', feed.dataId, sender, owner, name],
+        ])
+      }
+      const otherId = decimalDataId(DECIMALS, 'another feed')
+      expect(await skipped(porReport(1n, now, porOrigin(), otherId))).toEqual([
+        [
+          'InvalidUpdatePermission',
+          otherId,
+          keystone.address,
+          WORKFLOW_OWNER,
+          onChainWorkflowName(POR_WORKFLOW_NAME),
+        ],
       ])
     })
+  })
+
+  it('reverts on a payload it cannot decode (the old three-word format, nothing): the forwarder records a failure', async () => {
+    const now = await latestTimestamp(provider)
+    const before = await latest()
+    for (const payload of [coder.encode(['int256', 'uint8', 'uint64'], [1n, DECIMALS, now]), '0x']) {
+      const call = signedReport(keystone, cacheAddress, porOrigin(), payload)
+      const { delivered } = await deliver(keystone, transmitter, call)
+      expect(delivered).toBe(false)
+      const [, raw] = call
+      const info = await keystone.forwarder.getTransmissionInfo(cacheAddress, dataSlice(raw, 1, 33), '0x0001')
+      expect(info.state).toBe(TransmissionState.Failed)
+    }
+    expect(await latest()).toEqual(before)
+    expect(decodeDecimalReports(encodeDecimalReports([]))).toEqual([])
+  })
+
+  it('cannot be starved: a stranger sending the report with the least gas the forwarder routes it with writes it', async () => {
+    const timestamp = await latestTimestamp(provider)
+    const call = porReport(77n * TOKEN, timestamp)
+    const [, raw] = call
+    const forwarder = keystone.forwarder.connect(stranger)
+    // Below this the forwarder reverts InsufficientGasForRouting (the receiver must get 130,000 gas, less the
+    // ERC-165 check); the estimate is the least gas with which the transaction does not revert.
+    const least = Number(await forwarder.report.estimateGas(...call))
+    await expect(mined(forwarder.report(...call, { gasLimit: least - 1_000 }))).rejects.toThrow(
+      'InsufficientGasForRouting',
+    )
+    const { delivered } = await deliver(keystone, stranger, call, { gasLimit: least })
+    expect(delivered).toBe(true)
+    expect(await latest()).toEqual([PHASE + 4n, 77n * TOKEN, timestamp, timestamp, PHASE + 4n])
+    const info = await keystone.forwarder.getTransmissionInfo(cacheAddress, dataSlice(raw, 1, 33), '0x0001')
+    expect([info.state, info.transmitter]).toEqual([TransmissionState.Succeeded, await stranger.getAddress()])
+    // The DON's own delivery then finds it done: the report landed as signed, whoever sent it.
+    await revertOf(
+      keystone.forwarder.connect(transmitter).report.staticCall(...call),
+      forwarder,
+      'AlreadyAttempted',
+    )
+  })
+
+  it("who can rewrite or re-point the feed, at once: the cache's feed admin (see docs/contracts.md)", async () => {
+    const own = await deployCreFeed(admin, {
+      decimals: DECIMALS,
+      description: 'a feed to re-point',
+      writers: [
+        { forwarder: keystone.address, workflowOwner: WORKFLOW_OWNER, workflowName: POR_WORKFLOW_NAME },
+      ],
+    })
+    // The feed admin maps the proxy to another data id (here the first feed's): readers follow in one transaction.
+    await mined(own.cache.updateDataIdMappingsForProxies([own.proxyAddress], [feed.dataId]))
+    expect((await own.proxy.latestRoundData())[1]).toBe(0n) // the other cache holds nothing for that id
+    // And allows itself as a writer, then writes any answer directly, without the DON.
+    const adminAddress_ = await admin.getAddress()
+    await mined(
+      own.cache.setDecimalFeedConfigs(
+        [own.dataId],
+        ['a feed to re-point'],
+        [
+          {
+            allowedSender: adminAddress_,
+            allowedWorkflowOwner: adminAddress_,
+            allowedWorkflowName: '0x00000000000000000001',
+          },
+        ],
+      ),
+    )
+    await mined(own.cache.updateDataIdMappingsForProxies([own.proxyAddress], [own.dataId]))
+    const metadata = receiverMetadata({
+      workflowId: id('any'),
+      workflowOwner: adminAddress_,
+      workflowName: '0x00000000000000000001',
+    })
+    const forged = encodeDecimalReports([
+      { dataId: own.dataId, timestamp: await latestTimestamp(provider), answer: 10n ** 30n },
+    ])
+    await mined(own.cache.onReport(metadata, forged))
+    expect((await own.proxy.latestRoundData())[1]).toBe(10n ** 30n)
   })
 })

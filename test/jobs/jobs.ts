@@ -1,13 +1,24 @@
 /**
  * The jobs/ folder as the job tests read it: one folder per adapter with its bridge definition
- * (bridge.json) and its job specs (*.toml), the placeholders they hold, and checks of a bridge
- * request's `data` against the adapter endpoint it reaches.
+ * (bridge.json) and its job specs (*.toml), the placeholders they hold, checks of a bridge
+ * request's `data` against the adapter endpoint it reaches, and a job's pipeline replayed over
+ * the rounds a node would run it.
  */
+import { createHash } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { bech32 } from '@scure/base'
 import { parse as parseToml } from 'smol-toml'
 import { REPO_ROOT } from '#devkit/adapters'
-import { parsePipeline, type Pipeline } from '#devkit/pipeline'
+import { isNotYetComputed } from '#devkit/adapter-server'
+import {
+  goParseInt,
+  parsePipeline,
+  runPipeline,
+  type Pipeline,
+  type RunOptions,
+  type RunResult,
+} from '#devkit/pipeline'
 
 export const JOBS_DIR = join(REPO_ROOT, 'jobs')
 
@@ -99,3 +110,62 @@ export function documentedPlaceholders(): string[] {
 // How a bridge request's `data` is checked against its adapter's endpoint (also used by the
 // README examples' check): devkit/requests.ts.
 export { checkRequestData, endpointFor, undeclaredKeys } from '#devkit/requests'
+
+/**
+ * The chain id a node reads from a job's `[relayConfig] chainID`, or undefined where it refuses
+ * it. core/services/job/models.go getChainIdFromRelayConfig takes a string as written, an
+ * integer, or a float cut to an integer, and validateRelayID wants a base-10 int64 for an EVM
+ * chain; the EVM relay then reads the relay config's chainID as a big integer
+ * (core/services/relay/evm/types RelayConfig), which a float with a fraction is not.
+ */
+export function nodeChainId(value: unknown): string | undefined {
+  let text: string
+  if (typeof value === 'string') text = value
+  else if (typeof value === 'bigint') text = value.toString()
+  else if (typeof value === 'number' && Number.isInteger(value)) text = BigInt(value).toString()
+  else return undefined
+  return goParseInt(text, 10, 64) === undefined ? undefined : text
+}
+
+/** A valid bitcoin mainnet P2WPKH address, derived from `seed`. */
+export function custodian(seed: string): string {
+  const program = createHash('sha256').update(seed).digest().subarray(0, 20)
+  return bech32.encode('bc', [0, ...bech32.toWords(program)])
+}
+
+/** A bridge request a replayed run sent. */
+export interface SentRequest {
+  task: string
+  bridge: string
+  body: string
+}
+
+/**
+ * Runs `pipeline` as successive OCR rounds do until a run is not failed by an adapter's 504 "no
+ * value yet" (the first request for new inputs registers them; the next rounds find the value).
+ * Returns the last run and the requests it sent.
+ */
+export async function replayRounds(
+  pipeline: Pipeline,
+  options: Omit<RunOptions, 'onBridgeRequest'>,
+): Promise<{ run: RunResult; sent: SentRequest[] }> {
+  for (let round = 1; ; round++) {
+    const sent: SentRequest[] = []
+    const run = await runPipeline(pipeline, {
+      ...options,
+      onBridgeRequest: ({ task, bridge, body }) => sent.push({ task, bridge, body }),
+    })
+    const waiting = [...run.results.values()].some(({ error }) => {
+      const answer = error?.bridgeAnswer
+      if (!answer) return false
+      let body: Record<string, unknown> | undefined
+      try {
+        body = JSON.parse(answer.body) as Record<string, unknown>
+      } catch {
+        body = undefined
+      }
+      return isNotYetComputed({ status: answer.status, text: answer.body, body })
+    })
+    if (!waiting || round === 30) return { run, sent }
+  }
+}

@@ -12,39 +12,31 @@
  * `<ADAPTER_NAME_INPUT>` takes the declaration's sample value for `input`, and the job must report
  * the declaration's expected figure.
  */
-import { createHash } from 'node:crypto'
-import { bech32 } from '@scure/base'
 import { Wallet } from 'ethers'
 import { deployDecimalsToken, deployPoRAddressList } from '#chain/contracts'
+import { join } from 'node:path'
 import { ADAPTERS_DIR, loadAdapterModule } from '#devkit/adapters'
 import type { ConformanceDeclaration } from '#devkit/conformance'
 import { nameForms } from '#devkit/new-adapter'
-import { isNotYetComputed, startAdapterServer, type AdapterServer } from '#devkit/adapter-server'
+import { startAdapterServer, type AdapterServer } from '#devkit/adapter-server'
 import { LOCAL_CHAINS, fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
-import {
-  observation,
-  observe,
-  ocr2Vars,
-  parsePipeline,
-  runPipeline,
-  type Pipeline,
-  type RunResult,
-} from '#devkit/pipeline'
+import { observation, observe, ocr2Vars, parsePipeline, type Pipeline } from '#devkit/pipeline'
 import { serveAttestationApi } from '#devkit/simulators/attestation'
 import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
 import type { ApiServer } from '#devkit/simulators/http-api'
 import { LONDON_VAULT, serveVaultApi } from '#devkit/simulators/vault'
-import { join } from 'node:path'
-import { checkRequestData, fillPlaceholders, jobFolders, placeholdersIn } from './jobs'
+import {
+  checkRequestData,
+  custodian,
+  fillPlaceholders,
+  jobFolders,
+  placeholdersIn,
+  replayRounds,
+} from './jobs'
 
 const folders = jobFolders()
 const jobs = folders.flatMap((folder) => folder.jobs)
 
-/** A valid bitcoin mainnet P2WPKH address, derived from `seed`. */
-const custodian = (seed: string): string => {
-  const program = createHash('sha256').update(seed).digest().subarray(0, 20)
-  return bech32.encode('bc', [0, ...bech32.toWords(program)])
-}
 const RESERVE_1 = custodian('reserve-1') // 100 BTC, deep
 const RESERVE_2 = custodian('reserve-2') // 200 BTC deep, + 50 BTC with 3 confirmations
 const RESERVE_3 = custodian('reserve-3') // 0.5 BTC, deep: listed on-chain only
@@ -194,39 +186,12 @@ afterAll(async () => {
   for (const close of closers.reverse()) await close()
 })
 
-interface SentRequest {
-  task: string
-  bridge: string
-  body: string
-}
-
-/**
- * Runs `pipeline` as successive OCR rounds do until a run is not failed by an adapter's 504 "no
- * value yet" (the first request for new inputs registers them; the next rounds find the value).
- * Returns the last run and the requests it sent.
- */
-async function replay(pipeline: Pipeline): Promise<{ run: RunResult; sent: SentRequest[] }> {
-  for (let round = 1; ; round++) {
-    const sent: SentRequest[] = []
-    const run = await runPipeline(pipeline, {
-      vars: ocr2Vars({ externalJobID: EXTERNAL_JOB_ID, ...LAST }),
-      bridgeUrl: (name) => bridgeTable.get(name),
-      onBridgeRequest: ({ task, bridge, body }) => sent.push({ task, bridge, body }),
-    })
-    const waiting = [...run.results.values()].some(({ error }) => {
-      const answer = error?.bridgeAnswer
-      if (!answer) return false
-      let body: Record<string, unknown> | undefined
-      try {
-        body = JSON.parse(answer.body) as Record<string, unknown>
-      } catch {
-        body = undefined
-      }
-      return isNotYetComputed({ status: answer.status, text: answer.body, body })
-    })
-    if (!waiting || round === 30) return { run, sent }
-  }
-}
+/** A job's pipeline replayed with the variables of an OCR2 run and the bridges above. */
+const replay = (pipeline: Pipeline) =>
+  replayRounds(pipeline, {
+    vars: ocr2Vars({ externalJobID: EXTERNAL_JOB_ID, ...LAST }),
+    bridgeUrl: (name) => bridgeTable.get(name),
+  })
 
 it('has an expected figure for every job in jobs/', () => {
   expect(jobs.map((j) => j.path).sort()).toEqual(Object.keys(EXPECTED).sort())

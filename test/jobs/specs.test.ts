@@ -8,6 +8,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { parse as parseToml } from 'smol-toml'
 import { adapterNames } from '#devkit/adapters'
 import {
   BRIDGE_NAME,
@@ -24,6 +25,7 @@ import {
   documentedPlaceholders,
   endpointFor,
   jobFolders,
+  nodeChainId,
   placeholdersIn,
   type JobSpec,
 } from './jobs'
@@ -76,8 +78,8 @@ describe.each(specs.map(({ folder, job }) => ({ path: job.path, folder, job })))
       })
       expect(typeof job.spec.name).toBe('string')
       expect(job.spec.maxTaskDuration).toMatch(/^\d+s$/)
-      // The node reads the chain id as a JSON number: a string is refused.
-      expect(job.spec.relayConfig).toEqual({ chainID: 1 })
+      expect(Object.keys(job.spec.relayConfig as object)).toEqual(['chainID'])
+      expect(nodeChainId((job.spec.relayConfig as { chainID: unknown }).chainID)).toBe('1')
       for (const [field, read, placeholder] of OPERATOR_FIELDS) {
         expect({ field, value: read(job.spec) }).toEqual({ field, value: placeholder })
       }
@@ -186,6 +188,72 @@ describe('placeholders', () => {
     }
     // The jobs README documents them as `<LIKE_THIS>`, in one table.
     expect(readFileSync(join(JOBS_DIR, 'README.md'), 'utf8')).toMatch(/^## Placeholders$/m)
+  })
+
+  it('are told apart from values=<[0]>, angle-bracketed but not one, wherever they are listed', () => {
+    const readme = readFileSync(join(JOBS_DIR, 'README.md'), 'utf8')
+    const section = /^## Placeholders$([\s\S]*?)(?=^## )/m.exec(readme)![1]
+    expect(section).toMatch(/`values=<\[0\]>`[^.]*not a placeholder/)
+    for (const { job } of specs) {
+      const header = job.text.slice(0, job.text.indexOf('\ntype = '))
+      expect({ job: job.path, listsPlaceholders: /placeholders/.test(header) }).toEqual({
+        job: job.path,
+        listsPlaceholders: true,
+      })
+      if (job.text.includes('values=<[0]>')) expect(header).toMatch(/values=<\[0\]>[\s\S]*is not one/)
+    }
+  })
+})
+
+describe('the answer size', () => {
+  // Adapters whose answer grows with the addresses asked about: a job calling one can exceed
+  // the node's default bridge body limit.
+  const GROWING = new Set(['btc-balance', 'por-address-list'])
+
+  it('is stated at the top of every job whose answer grows with its addresses, with the node setting to raise', () => {
+    const growing = specs.filter(({ job }) =>
+      job.observationSource.tasks.some((t) => t.type === 'bridge' && GROWING.has(t.attributes.name)),
+    )
+    expect(growing.map(({ job }) => job.path)).toEqual(
+      expect.arrayContaining(['jobs/btc-balance/job.toml', 'jobs/por-address-list/job.toml']),
+    )
+    for (const { job } of growing) {
+      const header = job.text.slice(0, job.text.indexOf('\ntype = '))
+      expect(header).toMatch(/^# Answer size: /m)
+      expect(header).toMatch(/^# {3}\[JobPipeline\.HTTPRequest\]\n# {3}MaxSize = '\d+mb'$/m)
+    }
+  })
+})
+
+describe('the relay chain id', () => {
+  it('is read as the node reads it: an integer, a string or a whole float, never a fraction or other text', () => {
+    expect(nodeChainId(1)).toBe('1')
+    expect(nodeChainId('1')).toBe('1')
+    expect(nodeChainId(parseToml('chainID = 1.0').chainID)).toBe('1')
+    expect(nodeChainId(parseToml('chainID = "42161"').chainID)).toBe('42161')
+    for (const refused of [1.5, ' 1', '0x1', 'one', true, null]) {
+      expect({ refused, read: nodeChainId(refused) }).toEqual({ refused, read: undefined })
+    }
+  })
+})
+
+describe("jobs/README.md's juelsPerFeeCoinCache", () => {
+  it('uses the settings the node knows, within its bounds', () => {
+    const readme = readFileSync(join(JOBS_DIR, 'README.md'), 'utf8')
+    const block = /^```toml\n(\[pluginConfig\.juelsPerFeeCoinCache\][\s\S]*?)^```$/m.exec(readme)
+    const cache = (
+      parseToml(block![1]) as { pluginConfig: { juelsPerFeeCoinCache: Record<string, unknown> } }
+    ).pluginConfig.juelsPerFeeCoinCache
+    // core/services/ocr2/plugins/median/config/config.go: JuelsPerFeeCoinCache.
+    expect(Object.keys(cache).sort()).toEqual(['disable', 'stalenessAlertThreshold', 'updateInterval'])
+    expect(typeof cache.disable).toBe('boolean')
+    const seconds = (d: unknown) => {
+      const [, n, unit] = /^(\d+)([smh])$/.exec(String(d))!
+      return Number(n) * { s: 1, m: 60, h: 3600 }[unit as 's' | 'm' | 'h']
+    }
+    expect(seconds(cache.updateInterval)).toBeGreaterThanOrEqual(30)
+    expect(seconds(cache.updateInterval)).toBeLessThanOrEqual(20 * 60)
+    expect(seconds(cache.stalenessAlertThreshold)).toBeGreaterThan(0)
   })
 })
 

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { Contract, Wallet, parseEther, type JsonRpcProvider } from 'ethers'
@@ -42,6 +42,16 @@ beforeAll(async () => {
 })
 
 afterAll(() => provider.destroy())
+
+/** An RPC that answers only eth_chainId: enough for the checks made before anything is read or sent. */
+async function chainIdServer(chainId: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((_request, response) => {
+    response.setHeader('content-type', 'application/json')
+    response.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: chainId }))
+  })
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
 
 describe('usage', () => {
   it('help lists every command; help <command> lists its options and examples', async () => {
@@ -161,13 +171,13 @@ describe('--dry-run', () => {
     '--dry-run',
   ]
 
-  it('prints each transaction (to, value, decoded call, calldata) and sends nothing', async () => {
+  it('prints each transaction (to, value, decoded call, calldata), the role grant included, and sends nothing', async () => {
     const upkeeps = (await registry.getNumUpkeeps()) as bigint
     const balance = (await link.balanceOf(issuer.address)) as bigint
     const nonce = await provider.getTransactionCount(issuer.address)
     const run = await cli(registerArgs(), env)
     expect(run.err).toBe('')
-    expect(run.out).toContain(`Dry run: 1 transaction(s) from ${issuer.address}, none sent:`)
+    expect(run.out).toContain(`Dry run: 2 transaction(s) from ${issuer.address}, none sent:`)
     expect(run.out).toContain(
       '1. register a conditional upkeep on the guard, paying 5 LINK (LINK transferAndCall to the registrar)',
     )
@@ -180,9 +190,28 @@ describe('--dry-run', () => {
         `encryptedEmail: 0x, checkData: 0x, triggerConfig: 0x, offchainConfig: 0x })`,
     )
     expect(run.out).toMatch(/calldata: 0x4000aea0[0-9a-f]+/)
+    // The grant that follows, to the forwarder the registry will create for the upkeep.
+    const forwarder =
+      /2\. grant FORWARDER_ROLE on the guard to the new upkeep's forwarder (0x[0-9a-fA-F]{40})/.exec(
+        run.out,
+      )![1]
+    expect(run.out).toContain(
+      `call:     grantRole(role=${await guarded.guard.FORWARDER_ROLE()}, account=${forwarder})`,
+    )
+    expect(run.out).toContain(`Note: the forwarder ${forwarder} is predicted from the registry's nonce`)
     expect(await registry.getNumUpkeeps()).toBe(upkeeps)
     expect(await link.balanceOf(issuer.address)).toBe(balance)
     expect(await provider.getTransactionCount(issuer.address)).toBe(nonce)
+
+    // Registered for real (nothing registered in between): that very forwarder, granted.
+    const real = JSON.parse(
+      (await cli([...registerArgs().filter((a) => a !== '--dry-run'), '--json'], env)).out,
+    )
+    expect(real.upkeep.forwarder).toBe(forwarder)
+    expect(real.transactions.map((t: { call: string }) => t.call)).toEqual([
+      expect.stringMatching(/^transferAndCall\(/),
+      `grantRole(role=${await guarded.guard.FORWARDER_ROLE()}, account=${forwarder})`,
+    ])
   })
 
   it('--json: the calldata is exactly what would be sent (the registrar ABI encoding)', async () => {
@@ -190,7 +219,10 @@ describe('--dry-run', () => {
     expect(run.err).toBe('')
     const result = JSON.parse(run.out)
     expect(result.dryRun).toBe(true)
-    expect(result.transactions).toHaveLength(1)
+    expect(result.transactions).toHaveLength(2)
+    expect(result.transactions[1].call).toBe(
+      `grantRole(role=${await guarded.guard.FORWARDER_ROLE()}, account=${result.predictedForwarder})`,
+    )
     const params = {
       upkeepContract: guarded.address.guard,
       amount: parseEther('5'),
@@ -274,13 +306,26 @@ describe('local', () => {
     expect(status.out).toContain(`0 upkeep(s) on registry ${deployment.registry}`)
   })
 
-  it('refuses a chain that is not a development chain, before sending anything', async () => {
-    const server = createServer((_request, response) => {
-      response.setHeader('content-type', 'application/json')
-      response.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: '0x2105' })) // chain 8453, Base
+  it('a deployment file from an earlier chain (the node restarted) gets a hint to run local again', async () => {
+    const stale = cliEnv(localChainUrl('A'), issuer.privateKey, {
+      ...automation,
+      registry: Wallet.createRandom().address, // no code there: that chain is gone
     })
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    for (const args of [
+      ['status', '--network', 'local', '--guard', guarded.address.guard],
+      ['register', '--network', 'local', '--guard', guarded.address.guard, '--amount', '1'],
+    ]) {
+      const run = await cli(args, stale)
+      expect(run.code).toBe(2)
+      expect(run.err).toContain(
+        `the local deployment in ${stale.UPKEEPS_LOCAL_DEPLOYMENT} is from an earlier chain`,
+      )
+      expect(run.err).toContain('Run local again: npm run upkeeps -- local')
+    }
+  })
+
+  it('refuses a chain that is not a development chain, before sending anything', async () => {
+    const { server, url } = await chainIdServer('0x2105') // chain 8453, Base
     try {
       const run = await cli(['local', '--rpc-url', url], { UPKEEPS_PRIVATE_KEY: issuer.privateKey })
       expect(run.code).toBe(2)
@@ -306,7 +351,37 @@ describe('networks', () => {
       'registry  0xf4bAb6A129164aBa9B113cB96BA4266dF49f8743  from https://docs.chain.link/chainlink-automation/overview/supported-networks#base-mainnet',
     )
     expect(run.out).toContain('local: filled at run time by npm run upkeeps -- local')
+    expect(run.out).toContain('ethereum (chain 1, Automation 2.3):')
+    expect(run.out).toContain(
+      '  registry, registrar: not configured, pass --registry and --registrar. No stored Chainlink source',
+    )
+    expect(run.out).toContain(
+      'LINK      0x514910771AF9Ca656af840dff83E8264EcF986CA  from https://docs.chain.link/resources/link-token-contracts#ethereum-mainnet',
+    )
     const json = JSON.parse((await cli(['networks', '--json'], {})).out)
-    expect(Object.keys(json.networks)).toEqual(['base', 'base-sepolia'])
+    expect(Object.keys(json.networks)).toEqual([
+      'ethereum',
+      'sepolia',
+      'arbitrum',
+      'arbitrum-sepolia',
+      'base',
+      'base-sepolia',
+    ])
+  })
+
+  it('a network without a documented 2.3 registry asks for --registry, naming why', async () => {
+    const { server, url } = await chainIdServer('0x1') // chain 1, Ethereum
+    try {
+      const run = await cli(['cancel', '--network', 'ethereum', '--rpc-url', url, '--upkeep', '1'], {
+        UPKEEPS_PRIVATE_KEY: issuer.privateKey,
+      })
+      expect(run.code).toBe(2)
+      expect(run.err).toContain(
+        'cancel: network ethereum has no Automation 2.3 registry in upkeeps/networks.json',
+      )
+      expect(run.err).toContain('Pass --registry with the address from')
+    } finally {
+      server.close()
+    }
   })
 })

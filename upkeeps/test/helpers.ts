@@ -8,14 +8,16 @@ import {
   parseEther,
   toQuantity,
   type JsonRpcProvider,
+  type NonceManager,
   type Signer,
   type TransactionReceipt,
 } from 'ethers'
 import { deploy } from '#chain/artifacts'
-import { compiledEnumMembers } from '#chain/automation'
+import { compiledEnumMembers, linkTokenInterface, registryInterface } from '#chain/automation'
+import { deployLocalAutomation, type LocalAutomation } from '#devkit/automation'
+import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import { writeLocalDeployment, type Env } from '../network'
 import { runCli } from '../cli'
-import type { LocalAutomation } from '#devkit/automation'
 
 export const MOCK_FEED = 'contracts/mocks/MockReserveFeed.sol:MockReserveFeed'
 export const FEED_PROXY = '@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy.sol:EACAggregatorProxy'
@@ -140,4 +142,40 @@ export function cliEnv(rpcUrl: string, privateKey: string | undefined, deploymen
   if (privateKey) env.UPKEEPS_PRIVATE_KEY = privateKey
   if (deployment) writeLocalDeployment(env, deployment)
   return env
+}
+
+/** Registers an upkeep on a guard through the CLI (`--network local`); returns its id. */
+export async function registerUpkeep(env: Env, guard: string, args: string[]): Promise<bigint> {
+  const run = await cli(['register', '--network', 'local', '--guard', guard, ...args, '--json'], env)
+  if (run.code !== 0) throw new Error(`register failed: ${run.err || run.out}`)
+  return BigInt(JSON.parse(run.out).upkeep.id)
+}
+
+/** A test file's own Automation 2.3 on the shared chain A, and an issuer holding 1,000 LINK, with its CLI env. */
+export interface LocalSetup {
+  provider: JsonRpcProvider
+  /** the registry's and registrar's owner (its key: `owner.signer`) */
+  owner: NonceManager
+  automation: LocalAutomation
+  issuer: Wallet
+  env: Env
+  registry: Contract
+}
+
+export async function localSetup(): Promise<LocalSetup> {
+  const provider = localProvider()
+  const owner = await fundedSigner(provider)
+  const automation = await deployLocalAutomation(owner)
+  const issuer = new Wallet(await fundedKey(provider), provider)
+  await mined(
+    new Contract(automation.link, linkTokenInterface(), owner).transfer(issuer.address, parseEther('1000')),
+  )
+  return {
+    provider,
+    owner,
+    automation,
+    issuer,
+    env: cliEnv(localChainUrl('A'), issuer.privateKey, automation),
+    registry: new Contract(automation.registry, registryInterface(), provider),
+  }
 }

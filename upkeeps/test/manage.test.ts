@@ -4,40 +4,49 @@
  * in rehearsal.test.ts, on a chain of its own).
  */
 import { Contract, Wallet, parseEther, type JsonRpcProvider } from 'ethers'
-import { linkTokenInterface, registryInterface } from '#chain/automation'
-import { deployLocalAutomation, type LocalAutomation } from '#devkit/automation'
-import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
+import type { LocalAutomation } from '#devkit/automation'
 import type { Env } from '../network'
-import { TOKEN, cli, cliEnv, deployGuardedToken, fundedKey, mined, type GuardedToken } from './helpers'
+import {
+  TOKEN,
+  cli,
+  deployGuardedToken,
+  fundedKey,
+  localSetup,
+  mined,
+  registerUpkeep,
+  type GuardedToken,
+} from './helpers'
 
 let provider: JsonRpcProvider
 let automation: LocalAutomation
 let issuer: Wallet
 let env: Env
 let registry: Contract
-let link: Contract
 let guarded: GuardedToken
 let conditional: bigint
 let log: bigint
+let ownerKey: string
+
+const register = (args: string[]) => registerUpkeep(env, guarded.address.guard, args)
+
+/** `status --json` of the guard's given upkeeps. */
+async function statusJson(
+  ...ids: bigint[]
+): Promise<{ assets: unknown[]; upkeeps: Record<string, unknown>[] }> {
+  const upkeeps = ids.flatMap((id) => ['--upkeep', String(id)])
+  const run = await cli(
+    ['status', '--network', 'local', '--guard', guarded.address.guard, ...upkeeps, '--json'],
+    env,
+  )
+  expect(run.err).toBe('')
+  return JSON.parse(run.out)
+}
 
 beforeAll(async () => {
-  provider = localProvider()
-  const owner = await fundedSigner(provider)
-  automation = await deployLocalAutomation(owner)
-  issuer = new Wallet(await fundedKey(provider), provider)
-  env = cliEnv(localChainUrl('A'), issuer.privateKey, automation)
-  registry = new Contract(automation.registry, registryInterface(), provider)
-  link = new Contract(automation.link, linkTokenInterface(), owner)
-  await mined(link.transfer(issuer.address, parseEther('1000')))
+  const setup = await localSetup()
+  ;({ provider, automation, issuer, env, registry } = setup)
+  ownerKey = (setup.owner.signer as Wallet).privateKey
   guarded = await deployGuardedToken(issuer, 1_000n, 900n)
-  const register = async (args: string[]) => {
-    const run = await cli(
-      ['register', '--network', 'local', '--guard', guarded.address.guard, ...args, '--json'],
-      env,
-    )
-    expect(run.err).toBe('')
-    return BigInt(JSON.parse(run.out).upkeep.id)
-  }
   conditional = await register(['--amount', '10'])
   log = await register(['--amount', '10', '--trigger', 'log'])
 })
@@ -97,23 +106,7 @@ describe('status', () => {
       ),
     )
     await mined(guarded.aggregator.setAnswer(1_000n * TOKEN))
-    const backed = JSON.parse(
-      (
-        await cli(
-          [
-            'status',
-            '--network',
-            'local',
-            '--guard',
-            guarded.address.guard,
-            '--upkeep',
-            String(log),
-            '--json',
-          ],
-          env,
-        )
-      ).out,
-    )
+    const backed = await statusJson(log)
     expect(backed.assets[0]).toMatchObject({ verdict: 'Backed', verdictWords: 'backed', reason: 'None' })
   })
 })
@@ -144,16 +137,7 @@ describe('fund', () => {
   })
 
   it('warns when the upkeep stays below the minimum balance', async () => {
-    const id = BigInt(
-      JSON.parse(
-        (
-          await cli(
-            ['register', '--network', 'local', '--guard', guarded.address.guard, '--amount', '0.1', '--json'],
-            env,
-          )
-        ).out,
-      ).upkeep.id,
-    )
+    const id = await register(['--amount', '0.1'])
     const run = await cli(upkeepArgs('fund', id, '--amount', '0.1'), env)
     expect(run.err).toBe('')
     expect(run.out).toMatch(
@@ -188,16 +172,7 @@ describe('pause-upkeep, unpause-upkeep', () => {
 
 describe('cancel, withdraw', () => {
   it('refuses to withdraw before cancelling, then before the cancellation delay', async () => {
-    const id = BigInt(
-      JSON.parse(
-        (
-          await cli(
-            ['register', '--network', 'local', '--guard', guarded.address.guard, '--amount', '3', '--json'],
-            env,
-          )
-        ).out,
-      ).upkeep.id,
-    )
+    const id = await register(['--amount', '3'])
     const early = await cli(upkeepArgs('withdraw', id), env)
     expect(early.err).toContain(
       `upkeep ${id} is not cancelled: funds can be withdrawn only after cancelling it`,
@@ -205,12 +180,21 @@ describe('cancel, withdraw', () => {
 
     const cancelled = await cli(upkeepArgs('cancel', id), env)
     expect(cancelled.err).toBe('')
-    expect(cancelled.out).toContain(`can be withdrawn 50 blocks later (the registry's cancellation delay)`)
     // It spent nothing: the registry keeps the billing token's minimum spend (0.1 LINK) as a cancellation fee.
     expect(cancelled.out).toContain('the registry keeps a cancellation fee of 0.1 LINK')
     const upkeep = await registry.getUpkeep(id)
     expect(upkeep.balance).toBe(parseEther('2.9'))
-    expect(cancelled.out).toContain(`cancelled (funds withdrawable from block ${upkeep.maxValidBlocknumber})`)
+    const block = BigInt(
+      /Sent: cancel upkeep \d+: transaction 0x[0-9a-f]+ \(block (\d+)\)/.exec(cancelled.out)![1],
+    )
+    expect(upkeep.maxValidBlocknumber).toBe(block + 50n) // an admin's cancellation waits the delay
+    // The withdrawal block, stated once.
+    expect(cancelled.out.split('withdrawn from block').length - 1).toBe(1)
+    expect(cancelled.out).not.toContain('withdrawable')
+    expect(cancelled.out).toContain(
+      `Upkeep ${id} is closed: its 2.9 LINK can be withdrawn from block ${upkeep.maxValidBlocknumber} (the registry's ` +
+        `cancellation delay of 50 blocks). Withdraw with: npm run upkeeps -- withdraw --upkeep ${id}`,
+    )
 
     const waiting = await cli(upkeepArgs('withdraw', id), env)
     expect(waiting.code).toBe(1)
@@ -225,5 +209,54 @@ describe('cancel, withdraw', () => {
     expect((await cli(upkeepArgs('fund', id, '--amount', '1'), env)).err).toContain(
       `upkeep ${id} is cancelled: it cannot be funded`,
     )
+
+    // status shows it closed, apart from the live upkeeps.
+    const status = await cli(
+      [
+        'status',
+        '--network',
+        'local',
+        '--guard',
+        guarded.address.guard,
+        '--upkeep',
+        String(id),
+        '--upkeep',
+        String(conditional),
+      ],
+      env,
+    )
+    expect(status.out).toContain('2 upkeep(s) on registry')
+    expect(status.out).toContain(': 1 active, 0 paused, 1 closed:')
+    expect(status.out).toContain(
+      `upkeep ${id}: conditional, closed (cancelled: neither checked nor performed), 2.9 LINK left, withdrawable from block ${upkeep.maxValidBlocknumber}`,
+    )
+    const json = await statusJson(id)
+    expect(json.upkeeps[0]).toMatchObject({ state: 'closed', cancelled: true })
+  })
+
+  it("the registry owner's cancellation skips the delay, and says the network's will not", async () => {
+    const id = await register(['--amount', '3'])
+    const asOwner = { ...env, UPKEEPS_PRIVATE_KEY: ownerKey }
+    const dry = await cli([...upkeepArgs('cancel', id), '--dry-run'], asOwner)
+    expect(dry.out).toContain(
+      'Its funds would be withdrawable at once: you own this registry, and the registry skips its 50-block ' +
+        "cancellation delay for its owner; on a Chainlink network the upkeep's admin cancels, and the funds wait 50 blocks.",
+    )
+    const cancelled = await cli(upkeepArgs('cancel', id), asOwner)
+    expect(cancelled.err).toBe('')
+    const block = BigInt(
+      /Sent: cancel upkeep \d+: transaction 0x[0-9a-f]+ \(block (\d+)\)/.exec(cancelled.out)![1],
+    )
+    expect((await registry.getUpkeep(id)).maxValidBlocknumber).toBe(block)
+    expect(cancelled.out).toContain(
+      `Upkeep ${id} is closed: its 2.9 LINK can be withdrawn from block ${block}, at once: you own this registry, and ` +
+        "the registry skips its 50-block cancellation delay for its owner; on a Chainlink network the upkeep's admin " +
+        'cancels, and the funds wait 50 blocks.',
+    )
+    expect(cancelled.out.split('from block').length - 1).toBe(1)
+    // The admin withdraws at once.
+    const withdrawn = await cli(upkeepArgs('withdraw', id), env)
+    expect(withdrawn.err).toBe('')
+    expect((await registry.getUpkeep(id)).balance).toBe(0n)
   })
 })

@@ -19,17 +19,30 @@ const entry = () => ({
 })
 
 describe('networks.json', () => {
-  it('every address is checksummed and names the Chainlink docs page it comes from', () => {
+  it('Ethereum, Arbitrum and Base with their test networks: every address checksummed, with its Chainlink docs page', () => {
     const networks = loadNetworks()
-    expect(Object.keys(networks)).toEqual(['base', 'base-sepolia'])
-    expect(networks.base.chainId).toBe(8453)
-    expect(networks['base-sepolia'].chainId).toBe(84532)
-    for (const network of Object.values(networks)) {
+    expect(Object.fromEntries(Object.entries(networks).map(([name, n]) => [name, n.chainId]))).toEqual({
+      ethereum: 1,
+      sepolia: 11155111,
+      arbitrum: 42161,
+      'arbitrum-sepolia': 421614,
+      base: 8453,
+      'base-sepolia': 84532,
+    })
+    for (const [name, network] of Object.entries(networks)) {
       expect(network.automation).toBe('2.3')
-      for (const key of ['registry', 'registrar', 'link'] as const) {
-        expect(network[key].source).toMatch(
-          /^https:\/\/docs\.chain\.link\/(chainlink-automation\/overview\/supported-networks|resources\/link-token-contracts)#/,
-        )
+      expect(network.link.source).toMatch(/^https:\/\/docs\.chain\.link\/resources\/link-token-contracts#/)
+      // A registry and registrar only where a stored Chainlink source documents them as 2.3; else, why not.
+      if (name.startsWith('base')) {
+        for (const key of ['registry', 'registrar'] as const) {
+          expect(network[key]!.source).toMatch(
+            /^https:\/\/docs\.chain\.link\/chainlink-automation\/overview\/supported-networks#/,
+          )
+        }
+      } else {
+        expect(network.registry).toBeUndefined()
+        expect(network.registrar).toBeUndefined()
+        expect(network.unlisted).toContain('No stored Chainlink source documents an Automation 2.3 registry')
       }
     }
   })
@@ -53,6 +66,15 @@ describe('networks.json', () => {
     )
     expect(loadNetworks(networksFile({ x: entry(), local: { chainId: null } }))).toEqual({
       x: expect.objectContaining({ chainId: 8453 }),
+    })
+    const bare = { chainId: 1, automation: '2.3', link: entry().link }
+    expect(() => loadNetworks(networksFile({ x: bare }))).toThrow(
+      'without a registry and registrar, unlisted must say why',
+    )
+    expect(
+      loadNetworks(networksFile({ x: { ...bare, unlisted: 'read https://example.org/page' } })).x,
+    ).toMatchObject({
+      unlisted: 'read https://example.org/page',
     })
   })
 })

@@ -213,8 +213,9 @@ describe('register', () => {
         ['finish', '--network', 'local', '--request', hash, '--guard', guarded.address.guard],
         env,
       )
-      expect(early.code).toBe(0)
-      expect(early.out).toContain('still pending')
+      expect(early.code).toBe(3) // not done yet: a script polling finish must not read it as done
+      expect(early.out).toBe('')
+      expect(early.err).toContain(`request ${hash} is still pending`)
 
       const id = await approveRegistration(owner, automation.registrar, hash)
       const done = await cli(
@@ -314,6 +315,28 @@ describe('register', () => {
     expect(notAGuard.code).toBe(2)
     expect(notAGuard.err).toContain(`${guarded.address.token} is not a ReserveGuard`)
     expect(getAddress(guarded.address.token)).toBe(guarded.address.token)
+  })
+
+  it('warns that both are charged when the guard already has a live upkeep of the same trigger', async () => {
+    const guarded = await deployGuardedToken(issuer, 1_000n, 900n)
+    const args = ['register', '--network', 'local', '--guard', guarded.address.guard, '--amount', '20']
+    const first = await cli(args, env)
+    expect(first.out).not.toContain('Warning: upkeep')
+    const firstId = /Upkeep (\d+) is registered/.exec(first.out)![1]
+    const log = await cli([...args, '--trigger', 'log'], env) // another trigger: no warning
+    expect(log.out).not.toContain('Warning: upkeep')
+    const second = await cli([...args, '--dry-run'], env)
+    expect(second.out).toContain(
+      `Warning: upkeep ${firstId} is already a conditional upkeep on this guard: both will be checked, and both ` +
+        'will be charged for each perform when the guard is short.',
+    )
+    const secondLog = await cli([...args, '--trigger', 'log', '--dry-run'], env)
+    expect(secondLog.out).toContain(
+      `is already a log-trigger upkeep on the same feed (${guarded.address.aggregator})`,
+    )
+    // A cancelled upkeep is closed: no longer counted.
+    expect((await cli(['cancel', '--network', 'local', '--upkeep', firstId], env)).err).toBe('')
+    expect((await cli([...args, '--dry-run'], env)).out).not.toContain('Warning: upkeep')
   })
 
   it('refuses an amount below what the registry needs to perform, but registers with a warning', async () => {

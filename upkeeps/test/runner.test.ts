@@ -266,3 +266,50 @@ describe('what the network would not perform, said plainly', () => {
     expect(await guarded.token.pausedOperations()).toBe(7n)
   })
 })
+
+describe('cancelled upkeeps are closed', () => {
+  it('are not checked: left out at the start, dropped when cancelled during a run', async () => {
+    const s = await setup()
+    const guarded = await deployGuardedToken(issuer, 1_000n, 900n)
+    const live = await register(s, guarded.address.guard, ['--amount', '20'])
+    const gone = await register(s, guarded.address.guard, ['--amount', '20'])
+    const later = await register(s, guarded.address.guard, ['--amount', '20', '--trigger', 'log'])
+    const cancel = async (id: bigint) =>
+      expect((await cli(['cancel', '--network', 'local', '--upkeep', String(id)], s.env)).err).toBe('')
+    await cancel(gone)
+
+    const printed: string[] = []
+    const { runCli } = await import('../cli')
+    const code = await runCli(
+      ['run', '--network', 'local', '--guard', guarded.address.guard, '--once'],
+      s.env,
+      {
+        out: (t) => printed.push(t),
+        err: (t) => printed.push(`ERR ${t}`),
+      },
+    )
+    expect(code).toBe(0)
+    expect(printed).toContain(`Not checked: upkeep ${gone} is cancelled (closed).`)
+    expect(printed[0]).toMatch(/, 2 upkeep\(s\)\.$/)
+    expect(printed.filter((line) => line.includes(`upkeep ${gone} (`))).toEqual([])
+
+    const run = await runner(s, [live, gone, later])
+    expect(run.closed).toEqual([gone])
+    expect(run.upkeepIds).toEqual([live, later])
+    const closed: bigint[] = []
+    run.on('closed', (id: bigint) => closed.push(id))
+    await cancel(live)
+    await short(guarded) // a log for the log upkeep, and a shortfall: the cancelled one must not perform
+    const tick = await run.tick()
+    expect(closed).toEqual([live])
+    expect(run.upkeepIds).toEqual([later])
+    expect(tick.performs.map((p) => p.upkeepId)).toEqual([later])
+    const next = await run.tick()
+    expect(next.checks.map((c) => c.upkeepId)).not.toContain(live)
+
+    await cancel(later)
+    await expect(runner(s, [live, gone, later])).rejects.toThrow(
+      `every upkeep to run is cancelled (${live}, ${gone}, ${later})`,
+    )
+  })
+})

@@ -1,14 +1,15 @@
 /**
- * Reading an external adapter's answer (the Chainlink bridge protocol) into one exact integer, or
- * refusing it. Success is HTTP 200 with
+ * Reading an external adapter's answer (the Chainlink bridge protocol) into one exact integer, with the
+ * time the adapter says it was true if it says one, or refusing it. Success is HTTP 200 with
  * `{ "result": "<integer>", "data": { "result": "<same>", "decimals": <n>, … }, "statusCode": 200 }`;
  * anything else, and a raised ripcord anywhere in the answer, is an error: the node observes nothing
  * and, unless enough other nodes read a good answer, the execution writes nothing. Pure (no SDK):
  * each DON node runs it on the answer it received.
  */
 
-/** The largest `int256`: the receiver stores the answer as one. */
-const INT256_MAX = (1n << 255n) - 1n
+import { parseHttpDate, parseIsoTimestamp } from '../../adapters/common/time'
+import { MAX_ANSWER } from './report'
+
 /** Enough of an adapter's error message to say what went wrong, not a whole error page. */
 const MAX_MESSAGE_CHARS = 300
 
@@ -64,18 +65,37 @@ function parseBody(body: string): Json | undefined {
   }
 }
 
+/** What a node read from the adapter. */
+export interface AdapterAnswer {
+  /** The reserve, in units of 10^-decimals. */
+  answer: bigint
+  /** When the adapter says the figure was true (milliseconds since the epoch), if it was asked to say. */
+  asOfMs: number | undefined
+}
+
+/** What the answer must be. */
+export interface AnswerExpectations {
+  /** The decimals the feed takes: `data.decimals` must equal them. */
+  decimals: number
+  /** The field of `data` holding the figure's date (ISO-8601 or HTTP date; null: undated). */
+  asOfField?: string
+}
+
 /**
- * The reserve an adapter answered, in units of 10^-`decimals`.
+ * The reserve an adapter answered, in units of 10^-`decimals`, and its as-of time.
  *
  * @param statusCode the HTTP status of the answer
  * @param body the answer's body text
- * @param decimals the decimals the receiver expects: `data.decimals` must equal them
  * @throws RipcordError when `ripcord` is true anywhere in the answer, whatever the status
  * @throws AdapterAnswerError on any status but 200, a body that is not a JSON object, `result` and
- * `data.result` not the same canonical non-negative integer string, a value above int256, or
- * `data.decimals` missing or not `decimals`
+ * `data.result` not the same canonical non-negative integer string, a value above uint224 (what the
+ * feed stores), `data.decimals` missing or not `decimals`, or the as-of field missing or not a date
  */
-export function readAdapterAnswer(statusCode: number, body: string, decimals: number): bigint {
+export function readAdapterAnswer(
+  statusCode: number,
+  body: string,
+  { decimals, asOfField }: AnswerExpectations,
+): AdapterAnswer {
   const answer = parseBody(body)
   const ripcord = answer === undefined ? undefined : findRipcord(answer)
   if (ripcord) {
@@ -109,6 +129,19 @@ export function readAdapterAnswer(statusCode: number, body: string, decimals: nu
     )
   }
   const reserve = BigInt(result)
-  if (reserve > INT256_MAX) throw new AdapterAnswerError(`result ${clip(result)} does not fit int256`)
-  return reserve
+  if (reserve > MAX_ANSWER) throw new AdapterAnswerError(`result ${clip(result)} does not fit uint224`)
+  return { answer: reserve, asOfMs: asOfField === undefined ? undefined : readAsOf(data, asOfField) }
+}
+
+/** The figure's date in `data[field]`: undefined when the adapter says null (undated); an error otherwise. */
+function readAsOf(data: { [key: string]: Json }, field: string): number | undefined {
+  const value = data[field]
+  if (value === null) return undefined
+  const ms = typeof value === 'string' ? (parseIsoTimestamp(value) ?? parseHttpDate(value)) : undefined
+  if (ms === undefined) {
+    throw new AdapterAnswerError(
+      `data.${field} is ${clip(JSON.stringify(value) ?? 'missing')}, not an ISO-8601 or HTTP date`,
+    )
+  }
+  return ms
 }

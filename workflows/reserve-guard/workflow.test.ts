@@ -12,7 +12,7 @@ import { ANSWER_UPDATED_TOPIC, GUARD_ABI, initWorkflow, onAnswerUpdated, onCron 
 // The compiled contracts: the guard the workflow reads, and Chainlink's aggregator whose event wakes it.
 const guardAbi = new Interface(await artifactAbi('contracts/ReserveGuard.sol/ReserveGuard'))
 const aggregatorAbi = new Interface(
-  await artifactAbi('@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol/MockV3Aggregator'),
+  await artifactAbi('@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator.sol/MockV3Aggregator'),
 )
 
 const CHAIN = 'ethereum-testnet-sepolia'

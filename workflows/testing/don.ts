@@ -7,7 +7,8 @@
  * the DON's MEDIAN aggregation (smartcontractkit/chainlink-common, consensus oracle
  * `handleMedianAggregation`): errors count as missing observations; at least f+1 values of one
  * type are needed; they are compared as exact numbers (big.Int for BigInt values) and the middle
- * one is returned, the lower middle one for an even count.
+ * one is returned, the lower middle one for an even count. Aggregated by fields (a map observation,
+ * `ConsensusAggregationByFields`), each field gets that rule on its own: the field-wise median.
  */
 import { create } from '@bufbuild/protobuf'
 import { SDK_PB, VALUES_PB } from '@chainlink/cre-sdk/pb'
@@ -24,18 +25,39 @@ function bigintOf(value: Value): bigint {
   return sign < 0n ? -magnitude : magnitude
 }
 
-/** The DON's MEDIAN over BigInt observations, for a DON of `observations.length` nodes. */
+/** The median of BigInt values: the middle one, the lower middle one for an even count. */
+function medianOf(values: readonly Value[]): Value {
+  const sorted = [...values].sort((a, b) => {
+    const [x, y] = [bigintOf(a), bigintOf(b)]
+    return x < y ? -1 : x > y ? 1 : 0
+  })
+  return sorted[sorted.length % 2 === 0 ? sorted.length / 2 - 1 : (sorted.length - 1) / 2]
+}
+
+/**
+ * The DON's MEDIAN over BigInt observations, for a DON of `observations.length` nodes: of the values
+ * themselves, or field by field when the observations are maps (aggregation by fields).
+ */
 export function donMedian(observations: readonly Observation[]): Value {
   const f = Math.floor((observations.length - 1) / 3)
   const values = observations.flatMap((observation) =>
     observation.case === 'value' ? [observation.value] : [],
   )
   if (values.length < f + 1) throw new Error(`insufficient observations (${values.length}) for f=${f}`)
-  const sorted = [...values].sort((a, b) => {
-    const [x, y] = [bigintOf(a), bigintOf(b)]
-    return x < y ? -1 : x > y ? 1 : 0
+  if (values[0].value.case !== 'mapValue') return medianOf(values)
+  const fields: Record<string, Value> = {}
+  for (const key of Object.keys(values[0].value.value.fields).sort()) {
+    fields[key] = medianOf(
+      values.map((value) => {
+        const field = value.value.case === 'mapValue' ? value.value.value.fields[key] : undefined
+        if (!field) throw new Error(`an observation has no field ${key}`)
+        return field
+      }),
+    )
+  }
+  return create(VALUES_PB.ValueSchema, {
+    value: { case: 'mapValue', value: create(VALUES_PB.MapSchema, { fields }) },
   })
-  return sorted[sorted.length % 2 === 0 ? sorted.length / 2 - 1 : (sorted.length - 1) / 2]
 }
 
 /** What the consensus capability saw, and a switch from collecting peers' observations to agreeing. */
@@ -71,7 +93,10 @@ export function emulateDon(): EmulatedDon {
   return don
 }
 
-/** A Value as the SDK serializes it (for assertions on the wire form). */
-export function valueCase(observation: Observation): string | undefined {
-  return observation.case === 'value' ? observation.value.value.case : observation.case
+/** A Value as the SDK serializes it (for assertions on the wire form): its case, and each field's for a map. */
+export function valueCase(observation: Observation): string | Record<string, string | undefined> | undefined {
+  if (observation.case !== 'value') return observation.case
+  const { value } = observation.value
+  if (value.case !== 'mapValue') return value.case
+  return Object.fromEntries(Object.entries(value.value.fields).map(([key, field]) => [key, field.value.case]))
 }

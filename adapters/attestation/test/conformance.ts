@@ -8,14 +8,14 @@ export const conformance = defineConformance({
   async provider() {
     const auditor = await serveAttestationApi({
       usdx: { accountName: 'USDX', totalReserve: '1000523419.87', totalToken: '1000000000.00' },
-      // 10^60: at 18 decimals, 10^78, beyond the int256 of an on-chain answer.
+      // 10^60: above ATTESTATION_MAX_FIGURE (and at 18 decimals, 10^78, beyond the int256 of an on-chain answer).
       inflated: { accountName: 'Inflated', totalReserve: `1${'0'.repeat(60)}`, totalToken: '1' },
     })
     return {
       url: auditor.url,
       sample: { client: 'usdx', field: 'totalReserve', decimals: 18 },
       expected: '1000523419870000000000000000',
-      implausible: { sample: { client: 'inflated', decimals: 18 }, value: `1${'0'.repeat(78)}` },
+      implausible: { sample: { client: 'inflated', decimals: 18 }, value: `1${'0'.repeat(60)}` },
       close: auditor.close,
     }
   },

@@ -15,7 +15,8 @@ export const conformance = defineConformance({
       fineness: bar.fineness,
       fineWeight: bar.fine[0],
     }))
-    // One bar of 10^70 troy ounces: at 8 decimals, about 10^78, beyond the int256 of an on-chain answer.
+    // One bar of 10^70 troy ounces: heavier than GOLD_VAULT_MAX_BAR_TROY_OUNCES (and at 8 decimals,
+    // about 10^78, beyond the int256 of an on-chain answer).
     const inflated = {
       serial: 'X1',
       refiner: 'Valcambi',
@@ -31,7 +32,7 @@ export const conformance = defineConformance({
       url: custodian.url,
       sample: { vault: 'london', decimals: 8 },
       expected: '160232800000',
-      implausible: { sample: { vault: 'inflated', decimals: 8 }, value: `9999${'0'.repeat(74)}` },
+      implausible: { sample: { vault: 'inflated', decimals: 8 }, value: `1${'0'.repeat(70)}` },
       close: custodian.close,
     }
   },

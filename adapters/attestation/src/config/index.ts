@@ -1,7 +1,10 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
 import { isAddress } from 'ethers'
+import { parseDecimal } from '#common/decimal'
 import { providerBlock, urlListSetting } from '#common/provider-settings'
+import { decimalSetting } from '#common/settings'
+import type { CoherenceLimits } from '../provider/attestation'
 
 /** How the auditor's API is read: timeouts, retries, concurrency, rate and the API key. */
 export const ATTESTATION = providerBlock('ATTESTATION', {
@@ -11,6 +14,8 @@ export const ATTESTATION = providerBlock('ATTESTATION', {
   headerDefault: 'x-api-key',
   concurrency: 4,
   concurrencyPerRequest: 2,
+  // An attestation is a few kilobytes; 1 MiB leaves room for a long token list.
+  maxBodyBytes: 1024 ** 2,
 })
 
 /**
@@ -37,6 +42,15 @@ export const makeConfig = () =>
       default: 300,
       validate: validator.integer({ min: 0, max: 3_600 }),
     },
+    ATTESTATION_MAX_FIGURE: decimalSetting(
+      'Largest figure accepted (each of totalReserve, totalTrust, totalToken and the per-chain figures), in the attestation’s own unit; a larger one cannot be true and is refused (502). The default, 10^18, is more than all the money of any currency: set it near the issuer’s scale',
+      '1000000000000000000',
+      { positive: true },
+    ),
+    ATTESTATION_TOTAL_TOLERANCE: decimalSetting(
+      'How far apart, in the attestation’s own unit, two figures the auditor gives for one quantity may be: totalReserve and totalTrust, a total and the sum of its per-chain figures. 0: exact',
+      '0',
+    ),
     ATTESTATION_SIGNER_ADDRESS: {
       type: 'string',
       description:
@@ -57,3 +71,11 @@ export const makeConfig = () =>
   })
 
 export type Settings = ReturnType<typeof makeConfig>['settings']
+
+/** The coherence limits from the settings (checked when the adapter starts). */
+export function coherenceLimits(settings: Settings): CoherenceLimits {
+  return {
+    maxFigure: parseDecimal(settings.ATTESTATION_MAX_FIGURE, 'ATTESTATION_MAX_FIGURE'),
+    tolerance: parseDecimal(settings.ATTESTATION_TOTAL_TOLERANCE, 'ATTESTATION_TOTAL_TOLERANCE'),
+  }
+}

@@ -8,7 +8,16 @@
  * - either with the numbers sent as strings;
  * - Harris & Trotter-style: `ripcordDetails` as an object of booleans.
  */
-import { parseDecimal, rescale } from '#common/decimal'
+import {
+  abs,
+  add,
+  compare,
+  formatUnits,
+  parseDecimal,
+  rescale,
+  subtract,
+  type ScaledAmount,
+} from '#common/decimal'
 import { providerError } from '#common/errors'
 import {
   JsonNumber,
@@ -196,17 +205,99 @@ export function chainLabel(tokenName: string): string | undefined {
 }
 
 function figureAt(value: LosslessJson | undefined, path: string, decimals: number, subject: string): Figure {
+  const { amount, text } = exactFigureAt(value, path, subject)
+  return { units: rescale(amount.units, amount.decimals, decimals, 'down'), source: path, text }
+}
+
+/** A figure exactly as sent: a non-negative decimal, or a 502 naming `path`. */
+function exactFigureAt(
+  value: LosslessJson | undefined,
+  path: string,
+  subject: string,
+): { amount: ScaledAmount; text: string } {
   if (absent(value)) throw providerError(`${subject}: ${path} is missing`)
   const text = numericText(value)
   if (text === undefined) throw providerError(`${subject}: ${path} is not a number: ${showJson(value)}`)
-  let parsed
+  let amount
   try {
-    parsed = parseDecimal(text, path)
+    amount = parseDecimal(text, path)
   } catch {
     throw providerError(`${subject}: ${path} is not a decimal number: ${showJson(value)}`)
   }
-  if (parsed.units < 0n) throw providerError(`${subject}: ${path} is negative: ${text}`)
-  return { units: rescale(parsed.units, parsed.decimals, decimals, 'down'), source: path, text }
+  if (amount.units < 0n) throw providerError(`${subject}: ${path} is negative: ${text}`)
+  return { amount, text }
+}
+
+/** What the figures of one attestation must satisfy, from the settings. */
+export interface CoherenceLimits {
+  /** No figure is larger (ATTESTATION_MAX_FIGURE). */
+  maxFigure: ScaledAmount
+  /** How far apart two figures for one quantity may be (ATTESTATION_TOTAL_TOLERANCE). */
+  tolerance: ScaledAmount
+}
+
+/**
+ * Checks that the attestation is one coherent reading, whatever figure is asked; otherwise a
+ * 502 naming the figures:
+ * - every figure (`totalReserve`, `totalTrust`, `totalToken`, each `token[].totalTokenByChain`
+ *   and `totalTrustByChain`) at most `maxFigure`: a larger one cannot be true;
+ * - `totalReserve` and `totalTrust`, when both are sent, agree: they name the same figure;
+ * - per-chain figures against their total (`totalTokenByChain` against `totalToken`,
+ *   `totalTrustByChain` against `totalTrust`, or `totalReserve`): when every entry of `token`
+ *   gives one, their sum is the total; when only some do, their sum is at most the total.
+ * "Agree" is within `tolerance`, exact when it is 0.
+ */
+export function checkCoherence(doc: JsonRecord, limits: CoherenceLimits, subject: string): void {
+  const maxFigure = show(limits.maxFigure)
+  const tolerance = `ATTESTATION_TOTAL_TOLERANCE (${show(limits.tolerance)})`
+  const read = (value: LosslessJson | undefined, path: string) => {
+    if (absent(value)) return undefined
+    const figure = { ...exactFigureAt(value, path, subject), path }
+    if (compare(figure.amount, limits.maxFigure) > 0) {
+      throw providerError(
+        `${subject}: ${path} ${figure.text} is more than ATTESTATION_MAX_FIGURE (${maxFigure}): no attestation can be that large`,
+      )
+    }
+    return figure
+  }
+  const apart = (a: ScaledAmount, b: ScaledAmount) => compare(abs(subtract(a, b)), limits.tolerance) > 0
+
+  const reserve = read(doc.totalReserve, 'totalReserve')
+  const trust = read(doc.totalTrust, 'totalTrust')
+  const supply = read(doc.totalToken, 'totalToken')
+  if (reserve && trust && apart(reserve.amount, trust.amount)) {
+    throw providerError(
+      `${subject}: totalReserve ${reserve.text} and totalTrust ${trust.text} disagree, by more than ${tolerance}: they name the same figure`,
+    )
+  }
+
+  const entries = Array.isArray(doc.token) ? doc.token : []
+  const parts = [
+    ['totalTokenByChain', supply],
+    ['totalTrustByChain', trust ?? reserve],
+  ] as const
+  for (const [key, total] of parts) {
+    const given = entries.flatMap((entry, i) =>
+      isJsonRecord(entry) ? (read(entry[key], `token[${i}].${key}`) ?? []) : [],
+    )
+    if (given.length === 0 || total === undefined) continue
+    const sum = given.reduce((acc, part) => add(acc, part.amount), { units: 0n, decimals: 0 })
+    if (given.length === entries.length) {
+      if (apart(sum, total.amount)) {
+        throw providerError(
+          `${subject}: ${total.path} ${total.text} disagrees with the sum of token[].${key}, ${show(sum)} (${given.length} entries), by more than ${tolerance}`,
+        )
+      }
+    } else if (compare(sum, add(total.amount, limits.tolerance)) > 0) {
+      throw providerError(
+        `${subject}: the sum of token[].${key}, ${show(sum)} (${given.length} of ${entries.length} entries), is more than ${total.path} ${total.text}, by more than ${tolerance}`,
+      )
+    }
+  }
+}
+
+function show(amount: ScaledAmount): string {
+  return formatUnits(amount.units, amount.decimals)
 }
 
 function absent(value: LosslessJson | undefined): value is null | undefined {

@@ -2,12 +2,13 @@ import { DetailedAdapterError } from '#common/errors'
 import { parseProviderJson } from '#common/json'
 import type { ProviderClient } from '#common/provider-client'
 import { ComputeTransport, type ComputedResponse } from '#common/transport'
-import { ATTESTATION, type Settings } from '../config'
+import { ATTESTATION, coherenceLimits, type Settings } from '../config'
 import type { ReservesEndpointTypes, ReservesRequestParams } from '../endpoint/reserves'
 import { checkRequest } from '../endpoint/reserves-request'
 import {
   asAttestation,
   checkAge,
+  checkCoherence,
   readAttestationTime,
   readFigure,
   readRipcord,
@@ -58,6 +59,7 @@ export class ReservesTransport extends ComputeTransport<ReservesEndpointTypes> {
 
     const time = readAttestationTime(doc, subject)
     checkAge(time, Date.now(), maxAgeSeconds, settings.ATTESTATION_FUTURE_SKEW_SECONDS, subject)
+    checkCoherence(doc, coherenceLimits(settings), subject)
     const figure = readFigure(doc, params.field, params.chain, params.decimals, subject)
     const result = figure.units.toString()
     return {

@@ -30,6 +30,8 @@ export const ESPLORA = providerBlock('ESPLORA', {
   headerDefault: 'Authorization',
   concurrency: 16,
   concurrencyPerRequest: 8,
+  // A page of 25 transactions with their inputs and outputs: a few hundred KiB, some MiB for the largest ones.
+  maxBodyBytes: 16 * 1024 ** 2,
   // The transport holds one client per chain (src/transport/balance.ts).
   scope: 'per chain, across all requests',
 })

@@ -1,7 +1,7 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
-import { parseDecimal } from '#common/decimal'
 import { providerBlock, urlListSetting } from '#common/provider-settings'
+import { decimalSetting } from '#common/settings'
 
 /** How the custodian's API is read: timeouts, retries, concurrency, rate and the API key. */
 export const GOLD_VAULT = providerBlock('GOLD_VAULT', {
@@ -11,22 +11,13 @@ export const GOLD_VAULT = providerBlock('GOLD_VAULT', {
   headerDefault: 'x-api-key',
   concurrency: 4,
   concurrencyPerRequest: 2,
+  // About 100,000 bars as JSON (some 150 bytes each), 300,000 as an LBMA CSV: a token's vault holds thousands.
+  maxBodyBytes: 16 * 1024 ** 2,
 })
 
 /** A fineness bound in parts per thousand: exact decimal text in (0, 1000]. */
-const finenessBound = {
-  meta: { details: 'parts per thousand, a decimal in (0, 1000]' },
-  fn: (value?: string) => {
-    if (value === undefined) return undefined
-    try {
-      const { units, decimals } = parseDecimal(value)
-      if (units > 0n && units <= 1000n * 10n ** BigInt(decimals)) return undefined
-    } catch {
-      // fall through
-    }
-    return `${value} is not a fineness in parts per thousand, in (0, 1000]`
-  },
-}
+const finenessSetting = (description: string, defaultValue: string) =>
+  decimalSetting(description, defaultValue, { positive: true, max: '1000' })
 
 /**
  * The adapter's settings. The framework reads the environment when an adapter is constructed,
@@ -51,20 +42,25 @@ export const makeConfig = () =>
       default: 300,
       validate: validator.integer({ min: 0, max: 3_600 }),
     },
-    GOLD_VAULT_MIN_FINENESS: {
-      type: 'string',
-      description: 'Lowest fineness accepted, in parts per thousand (LBMA Good Delivery: 995.0)',
-      default: '995.0',
-      sensitive: false,
-      validate: finenessBound,
-    },
-    GOLD_VAULT_MAX_FINENESS: {
-      type: 'string',
-      description: 'Highest fineness accepted, in parts per thousand',
-      default: '999.9',
-      sensitive: false,
-      validate: finenessBound,
-    },
+    GOLD_VAULT_MIN_FINENESS: finenessSetting(
+      'Lowest fineness accepted, in parts per thousand (LBMA Good Delivery: 995.0)',
+      '995.0',
+    ),
+    GOLD_VAULT_MAX_FINENESS: finenessSetting('Highest fineness accepted, in parts per thousand', '999.9'),
+    GOLD_VAULT_MAX_BAR_TROY_OUNCES: decimalSetting(
+      'Heaviest bar accepted, gross troy ounces (LBMA Good Delivery bars hold 350–430 fine oz); a heavier one cannot exist and is refused (502)',
+      '500',
+      { positive: true },
+    ),
+    GOLD_VAULT_MAX_TOTAL_TROY_OUNCES: decimalSetting(
+      'Most fine gold a request’s vaults may hold together, troy ounces; more is refused (502). The default, 7 billion oz (about 218,000 t), is more than all the gold ever mined: set it near the custodian’s holdings',
+      '7000000000',
+      { positive: true },
+    ),
+    GOLD_VAULT_SUMMARY_TOLERANCE_GRAMS: decimalSetting(
+      'How far, in grams, a grams_locked sent beside a bar list may be from the fine gold of its bars (the summary’s rounding)',
+      '0.001',
+    ),
   })
 
 export type Settings = ReturnType<typeof makeConfig>['settings']

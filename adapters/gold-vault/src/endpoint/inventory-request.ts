@@ -1,8 +1,8 @@
-import { parseDecimal } from '#common/decimal'
+import { parseDecimal, type ScaledAmount } from '#common/decimal'
 import { inputError } from '#common/errors'
 import { quoteInput } from '#common/input'
 import type { Settings } from '../config'
-import type { FinenessBounds } from '../rules/bars'
+import type { BarLimits } from '../rules/bars'
 import type { InventoryRequestParams } from './inventory'
 
 /** Most output decimals accepted. */
@@ -27,10 +27,11 @@ export function checkRequest(params: InventoryRequestParams): { vaults: string[]
   }
   if (vaults.length > MAX_VAULTS)
     throw inputError(`vault lists ${vaults.length} vaults; the most is ${MAX_VAULTS}`)
+  // Names are URL paths, where case matters: compared as sent, like the cache key.
   const seen = new Set<string>()
   for (const v of vaults) {
-    if (seen.has(v.toLowerCase())) throw inputError(`vault lists ${v} twice`)
-    seen.add(v.toLowerCase())
+    if (seen.has(v)) throw inputError(`vault lists ${v} twice`)
+    seen.add(v)
   }
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > MAX_DECIMALS) {
     throw inputError(`decimals must be an integer from 0 to ${MAX_DECIMALS}, got ${quoteInput(decimals)}`)
@@ -44,10 +45,32 @@ export function canonicalRequest(params: InventoryRequestParams): InventoryReque
   return { vault: vaults.join(','), format: params.format, decimals: params.decimals }
 }
 
-/** The fineness bounds from the settings (validated when the adapter starts). */
-export function finenessBounds(settings: Settings): FinenessBounds {
+/** What the figures of a request must satisfy, from the settings (validated when the adapter starts). */
+export interface VaultLimits {
+  bars: BarLimits
+  /** The most gold a request's vaults may hold together, troy ounces (GOLD_VAULT_MAX_TOTAL_TROY_OUNCES). */
+  maxTotalTroyOunces: ScaledAmount
+  /** How far a grams_locked may be from its bar list's fine gold (GOLD_VAULT_SUMMARY_TOLERANCE_GRAMS). */
+  summaryToleranceGrams: ScaledAmount
+}
+
+export function vaultLimits(settings: Settings): VaultLimits {
   return {
-    min: parseDecimal(settings.GOLD_VAULT_MIN_FINENESS, 'GOLD_VAULT_MIN_FINENESS'),
-    max: parseDecimal(settings.GOLD_VAULT_MAX_FINENESS, 'GOLD_VAULT_MAX_FINENESS'),
+    bars: {
+      minFineness: parseDecimal(settings.GOLD_VAULT_MIN_FINENESS, 'GOLD_VAULT_MIN_FINENESS'),
+      maxFineness: parseDecimal(settings.GOLD_VAULT_MAX_FINENESS, 'GOLD_VAULT_MAX_FINENESS'),
+      maxGrossTroyOunces: parseDecimal(
+        settings.GOLD_VAULT_MAX_BAR_TROY_OUNCES,
+        'GOLD_VAULT_MAX_BAR_TROY_OUNCES',
+      ),
+    },
+    maxTotalTroyOunces: parseDecimal(
+      settings.GOLD_VAULT_MAX_TOTAL_TROY_OUNCES,
+      'GOLD_VAULT_MAX_TOTAL_TROY_OUNCES',
+    ),
+    summaryToleranceGrams: parseDecimal(
+      settings.GOLD_VAULT_SUMMARY_TOLERANCE_GRAMS,
+      'GOLD_VAULT_SUMMARY_TOLERANCE_GRAMS',
+    ),
   }
 }

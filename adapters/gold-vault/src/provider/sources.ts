@@ -53,14 +53,32 @@ export interface SourceDate {
   from: string
 }
 
+export interface BarList {
+  unit: WeightUnit
+  bars: Bar[]
+}
+
+/**
+ * One vault's answer. A JSON body may hold a bar list and its `grams_locked` total both: read
+ * as one form (`format`), it carries the other beside it, to be checked against it.
+ */
 export type VaultSource =
-  | { format: 'json' | 'csv'; name: string | null; unit: WeightUnit; bars: Bar[]; asOf: SourceDate }
-  | { format: 'summary'; name: string | null; grams: Reading; asOf: SourceDate | undefined }
+  | ({ format: 'json' | 'csv'; name: string | null; asOf: SourceDate; grams?: Reading } & BarList)
+  | {
+      format: 'summary'
+      name: string | null
+      grams: Reading
+      asOf: SourceDate | undefined
+      barList?: BarList
+    }
+type BarListSource = Extract<VaultSource, { format: 'json' | 'csv' }>
+type SummarySource = Extract<VaultSource, { format: 'summary' }>
 
 /**
  * Reads one vault's response. With `format: 'auto'` the Content-Type decides (`…csv` is CSV,
  * `…json` is JSON), then the body (a body starting with `{` is JSON, anything else CSV); a
- * JSON body with `bars` is a bar list, one with `grams_locked` a summary.
+ * JSON body with `bars` is a bar list, one with `grams_locked` a summary (one with both must
+ * say which with `format`; the other is then read beside it).
  */
 export function readSource(
   text: string,
@@ -87,7 +105,14 @@ export function readSource(
           : hasSummary
             ? 'summary'
             : fail(`${subject}: the response is neither a bar list (bars) nor a summary (grams_locked)`)
-  return as === 'json' ? readJsonBarList(doc, subject) : readSummary(doc, lastModified, subject)
+  if (as === 'json') {
+    const list = readJsonBarList(doc, subject)
+    return hasSummary ? { ...list, grams: amount(doc.grams_locked, 'grams_locked', subject) } : list
+  }
+  const summary = readSummary(doc, lastModified, subject)
+  if (!hasBars) return summary
+  const { unit, bars } = readJsonBarList(doc, subject)
+  return { ...summary, barList: { unit, bars } }
 }
 
 function sniff(text: string, contentType: string | null): 'csv' | 'json' {
@@ -103,7 +128,7 @@ function parseDocument(text: string, subject: string): JsonRecord {
   return body
 }
 
-function readJsonBarList(doc: JsonRecord, subject: string): VaultSource {
+function readJsonBarList(doc: JsonRecord, subject: string): BarListSource {
   if (!Array.isArray(doc.bars))
     throw providerError(`${subject}: bars is ${doc.bars === undefined ? 'missing' : 'not a list'}`)
   const unitText = typeof doc.unit === 'string' ? doc.unit.trim().toLowerCase() : undefined
@@ -133,7 +158,7 @@ function readJsonBarList(doc: JsonRecord, subject: string): VaultSource {
   return { format: 'json', name: text(doc.vault) ?? null, unit: unitText as WeightUnit, bars, asOf }
 }
 
-function readSummary(doc: JsonRecord, lastModified: string | null, subject: string): VaultSource {
+function readSummary(doc: JsonRecord, lastModified: string | null, subject: string): SummarySource {
   const grams = amount(doc.grams_locked, 'grams_locked', subject)
   let asOf: SourceDate | undefined
   for (const field of ['asOf', 'updatedAt', 'timestamp', 'lastAttestedAt']) {
@@ -155,7 +180,7 @@ const CSV_COLUMNS = {
 type CsvColumn = keyof typeof CSV_COLUMNS
 const TROY_OUNCE_LABELS = ['oz', 'toz', 'ozt', 'oz t', 'troy oz', 'troy ounces', 'troy ounce']
 
-function readCsvBarList(text: string, lastModified: string | null, subject: string): VaultSource {
+function readCsvBarList(text: string, lastModified: string | null, subject: string): BarListSource {
   let records
   try {
     records = parseCsv(text)

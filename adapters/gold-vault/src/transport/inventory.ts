@@ -5,9 +5,10 @@ import { ageProblem } from '#common/time'
 import { ComputeTransport, type ComputedResponse } from '#common/transport'
 import { GOLD_VAULT, type Settings } from '../config'
 import type { InventoryEndpointTypes, InventoryRequestParams, VaultTotal } from '../endpoint/inventory'
-import { checkRequest, finenessBounds } from '../endpoint/inventory-request'
+import { checkRequest, vaultLimits } from '../endpoint/inventory-request'
 import { readSource, type VaultSource } from '../provider/sources'
 import { tallyBars, type SeenBars } from '../rules/bars'
+import { checkPlausibleGold, checkSummaryAgrees } from '../rules/totals'
 import { ZERO, gramsToTroyOunceUnits, inGrams } from '../rules/weights'
 
 export class InventoryTransport extends ComputeTransport<InventoryEndpointTypes> {
@@ -19,14 +20,15 @@ export class InventoryTransport extends ComputeTransport<InventoryEndpointTypes>
     settings: Settings,
   ): Promise<ComputedResponse<InventoryEndpointTypes>> {
     const { vaults } = checkRequest(params)
-    const bounds = finenessBounds(settings)
+    const limits = vaultLimits(settings)
     const client = this.client(settings)
     // Every vault is read; any one that cannot be read or trusted fails the whole answer.
     const sources = await Promise.all(
       vaults.map(async (vault) => {
         const subject = `vault ${vault}`
         const response = await client.get(encodeURIComponent(vault), subject)
-        return { vault, subject, source: readSource(response.text, response.headers, params.format, subject) }
+        const source = readSource(response.text, response.headers, params.format, subject)
+        return { vault, subject, body: response.text, source }
       }),
     )
 
@@ -52,9 +54,28 @@ export class InventoryTransport extends ComputeTransport<InventoryEndpointTypes>
       let grams: ScaledAmount
       if (source.format === 'summary') {
         grams = inGrams(source.grams.value, 'g')
+        checkPlausibleGold(
+          grams,
+          limits.maxTotalTroyOunces,
+          `${subject}: grams_locked ${source.grams.text} g`,
+        )
+        const { barList } = source
+        if (barList) {
+          const barGrams = tallyBars(barList.bars, barList.unit, subject, limits.bars, seen)
+          checkSummaryAgrees(
+            source.grams,
+            barGrams,
+            barList.bars.length,
+            limits.summaryToleranceGrams,
+            subject,
+          )
+        }
         barCount = null
       } else {
-        grams = tallyBars(source.bars, source.unit, subject, bounds, seen)
+        grams = tallyBars(source.bars, source.unit, subject, limits.bars, seen)
+        if (source.grams) {
+          checkSummaryAgrees(source.grams, grams, source.bars.length, limits.summaryToleranceGrams, subject)
+        }
         if (barCount !== null) barCount += source.bars.length
       }
       totalGrams = add(totalGrams, grams)
@@ -69,6 +90,11 @@ export class InventoryTransport extends ComputeTransport<InventoryEndpointTypes>
         asOf: source.asOf?.text ?? null,
       })
     }
+
+    checkOneReadingPerVault(sources)
+    const which = vaults.length === 1 ? `vault ${vaults[0]}` : `vaults ${vaults.join(', ')} together`
+    const ounces = formatUnits(gramsToTroyOunceUnits(totalGrams, 6), 6)
+    checkPlausibleGold(totalGrams, limits.maxTotalTroyOunces, `the fine gold of ${which}, ${ounces} troy oz,`)
 
     // The total is converted once from the exact sum: it may exceed the sum of the rounded
     // per-vault figures by less than one unit, and never overstates the gold.
@@ -92,5 +118,24 @@ export class InventoryTransport extends ComputeTransport<InventoryEndpointTypes>
   private client(settings: Settings): ProviderClient {
     this.provider ??= GOLD_VAULT.client(settings, 'GOLD_VAULT_API_URL')
     return this.provider
+  }
+}
+
+/**
+ * Vault names are URL paths, compared case-sensitively: `london` and `LONDON` are two vaults.
+ * A custodian whose paths ignore case (or have aliases) answers both with one body: the same
+ * bars are then refused as listed twice, and two vaults answering the very same body (say, one
+ * summary) are refused here, as one vault read twice.
+ */
+function checkOneReadingPerVault(sources: { vault: string; body: string }[]): void {
+  const firstWith = new Map<string, string>()
+  for (const { vault, body } of sources) {
+    const first = firstWith.get(body)
+    if (first !== undefined) {
+      throw providerError(
+        `vault ${first} and vault ${vault} answered the very same body: one vault read twice (paths that ignore case, or an alias); name each vault once`,
+      )
+    }
+    firstWith.set(body, vault)
   }
 }

@@ -267,7 +267,7 @@ describe('gold-vault adapter', () => {
       ['no vault', {}, '[Param: vault]'],
       ['a vault that is not a path segment', { vault: 'a/../b' }, 'vault must be'],
       ['an empty vault in a list', { vault: 'london,,zurich' }, 'vault must be'],
-      ['a vault twice', { vault: 'london,LONDON' }, 'vault lists LONDON twice'],
+      ['a vault twice', { vault: 'london,zurich,london' }, 'vault lists london twice'],
       ['an unknown format', { vault: 'london', format: 'xml' }, '[Param: format]'],
       ['fractional decimals', { vault: 'london', decimals: 0.5 }, 'decimals must be an integer'],
     ])('%s', async (_name, data, message) => {

@@ -1,11 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
 import { parseDecimal } from '#common/decimal'
-import { tallyBars, type FinenessBounds, type SeenBars } from '../../src/rules/bars'
+import { tallyBars, type BarLimits, type SeenBars } from '../../src/rules/bars'
 import type { Bar } from '../../src/provider/sources'
 import { gramsToTroyOunceUnits, show, type WeightUnit } from '../../src/rules/weights'
 
-const BOUNDS: FinenessBounds = { min: parseDecimal('995.0'), max: parseDecimal('999.9') }
+const BOUNDS: BarLimits = {
+  minFineness: parseDecimal('995.0'),
+  maxFineness: parseDecimal('999.9'),
+  maxGrossTroyOunces: parseDecimal('500'),
+}
 const reading = (text: string) => ({ value: parseDecimal(text), text })
 const bar = (
   serial: string,

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { AdapterInputError } from '@chainlink/external-adapter-framework/validation/error'
 import type { Settings } from '../../src/config'
 import type { InventoryRequestParams } from '../../src/endpoint/inventory'
-import { checkRequest, finenessBounds } from '../../src/endpoint/inventory-request'
+import { checkRequest, vaultLimits } from '../../src/endpoint/inventory-request'
 
 const params = (overrides: Partial<InventoryRequestParams> = {}): InventoryRequestParams => ({
   vault: 'london',
@@ -30,13 +30,17 @@ describe('checkRequest', () => {
     })
   })
 
+  it('compares vault names case-sensitively, as the URL paths and cache keys they become', () => {
+    expect(checkRequest(params({ vault: 'london,LONDON' }))).toEqual({ vaults: ['london', 'LONDON'] })
+  })
+
   it.each([
     [{ vault: '' }, 'vault must be'],
     [{ vault: ',' }, 'vault must be'],
     [{ vault: 'a/b' }, 'vault must be'],
     [{ vault: '..' }, 'vault must be'],
     [{ vault: 'a b' }, 'vault must be'],
-    [{ vault: 'a,A' }, 'vault lists A twice'],
+    [{ vault: 'a,b,a' }, 'vault lists a twice'],
     [
       { vault: Array.from({ length: 21 }, (_, i) => `v${i}`).join(',') },
       'vault lists 21 vaults; the most is 20',
@@ -48,15 +52,23 @@ describe('checkRequest', () => {
   })
 })
 
-describe('finenessBounds', () => {
+describe('vaultLimits', () => {
   it('reads the settings exactly', () => {
     const settings = {
       GOLD_VAULT_MIN_FINENESS: '995.0',
       GOLD_VAULT_MAX_FINENESS: '999.99',
+      GOLD_VAULT_MAX_BAR_TROY_OUNCES: '450.5',
+      GOLD_VAULT_MAX_TOTAL_TROY_OUNCES: '7000000000',
+      GOLD_VAULT_SUMMARY_TOLERANCE_GRAMS: '0.001',
     } as Settings
-    expect(finenessBounds(settings)).toEqual({
-      min: { units: 9950n, decimals: 1 },
-      max: { units: 99999n, decimals: 2 },
+    expect(vaultLimits(settings)).toEqual({
+      bars: {
+        minFineness: { units: 9950n, decimals: 1 },
+        maxFineness: { units: 99999n, decimals: 2 },
+        maxGrossTroyOunces: { units: 4505n, decimals: 1 },
+      },
+      maxTotalTroyOunces: { units: 7_000_000_000n, decimals: 0 },
+      summaryToleranceGrams: { units: 1n, decimals: 3 },
     })
   })
 })

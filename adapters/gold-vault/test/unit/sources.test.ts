@@ -63,8 +63,22 @@ describe('readSource', () => {
       expect(
         read(weightListCsv(BARS), { ...CSV_TYPE, 'content-type': 'application/json' }, 'csv').format,
       ).toBe('csv')
-      expect(read('{"bars":[],"grams_locked":"1"}', JSON_TYPE, 'summary').format).toBe('summary')
+      const both = '{"unit":"g","asOf":"2026-05-01T06:00:00Z","bars":[],"grams_locked":"0"}'
+      expect(read(both, JSON_TYPE, 'summary').format).toBe('summary')
+      expect(read(both, JSON_TYPE, 'json').format).toBe('json')
       expect(failure(() => read('{"grams_locked":"1"}', JSON_TYPE, 'json'))).toBe('vault v: bars is missing')
+    })
+
+    it('an explicit format reads the other form sent beside it too, to check them against each other', () => {
+      const both = '{"unit":"g","asOf":"2026-05-01T06:00:00Z","bars":[],"grams_locked":"12.5"}'
+      expect(read(both, JSON_TYPE, 'json')).toMatchObject({ format: 'json', grams: { text: '12.5' } })
+      expect(read(both, JSON_TYPE, 'summary')).toMatchObject({
+        format: 'summary',
+        barList: { unit: 'g', bars: [] },
+      })
+      expect(failure(() => read('{"bars":[],"grams_locked":"1"}', JSON_TYPE, 'summary'))).toBe(
+        'vault v: unit is missing',
+      )
     })
 
     it('a body that is not JSON where JSON is expected', () => {

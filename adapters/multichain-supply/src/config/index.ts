@@ -1,5 +1,6 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
+import { maxBodyBytesSetting } from '#common/settings'
 
 /**
  * The adapter's own settings. The RPC settings are per network and looked up when a request
@@ -14,6 +15,8 @@ export function makeConfig() {
       default: 10_000,
       validate: validator.integer({ min: 100, max: 60_000 }),
     },
+    // totalSupply, decimals and 1,000 balances are some 100 KiB of JSON-RPC answer.
+    RPC_MAX_BODY_BYTES: maxBodyBytesSetting('JSON-RPC', 4 * 1024 ** 2),
     MAX_EXCLUDED: {
       type: 'number',
       description:

@@ -1,6 +1,12 @@
 import { erc20Interface } from '#chain/abi'
 import { describeFailure, isFinalFailure, providerError } from '#common/errors'
-import { EvmRpcClient, decodeUint256, type CallOutcome, type ReadMethod } from '#common/evm-rpc'
+import {
+  EvmRpcClient,
+  decodeUint256,
+  type CallOutcome,
+  type EvmRpcClientOptions,
+  type ReadMethod,
+} from '#common/evm-rpc'
 import type { SupplyRequest } from '../endpoint/supply-request'
 import { totalCirculating } from '../rules/total'
 
@@ -36,9 +42,8 @@ export interface SupplyFigures {
   chains: ChainSupply[]
 }
 
-export interface ReadSupplyOptions {
-  timeoutMs: number
-}
+/** How each chain's RPC is read. */
+export type ReadSupplyOptions = EvmRpcClientOptions
 
 /**
  * Reads every chain in parallel, each in one block, and sums the circulating supply. Any chain
@@ -83,7 +88,7 @@ async function readChain(
   options: ReadSupplyOptions,
 ): Promise<ChainSupply> {
   const { settings, token, exclude } = chain
-  const client = new EvmRpcClient(settings, { timeoutMs: options.timeoutMs })
+  const client = new EvmRpcClient(settings, options)
   const { block, results } = await client.pin(confirmations, [
     { to: token, data: DECIMALS_CALL },
     { to: token, data: TOTAL_SUPPLY_CALL },

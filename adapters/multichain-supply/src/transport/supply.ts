@@ -10,7 +10,10 @@ export class SupplyTransport extends ComputeTransport<SupplyEndpointTypes> {
     settings: Settings,
   ): Promise<ComputedResponse<SupplyEndpointTypes>> {
     const request = checkRequest(params, settings.MAX_EXCLUDED)
-    const figures = await readSupply(request, { timeoutMs: settings.RPC_TIMEOUT_MS })
+    const figures = await readSupply(request, {
+      timeoutMs: settings.RPC_TIMEOUT_MS,
+      maxBodyBytes: settings.RPC_MAX_BODY_BYTES,
+    })
     return { result: figures.result, data: figures }
   }
 }

@@ -1,5 +1,6 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
+import { maxBodyBytesSetting } from '#common/settings'
 
 /**
  * The adapter's own settings. The RPC of the chain holding the list is per network and looked up
@@ -14,6 +15,9 @@ export function makeConfig() {
       default: 10_000,
       validate: validator.integer({ min: 100, max: 60_000 }),
     },
+    // A batch of 1,000 entries with their network and chain id strings is some hundreds of KiB,
+    // Multicall3's encoding included; 10,000 in one answer stay under a few MiB.
+    RPC_MAX_BODY_BYTES: maxBodyBytesSetting('JSON-RPC', 16 * 1024 ** 2),
     MAX_ADDRESSES: {
       type: 'number',
       description: 'Longest address list accepted; a longer one is an error, never a truncated list',

@@ -1,7 +1,13 @@
 import { porAddressListInterface } from '#chain/abi'
 import type { PoRAddress } from '#common/por'
 import { providerError } from '#common/errors'
-import { EvmRpcClient, decodeUint256, type CallOutcome, type ReadMethod } from '#common/evm-rpc'
+import {
+  EvmRpcClient,
+  decodeUint256,
+  type CallOutcome,
+  type EvmRpcClientOptions,
+  type ReadMethod,
+} from '#common/evm-rpc'
 import type { AddressListRequest } from '../endpoint/address-request'
 
 const LENGTH_CALL = porAddressListInterface.encodeFunctionData('getPoRAddressListLength')
@@ -26,10 +32,10 @@ function batchCall(start: number, end: number) {
  */
 export async function readAddressList(
   request: Omit<AddressListRequest, 'inputs'>,
-  options: { timeoutMs: number; maxAddresses: number },
+  options: EvmRpcClientOptions & { maxAddresses: number },
 ): Promise<AddressList> {
   const { settings, contractAddress: to, batchSize } = request
-  const client = new EvmRpcClient(settings, { timeoutMs: options.timeoutMs })
+  const client = new EvmRpcClient(settings, options)
   const { block, results } = await client.pin(request.confirmations, [
     { to, data: LENGTH_CALL },
     { to, data: batchCall(0, batchSize - 1) },

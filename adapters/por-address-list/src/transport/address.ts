@@ -15,6 +15,7 @@ export class AddressListTransport extends ComputeTransport<AddressEndpointTypes>
     })
     const list = await readAddressList(request, {
       timeoutMs: settings.RPC_TIMEOUT_MS,
+      maxBodyBytes: settings.RPC_MAX_BODY_BYTES,
       maxAddresses: settings.MAX_ADDRESSES,
     })
     return {

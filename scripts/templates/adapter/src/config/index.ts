@@ -10,6 +10,8 @@ export const RESERVES_API = providerBlock('ADAPTER_TEMPLATE', {
   headerDefault: 'x-api-key',
   concurrency: 4,
   concurrencyPerRequest: 2,
+  // The largest answer read: room for the largest honest answer of the provider, no more.
+  maxBodyBytes: 1024 ** 2,
 })
 
 /**
