@@ -1,10 +1,11 @@
 /**
  * The parts of the READMEs that restate code, generated from it: each adapter's settings table
  * (its AdapterConfig, and the framework defaults it changes) and input table (its endpoints'
- * InputParameters), the root README's gas table (bench/results/gas.json) and load tables
- * (bench/results/load.json), the operator guide's EVM freshness defaults
- * (adapters/common/evm-chains.ts) and its table of alerts (adapters/common/alerts.ts), and the
- * Prometheus rules file docs/reserve-alerts.rules.yml, generated whole.
+ * InputParameters), the root README's scripts table (devkit/npm-scripts.ts), gas table
+ * (bench/results/gas.json) and load tables (bench/results/load.json), the operator guide's EVM
+ * freshness defaults (adapters/common/evm-chains.ts) and its table of alerts
+ * (adapters/common/alerts.ts), and the Prometheus rules file docs/reserve-alerts.rules.yml,
+ * generated whole.
  *
  * A generated part sits between two marker comments, `<!-- generated:<part> (npm run docs) -->`
  * and `<!-- /generated:<part> -->`; everything outside them is hand-written and left alone.
@@ -23,6 +24,7 @@ import { prometheusExpression, prometheusRulesFile, reserveAlertRules, type Aler
 import { KNOWN_CHAINS, UNKNOWN_CHAIN_LIMITS, defaultFreshness } from '#common/evm-chains'
 import { ADAPTERS_DIR, adapterNames, loadAdapterModule } from './adapters'
 import { ANCHOR_NAME, LOAD_GOALS, memoryVersusBaseline, readLoadResults, versusAnchor } from './load-results'
+import { NPM_SCRIPT_GROUPS, npmScriptProblems } from './npm-scripts'
 
 /** The repository root. */
 export const REPO_DIR = resolve(ADAPTERS_DIR, '..')
@@ -479,13 +481,46 @@ export function alertRulesDoc(repoDir = REPO_DIR): GeneratedDoc {
   return { file: join(repoDir, ALERT_RULES_FILE), whole: prometheusRulesFile(documentedAlertRules(), header) }
 }
 
+// ---------------------------------------------------------------------------------------------
+// npm scripts
+
+/** How a script is run: `npm test` and `npm start` as npm shortens them, a hook by its name. */
+function scriptCommand(name: string): string {
+  if (name === 'test' || name === 'start') return `npm ${name}`
+  if (name.startsWith('pre') || name.startsWith('post')) return name
+  return `npm run ${name}`
+}
+
+/**
+ * The scripts part: a table per group of devkit/npm-scripts.ts, each script with its line.
+ * Throws, saying what to do, when package.json's scripts and the descriptions disagree.
+ */
+export function scriptsPart(scripts: Record<string, string>): string {
+  const problems = npmScriptProblems(scripts)
+  if (problems.length > 0) throw new Error(problems.join('\n'))
+  return NPM_SCRIPT_GROUPS.map(
+    ({ group, scripts: described }) =>
+      `**${group}**\n\n${table(
+        ['script', 'what it does'],
+        Object.entries(described).map(([name, line]) => [code(scriptCommand(name)), line]),
+      )}`,
+  ).join('\n\n')
+}
+
 /** The root README's generated parts. */
 export function rootDoc(repoDir = REPO_DIR): GeneratedDoc {
   const results = (name: string) =>
     JSON.parse(readFileSync(join(repoDir, 'bench', 'results', name), 'utf8')) as unknown
+  const { scripts } = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>
+  }
   return {
     file: join(repoDir, 'README.md'),
-    parts: { gas: gasPart(results('gas.json')), load: loadPart(results('load.json')) },
+    parts: {
+      scripts: scriptsPart(scripts),
+      gas: gasPart(results('gas.json')),
+      load: loadPart(results('load.json')),
+    },
   }
 }
 
