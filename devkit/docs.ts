@@ -2,8 +2,10 @@
  * The parts of the READMEs that restate code, generated from it: each adapter's settings table
  * (its AdapterConfig, and the framework defaults it changes) and input table (its endpoints'
  * InputParameters), the root README's scripts table (devkit/npm-scripts.ts), gas table
- * (bench/results/gas.json) and load tables (bench/results/load.json), and the operator guide's EVM
- * freshness defaults (adapters/common/evm-chains.ts).
+ * (bench/results/gas.json) and load tables (bench/results/load.json), the operator guide's EVM
+ * freshness defaults (adapters/common/evm-chains.ts) and its table of alerts
+ * (adapters/common/alerts.ts), and the Prometheus rules file docs/reserve-alerts.rules.yml,
+ * generated whole.
  *
  * A generated part sits between two marker comments, `<!-- generated:<part> (npm run docs) -->`
  * and `<!-- /generated:<part> -->`; everything outside them is hand-written and left alone.
@@ -17,6 +19,8 @@ import { format, resolveConfig } from 'prettier'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import { BaseSettingsDefinition, type SettingDefinition } from '@chainlink/external-adapter-framework/config'
 import type { InputParameter } from '@chainlink/external-adapter-framework/validation/input-params'
+import { POR_SETTING_DEFAULTS } from '#common/adapter'
+import { prometheusExpression, prometheusRulesFile, reserveAlertRules, type AlertRule } from '#common/alerts'
 import { KNOWN_CHAINS, UNKNOWN_CHAIN_LIMITS, defaultFreshness } from '#common/evm-chains'
 import { ADAPTERS_DIR, adapterNames, loadAdapterModule } from './adapters'
 import { ANCHOR_NAME, LOAD_GOALS, memoryVersusBaseline, readLoadResults, versusAnchor } from './load-results'
@@ -25,11 +29,13 @@ import { NPM_SCRIPT_GROUPS, npmScriptProblems } from './npm-scripts'
 /** The repository root. */
 export const REPO_DIR = resolve(ADAPTERS_DIR, '..')
 
-/** One markdown file and the generated parts it must hold, by part name. */
-export interface GeneratedDoc {
-  file: string
-  parts: Record<string, string>
-}
+/**
+ * One file and what of it is generated: the parts a markdown file must hold between markers, by
+ * part name; or, for a file generated whole, its text.
+ */
+export type GeneratedDoc = { file: string } & (
+  { parts: Record<string, string>; whole?: undefined } | { whole: string; parts?: undefined }
+)
 
 const startMarker = (part: string) => `<!-- generated:${part} (npm run docs) -->`
 const endMarker = (part: string) => `<!-- /generated:${part} -->`
@@ -435,6 +441,47 @@ export function loadPart(json: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Alerts
+
+/** Where the Prometheus rules file is, from the repository root. */
+export const ALERT_RULES_FILE = join('docs', 'reserve-alerts.rules.yml')
+
+/** The alerts of an adapter with the default CACHE_MAX_AGE, as documented. */
+export const documentedAlertRules = (): AlertRule[] => reserveAlertRules(POR_SETTING_DEFAULTS.CACHE_MAX_AGE)
+
+const UNIT_NAMES: Record<AlertRule['unit'], string> = {
+  seconds: 's',
+  milliseconds: 'ms',
+  requests: 'requests',
+  computations: 'computations',
+}
+
+/** docs/operators.md's alerts part: each rule, its condition in PromQL, and what it means. */
+export function alertsPart(rules: AlertRule[]): string {
+  return table(
+    ['alert', 'condition', 'for', 'severity', 'meaning'],
+    rules.map((rule) => [
+      code(rule.name),
+      `${cell(code(prometheusExpression(rule)))} (${UNIT_NAMES[rule.unit]})`,
+      rule.forSeconds > 0 ? `${rule.forSeconds} s` : '',
+      rule.severity,
+      cell(rule.description),
+    ]),
+  )
+}
+
+/** The Prometheus rules file (docs/operators.md has a table of the same rules: {@link operatorsDoc}). */
+export function alertRulesDoc(repoDir = REPO_DIR): GeneratedDoc {
+  const header = [
+    'Alerts on the reserve adapters\' metrics (docs/operators.md, "Staleness"), for adapters with the',
+    `default CACHE_MAX_AGE of ${POR_SETTING_DEFAULTS.CACHE_MAX_AGE} ms. Written by \`npm run docs\` from`,
+    'adapters/common/alerts.ts (reserveAlertRules): change the rules there, not here.',
+    "cache_data_staleness_seconds (the framework's) is in milliseconds, despite its name.",
+  ]
+  return { file: join(repoDir, ALERT_RULES_FILE), whole: prometheusRulesFile(documentedAlertRules(), header) }
+}
+
+// ---------------------------------------------------------------------------------------------
 // npm scripts
 
 /** How a script is run: `npm test` and `npm start` as npm shortens them, a hook by its name. */
@@ -514,17 +561,20 @@ export function freshnessPart(): string {
 
 /** The operator guide's generated parts. */
 export function operatorsDoc(repoDir = REPO_DIR): GeneratedDoc {
-  return { file: join(repoDir, 'docs', 'operators.md'), parts: { 'evm-freshness': freshnessPart() } }
+  return {
+    file: join(repoDir, 'docs', 'operators.md'),
+    parts: { 'evm-freshness': freshnessPart(), alerts: alertsPart(documentedAlertRules()) },
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing and checking
 
-/** Every generated doc of the repository: each adapter's README, the root README and the operator guide. */
+/** Every generated doc of the repository: each adapter's README, the root README, the operator guide and the alert rules. */
 export async function allDocs(repoDir = REPO_DIR): Promise<GeneratedDoc[]> {
   const adaptersDir = join(repoDir, 'adapters')
   const adapters = await Promise.all(adapterNames(adaptersDir).map((name) => adapterDoc(name, adaptersDir)))
-  return [...adapters, rootDoc(repoDir), operatorsDoc(repoDir)]
+  return [...adapters, rootDoc(repoDir), operatorsDoc(repoDir), alertRulesDoc(repoDir)]
 }
 
 /**
@@ -536,6 +586,11 @@ export async function render(
   repoDir = REPO_DIR,
 ): Promise<{ current: string; expected: string }> {
   const name = relative(repoDir, doc.file)
+  const options = await resolveConfig(doc.file)
+  if (doc.whole !== undefined) {
+    const current = existsSync(doc.file) ? readFileSync(doc.file, 'utf8') : ''
+    return { current, expected: await format(doc.whole, { ...options, filepath: doc.file }) }
+  }
   if (!existsSync(doc.file)) throw new Error(`${name} is missing`)
   const current = readFileSync(doc.file, 'utf8')
   let text = current
@@ -549,7 +604,6 @@ export async function render(
     }
     text = `${text.slice(0, start)}${startMarker(part)}\n\n${body}\n\n${text.slice(end)}`
   }
-  const options = await resolveConfig(doc.file)
   return { current, expected: await format(text, { ...options, filepath: doc.file }) }
 }
 

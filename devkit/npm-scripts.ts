@@ -53,7 +53,7 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
       'bench:multichain-supply': "times multichain-supply's reads of five chains",
       'bench:gas': "measures the guard's gas, into `bench/results/gas.json`",
       'bench:load':
-        'loads the adapters, into `bench/results/load.json` (about 10 minutes; needs `redis-server`)',
+        'loads the adapters, into `bench/results/load.json` (about 10 minutes; needs `redis-server`); `-- profile`: the CPU each cached answer costs, against the anchor’s',
     },
   },
 ]

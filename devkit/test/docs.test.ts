@@ -2,9 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  alertRulesDoc,
   cell,
   checkDocs,
+  documentedAlertRules,
   freshnessPart,
+  operatorsDoc,
   gasPart,
   gasSetups,
   loadPart,
@@ -226,6 +229,36 @@ describe('writing and checking a generated part', () => {
     expect(await checkDocs([doc], dir)).toEqual([
       expect.stringContaining('README.md has no generated "inputs" part'),
     ])
+  })
+})
+
+describe('a file generated whole (the Prometheus rules)', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'docs-test-'))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('is written when missing or changed by hand, formatted, and then found up to date', async () => {
+    const doc: GeneratedDoc = { file: join(dir, 'alerts.rules.yml'), whole: 'groups:\n  -   name:   x\n' }
+    expect(await checkDocs([doc], dir)).toEqual([
+      'alerts.rules.yml is out of date with the code it documents: run `npm run docs`',
+    ])
+    expect(await writeDocs([doc], dir)).toEqual(['alerts.rules.yml'])
+    expect(readFileSync(doc.file, 'utf8')).toBe('groups:\n  - name: x\n')
+    writeFileSync(doc.file, 'groups:\n  - name: y\n')
+    expect(await checkDocs([doc], dir)).toHaveLength(1)
+    expect(await writeDocs([doc], dir)).toEqual(['alerts.rules.yml'])
+    expect(await checkDocs([doc], dir)).toEqual([])
+  })
+
+  it('holds every documented alert, the operators’ guide each in a row', () => {
+    const rules = alertRulesDoc(dir)
+    const guide = operatorsDoc(dir)
+    for (const rule of documentedAlertRules()) {
+      expect(rules.whole).toContain(`- alert: ${rule.name}\n`)
+      expect(guide.parts?.alerts).toContain(`| \`${rule.name}\``)
+    }
   })
 })
 
