@@ -15,7 +15,7 @@ import {
 import { mined } from '#chain/events'
 import { Role, assetConfig, decodePerformData, encodePerformData, type AssetConfig } from '#chain/types'
 import { fundedSigner } from '#devkit/local-chain'
-import { deployToken, unit } from './helpers'
+import { deployToken, setTokenRules, unit } from './helpers'
 
 export const HEARTBEAT = 3_600n
 export const TOKEN = unit(8)
@@ -114,7 +114,7 @@ export async function protect(g: Guard, options: AssetOptions = {}): Promise<Ass
 /**
  * Schedules and applies a new configuration (the guard's delay must be 0); returns the update's receipt.
  * When the target is a SecureMintToken (it answers `reserveConfig()`), its own rules are set to the new
- * configuration's first, as the guard requires.
+ * configuration's first (scheduled and applied: its delay must be 0 too), as the guard requires.
  */
 export async function reconfigure(g: Guard, target: string, config: AssetConfig) {
   const token = secureMintTokenAt(target, g.actors.admin)
@@ -122,7 +122,7 @@ export async function reconfigure(g: Guard, target: string, config: AssetConfig)
     () => true,
     () => false,
   )
-  if (isToken) await mined(token.setReserveConfig(config.reserveFeed, config.heartbeat, config.marginBps))
+  if (isToken) await setTokenRules(token, config.reserveFeed, config.heartbeat, config.marginBps)
   await mined(g.guard.scheduleAssetUpdate(target, config))
   return mined(g.guard.updateAsset(target, config))
 }

@@ -457,7 +457,7 @@ describe('ReserveGuard: many assets short at once', () => {
 
   it('refuses checkData it cannot read, in checkUpkeep and checkLog alike', async () => {
     const { g } = await sharedFeedGuard(1)
-    const max = await g.guard.MAX_ASSETS()
+    const max = await g.guard.MAX_ENTRIES()
     const anyLog = {
       index: 0n,
       timestamp: 0n,

@@ -9,7 +9,7 @@ import {
 import { eventsOf, mined } from '#chain/events'
 import { FeedFailure, Operation, Reason, Verdict, toResult } from '#chain/types'
 import { fundedSigner, localProvider } from '#devkit/local-chain'
-import { deployToken, latestTimestamp, revertOf, simulateDeploy, unit } from './helpers'
+import { deployToken, latestTimestamp, revertOf, setTokenRules, simulateDeploy, unit } from './helpers'
 import { trueUsdBuggyBacked } from './reserve-check-model'
 
 const HEARTBEAT = 3_600n
@@ -74,7 +74,7 @@ describe('SecureMintToken: deployment and roles', () => {
     const probe = await deployToken(admin, adminAddress, feed)
     const eoa = Wallet.createRandom().address
     const args = (feedAddress: string, heartbeat: number, tokenAdmin = adminAddress) =>
-      ['Secure BTC', 'sBTC', tokenAdmin, feedAddress, heartbeat, 0] as const
+      ['Secure BTC', 'sBTC', tokenAdmin, 0, feedAddress, heartbeat, 0] as const
     expect(
       await revertOf(
         simulateDeploy(admin, ARTIFACT.SecureMintToken, ...args(String(feed.target), 3_600, ZeroAddress)),
@@ -111,7 +111,7 @@ describe('SecureMintToken: deployment and roles', () => {
         'AccessControlUnauthorizedAccount',
       ),
     ).toEqual([minterAddress, await token.DEFAULT_ADMIN_ROLE()])
-    const receipt = await mined(token.setReserveConfig(other.target, 60, 100))
+    const receipt = await setTokenRules(token, other.target, 60, 100)
     expect(eventsOf(receipt, token).map((e) => [e.name, ...e.args])).toEqual([
       ['ReserveConfigUpdated', await other.getAddress(), 60n, 100n],
     ])
