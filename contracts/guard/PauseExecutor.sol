@@ -138,7 +138,8 @@ abstract contract PauseExecutor is Context, AssetRegistry {
 
     /**
      * @dev Lifts a hold. When the other hold remains, the target stays paused ({PauseHoldLifted}). When none
-     * remains, the flags the guard switched on and that are still in force are lifted ({AssetUnpaused}), and
+     * remains, the flags the guard switched on and that are still in force, and not since paused by someone
+     * else ({PauseTarget-pausedByOthers}), are lifted ({AssetUnpaused}), and
      * that needs the asset backed now ({_requireBacked}). The upkeep's hold needs it backed either way:
      * lifting it says the shortfall is over. The unpause is given all the gas the caller sent but what the
      * guard needs afterwards, and a refusal reverts with the target's error.
@@ -159,7 +160,10 @@ abstract contract PauseExecutor is Context, AssetRegistry {
         // or the guard would forget its pauses and report the asset unpaused while the target stays paused.
         (bool readable, uint8 pausedNow) = PauseTarget.readState(target, asset.pauseMode);
         if (!readable) revert PauseStateUnreadable(target, asset.pauseMode);
+        // A flag the guard switched on but someone else holds now (they lifted the guard's pause and paused
+        // again, for a reason of their own) is no longer the guard's to lift.
         uint8 lift = asset.pausedByGuard & pausedNow;
+        lift &= ~PauseTarget.pausedByOthers(target, asset.pauseMode, lift, address(this));
         asset.pausedByGuard = 0;
         if (lift != 0) {
             (bool unpaused, bytes memory error_) = PauseTarget.unpause(target, asset.pauseMode, lift, _forwardableGas());

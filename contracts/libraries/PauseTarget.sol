@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IOperationsPausable} from "../interfaces/IOperationsPausable.sol";
 import {IPausable} from "../interfaces/IPausable.sol";
 import {IReserveGuard} from "../interfaces/IReserveGuard.sol";
+import {ISecureMintToken} from "../interfaces/ISecureMintToken.sol";
 import {BoundedCall} from "./BoundedCall.sol";
 
 /**
@@ -64,6 +65,33 @@ library PauseTarget {
     function pausedFlags(address target, IReserveGuard.PauseMode mode, uint8 flags) internal view returns (uint8) {
         (, uint8 state) = readState(target, mode);
         return state & flags;
+    }
+
+    /**
+     * @notice Which of `flags` (in force) the target says someone other than `account` paused: for an
+     * `Operations` target that answers `operationPausedBy(flag)` (a `SecureMintToken` does), each flag whose
+     * pauser is another account. 0 for any other target, and for a flag whose pauser cannot be read (each read
+     * bounded as {readState}).
+     */
+    function pausedByOthers(
+        address target,
+        IReserveGuard.PauseMode mode,
+        uint8 flags,
+        address account
+    ) internal view returns (uint8 others) {
+        if (mode != IReserveGuard.PauseMode.Operations) return 0;
+        for (uint8 flag = 1; flag != 0 && flag <= flags; flag <<= 1) {
+            if (flags & flag == 0) continue;
+            (bool ok, bytes memory word) = BoundedCall.staticcall(
+                target,
+                abi.encodeCall(ISecureMintToken.operationPausedBy, (flag)),
+                STATE_READ_GAS,
+                32
+            );
+            if (!ok) continue;
+            uint256 pauser = abi.decode(word, (uint256));
+            if (pauser <= type(uint160).max && pauser != 0 && address(uint160(pauser)) != account) others |= flag;
+        }
     }
 
     /**
