@@ -160,7 +160,8 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControlDefaultAdminRules
     }
 
     /**
-     * @notice Pauses the given operations. Pauser only.
+     * @notice Pauses the given operations, recording the caller as who paused each it switches on. Refused
+     * with {OperationPausedByAnother} for an operation another account paused. Pauser only.
      * @param operations a non-empty mask of `OPERATION_*` flags
      */
     function pauseOperations(uint8 operations) external override onlyRole(PAUSER_ROLE) {
@@ -182,7 +183,7 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControlDefaultAdminRules
     }
 
     /**
-     * @notice Unpauses the given operations. Pauser only.
+     * @notice Unpauses the given operations, whoever paused them. Pauser only.
      * @param operations a non-empty mask of `OPERATION_*` flags
      */
     function unpauseOperations(uint8 operations) external override onlyRole(PAUSER_ROLE) {

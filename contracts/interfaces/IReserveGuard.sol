@@ -319,7 +319,9 @@ interface IReserveGuard {
 
     /**
      * @notice Pauses an asset by hand, whatever its reserves, and places the guardian's hold on it (also on an
-     * asset already paused). Only a guardian lifts it ({liftGuardianPause}). Guardian only.
+     * asset already paused). Only a guardian lifts it ({liftGuardianPause}): an issuer's own incident pause
+     * belongs here. The pause is given all the gas sent but what the guard needs afterwards; a refusal reverts
+     * with the target's error. Guardian only.
      * @param target the asset
      */
     function pauseAsset(address target) external;
@@ -334,8 +336,9 @@ interface IReserveGuard {
     /**
      * @notice Lifts the upkeep's hold (the pause it made for a shortfall), refused unless the check finds the
      * asset backed right now. If no guardian hold remains, unpauses what the guard paused, and only that: a
-     * pause the target's owner made, before or apart from the guard's, stays; a target whose pause state cannot
-     * be read is refused ({PauseStateUnreadable}), the hold kept. Unpauser only.
+     * pause the target's owner made, before or apart from the guard's (or after lifting the guard's, when the
+     * target says who paused what), stays; a target whose pause state cannot be read is refused
+     * ({PauseStateUnreadable}), the hold kept. The unpause is given the gas sent. Unpauser only.
      * @param target the asset
      */
     function unpauseAsset(address target) external;
