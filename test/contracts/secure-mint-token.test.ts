@@ -328,6 +328,29 @@ describe('SecureMintToken: mint, redeem and burn pause separately', () => {
     expect(await revertOf(call(attempts().mint), f.token, 'OperationPaused')).toEqual([Operation.Mint])
   })
 
+  it('remembers who paused each operation; another pauser cannot pause it again, but any pauser unpauses it', async () => {
+    const other = await fundedSigner(provider)
+    await mined(f.token.grantRole(await f.token.PAUSER_ROLE(), await other.getAddress()))
+    const asOther = f.token.connect(other)
+    await mined(f.asPauser.pauseOperations(Operation.Mint))
+    expect(await f.token.operationPausedBy(Operation.Mint)).toBe(await pauser.getAddress())
+    expect(await f.token.operationPausedBy(Operation.Redeem)).toBe(ZeroAddress)
+    expect(
+      await revertOf(
+        asOther.pauseOperations.staticCall(Operation.Mint | Operation.Redeem),
+        f.token,
+        'OperationPausedByAnother',
+      ),
+    ).toEqual([Operation.Mint, await pauser.getAddress()])
+    // Its own operations: the other pauser pauses redeem, and lifts mint whoever paused it.
+    await mined(asOther.pauseOperations(Operation.Redeem))
+    expect(await f.token.operationPausedBy(Operation.Redeem)).toBe(await other.getAddress())
+    await mined(asOther.unpauseOperations(Operation.Mint))
+    expect(await f.token.operationPausedBy(Operation.Mint)).toBe(ZeroAddress)
+    expect(await f.token.pausedOperations()).toBe(Operation.Redeem)
+    await mined(asOther.unpauseOperations(Operation.Redeem))
+  })
+
   it('refuses empty and unknown operation masks', async () => {
     for (const mask of [0n, 8n, 0xffn]) {
       expect(
