@@ -40,12 +40,12 @@ library BoundedCall {
     }
 
     /**
-     * @notice Calls `target` with `data` and `gasLimit` gas, copying nothing it returns; {revertData} has the
-     * revert data of a call that failed.
+     * @notice Calls `target` with `data` and `gasLimit` gas, copying nothing it returns (as OpenZeppelin's
+     * `LowLevelCall.callNoReturn`, with a gas limit); {revertData} has the revert data of a call that failed.
      * @dev As {staticcall}: the caller must have more than `gasLimit * 64 / 63` gas left.
      * @return success whether the call returned normally
      */
-    function call(address target, bytes memory data, uint256 gasLimit) internal returns (bool success) {
+    function callNoReturn(address target, bytes memory data, uint256 gasLimit) internal returns (bool success) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // No value, and no return data copied (output size 0): a callee answering with megabytes costs
@@ -55,7 +55,7 @@ library BoundedCall {
     }
 
     /**
-     * @notice The first `maxSize` bytes of the return data of the last call, for a {call} that failed: its
+     * @notice The first `maxSize` bytes of the return data of the last call, for a {callNoReturn} that failed: its
      * revert data, cut (empty when the callee ran out of gas or reverted without data).
      */
     function revertData(uint256 maxSize) internal pure returns (bytes memory data) {

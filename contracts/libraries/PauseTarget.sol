@@ -96,7 +96,7 @@ library PauseTarget {
 
     /**
      * @notice Pauses `flags` on the target, with `gasLimit` gas.
-     * @dev The caller must have more than `gasLimit * 64 / 63` gas left (see {BoundedCall-call}).
+     * @dev The caller must have more than `gasLimit * 64 / 63` gas left (see {BoundedCall-callNoReturn}).
      * @return success whether the call returned normally
      * @return revertData its revert data, its first {MAX_REVERT_DATA} bytes, when it did not
      */
@@ -124,7 +124,7 @@ library PauseTarget {
         bytes memory data,
         uint256 gasLimit
     ) private returns (bool success, bytes memory revertData) {
-        success = BoundedCall.call(target, data, gasLimit);
+        success = BoundedCall.callNoReturn(target, data, gasLimit);
         if (!success) revertData = BoundedCall.revertData(MAX_REVERT_DATA);
     }
 

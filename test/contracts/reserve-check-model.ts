@@ -80,7 +80,12 @@ export function modelReason(c: EvaluateInput): bigint {
  */
 export function modelVerdict(reason: bigint, stalePolicy: bigint): bigint {
   if (reason === Reason.None) return Verdict.Backed
-  const noData: bigint[] = [Reason.ReserveFeedFailed, Reason.SupplyFailed, Reason.StaleReserves, Reason.StaleSupply]
+  const noData: bigint[] = [
+    Reason.ReserveFeedFailed,
+    Reason.SupplyFailed,
+    Reason.StaleReserves,
+    Reason.StaleSupply,
+  ]
   return noData.includes(reason) && stalePolicy === StalePolicy.Skip ? Verdict.Skipped : Verdict.Short
 }
 
