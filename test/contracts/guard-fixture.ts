@@ -5,16 +5,24 @@
  */
 import type { JsonRpcProvider, Signer } from 'ethers'
 import {
+  deployMockMisbehavingTarget,
   deployMockReserveFeed,
   deployReserveGuard,
   secureMintTokenAt,
+  type MockMisbehavingTarget,
   type MockReserveFeed,
   type ReserveGuard,
   type SecureMintToken,
 } from '#chain/contracts'
 import { mined } from '#chain/events'
 import { Role, assetConfig, decodePerformData, encodePerformData, type AssetConfig } from '#chain/types'
-import { fundedSigner } from '#devkit/local-chain'
+import {
+  LOCAL_CHAINS,
+  chainProvider,
+  fundedSigner,
+  startHardhatNode,
+  type RunningChain,
+} from '#devkit/local-chain'
 import { deployToken, setTokenRules, unit } from './helpers'
 
 export const HEARTBEAT = 3_600n
@@ -42,6 +50,28 @@ export async function actors(provider: JsonRpcProvider): Promise<Actors> {
     [1, 2, 3, 4, 5].map(() => fundedSigner(provider)),
   )
   return { provider, admin, adminAddress: await admin.getAddress(), forwarder, guardian, unpauser, stranger }
+}
+
+/**
+ * The actors of a chain of its own, for tests that move its clock or snapshot and revert it (never the
+ * shared chains'): started in a `beforeAll` of the calling block, stopped in its `afterAll`. Call it at the
+ * top of a `describe` (or of a file); the function it returns gives the actors once the chain is up.
+ */
+export function onChainOfItsOwn(): () => Actors {
+  let chain: RunningChain | undefined
+  let own: Actors | undefined
+  beforeAll(async () => {
+    chain = await startHardhatNode(LOCAL_CHAINS[0].network, LOCAL_CHAINS[0].chainId)
+    own = await actors(chainProvider(chain.url, chain.chainId))
+  }, 60_000)
+  afterAll(() => {
+    own?.provider.destroy()
+    chain?.process.kill('SIGTERM')
+  })
+  return () => {
+    if (!own) throw new Error('the chain of its own is not started yet')
+    return own
+  }
 }
 
 export interface Guard {
@@ -109,6 +139,29 @@ export async function protect(g: Guard, options: AssetOptions = {}): Promise<Ass
   const config = assetConfig({ reserveFeed: await feed.getAddress(), supplySource: target, ...rules })
   await mined(g.guard.addAsset(target, config))
   return { feed, token, target, config }
+}
+
+/** A {@link protectTarget} asset: the target that can be told to misbehave, its feed and its configuration. */
+export interface TargetAsset {
+  target: MockMisbehavingTarget
+  address: string
+  feed: MockReserveFeed
+  config: AssetConfig
+}
+
+/**
+ * A MockMisbehavingTarget (100 tokens of supply, 8 decimals, both pause interfaces, behaving until told
+ * otherwise, as an upgradeable token does until its implementation changes) backed 1:1 by its own feed and
+ * registered while it behaves, with `config`'s fields over the builder's defaults.
+ */
+export async function protectTarget(g: Guard, config: Partial<AssetConfig> = {}): Promise<TargetAsset> {
+  const { admin } = g.actors
+  const target = await deployMockMisbehavingTarget(admin, 100n * TOKEN)
+  const feed = await deployMockReserveFeed(admin, 8, 100n * TOKEN)
+  const address = await target.getAddress()
+  const full = assetConfig({ reserveFeed: await feed.getAddress(), supplySource: address, ...config })
+  await mined(g.guard.addAsset(address, full))
+  return { target, address, feed, config: full }
 }
 
 /**

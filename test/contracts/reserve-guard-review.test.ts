@@ -6,12 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { ZeroAddress, ZeroHash, type JsonRpcProvider } from 'ethers'
 import { artifactNames, readArtifact } from '#chain/artifacts'
-import {
-  deployMockMisbehavingTarget,
-  deployMockReserveFeed,
-  type MockMisbehavingTarget,
-  type MockReserveFeed,
-} from '#chain/contracts'
+import { deployMockMisbehavingTarget, deployMockReserveFeed } from '#chain/contracts'
 import { eventsOf, mined } from '#chain/events'
 import {
   FeedFailure,
@@ -27,15 +22,8 @@ import {
   performDataSize,
   toPendingChange,
   toResult,
-  type AssetConfig,
 } from '#chain/types'
-import {
-  LOCAL_CHAINS,
-  chainProvider,
-  localProvider,
-  startHardhatNode,
-  type RunningChain,
-} from '#devkit/local-chain'
+import { localProvider } from '#devkit/local-chain'
 import {
   PERFORM_GAS,
   TOKEN,
@@ -45,7 +33,9 @@ import {
   encodeTargets,
   logStruct,
   named,
+  onChainOfItsOwn,
   protect,
+  protectTarget,
   type Actors,
   type Guard,
 } from './guard-fixture'
@@ -61,26 +51,6 @@ beforeAll(async () => {
 
 afterAll(() => provider.destroy())
 
-interface Plain {
-  target: MockMisbehavingTarget
-  address: string
-  feed: MockReserveFeed
-  config: AssetConfig
-}
-
-/**
- * A MockMisbehavingTarget (100 tokens of supply, 8 decimals, both pause interfaces) backed by its own feed,
- * registered with mint and redeem paused on a shortfall and `config`'s other fields.
- */
-async function plainAsset(g: Guard, config: Partial<AssetConfig> = {}): Promise<Plain> {
-  const target = await deployMockMisbehavingTarget(a.admin, 100n * TOKEN)
-  const feed = await deployMockReserveFeed(a.admin, 8, 100n * TOKEN)
-  const address = await target.getAddress()
-  const full = assetConfig({ reserveFeed: await feed.getAddress(), supplySource: address, ...config })
-  await mined(g.guard.addAsset(address, full))
-  return { target, address, feed, config: full }
-}
-
 /** The names of a receipt's guard events, with their target. */
 const outcomes = (g: Guard, receipt: Awaited<ReturnType<typeof mined>>) =>
   eventsOf(receipt, g.guard).map((e) => [e.name, e.args[0]])
@@ -92,7 +62,7 @@ describe("finding 1: a token whose totalSupply() burns its gas no longer disable
    */
   async function burnerBeforeSix(stalePolicy: bigint) {
     const g = await deployGuard(a)
-    const burner = await plainAsset(g, { stalePolicy })
+    const burner = await protectTarget(g, { stalePolicy })
     const six = []
     for (let i = 0; i < 6; i++) six.push(await protect(g))
     await mined(burner.target.setBehaviour(TargetBehaviour.BurnGasInSupply, 0n))
@@ -140,7 +110,7 @@ describe("finding 1: a token whose totalSupply() burns its gas no longer disable
 
   it('a reserve feed that burns its gas costs the check and the perform a bounded amount too', async () => {
     const g = await deployGuard(a)
-    const burning = await plainAsset(g)
+    const burning = await protectTarget(g)
     const short = await protect(g)
     await mined(burning.feed.setFailure(FeedFailure.BurnGas))
     await mined(short.feed.setAnswer(1n))
@@ -238,7 +208,7 @@ describe("finding 3: an owner's own pause is never mistaken for the guard's", ()
 describe('finding 4: a target whose pause needs more than 100,000 gas can be paused', () => {
   /** A short asset whose target's pause uses up `cost` gas first, registered with `pauseGas`. */
   async function heavy(g: Guard, cost: bigint, pauseGas?: number) {
-    const asset = await plainAsset(g, pauseGas === undefined ? {} : { pauseGas })
+    const asset = await protectTarget(g, pauseGas === undefined ? {} : { pauseGas })
     await mined(asset.target.setPauseCost(cost))
     await mined(asset.feed.setAnswer(1n))
     return asset
@@ -342,17 +312,11 @@ describe('finding 4: a target whose pause needs more than 100,000 gas can be pau
 describe('findings 6 and 7, over time (on a chain of its own, whose clock the test moves)', () => {
   const DELAY = 86_400n
   const GRACE = 14n * 86_400n
-  let chain: RunningChain
+  const ownChain = onChainOfItsOwn()
   let own: Actors
 
-  beforeAll(async () => {
-    chain = await startHardhatNode(LOCAL_CHAINS[0].network, LOCAL_CHAINS[0].chainId)
-    own = await actors(chainProvider(chain.url, chain.chainId))
-  }, 60_000)
-
-  afterAll(() => {
-    own.provider.destroy()
-    chain.process.kill('SIGTERM')
+  beforeAll(() => {
+    own = ownChain()
   })
 
   /** Mines the next block at `timestamp`. */

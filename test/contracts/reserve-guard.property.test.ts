@@ -31,8 +31,7 @@ import {
   decodePerformData,
   encodePerformData,
 } from '#chain/types'
-import { LOCAL_CHAINS, chainProvider, startHardhatNode, type RunningChain } from '#devkit/local-chain'
-import { TOKEN, actors, deployGuard, type Actors, type Guard } from './guard-fixture'
+import { TOKEN, deployGuard, onChainOfItsOwn, type Actors, type Guard } from './guard-fixture'
 import { deployToken } from './helpers'
 import {
   HEARTBEAT,
@@ -72,15 +71,14 @@ interface Real {
   minGasPerAsset: bigint
 }
 
-let chain: RunningChain
+const ownChain = onChainOfItsOwn()
 let own: Actors
 let real: Real
 let setupSnapshot: string
 let setupNow: bigint
 
 beforeAll(async () => {
-  chain = await startHardhatNode(LOCAL_CHAINS[0].network, LOCAL_CHAINS[0].chainId)
-  own = await actors(chainProvider(chain.url, chain.chainId))
+  own = ownChain()
   const g = await deployGuard(own)
   const supply = 100n * TOKEN
   const feeds = {} as Record<AssetName, MockReserveFeed>
@@ -123,11 +121,6 @@ beforeAll(async () => {
   setupSnapshot = (await own.provider.send('evm_snapshot', [])) as string
   setupNow = BigInt((await own.provider.getBlock('latest'))!.timestamp)
 }, 120_000)
-
-afterAll(() => {
-  own.provider.destroy()
-  chain.process.kill('SIGTERM')
-})
 
 /** The model of the set-up: every asset backed 1:1 by a feed updated when it was deployed. */
 async function initialModel(): Promise<Model> {

@@ -26,14 +26,7 @@ import {
   toResult,
   type AssetConfig,
 } from '#chain/types'
-import {
-  LOCAL_CHAINS,
-  chainProvider,
-  fundedSigner,
-  localProvider,
-  startHardhatNode,
-  type RunningChain,
-} from '#devkit/local-chain'
+import { fundedSigner, localProvider } from '#devkit/local-chain'
 import {
   HEARTBEAT,
   PERFORM_GAS,
@@ -44,12 +37,13 @@ import {
   encodeTargets,
   logStruct,
   named,
+  onChainOfItsOwn,
   protect,
   reconfigure,
   unregister,
   type Actors,
-  type AssetOptions,
   type Asset,
+  type AssetOptions,
   type Guard,
 } from './guard-fixture'
 import { deployToken, latestTimestamp, revertOf, setTokenRules, simulateDeploy, unit } from './helpers'
@@ -1216,19 +1210,13 @@ describe('ReserveGuard: the log trigger', () => {
 
 describe('ReserveGuard: the admin, in two steps, and the delay on configuration changes (a chain of its own)', () => {
   const DELAY = 2n * 86_400n
-  let chain: RunningChain
+  const ownChain = onChainOfItsOwn()
   let own: Actors
   let g: Guard
 
   beforeAll(async () => {
-    chain = await startHardhatNode(LOCAL_CHAINS[0].network, LOCAL_CHAINS[0].chainId)
-    own = await actors(chainProvider(chain.url, chain.chainId))
+    own = ownChain()
     g = await deployGuardFor(own, Number(DELAY))
-  }, 60_000)
-
-  afterAll(() => {
-    own.provider.destroy()
-    chain.process.kill('SIGTERM')
   })
 
   /** Mines the next block `seconds` after the latest one. */
