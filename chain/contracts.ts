@@ -165,7 +165,11 @@ function deployer<C extends BaseContract, F extends Factory>(name: ContractName)
 export const deployReserveGuard = deployer<ReserveGuard, ReserveGuard__factory>('ReserveGuard')
 export const reserveGuardAt = attacher<ReserveGuard>('ReserveGuard')
 
-/** Deploys a SecureMintToken administered by `admin`, minting against its reserve feed. */
+/**
+ * Deploys a SecureMintToken minting against its reserve feed: name, symbol, `admin` (receives
+ * DEFAULT_ADMIN_ROLE), `delay` (seconds: the admin delay that admin transfers and reserve configuration
+ * changes wait), reserve feed, heartbeat, margin.
+ */
 export const deploySecureMintToken = deployer<SecureMintToken, SecureMintToken__factory>('SecureMintToken')
 export const secureMintTokenAt = attacher<SecureMintToken>('SecureMintToken')
 

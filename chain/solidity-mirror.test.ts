@@ -8,9 +8,11 @@ import { getAddress, keccak256, toUtf8Bytes } from 'ethers'
 import { artifactNames, readArtifact, readBuildOutput, type AstNode } from './artifacts'
 import {
   ASSET_CONFIG_FIELDS,
+  ChangeStatus,
   FeedFailure,
   Hold,
   Operation,
+  PENDING_CHANGE_FIELDS,
   PauseMode,
   READING_FIELDS,
   RESULT_FIELDS,
@@ -38,6 +40,7 @@ const ENUM_MIRRORS: Record<string, Record<string, bigint>> = {
   'IReserveGuard.SupplyKind': SupplyKind,
   'IReserveGuard.PauseMode': PauseMode,
   'IReserveGuard.Hold': Hold,
+  'DelayedChange.Status': ChangeStatus,
   'MockReserveFeed.Failure': FeedFailure,
   'MockMisbehavingTarget.Behaviour': TargetBehaviour,
 }
@@ -48,6 +51,7 @@ const STRUCT_MIRRORS: Record<string, readonly string[]> = {
   'ReserveCheck.Result': RESULT_FIELDS,
   'ReserveCheck.Reading': READING_FIELDS,
   'ReserveCheck.Rules': RULES_FIELDS,
+  'DelayedChange.Pending': PENDING_CHANGE_FIELDS,
 }
 
 /** Sources whose structs are public API (each must be mirrored); contracts' own structs are private. */
@@ -297,6 +301,7 @@ describe('the decoders and builders of chain/types.ts', () => {
       marginBps: 0,
       pauseMode: PauseMode.Operations,
       operations: Operation.Mint | Operation.Redeem,
+      pauseGas: 100_000,
     })
     expect(
       assetConfig({

@@ -106,7 +106,7 @@ export const COMMANDS: CommandSpec[] = [
         value: 'gas',
         default: '1000000',
         description:
-          'perform gas limit: at least MIN_GAS_PER_ASSET + 50,000 per asset that may be short at once',
+          'perform gas limit: at least MIN_GAS_PER_ASSET + 110,000 per further asset that may be short at once',
       },
       { name: 'name', value: 'text', description: "the upkeep's name; default: `ReserveGuard <guard>`" },
       {
