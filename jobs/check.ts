@@ -22,6 +22,7 @@ import {
   type PipelineValue,
   type Task,
 } from '#devkit/pipeline'
+import { checkValue } from './placeholders'
 import { replayRounds, type SentRequest } from './replay'
 import { bridgesOf, nodeChainId, parseJobSpec, placeholdersIn } from './templates'
 
@@ -106,6 +107,31 @@ export function goDurationMs(text: string): number | undefined {
 /** libocr's median plugin encodes an observation as an int192: one outside it is no observation. */
 const INT192_MIN = -(2n ** 191n)
 const INT192_MAX = 2n ** 191n - 1n
+
+/**
+ * What the node checks of a job's own fields, by the rules `fill` checks their placeholders
+ * with: a job it would refuse is not worth replaying. The key bundle and the bootstrappers may be
+ * left out (the node then takes its configured defaults); the contract may not.
+ */
+function nodeFieldProblems(spec: Record<string, unknown>): string[] {
+  const fields: [string, string, unknown][] = [
+    ['contractID', 'OCR2_AGGREGATOR_ADDRESS', spec.contractID ?? ''],
+    ['transmitterID', 'TRANSMITTER_ADDRESS', spec.transmitterID ?? ''],
+    ['ocrKeyBundleID', 'OCR2_KEY_BUNDLE_ID', spec.ocrKeyBundleID],
+    ...((spec.p2pv2Bootstrappers as unknown[] | undefined) ?? []).map(
+      (value, i): [string, string, unknown] => [`p2pv2Bootstrappers[${i}]`, 'P2P_BOOTSTRAPPER', value],
+    ),
+  ]
+  return fields.flatMap(([field, rule, value]) => {
+    if (value === undefined) return []
+    try {
+      checkValue(rule, String(value), field)
+      return []
+    } catch (error) {
+      return [(error as Error).message]
+    }
+  })
+}
 
 /** The node's bridges table from the `--adapter` arguments: every bridge the job calls, and no other. */
 function bridgeTable(bridges: string[], adapters: string[]): Map<string, string> {
@@ -192,6 +218,9 @@ export async function checkJob(request: CheckRequest): Promise<CheckReport> {
   }
   const chainId = nodeChainId((spec.relayConfig as { chainID?: unknown } | undefined)?.chainID)
   if (chainId === undefined) throw usage(`${request.file}: [relayConfig] chainID is not one the node takes`)
+  const refused = nodeFieldProblems(spec)
+  if (refused.length > 0)
+    throw usage(`${request.file}: the node would refuse this job: ${refused.join('; ')}`)
   const pipelines: [PipelineName, Pipeline][] = [
     ['observationSource', job.observationSource],
     ['juelsPerFeeCoinSource', job.juelsPerFeeCoinSource],

@@ -9,7 +9,7 @@
  * given several times, one entry each.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { isAbsolute, join, relative } from 'node:path'
 import { CliError } from '#devkit/cli'
 import { jsonWithVarExprs, ocr2Vars, TaskError } from '#devkit/pipeline'
 import { checkValue, numbered, ruleFor } from './placeholders'
@@ -360,6 +360,12 @@ export function fill(request: FillRequest): FillResult {
   if (!jobFolderNames().includes(adapter)) {
     throw usage(
       `no templates for ${JSON.stringify(adapter)} in jobs/: there are ${jobFolderNames().join(', ')}`,
+    )
+  }
+  const inside = relative(JOBS_DIR, request.out)
+  if (!inside.startsWith('..') && !isAbsolute(inside)) {
+    throw usage(
+      `--out ${request.out} is inside jobs/: write the filled files elsewhere, the templates stay as they are`,
     )
   }
   const folder = join(JOBS_DIR, adapter)

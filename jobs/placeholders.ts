@@ -194,7 +194,10 @@ export function ruleFor(name: string): PlaceholderRule {
   return RULES[name] ?? RULES[numbered(name)?.list ?? ''] ?? text
 }
 
-/** `value` checked by `name`'s rule and made safe to write: the value to write, or an Error naming the placeholder. */
-export function checkValue(name: string, value: string): string {
-  return safeText(ruleFor(name).check(value, name), name)
+/**
+ * `value` checked by placeholder `name`'s rule and made safe to write: the value to write, or an
+ * Error naming `label` (the placeholder unless given).
+ */
+export function checkValue(name: string, value: string, label = name): string {
+  return safeText(ruleFor(name).check(value, label), label)
 }

@@ -288,6 +288,19 @@ describe('fill, then check, an attestation job', () => {
       err: expect.stringContaining('broken.toml is not a job spec the node takes'),
     })
     const job = readFileSync(join(work, 'att/job.toml'), 'utf8')
+    // Edited by hand after fill: the node would refuse the job before it ever ran.
+    writeFileSync(
+      join(work, 'edited.toml'),
+      job
+        .replace(NODE.OCR2_AGGREGATOR_ADDRESS, NODE.OCR2_AGGREGATOR_ADDRESS.replace('8E05', '8e05'))
+        .replace(NODE.P2P_BOOTSTRAPPER, `p2p_${NODE.P2P_BOOTSTRAPPER}`),
+    )
+    expect(await jobs(['check', 'edited.toml', '--adapter', url])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(
+        /the node would refuse this job: contractID: 0x8e05\w+ fails its EIP-55 checksum .*; p2pv2Bootstrappers\[0\]: write the peer id without its p2p_ prefix/,
+      ),
+    })
     writeFileSync(
       join(work, 'slow.toml'),
       job.replace('maxTaskDuration = "10s"', 'maxTaskDuration = "10 seconds"'),
@@ -448,6 +461,14 @@ describe('fill refuses, naming it, and writes nothing', () => {
         'no templates for "silver-vault" in jobs/: there are attestation, btc-balance,',
       ),
     })
+  })
+
+  it('an output folder inside jobs/: the templates stay as they are', async () => {
+    const errors: string[] = []
+    const args = ['fill', 'attestation', '--out', 'jobs/attestation', '--force', ...sets(valid)]
+    expect(await runCli(args, { out: () => undefined, err: (t) => errors.push(t) }, process.cwd())).toBe(2)
+    expect(errors.join('\n')).toContain('is inside jobs/: write the filled files elsewhere')
+    expect(readFileSync('jobs/attestation/job.toml', 'utf8')).toContain('<OCR2_AGGREGATOR_ADDRESS>')
   })
 
   it('files already there, unless --force', async () => {
