@@ -203,3 +203,45 @@ export function exitCodeOf(error: unknown): number {
   if (!(error instanceof CliError)) return 1
   return error.kind === 'usage' ? 2 : error.kind === 'pending' ? 3 : 1
 }
+
+/** Where a tool writes: its results, and its errors. */
+export interface CliIo {
+  out: (text: string) => void
+  err: (text: string) => void
+}
+
+/**
+ * Runs one command line of `cli`: `help [command]` (`--markdown`: the README's reference, from
+ * `reference`), `<command> --help`, then the command, parsed strictly, through `run`, which
+ * returns the exit code. An error is printed as its message (its stack only when it is not a
+ * {@link CliError}: a defect), as JSON with `--json`, and gives the exit code {@link exitCodeOf} says.
+ */
+export async function runCommandLine(
+  cli: CliSpec,
+  argv: string[],
+  io: CliIo,
+  reference: () => Promise<string>,
+  run: (command: CommandSpec, options: ParsedOptions, json: boolean) => Promise<number>,
+): Promise<number> {
+  const [name, ...args] = argv
+  const json = args.includes('--json')
+  try {
+    if (!name || name === 'help' || name === '--help') {
+      const topic = args.find((a) => !a.startsWith('--'))
+      if (args.includes('--markdown')) io.out(await reference())
+      else io.out(usage(cli, topic ? findCommand(cli, topic) : undefined))
+      return 0
+    }
+    const command = findCommand(cli, name)
+    if (args.includes('--help')) {
+      io.out(usage(cli, command))
+      return 0
+    }
+    return await run(command, parseCommand(cli, command, args), json)
+  } catch (error) {
+    const message = error instanceof CliError ? error.message : ((error as Error).stack ?? String(error))
+    if (json) io.out(toJson({ command: name, error: message }))
+    else io.err(`${name ?? cli.script}: ${message}`)
+    return exitCodeOf(error)
+  }
+}

@@ -5,23 +5,10 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import {
-  CliError,
-  exitCodeOf,
-  findCommand,
-  parseCommand,
-  toJson,
-  usage,
-  type ParsedOptions,
-} from '#devkit/cli'
+import { CliError, runCommandLine, toJson, type CliIo, type ParsedOptions } from '#devkit/cli'
 import { atFeedDecimals, checkJob, type CheckReport, type PipelineReport } from './check'
 import { JOBS_CLI, formattedReference } from './cli-spec'
-import { fill } from './fill'
-
-export interface CliIo {
-  out: (text: string) => void
-  err: (text: string) => void
-}
+import { fill, type FillResult } from './fill'
 
 /** Characters of a task's value printed by `check --verbose` (all of it with --json). */
 const SHOWN = 600
@@ -74,32 +61,33 @@ function pipelineLines(report: PipelineReport): string[] {
   return lines
 }
 
-/** Runs one command line; returns the exit code (see JOBS_CLI's notes). */
-export async function runCli(
+/** What `fill` wrote, and what comes next. */
+function filledLines(result: FillResult, files: string[]): string[] {
+  const lines = [`Wrote ${files[0]}: bridge ${result.bridge.name} → ${result.bridge.url}`]
+  const { job } = result
+  if (job) {
+    lines.push(
+      `Wrote ${files[1]}: job "${job.name}" on chain ${job.chainId}` +
+        (job.feedDecimals === undefined ? '' : `, for a feed of ${job.feedDecimals} decimals`) +
+        `; it calls ${job.bridges.length === 1 ? 'bridge' : 'bridges'} ${job.bridges.join(', ')}, which must exist on the node before the job`,
+      `Check it against the running adapter: npm run jobs -- check ${files[1]} --adapter <url>`,
+    )
+  }
+  return lines
+}
+
+/** Runs one command line; returns the exit code (see JOBS_CLI's notes). Paths are read from `cwd`. */
+export function runCli(
   argv: string[],
   io: CliIo,
   cwd = process.env.INIT_CWD ?? process.cwd(),
 ): Promise<number> {
-  const [name, ...args] = argv
-  const json = args.includes('--json')
   const path = (p: string) => resolve(cwd, p)
   const shown = (p: string) => {
     const from = relative(cwd, p)
     return from.startsWith('..') || isAbsolute(from) ? p : from
   }
-  try {
-    if (!name || name === 'help' || name === '--help') {
-      const topic = args.find((a) => !a.startsWith('--'))
-      if (args.includes('--markdown')) io.out(await formattedReference())
-      else io.out(usage(JOBS_CLI, topic ? findCommand(JOBS_CLI, topic) : undefined))
-      return 0
-    }
-    const command = findCommand(JOBS_CLI, name)
-    if (args.includes('--help')) {
-      io.out(usage(JOBS_CLI, command))
-      return 0
-    }
-    const options = parseCommand(JOBS_CLI, command, args)
+  return runCommandLine(JOBS_CLI, argv, io, formattedReference, async (command, options, json) => {
     if (command.name === 'fill') {
       const result = fill({
         adapter: String(options.adapter),
@@ -111,20 +99,7 @@ export async function runCli(
         force: options.force === true,
       })
       const files = result.files.map(shown)
-      if (json) {
-        io.out(toJson({ command: 'fill', ...result, files }))
-        return 0
-      }
-      io.out(`Wrote ${files[0]}: bridge ${result.bridge.name} → ${result.bridge.url}`)
-      if (result.job) {
-        const { job } = result
-        io.out(
-          `Wrote ${files[1]}: job "${job.name}" on chain ${job.chainId}` +
-            (job.feedDecimals === undefined ? '' : `, for a feed of ${job.feedDecimals} decimals`) +
-            `; it calls ${job.bridges.length === 1 ? 'bridge' : 'bridges'} ${job.bridges.join(', ')}, which must exist on the node before the job`,
-        )
-        io.out(`Check it against the running adapter: npm run jobs -- check ${files[1]} --adapter <url>`)
-      }
+      io.out(json ? toJson({ command: 'fill', ...result, files }) : filledLines(result, files).join('\n'))
       return 0
     }
     const file = path(String(options.file))
@@ -138,24 +113,16 @@ export async function runCli(
         : (pipeline, round) =>
             io.out(`${pipeline}: an adapter has no value yet; round ${round}, as the node's next round`),
     })
-    const code = report.reports ? 0 : [report.answer, report.juelsPerFeeCoin].some((p) => p.waiting) ? 3 : 1
-    if (json) {
-      io.out(toJson({ command: 'check', ...report, file: shown(file) }))
-      return code
+    if (json) io.out(toJson({ command: 'check', ...report, file: shown(file) }))
+    else {
+      if (options.verbose === true) {
+        for (const pipeline of [report.answer, report.juelsPerFeeCoin])
+          io.out(pipelineLines(pipeline).join('\n'))
+      }
+      io.out(verdict(report, shown(file)))
     }
-    if (options.verbose === true) {
-      for (const pipeline of [report.answer, report.juelsPerFeeCoin])
-        io.out(pipelineLines(pipeline).join('\n'))
-    }
-    io.out(verdict(report, shown(file)))
-    return code
-  } catch (error) {
-    const known = error instanceof CliError
-    const message = known ? error.message : ((error as Error).stack ?? String(error))
-    if (json) io.out(toJson({ command: name, error: message }))
-    else io.err(`${name ?? 'jobs'}: ${message}`)
-    return exitCodeOf(error)
-  }
+    return report.reports ? 0 : [report.answer, report.juelsPerFeeCoin].some((p) => p.waiting) ? 3 : 1
+  })
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
