@@ -190,7 +190,12 @@ describe('fill, then check, an attestation job', () => {
       '--json',
     ])
     expect(named.code).toBe(0)
-    const report = JSON.parse(named.out) as Record<string, any>
+    const report = JSON.parse(named.out) as {
+      answer: {
+        tasks: { task: string; type: string; value?: string }[]
+        requests: { body: string; url: string }[]
+      }
+    }
     expect(report).toMatchObject({
       command: 'check',
       file: 'att/job.toml',
@@ -201,14 +206,14 @@ describe('fill, then check, an attestation job', () => {
       answer: { observation: '1000523419870000000000000000', rounds: 1, waiting: false },
       juelsPerFeeCoin: { observation: '0' },
     })
-    expect(report.answer.tasks.map((t: { task: string; type: string }) => `${t.task} ${t.type}`)).toEqual([
+    expect(report.answer.tasks.map((t) => `${t.task} ${t.type}`)).toEqual([
       'reserves bridge',
       'parse jsonparse',
       'answer median',
     ])
     expect(report.answer.tasks[1].value).toBe('"1000523419870000000000000000"')
     // What the node sends the bridge: the request data as written, the job's id, the run's meta.
-    const [sent] = report.answer.requests as { body: string; url: string }[]
+    const [sent] = report.answer.requests
     expect(sent.url).toBe(url)
     expect(JSON.parse(sent.body)).toEqual({
       data: { client: 'tusd', decimals: 18, field: 'totalReserve' },
@@ -495,7 +500,10 @@ describe('fill: names, chains, lists', () => {
   const requestOf = (folder: string) => {
     const spec = parseToml(readFileSync(join(work, folder, 'job.toml'), 'utf8')) as Record<string, unknown>
     const data = parsePipeline(String(spec.observationSource)).tasks[0].attributes.requestData
-    return { spec, data: JSON.parse(data.replace('$(jb.externalJobID)', '"id"')).data as Record<string, any> }
+    const request = JSON.parse(data.replace('$(jb.externalJobID)', '"id"')) as {
+      data: { addresses?: unknown[]; minConfirmations?: number }
+    }
+    return { spec, data: request.data }
   }
 
   it('--name and --chain-id, checked as the node reads them; JSON output', async () => {
