@@ -16,8 +16,8 @@ export const JOBS_CLI: CliSpec = {
     {
       name: 'fill',
       summary:
-        "Write a bridge and a job from jobs/<adapter>/'s templates with your values: every placeholder given, each value checked, both files read back as the node reads them, then written whole, or nothing at all",
-      arguments: [{ name: 'adapter', description: 'the folder of jobs/ whose templates to fill in' }],
+        'Write a bridge and a job from the templates of `jobs/<adapter>/` with your values: every placeholder given, each value checked, both files read back as the node reads them, then written whole, or nothing at all',
+      arguments: [{ name: 'adapter', description: 'the folder of `jobs/` whose templates to fill in' }],
       options: [
         {
           name: 'set',
