@@ -17,6 +17,7 @@ export const erc20Interface = new Interface([
 export const multicall3Interface = new Interface([
   'function aggregate3((address target, bool allowFailure, bytes callData)[] calls) payable returns ((bool success, bytes returnData)[] returnData)',
   'function getBlockNumber() view returns (uint256 blockNumber)',
+  'function getCurrentBlockTimestamp() view returns (uint256 timestamp)',
 ])
 
 /** Chainlink's `PoRAddressList` interface: a list of reserve addresses read in pages. */

@@ -1,8 +1,9 @@
 /**
  * The parts of the READMEs that restate code, generated from it: each adapter's settings table
  * (its AdapterConfig, and the framework defaults it changes) and input table (its endpoints'
- * InputParameters), and the root README's gas table (bench/results/gas.json) and load tables
- * (bench/results/load.json).
+ * InputParameters), the root README's scripts table (devkit/npm-scripts.ts), gas table
+ * (bench/results/gas.json) and load tables (bench/results/load.json), and the operator guide's EVM
+ * freshness defaults (adapters/common/evm-chains.ts).
  *
  * A generated part sits between two marker comments, `<!-- generated:<part> (npm run docs) -->`
  * and `<!-- /generated:<part> -->`; everything outside them is hand-written and left alone.
@@ -16,8 +17,10 @@ import { format, resolveConfig } from 'prettier'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import { BaseSettingsDefinition, type SettingDefinition } from '@chainlink/external-adapter-framework/config'
 import type { InputParameter } from '@chainlink/external-adapter-framework/validation/input-params'
+import { KNOWN_CHAINS, UNKNOWN_CHAIN_LIMITS, defaultFreshness } from '#common/evm-chains'
 import { ADAPTERS_DIR, adapterNames, loadAdapterModule } from './adapters'
 import { ANCHOR_NAME, LOAD_GOALS, memoryVersusBaseline, readLoadResults, versusAnchor } from './load-results'
+import { NPM_SCRIPT_GROUPS, npmScriptProblems } from './npm-scripts'
 
 /** The repository root. */
 export const REPO_DIR = resolve(ADAPTERS_DIR, '..')
@@ -431,24 +434,97 @@ export function loadPart(json: unknown): string {
   return [intro, throughput, memoryTable, faultTable].join('\n\n')
 }
 
+// ---------------------------------------------------------------------------------------------
+// npm scripts
+
+/** How a script is run: `npm test` and `npm start` as npm shortens them, a hook by its name. */
+function scriptCommand(name: string): string {
+  if (name === 'test' || name === 'start') return `npm ${name}`
+  if (name.startsWith('pre') || name.startsWith('post')) return name
+  return `npm run ${name}`
+}
+
+/**
+ * The scripts part: a table per group of devkit/npm-scripts.ts, each script with its line.
+ * Throws, saying what to do, when package.json's scripts and the descriptions disagree.
+ */
+export function scriptsPart(scripts: Record<string, string>): string {
+  const problems = npmScriptProblems(scripts)
+  if (problems.length > 0) throw new Error(problems.join('\n'))
+  return NPM_SCRIPT_GROUPS.map(
+    ({ group, scripts: described }) =>
+      `**${group}**\n\n${table(
+        ['script', 'what it does'],
+        Object.entries(described).map(([name, line]) => [code(scriptCommand(name)), line]),
+      )}`,
+  ).join('\n\n')
+}
+
 /** The root README's generated parts. */
 export function rootDoc(repoDir = REPO_DIR): GeneratedDoc {
   const results = (name: string) =>
     JSON.parse(readFileSync(join(repoDir, 'bench', 'results', name), 'utf8')) as unknown
+  const { scripts } = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>
+  }
   return {
     file: join(repoDir, 'README.md'),
-    parts: { gas: gasPart(results('gas.json')), load: loadPart(results('load.json')) },
+    parts: {
+      scripts: scriptsPart(scripts),
+      gas: gasPart(results('gas.json')),
+      load: loadPart(results('load.json')),
+    },
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// EVM freshness defaults
+
+/** The default freshness limits of each known chain, and of any other. */
+export function freshnessPart(): string {
+  const seconds = (n: number) => (n === 0 ? 'no limit' : `${grouped(n)} s`)
+  const rows = Object.entries(KNOWN_CHAINS).map(([chainId, chain]) => {
+    const limits = defaultFreshness(BigInt(chainId))
+    return [
+      code(chainId),
+      chain.name,
+      chain.blockTimeSeconds === undefined ? 'on demand' : `${chain.blockTimeSeconds} s`,
+      seconds(limits.maxHeadAgeSeconds),
+      grouped(limits.maxLagBlocks),
+    ]
+  })
+  rows.push([
+    'any other',
+    '',
+    'unknown',
+    seconds(UNKNOWN_CHAIN_LIMITS.maxHeadAgeSeconds),
+    grouped(UNKNOWN_CHAIN_LIMITS.maxLagBlocks),
+  ])
+  return table(
+    [
+      'chain id',
+      'chain',
+      'block time',
+      '`<NETWORK>_RPC_MAX_HEAD_AGE_SECONDS`',
+      '`<NETWORK>_RPC_MAX_LAG_BLOCKS`',
+    ],
+    rows,
+  )
+}
+
+/** The operator guide's generated parts. */
+export function operatorsDoc(repoDir = REPO_DIR): GeneratedDoc {
+  return { file: join(repoDir, 'docs', 'operators.md'), parts: { 'evm-freshness': freshnessPart() } }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing and checking
 
-/** Every generated doc of the repository: each adapter's README, and the root README. */
+/** Every generated doc of the repository: each adapter's README, the root README and the operator guide. */
 export async function allDocs(repoDir = REPO_DIR): Promise<GeneratedDoc[]> {
   const adaptersDir = join(repoDir, 'adapters')
   const adapters = await Promise.all(adapterNames(adaptersDir).map((name) => adapterDoc(name, adaptersDir)))
-  return [...adapters, rootDoc(repoDir)]
+  return [...adapters, rootDoc(repoDir), operatorsDoc(repoDir)]
 }
 
 /**

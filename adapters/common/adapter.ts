@@ -4,7 +4,11 @@ import {
   DEFAULT_TRANSPORT_NAME,
   type AdapterParams,
 } from '@chainlink/external-adapter-framework/adapter'
-import type { AdapterConfig, SettingsDefinitionMap } from '@chainlink/external-adapter-framework/config'
+import {
+  BaseSettingsDefinition,
+  type AdapterConfig,
+  type SettingsDefinitionMap,
+} from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
 import type { AdapterRequest, AdapterResponse } from '@chainlink/external-adapter-framework/util'
 import type { EmptyInputParameters } from '@chainlink/external-adapter-framework/validation/input-params'
@@ -45,6 +49,30 @@ export const RESERVE_SETTINGS = {
     validate: validator.integer({ min: 1_000, max: 3_600_000 }),
   },
 } as const
+
+/**
+ * Has `adapter`'s start-up warnings about risky settings (the framework's private
+ * `logConfigWarnings`) speak of `MAX_PAYLOAD_SIZE_LIMIT` only when the operator set it: the
+ * framework warns whenever it differs from the framework's own default, so an adapter whose
+ * default is larger (btc-balance's address lists) would warn at every start about a setting
+ * nobody set.
+ */
+function warnOnlyOfSettingsGiven(adapter: Adapter): void {
+  const frameworkWarnings = (Adapter.prototype as unknown as { logConfigWarnings(this: Adapter): void })
+    .logConfigWarnings
+  ;(adapter as unknown as { logConfigWarnings: () => void }).logConfigWarnings = () => {
+    const settings = adapter.config.settings as unknown as { MAX_PAYLOAD_SIZE_LIMIT: number }
+    const own = settings.MAX_PAYLOAD_SIZE_LIMIT
+    if (!process.env.MAX_PAYLOAD_SIZE_LIMIT) {
+      settings.MAX_PAYLOAD_SIZE_LIMIT = BaseSettingsDefinition.MAX_PAYLOAD_SIZE_LIMIT.default
+    }
+    try {
+      frameworkWarnings.call(adapter)
+    } finally {
+      settings.MAX_PAYLOAD_SIZE_LIMIT = own
+    }
+  }
+}
 
 /** The values of {@link RESERVE_SETTINGS}. */
 export type ReserveSettings = { [N in keyof typeof RESERVE_SETTINGS]: number }
@@ -96,6 +124,7 @@ export class ReserveAdapter<T extends SettingsDefinitionMap> extends Adapter<T> 
       envDefaultOverrides: { ...POR_SETTING_DEFAULTS, ...config.options?.envDefaultOverrides },
     }
     super(params)
+    warnOnlyOfSettingsGiven(this)
     for (const endpoint of this.endpoints) {
       const transport = endpoint.transportRoutes.get(DEFAULT_TRANSPORT_NAME)
       if (!(transport instanceof ComputeTransport) || endpoint.transportRoutes.routeNames().length !== 1) {

@@ -6,6 +6,14 @@ export function inputError(message: string): AdapterInputError {
 }
 
 /**
+ * A setting of the adapter's own, looked up when a request names it (a network's RPC settings),
+ * is malformed: HTTP 500 naming the setting. The request is not at fault, nor the provider.
+ */
+export function settingError(message: string): AdapterError {
+  return new AdapterError({ statusCode: 500, name: 'AdapterConfigError', message })
+}
+
+/**
  * The provider could not be read, or answered something that cannot be trusted: HTTP 502 by
  * default. A reserve that cannot be fully read is always an error, never a smaller number.
  * `providerStatusCode` is the provider's own HTTP status when that is what failed.

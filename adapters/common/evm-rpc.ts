@@ -1,9 +1,11 @@
 /**
  * EVM JSON-RPC access for the on-chain adapters: per-network settings with Chainlink's naming
  * (`<NETWORK>_RPC_URL`, `<NETWORK>_RPC_CHAIN_ID`), a chain-id check on every answer, failover
- * along the URL list, reads pinned to one block (latest − confirmations), and every read of a
- * step sent in one HTTP round trip: one Multicall3 `aggregate3` call where Multicall3 is
- * deployed, else one JSON-RPC batch.
+ * along the URL list, a fresh head only (its block no older than `<NETWORK>_RPC_MAX_HEAD_AGE_SECONDS`,
+ * and no more than `<NETWORK>_RPC_MAX_LAG_BLOCKS` behind the highest head among the network's
+ * URLs), reads pinned to one block (latest − confirmations), reported with its timestamp, and
+ * every read of a step sent in one HTTP round trip: one Multicall3 `aggregate3` call where
+ * Multicall3 is deployed, else one JSON-RPC batch.
  *
  * Raw JSON-RPC over `fetch` rather than ethers' JsonRpcProvider: the provider batches on a timer
  * and splits batches by count, looks up the network on its own schedule and retries internally,
@@ -12,7 +14,8 @@
  */
 import { multicall3Interface } from '#chain/abi'
 import { makeLogger } from '@chainlink/external-adapter-framework/util'
-import { inputError, providerError } from './errors'
+import { inputError, providerError, settingError } from './errors'
+import { defaultFreshness, type FreshnessLimits } from './evm-chains'
 import { DEFAULT_MAX_BODY_BYTES, HttpRefusal, fetchBounded } from './http-fetch'
 import { DuplicateKeyError, parseUnambiguousJson } from './json'
 import { quoteInput } from './input'
@@ -41,6 +44,7 @@ function warn(message: string): void {
 export const MULTICALL3_ADDRESS = '0xcA11bde05977b3631167028862bE2a173976CA11'
 
 const GET_BLOCK_NUMBER = multicall3Interface.encodeFunctionData('getBlockNumber')
+const GET_BLOCK_TIMESTAMP = multicall3Interface.encodeFunctionData('getCurrentBlockTimestamp')
 
 const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
 
@@ -56,12 +60,49 @@ export interface EvmNetworkSettings {
   urls: string[]
   /** The chain id every RPC must report. */
   chainId: bigint
+  /** How fresh a head must be to be read at, and the settings that say so. */
+  freshness: HeadFreshness
 }
 
-/** Setting names for a network: `arbitrum-one` → `ARBITRUM_ONE_RPC_URL`, `ARBITRUM_ONE_RPC_CHAIN_ID`. */
-export function evmSettingNames(network: string): { url: string; chainId: string } {
-  const prefix = network.toUpperCase().replace(/-/g, '_')
-  return { url: `${prefix}_RPC_URL`, chainId: `${prefix}_RPC_CHAIN_ID` }
+/** A network's freshness limits, with the names of the settings they come from (for errors). */
+export interface HeadFreshness extends FreshnessLimits {
+  maxHeadAgeSetting: string
+  maxLagSetting: string
+}
+
+/** The setting names of a network. */
+export interface EvmSettingNames {
+  url: string
+  chainId: string
+  maxHeadAge: string
+  maxLag: string
+}
+
+/** Setting names for a network: `arbitrum-one` → `ARBITRUM_ONE_RPC_URL`, `ARBITRUM_ONE_RPC_CHAIN_ID`, … */
+export function evmSettingNames(network: string): EvmSettingNames {
+  const prefix = `${network.toUpperCase().replace(/-/g, '_')}_RPC`
+  return {
+    url: `${prefix}_URL`,
+    chainId: `${prefix}_CHAIN_ID`,
+    maxHeadAge: `${prefix}_MAX_HEAD_AGE_SECONDS`,
+    maxLag: `${prefix}_MAX_LAG_BLOCKS`,
+  }
+}
+
+/** Largest values of the freshness settings: a day, and a million blocks. */
+const MAX_HEAD_AGE_SETTING = 86_400
+const MAX_LAG_SETTING = 1_000_000
+
+/** An integer setting from 0 to `max`, or `fallback` when unset; a 500 naming it when malformed. */
+function limitSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const text = env[name]?.trim()
+  if (!text) return fallback
+  if (!/^\d{1,9}$/.test(text) || Number(text) > max) {
+    throw settingError(
+      `${name} must be an integer from 0 to ${max}, got ${JSON.stringify(text.slice(0, 40))}`,
+    )
+  }
+  return Number(text)
 }
 
 /**
@@ -74,13 +115,15 @@ export function noEvmNetworkConfigured(env: NodeJS.ProcessEnv = process.env): st
   )
   return configured
     ? undefined
-    : 'set <NETWORK>_RPC_URL and <NETWORK>_RPC_CHAIN_ID for each network requests name (ETHEREUM_RPC_URL, ETHEREUM_RPC_CHAIN_ID, …)'
+    : 'set <NETWORK>_RPC_URL and <NETWORK>_RPC_CHAIN_ID for each network a request names (ETHEREUM_RPC_URL, ETHEREUM_RPC_CHAIN_ID, …)'
 }
 
 /**
  * Reads a network's settings from the environment (any network name: the settings are looked up
- * when a request names it). Throws a 400 naming the setting that is missing or malformed;
- * `field` names the request field the network came from.
+ * when a request names it). A request naming a network that is not one (400) or that this
+ * adapter does not serve (no URL set: 400) is the request's fault; a network whose settings are
+ * set but incomplete or malformed is the adapter's (500 naming the setting). `field` names the
+ * request field the network came from.
  */
 export function resolveEvmNetwork(
   network: unknown,
@@ -100,23 +143,36 @@ export function resolveEvmNetwork(
     )
   }
   urls.forEach((url, i) => {
-    if (!isHttpUrl(url)) throw inputError(`${names.url}: entry ${i + 1} is not an http(s) URL`)
+    if (!isHttpUrl(url)) throw settingError(`${names.url}: entry ${i + 1} is not an http(s) URL`)
   })
   const chainIdText = env[names.chainId]?.trim()
   if (!chainIdText) {
-    throw inputError(`${field}: network "${network}" has no chain id: set ${names.chainId}`)
+    throw settingError(`${field}: network "${network}" has no chain id: set ${names.chainId}`)
   }
   if (!/^\d{1,20}$/.test(chainIdText) || BigInt(chainIdText) === 0n) {
-    throw inputError(
+    throw settingError(
       `${names.chainId} must be a positive decimal integer, got ${JSON.stringify(chainIdText)}`,
     )
   }
+  const chainId = BigInt(chainIdText)
+  const defaults = defaultFreshness(chainId)
   return {
     network: network.toLowerCase(),
     urlSetting: names.url,
     chainIdSetting: names.chainId,
     urls,
-    chainId: BigInt(chainIdText),
+    chainId,
+    freshness: {
+      maxHeadAgeSeconds: limitSetting(
+        env,
+        names.maxHeadAge,
+        defaults.maxHeadAgeSeconds,
+        MAX_HEAD_AGE_SETTING,
+      ),
+      maxLagBlocks: limitSetting(env, names.maxLag, defaults.maxLagBlocks, MAX_LAG_SETTING),
+      maxHeadAgeSetting: names.maxHeadAge,
+      maxLagSetting: names.maxLag,
+    },
   }
 }
 
@@ -137,10 +193,18 @@ export interface CallOutcome {
 /** How a chain's reads are sent: inside one Multicall3 `aggregate3` call, or as a JSON-RPC batch. */
 export type ReadMethod = 'multicall3' | 'batch'
 
-/** The block a request reads at, and how its reads are sent. */
+/** The block a request reads at, when it was made, and how its reads are sent. */
 export interface PinnedBlock {
   readonly number: bigint
+  /** The block's timestamp, in seconds since the epoch. */
+  readonly timestamp: number
   method: ReadMethod
+}
+
+/** A block header's number and timestamp. */
+interface BlockStamp {
+  number: bigint
+  timestamp: number
 }
 
 export interface PinnedRead {
@@ -185,8 +249,11 @@ class UrlFailure extends Error {
  * JSON-RPC client for one network. Every HTTP request is a JSON-RPC batch that starts with
  * `eth_chainId`, so whichever URL answers is checked against the configured chain id in the same
  * round trip. A URL that fails (connection lost, timeout, non-2xx, malformed answer, wrong chain,
- * node-side error) is skipped for the rest of the client's life and the same batch goes to the
- * next URL; a call that reverts is an answer, not a failure, and is returned as such.
+ * node-side error, a head that is not fresh, a pinned block it does not hold) is skipped for the
+ * rest of the client's life and the same batch goes to the next URL; a call that reverts is an
+ * answer, not a failure, and is returned as such. Every adapter that reads an EVM chain through
+ * {@link EvmRpcClient.pin} gets the freshness checks and the block's number and timestamp to
+ * report.
  *
  * Build one client per request: it remembers which URL last answered, so a request that lost
  * its first URL does not try it again for its later round trips, while the next request starts
@@ -205,11 +272,16 @@ export class EvmRpcClient {
   /**
    * Pins the block `latest − confirmations` and reads `calls` there.
    *
+   * The head must be fresh: a URL whose head block is older than the network's
+   * `maxHeadAgeSeconds`, or more than `maxLagBlocks` behind the highest head among the network's
+   * other URLs (each asked for its head in parallel, when there are several), is passed over for
+   * the next one, as a URL that does not answer is.
+   *
    * With `confirmations` 0 on a chain with Multicall3, this is one round trip: the head and the
    * calls go in one batch, the calls inside `aggregate3` at `latest`, preceded by Multicall3's
-   * `getBlockNumber()`, which says which block they were executed at. Otherwise the first round
-   * trip learns the head (and whether Multicall3 is deployed) and a second reads at the pinned
-   * block.
+   * `getBlockNumber()` and `getCurrentBlockTimestamp()`, which say which block they were executed
+   * at. Otherwise the first round trip learns the head (and whether Multicall3 is deployed) and a
+   * second reads at the pinned block (with its header, for its timestamp).
    */
   async pin(confirmations: number, calls: EvmCall[] = []): Promise<PinnedRead> {
     if (!Number.isSafeInteger(confirmations) || confirmations < 0) {
@@ -217,40 +289,57 @@ export class EvmRpcClient {
     }
     const fast = confirmations === 0 && calls.length > 0
     const head: RpcRequest[] = [
-      { method: 'eth_blockNumber', params: [] },
+      getBlock('latest'),
       { method: 'eth_getCode', params: [MULTICALL3_ADDRESS, 'latest'] },
     ]
     if (fast) {
-      const withBlockNumber = [{ to: MULTICALL3_ADDRESS, data: GET_BLOCK_NUMBER }, ...calls]
-      head.push(ethCall(MULTICALL3_ADDRESS, encodeAggregate3(withBlockNumber), 'latest'))
+      const stamped = [
+        { to: MULTICALL3_ADDRESS, data: GET_BLOCK_NUMBER },
+        { to: MULTICALL3_ADDRESS, data: GET_BLOCK_TIMESTAMP },
+        ...calls,
+      ]
+      head.push(ethCall(MULTICALL3_ADDRESS, encodeAggregate3(stamped), 'latest'))
     }
-    const replies = await this.roundTrip(head, 'head of the chain')
-    const latest = this.height(this.quantity(replies[0], 'eth_blockNumber'), 'eth_blockNumber')
+    const peers = this.peerHeads()
+    let latest: BlockStamp | undefined
+    const replies = await this.roundTrip(head, 'head of the chain', async (answer) => {
+      latest = this.stamp(answer[0], 'latest')
+      await this.checkFresh(latest, peers)
+    })
+    const { number: headNumber, timestamp: headTime } = latest!
     const code = replies[1].result
     if (typeof code !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(code)) {
       throw providerError(`${this.settings.network}: eth_getCode answered ${JSON.stringify(code)}`)
     }
     let hasMulticall = code !== '0x'
     if (fast && hasMulticall) {
-      const outcomes = decodeAggregate3(replies[2], calls.length + 1)
-      const blockNumber = outcomes?.[0].success ? decodeUint256(outcomes[0].returnData) : undefined
-      if (outcomes && blockNumber !== undefined) {
-        const number = this.height(blockNumber, 'Multicall3 getBlockNumber()')
-        return { block: { number, method: 'multicall3' }, results: outcomes.slice(1) }
+      const outcomes = decodeAggregate3(replies[2], calls.length + 2)
+      const number = outcomes?.[0].success ? decodeUint256(outcomes[0].returnData) : undefined
+      const timestamp = outcomes?.[1].success ? decodeUint256(outcomes[1].returnData) : undefined
+      if (outcomes && number !== undefined && timestamp !== undefined) {
+        const block: PinnedBlock = {
+          number: this.height(number, 'Multicall3 getBlockNumber()'),
+          timestamp: this.seconds(timestamp, 'Multicall3 getCurrentBlockTimestamp()'),
+          method: 'multicall3',
+        }
+        return { block, results: outcomes.slice(2) }
       }
       warn(`${this.settings.network}: Multicall3 read at latest failed; reading with a JSON-RPC batch`)
       hasMulticall = false
     }
-    if (BigInt(confirmations) > latest) {
+    if (BigInt(confirmations) > headNumber) {
       throw providerError(
-        `${this.settings.network}: the chain is at block ${latest}, short of ${confirmations} confirmations`,
+        `${this.settings.network}: the chain is at block ${headNumber}, short of ${confirmations} confirmations`,
       )
     }
-    const block: PinnedBlock = {
-      number: latest - BigInt(confirmations),
-      method: hasMulticall ? 'multicall3' : 'batch',
+    const method: ReadMethod = hasMulticall ? 'multicall3' : 'batch'
+    if (confirmations === 0) {
+      const block: PinnedBlock = { number: headNumber, timestamp: headTime, method }
+      return { block, results: await this.readAt(block, calls) }
     }
-    return { block, results: await this.readAt(block, calls) }
+    const pinned = { number: headNumber - BigInt(confirmations), method }
+    const { outcomes, header } = await this.read(pinned, calls, true)
+    return { block: { ...pinned, timestamp: header!.timestamp }, results: outcomes }
   }
 
   /**
@@ -258,26 +347,49 @@ export class EvmRpcClient {
    * deployed at that block, or `aggregate3` itself failed), reads them again as a JSON-RPC
    * batch, and so for the rest of the request.
    */
-  async readAt(block: PinnedBlock, calls: EvmCall[]): Promise<CallOutcome[]> {
-    if (calls.length === 0) return []
+  async readAt(block: Pick<PinnedBlock, 'number' | 'method'>, calls: EvmCall[]): Promise<CallOutcome[]> {
+    return (await this.read(block, calls, false)).outcomes
+  }
+
+  /**
+   * {@link EvmRpcClient.readAt}, with the block's header in the same batch when `withHeader`: a
+   * URL that does not hold the block (its header null) is passed over for the next one.
+   */
+  private async read(
+    block: { readonly number: bigint; method: ReadMethod },
+    calls: EvmCall[],
+    withHeader: boolean,
+  ): Promise<{ outcomes: CallOutcome[]; header?: BlockStamp }> {
     const tag = toQuantity(block.number)
+    let header: BlockStamp | undefined
+    const send = async (requests: RpcRequest[], purpose: string): Promise<RpcReply[]> => {
+      if (!withHeader || header) return this.roundTrip(requests, purpose)
+      const replies = await this.roundTrip([getBlock(tag), ...requests], purpose, (answer) => {
+        header = this.stamp(answer[0], tag)
+      })
+      return replies.slice(1)
+    }
+    if (calls.length === 0) {
+      if (withHeader) await send([], `block ${block.number}`)
+      return { outcomes: [], header }
+    }
     if (block.method === 'multicall3') {
-      const [reply] = await this.roundTrip(
+      const [reply] = await send(
         [ethCall(MULTICALL3_ADDRESS, encodeAggregate3(calls), tag)],
         `Multicall3 read at block ${block.number}`,
       )
       const outcomes = decodeAggregate3(reply, calls.length)
-      if (outcomes) return outcomes
+      if (outcomes) return { outcomes, header }
       warn(
         `${this.settings.network}: Multicall3 read at block ${block.number} failed; reading with a JSON-RPC batch`,
       )
       block.method = 'batch'
     }
-    const replies = await this.roundTrip(
+    const replies = await send(
       calls.map((call) => ethCall(call.to, call.data, tag)),
       `batch read at block ${block.number}`,
     )
-    return replies.map((reply): CallOutcome => {
+    const outcomes = replies.map((reply): CallOutcome => {
       if (!reply.error) {
         const data = reply.result
         if (typeof data !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(data)) {
@@ -292,6 +404,68 @@ export class EvmRpcClient {
         revertMessage: reply.error.message,
       }
     })
+    return { outcomes, header }
+  }
+
+  /**
+   * Refuses (for this URL: the next one is tried) a head older than the network's
+   * `maxHeadAgeSeconds` by the clock, or more than `maxLagBlocks` behind the highest of `peers`.
+   */
+  private async checkFresh(head: BlockStamp, peers: Promise<bigint[]>): Promise<void> {
+    const { maxHeadAgeSeconds, maxHeadAgeSetting, maxLagBlocks, maxLagSetting } = this.settings.freshness
+    const age = Math.floor(Date.now() / 1000) - head.timestamp
+    if (maxHeadAgeSeconds > 0 && age > maxHeadAgeSeconds) {
+      const made = new Date(head.timestamp * 1000).toISOString()
+      throw new UrlFailure(
+        `its head, block ${head.number} of ${made}, is ${age} s old, more than ${maxHeadAgeSetting} (${maxHeadAgeSeconds})`,
+      )
+    }
+    const highest = (await peers).reduce((max, number) => (number > max ? number : max), head.number)
+    const lag = highest - head.number
+    if (lag > BigInt(maxLagBlocks)) {
+      throw new UrlFailure(
+        `its head, block ${head.number}, is ${lag} blocks behind another URL's (${highest}), more than ${maxLagSetting} (${maxLagBlocks})`,
+      )
+    }
+  }
+
+  /**
+   * The heads of the network's URLs other than the one asked first, each asked once in parallel
+   * with the head (those that answer within the timeout): what a head is compared with.
+   */
+  private peerHeads(): Promise<bigint[]> {
+    const { urls, network, urlSetting } = this.settings
+    if (urls.length < 2) return Promise.resolve([])
+    const first = this.preferred
+    const asked = urls.map(async (url, index): Promise<bigint[]> => {
+      if (index === first) return []
+      try {
+        const [reply] = await this.send(url, [{ method: 'eth_blockNumber', params: [] }])
+        return [this.quantity(reply, 'eth_blockNumber')]
+      } catch (error) {
+        const where = `${urlSetting} #${index + 1} (${hostOf(url)})`
+        warn(`${network}: ${where} did not give its head for comparison: ${(error as Error).message}`)
+        return []
+      }
+    })
+    return Promise.all(asked).then((heads) => heads.flat())
+  }
+
+  /**
+   * A block header's number and timestamp, from `eth_getBlockByNumber(tag)`; a URL that does not
+   * hold the block (null) is passed over, a malformed header is a 502.
+   */
+  private stamp(reply: RpcReply, tag: string): BlockStamp {
+    const header = reply.result
+    if (header === null) throw new UrlFailure(`does not hold block ${tag}`)
+    const fields = (typeof header === 'object' ? header : {}) as { number?: unknown; timestamp?: unknown }
+    const method = `eth_getBlockByNumber(${tag})`
+    const number = this.height(this.quantity({ result: fields.number }, `${method} number`), method)
+    if (tag !== 'latest' && number !== BigInt(tag)) {
+      throw providerError(`${this.settings.network}: ${method} answered block ${number}`)
+    }
+    const timestamp = this.seconds(this.quantity({ result: fields.timestamp }, `${method} timestamp`), method)
+    return { number, timestamp }
   }
 
   /** A block height that JSON carries exactly (at most 2^53 − 1); otherwise a 502 naming it. */
@@ -304,6 +478,14 @@ export class EvmRpcClient {
     return value
   }
 
+  /** A block timestamp in seconds, exact as a number; otherwise a 502 naming it. */
+  private seconds(value: bigint, method: string): number {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw providerError(`${this.settings.network}: ${method} answered a timestamp of ${value}: not a time`)
+    }
+    return Number(value)
+  }
+
   private quantity(reply: RpcReply, method: string): bigint {
     const value = reply.result
     if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(value)) {
@@ -312,8 +494,16 @@ export class EvmRpcClient {
     return BigInt(value)
   }
 
-  /** Sends one batch to the first URL able to answer it, in failover order. */
-  private async roundTrip(requests: RpcRequest[], purpose: string): Promise<RpcReply[]> {
+  /**
+   * Sends one batch to the first URL able to answer it, in failover order. `accept` may refuse a
+   * URL's answer with a {@link UrlFailure} (a stale head, a block it does not hold): the batch
+   * then goes to the next URL.
+   */
+  private async roundTrip(
+    requests: RpcRequest[],
+    purpose: string,
+    accept?: (replies: RpcReply[]) => void | Promise<void>,
+  ): Promise<RpcReply[]> {
     const { urls, network, urlSetting } = this.settings
     const failures: string[] = []
     const statuses: (number | undefined)[] = []
@@ -321,6 +511,7 @@ export class EvmRpcClient {
       const index = (this.preferred + n) % urls.length
       try {
         const replies = await this.send(urls[index], requests)
+        await accept?.(replies)
         this.preferred = index
         return replies
       } catch (error) {
@@ -423,6 +614,11 @@ export class EvmRpcClient {
       return reply
     })
   }
+}
+
+/** `eth_getBlockByNumber(tag)`, without the transactions: the header (and the transaction hashes). */
+function getBlock(tag: string): RpcRequest {
+  return { method: 'eth_getBlockByNumber', params: [tag, false] }
 }
 
 function ethCall(to: string, data: string, blockTag: string): RpcRequest {

@@ -48,6 +48,8 @@ export interface ProviderResponse {
   headers: Headers
   /** Raw body bytes, for signature checks over the exact bytes received. */
   bytes: Uint8Array
+  /** Position of the URL that answered in the configured list (0-based). */
+  endpoint?: number
 }
 
 /** A response status that retrying (and failing over) may cure. */
@@ -185,26 +187,39 @@ export class ProviderClient {
     this.spacer = new StartSpacer(options.requestsPerSecond)
   }
 
+  /** How many URLs are configured. */
+  get endpointCount(): number {
+    return this.endpoints.length
+  }
+
+  /** URL `index` (0-based) as messages name it: its position and host, never the whole URL. */
+  endpointName(index: number): string {
+    return `#${index + 1} (${hostOf(this.endpoints[index].url)})`
+  }
+
   /**
    * GETs `path` from the first URL that answers. A non-retryable 4xx is final (every mirror of
    * the same API would say the same); anything else moves on after the retries run out, and
    * the URL that then answers is tried first for the next {@link FAILBACK_AFTER_MS}.
    * Throws a 502 naming `subject` when no URL could answer.
+   *
+   * With `only`, asks URL `only` alone (its retries, no failover, no change of preference): for
+   * reads that must all come from the provider whose chain state they describe.
    */
-  async get(path: string, subject: string): Promise<ProviderResponse> {
+  async get(path: string, subject: string, only?: number): Promise<ProviderResponse> {
     const failures: string[] = []
-    for (const index of this.urlOrder()) {
+    for (const index of only === undefined ? this.urlOrder() : [only]) {
       const endpoint = this.endpoints[index]
       const url = joinUrl(endpoint.url, path)
-      const where = `#${index + 1} (${hostOf(endpoint.url)})`
+      const where = this.endpointName(index)
       for (let attempt = 0; attempt <= this.options.retries; attempt++) {
         if (attempt > 0) await sleep(this.options.backoffMs * 2 ** (attempt - 1))
         const outcome = await this.scheduler.run(currentRequest(), () => this.attempt(url, endpoint.headers))
         if ('response' in outcome) {
           const { response } = outcome
           if (response.status >= 200 && response.status < 300) {
-            this.prefer(index)
-            return response
+            if (only === undefined) this.prefer(index)
+            return { ...response, endpoint: index }
           }
           const detail = `${where} answered ${response.status} ${redactUrls(response.text.slice(0, 200)).trim()}`
           if (!isRetryableStatus(response.status)) {

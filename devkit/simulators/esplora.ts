@@ -7,6 +7,10 @@ import type { AddressInfo } from 'node:net'
  * tests and the benchmark. Transactions are mined into blocks or left in the mempool; the
  * server answers from that state exactly the way electrs does: `chain_stats` count confirmed
  * transactions only, confirmed history is newest first, 25 per page.
+ *
+ * Each block has a hash, derived from its height and the branch it was mined on: two ledgers
+ * built alike hold the same blocks (one may be behind the other, a lagging replica), and one
+ * that {@link EsploraSim.branch}es off holds other blocks from then on (a fork).
  */
 export interface SimOutput {
   address: string
@@ -24,6 +28,8 @@ export interface SimTx {
 export class EsploraSim {
   tip = 0
   readonly txs = new Map<string, SimTx>()
+  /** The branch each block from `from` up was mined on, in order of `from`. */
+  private readonly branches: { from: number; name: string }[] = [{ from: 0, name: 'main' }]
   /** Transactions touching each address, in the order they were sent. */
   private readonly byAddress = new Map<string, SimTx[]>()
   private counter = 0
@@ -31,6 +37,17 @@ export class EsploraSim {
   /** Mines `count` blocks (empty unless mempool transactions are confirmed with {@link confirm}). */
   mine(count = 1): void {
     this.tip += count
+  }
+
+  /** Blocks mined from now on are on branch `name`: another chain than a ledger built alike. */
+  branch(name: string): void {
+    this.branches.push({ from: this.tip + 1, name })
+  }
+
+  /** The hash of the block at `height` (at most the tip), as Esplora's `GET /block-height/:height` gives it. */
+  blockHash(height: number): string {
+    const { name } = this.branches.findLast((b) => b.from <= height)!
+    return createHash('sha256').update(`${name}:${height}`).digest('hex')
   }
 
   /** A new transaction paying `outputs`, spending `inputs`; in the mempool until confirmed. */
@@ -106,7 +123,7 @@ export class EsploraSim {
     const status =
       tx.height === undefined
         ? '{"confirmed":false}'
-        : `{"confirmed":true,"block_height":${tx.height},"block_hash":"${'0'.repeat(64)}","block_time":1700000000}`
+        : `{"confirmed":true,"block_height":${tx.height},"block_hash":"${this.blockHash(tx.height)}","block_time":1700000000}`
     return `{"txid":"${tx.txid}","vin":[${vin.join(',')}],"vout":[${vout.join(',')}],"status":${status}}`
   }
 
@@ -126,6 +143,8 @@ export class EsploraSim {
   /** Answers one Esplora request path, or undefined for a path it does not serve. */
   answer(path: string): string | undefined {
     if (path === '/blocks/tip/height') return String(this.tip)
+    const block = /^\/block-height\/(\d+)$/.exec(path)
+    if (block) return Number(block[1]) <= this.tip ? this.blockHash(Number(block[1])) : undefined
     const match = /^\/address\/([^/]+)(\/txs\/chain(?:\/([0-9a-f]{64}))?)?$/.exec(path)
     if (!match) return undefined
     const [, address, history, lastSeen] = match
@@ -166,7 +185,9 @@ export async function serveEsplora(
       if (body === undefined) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
       else
         res
-          .writeHead(200, { 'content-type': path.endsWith('height') ? 'text/plain' : 'application/json' })
+          .writeHead(200, {
+            'content-type': /height(\/\d+)?$/.test(path) ? 'text/plain' : 'application/json',
+          })
           .end(body)
     }
     if (options.latencyMs) setTimeout(reply, options.latencyMs)

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import {
   cell,
   checkDocs,
+  freshnessPart,
   gasPart,
   gasSetups,
   loadPart,
@@ -225,5 +226,18 @@ describe('writing and checking a generated part', () => {
     expect(await checkDocs([doc], dir)).toEqual([
       expect.stringContaining('README.md has no generated "inputs" part'),
     ])
+  })
+})
+
+describe("the operator guide's EVM freshness defaults", () => {
+  it('gives each known chain its block time and defaults, development chains no age limit, then any other chain', () => {
+    const rows = freshnessPart().split('\n')
+    expect(rows[0]).toBe(
+      '| chain id | chain | block time | `<NETWORK>_RPC_MAX_HEAD_AGE_SECONDS` | `<NETWORK>_RPC_MAX_LAG_BLOCKS` |',
+    )
+    expect(rows).toContain('| `1` | Ethereum | 12 s | 72 s | 3 |')
+    expect(rows).toContain('| `42161` | Arbitrum One | 0.25 s | 60 s | 120 |')
+    expect(rows).toContain('| `31337` | Hardhat / Anvil (mines on demand) | on demand | no limit | 5 |')
+    expect(rows.at(-1)).toBe('| any other |  | unknown | 300 s | 5 |')
   })
 })

@@ -8,7 +8,7 @@ import { startFaultProxy, type FaultProxy } from '#devkit/fault-proxy'
 import { localChainUrl } from '#devkit/local-chain'
 import { deadUrl } from '#devkit/ports'
 import { jsonReply, serveApi, type ApiServer } from '#devkit/simulators/http-api'
-import { EvmRpcClient } from '../evm-rpc'
+import { EvmRpcClient, resolveEvmNetwork } from '../evm-rpc'
 import { ProviderClient } from '../provider-client'
 import { urlListSetting } from '../provider-settings'
 
@@ -93,13 +93,8 @@ describe('EvmRpcClient, with credentials in its URLs', () => {
   })
   afterAll(() => proxy.close())
 
-  const settings = (urls: string[]) => ({
-    network: 'local',
-    urlSetting: 'LOCAL_RPC_URL',
-    chainIdSetting: 'LOCAL_RPC_CHAIN_ID',
-    urls,
-    chainId: 31337n,
-  })
+  const settings = (urls: string[]) =>
+    resolveEvmNetwork('local', 'network', { LOCAL_RPC_URL: urls.join(','), LOCAL_RPC_CHAIN_ID: '31337' })
 
   it('sends user:password as HTTP Basic and keeps the query', async () => {
     const read = await new EvmRpcClient(settings([withSecrets(proxy.url)]), { timeoutMs: 5_000 }).pin(0)

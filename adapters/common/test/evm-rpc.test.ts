@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals'
 import { Wallet, type JsonRpcProvider } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
 import { erc20Interface as erc20 } from '#chain/abi'
@@ -16,14 +17,27 @@ import {
 } from '../evm-rpc'
 import { deadUrl } from '#devkit/ports'
 import { ensureMulticall3 } from '#devkit/multicall3'
-import { startFaultProxy, type FaultProxy } from '#devkit/fault-proxy'
+import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
+import { relayEdited, startLaggingRpc } from '#devkit/rpc-proxy'
+import { defaultFreshness, type FreshnessLimits } from '../evm-chains'
 
-const settingsFor = (urls: string[], chainId: bigint, network = 'local'): EvmNetworkSettings => ({
+const settingsFor = (
+  urls: string[],
+  chainId: bigint,
+  network = 'local',
+  limits: Partial<FreshnessLimits> = {},
+): EvmNetworkSettings => ({
   network,
   urlSetting: 'LOCAL_RPC_URL',
   chainIdSetting: 'LOCAL_RPC_CHAIN_ID',
   urls,
   chainId,
+  freshness: {
+    ...defaultFreshness(chainId),
+    ...limits,
+    maxHeadAgeSetting: 'LOCAL_RPC_MAX_HEAD_AGE_SECONDS',
+    maxLagSetting: 'LOCAL_RPC_MAX_LAG_BLOCKS',
+  },
 })
 
 const uint = (outcome: CallOutcome): bigint => {
@@ -61,6 +75,12 @@ describe('resolveEvmNetwork', () => {
       chainIdSetting: 'ETHEREUM_RPC_CHAIN_ID',
       urls: ['https://a.example/v3/key', 'https://b.example'],
       chainId: 1n,
+      freshness: {
+        maxHeadAgeSeconds: 72,
+        maxLagBlocks: 3,
+        maxHeadAgeSetting: 'ETHEREUM_RPC_MAX_HEAD_AGE_SECONDS',
+        maxLagSetting: 'ETHEREUM_RPC_MAX_LAG_BLOCKS',
+      },
     })
   })
 
@@ -68,27 +88,88 @@ describe('resolveEvmNetwork', () => {
     expect(evmSettingNames('arbitrum-one')).toEqual({
       url: 'ARBITRUM_ONE_RPC_URL',
       chainId: 'ARBITRUM_ONE_RPC_CHAIN_ID',
+      maxHeadAge: 'ARBITRUM_ONE_RPC_MAX_HEAD_AGE_SECONDS',
+      maxLag: 'ARBITRUM_ONE_RPC_MAX_LAG_BLOCKS',
     })
     expect(resolveEvmNetwork('Arbitrum-One', 'network', env).chainId).toBe(42161n)
   })
 
-  it.each([
-    ['polygon', /network "polygon" is not configured: set POLYGON_RPC_URL and POLYGON_RPC_CHAIN_ID/],
-    ['nochain', /set NOCHAIN_RPC_CHAIN_ID/],
-    ['badchain', /BADCHAIN_RPC_CHAIN_ID must be a positive decimal integer/],
-    ['badurl', /BADURL_RPC_URL: entry 2 is not an http\(s\) URL/],
-    ['../etc', /is not a network name/],
-    ['', /is not a network name/],
-  ])('refuses %j with a 400 naming the setting', (network, message) => {
-    let error: unknown
+  /** What resolving `network` throws. */
+  const refusal = (network: string): AdapterError => {
     try {
       resolveEvmNetwork(network, 'tokens[0].network', env)
+    } catch (error) {
+      expect(error).toBeInstanceOf(AdapterError)
+      return error as AdapterError
+    }
+    throw new Error('expected a refusal')
+  }
+
+  it.each([
+    ['polygon', /network "polygon" is not configured: set POLYGON_RPC_URL and POLYGON_RPC_CHAIN_ID/],
+    ['../etc', /is not a network name/],
+    ['', /is not a network name/],
+  ])('refuses %j, a network this adapter does not serve, with a 400', (network, message) => {
+    const error = refusal(network)
+    expect(error.statusCode).toBe(400)
+    expect(error.message).toMatch(message)
+  })
+
+  it.each([
+    ['nochain', /^tokens\[0\]\.network: network "nochain" has no chain id: set NOCHAIN_RPC_CHAIN_ID$/],
+    ['badchain', /^BADCHAIN_RPC_CHAIN_ID must be a positive decimal integer/],
+    ['badurl', /^BADURL_RPC_URL: entry 2 is not an http\(s\) URL$/],
+  ])(
+    'refuses %j, a network whose settings are incomplete or malformed, with a 500 naming the setting: the request is not at fault',
+    (network, message) => {
+      const error = refusal(network)
+      expect(error.statusCode).toBe(500)
+      expect(error.message).toMatch(message)
+    },
+  )
+
+  it.each([
+    ['1', 72, 3],
+    ['42161', 60, 120],
+    ['8453', 60, 15],
+    ['31337', 0, 5],
+    ['999999', 300, 5],
+  ])(
+    'defaults the freshness of chain %s from its block time: a head at most %i s old (0: no limit), at most %i blocks behind',
+    (chainId, maxHeadAgeSeconds, maxLagBlocks) => {
+      const { freshness } = resolveEvmNetwork('net', 'network', {
+        NET_RPC_URL: 'https://x.example',
+        NET_RPC_CHAIN_ID: chainId,
+      })
+      expect(freshness).toMatchObject({ maxHeadAgeSeconds, maxLagBlocks })
+      expect(defaultFreshness(BigInt(chainId))).toEqual({ maxHeadAgeSeconds, maxLagBlocks })
+    },
+  )
+
+  it('reads <NETWORK>_RPC_MAX_HEAD_AGE_SECONDS and <NETWORK>_RPC_MAX_LAG_BLOCKS, 0 included', () => {
+    const { freshness } = resolveEvmNetwork('ethereum', 'network', {
+      ...env,
+      ETHEREUM_RPC_MAX_HEAD_AGE_SECONDS: '0',
+      ETHEREUM_RPC_MAX_LAG_BLOCKS: ' 12 ',
+    })
+    expect(freshness).toMatchObject({ maxHeadAgeSeconds: 0, maxLagBlocks: 12 })
+  })
+
+  it.each([
+    ['ETHEREUM_RPC_MAX_HEAD_AGE_SECONDS', '-1', 86_400],
+    ['ETHEREUM_RPC_MAX_HEAD_AGE_SECONDS', '86401', 86_400],
+    ['ETHEREUM_RPC_MAX_LAG_BLOCKS', '2.5', 1_000_000],
+  ])('refuses %s=%s with a 500 naming it: the setting is wrong, not the request', (name, value, max) => {
+    let error: unknown
+    try {
+      resolveEvmNetwork('ethereum', 'network', { ...env, [name]: value })
     } catch (e) {
       error = e
     }
-    expect(error).toBeInstanceOf(AdapterError)
-    expect((error as AdapterError).statusCode).toBe(400)
-    expect((error as AdapterError).message).toMatch(message)
+    expect(error).toMatchObject({
+      statusCode: 500,
+      message: `${name} must be an integer from 0 to ${max}, got "${value}"`,
+    })
   })
 
   it('never echoes the URLs (they may hold API keys)', () => {
@@ -235,8 +316,8 @@ describe('EvmRpcClient on the local chains', () => {
       const { results } = await client.pin(0, [mint(token), calls(token)[1]])
       expect(results[0].success).toBe(false)
       expect(results[1].success).toBe(true)
-      // A revert is an answer: nothing was sent to the second URL.
-      expect(client.requestCount).toBe(counter.requests.length)
+      // A revert is an answer: nothing but its head, for comparison, was asked of the second URL.
+      expect(client.requestCount).toBe(counter.requests.length + 1)
     }
   })
 
@@ -257,7 +338,8 @@ describe('EvmRpcClient on the local chains', () => {
     const { block, results } = await client.pin(2, calls(tokenA))
     expect(dying.requests).toHaveLength(1)
     expect(dying.forwarded).toBe(0)
-    expect(healthy.requests).toHaveLength(2)
+    // Its head for comparison, then the head and the read.
+    expect(healthy.requests).toHaveLength(3)
     expect(results.map(uint)).toEqual(await reference(tokenA, Number(block.number)))
   })
 
@@ -268,8 +350,9 @@ describe('EvmRpcClient on the local chains', () => {
     const client = new EvmRpcClient(settingsFor([flaky.url, healthy.url], 31338n), { timeoutMs: 5000 })
     const { block, results } = await client.pin(1, calls(tokenB))
     expect(flaky.requests).toHaveLength(2)
-    expect(healthy.requests).toHaveLength(1)
-    expect(healthy.requests[0]).toContain(`"0x${block.number.toString(16)}"`)
+    // Its head for comparison, then the read.
+    expect(healthy.requests).toHaveLength(2)
+    expect(healthy.requests[1]).toContain(`"0x${block.number.toString(16)}"`)
     expect(results.map(uint)).toEqual(await reference(tokenB, Number(block.number)))
   })
 
@@ -313,15 +396,11 @@ describe('EvmRpcClient on the local chains', () => {
 
   it('falls back to a JSON-RPC batch when Multicall3 answers nothing at the pinned block', async () => {
     // Multicall3 deployed after the pinned block: eth_call to it there returns 0x.
-    const noCodeThen = await proxy(localChainUrl('A'), (i) => {
+    const noCodeThen = await proxy(localChainUrl('A'), (i, body) => {
       if (i !== 1) return 'forward'
-      return {
-        status: 200,
-        body: JSON.stringify([
-          { jsonrpc: '2.0', id: 0, result: '0x7a69' },
-          { jsonrpc: '2.0', id: 1, result: '0x' },
-        ]),
-      }
+      return relayEdited(localChainUrl('A'), body, (request, reply) =>
+        request.method === 'eth_call' ? { jsonrpc: '2.0', id: request.id, result: '0x' } : reply,
+      )
     })
     const client = new EvmRpcClient(settingsFor([noCodeThen.url], 31337n), { timeoutMs: 5000 })
     const { block, results } = await client.pin(1, calls(tokenA))
@@ -331,21 +410,20 @@ describe('EvmRpcClient on the local chains', () => {
   })
 
   it('reads call by call when aggregate3 itself runs out of gas, without failing over', async () => {
-    const outOfGas = await proxy(localChainUrl('A'), (i) => {
+    const outOfGas = await proxy(localChainUrl('A'), (i, body) => {
       if (i !== 1) return 'forward'
-      return {
-        status: 200,
-        body: JSON.stringify([
-          { jsonrpc: '2.0', id: 0, result: '0x7a69' },
-          { jsonrpc: '2.0', id: 1, error: { code: -32000, message: 'out of gas' } },
-        ]),
-      }
+      return relayEdited(localChainUrl('A'), body, (request, reply) =>
+        request.method === 'eth_call'
+          ? { jsonrpc: '2.0', id: request.id, error: { code: -32000, message: 'out of gas' } }
+          : reply,
+      )
     })
     const other = await proxy(localChainUrl('A'))
     const client = new EvmRpcClient(settingsFor([outOfGas.url, other.url], 31337n), { timeoutMs: 5000 })
     const { block, results } = await client.pin(1, calls(tokenA))
     expect(outOfGas.requests).toHaveLength(3)
-    expect(other.requests).toHaveLength(0)
+    // Asked for its head, for comparison, and nothing else.
+    expect(other.requests).toHaveLength(1)
     expect(block.method).toBe('batch')
     expect(results.map(uint)).toEqual(await reference(tokenA, Number(block.number)))
   })
@@ -378,6 +456,107 @@ describe('EvmRpcClient on the local chains', () => {
   })
 })
 
+describe('a fresh head only', () => {
+  let providerA: JsonRpcProvider
+  let token: DecimalsToken
+  const proxies: FaultProxy[] = []
+  const keep = (p: FaultProxy) => {
+    proxies.push(p)
+    return p
+  }
+  const supplyCall = (): EvmCall[] => [
+    { to: token.target as string, data: erc20.encodeFunctionData('totalSupply') },
+  ]
+  /** Only the head comparison (a batch asking eth_blockNumber) is answered; anything else dies. */
+  const headOnly = (_i: number, body: string): ProxyAction =>
+    body.includes('"eth_blockNumber"') ? 'forward' : 'destroy'
+
+  beforeAll(async () => {
+    providerA = localProvider('A')
+    await ensureMulticall3(providerA, 1)
+    const signer = await fundedSigner(providerA)
+    token = await deployDecimalsToken(signer, 'F', 'F', 6, 1_000n)
+    // Blocks for a node 10 behind to lag over: it must not be behind the token's deployment.
+    for (let i = 0; i < 10; i++)
+      await (await token.connect(signer).mint(await signer.getAddress(), 1n)).wait()
+    // A block on chain B too, to read at one below the head.
+    const providerB = localProvider('B')
+    const signerB = await fundedSigner(providerB)
+    await (await signerB.sendTransaction({ to: await signerB.getAddress(), value: 0n })).wait()
+    providerB.destroy()
+  })
+  afterEach(async () => {
+    jest.restoreAllMocks()
+    await Promise.all(proxies.splice(0).map((p) => p.close()))
+  })
+  afterAll(() => providerA.destroy())
+
+  it('passes over a URL whose head is more than maxLagBlocks behind another URL, and reads the chain as it is', async () => {
+    const lagging = keep(await startLaggingRpc(localChainUrl('A'), { behind: 10 }))
+    const client = new EvmRpcClient(
+      settingsFor([lagging.url, localChainUrl('A')], 31337n, 'local', { maxLagBlocks: 3 }),
+      { timeoutMs: 5000 },
+    )
+    const before = await providerA.getBlockNumber()
+    const { block, results } = await client.pin(0, supplyCall())
+    expect(block.number).toBeGreaterThanOrEqual(BigInt(before))
+    expect(results.map(uint)).toEqual([1_010n])
+    expect(lagging.requests).toHaveLength(1)
+  })
+
+  it('answers 502 naming the lag and the setting when no URL within maxLagBlocks can serve the read', async () => {
+    const lagging = keep(await startLaggingRpc(localChainUrl('A'), { behind: 10 }))
+    const aheadButDown = keep(await startFaultProxy(localChainUrl('A'), headOnly))
+    const client = new EvmRpcClient(
+      settingsFor([lagging.url, aheadButDown.url], 31337n, 'local', { maxLagBlocks: 3 }),
+      { timeoutMs: 5000 },
+    )
+    const error = await rejection(client.pin(0, supplyCall()))
+    expect(error.statusCode).toBe(502)
+    expect(error.message).toMatch(
+      /^local: no RPC could serve the head of the chain \(LOCAL_RPC_URL #1 \(127\.0\.0\.1:\d+\): its head, block \d+, is \d+ blocks behind another URL's \(\d+\), more than LOCAL_RPC_MAX_LAG_BLOCKS \(3\); LOCAL_RPC_URL #2 /,
+    )
+  })
+
+  it('refuses a head older than maxHeadAgeSeconds by the clock, naming the block, its age and the setting', async () => {
+    const head = await providerA.getBlock('latest')
+    const stuck = keep(await startLaggingRpc(localChainUrl('A'), { stuckAt: head!.number }))
+    const client = () =>
+      new EvmRpcClient(settingsFor([stuck.url], 31337n, 'local', { maxHeadAgeSeconds: 60 }), {
+        timeoutMs: 5000,
+      })
+    const clock = jest.spyOn(Date, 'now')
+    clock.mockReturnValue((head!.timestamp + 60) * 1000)
+    expect((await client().pin(0, supplyCall())).block).toMatchObject({
+      number: BigInt(head!.number),
+      timestamp: head!.timestamp,
+    })
+    clock.mockReturnValue((head!.timestamp + 61) * 1000)
+    const error = await rejection(client().pin(0, supplyCall()))
+    expect([error.statusCode, error.message]).toEqual([
+      502,
+      expect.stringContaining(
+        `its head, block ${head!.number} of ${new Date(head!.timestamp * 1000).toISOString()}, is 61 s old, more than LOCAL_RPC_MAX_HEAD_AGE_SECONDS (60)`,
+      ),
+    ])
+  })
+
+  it.each([
+    ['A', 31337n, 0],
+    ['A', 31337n, 1],
+    ['B', 31338n, 0],
+    ['B', 31338n, 1],
+  ] as const)(
+    'reports the timestamp of the block it read at (chain %s, id %s, confirmations %i)',
+    async (name, chainId, confirmations) => {
+      const client = new EvmRpcClient(settingsFor([localChainUrl(name)], chainId), { timeoutMs: 5000 })
+      const { block } = await client.pin(confirmations, [{ to: MULTICALL3_ADDRESS, data: '0x' }])
+      const mined = await localProvider(name).getBlock(Number(block.number))
+      expect(block.timestamp).toBe(mined!.timestamp)
+    },
+  )
+})
+
 describe('a block height that cannot be true', () => {
   it.each(['0x20000000000001', '0xffffffffffffffffffff'])(
     'refuses a chain head of %s (above 2^53: not an exact integer in JSON), naming it',
@@ -388,7 +567,12 @@ describe('a block height that cannot be true', () => {
           (JSON.parse(body) as { id: number; method: string }[]).map(({ id, method }) => ({
             jsonrpc: '2.0',
             id,
-            result: method === 'eth_chainId' ? '0x1' : method === 'eth_blockNumber' ? head : '0x',
+            result:
+              method === 'eth_chainId'
+                ? '0x1'
+                : method === 'eth_getBlockByNumber'
+                  ? { number: head, timestamp: `0x${Math.floor(Date.now() / 1000).toString(16)}` }
+                  : '0x',
           })),
         ),
       }))

@@ -10,7 +10,7 @@ import { AdapterError } from '@chainlink/external-adapter-framework/validation/e
 import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
 import { localChainUrl } from '#devkit/local-chain'
 import { jsonReply, serveApi, type ApiServer } from '#devkit/simulators/http-api'
-import { EvmRpcClient } from '../evm-rpc'
+import { EvmRpcClient, resolveEvmNetwork } from '../evm-rpc'
 import { MAX_REDIRECTS } from '../http-fetch'
 import { ProviderClient } from '../provider-client'
 
@@ -158,13 +158,7 @@ describe('EvmRpcClient', () => {
 
   const client = (urls: string[]) =>
     new EvmRpcClient(
-      {
-        network: 'local',
-        urlSetting: 'LOCAL_RPC_URL',
-        chainIdSetting: 'LOCAL_RPC_CHAIN_ID',
-        urls,
-        chainId: 31337n,
-      },
+      resolveEvmNetwork('local', 'network', { LOCAL_RPC_URL: urls.join(','), LOCAL_RPC_CHAIN_ID: '31337' }),
       { timeoutMs: 10_000, maxBodyBytes: MiB },
     )
 

@@ -1,23 +1,79 @@
-import { providerError } from '#common/errors'
+import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
+import { isFinalFailure, providerError } from '#common/errors'
 import { JsonNumber, isJsonRecord, parseProviderJson, type JsonRecord, type LosslessJson } from '#common/json'
-import type { ProviderClient } from '#common/provider-client'
+import type { ProviderClient, ProviderResponse } from '#common/provider-client'
 import type { EsploraStats, TxEffect } from '../rules/height-rule'
 import { exactHeight } from '../rules/supply'
 
 /** Esplora pages confirmed address history 25 transactions at a time, newest first. */
 export const CHAIN_TXS_PAGE_SIZE = 25
 
-/** Reads what the balance rule needs from an Esplora REST API. */
-export class EsploraApi {
-  constructor(private readonly client: ProviderClient) {}
+/**
+ * A provider that gave no answer (down, 5xx, 429 or timeouts, its retries spent): another
+ * provider may answer, where a 4xx or a malformed answer would only be repeated.
+ */
+export class ProviderUnanswered extends AdapterError {
+  constructor(message: string) {
+    super({ statusCode: 502, name: 'AdapterDataProviderError', message })
+  }
+}
 
-  /** `GET /blocks/tip/height`: bare digits. */
-  async tipHeight(): Promise<number> {
-    const { text } = await this.client.get('blocks/tip/height', 'tip height')
-    const trimmed = text.trim()
+/** The tip as one provider gave it, and which one (its position in the URL list). */
+export interface ProviderTip {
+  height: number
+  endpoint: number
+}
+
+/**
+ * Reads what the balance rule needs from an Esplora REST API: from whichever URL of the list
+ * answers, or, {@link EsploraApi.at} one URL, from that one alone.
+ */
+export class EsploraApi {
+  constructor(
+    private readonly client: ProviderClient,
+    private readonly endpoint?: number,
+  ) {}
+
+  /** The same API asking URL `endpoint` (0-based) alone: every answer from one provider's chain state. */
+  at(endpoint: number): EsploraApi {
+    return new EsploraApi(this.client, endpoint)
+  }
+
+  /** The positions of the configured URLs, in list order. */
+  endpoints(): number[] {
+    return Array.from({ length: this.client.endpointCount }, (_, i) => i)
+  }
+
+  /** URL `endpoint` as messages name it: its position and host (never the URL). */
+  name(endpoint: number): string {
+    return this.client.endpointName(endpoint)
+  }
+
+  /** The URL-list setting the URLs come from. */
+  get setting(): string {
+    return this.client.options.label
+  }
+
+  /** `GET /blocks/tip/height` (bare digits): the tip height, and the provider that gave it. */
+  async tip(): Promise<ProviderTip> {
+    const response = await this.fetch('blocks/tip/height', 'tip height')
+    const trimmed = response.text.trim()
     if (!/^\d+$/.test(trimmed))
       throw providerError(`tip height: expected digits, got ${JSON.stringify(trimmed.slice(0, 40))}`)
-    return exactHeight(BigInt(trimmed), 'tip height')
+    return {
+      height: exactHeight(BigInt(trimmed), 'tip height'),
+      endpoint: this.endpoint ?? response.endpoint ?? 0,
+    }
+  }
+
+  /** `GET /block-height/:height`: the hash of the block at `height` on the provider's chain. */
+  async blockHash(height: number): Promise<string> {
+    const { text } = await this.fetch(`block-height/${height}`, `block ${height}`)
+    const hash = text.trim()
+    if (!/^[0-9a-f]{64}$/.test(hash)) {
+      throw providerError(`block ${height}: expected a block hash, got ${JSON.stringify(hash.slice(0, 80))}`)
+    }
+    return hash
   }
 
   /** `GET /address/:address`: confirmed and mempool totals. */
@@ -49,8 +105,17 @@ export class EsploraApi {
   }
 
   private async getJson(path: string, subject: string): Promise<LosslessJson> {
-    const { text } = await this.client.get(path, subject)
+    const { text } = await this.fetch(path, subject)
     return parseProviderJson(text, subject, 'Esplora API')
+  }
+
+  private async fetch(path: string, subject: string): Promise<ProviderResponse> {
+    try {
+      return await this.client.get(path, subject, this.endpoint)
+    } catch (error) {
+      if (isFinalFailure(error) || !(error instanceof AdapterError)) throw error
+      throw new ProviderUnanswered(error.message)
+    }
   }
 }
 

@@ -1,4 +1,5 @@
-import { inputError, providerError } from '#common/errors'
+import { providerError } from '#common/errors'
+import { ChainState } from './chain-state'
 import type { EsploraApi } from './esplora'
 import { balanceAtHeight, balanceHeight, balanceWithMempool, type EsploraStats } from '../rules/height-rule'
 import { plausibleBalance, plausibleTotal } from '../rules/supply'
@@ -20,21 +21,31 @@ export interface Reserves {
 }
 
 /**
- * Reads every address at one height. The tip is read once, so all addresses are judged at the
- * same H; any address that cannot be read fails the whole read (never a partial sum).
+ * Reads every address at one height H of one chain state ({@link ChainState}). The tip is read
+ * once, so all addresses are judged at the same H; any address that cannot be read fails the
+ * whole read (never a partial sum).
  */
 export async function readReserves(
   api: EsploraApi,
   addresses: string[],
   minConfirmations: number,
 ): Promise<Reserves> {
-  const tip = await api.tipHeight()
+  const anchor = await api.tip()
+  const tip = anchor.height
   const h = balanceHeight(tip, minConfirmations)
   if (h !== undefined && h < 0) {
-    throw inputError(`minConfirmations ${minConfirmations} is more than the chain's ${tip + 1} blocks`)
+    // A valid request the provider cannot answer (a node still syncing reports a short chain).
+    throw providerError(
+      `${api.setting} ${api.name(anchor.endpoint)} is at height ${tip}: ${tip + 1} blocks, ` +
+        `fewer than minConfirmations ${minConfirmations}`,
+    )
   }
+  const state = new ChainState(api, anchor, h ?? tip)
   const balances = await Promise.all(
-    addresses.map(async (address) => ({ address, balance: await readAddress(api, address, tip, h) })),
+    addresses.map(async (address) => ({
+      address,
+      balance: await state.read(address, (source) => readAddress(source.api, address, source.tip, h)),
+    })),
   )
   // Distinct addresses: together they cannot hold more than can exist either.
   const total = plausibleTotal(

@@ -1,3 +1,4 @@
+import { isFinalFailure } from '#common/errors'
 import { ProviderClient } from '#common/provider-client'
 import { EsploraApi } from '../../src/provider/esplora'
 import { readReserves } from '../../src/provider/reserves'
@@ -144,13 +145,30 @@ describe('balance as of height H = tip − minConfirmations + 1', () => {
     expect(result.total).toBe(500_000_000n)
   })
 
-  it('refuses a depth deeper than the chain', async () => {
+  it('reads down to the genesis block, the deepest height there is', async () => {
     const { sim } = ledger()
-    await expect(read(sim, [A], 102)).rejects.toMatchObject({
-      statusCode: 400,
-      message: expect.stringMatching(/minConfirmations 102/),
-    })
     expect((await read(sim, [A], 101)).height).toBe(0)
+  })
+
+  it("answers a chain shorter than minConfirmations as the provider's fault (502, asked again), not the request's", async () => {
+    // A provider still syncing (or a fresh node) reports tip 0: 6 confirmations is a valid request.
+    for (const tip of [0, 100]) {
+      const sim = new EsploraSim()
+      sim.mine(tip)
+      const failure = await read(sim, [A], tip + 2).then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      expect(failure).toMatchObject({
+        statusCode: 502,
+        message: expect.stringMatching(
+          new RegExp(
+            `^BITCOIN_MAINNET_ESPLORA_URL #1 \\(127\\.0\\.0\\.1:\\d+\\) is at height ${tip}: ${tip + 1} blocks, fewer than minConfirmations ${tip + 2}`,
+          ),
+        ),
+      })
+      expect(isFinalFailure(failure)).toBe(false)
+    }
   })
 })
 
@@ -210,6 +228,98 @@ describe('provider failures', () => {
   })
 })
 
+describe('one chain state, whichever provider serves an address', () => {
+  /**
+   * `primary` answers the tip (and its blocks) but fails every address read with a 503;
+   * `second` is the next URL of the list. Reads `addresses` through both.
+   */
+  async function readFailingOver(
+    primary: EsploraSim,
+    second: EsploraSim,
+    addresses: string[],
+    minConfirmations: number,
+    secondOptions: SimServerOptions = {},
+  ) {
+    const first = await serveEsplora(primary, {
+      fault: (path) => (path.startsWith('/address/') ? 503 : undefined),
+    })
+    const next = await serveEsplora(second, secondOptions)
+    const hosts = [first, next].map((server) => new URL(server.url).host)
+    try {
+      const reserves = await readReserves(
+        new EsploraApi(clientFor([first.url, next.url])),
+        addresses,
+        minConfirmations,
+      ).catch((error: unknown) => error as Error)
+      return { reserves, hosts, nextRequests: next.requests }
+    } finally {
+      await Promise.all([first.close(), next.close()])
+    }
+  }
+
+  it('refuses balances from a second provider that is behind the height: 502 naming both', async () => {
+    const { sim: primary } = ledger() // tip 100: A has held 5 BTC since block 51
+    const lagging = new EsploraSim() // the same chain, 60 blocks behind: A not funded yet
+    lagging.mine(40)
+    const { reserves, hosts } = await readFailingOver(primary, lagging, [A], 6)
+    expect(reserves).toMatchObject({
+      statusCode: 502,
+      message: expect.stringContaining(`${A}: no provider could serve height 95`),
+    })
+    const message = (reserves as Error).message
+    expect(message).toContain(`the tip 100 of BITCOIN_MAINNET_ESPLORA_URL #1 (${hosts[0]})`)
+    expect(message).toContain(`#2 (${hosts[1]}) is at height 40, below 95`)
+  })
+
+  it('refuses a second provider on another branch at the height: 502 naming both', async () => {
+    const { sim: primary } = ledger()
+    const forked = new EsploraSim()
+    forked.mine(50)
+    forked.fund(A, 500_000_000n)
+    forked.mine(38) // tip 89; from there on, another chain than the primary's
+    forked.branch('fork')
+    forked.mine(11)
+    const { reserves, hosts } = await readFailingOver(primary, forked, [A], 6)
+    expect(reserves).toMatchObject({ statusCode: 502 })
+    expect((reserves as Error).message).toContain(
+      `#2 (${hosts[1]}) holds block ${forked.blockHash(95)} at height 95, not ${primary.blockHash(95)} as #1 (${hosts[0]}) does`,
+    )
+  })
+
+  it('serves an address from a second provider that holds the same block at the height', async () => {
+    const { sim: primary } = ledger()
+    const { sim: replica } = ledger()
+    replica.mine(2) // ahead of the primary: it holds block 95 all the same
+    const { reserves, nextRequests } = await readFailingOver(primary, replica, [A, B], 6)
+    expect(reserves).toMatchObject({ tip: 100, height: 95, total: 500_000_000n })
+    // Asked once for its tip and its block at the height, whatever the number of addresses.
+    expect(nextRequests.filter((p) => p === '/blocks/tip/height')).toHaveLength(1)
+    expect(nextRequests.filter((p) => p.startsWith('/block-height/'))).toEqual(['/block-height/95'])
+  })
+
+  it("judges a block landing on the second provider by that provider's own tip", async () => {
+    const { sim: primary } = ledger() // tip 100, H = 95
+    const replica = new EsploraSim() // the same chain at tip 97: it holds H
+    replica.mine(50)
+    replica.fund(A, 500_000_000n)
+    replica.mine(46)
+    let landed = false
+    const { reserves } = await readFailingOver(primary, replica, [A], 6, {
+      fault: (path) => {
+        // Block 98, paying A, lands between A's totals and A's history on the replica.
+        if (!landed && path === `/address/${A}/txs/chain`) {
+          replica.fund(A, 1_000n)
+          landed = true
+        }
+        return undefined
+      },
+    })
+    expect(landed).toBe(true)
+    // Not 5 BTC − 1,000: the payment above the replica's tip is not in the totals first read.
+    expect(reserves).toMatchObject({ height: 95, total: 500_000_000n })
+  })
+})
+
 describe('figures that cannot be true', () => {
   /** 21,000,000 BTC in satoshis: no balance, and no sum of distinct addresses, can be more. */
   const SUPPLY = 2_100_000_000_000_000n
@@ -247,7 +357,7 @@ describe('figures that cannot be true', () => {
     async (height) => {
       const api = await serveApi((path) => (path === '/blocks/tip/height' ? { body: height } : undefined))
       try {
-        await expect(new EsploraApi(clientFor([api.url])).tipHeight()).rejects.toMatchObject({
+        await expect(new EsploraApi(clientFor([api.url])).tip()).rejects.toMatchObject({
           statusCode: 502,
           message: expect.stringContaining(height),
         })

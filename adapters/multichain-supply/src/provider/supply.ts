@@ -21,8 +21,9 @@ export interface ChainSupply {
   network: string
   chainId: string
   token: string
-  /** The block every read of this chain was made at. */
+  /** The block every read of this chain was made at, and its timestamp (seconds since the epoch). */
   blockNumber: number
+  blockTimestamp: number
   /** How the reads were sent: in one Multicall3 call, or as a JSON-RPC batch. */
   readVia: ReadMethod
   decimals: number
@@ -135,6 +136,7 @@ async function readChain(
     chainId: settings.chainId.toString(),
     token,
     blockNumber: Number(block.number),
+    blockTimestamp: block.timestamp,
     readVia: block.method,
     decimals: Number(decimals),
     totalSupply: totalSupply.toString(),

@@ -14,6 +14,8 @@ export class SupplyTransport extends ComputeTransport<SupplyEndpointTypes> {
       timeoutMs: settings.RPC_TIMEOUT_MS,
       maxBodyBytes: settings.RPC_MAX_BODY_BYTES,
     })
-    return { result: figures.result, data: figures }
+    // The figure is as old as the oldest block it was read at.
+    const oldest = Math.min(...figures.chains.map((chain) => chain.blockTimestamp))
+    return { result: figures.result, data: figures, providerIndicatedTimeUnixMs: oldest * 1000 }
   }
 }

@@ -77,6 +77,7 @@ describe('multichain-supply adapter', () => {
     for (const [address, name] of labels) text = text.replace(new RegExp(address, 'gi'), name)
     text = text
       .replace(/"blockNumber":\d+/g, '"blockNumber":"<block>"')
+      .replace(/"blockTimestamp":\d+/g, '"blockTimestamp":"<time>"')
       .replace(/block \d+/g, 'block <n>')
       .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
     return JSON.parse(text)

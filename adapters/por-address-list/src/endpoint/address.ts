@@ -62,8 +62,9 @@ export type AddressEndpointTypes = {
     Result: null
     Data: {
       result: PoRAddress[]
-      /** The block the whole list was read at. */
+      /** The block the whole list was read at, and its timestamp (seconds since the epoch). */
       blockNumber: number
+      blockTimestamp: number
     }
   }
   Settings: Settings

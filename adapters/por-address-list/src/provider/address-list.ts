@@ -14,8 +14,9 @@ const LENGTH_CALL = porAddressListInterface.encodeFunctionData('getPoRAddressLis
 
 export interface AddressList {
   addresses: PoRAddress[]
-  /** The block every batch was read at. */
+  /** The block every batch was read at, and its timestamp (seconds since the epoch). */
   blockNumber: number
+  blockTimestamp: number
   readVia: ReadMethod
   /** HTTP requests sent to the RPC (failed attempts included). */
   rpcRequests: number
@@ -93,6 +94,7 @@ export async function readAddressList(
   return {
     addresses: addresses.map((address) => ({ address, network: request.network, chainId: request.chainId })),
     blockNumber: Number(block.number),
+    blockTimestamp: block.timestamp,
     readVia: block.method,
     rpcRequests: client.requestCount,
   }

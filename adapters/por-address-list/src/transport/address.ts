@@ -20,7 +20,8 @@ export class AddressListTransport extends ComputeTransport<AddressEndpointTypes>
     })
     return {
       result: null,
-      data: { result: list.addresses, blockNumber: list.blockNumber },
+      data: { result: list.addresses, blockNumber: list.blockNumber, blockTimestamp: list.blockTimestamp },
+      providerIndicatedTimeUnixMs: list.blockTimestamp * 1000,
     }
   }
 }

@@ -54,6 +54,7 @@ describe('por-address-list adapter', () => {
     for (const [address, name] of names) text = text.replace(new RegExp(address, 'gi'), name)
     text = text
       .replace(/"blockNumber":\d+/g, '"blockNumber":"<block>"')
+      .replace(/"blockTimestamp":\d+/g, '"blockTimestamp":"<time>"')
       .replace(/block \d+/g, 'block <n>')
       .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
     return JSON.parse(text)
@@ -120,6 +121,9 @@ describe('por-address-list adapter', () => {
       EDITED_B_RPC_CHAIN_ID: '31338',
       WRONG_RPC_URL: localChainUrl('B'),
       WRONG_RPC_CHAIN_ID: '31337',
+      // Chain A, its chain id written in hex: the operator's mistake, not the request's.
+      HEXID_RPC_URL: localChainUrl('A'),
+      HEXID_RPC_CHAIN_ID: '0x7a69',
       BACKGROUND_EXECUTE_MS_HTTP: '50',
     })
   })
@@ -202,6 +206,12 @@ describe('por-address-list adapter', () => {
     const { status, json } = await addresses({ ...request('alpha25', 'alpha'), ...override })
     expect(status).toBe(400)
     expect(json.error?.message).toBe(message)
+  })
+
+  it("answers 500 naming the setting when a network's settings are malformed: the request is valid", async () => {
+    const { status, json } = await addresses(request('alpha25', 'hexid'))
+    expect(status).toBe(500)
+    expect(json.error?.message).toBe('HEXID_RPC_CHAIN_ID must be a positive decimal integer, got "0x7a69"')
   })
 
   describe('RPC round trips', () => {

@@ -78,7 +78,11 @@ describe('readAddressList against a simulated RPC', () => {
   const answer = (request: { id: number; method: string; params: unknown[] }) => {
     const reply = (result: string) => ({ jsonrpc: '2.0', id: request.id, result })
     if (request.method === 'eth_chainId') return reply('0x1')
-    if (request.method === 'eth_blockNumber') return reply('0x64')
+    if (request.method === 'eth_getBlockByNumber') {
+      // Block 100, made now: a fresh head.
+      const timestamp = `0x${Math.floor(Date.now() / 1000).toString(16)}`
+      return { jsonrpc: '2.0', id: request.id, result: { number: '0x64', timestamp } }
+    }
     if (request.method === 'eth_getCode') return reply('0x')
     const { data } = request.params[0] as { data: string }
     const call = porAddressListInterface.parseTransaction({ data })

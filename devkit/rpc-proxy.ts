@@ -1,0 +1,127 @@
+/**
+ * JSON-RPC nodes that misbehave in ways only JSON-RPC can, built on the fault proxy: a node that
+ * lags behind its chain ({@link startLaggingRpc}), and a batch relayed to the real node with
+ * some of its replies edited ({@link relayEdited}), e.g. a call that answers nothing.
+ *
+ * A lagging node serves an older block as the head, as a node that has stopped syncing, or
+ * syncs slowly, does: `eth_blockNumber` answers the old block; `latest` (and `pending`, `safe`,
+ * `finalized`) in a call's block tag means the old block; a block above it is one the node does
+ * not have (`eth_getBlockByNumber` answers null, a call or `eth_getCode` "header not found").
+ * Everything else is the real node's answer, so the state read is the chain's own state at the
+ * old block.
+ */
+import { startFaultProxy, type FaultProxy } from './fault-proxy'
+
+/** How far behind the node is: a fixed number of blocks below the real head, or stuck at one block. */
+export type Lag = { behind: number } | { stuckAt: number }
+
+/** Where each method takes its block tag (its position in `params`). */
+const BLOCK_TAG_PARAM: Record<string, number> = {
+  eth_call: 1,
+  eth_getCode: 1,
+  eth_getBalance: 1,
+  eth_getStorageAt: 2,
+  eth_getTransactionCount: 1,
+  eth_getBlockByNumber: 0,
+}
+
+const NAMED_TAGS = new Set(['latest', 'pending', 'safe', 'finalized'])
+
+/** A JSON-RPC request as sent. */
+export interface RpcRequest {
+  jsonrpc: string
+  id: unknown
+  method: string
+  params?: unknown[]
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`
+
+async function post(url: string, body: unknown): Promise<unknown> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  return res.json()
+}
+
+/** The real node's head. */
+async function realHead(target: string): Promise<number> {
+  const reply = (await post(target, { jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] })) as {
+    result: string
+  }
+  return Number(BigInt(reply.result))
+}
+
+/** The block the lagging node serves as its head now. */
+async function laggingHead(target: string, lag: Lag): Promise<number> {
+  if ('stuckAt' in lag) return lag.stuckAt
+  return Math.max(0, (await realHead(target)) - lag.behind)
+}
+
+/**
+ * One request as the lagging node answers it: `{ reply }` when it answers it itself, or
+ * `{ forward }`, the request to send the real node (block tags pinned to the old head).
+ */
+function rewrite(request: RpcRequest, head: number): { reply: unknown } | { forward: RpcRequest } {
+  const { id, method } = request
+  if (method === 'eth_blockNumber') return { reply: { jsonrpc: '2.0', id, result: hex(head) } }
+  const position = BLOCK_TAG_PARAM[method]
+  const params = [...(request.params ?? [])]
+  if (position === undefined) return { forward: request }
+  const tag = params[position] ?? 'latest'
+  if (typeof tag === 'string' && NAMED_TAGS.has(tag)) {
+    params[position] = hex(head)
+  } else if (typeof tag === 'string' && /^0x[0-9a-f]+$/i.test(tag) && Number(BigInt(tag)) > head) {
+    return {
+      reply:
+        method === 'eth_getBlockByNumber'
+          ? { jsonrpc: '2.0', id, result: null }
+          : { jsonrpc: '2.0', id, error: { code: -32000, message: 'header not found' } },
+    }
+  }
+  return { forward: { ...request, params } }
+}
+
+/** One JSON-RPC request as sent, and what `edit` may answer instead of the real node's reply. */
+export type ReplyEdit = (request: RpcRequest, reply: unknown) => unknown
+
+/**
+ * Relays the JSON-RPC batch `body` to the node at `target` and answers it, each reply passed
+ * through `edit` (which returns the reply to send): for a proxy's `decide`.
+ */
+export async function relayEdited(
+  target: string,
+  body: string,
+  edit: ReplyEdit,
+): Promise<{ status: number; body: string }> {
+  const batch = JSON.parse(body) as RpcRequest[]
+  const replies = (await post(target, batch)) as { id: unknown }[]
+  const edited = batch.map((request) =>
+    edit(
+      request,
+      replies.find((reply) => reply.id === request.id),
+    ),
+  )
+  return { status: 200, body: JSON.stringify(edited) }
+}
+
+/**
+ * Starts a lagging node in front of the JSON-RPC node at `target`. The returned proxy counts
+ * requests like any {@link FaultProxy}.
+ */
+export async function startLaggingRpc(target: string, lag: Lag): Promise<FaultProxy> {
+  return startFaultProxy(target, async (_index, body) => {
+    const parsed = JSON.parse(body) as RpcRequest | RpcRequest[]
+    const batch = Array.isArray(parsed) ? parsed : [parsed]
+    const head = await laggingHead(target, lag)
+    const outcomes = batch.map((request) => rewrite(request, head))
+    const forwarded = outcomes.flatMap((outcome) => ('forward' in outcome ? [outcome.forward] : []))
+    const answered = forwarded.length > 0 ? ((await post(target, forwarded)) as { id: unknown }[]) : []
+    const replies = outcomes.map((outcome) =>
+      'reply' in outcome ? outcome.reply : answered.find((reply) => reply.id === outcome.forward.id),
+    )
+    return { status: 200, body: JSON.stringify(Array.isArray(parsed) ? replies : replies[0]) }
+  })
+}
