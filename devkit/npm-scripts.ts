@@ -26,6 +26,7 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
       serve: 'starts one built adapter in plain Node (`-- <adapter>`); a signal to npm stops it',
       simulate:
         'starts loopback providers for trying adapters by hand (`-- esplora attestation vault chain`) and prints the settings pointing an adapter at each',
+      jobs: "fills in a bridge and a job from `jobs/`'s templates (`-- fill <adapter>`) and checks a filled job against the running adapters for the number it reports (`-- check <job.toml>`) ([jobs/](jobs/README.md))",
       'new:adapter':
         'creates an adapter from the template (`-- <name>`), with its jobs and its rows in the READMEs',
       'test:adapter':

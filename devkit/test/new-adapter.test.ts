@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { check, resolveConfig } from 'prettier'
@@ -96,7 +96,8 @@ interface JestReport {
 
 /**
  * The Adapter authors guide of the root README, followed in a temporary copy of the repository
- * (its shared code, devkit, scripts, the templates, jobs/ and the Jest set-up; no other adapter):
+ * (its shared code, devkit, scripts, the templates, jobs/'s README and tooling and the Jest set-up;
+ * no other adapter):
  * `npm run new:adapter` creates an adapter that passes its own tests, the conformance suite and
  * the jobs' tests as created (step 1); then step 3's commands, as written, record its fixture
  * from a provider on loopback and replay it offline. The copy's README and jobs/README.md get
@@ -118,6 +119,10 @@ describe('the Adapter authors guide, in a copy of the repository', () => {
       '.prettierignore',
       'README.md',
       'jobs/README.md',
+      // jobs/'s tooling, which test/jobs reads the templates with (not the other adapters' folders)
+      ...readdirSync(join(REPO_DIR, 'jobs'))
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => `jobs/${file}`),
       'adapters/common',
       'chain',
       'devkit',
