@@ -11,7 +11,7 @@
  * reverts otherwise (a feed that reverts, an overflow) gives `PolicyRunError(policy, error, payload)`. Both are
  * the engine's errors: decode them with its interface ({@link aceRefusal}).
  */
-import { type BaseContract, type Signer } from 'ethers'
+import { type BaseContract, type Interface, type Signer } from 'ethers'
 import {
   complianceTokenERC20At,
   deployComplianceTokenERC20Implementation,
@@ -231,4 +231,35 @@ export async function aceRefusal(engine: PolicyEngine, call: Promise<unknown>): 
     return { kind: 'error', policy: parsed.args.policy as string, error: parsed.args.errorReason as string }
   }
   throw error as Error
+}
+
+/** What {@link aceMintOutcome} says when the mint goes through. */
+export const MINTED = 'minted'
+
+/**
+ * What `gate`'s token answers to a mint of `amount` to `to` by `from` (default: the token's runner), asked with a
+ * static call: {@link MINTED}; `refused: <reason>`, the reason of the policy that rejected it; or
+ * `error: <what>`, a policy's own revert: `no data` (a failed call or decoding), a panic or an `Error(string)`
+ * (`Panic(17)`), a custom error one of `errors` knows (`FeedDown()`), or else its raw data.
+ */
+export async function aceMintOutcome(
+  gate: AceMintGate,
+  to: string,
+  amount: bigint,
+  { from, errors = [] }: { from?: Signer; errors?: Interface[] } = {},
+): Promise<string> {
+  const token = from ? gate.token.connect(from) : gate.token
+  try {
+    await token.mint.staticCall(to, amount)
+    return MINTED
+  } catch (error) {
+    const refusal = await aceRefusal(gate.engine, Promise.reject(error))
+    if (refusal.kind === 'rejected') return `refused: ${refusal.reason}`
+    if (refusal.error === '0x') return 'error: no data'
+    for (const abi of [gate.token.interface, ...errors]) {
+      const parsed = abi.parseError(refusal.error)
+      if (parsed) return `error: ${parsed.name}(${[...parsed.args].join(', ')})`
+    }
+    return `error: ${refusal.error}`
+  }
 }

@@ -11,7 +11,7 @@ import { ReserveMarginMode, type ReserveMarginModeValue } from '#chain/ace'
 import { deployMockReserveFeed, type MockReserveFeed, type SecureMintToken } from '#chain/contracts'
 import { mined } from '#chain/events'
 import { FeedFailure, Reason, Role, enumName } from '#chain/types'
-import { aceRefusal, deployAceMintGate, type AceMintGate } from '#devkit/ace'
+import { MINTED, aceMintOutcome, deployAceMintGate, type AceMintGate } from '#devkit/ace'
 import { fundedSigner, localProvider } from '#devkit/local-chain'
 import { deployToken, latestTimestamp, revertOf, unit } from './helpers'
 
@@ -19,7 +19,6 @@ const DECIMALS = 8
 const BTC = unit(DECIMALS)
 const DAY = 86_400n
 const EXCEEDS = 'mint would exceed available reserves'
-const MINTED = 'minted'
 
 let provider: JsonRpcProvider
 let issuer: Signer
@@ -104,19 +103,8 @@ async function askOurs(amount: bigint): Promise<string> {
   }
 }
 
-async function askAce(amount: bigint): Promise<string> {
-  try {
-    await ace.token.mint.staticCall(holder, amount)
-    return MINTED
-  } catch (error) {
-    const refusal = await aceRefusal(ace.engine, Promise.reject(error))
-    if (refusal.kind === 'rejected') return `refused: ${refusal.reason}`
-    // A policy's own revert: a panic, a feed's custom error, or nothing at all (a failed call or decoding).
-    if (refusal.error === '0x') return 'error: no data'
-    const panic = ace.token.interface.parseError(refusal.error) ?? feed.interface.parseError(refusal.error)
-    return `error: ${panic ? `${panic.name}(${[...panic.args].join(', ')})` : refusal.error}`
-  }
-}
+/** ACE's answer; a policy's own revert is decoded with the feed's errors too. */
+const askAce = (amount: bigint) => aceMintOutcome(ace, holder, amount, { errors: [feed.interface] })
 
 describe("our rules and ACE's SecureMintPolicy, asked the same question", () => {
   beforeEach(() => rules())

@@ -20,7 +20,7 @@ import {
   policyEngineAt,
 } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
-import { aceRefusal, deployAceMintGate, type AceMintGate } from '#devkit/ace'
+import { MINTED, aceMintOutcome, aceRefusal, deployAceMintGate, type AceMintGate } from '#devkit/ace'
 import { deployAggregatorFeed, deployCreFeed, type AggregatorFeed, type CreFeed } from '#devkit/data-feeds'
 import { deliver, deployLocalKeystone, signedReport, type LocalKeystone } from '#devkit/keystone'
 import { onChainWorkflowName } from '#devkit/data-feeds'
@@ -31,6 +31,7 @@ import { latestTimestamp, revertOf, simulateDeploy, unit } from './helpers'
 const DECIMALS = 8
 const BTC = unit(DECIMALS)
 const EXCEEDS = 'mint would exceed available reserves'
+const REFUSED = `refused: ${EXCEEDS}`
 /** OpenZeppelin's ERC-1967 implementation slot: where each proxy keeps its implementation's address. */
 const IMPLEMENTATION_SLOT = '0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc'
 
@@ -50,16 +51,9 @@ beforeAll(async () => {
 
 afterAll(() => provider.destroy())
 
-/** Whether `gate`'s token would mint `amount` now (asked with a static call), or why not. */
-async function mintOutcome(gate: AceMintGate, amount: bigint, from: Signer = issuer) {
-  try {
-    await gate.token.connect(from).mint.staticCall(holder, amount)
-    return 'minted'
-  } catch (error) {
-    const refusal = await aceRefusal(gate.engine, Promise.reject(error))
-    return refusal.kind === 'rejected' ? refusal.reason : `error ${refusal.error}`
-  }
-}
+/** What `gate`'s token answers to a mint of `amount` now: minted, or why not. */
+const mintOutcome = (gate: AceMintGate, amount: bigint, from: Signer = issuer) =>
+  aceMintOutcome(gate, holder, amount, { from })
 
 describe('Chainlink ACE, deployed as ACE deploys it', () => {
   let gate: AceMintGate
@@ -188,20 +182,20 @@ describe("the Automation path's feed (a Chainlink aggregator behind EACAggregato
 
   it('allows a mint within the reserves and refuses one above them, as the reserves move', async () => {
     await feed.submit(100n * BTC)
-    expect(await mintOutcome(gate, 100n * BTC + 1n)).toBe(EXCEEDS)
+    expect(await mintOutcome(gate, 100n * BTC + 1n)).toBe(REFUSED)
     const receipt = await mined(gate.token.mint(holder, 100n * BTC))
     expect(eventsNamed(receipt, gate.engine, 'PolicyRunComplete')).toHaveLength(1)
     expect(await gate.token.totalSupply()).toBe(100n * BTC)
     // Fully backed: not one unit more.
-    expect(await mintOutcome(gate, 1n)).toBe(EXCEEDS)
+    expect(await mintOutcome(gate, 1n)).toBe(REFUSED)
 
     await feed.submit(150n * BTC)
-    expect(await mintOutcome(gate, 50n * BTC + 1n)).toBe(EXCEEDS)
+    expect(await mintOutcome(gate, 50n * BTC + 1n)).toBe(REFUSED)
     await mined(gate.token.mint(holder, 50n * BTC))
 
     // Reserves fall below the supply: the gate refuses every mint, but pauses nothing else.
     await feed.submit(120n * BTC)
-    expect(await mintOutcome(gate, 1n)).toBe(EXCEEDS)
+    expect(await mintOutcome(gate, 1n)).toBe(REFUSED)
     expect(await gate.token.balanceOf(holder)).toBe(150n * BTC)
   })
 
@@ -229,8 +223,8 @@ describe("the Automation path's feed (a Chainlink aggregator behind EACAggregato
 
   it("lets only the token owner mint (ACE's OnlyOwnerPolicy), even within the reserves", async () => {
     await feed.submit(1_000n * BTC)
-    expect(await mintOutcome(gate, 1n, stranger)).toBe('caller is not the policy owner')
-    expect(await mintOutcome(gate, 1n)).toBe('minted')
+    expect(await mintOutcome(gate, 1n, stranger)).toBe('refused: caller is not the policy owner')
+    expect(await mintOutcome(gate, 1n)).toBe(MINTED)
   })
 
   it("is paused and unpaused through ACE's PausePolicy by its owner alone (setPausedState, read with s_paused)", async () => {
@@ -246,7 +240,7 @@ describe("the Automation path's feed (a Chainlink aggregator behind EACAggregato
     let receipt = await mined(gate.pause.setPausedState(true))
     expect(eventsNamed(receipt, gate.pause, 'PauseStateChanged').map((e) => e.paused)).toEqual([true])
     expect(await gate.pause.s_paused()).toBe(true)
-    expect(await mintOutcome(gate, 1n)).toBe('contract is paused')
+    expect(await mintOutcome(gate, 1n)).toBe('refused: contract is paused')
     // Setting the state it already has is refused, not a no-op.
     await expect(gate.pause.setPausedState.staticCall(true)).rejects.toThrow(
       'new paused state must be different from current paused state',
@@ -257,7 +251,7 @@ describe("the Automation path's feed (a Chainlink aggregator behind EACAggregato
 
     receipt = await mined(gate.pause.setPausedState(false))
     expect(eventsNamed(receipt, gate.pause, 'PauseStateChanged').map((e) => e.paused)).toEqual([false])
-    expect(await mintOutcome(gate, 1n)).toBe('minted')
+    expect(await mintOutcome(gate, 1n)).toBe(MINTED)
   })
 })
 
@@ -298,30 +292,30 @@ describe("the CRE path's feed (DataFeedsCache behind EACAggregatorProxy, through
   })
 
   it('refuses every mint before the first report: the empty feed (updatedAt 0) is stale', async () => {
-    expect(await mintOutcome(gate, 1n)).toBe('reserve data is stale')
+    expect(await mintOutcome(gate, 1n)).toBe('refused: reserve data is stale')
   })
 
   it('refuses an answer older than the staleness limit, unless the limit is 0 (ACE’s default: any age)', async () => {
     await report(500n * BTC, (await latestTimestamp(provider)) - 2n * STALENESS)
     expect((await feed.proxy.latestRoundData()).answer).toBe(500n * BTC)
-    expect(await mintOutcome(gate, 1n)).toBe('reserve data is stale')
+    expect(await mintOutcome(gate, 1n)).toBe('refused: reserve data is stale')
 
     const receipt = await mined(gate.secureMint.setMaxStalenessSeconds(0n))
     expect(
       eventsNamed(receipt, gate.secureMint, 'MaxStalenessSecondsSet').map((e) => e.maxStalenessSeconds),
     ).toEqual([0n])
-    expect(await mintOutcome(gate, 500n * BTC)).toBe('minted')
-    expect(await mintOutcome(gate, 500n * BTC + 1n)).toBe(EXCEEDS)
+    expect(await mintOutcome(gate, 500n * BTC)).toBe(MINTED)
+    expect(await mintOutcome(gate, 500n * BTC + 1n)).toBe(REFUSED)
     await mined(gate.secureMint.setMaxStalenessSeconds(STALENESS))
-    expect(await mintOutcome(gate, 1n)).toBe('reserve data is stale')
+    expect(await mintOutcome(gate, 1n)).toBe('refused: reserve data is stale')
   })
 
   it('allows a mint within a fresh report and refuses one above it', async () => {
     await report(500n * BTC, (await latestTimestamp(provider)) - 60n)
-    expect(await mintOutcome(gate, 500n * BTC + 1n)).toBe(EXCEEDS)
+    expect(await mintOutcome(gate, 500n * BTC + 1n)).toBe(REFUSED)
     await mined(gate.token.mint(holder, 400n * BTC))
     expect(await gate.token.totalSupply()).toBe(400n * BTC)
-    expect(await mintOutcome(gate, 100n * BTC + 1n)).toBe(EXCEEDS)
+    expect(await mintOutcome(gate, 100n * BTC + 1n)).toBe(REFUSED)
   })
 
   /**
@@ -356,8 +350,8 @@ describe("the CRE path's feed (DataFeedsCache behind EACAggregatorProxy, through
           eventsNamed(receipt, gate.secureMint, 'ReserveMarginSet').map((e) => [e.mode, e.amount]),
         ).toEqual([[mode, margin]])
       }
-      if (headroom >= 0n) expect(await mintOutcome(gate, headroom)).toBe('minted')
-      expect(await mintOutcome(gate, headroom + 1n)).toBe(EXCEEDS)
+      if (headroom >= 0n) expect(await mintOutcome(gate, headroom)).toBe(MINTED)
+      expect(await mintOutcome(gate, headroom + 1n)).toBe(REFUSED)
     },
   )
 
