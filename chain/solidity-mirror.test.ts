@@ -5,7 +5,7 @@
  * or removed on either side fails here.
  */
 import { getAddress, keccak256, toUtf8Bytes } from 'ethers'
-import { artifactNames, readArtifact, readBuildOutput, type AstNode } from './artifacts'
+import { artifactNames, readArtifact, readBuildOutput, walkAst as walk, type AstNode } from './artifacts'
 import {
   ASSET_CONFIG_FIELDS,
   ChangeStatus,
@@ -95,18 +95,6 @@ for (const artifact of new Map(ours.map((a) => [a.buildInfoId, a])).values()) {
   }
 }
 const projectSources = [...sources].filter(([name]) => name.startsWith('project/'))
-
-/** Every AST node under `node`, itself included. */
-function* walk(node: AstNode): Generator<AstNode> {
-  yield node
-  for (const value of Object.values(node)) {
-    for (const child of Array.isArray(value) ? value : [value]) {
-      if (child && typeof child === 'object' && typeof (child as AstNode).nodeType === 'string') {
-        yield* walk(child as AstNode)
-      }
-    }
-  }
-}
 
 const nodesOf = (asts: Iterable<AstNode>, nodeType: string) =>
   [...asts].flatMap((ast) => [...walk(ast)].filter((n) => n.nodeType === nodeType))

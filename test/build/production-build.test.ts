@@ -4,7 +4,7 @@
  * folder whose node_modules holds nothing but package-lock's non-dev packages, so importing a
  * devDependency (tsx, nock, hardhat, …) would fail there.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import {
   copyFileSync,
   mkdtempSync,
@@ -74,6 +74,25 @@ it('production needs none of the development packages', () => {
     expect(production).not.toContain(dev)
   }
   expect(production).toContain('node_modules/@chainlink/external-adapter-framework')
+})
+
+it('ships nothing of Chainlink ACE (BUSL-1.1): a development package, imported by no contract of ours', () => {
+  const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; license?: string }>
+  }
+  expect(lock.packages['node_modules/@chainlink/ace']).toMatchObject({ dev: true, license: 'BUSL-1.1' })
+  const production = productionPackages()
+  expect(production.filter((path) => lock.packages[path].license?.startsWith('BUSL'))).toEqual([])
+  const sources = execFileSync('git', ['ls-files', 'contracts'], { cwd: REPO_ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter((path) => path.endsWith('.sol'))
+  expect(sources.length).toBeGreaterThan(0)
+  for (const path of sources) {
+    expect([path, readFileSync(join(REPO_ROOT, path), 'utf8').includes('@chainlink/ace')]).toEqual([
+      path,
+      false,
+    ])
+  }
 })
 
 it('a built adapter starts with plain Node and answers a bridge request', async () => {
