@@ -111,7 +111,7 @@ export function noEvmNetworkConfigured(env: NodeJS.ProcessEnv = process.env): st
   )
   return configured
     ? undefined
-    : 'set <NETWORK>_RPC_URL and <NETWORK>_RPC_CHAIN_ID for each network requests name (ETHEREUM_RPC_URL, ETHEREUM_RPC_CHAIN_ID, …)'
+    : 'set <NETWORK>_RPC_URL and <NETWORK>_RPC_CHAIN_ID for each network a request names (ETHEREUM_RPC_URL, ETHEREUM_RPC_CHAIN_ID, …)'
 }
 
 /**

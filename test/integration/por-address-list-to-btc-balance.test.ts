@@ -84,7 +84,7 @@ describe('por-address-list piped into btc-balance', () => {
   })
 
   beforeEach(async () => {
-    done = await withFixture('custodian-reserves')
+    done = await withFixture('custodian-reserves', { replayOnly: true })
     allowLocalChains()
   })
   afterEach(() => done())
