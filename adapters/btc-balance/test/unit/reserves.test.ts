@@ -495,6 +495,41 @@ describe('figures that cannot be true', () => {
     expect(await total(sim, [A], 6)).toBe(SUPPLY)
   })
 
+  it.each([
+    [
+      'another block',
+      (hash: string) => `{"id":"${'0'.repeat(64)}","height":100,"timestamp":1700000000}`,
+      'the provider answered block',
+    ],
+    [
+      'a timestamp in a string',
+      (hash: string) => `{"id":"${hash}","height":100,"timestamp":"1700000000"}`,
+      'timestamp is not a non-negative integer',
+    ],
+    [
+      'no height',
+      (hash: string) => `{"id":"${hash}","timestamp":1700000000}`,
+      'height is not a non-negative integer',
+    ],
+  ])('refuses a tip block that gives %s, naming it', async (_label, body, message) => {
+    const hash = 'ab'.repeat(32)
+    const api = await serveApi((path) =>
+      path === '/blocks/tip/hash'
+        ? { body: hash }
+        : path === `/block/${hash}`
+          ? { body: body(hash) }
+          : undefined,
+    )
+    try {
+      await expect(readReserves(new EsploraApi(clientFor([api.url])), [A], 6, FRESH)).rejects.toMatchObject({
+        statusCode: 502,
+        message: expect.stringContaining(message),
+      })
+    } finally {
+      await api.close()
+    }
+  })
+
   it.each(['9007199254740993', '18446744073709551616'])(
     'refuses a tip height of %s (above 2^53: not an exact integer in JSON), naming it',
     async (height) => {
