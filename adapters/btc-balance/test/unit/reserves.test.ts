@@ -498,7 +498,7 @@ describe('figures that cannot be true', () => {
   it.each([
     [
       'another block',
-      (hash: string) => `{"id":"${'0'.repeat(64)}","height":100,"timestamp":1700000000}`,
+      (_hash: string) => `{"id":"${'0'.repeat(64)}","height":100,"timestamp":1700000000}`,
       'the provider answered block',
     ],
     [
