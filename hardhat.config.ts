@@ -13,11 +13,15 @@ const require = createRequire(import.meta.url)
  * Automation 2.1 registrar, kept only so the tooling's refusal of 2.1 is tested against the real
  * contract).
  */
-function solcJs(pkg: string, runs = 200, evmVersion?: string) {
+function solcJs(pkg: string, runs = 200, evmVersion?: string, viaIR = false) {
   return {
     version: require(`${pkg}/package.json`).version as string,
     path: require.resolve(`${pkg}/soljson.js`),
-    settings: { optimizer: { enabled: true, runs }, ...(evmVersion ? { evmVersion } : {}) },
+    settings: {
+      optimizer: { enabled: true, runs },
+      ...(evmVersion ? { evmVersion } : {}),
+      ...(viaIR ? { viaIR } : {}),
+    },
   }
 }
 
@@ -51,6 +55,50 @@ const chainlinkSources = [
   '@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator.sol',
 ]
 
+/**
+ * Chainlink ACE (`@chainlink/ace` 1.0.0, BUSL-1.1: a dev dependency, deployed only by the tests that show our
+ * feeds driving ACE's gate and compare our rules with its SecureMintPolicy; nothing of it is in our build's
+ * output). Its sources are in a Foundry layout: Hardhat reads the package's own remappings.txt
+ * (`@chainlink/policy-management/` → `packages/policy-management/src/`, OpenZeppelin and `@chainlink/contracts`
+ * from npm). Their pragmas float (`^0.8.20`), so each is built as ACE's foundry.toml builds it: solc 0.8.26,
+ * via-IR, 8000 optimizer runs, Paris; and so is the OpenZeppelin ERC1967Proxy ACE deploys each of them behind.
+ */
+const ACE = '@chainlink/ace/packages'
+const aceSources = [
+  `${ACE}/policy-management/src/core/PolicyEngine.sol`,
+  `${ACE}/policy-management/src/policies/SecureMintPolicy.sol`,
+  `${ACE}/policy-management/src/policies/PausePolicy.sol`,
+  `${ACE}/policy-management/src/policies/OnlyOwnerPolicy.sol`,
+  `${ACE}/policy-management/src/extractors/ComplianceTokenMintBurnExtractor.sol`,
+  `${ACE}/tokens/erc-20/src/ComplianceTokenERC20.sol`,
+  '@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol',
+]
+const aceCompiler = solcJs('solc-0.8.26', 8000, 'paris', true)
+
+/**
+ * Builds ACE's sources in one solc run. Hardhat merges compilation jobs whose resolved compiler configs are the
+ * same object, and resolves each override to an object of its own: without this, each ACE source is its own
+ * via-IR run, recompiling what they share (the policy base, the token the mint extractor imports), about twice
+ * the CPU time.
+ */
+const aceInOneCompilation: HardhatPlugin = {
+  id: 'ace-in-one-compilation',
+  hookHandlers: {
+    config: async () => ({
+      default: async () => ({
+        resolveUserConfig: async (userConfig, resolveConfigurationVariable, next) => {
+          const resolved = await next(userConfig, resolveConfigurationVariable)
+          for (const profile of Object.values(resolved.solidity.profiles)) {
+            const shared = profile.overrides[aceSources[0]]
+            for (const source of aceSources) profile.overrides[source] = shared
+          }
+          return resolved
+        },
+      }),
+    }),
+  },
+}
+
 /** Drops solc's warnings about npm packages' sources, keeping ours (scripts/solc-warnings.ts). */
 const quietDependencies: HardhatPlugin = {
   id: 'quiet-dependency-warnings',
@@ -68,7 +116,7 @@ const quietDependencies: HardhatPlugin = {
 }
 
 export default defineConfig({
-  plugins: [quietDependencies],
+  plugins: [quietDependencies, aceInOneCompilation],
   paths: {
     sources: './contracts',
   },
@@ -82,8 +130,11 @@ export default defineConfig({
     ],
     // A floating pragma would get our own solc: KeystoneForwarder (`^0.8.19` in 1.5.0) is built with the
     // compiler Chainlink builds it with (the `keystone` profile of the package's foundry.toml).
-    overrides: { [KEYSTONE_FORWARDER]: solcJs('solc-0.8.24', 200, 'paris') },
-    npmFilesToBuild: chainlinkSources,
+    overrides: {
+      [KEYSTONE_FORWARDER]: solcJs('solc-0.8.24', 200, 'paris'),
+      ...Object.fromEntries(aceSources.map((source) => [source, aceCompiler])),
+    },
+    npmFilesToBuild: [...chainlinkSources, ...aceSources],
   },
   networks: {
     // Two simulated chains with different ids, served by `hardhat node --network <name>`

@@ -1,14 +1,17 @@
 /**
  * Gas of the reserve guard (`npm run bench:gas`, which builds the contracts first): starts its own
- * `hardhat node`, measures ReserveGuard.checkUpkeep with 1, 10 and 50 assets and performUpkeep pausing
- * 1 and 5 assets, prints a table and writes bench/results/gas.json.
+ * `hardhat node`, measures ReserveGuard.checkUpkeep with 1, 10, 50 and 64 assets and performUpkeep pausing
+ * 1 and 5 assets, prints the tables `npm run docs` puts in the README (devkit/docs.ts, with the ceilings
+ * they are held to) and writes bench/results/gas.json.
  *
  * Every asset is a SecureMintToken (supply read with totalSupply()) backed by its own Chainlink
  * MockV3Aggregator, measured in two feed set-ups: the aggregator read directly (each asset costs the
  * guard cold reads of three contracts), and the aggregator behind Chainlink's own EACAggregatorProxy,
  * the way every Data Feed, PoR feeds included, is read on a real chain (a fourth cold contract).
  * checkUpkeep is measured with eth_estimateGas (what the call needs, including the 21,000 base cost);
- * performUpkeep is a mined transaction from the forwarder (gasUsed, base cost included).
+ * performUpkeep is a mined transaction from the forwarder (gasUsed, base cost included). The ceilings:
+ * checkUpkeep for 64 assets at most 3,000,000 gas (Automation's check limit is 5,000,000), performUpkeep
+ * pausing one asset at most 150,000, the base included.
  *
  * bench/results/gas.json: `checkUpkeep`, `performUpkeep`, `checkUpkeepAllShort` for the direct set-up at
  * the top level, and the same three under `proxy` for the proxy set-up (the set-up layout devkit/docs.ts
@@ -27,6 +30,7 @@ import {
 } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
 import { Role, assetConfig, decodePerformData, encodeCheckData, encodePerformData } from '#chain/types'
+import { gasPart } from '#devkit/docs'
 import {
   LOCAL_CHAINS,
   chainProvider,
@@ -36,11 +40,10 @@ import {
 } from '#devkit/local-chain'
 
 const TOKEN = 10n ** 8n
-const CHECK_SIZES = [1, 10, 50] as const
+const CHECK_SIZES = [1, 10, 50, 64] as const
 const PERFORM_SIZES = [1, 5] as const
-
-/** Targets the README sets against Aave's PoR keeper (about 500,000 gas to act on six assets). */
-const TARGETS = { perAssetPaused: 50_000n, check50: 1_500_000n, checkLimit: 5_000_000n }
+/** The registry the performs are measured on: the largest, whose assets are each paused once. */
+const PERFORM_REGISTRY = 64
 
 interface Asset {
   feed: MockV3Aggregator
@@ -78,6 +81,7 @@ async function guardWith(admin: Signer, forwarder: string, count: number, setup:
       `Asset ${i}`,
       `A${i}`,
       adminAddress,
+      0,
       reserveFeed,
       86_400,
       0,
@@ -117,18 +121,11 @@ async function main(): Promise<void> {
 
     mkdirSync('bench/results', { recursive: true })
     writeFileSync('bench/results/gas.json', JSON.stringify(results, null, 2) + '\n')
-    for (const setup of SETUPS) {
-      process.stdout.write(`\nfeeds read ${SETUP_WORDS[setup]}:\n${table(figures[setup])}\n`)
-    }
+    process.stdout.write(`\n${gasPart(results)}\n`)
     process.stdout.write('\nwrote bench/results/gas.json\n')
   } finally {
     chain?.process.kill('SIGTERM')
   }
-}
-
-const SETUP_WORDS: Record<FeedSetup, string> = {
-  direct: 'directly (MockV3Aggregator)',
-  proxy: "through Chainlink's EACAggregatorProxy (in front of a MockV3Aggregator)",
 }
 
 /** Every figure of one feed set-up, each on fresh contracts. */
@@ -143,8 +140,10 @@ async function measure(
   for (const size of CHECK_SIZES) {
     const { guard, assets } = await guardWith(admin, forwarder, size, setup)
     // The costliest check lists every asset short and not paused, so it reads every asset and the pause
-    // state of each: checkData asks for up to MAX_ASSETS entries (the default bound would stop at 16).
-    const fullScan = encodeCheckData(await guard.MAX_ASSETS())
+    // state of each: checkData asks for the most entries a check may return, MAX_ENTRIES (60: the default
+    // bound would stop at 16). With 64 assets it stops at the 60th.
+    const maxEntries = await guard.MAX_ENTRIES()
+    const fullScan = encodeCheckData(maxEntries)
     const [needed] = (await guard.checkUpkeep('0x')) as [boolean, string]
     if (needed) throw new Error('a healthy registry asks for upkeep')
     results.checkUpkeep[size] = await estimateCheck(guard)
@@ -152,12 +151,13 @@ async function measure(
     for (const asset of assets) await mined(asset.feed.updateAnswer(1n))
     const [allShort, performData] = (await guard.checkUpkeep(fullScan)) as [boolean, string]
     const listed = decodePerformData(performData)
-    if (!allShort || listed.length !== size)
-      throw new Error(`expected ${size} short assets, got ${listed.length}`)
+    const expected = Math.min(size, Number(maxEntries))
+    if (!allShort || listed.length !== expected)
+      throw new Error(`expected ${expected} short assets listed, got ${listed.length}`)
     results.checkUpkeepAllShort[size] = await estimateCheck(guard, fullScan)
     process.stdout.write(`${setup}: measured checkUpkeep with ${size} asset(s)\n`)
 
-    if (size === 50) {
+    if (size === PERFORM_REGISTRY) {
       // Fresh short assets for each perform measurement: storage is cold at the start of each transaction.
       let next = 0
       for (const count of PERFORM_SIZES) {
@@ -177,55 +177,6 @@ async function measure(
     }
   }
   return results
-}
-
-const fmt = (n: number | bigint): string => Number(n).toLocaleString('en-US')
-
-const BASE = 21_000
-const perAsset = (gas: number, size: number): string => fmt(Math.round(gas / size))
-const perAssetExecution = (gas: number, size: number): string => fmt(Math.round((gas - BASE) / size))
-
-/**
- * A Markdown table of the figures, with the targets they are held to. "Beyond the base" leaves out the
- * 21,000 gas every transaction (and every eth_estimateGas) pays whatever the contract does.
- */
-function table(r: Figures): string {
-  const rows: string[][] = [['measurement', 'gas', 'per asset', 'per asset beyond the 21,000 base', 'target']]
-  const plural = (n: number) => (n > 1 ? 's' : '')
-  for (const size of CHECK_SIZES) {
-    const gas = r.checkUpkeep[size]
-    rows.push([
-      `checkUpkeep, ${size} asset${plural(size)}, all backed`,
-      fmt(gas),
-      perAsset(gas, size),
-      perAssetExecution(gas, size),
-      size === 50 ? `50 assets < ${fmt(TARGETS.check50)}` : '',
-    ])
-  }
-  for (const size of CHECK_SIZES) {
-    const gas = r.checkUpkeepAllShort[size]
-    rows.push([
-      `checkUpkeep, ${size} asset${plural(size)}, all short`,
-      fmt(gas),
-      perAsset(gas, size),
-      perAssetExecution(gas, size),
-      size === 50 ? `< ${fmt(TARGETS.checkLimit)} (check limit)` : '',
-    ])
-  }
-  for (const size of PERFORM_SIZES) {
-    const gas = r.performUpkeep[size]
-    rows.push([
-      `performUpkeep, pausing ${size} asset${plural(size)}`,
-      fmt(gas),
-      perAsset(gas, size),
-      perAssetExecution(gas, size),
-      `≤ ${fmt(TARGETS.perAssetPaused)} per asset paused`,
-    ])
-  }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)))
-  const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`
-  const rule = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`
-  return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n')
 }
 
 await main()

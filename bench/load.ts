@@ -17,13 +17,21 @@
  *    hangs and answers garbage, then comes back: wrong answers (must be 0), 5xx answers, and how
  *    long it took to answer the figure again.
  *
+ * 5. Profile (only when asked: `npm run bench:load -- profile`): the CPU time each cached
+ *    answer costs, every target served in the bench's own process and asked without a socket,
+ *    against the anchor's, and where it goes (V8's CPU profiler: the framework, this
+ *    repository's code, Node and its dependencies). CPU time per answer is steadier than
+ *    requests per second on a busy machine. The profiles are written to BENCH_PROFILE_DIR
+ *    (default: the system's temporary directory) for DevTools. Not written to load.json.
+ *
  * Providers are loopback simulators and a `hardhat node` (bench/load-providers.ts).
- *   npm run bench:load [-- cached redis memory faults]   (the parts to run; all by default)
+ *   npm run bench:load [-- cached redis memory faults profile]   (the parts to run; all but profile by default)
  *   BENCH_CONNECTIONS=16 BENCH_DURATION_S=2 BENCH_ROUNDS=10 BENCH_FLOOD=5000 npm run bench:load
  * A part not run keeps its figures in load.json.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { availableParallelism, cpus, loadavg } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import type { Profiler } from 'node:inspector/promises'
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import autocannon from 'autocannon'
@@ -43,6 +51,7 @@ import { REDIS_SERVER, startRedis } from '#devkit/redis'
 import type { EsploraSim } from '#devkit/simulators/esplora'
 import { benchAddresses } from './btc-addresses'
 import { ANCHOR_RESULT } from './load-anchor'
+import { startInjectProcess, type InjectProcess } from './load-inject'
 import { startProviders, type BenchTarget } from './load-providers'
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
@@ -51,6 +60,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10)
 const WARMUP_S = 3
 const FLOOD = Number(process.env.BENCH_FLOOD ?? 5_000)
 const RESULTS = join(REPO_ROOT, 'bench', 'results', 'load.json')
+const PROFILE_ANSWERS = Number(process.env.BENCH_PROFILE_ANSWERS ?? 5_000)
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? join(tmpdir(), 'bench-load-profiles')
 
 /** The anchor, as a target: no provider, no inputs, a constant. */
 const ANCHOR: BenchTarget = {
@@ -416,17 +427,128 @@ async function faultRun(target: BenchTarget, esploraUrl: string) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Profile
+
+/** Where a sampled function's code comes from. */
+function origin(url: string, functionName: string): string {
+  if (url === '') return functionName.startsWith('(') ? functionName : 'node'
+  if (url.includes('/@chainlink/external-adapter-framework/')) return 'framework'
+  if (url.includes('/node_modules/')) return 'dependencies'
+  if (url.startsWith('node:')) return 'node'
+  if (url.includes('/bench/') || url.includes('/devkit/')) return 'bench'
+  return 'ours'
+}
+
+/**
+ * The samples of `profile` (idle left out) by origin and by function (self time), as shares of
+ * the samples, and the functions of ours and the framework's with the most time inside them
+ * (inclusive).
+ */
+function profileShares(profile: Profiler.Profile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const parent = new Map<number, number>()
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
+  const where = ({ functionName, url, lineNumber }: Profiler.ProfileNode['callFrame']) =>
+    `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|adapters|bench)\//, '$1/')}:${lineNumber + 1}`
+  const selfUs = new Map<number, number>()
+  for (const [i, id] of (profile.samples ?? []).entries()) {
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas?.[i] ?? 0))
+  }
+  const byOrigin = new Map<string, number>()
+  const inside = new Map<string, number>()
+  let busy = 0
+  for (const [id, us] of selfUs) {
+    const { callFrame } = byId.get(id)!
+    if (callFrame.functionName === '(idle)') continue
+    busy += us
+    const from = origin(callFrame.url, callFrame.functionName)
+    byOrigin.set(from, (byOrigin.get(from) ?? 0) + us)
+    const counted = new Set<string>()
+    for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) {
+      const frame = byId.get(node)!.callFrame
+      if (!['ours', 'framework'].includes(origin(frame.url, frame.functionName))) continue
+      const name = where(frame)
+      if (counted.has(name)) continue
+      counted.add(name)
+      inside.set(name, (inside.get(name) ?? 0) + us)
+    }
+  }
+  const share = (entries: Iterable<[string, number]>) =>
+    [...entries].map(([name, us]) => [name, us / busy] as const).sort((a, b) => b[1] - a[1])
+  return { byOrigin: share(byOrigin), inside: share(inside).slice(0, 25) }
+}
+
+/**
+ * The CPU each cached answer costs, each target served in a process of its own
+ * (bench/load-inject.ts) that asks itself through fastify's `inject` (no socket, no load
+ * generator sharing the CPU): the JSON parsing, the framework's request handling and ours, the
+ * answer's serialisation. Round after round, the targets in turn; medians. Then one more round
+ * of each under V8's CPU profiler: where the time goes, by origin and by function. Not written
+ * to load.json (the figures are CPU time, not a throughput).
+ */
+async function profileRun(targets: BenchTarget[]): Promise<void> {
+  mkdirSync(PROFILE_DIR, { recursive: true })
+  const served: { target: BenchTarget; child: InjectProcess }[] = []
+  try {
+    for (const target of targets) {
+      const child = await startInjectProcess(
+        target.adapter,
+        { ...target.env, METRICS_ENABLED: 'true', LOG_LEVEL: 'info' },
+        target.request,
+      )
+      if (!target.isTrue(child.firstAnswer)) {
+        throw new Error(`${target.adapter}: answered ${JSON.stringify(child.firstAnswer).slice(0, 500)}`)
+      }
+      served.push({ target, child })
+    }
+    for (const { child } of served) await child.measure(PROFILE_ANSWERS)
+    const rounds = new Map<BenchTarget, number[]>(targets.map((t) => [t, []]))
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const { target, child } of served) {
+        rounds.get(target)!.push((await child.measure(PROFILE_ANSWERS)).cpuMicrosPerAnswer)
+      }
+    }
+    const anchorUs = median(rounds.get(ANCHOR)!)
+    for (const { target, child } of served) {
+      const us = median(rounds.get(target)!)
+      const file = join(PROFILE_DIR, `${target.adapter}.cpuprofile`)
+      const { profile } = await child.measure(PROFILE_ANSWERS, true)
+      writeFileSync(file, JSON.stringify(profile))
+      const { byOrigin, inside } = profileShares(profile!)
+      const spread = rounds
+        .get(target)!
+        .map((r) => r.toFixed(0))
+        .join(' ')
+      console.log(
+        `  ${target.adapter.padEnd(18)} ${us.toFixed(1)} µs of CPU per answer, ` +
+          `${(us / anchorUs).toFixed(2)}× the anchor's (+${(us - anchorUs).toFixed(1)} µs; rounds: ${spread})`,
+      )
+      console.log(
+        `    ${byOrigin.map(([from, part]) => `${from} ${(part * us).toFixed(1)}`).join(', ')} (µs)`,
+      )
+      for (const [name, part] of inside)
+        console.log(`    ${(part * us).toFixed(1).padStart(7)} µs in ${name}`)
+      console.log(`    profile: ${file}`)
+    }
+  } finally {
+    await Promise.all(served.map(({ child }) => child.stop()))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** The parts of the benchmark, in order; `npm run bench:load -- <part> …` runs only those given. */
-const PARTS = ['cached', 'redis', 'memory', 'faults'] as const
+const PARTS = ['cached', 'redis', 'memory', 'faults', 'profile'] as const
 type Part = (typeof PARTS)[number]
+/** What `npm run bench:load` runs when no part is named: the parts load.json records. */
+const DEFAULT_PARTS: Part[] = ['cached', 'redis', 'memory', 'faults']
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2)
   const unknown = asked.filter((part) => !PARTS.includes(part as Part))
   if (unknown.length > 0)
     throw new Error(`unknown part(s) ${unknown.join(', ')}: the parts are ${PARTS.join(', ')}`)
-  const parts = new Set<Part>(asked.length > 0 ? (asked as Part[]) : PARTS)
+  const parts = new Set<Part>(asked.length > 0 ? (asked as Part[]) : DEFAULT_PARTS)
   const machine = {
     cpus: availableParallelism(),
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -443,7 +565,7 @@ async function main(): Promise<void> {
   )
   console.log('Starting the providers (simulators, a hardhat node)…')
   const providers = await startProviders()
-  const redis = await startRedis()
+  const redis = parts.has('redis') ? await startRedis() : undefined
   // Parts not run keep their figures from the last run.
   const results: Record<string, unknown> = existsSync(RESULTS)
     ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
@@ -476,7 +598,7 @@ async function main(): Promise<void> {
     }
     if (parts.has('redis')) {
       console.log('Cached answers through Redis, one writer and two readers:')
-      results.redis = versus(await cachedRuns(targets, ['writer', 'reader', 'reader'], redis.env))
+      results.redis = versus(await cachedRuns(targets, ['writer', 'reader', 'reader'], redis!.env))
     }
     if (parts.has('memory')) {
       console.log('Memory over a flood of distinct requests:')
@@ -486,10 +608,18 @@ async function main(): Promise<void> {
       console.log('A provider that flaps, hangs and answers garbage under load:')
       results.faults = await faultRun(btc, providers.esploraUrl)
     }
-    writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`)
-    console.log(`\nwrote ${RESULTS}; \`npm run docs\` puts it in the README`)
+    if (parts.has('profile')) {
+      console.log(
+        `CPU per cached answer, in this process (${ROUNDS} rounds of ${PROFILE_ANSWERS} answers per target):`,
+      )
+      await profileRun(targets)
+    }
+    if (DEFAULT_PARTS.some((part) => parts.has(part))) {
+      writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`)
+      console.log(`\nwrote ${RESULTS}; \`npm run docs\` puts it in the README`)
+    }
   } finally {
-    await redis.close()
+    await redis?.close()
     await providers.close()
   }
 }

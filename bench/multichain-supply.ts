@@ -1,7 +1,7 @@
 /**
  * multichain-supply: RPC requests and wall time for 5 chains × 50 excluded holders.
  *
- *   npm run bench:supply
+ *   npm run bench:multichain-supply
  *
  * Starts five `hardhat node` processes with distinct chain ids (one token per chain, with
  * decimals 0, 6, 8, 18 and 24, and 50 funded holders each), puts every chain behind a counting

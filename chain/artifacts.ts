@@ -29,6 +29,18 @@ export interface AstNode {
   [field: string]: unknown
 }
 
+/** Every AST node under `node`, itself included. */
+export function* walkAst(node: AstNode): Generator<AstNode> {
+  yield node
+  for (const value of Object.values(node)) {
+    for (const child of Array.isArray(value) ? value : [value]) {
+      if (child && typeof child === 'object' && typeof (child as AstNode).nodeType === 'string') {
+        yield* walkAst(child as AstNode)
+      }
+    }
+  }
+}
+
 /** What `readBuildOutput` returns: the solc standard-JSON output of one build. */
 export interface BuildOutput {
   /** Every source of the build by its input source name, with its AST. */

@@ -8,7 +8,7 @@
  * `hardhat build` last compiled. Types are imported from each contract's own generated file rather
  * than TypeChain's root index, which keeps only the first of two contracts with the same name.
  */
-import { Contract, type BaseContract, type ContractRunner, type InterfaceAbi, type Signer } from 'ethers'
+import { Contract, type ContractRunner, type InterfaceAbi, type Signer } from 'ethers'
 import { deploy, readArtifact } from './artifacts'
 import type { PoRAddressList } from './typechain/contracts/PoRAddressList'
 import type { ReserveGuard } from './typechain/contracts/ReserveGuard'
@@ -63,9 +63,30 @@ import type { KeystoneForwarder__factory } from './typechain/factories/@chainlin
 import type { DataFeedsCache__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/data-feeds/DataFeedsCache__factory'
 import type { LinkToken__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/shared/token/ERC677/LinkToken__factory'
 import type { MockV3Aggregator__factory } from './typechain/factories/@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator__factory'
+import type { PolicyEngine } from './typechain/@chainlink/ace/packages/policy-management/src/core/PolicyEngine'
+import type { SecureMintPolicy } from './typechain/@chainlink/ace/packages/policy-management/src/policies/SecureMintPolicy'
+import type { PausePolicy } from './typechain/@chainlink/ace/packages/policy-management/src/policies/PausePolicy'
+import type { OnlyOwnerPolicy } from './typechain/@chainlink/ace/packages/policy-management/src/policies/OnlyOwnerPolicy'
+import type { ComplianceTokenMintBurnExtractor } from './typechain/@chainlink/ace/packages/policy-management/src/extractors/ComplianceTokenMintBurnExtractor'
+import type { ComplianceTokenERC20 } from './typechain/@chainlink/ace/packages/tokens/erc-20/src/ComplianceTokenERC20'
+import type { ERC1967Proxy } from './typechain/@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy'
+import type { PolicyEngine__factory } from './typechain/factories/@chainlink/ace/packages/policy-management/src/core/PolicyEngine__factory'
+import type { SecureMintPolicy__factory } from './typechain/factories/@chainlink/ace/packages/policy-management/src/policies/SecureMintPolicy__factory'
+import type { PausePolicy__factory } from './typechain/factories/@chainlink/ace/packages/policy-management/src/policies/PausePolicy__factory'
+import type { OnlyOwnerPolicy__factory } from './typechain/factories/@chainlink/ace/packages/policy-management/src/policies/OnlyOwnerPolicy__factory'
+import type { ComplianceTokenMintBurnExtractor__factory } from './typechain/factories/@chainlink/ace/packages/policy-management/src/extractors/ComplianceTokenMintBurnExtractor__factory'
+import type { ComplianceTokenERC20__factory } from './typechain/factories/@chainlink/ace/packages/tokens/erc-20/src/ComplianceTokenERC20__factory'
+import type { ERC1967Proxy__factory } from './typechain/factories/@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy__factory'
 
 export type {
   AutomationForwarderLogic,
+  ComplianceTokenERC20,
+  ComplianceTokenMintBurnExtractor,
+  ERC1967Proxy,
+  OnlyOwnerPolicy,
+  PausePolicy,
+  PolicyEngine,
+  SecureMintPolicy,
   ChainModuleBase,
   DataFeedsCache,
   AutomationRegistrar2_1,
@@ -96,6 +117,7 @@ export type {
 }
 
 const CHAINLINK = '@chainlink/contracts/src/v0.8'
+const ACE = '@chainlink/ace/packages'
 
 /** The fully qualified artifact name of every contract handed out here (see `readArtifact`). */
 export const ARTIFACT = {
@@ -127,6 +149,13 @@ export const ARTIFACT = {
   DataFeedsCache: `${CHAINLINK}/data-feeds/DataFeedsCache.sol:DataFeedsCache`,
   EACAggregatorProxy: '@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy.sol:EACAggregatorProxy',
   FluxAggregator: '@chainlink/contracts-0.8.0/src/v0.6/FluxAggregator.sol:FluxAggregator',
+  PolicyEngine: `${ACE}/policy-management/src/core/PolicyEngine.sol:PolicyEngine`,
+  SecureMintPolicy: `${ACE}/policy-management/src/policies/SecureMintPolicy.sol:SecureMintPolicy`,
+  PausePolicy: `${ACE}/policy-management/src/policies/PausePolicy.sol:PausePolicy`,
+  OnlyOwnerPolicy: `${ACE}/policy-management/src/policies/OnlyOwnerPolicy.sol:OnlyOwnerPolicy`,
+  ComplianceTokenMintBurnExtractor: `${ACE}/policy-management/src/extractors/ComplianceTokenMintBurnExtractor.sol:ComplianceTokenMintBurnExtractor`,
+  ComplianceTokenERC20: `${ACE}/tokens/erc-20/src/ComplianceTokenERC20.sol:ComplianceTokenERC20`,
+  ERC1967Proxy: '@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol:ERC1967Proxy',
 } as const
 
 export type ContractName = keyof typeof ARTIFACT
@@ -142,8 +171,13 @@ interface Factory {
  */
 type DeployArgs<F extends Factory> = Parameters<F['deploy']>
 
-/** Attaches to a deployed contract by address, typed as `C`; the ABI is read once, on first use. */
-function attacher<C extends BaseContract>(name: ContractName) {
+/**
+ * Attaches to a deployed contract by address, typed as `C`; the ABI is read once, on first use. `C` is not
+ * constrained to BaseContract: a contract with a function named like one of BaseContract's methods (ACE's
+ * PolicyEngine has `attach()`) is typed by TypeChain with the function in its place. At run time the method
+ * wins; call such a function with `getFunction('attach')`.
+ */
+function attacher<C>(name: ContractName) {
   let abi: InterfaceAbi | undefined
   return (address: string, runner: ContractRunner | null = null): C => {
     abi ??= readArtifact(ARTIFACT[name]).abi as InterfaceAbi
@@ -152,8 +186,9 @@ function attacher<C extends BaseContract>(name: ContractName) {
 }
 
 /** Deploys a contract with typed constructor arguments and waits for it to be mined. */
-function deployer<C extends BaseContract, F extends Factory>(name: ContractName) {
-  return (signer: Signer, ...args: DeployArgs<F>): Promise<C> => deploy<C>(signer, ARTIFACT[name], ...args)
+function deployer<C, F extends Factory>(name: ContractName) {
+  return async (signer: Signer, ...args: DeployArgs<F>): Promise<C> =>
+    (await deploy(signer, ARTIFACT[name], ...args)) as unknown as C
 }
 
 // ---------------------------------------------------------------- ours
@@ -165,7 +200,11 @@ function deployer<C extends BaseContract, F extends Factory>(name: ContractName)
 export const deployReserveGuard = deployer<ReserveGuard, ReserveGuard__factory>('ReserveGuard')
 export const reserveGuardAt = attacher<ReserveGuard>('ReserveGuard')
 
-/** Deploys a SecureMintToken administered by `admin`, minting against its reserve feed. */
+/**
+ * Deploys a SecureMintToken minting against its reserve feed: name, symbol, `admin` (receives
+ * DEFAULT_ADMIN_ROLE), `delay` (seconds: the admin delay that admin transfers and reserve configuration
+ * changes wait), reserve feed, heartbeat, margin.
+ */
 export const deploySecureMintToken = deployer<SecureMintToken, SecureMintToken__factory>('SecureMintToken')
 export const secureMintTokenAt = attacher<SecureMintToken>('SecureMintToken')
 
@@ -318,3 +357,50 @@ export const eacAggregatorProxyAt = attacher<EACAggregatorProxy>('EACAggregatorP
  */
 export const deployFluxAggregator = deployer<FluxAggregator, FluxAggregator__factory>('FluxAggregator')
 export const fluxAggregatorAt = attacher<FluxAggregator>('FluxAggregator')
+
+// ---------------------------------------------------------------- Chainlink ACE (@chainlink/ace 1.0.0, BUSL-1.1)
+
+/*
+ * ACE's contracts are upgradeable: each implementation disables its initializers in its constructor and is used
+ * behind an ERC1967Proxy whose constructor calls `initialize` (devkit/ace.ts deploys them that way, as ACE's own
+ * scripts do). The `deploy…Implementation` functions deploy the logic only; attach to the proxy with `…At`.
+ */
+
+/** Deploys OpenZeppelin's ERC1967Proxy in front of `implementation`, calling it with `data` (the initializer). */
+export const deployERC1967Proxy = deployer<ERC1967Proxy, ERC1967Proxy__factory>('ERC1967Proxy')
+
+/** Deploys ACE's PolicyEngine logic (initialize: `defaultAllow`, `initialOwner`). */
+export const deployPolicyEngineImplementation = deployer<PolicyEngine, PolicyEngine__factory>('PolicyEngine')
+export const policyEngineAt = attacher<PolicyEngine>('PolicyEngine')
+
+/** Deploys ACE's SecureMintPolicy logic (initialize: policy engine, owner, its configuration). */
+export const deploySecureMintPolicyImplementation = deployer<SecureMintPolicy, SecureMintPolicy__factory>(
+  'SecureMintPolicy',
+)
+export const secureMintPolicyAt = attacher<SecureMintPolicy>('SecureMintPolicy')
+
+/** Deploys ACE's PausePolicy logic (initialize: policy engine, owner, `abi.encode(bool paused)`). */
+export const deployPausePolicyImplementation = deployer<PausePolicy, PausePolicy__factory>('PausePolicy')
+export const pausePolicyAt = attacher<PausePolicy>('PausePolicy')
+
+/** Deploys ACE's OnlyOwnerPolicy logic (initialize: policy engine, owner, no configuration). */
+export const deployOnlyOwnerPolicyImplementation = deployer<OnlyOwnerPolicy, OnlyOwnerPolicy__factory>(
+  'OnlyOwnerPolicy',
+)
+export const onlyOwnerPolicyAt = attacher<OnlyOwnerPolicy>('OnlyOwnerPolicy')
+
+/** Deploys ACE's extractor of `mint`, `burn` and `burnFrom` parameters (account, amount); not upgradeable. */
+export const deployComplianceTokenMintBurnExtractor = deployer<
+  ComplianceTokenMintBurnExtractor,
+  ComplianceTokenMintBurnExtractor__factory
+>('ComplianceTokenMintBurnExtractor')
+export const complianceTokenMintBurnExtractorAt = attacher<ComplianceTokenMintBurnExtractor>(
+  'ComplianceTokenMintBurnExtractor',
+)
+
+/** Deploys ACE's ComplianceTokenERC20 logic (initialize: name, symbol, decimals, policy engine). */
+export const deployComplianceTokenERC20Implementation = deployer<
+  ComplianceTokenERC20,
+  ComplianceTokenERC20__factory
+>('ComplianceTokenERC20')
+export const complianceTokenERC20At = attacher<ComplianceTokenERC20>('ComplianceTokenERC20')

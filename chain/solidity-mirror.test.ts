@@ -5,12 +5,14 @@
  * or removed on either side fails here.
  */
 import { getAddress, keccak256, toUtf8Bytes } from 'ethers'
-import { artifactNames, readArtifact, readBuildOutput, type AstNode } from './artifacts'
+import { artifactNames, readArtifact, readBuildOutput, walkAst as walk, type AstNode } from './artifacts'
 import {
   ASSET_CONFIG_FIELDS,
+  ChangeStatus,
   FeedFailure,
   Hold,
   Operation,
+  PENDING_CHANGE_FIELDS,
   PauseMode,
   READING_FIELDS,
   RESULT_FIELDS,
@@ -38,6 +40,7 @@ const ENUM_MIRRORS: Record<string, Record<string, bigint>> = {
   'IReserveGuard.SupplyKind': SupplyKind,
   'IReserveGuard.PauseMode': PauseMode,
   'IReserveGuard.Hold': Hold,
+  'DelayedChange.Status': ChangeStatus,
   'MockReserveFeed.Failure': FeedFailure,
   'MockMisbehavingTarget.Behaviour': TargetBehaviour,
 }
@@ -48,6 +51,7 @@ const STRUCT_MIRRORS: Record<string, readonly string[]> = {
   'ReserveCheck.Result': RESULT_FIELDS,
   'ReserveCheck.Reading': READING_FIELDS,
   'ReserveCheck.Rules': RULES_FIELDS,
+  'DelayedChange.Pending': PENDING_CHANGE_FIELDS,
 }
 
 /** Sources whose structs are public API (each must be mirrored); contracts' own structs are private. */
@@ -91,18 +95,6 @@ for (const artifact of new Map(ours.map((a) => [a.buildInfoId, a])).values()) {
   }
 }
 const projectSources = [...sources].filter(([name]) => name.startsWith('project/'))
-
-/** Every AST node under `node`, itself included. */
-function* walk(node: AstNode): Generator<AstNode> {
-  yield node
-  for (const value of Object.values(node)) {
-    for (const child of Array.isArray(value) ? value : [value]) {
-      if (child && typeof child === 'object' && typeof (child as AstNode).nodeType === 'string') {
-        yield* walk(child as AstNode)
-      }
-    }
-  }
-}
 
 const nodesOf = (asts: Iterable<AstNode>, nodeType: string) =>
   [...asts].flatMap((ast) => [...walk(ast)].filter((n) => n.nodeType === nodeType))
@@ -297,6 +289,7 @@ describe('the decoders and builders of chain/types.ts', () => {
       marginBps: 0,
       pauseMode: PauseMode.Operations,
       operations: Operation.Mint | Operation.Redeem,
+      pauseGas: 100_000,
     })
     expect(
       assetConfig({

@@ -40,6 +40,9 @@ export const PauseMode = { Operations: 0n, Pausable: 1n } as const
 /** `IReserveGuard.Hold`: who holds a pause the guard made. */
 export const Hold = { Upkeep: 0n, Guardian: 1n } as const
 
+/** `DelayedChange.Status`: whether a scheduled change (an asset update, a reserve configuration) applies now. */
+export const ChangeStatus = { NotScheduled: 0n, NotReady: 1n, Expired: 2n, Ready: 3n } as const
+
 /** `MockReserveFeed.Failure`: how the test feed misbehaves. */
 export const FeedFailure = {
   None: 0n,
@@ -47,6 +50,7 @@ export const FeedFailure = {
   ShortReturn: 2n,
   RevertDecimals: 3n,
   OversizedDecimals: 4n,
+  BurnGas: 5n,
 } as const
 
 /** `MockMisbehavingTarget.Behaviour`: how the test target misbehaves. */
@@ -58,6 +62,7 @@ export const TargetBehaviour = {
   HugeRevert: 4n,
   Revert: 5n,
   BurnGasInViews: 6n,
+  BurnGasInSupply: 7n,
 } as const
 
 /**
@@ -119,7 +124,11 @@ export const ASSET_CONFIG_FIELDS = [
   'marginBps',
   'pauseMode',
   'operations',
+  'pauseGas',
 ] as const
+
+/** `DelayedChange.Pending` fields, in declaration order: a scheduled change, from when and until when it applies. */
+export const PENDING_CHANGE_FIELDS = ['change', 'readyAt', 'expiresAt'] as const
 
 /** `ReserveCheck.Result` fields, in declaration order. */
 export const RESULT_FIELDS = ['verdict', 'reason', 'reserves', 'supply'] as const
@@ -148,12 +157,21 @@ export interface AssetConfig {
   pauseMode: bigint
   /** For `PauseMode.Operations`: a non-empty mask of {@link Operation} flags; for `Pausable`: 0. */
   operations: bigint
+  /**
+   * The gas the target's pause is given by the upkeep (`uint32`), from the guard's `MIN_PAUSE_GAS` to
+   * `MAX_PAUSE_GAS`: more for a target whose pause does more than a role check, a write and an event.
+   */
+  pauseGas: number
 }
+
+/** The guard's `MIN_PAUSE_GAS`, the {@link assetConfig} builder's pause gas: enough for a token's usual pause. */
+export const DEFAULT_PAUSE_GAS = 100_000
 
 /**
  * An asset configuration with the usual defaults: supply read from a token's `totalSupply()` (so no supply
- * heartbeat), a one-day heartbeat, stale data counted as short, no margin, and mint and redeem paused. Burning is left
- * open: it only ever improves the backing, and is the issuer's way back to it (docs/contracts.md).
+ * heartbeat), a one-day heartbeat, stale data counted as short, no margin, mint and redeem paused, with
+ * {@link DEFAULT_PAUSE_GAS}. Burning is left open: it only ever improves the backing, and is the issuer's way
+ * back to it (docs/contracts.md).
  */
 export function assetConfig(
   fields: Partial<AssetConfig> & Pick<AssetConfig, 'reserveFeed' | 'supplySource'>,
@@ -166,6 +184,7 @@ export function assetConfig(
     marginBps: 0,
     pauseMode: PauseMode.Operations,
     operations: Operation.Mint | Operation.Redeem,
+    pauseGas: DEFAULT_PAUSE_GAS,
     ...fields,
   }
 }
@@ -205,7 +224,7 @@ export function toResult(raw: unknown): CheckResult {
 
 /**
  * Decodes an `IReserveGuard.AssetConfig` (as returned by `assetConfig`, `assetAt` or in `AssetAdded`);
- * `heartbeat`, `supplyHeartbeat` (`uint32`) and `marginBps` (`uint16`) come back as numbers, exactly.
+ * `heartbeat`, `supplyHeartbeat`, `pauseGas` (`uint32`) and `marginBps` (`uint16`) come back as numbers, exactly.
  */
 export function toAssetConfig(raw: unknown): AssetConfig {
   const config = fromTuple<typeof ASSET_CONFIG_FIELDS, Record<string, unknown>>(
@@ -218,7 +237,23 @@ export function toAssetConfig(raw: unknown): AssetConfig {
     heartbeat: Number(config.heartbeat as bigint),
     supplyHeartbeat: Number(config.supplyHeartbeat as bigint),
     marginBps: Number(config.marginBps as bigint),
+    pauseGas: Number(config.pauseGas as bigint),
   }
+}
+
+/** A decoded `DelayedChange.Pending`: a scheduled change (all zero when none). */
+export interface PendingChange {
+  /** `keccak256` of what is to be applied (an asset update's configuration, or a marker). */
+  change: string
+  /** The first second (unix time) it can be applied. */
+  readyAt: bigint
+  /** The last second it can be applied. */
+  expiresAt: bigint
+}
+
+/** Decodes a `DelayedChange.Pending` (as `pendingAssetChange` and `pendingReserveConfig` return it). */
+export function toPendingChange(raw: unknown): PendingChange {
+  return fromTuple(PENDING_CHANGE_FIELDS, raw, 'DelayedChange.Pending')
 }
 
 /** Decodes a `ReserveCheck.Reading`. */
@@ -243,8 +278,9 @@ const ADDRESS_MASK = (1n << ADDRESS_BITS) - 1n
 
 /**
  * ReserveGuard's `checkData` bounding what one check returns: `abi.encode(uint256 maxEntries)`, with
- * `1 ≤ maxEntries ≤ MAX_ASSETS` (empty checkData means `DEFAULT_MAX_ENTRIES`). performData is then at most
- * `64 + 32 × maxEntries` bytes: keep that within the registry's `maxPerformDataSize`.
+ * `1 ≤ maxEntries ≤ MAX_ENTRIES` (60; empty checkData means `DEFAULT_MAX_ENTRIES`). performData is then at
+ * most `64 + 32 × maxEntries` bytes: keep that within the registry's `maxPerformDataSize` (the guard refuses
+ * more than fits 2,000 bytes).
  */
 export function encodeCheckData(maxEntries: bigint | number): string {
   return AbiCoder.defaultAbiCoder().encode(['uint256'], [maxEntries])

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {ISecureMintToken} from "./interfaces/ISecureMintToken.sol";
@@ -11,6 +11,7 @@ import {
     OPERATION_MINT,
     OPERATION_REDEEM
 } from "./interfaces/IOperationsPausable.sol";
+import {DelayedChange} from "./libraries/DelayedChange.sol";
 import {ReserveCheck} from "./libraries/ReserveCheck.sol";
 
 /**
@@ -20,10 +21,14 @@ import {ReserveCheck} from "./libraries/ReserveCheck.sol";
  * to the supply before scaling. Minting needs fresh data: a stale feed refuses the mint (fail-closed).
  *
  * Mint, redeem and burn can each be paused ({pauseOperations}); {ReserveGuard} holds `PAUSER_ROLE` and
- * pauses them when the reserves fall short.
+ * pauses them when the reserves fall short. Each paused operation remembers who paused it
+ * ({operationPausedBy}), and a pauser cannot place a pause of its own on an operation someone else paused
+ * ({OperationPausedByAnother}): the call would change nothing, and whoever holds the pause may lift it.
  *
  * Roles:
- * - `DEFAULT_ADMIN_ROLE`: sets the reserve feed, heartbeat and margin; grants the roles.
+ * - `DEFAULT_ADMIN_ROLE`: schedules and applies a new reserve feed, heartbeat and margin (after the admin
+ *   delay, within 14 days); grants the roles (at once). It changes hands in two steps, after the same delay
+ *   (`AccessControlDefaultAdminRules`).
  * - `MINTER_ROLE`: mints (within the reserves).
  * - `PAUSER_ROLE`: pauses and unpauses operations. Give it to the guard; unpausing through the guard
  *   ({ReserveGuard-unpauseAsset}) adds the check that the asset is backed again.
@@ -31,7 +36,7 @@ import {ReserveCheck} from "./libraries/ReserveCheck.sol";
  * It declares {ISecureMintToken} through ERC-165, so that {ReserveGuard} can read its rules and refuse to
  * judge it by others.
  */
-contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToken {
+contract SecureMintToken is ERC20, ERC20Burnable, AccessControlDefaultAdminRules, ISecureMintToken {
     /// @notice May mint.
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
     /// @notice May pause and unpause operations.
@@ -46,11 +51,16 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToke
     }
 
     State private _state;
+    /// @dev Who paused each paused operation, by its `OPERATION_*` flag.
+    mapping(uint8 operation => address account) private _pausedBy;
+    DelayedChange.Pending private _pendingReserveConfig;
 
     /**
      * @param name_ the token name
      * @param symbol_ the token symbol
-     * @param admin receives `DEFAULT_ADMIN_ROLE` (non-zero)
+     * @param admin receives `DEFAULT_ADMIN_ROLE` (non-zero); it is handed over in two steps, after `delay`
+     * @param delay the admin delay: how long a transfer of the admin role, and every change of the reserve
+     * configuration, waits before it can be completed
      * @param reserveFeed the proof-of-reserve feed
      * @param heartbeat seconds after which the feed's answer is stale
      * @param marginBps extra reserves required over supply, in basis points
@@ -59,12 +69,11 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToke
         string memory name_,
         string memory symbol_,
         address admin,
+        uint48 delay,
         address reserveFeed,
         uint32 heartbeat,
         uint16 marginBps
-    ) ERC20(name_, symbol_) {
-        if (admin == address(0)) revert InvalidAdmin();
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    ) ERC20(name_, symbol_) AccessControlDefaultAdminRules(delay, _nonZero(admin)) {
         _setReserveConfig(reserveFeed, heartbeat, marginBps);
     }
 
@@ -111,29 +120,70 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToke
     }
 
     /// @inheritdoc ISecureMintToken
+    function scheduleReserveConfig(
+        address reserveFeed,
+        uint32 heartbeat,
+        uint16 marginBps
+    ) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        _validateReserveConfig(reserveFeed, heartbeat);
+        DelayedChange.Pending memory pending = DelayedChange.schedule(
+            _reserveConfigHash(reserveFeed, heartbeat, marginBps),
+            defaultAdminDelay()
+        );
+        _pendingReserveConfig = pending;
+        emit ReserveConfigScheduled(reserveFeed, heartbeat, marginBps, pending.readyAt, pending.expiresAt);
+    }
+
+    /// @inheritdoc ISecureMintToken
     function setReserveConfig(
         address reserveFeed,
         uint32 heartbeat,
         uint16 marginBps
     ) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        DelayedChange.Pending memory pending = _pendingReserveConfig;
+        DelayedChange.Status status = DelayedChange.status(
+            pending,
+            _reserveConfigHash(reserveFeed, heartbeat, marginBps)
+        );
+        if (status == DelayedChange.Status.NotScheduled) revert ReserveConfigNotScheduled();
+        if (status == DelayedChange.Status.NotReady) revert ReserveConfigNotReady(pending.readyAt);
+        if (status == DelayedChange.Status.Expired) revert ReserveConfigExpired(pending.expiresAt);
+        delete _pendingReserveConfig;
         _setReserveConfig(reserveFeed, heartbeat, marginBps);
     }
 
+    /// @inheritdoc ISecureMintToken
+    function cancelReserveConfig() external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_pendingReserveConfig.readyAt == 0) revert ReserveConfigNotScheduled();
+        delete _pendingReserveConfig;
+        emit ReserveConfigCancelled();
+    }
+
     /**
-     * @notice Pauses the given operations. Pauser only.
+     * @notice Pauses the given operations, recording the caller as who paused each it switches on. Refused
+     * with {OperationPausedByAnother} for an operation another account paused. Pauser only.
      * @param operations a non-empty mask of `OPERATION_*` flags
      */
     function pauseOperations(uint8 operations) external override onlyRole(PAUSER_ROLE) {
         _validateOperations(operations);
         uint8 before = _state.pausedOperations;
+        // A pause someone else holds is refused, not silently shared: its holder may lift it.
+        for (uint8 operation = 1; operation <= ALL_OPERATIONS; operation <<= 1) {
+            if (operations & before & operation == 0) continue;
+            address holder = _pausedBy[operation];
+            if (holder != _msgSender()) revert OperationPausedByAnother(operation, holder);
+        }
         uint8 afterwards = before | operations;
         if (afterwards == before) return;
+        for (uint8 operation = 1; operation <= ALL_OPERATIONS; operation <<= 1) {
+            if ((afterwards & ~before) & operation != 0) _pausedBy[operation] = _msgSender();
+        }
         _state.pausedOperations = afterwards;
         emit OperationsPaused(_msgSender(), operations, afterwards);
     }
 
     /**
-     * @notice Unpauses the given operations. Pauser only.
+     * @notice Unpauses the given operations, whoever paused them. Pauser only.
      * @param operations a non-empty mask of `OPERATION_*` flags
      */
     function unpauseOperations(uint8 operations) external override onlyRole(PAUSER_ROLE) {
@@ -141,6 +191,9 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToke
         uint8 before = _state.pausedOperations;
         uint8 afterwards = before & ~operations;
         if (afterwards == before) return;
+        for (uint8 operation = 1; operation <= ALL_OPERATIONS; operation <<= 1) {
+            if ((before & ~afterwards) & operation != 0) delete _pausedBy[operation];
+        }
         _state.pausedOperations = afterwards;
         emit OperationsUnpaused(_msgSender(), operations, afterwards);
     }
@@ -150,7 +203,17 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToke
         return _state.pausedOperations;
     }
 
-    /// @notice ERC-165: {ISecureMintToken} and {AccessControl}'s interfaces.
+    /// @inheritdoc ISecureMintToken
+    function operationPausedBy(uint8 operation) external view override returns (address) {
+        return _pausedBy[operation];
+    }
+
+    /// @inheritdoc ISecureMintToken
+    function pendingReserveConfig() external view override returns (DelayedChange.Pending memory) {
+        return _pendingReserveConfig;
+    }
+
+    /// @notice ERC-165: {ISecureMintToken} and {AccessControlDefaultAdminRules}' interfaces.
     function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
         return interfaceId == type(ISecureMintToken).interfaceId || super.supportsInterface(interfaceId);
     }
@@ -186,12 +249,26 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControl, ISecureMintToke
     }
 
     function _setReserveConfig(address reserveFeed, uint32 heartbeat, uint16 marginBps) private {
-        if (reserveFeed.code.length == 0) revert InvalidReserveFeed(reserveFeed);
-        if (heartbeat == 0) revert InvalidHeartbeat();
+        _validateReserveConfig(reserveFeed, heartbeat);
         _state.reserveFeed = reserveFeed;
         _state.heartbeat = heartbeat;
         _state.marginBps = marginBps;
         emit ReserveConfigUpdated(reserveFeed, heartbeat, marginBps);
+    }
+
+    function _validateReserveConfig(address reserveFeed, uint32 heartbeat) private view {
+        if (reserveFeed.code.length == 0) revert InvalidReserveFeed(reserveFeed);
+        if (heartbeat == 0) revert InvalidHeartbeat();
+    }
+
+    function _reserveConfigHash(address reserveFeed, uint32 heartbeat, uint16 marginBps) private pure returns (bytes32) {
+        return keccak256(abi.encode(reserveFeed, heartbeat, marginBps));
+    }
+
+    /// @dev The admin, refused when zero with the token's own error (before OpenZeppelin's check).
+    function _nonZero(address admin) private pure returns (address) {
+        if (admin == address(0)) revert InvalidAdmin();
+        return admin;
     }
 
     function _requireNotPaused(uint8 operation) private view {

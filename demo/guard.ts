@@ -21,8 +21,9 @@ export interface GuardRules {
 }
 
 /**
- * The guard's admin delay: a transfer of its admin role, and every update or removal of an asset, waits a
- * day in public (docs/contracts.md, "Failure modes"). The demo only adds an asset, which takes effect at once.
+ * The admin delay of the guard and of the token: a transfer of either admin role, every update or removal of
+ * an asset and every change of the token's reserve configuration waits a day in public (docs/contracts.md,
+ * "Who can do what, and how fast"). The demo only adds an asset, which takes effect at once.
  */
 export const ADMIN_DELAY_SECONDS = 86_400
 

@@ -38,6 +38,7 @@ import {
   type RegisteredUpkeep,
 } from './automation'
 import {
+  ADMIN_DELAY_SECONDS,
   deployGuard,
   forwarderAllowed,
   forwarderRoleHolders,
@@ -348,6 +349,7 @@ export class Demo {
         'Secure BTC',
         'sBTC',
         issuer.address,
+        ADMIN_DELAY_SECONDS,
         feed,
         GUARD_RULES.heartbeat,
         0,

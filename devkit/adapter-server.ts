@@ -8,16 +8,12 @@ import { randomUUID } from 'node:crypto'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { serve } from '#common/server'
+import { httpAnswer, isNotYetComputed, type HttpAnswer } from './adapter-answer'
 import { recordingLoggerFactory } from './logs'
 import { freePort } from './ports'
 import { applyEnv, askTestAdapter } from './test-adapter'
 
-/** An HTTP answer: its status, its body as text, and that body parsed when it is a JSON object. */
-export interface HttpAnswer {
-  status: number
-  text: string
-  body?: Record<string, unknown>
-}
+export { NOT_YET_COMPUTED, isNotYetComputed, type HttpAnswer } from './adapter-answer'
 
 /** Asking an adapter over HTTP, the way a node does. */
 export interface AdapterClient {
@@ -65,31 +61,12 @@ export function adapterClient(url: string, { timeoutMs }: { timeoutMs?: number }
       body: payload,
       signal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs),
     })
-    const text = await res.text()
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      body = undefined
-    }
-    const isObject = typeof body === 'object' && body !== null && !Array.isArray(body)
-    return { status: res.status, text, body: isObject ? (body as Record<string, unknown>) : undefined }
+    return httpAnswer(res.status, await res.text())
   }
   return {
     bridge: (data, meta = {}) => post(JSON.stringify({ id: randomUUID(), data, meta })),
     post,
   }
-}
-
-/** The framework's message for "no value in the cache yet": the background read has not landed. */
-export const NOT_YET_COMPUTED = 'The EA has not received any values from the Data Provider'
-
-/** Whether `answer` is the framework's 504 "no value yet" (a node retries it). */
-export function isNotYetComputed(answer: HttpAnswer): boolean {
-  const error = answer.body?.error as { message?: unknown } | undefined
-  return (
-    answer.status === 504 && typeof error?.message === 'string' && error.message.startsWith(NOT_YET_COMPUTED)
-  )
 }
 
 /**

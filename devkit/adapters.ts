@@ -3,7 +3,7 @@
  * `common`. `npm start`, `npm run docs` and the conformance suite all go through here, so a new
  * adapter is picked up by each of them (and by the production build) without being named anywhere.
  */
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
@@ -35,6 +35,24 @@ export function adapterNames(adaptersDir = ADAPTERS_DIR): string[] {
     .sort()
 }
 
+/** A version heading of a changelog in Chainlink's (changesets') format: `## 1.2.3`. */
+const VERSION_HEADING = /^## (\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\s*$/m
+
+/**
+ * Adapter `name`'s version: the newest (first) version heading of its `CHANGELOG.md`, which is
+ * kept the way Chainlink's adapters keep theirs (`## <version>`, then `### Major Changes`,
+ * `### Minor Changes`, `### Patch Changes`). What the built adapter reports (`/health`,
+ * `/status`, the `app_version` label of its metrics).
+ */
+export function adapterVersion(name: string, adaptersDir = ADAPTERS_DIR): string {
+  const file = join(adaptersDir, name, 'CHANGELOG.md')
+  if (!existsSync(file))
+    throw new Error(`adapters/${name}/CHANGELOG.md is missing: it gives the adapter's version`)
+  const heading = VERSION_HEADING.exec(readFileSync(file, 'utf8'))
+  if (!heading) throw new Error(`adapters/${name}/CHANGELOG.md has no version heading ("## 1.0.0")`)
+  return heading[1]
+}
+
 /** The module file of adapter `name`. */
 export function adapterModulePath(name: string, adaptersDir = ADAPTERS_DIR): string {
   return join(adaptersDir, name, 'src', 'index.ts')
@@ -59,4 +77,38 @@ export async function loadAdapterModule(name: string, adaptersDir = ADAPTERS_DIR
     throw new Error(`adapters/${name}/src/index.ts does not export ${missing.join(', ')}`)
   }
   return module as AdapterModule
+}
+
+/**
+ * The adapters the conformance suite checks: `names`, or those of them that
+ * `CONFORMANCE_ADAPTERS` lists (comma-separated; `npm run test:adapter` sets it). An unknown
+ * name is an error, not an empty run.
+ */
+export function conformanceSubjects(names: string[]): string[] {
+  const wanted = process.env.CONFORMANCE_ADAPTERS?.split(',').filter((name) => name !== '')
+  if (!wanted?.length) return names
+  const unknown = wanted.filter((name) => !names.includes(name))
+  if (unknown.length > 0) {
+    throw new Error(
+      `CONFORMANCE_ADAPTERS names no adapter ${unknown.join(', ')}. Adapters: ${names.join(', ')}`,
+    )
+  }
+  return names.filter((name) => wanted.includes(name))
+}
+
+function sourcesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => join(entry.parentPath, entry.name))
+}
+
+/**
+ * Whether adapter `name`'s tests (its own, and its conformance declaration) need the local
+ * chains of Jest's global setup: whether one of them imports `#devkit/local-chain`.
+ */
+export function adapterTestsUseLocalChains(name: string, adaptersDir = ADAPTERS_DIR): boolean {
+  return sourcesUnder(join(adaptersDir, name, 'test')).some((file) =>
+    /from '#devkit\/local-chain'/.test(readFileSync(file, 'utf8')),
+  )
 }

@@ -1,5 +1,11 @@
 /**
- * A CRE data feed as Chainlink deploys one, on a local chain: Chainlink's `DataFeedsCache`
+ * The two reserve feeds our paths write, on a local chain, each read through Chainlink's EACAggregatorProxy.
+ *
+ * The Automation path's feed ({@link deployAggregatorFeed}): a Chainlink aggregator that an oracle submits answers
+ * to, as the demo's (FluxAggregator, `@chainlink/contracts` 0.8.0; today's PoR feeds run OCR2 aggregators, which
+ * no npm package publishes).
+ *
+ * A CRE data feed as Chainlink deploys one ({@link deployCreFeed}): Chainlink's `DataFeedsCache`
  * (`@chainlink/contracts` 1.5.0, built at its pragma 0.8.26) holding one decimal feed, written only by one
  * workflow (its forwarder, owner and name), and Chainlink's `EACAggregatorProxy` in front of it, through which
  * every reader (`ReserveCheck`, the guard, `SecureMintToken`) reads the feed as any Data Feed
@@ -16,12 +22,26 @@
  * derives from the workflow's name ({@link onChainWorkflowName}), not the workflow ID: a new build of the same
  * workflow needs no new permission.
  */
-import { ZeroAddress, concat, getBytes, hexlify, keccak256, sha256, toUtf8Bytes, type Signer } from 'ethers'
+import {
+  MaxInt256,
+  ZeroAddress,
+  concat,
+  getBytes,
+  hexlify,
+  keccak256,
+  sha256,
+  toUtf8Bytes,
+  type Signer,
+  type TransactionReceipt,
+} from 'ethers'
 import {
   deployDataFeedsCache,
   deployEACAggregatorProxy,
+  deployFluxAggregator,
+  deployLinkToken,
   type DataFeedsCache,
   type EACAggregatorProxy,
+  type FluxAggregator,
 } from '#chain/contracts'
 import { mined } from '#chain/events'
 
@@ -105,4 +125,51 @@ export async function deployCreFeed(admin: Signer, options: CreFeedOptions): Pro
   const proxyAddress = await proxy.getAddress()
   await mined(cache.updateDataIdMappingsForProxies([proxyAddress], [dataId]))
   return { cache, cacheAddress, proxy, proxyAddress, dataId }
+}
+
+/** The Automation path's feed: a Chainlink aggregator with one oracle, behind its proxy. */
+export interface AggregatorFeed {
+  aggregator: FluxAggregator
+  /** The feed's address for readers. */
+  proxy: EACAggregatorProxy
+  proxyAddress: string
+  /** The oracle submits `answer` as the next round (one answer completes a round, updated now). */
+  submit(answer: bigint): Promise<TransactionReceipt>
+}
+
+/** How long a round stays open without answers; with one oracle, every round completes at once. */
+const ROUND_TIMEOUT_SECONDS = 3_600
+
+/**
+ * Deploys a FluxAggregator with `oracle` as its one oracle (paid nothing per answer, answers from 0 to int256's
+ * largest), owned by `admin`, and an EACAggregatorProxy in front of it. Until the first submission, reading the
+ * feed reverts ("No data present"), as a Chainlink aggregator's does.
+ */
+export async function deployAggregatorFeed(
+  admin: Signer,
+  oracle: Signer,
+  { decimals, description }: { decimals: number; description: string },
+): Promise<AggregatorFeed> {
+  const link = await deployLinkToken(admin)
+  const aggregator = await deployFluxAggregator(
+    admin,
+    link,
+    0n,
+    ROUND_TIMEOUT_SECONDS,
+    ZeroAddress,
+    0n,
+    MaxInt256,
+    decimals,
+    description,
+  )
+  const oracleAddress = await oracle.getAddress()
+  await mined(aggregator.changeOracles([], [oracleAddress], [oracleAddress], 1, 1, 0))
+  const proxy = await deployEACAggregatorProxy(admin, aggregator, ZeroAddress)
+  const asOracle = aggregator.connect(oracle)
+  return {
+    aggregator,
+    proxy,
+    proxyAddress: await proxy.getAddress(),
+    submit: async (answer) => mined(asOracle.submit((await aggregator.latestRound()) + 1n, answer)),
+  }
 }

@@ -1,8 +1,11 @@
 /**
  * The parts of the READMEs that restate code, generated from it: each adapter's settings table
  * (its AdapterConfig, and the framework defaults it changes) and input table (its endpoints'
- * InputParameters), the root README's gas table (bench/results/gas.json) and load tables
- * (bench/results/load.json), and the operator guide's EVM freshness defaults (adapters/common/evm-chains.ts).
+ * InputParameters), the root README's scripts table (devkit/npm-scripts.ts), gas table
+ * (bench/results/gas.json) and load tables (bench/results/load.json), the operator guide's EVM
+ * freshness defaults (adapters/common/evm-chains.ts) and its table of alerts
+ * (adapters/common/alerts.ts), and the Prometheus rules file docs/reserve-alerts.rules.yml,
+ * generated whole.
  *
  * A generated part sits between two marker comments, `<!-- generated:<part> (npm run docs) -->`
  * and `<!-- /generated:<part> -->`; everything outside them is hand-written and left alone.
@@ -16,18 +19,23 @@ import { format, resolveConfig } from 'prettier'
 import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import { BaseSettingsDefinition, type SettingDefinition } from '@chainlink/external-adapter-framework/config'
 import type { InputParameter } from '@chainlink/external-adapter-framework/validation/input-params'
+import { POR_SETTING_DEFAULTS } from '#common/adapter'
+import { prometheusExpression, prometheusRulesFile, reserveAlertRules, type AlertRule } from '#common/alerts'
 import { KNOWN_CHAINS, UNKNOWN_CHAIN_LIMITS, defaultFreshness } from '#common/evm-chains'
 import { ADAPTERS_DIR, adapterNames, loadAdapterModule } from './adapters'
 import { ANCHOR_NAME, LOAD_GOALS, memoryVersusBaseline, readLoadResults, versusAnchor } from './load-results'
+import { NPM_SCRIPT_GROUPS, npmScriptProblems } from './npm-scripts'
 
 /** The repository root. */
 export const REPO_DIR = resolve(ADAPTERS_DIR, '..')
 
-/** One markdown file and the generated parts it must hold, by part name. */
-export interface GeneratedDoc {
-  file: string
-  parts: Record<string, string>
-}
+/**
+ * One file and what of it is generated: the parts a markdown file must hold between markers, by
+ * part name; or, for a file generated whole, its text.
+ */
+export type GeneratedDoc = { file: string } & (
+  { parts: Record<string, string>; whole?: undefined } | { whole: string; parts?: undefined }
+)
 
 const startMarker = (part: string) => `<!-- generated:${part} (npm run docs) -->`
 const endMarker = (part: string) => `<!-- /generated:${part} -->`
@@ -219,13 +227,14 @@ const assetCount = (n: number) => `${n} asset${n === 1 ? '' : 's'}`
 const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 
 /**
- * The measurements `npm run bench:gas` writes, in table order, and their targets. A measurement
- * not listed here is still shown (after these, labelled by its name, without a target).
+ * The measurements `npm run bench:gas` writes, in table order, and the ceilings they are held to
+ * (docs/contracts.md, "Gas"). A measurement not listed here is still shown (after these, labelled by its
+ * name, without a ceiling).
  */
 export const GAS_MEASUREMENTS: Record<string, GasMeasurementDoc> = {
   checkUpkeep: {
     row: (n) => `checkUpkeep, ${assetCount(n)}, all backed`,
-    target: (n, gas) => (n === 50 ? { text: '50 assets < 1,500,000', met: gas < 1_500_000 } : undefined),
+    target: (n, gas) => (n === 64 ? { text: '64 assets ≤ 3,000,000', met: gas <= 3_000_000 } : undefined),
   },
   checkUpkeepAllShort: {
     row: (n) => `checkUpkeep, ${assetCount(n)}, all short`,
@@ -233,10 +242,7 @@ export const GAS_MEASUREMENTS: Record<string, GasMeasurementDoc> = {
   },
   performUpkeep: {
     row: (n) => `performUpkeep, pausing ${assetCount(n)}`,
-    target: (n, gas) => ({
-      text: '≤ 50,000 per asset paused beyond the base',
-      met: gas - TX_BASE_GAS <= 50_000 * n,
-    }),
+    target: (n, gas) => (n === 1 ? { text: '≤ 150,000, base included', met: gas <= 150_000 } : undefined),
   },
 }
 
@@ -324,7 +330,7 @@ function gasTable(measurements: Map<string, GasMeasurement>): string {
       ]
     }),
   )
-  return table(['measurement', 'gas', 'per asset', 'per asset beyond the 21,000 base', 'target'], rows)
+  return table(['measurement', 'gas', 'per asset', 'per asset beyond the 21,000 base', 'ceiling'], rows)
 }
 
 /** The gas part: one table per feed set-up of gas.json, each under its caption when there are several. */
@@ -432,13 +438,87 @@ export function loadPart(json: unknown): string {
   return [intro, throughput, memoryTable, faultTable].join('\n\n')
 }
 
+// ---------------------------------------------------------------------------------------------
+// Alerts
+
+/** Where the Prometheus rules file is, from the repository root. */
+export const ALERT_RULES_FILE = join('docs', 'reserve-alerts.rules.yml')
+
+/** The alerts of an adapter with the default CACHE_MAX_AGE, as documented. */
+export const documentedAlertRules = (): AlertRule[] => reserveAlertRules(POR_SETTING_DEFAULTS.CACHE_MAX_AGE)
+
+const UNIT_NAMES: Record<AlertRule['unit'], string> = {
+  seconds: 's',
+  milliseconds: 'ms',
+  requests: 'requests',
+  computations: 'computations',
+}
+
+/** docs/operators.md's alerts part: each rule, its condition in PromQL, and what it means. */
+export function alertsPart(rules: AlertRule[]): string {
+  return table(
+    ['alert', 'condition', 'for', 'severity', 'meaning'],
+    rules.map((rule) => [
+      code(rule.name),
+      `${cell(code(prometheusExpression(rule)))} (${UNIT_NAMES[rule.unit]})`,
+      rule.forSeconds > 0 ? `${rule.forSeconds} s` : '',
+      rule.severity,
+      cell(rule.description),
+    ]),
+  )
+}
+
+/** The Prometheus rules file (docs/operators.md has a table of the same rules: {@link operatorsDoc}). */
+export function alertRulesDoc(repoDir = REPO_DIR): GeneratedDoc {
+  const header = [
+    'Alerts on the reserve adapters\' metrics (docs/operators.md, "Staleness"), for adapters with the',
+    `default CACHE_MAX_AGE of ${POR_SETTING_DEFAULTS.CACHE_MAX_AGE} ms. Written by \`npm run docs\` from`,
+    'adapters/common/alerts.ts (reserveAlertRules): change the rules there, not here.',
+    "cache_data_staleness_seconds (the framework's) is in milliseconds, despite its name.",
+  ]
+  return { file: join(repoDir, ALERT_RULES_FILE), whole: prometheusRulesFile(documentedAlertRules(), header) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// npm scripts
+
+/** How a script is run: `npm test` and `npm start` as npm shortens them, a hook by its name. */
+function scriptCommand(name: string): string {
+  if (name === 'test' || name === 'start') return `npm ${name}`
+  if (name.startsWith('pre') || name.startsWith('post')) return name
+  return `npm run ${name}`
+}
+
+/**
+ * The scripts part: a table per group of devkit/npm-scripts.ts, each script with its line.
+ * Throws, saying what to do, when package.json's scripts and the descriptions disagree.
+ */
+export function scriptsPart(scripts: Record<string, string>): string {
+  const problems = npmScriptProblems(scripts)
+  if (problems.length > 0) throw new Error(problems.join('\n'))
+  return NPM_SCRIPT_GROUPS.map(
+    ({ group, scripts: described }) =>
+      `**${group}**\n\n${table(
+        ['script', 'what it does'],
+        Object.entries(described).map(([name, line]) => [code(scriptCommand(name)), line]),
+      )}`,
+  ).join('\n\n')
+}
+
 /** The root README's generated parts. */
 export function rootDoc(repoDir = REPO_DIR): GeneratedDoc {
   const results = (name: string) =>
     JSON.parse(readFileSync(join(repoDir, 'bench', 'results', name), 'utf8')) as unknown
+  const { scripts } = JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>
+  }
   return {
     file: join(repoDir, 'README.md'),
-    parts: { gas: gasPart(results('gas.json')), load: loadPart(results('load.json')) },
+    parts: {
+      scripts: scriptsPart(scripts),
+      gas: gasPart(results('gas.json')),
+      load: loadPart(results('load.json')),
+    },
   }
 }
 
@@ -479,17 +559,20 @@ export function freshnessPart(): string {
 
 /** The operator guide's generated parts. */
 export function operatorsDoc(repoDir = REPO_DIR): GeneratedDoc {
-  return { file: join(repoDir, 'docs', 'operators.md'), parts: { 'evm-freshness': freshnessPart() } }
+  return {
+    file: join(repoDir, 'docs', 'operators.md'),
+    parts: { 'evm-freshness': freshnessPart(), alerts: alertsPart(documentedAlertRules()) },
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing and checking
 
-/** Every generated doc of the repository: each adapter's README, the root README and the operator guide. */
+/** Every generated doc of the repository: each adapter's README, the root README, the operator guide and the alert rules. */
 export async function allDocs(repoDir = REPO_DIR): Promise<GeneratedDoc[]> {
   const adaptersDir = join(repoDir, 'adapters')
   const adapters = await Promise.all(adapterNames(adaptersDir).map((name) => adapterDoc(name, adaptersDir)))
-  return [...adapters, rootDoc(repoDir), operatorsDoc(repoDir)]
+  return [...adapters, rootDoc(repoDir), operatorsDoc(repoDir), alertRulesDoc(repoDir)]
 }
 
 /**
@@ -501,6 +584,11 @@ export async function render(
   repoDir = REPO_DIR,
 ): Promise<{ current: string; expected: string }> {
   const name = relative(repoDir, doc.file)
+  const options = await resolveConfig(doc.file)
+  if (doc.whole !== undefined) {
+    const current = existsSync(doc.file) ? readFileSync(doc.file, 'utf8') : ''
+    return { current, expected: await format(doc.whole, { ...options, filepath: doc.file }) }
+  }
   if (!existsSync(doc.file)) throw new Error(`${name} is missing`)
   const current = readFileSync(doc.file, 'utf8')
   let text = current
@@ -514,7 +602,6 @@ export async function render(
     }
     text = `${text.slice(0, start)}${startMarker(part)}\n\n${body}\n\n${text.slice(end)}`
   }
-  const options = await resolveConfig(doc.file)
   return { current, expected: await format(text, { ...options, filepath: doc.file }) }
 }
 

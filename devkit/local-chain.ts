@@ -98,11 +98,20 @@ export async function startHardhatNode(
 
 export type LocalChainName = 'A' | 'B'
 
+/** Whether Jest's global setup starts the local chains: unless `LOCAL_CHAINS=off`. */
+export function localChainsWanted(): boolean {
+  return process.env.LOCAL_CHAINS !== 'off'
+}
+
 /** JSON-RPC URL of a local chain started by the Jest global setup. */
 export function localChainUrl(name: LocalChainName = 'A'): string {
   const url = process.env[`LOCAL_CHAIN_${name}_URL`]
-  if (!url) throw new Error(`LOCAL_CHAIN_${name}_URL is not set: run the tests through Jest (npm test)`)
-  return url
+  if (url) return url
+  throw new Error(
+    localChainsWanted()
+      ? `LOCAL_CHAIN_${name}_URL is not set: run the tests through Jest (npm test)`
+      : `this test needs the local chains, and LOCAL_CHAINS=off left them unstarted: run it with npm test`,
+  )
 }
 
 /**

@@ -18,6 +18,17 @@ export interface LogLine {
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const
 const RECORDED_FROM = LEVELS.indexOf('info')
+
+/**
+ * The rank of the lowest level printed for `LOG_LEVEL` (the framework's pino levels): `silent`
+ * prints nothing, an unknown level is read as `info`.
+ */
+export function printedFrom(logLevel = process.env.LOG_LEVEL ?? 'info'): number {
+  const level = logLevel.toLowerCase()
+  if (level === 'silent') return LEVELS.length
+  const rank = LEVELS.indexOf(level as (typeof LEVELS)[number])
+  return rank < 0 ? RECORDED_FROM : rank
+}
 /** Lines kept: a long test run drops its oldest. */
 const KEPT = 20_000
 
@@ -36,7 +47,7 @@ function asText(arg: unknown): string {
 /** The factory devkit's test servers give the framework. */
 export const recordingLoggerFactory: LoggerFactory = {
   child({ layer }) {
-    const printFrom = Math.max(0, LEVELS.indexOf((process.env.LOG_LEVEL ?? 'info').toLowerCase() as never))
+    const printFrom = printedFrom()
     const logger = Object.fromEntries(
       LEVELS.map((level, rank) => [
         level,

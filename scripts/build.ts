@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { build } from 'esbuild'
-import { REPO_ROOT, adapterModulePath, adapterNames } from '#devkit/adapters'
+import { REPO_ROOT, adapterModulePath, adapterNames, adapterVersion } from '#devkit/adapters'
 
 /** Where `npm run build` writes; `--out-dir <dir>` writes elsewhere (the test builds into a temporary folder). */
 export const DIST_DIR = join(REPO_ROOT, 'dist')
@@ -38,15 +38,16 @@ export async function buildAdapters(names = adapterNames(), distDir = DIST_DIR):
   const outputs: string[] = []
   for (const name of names) {
     const outfile = join(distDir, 'adapters', `${name}.js`)
+    const version = adapterVersion(name)
     const result = await build({
       stdin: {
         contents: [
-          `import { serve } from ${JSON.stringify(join(REPO_ROOT, 'adapters', 'common', 'server.ts'))}`,
+          `import { serveProcess } from ${JSON.stringify(join(REPO_ROOT, 'adapters', 'common', 'server.ts'))}`,
           `import { adapter } from ${JSON.stringify(adapterModulePath(name))}`,
-          `serve(adapter).catch((error) => {`,
-          `  console.error(error)`,
-          `  process.exit(1)`,
-          `})`,
+          `declare const deprecationsHiddenBefore: boolean`,
+          `// The framework is loaded (imports run first): deprecations show again, as the operator chose.`,
+          `process.noDeprecation = deprecationsHiddenBefore`,
+          `void serveProcess(adapter, ${JSON.stringify({ name, version })})`,
         ].join('\n'),
         resolveDir: REPO_ROOT,
         sourcefile: `${name}-server.ts`,
@@ -61,7 +62,16 @@ export async function buildAdapters(names = adapterNames(), distDir = DIST_DIR):
       metafile: true,
       logLevel: 'warning',
       banner: {
-        js: `// ${name} external adapter, built by \`npm run build\` (chainlink-por-toolkit ${pkg.version})`,
+        js: [
+          `// ${name} external adapter ${version}, built by \`npm run build\` (chainlink-por-toolkit ${pkg.version}).`,
+          // Before the framework loads: it reads its version from there (/health, /status, the
+          // app_version metric label), as Chainlink's adapters, run by their own package, have it.
+          `process.env.npm_package_version = ${JSON.stringify(version)}`,
+          // The framework's package.json names a main file Node warns about (DEP0128) at every
+          // start: deprecations are hidden while the framework loads, as \`npm start\` hides them.
+          'const deprecationsHiddenBefore = process.noDeprecation',
+          'process.noDeprecation = true',
+        ].join('\n'),
       },
     })
     const imported = new Set(

@@ -1,7 +1,7 @@
 /**
- * `npm run new:adapter -- <name>` creates adapters/<name>/ from the template in
- * scripts/templates/adapter/ (see devkit/new-adapter.ts), ready for `npm test`, `npm run lint`
- * and the conformance suite; the root README's "Adapter authors" section says what comes next.
+ * `npm run new:adapter -- <name>` creates adapters/<name>/ and jobs/<name>/ from the templates in
+ * scripts/templates/ (see devkit/new-adapter.ts), ready for `npm test`, `npm run lint` and the
+ * conformance suite; the root README's "Adapter authors" section says what comes next.
  */
 import { createAdapter } from '#devkit/new-adapter'
 
@@ -12,9 +12,9 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const files = await createAdapter(name)
-  console.log(`Created adapters/${name}/:\n${files.map((f) => `  ${f}`).join('\n')}`)
+  console.log(`Created adapters/${name}/ and jobs/${name}/:\n${files.map((f) => `  ${f}`).join('\n')}`)
   console.log(
-    `\nNext: npm test -- adapters/${name}, then point it at the real provider (README.md, "Adapter authors").`,
+    `\nNext: npm run test:adapter -- ${name}, then point it at the real provider (README.md, "Adapter authors").`,
   )
 }
 

@@ -5,8 +5,7 @@
  * Every adapter lives in adapters/<name>/ and exports from src/index.ts what
  * devkit/adapters.ts's AdapterModule lists: `adapter`, `makeAdapter`, `description`.
  */
-import { serve } from '#common/server'
-import { adapterNames, loadAdapterModule as load } from '#devkit/adapters'
+import { adapterNames, adapterVersion, loadAdapterModule as load } from '#devkit/adapters'
 
 async function main(): Promise<void> {
   const names = adapterNames()
@@ -23,8 +22,13 @@ async function main(): Promise<void> {
     console.error(`Unknown adapter "${requested}". Adapters: ${names.join(', ')}`)
     process.exit(2)
   }
+  const version = adapterVersion(requested)
+  // Before the framework loads: it reads the version it reports from there (npm set the
+  // repository's own).
+  process.env.npm_package_version = version
+  const { serveProcess } = await import('#common/server')
   const { adapter } = await load(requested)
-  await serve(adapter)
+  await serveProcess(adapter, { name: requested, version })
 }
 
 main().catch((err: unknown) => {

@@ -1,28 +1,13 @@
 /**
  * The CLI's commands and options, as data: the parser, `help` and the README's options table are all made
- * from these definitions (upkeeps/test/readme.test.ts checks the README against them).
+ * from these definitions (devkit/cli.ts; upkeeps/test/readme.test.ts checks the README against them).
  */
-import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import * as cli from '#devkit/cli'
+import type { CliSpec, CommandSpec, OptionSpec, ParsedOptions } from '#devkit/cli'
 import { UpkeepsError } from './errors'
 import { ENV, loadNetworks } from './network'
 
-export interface OptionSpec {
-  name: string
-  /** the placeholder of its value; absent for a switch */
-  value?: string
-  multiple?: boolean
-  required?: boolean
-  default?: string
-  description: string
-}
-
-export interface CommandSpec {
-  name: string
-  summary: string
-  options: OptionSpec[]
-  examples: string[]
-}
+export type { CommandSpec, OptionSpec, ParsedOptions }
 
 const NETWORK: OptionSpec[] = [
   {
@@ -106,7 +91,7 @@ export const COMMANDS: CommandSpec[] = [
         value: 'gas',
         default: '1000000',
         description:
-          'perform gas limit: at least MIN_GAS_PER_ASSET + 50,000 per asset that may be short at once',
+          'perform gas limit: at least MIN_GAS_PER_ASSET + 110,000 per further asset that may be short at once',
       },
       { name: 'name', value: 'text', description: "the upkeep's name; default: `ReserveGuard <guard>`" },
       {
@@ -392,81 +377,26 @@ export const COMMANDS: CommandSpec[] = [
   },
 ]
 
-export type ParsedOptions = Record<string, string | boolean | string[] | undefined>
-
-export function findCommand(name: string | undefined): CommandSpec {
-  const command = COMMANDS.find((c) => c.name === name)
-  if (!command) {
-    const known = COMMANDS.map((c) => c.name).join(', ')
-    throw new UpkeepsError(
-      name ? `unknown command ${name}: commands are ${known}` : `no command: ${known}`,
-      'usage',
-    )
-  }
-  return command
+/** The upkeeps command line: its commands, what `help` says under them, its usage errors. */
+export const UPKEEPS_CLI: CliSpec = {
+  script: 'upkeeps',
+  commands: COMMANDS,
+  notes: [
+    'npm run upkeeps -- help <command> lists its options. Keys come from UPKEEPS_PRIVATE_KEY, the RPC from',
+    '--rpc-url or UPKEEPS_RPC_URL. Every command that sends (but local) takes --dry-run. Exit codes: 0 done,',
+    '1 refused or failed, 2 a usage or configuration mistake, 3 not yet (a registration still pending).',
+  ],
+  usageError: (message) => new UpkeepsError(message, 'usage'),
 }
+
+export const findCommand = (name: string | undefined): CommandSpec => cli.findCommand(UPKEEPS_CLI, name)
 
 /** Parses a command's arguments strictly: unknown options, missing values and missing required options fail. */
-export function parseCommand(command: CommandSpec, args: string[]): ParsedOptions {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: Object.fromEntries(
-        command.options.map((o) => [
-          o.name,
-          { type: o.value ? 'string' : 'boolean', multiple: o.multiple ?? false },
-        ]),
-      ),
-    })
-  } catch (error) {
-    throw new UpkeepsError(`${command.name}: ${(error as Error).message}`, 'usage')
-  }
-  const values = parsed.values as ParsedOptions
-  for (const option of command.options) {
-    if (values[option.name] === undefined && option.default !== undefined)
-      values[option.name] = option.default
-    if (option.required && values[option.name] === undefined) {
-      throw new UpkeepsError(`${command.name} needs --${option.name} <${option.value}>`, 'usage')
-    }
-  }
-  return values
-}
-
-function optionUsage(option: OptionSpec): string {
-  return option.value ? `--${option.name} <${option.value}>` : `--${option.name}`
-}
+export const parseCommand = (command: CommandSpec, args: string[]): ParsedOptions =>
+  cli.parseCommand(UPKEEPS_CLI, command, args)
 
 /** Plain-text help: every command, or one command with its options. */
-export function usage(command?: CommandSpec): string {
-  if (!command) {
-    const width = Math.max(...COMMANDS.map((c) => c.name.length))
-    return [
-      'Usage: npm run upkeeps -- <command> [options]',
-      '',
-      ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-      '',
-      'npm run upkeeps -- help <command> lists its options. Keys come from UPKEEPS_PRIVATE_KEY, the RPC from',
-      '--rpc-url or UPKEEPS_RPC_URL. Every command that sends (but local) takes --dry-run. Exit codes: 0 done,',
-      '1 refused or failed, 2 a usage or configuration mistake, 3 not yet (a registration still pending).',
-    ].join('\n')
-  }
-  const lines = [`Usage: npm run upkeeps -- ${command.name} [options]`, '', command.summary, '']
-  const width = Math.max(...command.options.map((o) => optionUsage(o).length))
-  for (const option of command.options) {
-    const notes = [
-      option.required ? 'required' : '',
-      option.default !== undefined ? `default ${option.default}` : '',
-    ]
-      .filter(Boolean)
-      .join(', ')
-    lines.push(`  ${optionUsage(option).padEnd(width)}  ${option.description}${notes ? ` (${notes})` : ''}`)
-  }
-  lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`))
-  return lines.join('\n')
-}
+export const usage = (command?: CommandSpec): string => cli.usage(UPKEEPS_CLI, command)
 
 /** What each environment variable is for (the names are ENV's). */
 const ENV_DOCS: Record<keyof typeof ENV, string> = {
@@ -504,38 +434,10 @@ export function markdownReference(): string {
     '',
     networksTable(),
   ].join('\n')
-  const escape = (text: string) => text.replace(/\|/g, '\\|')
-  const sections = COMMANDS.map((command) => {
-    const rows = command.options.map((option) => {
-      const value = option.value ? ` \`<${escape(option.value)}>\`` : ''
-      const notes = [
-        option.required ? 'required' : '',
-        option.default !== undefined ? `default \`${option.default}\`` : '',
-      ]
-        .filter(Boolean)
-        .join(', ')
-      return `| \`--${option.name}\`${value} | ${escape(option.description)}${notes ? ` (${notes})` : ''} |`
-    })
-    return [
-      `### \`${command.name}\``,
-      '',
-      command.summary + '.',
-      '',
-      '| option | meaning |',
-      '| ------ | ------- |',
-      ...rows,
-      '',
-      '```sh',
-      ...command.examples,
-      '```',
-    ].join('\n')
-  })
-  return [settings, ...sections].join('\n\n')
+  return [settings, ...cli.commandsMarkdown(UPKEEPS_CLI)].join('\n\n')
 }
 
 /** The reference as the README holds it: formatted by Prettier with the project's settings. */
-export async function formattedReference(): Promise<string> {
-  const prettier = await import('prettier')
-  const options = (await prettier.resolveConfig(fileURLToPath(import.meta.url))) ?? {}
-  return prettier.format(markdownReference(), { ...options, parser: 'markdown' })
+export function formattedReference(): Promise<string> {
+  return cli.formatMarkdown(markdownReference())
 }

@@ -3,16 +3,13 @@
  * manage its upkeeps, and rehearse them locally. Commands and options: upkeeps/README.md (`help` prints them).
  */
 import { pathToFileURL } from 'node:url'
-import { findCommand, formattedReference, parseCommand, usage } from './cli-spec'
+import { runCommandLine, toJson, type CliIo as ToolIo } from '#devkit/cli'
+import { UPKEEPS_CLI, formattedReference } from './cli-spec'
 import * as commands from './commands'
 import type { CommandContext, CommandResult } from './commands'
-import { UpkeepsError, exitCodeOf } from './errors'
-import { toJson } from './format'
 import type { Env } from './network'
 
-export interface CliIo {
-  out: (text: string) => void
-  err: (text: string) => void
+export interface CliIo extends ToolIo {
   /** resolves when the user interrupts (Ctrl-C): long-running commands stop cleanly */
   interrupted?: Promise<void>
 }
@@ -38,22 +35,8 @@ const IMPLEMENTATIONS: Record<string, (ctx: CommandContext) => Promise<CommandRe
 }
 
 /** Runs one command line; returns the exit code (0 done, 1 refused or failed, 2 usage or configuration, 3 pending). */
-export async function runCli(argv: string[], env: Env, io: CliIo): Promise<number> {
-  const [name, ...args] = argv
-  const json = args.includes('--json')
-  try {
-    if (!name || name === 'help' || name === '--help') {
-      const topic = args.find((a) => !a.startsWith('--'))
-      if (args.includes('--markdown')) io.out(await formattedReference())
-      else io.out(usage(topic ? findCommand(topic) : undefined))
-      return 0
-    }
-    const command = findCommand(name)
-    if (args.includes('--help')) {
-      io.out(usage(command))
-      return 0
-    }
-    const options = parseCommand(command, args)
+export function runCli(argv: string[], env: Env, io: CliIo): Promise<number> {
+  return runCommandLine(UPKEEPS_CLI, argv, io, formattedReference, async (command, options, json) => {
     const result = await IMPLEMENTATIONS[command.name]({
       options,
       env,
@@ -63,13 +46,7 @@ export async function runCli(argv: string[], env: Env, io: CliIo): Promise<numbe
     if (json) io.out(toJson(result.data))
     else if (command.name !== 'run') io.out(result.lines.join('\n'))
     return 0
-  } catch (error) {
-    const known = error instanceof UpkeepsError
-    const message = known ? error.message : ((error as Error).stack ?? String(error))
-    if (json) io.out(toJson({ command: name, error: message }))
-    else io.err(`${name ?? 'upkeeps'}: ${message}`)
-    return exitCodeOf(error)
-  }
+  })
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

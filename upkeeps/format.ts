@@ -56,10 +56,7 @@ export function parseAmount(
   return down
 }
 
-/** `JSON.stringify` that writes bigints as decimal strings. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)
-}
+export { toJson } from '#devkit/cli'
 
 /** `0x1234…abcd` for long hex in status lines. */
 export function shortHex(hex: string): string {

@@ -5,7 +5,7 @@
 #   compiled workflow runs on QuickJS, not Node) and the JS bundle the WASM is made from
 #   (compile-to-js, which cre-compile runs before Javy; its own type check is skipped: done already);
 # - the SDK's determinism check, whose warnings (Date.now(), unsorted Object.keys, …) fail here.
-# The WASM step itself needs the Javy toolchain, downloaded on first use: `npm run workflows:compile`.
+# The WASM step itself needs the Javy toolchain, downloaded on first use: `npm run build:workflow`.
 set -eu
 cd "$(dirname "$0")/.."
 # the project's bun (the SDK's scripts also call `bun build` by name), also when run outside npm

@@ -4,12 +4,18 @@ import {
   DEFAULT_TRANSPORT_NAME,
   type AdapterParams,
 } from '@chainlink/external-adapter-framework/adapter'
-import type { AdapterConfig, SettingsDefinitionMap } from '@chainlink/external-adapter-framework/config'
+import {
+  BaseSettingsDefinition,
+  type AdapterConfig,
+  type SettingsDefinitionMap,
+} from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
 import type { AdapterRequest, AdapterResponse } from '@chainlink/external-adapter-framework/util'
 import type { EmptyInputParameters } from '@chainlink/external-adapter-framework/validation/input-params'
 import { metrics } from '@chainlink/external-adapter-framework/metrics'
-import { checkTextLengths } from './input'
+import { cacheGet, cacheMetricsLabel } from '@chainlink/external-adapter-framework/cache/metrics'
+import frameworkMetricsUtil from '@chainlink/external-adapter-framework/metrics/util'
+import { ValidatedInputs, checkTextLengths } from './input'
 import { PoRBalanceEndpoint, PoRTotalBalanceEndpoint } from './por'
 import { ComputeTransport } from './transport'
 
@@ -44,7 +50,62 @@ export const RESERVE_SETTINGS = {
     default: 60_000,
     validate: validator.integer({ min: 1_000, max: 3_600_000 }),
   },
+  METRICS_FEED_LIMIT: {
+    type: 'number',
+    description:
+      'Requests per endpoint whose metric series have a feed_id of their own (`<endpoint>:<digest>`); the requests beyond share `<endpoint>:other`, so /metrics stays bounded however many distinct requests are asked. A label frees when its request expires',
+    default: 100,
+    validate: validator.integer({ min: 0, max: 100_000 }),
+  },
 } as const
+
+/** The endpoints' input parameters of every ReserveAdapter (see {@link skipFrameworkFeedIds}). */
+const reserveInputParameters = new WeakSet<object>()
+let frameworkFeedIdsSkipped = false
+
+/**
+ * The framework works out a feed id for each valid request before handling it (the inputs as
+ * JSON, every text lower-cased and keys sorted, SHA-1 past 300 characters: tens of µs for a few
+ * addresses, milliseconds for thousands), which ReserveAdapter.handleRequest then replaces with
+ * its transport's short one. For ReserveAdapter endpoints that work is skipped: the framework's
+ * `getMetricsMeta` (which its request validation calls through the module's exports) answers a
+ * placeholder for them, and works as before for any other adapter.
+ */
+function skipFrameworkFeedIds(): void {
+  if (frameworkFeedIdsSkipped) return
+  frameworkFeedIdsSkipped = true
+  // The module's exports object (a default import of CommonJS), whose properties it is read through.
+  const util = frameworkMetricsUtil as {
+    -readonly [K in keyof typeof frameworkMetricsUtil]: (typeof frameworkMetricsUtil)[K]
+  }
+  const getMetricsMeta = util.getMetricsMeta
+  util.getMetricsMeta = (args, data) =>
+    reserveInputParameters.has(args.inputParameters) ? { feedId: 'N/A' } : getMetricsMeta(args, data)
+}
+
+/**
+ * Has `adapter`'s start-up warnings about risky settings (the framework's private
+ * `logConfigWarnings`) speak of `MAX_PAYLOAD_SIZE_LIMIT` only when the operator set it: the
+ * framework warns whenever it differs from the framework's own default, so an adapter whose
+ * default is larger (btc-balance's address lists) would warn at every start about a setting
+ * nobody set.
+ */
+function warnOnlyOfSettingsGiven(adapter: Adapter): void {
+  const frameworkWarnings = (Adapter.prototype as unknown as { logConfigWarnings(this: Adapter): void })
+    .logConfigWarnings
+  ;(adapter as unknown as { logConfigWarnings: () => void }).logConfigWarnings = () => {
+    const settings = adapter.config.settings as unknown as { MAX_PAYLOAD_SIZE_LIMIT: number }
+    const own = settings.MAX_PAYLOAD_SIZE_LIMIT
+    if (!process.env.MAX_PAYLOAD_SIZE_LIMIT) {
+      settings.MAX_PAYLOAD_SIZE_LIMIT = BaseSettingsDefinition.MAX_PAYLOAD_SIZE_LIMIT.default
+    }
+    try {
+      frameworkWarnings.call(adapter)
+    } finally {
+      settings.MAX_PAYLOAD_SIZE_LIMIT = own
+    }
+  }
+}
 
 /** The values of {@link RESERVE_SETTINGS}. */
 export type ReserveSettings = { [N in keyof typeof RESERVE_SETTINGS]: number }
@@ -96,15 +157,30 @@ export class ReserveAdapter<T extends SettingsDefinitionMap> extends Adapter<T> 
       envDefaultOverrides: { ...POR_SETTING_DEFAULTS, ...config.options?.envDefaultOverrides },
     }
     super(params)
+    skipFrameworkFeedIds()
+    warnOnlyOfSettingsGiven(this)
     for (const endpoint of this.endpoints) {
       const transport = endpoint.transportRoutes.get(DEFAULT_TRANSPORT_NAME)
       if (!(transport instanceof ComputeTransport) || endpoint.transportRoutes.routeNames().length !== 1) {
         throw new Error(`${params.name}: endpoint "${endpoint.name}" must read through one ComputeTransport`)
       }
       endpoint.cacheKeyGenerator = (data) => transport.requestKey(data)
+      // The same body validates to the same object (the framework's InputParameters may be
+      // shared by several adapters: each endpoint gets its own remembering copy).
+      const inputParameters = endpoint.inputParameters
+      const validated = new ValidatedInputs((data) => inputParameters.validateInput(data))
+      endpoint.inputParameters = Object.assign(Object.create(inputParameters) as typeof inputParameters, {
+        validateInput: (data: unknown) => validated.get(data),
+      })
+      reserveInputParameters.add(endpoint.inputParameters)
+      const lengthsChecked = new WeakSet<object>()
       const own = endpoint.customInputValidation
       endpoint.customInputValidation = (req, settings) => {
-        checkTextLengths(req.requestContext.data)
+        const data = req.requestContext.data as object
+        if (!lengthsChecked.has(data)) {
+          checkTextLengths(data)
+          lengthsChecked.add(data)
+        }
         return own?.(req, settings)
       }
     }
@@ -114,7 +190,7 @@ export class ReserveAdapter<T extends SettingsDefinitionMap> extends Adapter<T> 
     req: AdapterRequest<EmptyInputParameters>,
     replySent: Promise<unknown>,
   ): Promise<Readonly<AdapterResponse>> {
-    const endpoint = this.endpoints.find((e) => e.name === req.requestContext.endpointName)
+    const endpoint = this.endpointsMap[req.requestContext.endpointName]
     const transport = endpoint?.transportRoutes.get(DEFAULT_TRANSPORT_NAME)
     const metricsMeta = req.requestContext.meta?.metrics
     // The framework's feed id is the inputs themselves (up to 300 characters): labels get the
@@ -131,5 +207,40 @@ export class ReserveAdapter<T extends SettingsDefinitionMap> extends Adapter<T> 
       metrics.get('porBalanceAddressLength').labels({ feed_id: feedId }).set(addresses.length)
     }
     return super.handleRequest(req, replySent)
+  }
+
+  /**
+   * The framework's, but for a request beyond METRICS_FEED_LIMIT (feed id `<endpoint>:other`):
+   * the framework labels its cache-read series with the cache key as well (`participant_id`),
+   * which would make one series per request whatever its feed id. Those get the shared feed id
+   * there too.
+   */
+  override async findResponseInCache(
+    req: AdapterRequest<EmptyInputParameters>,
+  ): Promise<Readonly<AdapterResponse> | undefined> {
+    const transport =
+      this.endpointsMap[req.requestContext.endpointName]?.transportRoutes.get(DEFAULT_TRANSPORT_NAME)
+    const feed =
+      transport instanceof ComputeTransport
+        ? transport.feedLabel(req.requestContext.data as never)
+        : undefined
+    const { METRICS_ENABLED, EXPERIMENTAL_METRICS_ENABLED, CACHE_TYPE } = this.config.settings
+    if (feed === undefined || feed.own || !METRICS_ENABLED || !EXPERIMENTAL_METRICS_ENABLED) {
+      return super.findResponseInCache(req)
+    }
+    const response = (await this.dependencies.cache.get(req.requestContext.cacheKey)) as
+      Readonly<AdapterResponse> | undefined
+    if (!response) return undefined
+    const now = Date.now()
+    const { providerDataReceivedUnixMs, providerIndicatedTimeUnixMs } = response.timestamps
+    cacheGet(cacheMetricsLabel(feed.id, feed.id, CACHE_TYPE), response.result, {
+      cache: now - providerDataReceivedUnixMs,
+      total: providerIndicatedTimeUnixMs ? now - providerIndicatedTimeUnixMs : null,
+    })
+    req.requestContext.meta = {
+      ...req.requestContext.meta,
+      metrics: { ...req.requestContext.meta?.metrics, cacheHit: true },
+    }
+    return response
   }
 }

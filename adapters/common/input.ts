@@ -7,6 +7,9 @@
  * - Canonical inputs ({@link canonicalInputs}): the inputs an endpoint computes with, caches
  *   under and echoes are its canonical form of the request, so that two spellings of one
  *   request are one request, and two requests are never one cache entry.
+ * - Worked out once ({@link ValidatedInputs}): a node asks the same few requests again and
+ *   again, each answered from the cache; the checks and the canonical form of a request body
+ *   seen before are not worked out again.
  */
 import type { AdapterRequest } from '@chainlink/external-adapter-framework/util'
 import type { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
@@ -69,6 +72,63 @@ export function checkName(value: unknown, field: string): string {
 }
 
 /**
+ * An endpoint's input validation (the framework's `InputParameters.validateInput`) remembered
+ * by the JSON of the `data` it was given, for the last {@link ValidatedInputs.MAX_ENTRIES}
+ * distinct ones, at most {@link ValidatedInputs.MAX_CHARACTERS} characters of them in all.
+ *
+ * The same `data` gives the same validated object, so that what is worked out from it next (the
+ * text caps, the canonical form, the cache key) is worked out once per object. A validation that
+ * throws is not remembered. The key is the JSON of the parsed body (what validation sees: key
+ * order kept, `1.0` and `1` alike), never a raw string the framework did not parse.
+ */
+export class ValidatedInputs<V> {
+  /**
+   * A node asks an adapter a handful of distinct requests, again and again; a flood of distinct
+   * ones leaves only the last few behind (a few kB each), not one per request.
+   */
+  static readonly MAX_ENTRIES = 64
+  static readonly MAX_CHARACTERS = 4 * 1024 * 1024
+  private readonly entries = new Map<string, V>()
+  private characters = 0
+
+  constructor(private readonly validate: (data: unknown) => V) {}
+
+  get(data: unknown): V {
+    const text = JSON.stringify(data) ?? ''
+    const known = this.entries.get(text)
+    if (known !== undefined) {
+      // Most recently used last.
+      this.entries.delete(text)
+      this.entries.set(text, known)
+      return known
+    }
+    const validated = this.validate(data)
+    if (text.length > ValidatedInputs.MAX_CHARACTERS) return validated
+    this.entries.set(text, validated)
+    this.characters += text.length
+    for (const [oldest] of this.entries) {
+      if (
+        this.entries.size <= ValidatedInputs.MAX_ENTRIES &&
+        this.characters <= ValidatedInputs.MAX_CHARACTERS
+      )
+        break
+      this.entries.delete(oldest)
+      this.characters -= oldest.length
+    }
+    return validated
+  }
+}
+
+/** `value`, and every object and list in it, frozen: a canonical form shared by requests cannot be changed by one. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const item of Object.values(value)) deepFreeze(item)
+  }
+  return value
+}
+
+/**
  * An endpoint's `customInputValidation` and `requestTransforms` from its request check
  * `canonical(inputs, settings)`: a function that throws the 400s (naming the field) and returns
  * the inputs in canonical form: case-insensitive texts normalised (a network name lower-cased,
@@ -79,6 +139,10 @@ export function checkName(value: unknown, field: string): string {
  * registers the request for the background: the canonical inputs replace the request's there,
  * so they are what is computed, cached and echoed. `canonical` must be idempotent (canonical
  * inputs are their own canonical form): the transport checks them again.
+ *
+ * The canonical form is worked out once per validated inputs object (ReserveAdapter gives the
+ * same object for the same request body: {@link ValidatedInputs}), and frozen: requests share it.
+ * `canonical` must depend only on the inputs and the settings (both fixed for an adapter).
  */
 export function canonicalInputs<P, S>(
   canonical: (inputs: P, settings: S) => P,
@@ -86,10 +150,17 @@ export function canonicalInputs<P, S>(
   customInputValidation: (req: AdapterRequest<P>, settings: S) => AdapterError | undefined
   requestTransforms: ((req: AdapterRequest<P>, settings: S) => void)[]
 } {
+  const canonicalOf = new WeakMap<object, P>()
   const checked = new WeakMap<object, P>()
   return {
     customInputValidation: (req, settings) => {
-      checked.set(req, canonical(req.requestContext.data, settings))
+      const inputs = req.requestContext.data as P & object
+      let form = canonicalOf.get(inputs)
+      if (form === undefined) {
+        form = deepFreeze(canonical(inputs, settings))
+        canonicalOf.set(inputs, form)
+      }
+      checked.set(req, form)
       return undefined
     },
     requestTransforms: [

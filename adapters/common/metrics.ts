@@ -1,10 +1,15 @@
 /**
  * Prometheus metrics. The framework's, kept bounded: it labels a request's series with its feed
  * id and never removes them, so every distinct request ever asked would stay a series; a
- * ComputeTransport gives each request a short feed id and, once the request has expired, has
- * its series removed here. And this repository's own ({@link reserveMetrics}): staleness.
+ * ComputeTransport gives each request a short feed id, at most `METRICS_FEED_LIMIT` of them per
+ * endpoint (the requests beyond share {@link OVERFLOW_FEED}), and, once a request has expired,
+ * has its series removed here. And this repository's own ({@link reserveMetrics}): staleness.
  */
 import { metrics } from '@chainlink/external-adapter-framework/metrics'
+import { RESERVE_METRIC } from './metric-names'
+
+/** The feed id (after `<endpoint>:`) shared by an endpoint's requests beyond `METRICS_FEED_LIMIT`. */
+export const OVERFLOW_FEED = 'other'
 
 /** What a prom-client metric offers to list and remove its series. */
 interface SeriesHolder {
@@ -36,18 +41,26 @@ interface Series {
 }
 type MetricClass = new (options: { name: string; help: string; labelNames: string[] }) => Series
 
-let ours: { staleRequests: Series; oldestFigureAge: Series; computationFailures: Series } | undefined
+let ours: { [M in keyof typeof RESERVE_METRIC]: Series } | undefined
 
 /**
  * This repository's own metrics, in the framework's registry (served on its /metrics), each
  * labelled by endpoint only (bounded). prom-client is the framework's dependency, not ours (the
  * production build allows only declared packages): its classes are reached through the
- * framework's own metrics.
+ * framework's own metrics. Each gauge is set from the live requests (subscribed, not expired) on
+ * every background tick of the writer:
  *
  * - `reserve_stale_requests{adapter_endpoint}`: live requests answered with a figure whose
  *   refresh has failed (the last success is served until CACHE_MAX_AGE after it was read);
- * - `reserve_oldest_figure_age_seconds{adapter_endpoint}`: the age of the oldest figure
- *   answered; above half of CACHE_MAX_AGE, refreshes are late or failing;
+ * - `reserve_unserved_requests{adapter_endpoint}`: live requests whose computation fails with no
+ *   figure left to answer with (none read yet, expired, or withdrawn): each is answered with its
+ *   error, until a computation succeeds or the request is no longer asked;
+ * - `reserve_oldest_figure_age_seconds{adapter_endpoint}`: the longest time since a live
+ *   request's last success: the age of the oldest figure answered, and, for a request whose
+ *   figure has expired or been withdrawn while it fails, the age of that figure still (for one
+ *   never answered, the time since its first computation). It keeps growing while a request
+ *   fails, whatever is answered meanwhile; above half of CACHE_MAX_AGE, refreshes are late or
+ *   failing;
  * - `reserve_computation_failures_total{adapter_endpoint,status_code}`: computations failed.
  */
 export function reserveMetrics(): NonNullable<typeof ours> {
@@ -56,17 +69,22 @@ export function reserveMetrics(): NonNullable<typeof ours> {
     const Counter = metrics.get('cacheDataGetCount').constructor as unknown as MetricClass
     ours = {
       staleRequests: new Gauge({
-        name: 'reserve_stale_requests',
+        name: RESERVE_METRIC.staleRequests,
         help: 'Live requests answered with a figure whose refresh has failed',
         labelNames: ['adapter_endpoint'],
       }),
+      unservedRequests: new Gauge({
+        name: RESERVE_METRIC.unservedRequests,
+        help: 'Live requests whose computation fails with no figure left to answer with: they are answered with the error',
+        labelNames: ['adapter_endpoint'],
+      }),
       oldestFigureAge: new Gauge({
-        name: 'reserve_oldest_figure_age_seconds',
-        help: 'Age of the oldest figure answered, since it was read from the provider',
+        name: RESERVE_METRIC.oldestFigureAge,
+        help: "Longest time since a live request's last success (its figure read from the provider), in seconds, whether that figure is still answered or not",
         labelNames: ['adapter_endpoint'],
       }),
       computationFailures: new Counter({
-        name: 'reserve_computation_failures_total',
+        name: RESERVE_METRIC.computationFailures,
         help: 'Computations of a request that failed, by the status answered',
         labelNames: ['adapter_endpoint', 'status_code'],
       }),

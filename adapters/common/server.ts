@@ -169,3 +169,42 @@ export async function serve(
   }
   return api
 }
+
+/** What names an adapter served as a process of its own: its folder name and version (its CHANGELOG's). */
+export interface AdapterIdentity {
+  name: string
+  version: string
+}
+
+/**
+ * Why `adapter` did not start, on one line for an operator: the framework's list of invalid
+ * settings joined, the adapter's settings name (`BTC_BALANCE:`) not repeated.
+ */
+export function startFailure(adapter: Adapter, identity: AdapterIdentity, error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error))
+    .replace(/^Validation failed for the following variables:\s*/, '')
+    .replace(new RegExp(`^${adapter.name}: `), '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join('; ')
+  return `${identity.name} ${identity.version} cannot start: ${message} (settings: adapters/${identity.name}/README.md)`
+}
+
+/**
+ * Serves `adapter` as a process of its own (`npm start`, `npm run build`'s bundles): logs its
+ * name and version once listening; a start that fails (a setting missing or invalid, a port in
+ * use) prints one line saying why, with no stack trace unless `LOG_LEVEL` is debug or trace,
+ * and exits 1.
+ */
+export async function serveProcess(adapter: Adapter, identity: AdapterIdentity): Promise<void> {
+  try {
+    await serve(adapter)
+    logger.info(`${identity.name} ${identity.version} started`)
+  } catch (error) {
+    console.error(startFailure(adapter, identity, error))
+    if (/^(debug|trace)$/i.test(process.env.LOG_LEVEL ?? '') && error instanceof Error)
+      console.error(error.stack)
+    process.exit(1)
+  }
+}

@@ -13,7 +13,7 @@ import {
 import type { TypeFromDefinition } from '@chainlink/external-adapter-framework/validation/input-params'
 import { DetailedAdapterError, describeFailure, isFinalFailure, providerError } from './errors'
 import { onBehalfOf } from './provider-client'
-import { forgetFeeds, reserveMetrics } from './metrics'
+import { OVERFLOW_FEED, forgetFeeds, reserveMetrics } from './metrics'
 
 /** The range of an on-chain answer (an aggregator's int256). */
 export const INT256_MIN = -(2n ** 255n)
@@ -48,10 +48,17 @@ export const CACHE_CHECK_INTERVAL_MS = 5_000
 const LOGGED_MESSAGE_LENGTH = 300
 
 /** The settings of `RESERVE_SETTINGS` (adapters/common/adapter.ts) the transport reads. */
-interface RetrySettings {
+interface ReserveTransportSettings {
   RETRY_FAILED_AFTER_MS: number
   RETRY_FAILED_MAX_MS: number
+  METRICS_FEED_LIMIT: number
 }
+
+/**
+ * How often the feed ids of requests this process has answered but never computed (a reader's:
+ * its writer computes them) are looked over, to forget those no longer asked.
+ */
+export const FEED_SWEEP_INTERVAL_MS = 60_000
 
 /** What a {@link ComputeTransport} produces for one request. */
 export interface ComputedResponse<T extends TransportGenerics> {
@@ -63,9 +70,12 @@ export interface ComputedResponse<T extends TransportGenerics> {
 
 /** What the transport keeps of one request, from its first computation until it has expired. */
 interface RequestRecord {
-  /** Its response-cache key and its feed id (metric label). */
+  /** Its digest, its response-cache key, and its name in logs (`<endpoint>:<digest prefix>`). */
+  digest: string
   key: string
-  feedId: string
+  name: string
+  /** When the background first saw it. */
+  since: number
   /** When its last computation ended; undefined before the first. */
   computedAt?: number
   /** Computations failed in a row, and whether the last failure was an answer (a 4xx, a 400). */
@@ -88,6 +98,24 @@ interface RequestRecord {
   /** When its cache entry was last looked for, and whether that is under way. */
   checkedAt?: number
   checking: boolean
+}
+
+/** What a request is known by, worked out once per inputs object. */
+interface RequestIdentity {
+  digest: string
+  /** Its response-cache key without the operator's CACHE_PREFIX, and with it. */
+  requestKey: string
+  cacheKey: string
+  /** Its name in logs and in the provider clients' fair shares: `<endpoint>:<digest prefix>`. */
+  name: string
+}
+
+/** The `feed_id` label of a request's metric series, and when the request was last seen. */
+export interface FeedLabel {
+  id: string
+  /** Whether the label is the request's own (or the endpoint's shared {@link OVERFLOW_FEED}). */
+  own: boolean
+  seenAt: number
 }
 
 /** The framework's way of making a cache entry: its censoring of secrets and its metadata. */
@@ -117,8 +145,13 @@ interface CacheEntryMaker<T extends TransportGenerics> {
  *
  * What is kept per request is bounded by the live requests: a record per subscribed request
  * (its key, feed id and schedule), dropped with its cache entry and its metric series once its
- * subscription and its cached answer have both expired. A background tick serialises nothing:
- * each inputs object's digest is computed once.
+ * subscription and its cached answer have both expired. A background tick serialises nothing,
+ * and neither does a cached answer to inputs seen before: each inputs object's digest, keys and
+ * names are worked out once.
+ *
+ * Metric series are bounded too: the first `METRICS_FEED_LIMIT` requests of the endpoint each
+ * get a `feed_id` of their own ({@link ComputeTransport.feedId}); the requests beyond share
+ * `<endpoint>:other` until a label frees (its request expired).
  */
 export abstract class ComputeTransport<T extends TransportGenerics> extends SubscriptionTransport<T> {
   abstract compute(
@@ -126,10 +159,15 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     settings: T['Settings'],
   ): Promise<ComputedResponse<T>>
 
-  /** Each request's digest, computed once per inputs object (the subscription set keeps it). */
-  private readonly digests = new WeakMap<object, string>()
+  /** What each request is known by, once per inputs object (the subscription set keeps it). */
+  private readonly identities = new WeakMap<object, RequestIdentity>()
   /** Every request computed and not yet expired, by digest. */
   private readonly records = new Map<string, RequestRecord>()
+  /** The feed label of every request seen (answered or computed) and not yet forgotten, by digest. */
+  private readonly feedLabels = new Map<string, FeedLabel>()
+  /** How many of {@link feedLabels} are a request's own, and when they were last looked over. */
+  private ownFeedLabels = 0
+  private feedsSweptAt = 0
 
   override async initialize(
     dependencies: TransportDependencies<T>,
@@ -142,15 +180,29 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     this.responseCache.getCacheKey = (_transportName, params) => this.cacheKey(params)
   }
 
+  /** What the request is known by (worked out once per inputs object). */
+  private identity(params: TypeFromDefinition<T['Parameters']>): RequestIdentity {
+    const inputs = params as object
+    let identity = this.identities.get(inputs)
+    if (identity === undefined) {
+      const digest = createHash('sha256').update(sortedJson(inputs)).digest('base64url')
+      const { adapterName, endpointName, adapterSettings } = this.responseCache
+      const requestKey = `${adapterName}-${endpointName}-${this.name}-${digest}`
+      const prefix = adapterSettings.CACHE_PREFIX
+      identity = {
+        digest,
+        requestKey,
+        cacheKey: `${prefix ? `${prefix}-` : ''}${requestKey}`,
+        name: `${endpointName}:${digest.slice(0, 16)}`,
+      }
+      this.identities.set(inputs, identity)
+    }
+    return identity
+  }
+
   /** SHA-256 of the inputs' JSON (keys sorted), base64url: case and every character kept. */
   digest(params: TypeFromDefinition<T['Parameters']>): string {
-    const inputs = params as object
-    let digest = this.digests.get(inputs)
-    if (digest === undefined) {
-      digest = createHash('sha256').update(sortedJson(inputs)).digest('base64url')
-      this.digests.set(inputs, digest)
-    }
-    return digest
+    return this.identity(params).digest
   }
 
   /**
@@ -158,22 +210,73 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
    * cacheKeyGenerator returns (the framework adds the prefix).
    */
   requestKey(params: TypeFromDefinition<T['Parameters']>): string {
-    const { adapterName, endpointName } = this.responseCache
-    return `${adapterName}-${endpointName}-${this.name}-${this.digest(params)}`
+    return this.identity(params).requestKey
   }
 
   /** The request's response-cache key. */
   cacheKey(params: TypeFromDefinition<T['Parameters']>): string {
-    const prefix = this.responseCache.adapterSettings.CACHE_PREFIX
-    return `${prefix ? `${prefix}-` : ''}${this.requestKey(params)}`
+    return this.identity(params).cacheKey
   }
 
   /**
-   * The request's `feed_id` in the framework's metrics and in logs: the endpoint and the start
-   * of the digest (the framework's would be the inputs themselves, up to 300 characters).
+   * The request's `feed_id` in the framework's metrics: its name in logs
+   * (`<endpoint>:<digest prefix>`; the framework's would be the inputs themselves, up to 300
+   * characters), for the first `METRICS_FEED_LIMIT` requests of the endpoint; for the requests
+   * beyond, `<endpoint>:other`, shared. A request keeps its label until it is forgotten (expired
+   * here, or no longer asked of a reader), which frees its own label for the next request.
    */
   feedId(params: TypeFromDefinition<T['Parameters']>): string {
-    return `${this.responseCache.endpointName}:${this.digest(params).slice(0, 16)}`
+    return this.feedLabel(params).id
+  }
+
+  /** The request's {@link ComputeTransport.feedId}, and whether it is the request's own (or shared). */
+  feedLabel(params: TypeFromDefinition<T['Parameters']>): Readonly<FeedLabel> {
+    const { digest, name } = this.identity(params)
+    const now = Date.now()
+    let label = this.feedLabels.get(digest)
+    if (label === undefined) {
+      const limit = (this.responseCache.adapterSettings as unknown as ReserveTransportSettings)
+        .METRICS_FEED_LIMIT
+      const own = this.ownFeedLabels < limit
+      if (own) this.ownFeedLabels++
+      label = { id: own ? name : `${this.responseCache.endpointName}:${OVERFLOW_FEED}`, own, seenAt: now }
+      this.feedLabels.set(digest, label)
+    }
+    label.seenAt = now
+    if (now - this.feedsSweptAt >= FEED_SWEEP_INTERVAL_MS) void this.sweepFeeds(now)
+    return label
+  }
+
+  /**
+   * Forgets the feed labels of requests this process answered from the cache but never computed
+   * (a reader's) and has not been asked for since they must have expired (their subscription
+   * and their cached answer), with their metric series. A request computed here is forgotten
+   * with its record ({@link ComputeTransport.forgetExpired}).
+   */
+  private async sweepFeeds(now: number): Promise<void> {
+    this.feedsSweptAt = now
+    const { WARMUP_SUBSCRIPTION_TTL, CACHE_MAX_AGE } = this.responseCache.adapterSettings
+    const unused = [...this.feedLabels]
+      .filter(
+        ([digest, label]) =>
+          !this.records.has(digest) && now - label.seenAt >= WARMUP_SUBSCRIPTION_TTL + CACHE_MAX_AGE,
+      )
+      .map(([digest]) => digest)
+    await this.forgetFeedLabels(unused)
+  }
+
+  /** Forgets the feed labels of `digests`, and the metric series of those that were a request's own. */
+  private async forgetFeedLabels(digests: string[]): Promise<void> {
+    const own = new Set<string>()
+    for (const digest of digests) {
+      const label = this.feedLabels.get(digest)
+      if (label === undefined) continue
+      this.feedLabels.delete(digest)
+      if (!label.own) continue
+      this.ownFeedLabels--
+      own.add(label.id)
+    }
+    await forgetFeeds(own)
   }
 
   /** How many requests the transport keeps a record of (live, or with an unexpired answer). */
@@ -203,7 +306,7 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
    */
   private dueAfter(record: RequestRecord, settings: T['Settings']): number {
     if (record.failures === 0 || record.final) return settings.CACHE_MAX_AGE / 2
-    const { RETRY_FAILED_AFTER_MS, RETRY_FAILED_MAX_MS } = settings as unknown as RetrySettings
+    const { RETRY_FAILED_AFTER_MS, RETRY_FAILED_MAX_MS } = settings as unknown as ReserveTransportSettings
     return Math.min(RETRY_FAILED_AFTER_MS * 2 ** Math.min(record.failures - 1, 30), RETRY_FAILED_MAX_MS)
   }
 
@@ -221,13 +324,15 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     const now = Date.now()
     const live = new Set<string>()
     for (const params of entries) {
-      const digest = this.digest(params)
+      const { digest, cacheKey, name } = this.identity(params)
       live.add(digest)
       let record = this.records.get(digest)
       if (!record) {
         record = {
-          key: this.cacheKey(params),
-          feedId: this.feedId(params),
+          digest,
+          key: cacheKey,
+          name,
+          since: now,
           failures: 0,
           final: false,
           inFlight: false,
@@ -278,7 +383,7 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
       .then(
         (cached) => {
           if (cached || record.inFlight) return
-          logger.warn(`${record.feedId}: its cached answer is gone from the cache; computing it again`)
+          logger.warn(`${record.name}: its cached answer is gone from the cache; computing it again`)
           record.dueNow = true
         },
         // The cache unreachable: the next check asks again.
@@ -310,7 +415,7 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     if (failure === undefined) {
       if (record.failures > 0) {
         const plural = record.failures > 1 ? 's' : ''
-        logger.info(`${record.feedId} recovered after ${record.failures} failure${plural}`)
+        logger.info(`${record.name} recovered after ${record.failures} failure${plural}`)
       }
       record.failures = 0
       record.final = false
@@ -340,7 +445,7 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     const shown =
       message.length > LOGGED_MESSAGE_LENGTH ? `${message.slice(0, LOGGED_MESSAGE_LENGTH)}…` : message
     logger.warn(
-      `${record.feedId} ${what}: ${statusCode} ${shown}; ${this.servedMeanwhile(record, now, settings)}`,
+      `${record.name} ${what}: ${statusCode} ${shown}; ${this.servedMeanwhile(record, now, settings)}`,
     )
     record.loggedAt = now
     record.unlogged = 0
@@ -361,13 +466,16 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
   }
 
   /**
-   * Sets the staleness gauges of this endpoint from its live requests: how many are answered
-   * with a figure whose refresh has failed (reserve_stale_requests), and the age of the oldest
-   * figure answered (reserve_oldest_figure_age_seconds; above half of CACHE_MAX_AGE, a refresh
-   * is late or failing).
+   * Sets the staleness gauges of this endpoint from its live requests (adapters/common/metrics.ts
+   * says what each means): how many are answered with a figure whose refresh has failed
+   * (reserve_stale_requests), how many fail with no figure left to answer with
+   * (reserve_unserved_requests), and the longest time since a live request's last success
+   * (reserve_oldest_figure_age_seconds). A failing request stays in these until it recovers or
+   * is no longer asked: its figure expiring makes it unserved, not gone.
    */
   private reportStaleness(live: Set<string>, now: number, cacheMaxAge: number): void {
     let stale = 0
+    let unserved = 0
     let oldest = 0
     for (const [digest, record] of this.records) {
       if (!live.has(digest)) {
@@ -375,13 +483,20 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
         continue
       }
       const readAt = record.figureReadAt
-      if (readAt === undefined || record.withdrawn || now - readAt >= cacheMaxAge) continue
-      if (record.failures > 0) stale++
-      oldest = Math.max(oldest, now - readAt)
+      const serving = readAt !== undefined && !record.withdrawn && now - readAt < cacheMaxAge
+      if (record.failures > 0) {
+        if (serving) stale++
+        else unserved++
+      } else if (!serving) {
+        // Not computed yet, or its figure has just expired before its refresh ended.
+        continue
+      }
+      oldest = Math.max(oldest, now - (readAt ?? record.since))
     }
     const labels = { adapter_endpoint: this.responseCache.endpointName }
-    const { staleRequests, oldestFigureAge } = reserveMetrics()
+    const { staleRequests, unservedRequests, oldestFigureAge } = reserveMetrics()
     staleRequests.labels(labels).set(stale)
+    unservedRequests.labels(labels).set(unserved)
     oldestFigureAge.labels(labels).set(Math.round(oldest / 1000))
   }
 
@@ -400,7 +515,7 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     }
     if (expired.length === 0) return
     await Promise.all(expired.map((record) => this.responseCache.cache.delete(record.key)))
-    await forgetFeeds(new Set(expired.map((record) => record.feedId)))
+    await this.forgetFeedLabels(expired.map((record) => record.digest))
   }
 
   /**
@@ -412,10 +527,12 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
     params: TypeFromDefinition<T['Parameters']>,
     settings: T['Settings'],
   ): Promise<{ failure?: unknown }> {
-    const record = this.records.get(this.digest(params))
+    const { digest, name } = this.identity(params)
+    const record = this.records.get(digest)
     const providerDataRequestedUnixMs = Date.now()
     try {
-      const { result, data, providerIndicatedTimeUnixMs } = await onBehalfOf(this.feedId(params), () =>
+      // Each request its own share of the providers: its name, not its metric label (shared beyond the limit).
+      const { result, data, providerIndicatedTimeUnixMs } = await onBehalfOf(name, () =>
         this.compute(params, settings),
       )
       checkReportable(result)
@@ -448,7 +565,9 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
 
   /**
    * Writes one response as the framework's response cache would (censored, with its metadata),
-   * its metrics labelled with {@link ComputeTransport.feedId}.
+   * its metrics labelled with {@link ComputeTransport.feedId}. A request beyond
+   * METRICS_FEED_LIMIT gets no cache-write series: the framework's cache labels those with the
+   * cache key too (`participant_id`), one series per request whatever its feed id.
    */
   private async write(
     params: TypeFromDefinition<T['Parameters']>,
@@ -460,7 +579,11 @@ export abstract class ComputeTransport<T extends TransportGenerics> extends Subs
       response,
     } as TimestampedProviderResult<T>)
     const meta = value.meta as { metrics?: { feedId?: string } } | undefined
-    if (meta?.metrics) meta.metrics = { ...meta.metrics, feedId: this.feedId(params) }
+    if (meta?.metrics) {
+      const label = this.feedLabel(params)
+      if (label.own) meta.metrics = { ...meta.metrics, feedId: label.id }
+      else delete meta.metrics
+    }
     await this.responseCache.writeEntries([{ key, value }])
   }
 

@@ -51,13 +51,8 @@ abstract contract ReportReceiver is IReportReceiver, ERC165 {
         address forwarder_ = _forwarder;
         if (msg.sender != forwarder_) revert InvalidSender(msg.sender, forwarder_);
         if (metadata.length != METADATA_LENGTH) revert InvalidMetadataLength(metadata.length);
-        bytes32 workflowId;
-        address workflowOwner;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            workflowId := calldataload(metadata.offset)
-            workflowOwner := shr(96, calldataload(add(metadata.offset, 42)))
-        }
+        bytes32 workflowId = bytes32(metadata[0:32]);
+        address workflowOwner = address(bytes20(metadata[42:62]));
         if (!_allowedWorkflows[workflowId][workflowOwner]) revert WorkflowNotAllowed(workflowId, workflowOwner);
         _processReport(report);
     }

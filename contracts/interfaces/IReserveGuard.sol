@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {DelayedChange} from "../libraries/DelayedChange.sol";
 import {ReserveCheck} from "../libraries/ReserveCheck.sol";
 
 /**
@@ -46,6 +47,10 @@ interface IReserveGuard {
      * @param marginBps extra reserves required over supply, in basis points
      * @param pauseMode how the target is paused
      * @param operations for `Operations`: a non-empty mask of `OPERATION_*` flags; for `Pausable`: 0
+     * @param pauseGas the gas the target's pause (and the upkeep's retry of it) is given, from
+     * `MIN_PAUSE_GAS` (100,000: a role check, a storage write and an event behind a proxy) to `MAX_PAUSE_GAS`;
+     * more for a target whose pause does more. A guardian's pause and an unpause get the gas their sender
+     * sends.
      */
     struct AssetConfig {
         address reserveFeed;
@@ -57,6 +62,7 @@ interface IReserveGuard {
         uint16 marginBps;
         PauseMode pauseMode;
         uint8 operations;
+        uint32 pauseGas;
     }
 
     /// @notice An asset was registered.
@@ -109,12 +115,6 @@ interface IReserveGuard {
      */
     event AssetPauseBackoff(address indexed target, uint8 failures, uint256 retryAfter);
 
-    /**
-     * @notice The decimals kept for an asset's reserve feed and supply source were read again and had
-     * changed ({syncDecimals}).
-     */
-    event AssetDecimalsSynced(address indexed target, uint8 reserveDecimals, uint8 supplyDecimals);
-
     /// @notice A guardian cleared an asset's backoff: the next upkeep tries to pause it at once.
     event AssetPauseBackoffCleared(address indexed target, address indexed guardian);
 
@@ -162,17 +162,17 @@ interface IReserveGuard {
     /// @notice A feed's or token's `decimals()` reverts, returns too little data or a value above 255.
     error DecimalsUnreadable(address source);
 
-    /**
-     * @notice The reserve feed's or supply source's decimals are no longer those the guard keeps: call
-     * {syncDecimals} first.
-     */
-    error DecimalsChanged(address target);
-
     /// @notice No such change is scheduled for the asset (none, or another configuration).
     error AssetChangeNotScheduled(address target);
 
     /// @notice The scheduled change waits for the admin delay: it can be applied from `readyAt`.
     error AssetChangeNotReady(address target, uint48 readyAt);
+
+    /**
+     * @notice The scheduled change was not applied within its grace period (until `expiresAt`): schedule it
+     * again.
+     */
+    error AssetChangeExpired(address target, uint48 expiresAt);
 
     /// @notice The heartbeat is 0.
     error InvalidHeartbeat();
@@ -185,6 +185,9 @@ interface IReserveGuard {
 
     /// @notice The operation mask does not fit the pause mode.
     error InvalidOperationMask(PauseMode pauseMode, uint8 operations);
+
+    /// @notice The pause gas is outside `MIN_PAUSE_GAS` … `MAX_PAUSE_GAS`.
+    error InvalidPauseGas(uint32 pauseGas);
 
     /**
      * @notice The target does not answer the pause interface its pause mode declares (`pausedOperations()`
@@ -201,8 +204,15 @@ interface IReserveGuard {
     error PauseNotInForce(address target);
 
     /**
+     * @notice The upkeep could never pause this asset: its check and its pause need `needed` gas, more than the
+     * whole perform had (`available`). Encoded as the `error` of {AssetPauseFailed} (the asset then backs off,
+     * rather than stopping every perform at it); raise the upkeep's gas limit, or pause by hand.
+     */
+    error PauseGasUnavailable(address target, uint256 needed, uint256 available);
+
+    /**
      * @notice `checkData` is neither empty nor `abi.encode(uint256 maxEntries)` with
-     * `1 ≤ maxEntries ≤ MAX_ASSETS`.
+     * `1 ≤ maxEntries ≤ MAX_ENTRIES`.
      */
     error InvalidCheckData(bytes checkData);
 
@@ -231,6 +241,12 @@ interface IReserveGuard {
      * @param marginBps the token's margin
      */
     error TokenRulesMismatch(address target, address reserveFeed, uint32 heartbeat, uint16 marginBps);
+
+    /**
+     * @notice The target declares itself a `SecureMintToken` (ERC-165) but its `reserveConfig()` cannot be read
+     * (a revert, too little data, values out of range): its rules cannot be compared with the asset's.
+     */
+    error TokenRulesUnreadable(address target);
 
     /**
      * @notice Unpausing was refused: the asset is not shown to be backed (short, or stale under `Skip`).
@@ -294,15 +310,18 @@ interface IReserveGuard {
     function removeAsset(address target) external;
 
     /**
-     * @notice The change scheduled for an asset: `keccak256(abi.encode(config))` of an update, or the
-     * removal's marker, and when it can be applied (0, 0 when none).
+     * @notice The change scheduled for an asset: `keccak256(abi.encode(config))` of an update (its configuration
+     * is in {AssetUpdateScheduled}), or `keccak256("ReserveGuard.removeAsset")` for a removal; from when and
+     * until when it can be applied. All zero when none.
      * @param target the asset
      */
-    function pendingAssetChange(address target) external view returns (bytes32 change, uint48 readyAt);
+    function pendingAssetChange(address target) external view returns (DelayedChange.Pending memory);
 
     /**
      * @notice Pauses an asset by hand, whatever its reserves, and places the guardian's hold on it (also on an
-     * asset already paused). Only a guardian lifts it ({liftGuardianPause}). Guardian only.
+     * asset already paused). Only a guardian lifts it ({liftGuardianPause}): an issuer's own incident pause
+     * belongs here. The pause is given all the gas sent but what the guard needs afterwards; a refusal reverts
+     * with the target's error. Guardian only.
      * @param target the asset
      */
     function pauseAsset(address target) external;
@@ -317,8 +336,9 @@ interface IReserveGuard {
     /**
      * @notice Lifts the upkeep's hold (the pause it made for a shortfall), refused unless the check finds the
      * asset backed right now. If no guardian hold remains, unpauses what the guard paused, and only that: a
-     * pause the target's owner made, before or apart from the guard's, stays; a target whose pause state cannot
-     * be read is refused ({PauseStateUnreadable}), the hold kept. Unpauser only.
+     * pause the target's owner made, before or apart from the guard's (or after lifting the guard's, when the
+     * target says who paused what), stays; a target whose pause state cannot be read is refused
+     * ({PauseStateUnreadable}), the hold kept. The unpause is given the gas sent. Unpauser only.
      * @param target the asset
      */
     function unpauseAsset(address target) external;
@@ -347,19 +367,19 @@ interface IReserveGuard {
     function pauseBackoff(address target) external view returns (uint8 failures, uint256 retryAfter);
 
     /**
-     * @notice Reads the decimals of an asset's reserve feed and supply source again and keeps them if they
-     * changed (an aggregator migration). Anyone may call it: it only copies what the feeds say. The guard
-     * keeps the decimals read when the asset was configured, so that a check makes one call per feed
-     * instead of two; an unpauser's {unpauseAsset} reads them live and refuses while they differ.
-     * @param target the asset
-     */
-    function syncDecimals(address target) external;
-
-    /**
-     * @notice The decimals the guard keeps for an asset's reserve feed and supply source.
+     * @notice The decimals of an asset's reserve feed and supply source now, as every check reads them;
+     * reverts with {DecimalsUnreadable} when one cannot be read.
      * @param target the asset
      */
     function assetDecimals(address target) external view returns (uint8 reserveDecimals, uint8 supplyDecimals);
+
+    /**
+     * @notice The gas {performUpkeep} must have left to take up this asset: its check, with every read given
+     * its full bound, and its pause with the asset's `pauseGas`. A perform gas limit below it (plus the
+     * forwarder's own cost) never pauses the asset.
+     * @param target the asset
+     */
+    function performGasNeeded(address target) external view returns (uint256);
 
     /// @notice The number of registered assets.
     function assetCount() external view returns (uint256);

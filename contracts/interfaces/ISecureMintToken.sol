@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IOperationsPausable} from "./IOperationsPausable.sol";
+import {DelayedChange} from "../libraries/DelayedChange.sol";
 import {ReserveCheck} from "../libraries/ReserveCheck.sol";
 
 /**
@@ -17,6 +18,26 @@ interface ISecureMintToken is IOperationsPausable {
      * @param marginBps extra reserves required over supply, in basis points
      */
     event ReserveConfigUpdated(address indexed reserveFeed, uint32 heartbeat, uint16 marginBps);
+
+    /**
+     * @notice A new reserve configuration was scheduled: {setReserveConfig} applies it from `readyAt` until
+     * `expiresAt`.
+     * @param reserveFeed the proof-of-reserve feed
+     * @param heartbeat seconds after which the feed's answer is stale
+     * @param marginBps extra reserves required over supply, in basis points
+     * @param readyAt the first second (unix time) it can be applied
+     * @param expiresAt the last second it can be applied
+     */
+    event ReserveConfigScheduled(
+        address indexed reserveFeed,
+        uint32 heartbeat,
+        uint16 marginBps,
+        uint48 readyAt,
+        uint48 expiresAt
+    );
+
+    /// @notice The scheduled reserve configuration was cancelled.
+    event ReserveConfigCancelled();
 
     /**
      * @notice Emitted when a holder redeems tokens for the underlying asset.
@@ -54,6 +75,22 @@ interface ISecureMintToken is IOperationsPausable {
     /// @notice The heartbeat is 0.
     error InvalidHeartbeat();
 
+    /// @notice No such reserve configuration is scheduled (none, or another one).
+    error ReserveConfigNotScheduled();
+
+    /// @notice The scheduled reserve configuration waits for the admin delay: it can be applied from `readyAt`.
+    error ReserveConfigNotReady(uint48 readyAt);
+
+    /// @notice The scheduled reserve configuration was not applied by `expiresAt`: schedule it again.
+    error ReserveConfigExpired(uint48 expiresAt);
+
+    /**
+     * @notice `operation` is already paused, and by another account, `account` (the reserve guard, say): a pause
+     * of one's own cannot be placed on it, since whoever holds it may lift it. An issuer pauses a guarded token
+     * through the guard's `GUARDIAN_ROLE` instead.
+     */
+    error OperationPausedByAnother(uint8 operation, address account);
+
     /**
      * @notice Mints if the supply after the mint is backed. Minter only; refused while minting is paused.
      * @param to the recipient
@@ -70,12 +107,41 @@ interface ISecureMintToken is IOperationsPausable {
     function redeem(uint256 amount, string calldata destination) external;
 
     /**
-     * @notice Replaces the reserve configuration. Admin only.
-     * @param reserveFeed the proof-of-reserve feed (`AggregatorV3Interface`)
+     * @notice Schedules a new reserve configuration, applicable with {setReserveConfig} once the admin delay
+     * (`defaultAdminDelay()`) has passed, for 14 days; replaces any configuration already scheduled. Admin
+     * only.
+     * @dev The delay is what keeps an admin from pointing the token at a feed of its own and minting unbacked in
+     * the same block: the change is public for the whole delay.
+     * @param reserveFeed the proof-of-reserve feed (`AggregatorV3Interface`, a contract)
      * @param heartbeat seconds after which the feed's answer is stale (non-zero)
      * @param marginBps extra reserves required over supply, in basis points
      */
+    function scheduleReserveConfig(address reserveFeed, uint32 heartbeat, uint16 marginBps) external;
+
+    /**
+     * @notice Applies the scheduled reserve configuration (the same values), once its delay has passed and
+     * before it expires. Admin only.
+     * @param reserveFeed the proof-of-reserve feed
+     * @param heartbeat seconds after which the feed's answer is stale
+     * @param marginBps extra reserves required over supply, in basis points
+     */
     function setReserveConfig(address reserveFeed, uint32 heartbeat, uint16 marginBps) external;
+
+    /// @notice Cancels the scheduled reserve configuration. Admin only.
+    function cancelReserveConfig() external;
+
+    /**
+     * @notice The scheduled reserve configuration: `keccak256(abi.encode(reserveFeed, heartbeat, marginBps))`
+     * (the values are in {ReserveConfigScheduled}), from when and until when it can be applied; all zero when
+     * none.
+     */
+    function pendingReserveConfig() external view returns (DelayedChange.Pending memory);
+
+    /**
+     * @notice Who paused `operation` (one `OPERATION_*` flag): the account whose pause switched it on, or zero
+     * while it is not paused.
+     */
+    function operationPausedBy(uint8 operation) external view returns (address);
 
     /**
      * @notice The reserve configuration.

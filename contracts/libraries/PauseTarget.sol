@@ -3,17 +3,22 @@ pragma solidity ^0.8.24;
 
 import {IOperationsPausable} from "../interfaces/IOperationsPausable.sol";
 import {IPausable} from "../interfaces/IPausable.sol";
+import {IReserveGuard} from "../interfaces/IReserveGuard.sol";
+import {ISecureMintToken} from "../interfaces/ISecureMintToken.sol";
+import {BoundedCall} from "./BoundedCall.sol";
 
 /**
  * @title PauseTarget
- * @notice Calls to a protected contract's pause interface that nothing the contract does can turn into a
- * revert of the caller: the contract may revert, burn every unit of gas it is given, return garbage or
- * revert with megabytes of data. Reads go the way {ReserveCheck} reads feeds: a low-level static call with
- * bounded gas and bounded return data, length and range checked, anything else reading as "not paused".
+ * @notice The calls that pause, unpause and read a protected contract, for each of the guard's pause modes
+ * (`IReserveGuard.PauseMode`), made so that nothing the contract does can turn into a revert of the caller:
+ * it may revert, burn every unit of gas it is given, return garbage or revert with megabytes ({BoundedCall}).
  *
- * A target is paused one of two ways: `Pausable` (`paused()`, `pause()`, `unpause()`), whose state is
- * written here as the one-flag mask {PAUSED}, or `Operations` (`pausedOperations()`,
- * `pauseOperations(mask)`, `unpauseOperations(mask)`), whose state is its mask of `OPERATION_*` flags.
+ * A pause state is a mask of flags: the `OPERATION_*` flags of an `Operations` target (`pausedOperations()`),
+ * or the one flag {PAUSED} of a `Pausable` target (`paused()`).
+ *
+ * A pause mode is defined by three functions at the end of this file, {_stateCall}, {_pauseCall} and
+ * {_unpauseCall}: adding one is a member of `PauseMode` and a branch in each of the three (a mode other
+ * than `Operations` pauses the single flag {PAUSED}; see {flagsOf}).
  */
 library PauseTarget {
     /**
@@ -22,89 +27,130 @@ library PauseTarget {
      */
     uint256 internal constant STATE_READ_GAS = 30_000;
 
-    /**
-     * @notice The gas a pause or unpause call is given: ample for a role check, a storage write from zero
-     * and an event behind a proxy (about 30,000), and a bound on what one target can take from the others.
-     */
-    uint256 internal constant CALL_GAS = 100_000;
-
-    /// @notice The most revert data of a failed call that is kept (the rest is cut off).
+    /// @notice The most revert data of a failed pause or unpause that is kept (the rest is cut off).
     uint256 internal constant MAX_REVERT_DATA = 256;
 
-    /// @notice The state of a paused `Pausable` target, as a mask.
+    /// @notice The state of a paused target whose mode has a single pause (`Pausable`), as a mask.
     uint8 internal constant PAUSED = 1;
 
     /**
-     * @notice The target's pause state: `paused()` read as {PAUSED} or 0 for a `Pausable` target,
-     * `pausedOperations()` for an `Operations` one.
-     * @return ok false when the state cannot be read: a revert, fewer than 32 bytes, a bool other than 0 and
-     * 1, a mask above 255, a read burning its {STATE_READ_GAS} (only one word is ever copied)
+     * @notice The flags an asset pauses: its operations in `Operations` mode, {PAUSED} in any other.
+     * @param mode the asset's pause mode
+     * @param operations the asset's operations mask (0 unless `Operations`)
+     */
+    function flagsOf(IReserveGuard.PauseMode mode, uint8 operations) internal pure returns (uint8) {
+        return mode == IReserveGuard.PauseMode.Operations ? operations : PAUSED;
+    }
+
+    /**
+     * @notice The target's pause state, with {STATE_READ_GAS} gas and one word of return data.
+     * @return ok false when the state cannot be read: a revert, fewer than 32 bytes, a value out of the
+     * mode's range (a `bool` other than 0 or 1, a mask above 255), a read burning its gas
      * @return state the mask (0 when `ok` is false)
      */
-    function readState(address target, bool pausable) internal view returns (bool ok, uint8 state) {
-        bytes4 selector = pausable ? IPausable.paused.selector : IOperationsPausable.pausedOperations.selector;
-        uint256 max = pausable ? 1 : type(uint8).max;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(0x00, selector)
-            ok := staticcall(STATE_READ_GAS, target, 0x00, 0x04, 0x00, 0x20)
-            let word := mload(0x00)
-            ok := and(and(ok, gt(returndatasize(), 0x1f)), iszero(gt(word, max)))
-            state := mul(ok, word)
-        }
+    function readState(address target, IReserveGuard.PauseMode mode) internal view returns (bool ok, uint8 state) {
+        (bytes memory data, uint256 maxState) = _stateCall(mode);
+        bytes memory word;
+        (ok, word) = BoundedCall.staticcall(target, data, STATE_READ_GAS, 32);
+        if (!ok) return (false, 0);
+        uint256 value = abi.decode(word, (uint256));
+        if (value > maxState) return (false, 0);
+        return (true, uint8(value));
     }
 
     /**
      * @notice Which of `flags` are paused on the target now ({readState}); a state that cannot be read reads
      * as nothing paused.
      */
-    function pausedFlags(address target, bool pausable, uint8 flags) internal view returns (uint8) {
-        (, uint8 state) = readState(target, pausable);
+    function pausedFlags(address target, IReserveGuard.PauseMode mode, uint8 flags) internal view returns (uint8) {
+        (, uint8 state) = readState(target, mode);
         return state & flags;
     }
 
     /**
-     * @notice Pauses `flags` on the target (`pause()`, or `pauseOperations(flags)`) with {CALL_GAS} gas.
-     * @dev The caller must make sure that it has more than `CALL_GAS * 64 / 63` gas left, or the call gets
-     * less than {CALL_GAS} (a pause starved of gas would fail for the caller's reasons, not the target's).
-     * @return success whether the call returned normally ({revertData} has its revert data when not)
+     * @notice Which of `flags` (in force) the target says someone other than `account` paused: for an
+     * `Operations` target that answers `operationPausedBy(flag)` (a `SecureMintToken` does), each flag whose
+     * pauser is another account. 0 for any other target, and for a flag whose pauser cannot be read (each read
+     * bounded as {readState}).
      */
-    function pause(address target, bool pausable, uint8 flags) internal returns (bool success) {
-        return _call(target, pausable ? IPausable.pause.selector : IOperationsPausable.pauseOperations.selector, pausable, flags);
-    }
-
-    /// @notice Unpauses `flags` on the target (`unpause()`, or `unpauseOperations(flags)`), as {pause}.
-    function unpause(address target, bool pausable, uint8 flags) internal returns (bool success) {
-        return
-            _call(target, pausable ? IPausable.unpause.selector : IOperationsPausable.unpauseOperations.selector, pausable, flags);
+    function pausedByOthers(
+        address target,
+        IReserveGuard.PauseMode mode,
+        uint8 flags,
+        address account
+    ) internal view returns (uint8 others) {
+        if (mode != IReserveGuard.PauseMode.Operations) return 0;
+        for (uint8 flag = 1; flag != 0 && flag <= flags; flag <<= 1) {
+            if (flags & flag == 0) continue;
+            (bool ok, bytes memory word) = BoundedCall.staticcall(
+                target,
+                abi.encodeCall(ISecureMintToken.operationPausedBy, (flag)),
+                STATE_READ_GAS,
+                32
+            );
+            if (!ok) continue;
+            uint256 pauser = abi.decode(word, (uint256));
+            if (pauser <= type(uint160).max && pauser != 0 && address(uint160(pauser)) != account) others |= flag;
+        }
     }
 
     /**
-     * @notice The first {MAX_REVERT_DATA} bytes of the return data of the last call, for a {pause} or
-     * {unpause} that failed (empty when the target ran out of gas or reverted without data).
+     * @notice Pauses `flags` on the target, with `gasLimit` gas.
+     * @dev The caller must have more than `gasLimit * 64 / 63` gas left (see {BoundedCall-callNoReturn}).
+     * @return success whether the call returned normally
+     * @return revertData its revert data, its first {MAX_REVERT_DATA} bytes, when it did not
      */
-    function revertData() internal pure returns (bytes memory data) {
-        uint256 size;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            size := returndatasize()
-        }
-        if (size > MAX_REVERT_DATA) size = MAX_REVERT_DATA;
-        data = new bytes(size);
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            returndatacopy(add(data, 0x20), 0, size)
-        }
+    function pause(
+        address target,
+        IReserveGuard.PauseMode mode,
+        uint8 flags,
+        uint256 gasLimit
+    ) internal returns (bool success, bytes memory revertData) {
+        return _call(target, _pauseCall(mode, flags), gasLimit);
     }
 
-    /// @dev `selector()` or `selector(uint8 flags)`, with {CALL_GAS}; nothing of the return data is copied.
-    function _call(address target, bytes4 selector, bool noArgument, uint8 flags) private returns (bool success) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            // The call data in the scratch space: the selector, then the mask as one word.
-            mstore(0x00, selector)
-            mstore(0x04, flags)
-            success := call(CALL_GAS, target, 0, 0x00, sub(0x24, mul(noArgument, 0x20)), 0, 0)
+    /// @notice Unpauses `flags` on the target, as {pause}.
+    function unpause(
+        address target,
+        IReserveGuard.PauseMode mode,
+        uint8 flags,
+        uint256 gasLimit
+    ) internal returns (bool success, bytes memory revertData) {
+        return _call(target, _unpauseCall(mode, flags), gasLimit);
+    }
+
+    function _call(
+        address target,
+        bytes memory data,
+        uint256 gasLimit
+    ) private returns (bool success, bytes memory revertData) {
+        success = BoundedCall.callNoReturn(target, data, gasLimit);
+        if (!success) revertData = BoundedCall.revertData(MAX_REVERT_DATA);
+    }
+
+    // ---------------------------------------------------------------- the pause modes
+
+    /// @dev The call reading a mode's pause state, and the largest state it may answer.
+    function _stateCall(IReserveGuard.PauseMode mode) private pure returns (bytes memory data, uint256 maxState) {
+        if (mode == IReserveGuard.PauseMode.Operations) {
+            return (abi.encodeCall(IOperationsPausable.pausedOperations, ()), type(uint8).max);
         }
+        return (abi.encodeCall(IPausable.paused, ()), PAUSED);
+    }
+
+    /// @dev The call pausing `flags` in a mode.
+    function _pauseCall(IReserveGuard.PauseMode mode, uint8 flags) private pure returns (bytes memory) {
+        if (mode == IReserveGuard.PauseMode.Operations) {
+            return abi.encodeCall(IOperationsPausable.pauseOperations, (flags));
+        }
+        return abi.encodeCall(IPausable.pause, ());
+    }
+
+    /// @dev The call unpausing `flags` in a mode.
+    function _unpauseCall(IReserveGuard.PauseMode mode, uint8 flags) private pure returns (bytes memory) {
+        if (mode == IReserveGuard.PauseMode.Operations) {
+            return abi.encodeCall(IOperationsPausable.unpauseOperations, (flags));
+        }
+        return abi.encodeCall(IPausable.unpause, ());
     }
 }

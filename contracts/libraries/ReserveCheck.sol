@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {BoundedCall} from "./BoundedCall.sol";
 
 /**
  * @title ReserveCheck
@@ -12,15 +13,15 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
  *
  * The rules, in the order they are applied (the first that matches decides):
  *
- * 1. the reserve feed's `latestRoundData()` or `decimals()` reverts or returns malformed data → short;
+ * 1. the reserve feed's `latestRoundData()` or `decimals()` fails (reverts, runs out of its bounded gas,
+ *    returns malformed data) → no reading;
  * 2. the reserve answer is ≤ 0 → short;
  * 3. the reserve `updatedAt` is 0 or later than `block.timestamp` → short;
- * 4. the supply read (a token's `totalSupply()`/`decimals()`, or a supply feed) fails → short;
+ * 4. the supply read (a token's `totalSupply()`/`decimals()`, or a supply feed) fails → no reading;
  * 5. a supply feed's answer is < 0 → short (a supply of 0 is valid: it is backed by anything);
  * 6. a supply feed's `updatedAt` is 0 or in the future → short;
  * 7. `block.timestamp − updatedAt > heartbeat` for the reserve feed, then `> supplyHeartbeat` for a supply
- *    feed (a token's live supply is never stale) → stale,
- *    and the stale policy decides: `FailClosed` (short) or `Skip` (no decision: neither short nor backed);
+ *    feed (a token's live supply is never stale) → stale;
  * 8. the two precisions are more than {MAX_DECIMALS_GAP} apart → short (not representable exactly);
  * 9. `supply + amount` does not fit in 256 bits → short;
  * 10. otherwise backed iff `reserves × 10000 ≥ (supply + amount) × (10000 + marginBps)`, with reserves
@@ -29,15 +30,22 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
  *
  * The amount being minted is added to the supply before scaling, so it is always scaled with it.
  *
+ * No reading (rules 1 and 4) and stale data (rule 7) are judged alike, by the stale policy: `FailClosed`
+ * (short) or `Skip` (no decision: neither short nor backed). A call that fails cannot be told apart from a
+ * call that ran out of the gas it was given, so a failed read is "no data", as stale data is. A reading that
+ * is wrong (rules 2, 3, 5, 6) is short under either policy.
+ *
  * I/O ({readFeed}, {readTokenSupply}) is kept apart from the pure decision ({evaluate}, {compare}), so the
- * decision can be tested exhaustively without a chain.
+ * decision can be tested exhaustively without a chain. Every read is bounded in gas and return data
+ * ({BoundedCall}), so a feed or token that burns gas or answers megabytes costs a known amount.
  */
 library ReserveCheck {
     /// @notice What a stale feed means for the asset.
     enum StalePolicy {
-        /// Stale data is treated as a shortfall (the default).
+        /// Stale data, or a read that failed, is treated as a shortfall (the default).
         FailClosed,
-        /// Stale data yields no decision: the guard does not pause, nothing is unpaused, nothing is minted.
+        /// Stale data, or a read that failed, yields no decision: the guard does not pause, nothing is
+        /// unpaused, nothing is minted.
         Skip
     }
 
@@ -45,7 +53,7 @@ library ReserveCheck {
     enum Verdict {
         Backed,
         Short,
-        /// Stale data under the `Skip` policy: neither backed nor short.
+        /// Stale data, or a failed read, under the `Skip` policy: neither backed nor short.
         Skipped
     }
 
@@ -116,44 +124,34 @@ library ReserveCheck {
     uint256 internal constant MAX_DECIMALS_GAP = 72;
 
     /**
-     * @notice Reads a feed's `latestRoundData()` and `decimals()`.
-     * @dev Low-level static calls, so that a feed without code, one that reverts, or one that returns too
-     * little data (or a `decimals` above 255) gives `ok = false` instead of reverting the caller.
+     * @notice The gas a `latestRoundData()` or `totalSupply()` read is given: several times what a Chainlink
+     * feed behind its proxy and access controller, or a token behind an upgradeable proxy, needs (about
+     * 20,000 through `EACAggregatorProxy`), and a bound on what a feed or token that burns gas can take.
+     */
+    uint256 internal constant READ_GAS = 100_000;
+
+    /// @notice The gas a `decimals()` read is given: a view reading a slot or two, behind a proxy.
+    uint256 internal constant DECIMALS_READ_GAS = 30_000;
+
+    /**
+     * @notice Reads a feed's `decimals()` and `latestRoundData()`, each bounded in gas and return data.
+     * @dev A feed without code, one that reverts, runs out of its gas, returns too little data or a `decimals`
+     * above 255 gives `ok = false` instead of reverting the caller.
      * @param feed an `AggregatorV3Interface`
      * @return r the reading; `r.ok` is false when either call failed
      */
     function readFeed(address feed) internal view returns (Reading memory r) {
         (bool decimalsOk, uint8 decimals) = readDecimals(feed);
         if (!decimalsOk) return r;
-        return readRound(feed, decimals);
-    }
-
-    /**
-     * @notice Reads a feed's `latestRoundData()`, its answer taken to be in `decimals` (known to the
-     * caller, say read when the feed was configured): one call instead of two.
-     * @dev As {readFeed}: a feed without code, a revert or too little data gives `ok = false`.
-     * @param feed an `AggregatorV3Interface`
-     * @param decimals the precision of the feed's answers
-     * @return r the reading; `r.ok` is false when the call failed
-     */
-    function readRound(address feed, uint8 decimals) internal view returns (Reading memory r) {
-        bytes4 latestRoundSelector = AggregatorV3Interface.latestRoundData.selector;
-        bool ok;
-        int256 answer;
-        uint256 updatedAt;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            // Temporary use of the memory past the free memory pointer; the pointer is not moved.
-            let ptr := mload(0x40)
-            mstore(ptr, latestRoundSelector)
-            ok := staticcall(gas(), feed, ptr, 0x04, ptr, 0xa0)
-            ok := and(ok, gt(returndatasize(), 0x9f))
-            if ok {
-                answer := mload(add(ptr, 0x20))
-                updatedAt := mload(add(ptr, 0x60))
-            }
-        }
+        (bool ok, bytes memory round) = BoundedCall.staticcall(
+            feed,
+            abi.encodeCall(AggregatorV3Interface.latestRoundData, ()),
+            READ_GAS,
+            160
+        );
         if (!ok) return r;
+        // Every word read as 256 bits: a round ID too wide for `uint80` is not this library's concern.
+        (, int256 answer, , uint256 updatedAt, ) = abi.decode(round, (uint256, int256, uint256, uint256, uint256));
         r.ok = true;
         r.answer = answer;
         r.updatedAt = updatedAt;
@@ -161,18 +159,23 @@ library ReserveCheck {
     }
 
     /**
-     * @notice Reads a feed's or a token's `decimals()`.
-     * @return ok false when the call reverts, returns too little data or a value above 255
+     * @notice Reads a feed's or a token's `decimals()`, bounded as {readFeed}.
+     * @return ok false when the call fails, returns too little data or a value above 255
      * @return decimals the precision (0 when `ok` is false)
      */
     function readDecimals(address source) internal view returns (bool ok, uint8 decimals) {
-        (bool called, uint256 value) = _staticcallWord(source, AggregatorV3Interface.decimals.selector);
+        (bool called, uint256 value) = _readWord(
+            source,
+            abi.encodeCall(AggregatorV3Interface.decimals, ()),
+            DECIMALS_READ_GAS
+        );
         if (!called || value > type(uint8).max) return (false, 0);
         return (true, uint8(value));
     }
 
     /**
-     * @notice Reads a token's `totalSupply()` and `decimals()` as a live reading (`updatedAt` = now).
+     * @notice Reads a token's `decimals()` and `totalSupply()` as a live reading (`updatedAt` = now), bounded
+     * as {readFeed}.
      * @dev A supply above `type(int256).max` cannot be represented and reads as failed.
      * @param token an ERC-20 with `decimals()`
      * @return r the reading; `r.ok` is false when either call failed
@@ -180,23 +183,9 @@ library ReserveCheck {
     function readTokenSupply(address token) internal view returns (Reading memory r) {
         (bool decimalsOk, uint8 decimals) = readDecimals(token);
         if (!decimalsOk) return r;
-        return readSupply(token, decimals);
-    }
-
-    /**
-     * @notice Reads a token's `totalSupply()` as a live reading (`updatedAt` = now), in `decimals` (known to
-     * the caller): one call instead of two.
-     * @param token an ERC-20
-     * @param decimals the token's precision
-     * @return r the reading; `r.ok` is false when the call failed or the supply exceeds `type(int256).max`
-     */
-    function readSupply(address token, uint8 decimals) internal view returns (Reading memory r) {
-        (bool ok, uint256 supply) = _staticcallWord(token, IERC20.totalSupply.selector);
-        if (!ok || supply > uint256(type(int256).max)) return r;
-        r.ok = true;
-        r.answer = int256(supply);
-        r.updatedAt = block.timestamp;
-        r.decimals = decimals;
+        (bool ok, uint256 supply) = _readWord(token, abi.encodeCall(IERC20.totalSupply, ()), READ_GAS);
+        if (!ok) return r;
+        return liveSupply(supply, decimals);
     }
 
     /**
@@ -260,10 +249,7 @@ library ReserveCheck {
         result.reason = reason;
         if (reason == Reason.None) {
             result.verdict = Verdict.Backed;
-        } else if (
-            (reason == Reason.StaleReserves || reason == Reason.StaleSupply) &&
-            rules.stalePolicy == StalePolicy.Skip
-        ) {
+        } else if (rules.stalePolicy == StalePolicy.Skip && _isNoData(reason)) {
             result.verdict = Verdict.Skipped;
         } else {
             result.verdict = Verdict.Short;
@@ -314,17 +300,19 @@ library ReserveCheck {
         return backed ? Reason.None : Reason.InsufficientReserves;
     }
 
-    /**
-     * @dev Static-calls a no-argument function returning one word. `ok` is false when the call reverts or
-     * returns fewer than 32 bytes (a target without code returns nothing).
-     */
-    function _staticcallWord(address target, bytes4 selector) private view returns (bool ok, uint256 value) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(0x00, selector)
-            ok := staticcall(gas(), target, 0x00, 0x04, 0x00, 0x20)
-            ok := and(ok, gt(returndatasize(), 0x1f))
-            value := mul(ok, mload(0x00))
-        }
+    /// @dev Whether a reason says the data was missing or old (judged by the stale policy), not wrong.
+    function _isNoData(Reason reason) private pure returns (bool) {
+        return
+            reason == Reason.ReserveFeedFailed ||
+            reason == Reason.SupplyFailed ||
+            reason == Reason.StaleReserves ||
+            reason == Reason.StaleSupply;
+    }
+
+    /// @dev A function returning one word, bounded in gas; `ok` is false when it fails (see {BoundedCall}).
+    function _readWord(address target, bytes memory data, uint256 gasLimit) private view returns (bool ok, uint256 value) {
+        bytes memory word;
+        (ok, word) = BoundedCall.staticcall(target, data, gasLimit, 32);
+        if (ok) value = abi.decode(word, (uint256));
     }
 }

@@ -27,7 +27,10 @@ contract MockMisbehavingTarget {
         /// `pause()`/`pauseOperations()` revert with {Refused}.
         Revert,
         /// `paused()`/`pausedOperations()` burn every unit of gas they are given.
-        BurnGasInViews
+        BurnGasInViews,
+        /// `totalSupply()` burns every unit of gas it is given (a token upgraded into a gas burner); the pause
+        /// interface works.
+        BurnGasInSupply
     }
 
     /// @notice The pause is refused.
@@ -36,13 +39,15 @@ contract MockMisbehavingTarget {
     Behaviour public behaviour;
     /// @notice The size of the revert data under `HugeRevert`.
     uint256 public revertSize;
-    uint256 public totalSupply;
+    /// @notice The gas `pause()`/`pauseOperations()` use up before they pause (a pause that does more work).
+    uint256 public pauseCost;
+    uint256 private _totalSupply;
     bool private _paused;
     uint8 private _pausedOperations;
 
     /// @param supply the supply `totalSupply()` reports
     constructor(uint256 supply) {
-        totalSupply = supply;
+        _totalSupply = supply;
     }
 
     /**
@@ -56,11 +61,25 @@ contract MockMisbehavingTarget {
     }
 
     /**
+     * @notice Makes every pause use up `gas` before it pauses; with less gas left it reverts.
+     * @param gas the gas a pause uses up
+     */
+    function setPauseCost(uint256 gas) external {
+        pauseCost = gas;
+    }
+
+    /**
      * @notice Sets the supply `totalSupply()` reports.
      * @param supply the supply
      */
     function setTotalSupply(uint256 supply) external {
-        totalSupply = supply;
+        _totalSupply = supply;
+    }
+
+    /// @notice The supply (unless misbehaving, see {Behaviour}).
+    function totalSupply() external view returns (uint256) {
+        if (behaviour == Behaviour.BurnGasInSupply) _burnGas();
+        return _totalSupply;
     }
 
     /// @notice 8, like the assets the guard protects in tests.
@@ -85,6 +104,7 @@ contract MockMisbehavingTarget {
     /// @notice Pauses (unless misbehaving).
     function pause() external {
         if (_misbehaveInPause()) return;
+        _spend(pauseCost);
         _paused = true;
     }
 
@@ -99,6 +119,7 @@ contract MockMisbehavingTarget {
      */
     function pauseOperations(uint8 operations) external {
         if (_misbehaveInPause()) return;
+        _spend(pauseCost);
         _pausedOperations |= operations;
     }
 
@@ -130,6 +151,13 @@ contract MockMisbehavingTarget {
             }
         }
         return false;
+    }
+
+    /// @dev Uses up `gas` (reverts, by underflow, when less is left).
+    function _spend(uint256 gas) private view {
+        uint256 stop = gasleft() - gas;
+        uint256 rounds = 0;
+        while (gasleft() > stop) ++rounds;
     }
 
     function _returnNothing() private pure {

@@ -19,7 +19,9 @@ contract MockReserveFeed is AggregatorV3Interface {
         /// `decimals()` reverts.
         RevertDecimals,
         /// `decimals()` returns 256, which is not a `uint8`.
-        OversizedDecimals
+        OversizedDecimals,
+        /// `latestRoundData()` burns every unit of gas it is given.
+        BurnGas
     }
 
     /// @notice Emitted on every new round, like a Chainlink aggregator.
@@ -133,6 +135,12 @@ contract MockReserveFeed is AggregatorV3Interface {
         returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
     {
         if (_failure == Failure.Revert) revert FeedDown();
+        if (_failure == Failure.BurnGas) {
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                invalid()
+            }
+        }
         if (_failure == Failure.ShortReturn) {
             // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {

@@ -19,6 +19,31 @@ export interface Vault {
   bars: VaultBar[]
 }
 
+/**
+ * A London vault of two Good Delivery bars: LBMA's sample bar (401.125 oz gross at 995.8: 399.440
+ * fine) and a 999.9 bar (399.960 fine), 799.400 troy ounces fine in all.
+ */
+export const LONDON_VAULT: Vault = {
+  name: 'London',
+  unit: 'toz',
+  bars: [
+    {
+      serial: 'AB12345',
+      refiner: 'Valcambi SA',
+      grossWeight: '401.125',
+      fineness: '995.8',
+      fineWeight: '399.440',
+    },
+    {
+      serial: 'K54321',
+      refiner: 'PAMP SA',
+      grossWeight: '400.000',
+      fineness: '999.9',
+      fineWeight: '399.960',
+    },
+  ],
+}
+
 /** The bar list's JSON text, dated `asOf`; numbers sent as JSON numbers, digit for digit. */
 export function barListJson(vault: Vault, asOf: Date): string {
   const bars = vault.bars.map(

@@ -2,9 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  alertRulesDoc,
   cell,
   checkDocs,
+  documentedAlertRules,
   freshnessPart,
+  operatorsDoc,
   gasPart,
   gasSetups,
   loadPart,
@@ -14,52 +17,55 @@ import {
 } from '#devkit/docs'
 
 const GAS = {
-  checkUpkeep: { '1': 52884, '10': 308090, '50': 1450441 },
+  checkUpkeep: { '1': 52884, '10': 308090, '50': 1450441, '64': 2_650_001 },
   performUpkeep: { '1': 67565, '5': 238183 },
   checkUpkeepAllShort: { '50': 1619866 },
 }
 
 describe('the gas table', () => {
-  it('shows each measurement with its figures per asset, rounded to the nearest gas, and its target', () => {
+  it('shows each measurement with its figures per asset, rounded to the nearest gas, and its ceiling', () => {
     const rows = gasPart(GAS).split('\n')
-    expect(rows[0]).toBe('| measurement | gas | per asset | per asset beyond the 21,000 base | target |')
+    expect(rows[0]).toBe('| measurement | gas | per asset | per asset beyond the 21,000 base | ceiling |')
     expect(rows.slice(2)).toEqual([
       '| checkUpkeep, 1 asset, all backed | 52,884 | 52,884 | 31,884 |  |',
       '| checkUpkeep, 10 assets, all backed | 308,090 | 30,809 | 28,709 |  |',
       // 1,450,441 / 50 = 29,008.82; 1,429,441 / 50 = 28,588.82
-      '| checkUpkeep, 50 assets, all backed | 1,450,441 | 29,009 | 28,589 | 50 assets < 1,500,000: met |',
+      '| checkUpkeep, 50 assets, all backed | 1,450,441 | 29,009 | 28,589 |  |',
+      // 2,650,001 / 64 = 41,406.27; 2,629,001 / 64 = 41,078.14
+      '| checkUpkeep, 64 assets, all backed | 2,650,001 | 41,406 | 41,078 | 64 assets ≤ 3,000,000: met |',
       '| checkUpkeep, 50 assets, all short | 1,619,866 | 32,397 | 31,977 | < 5,000,000 (check limit): met |',
-      '| performUpkeep, pausing 1 asset | 67,565 | 67,565 | 46,565 | ≤ 50,000 per asset paused beyond the base: met |',
+      '| performUpkeep, pausing 1 asset | 67,565 | 67,565 | 46,565 | ≤ 150,000, base included: met |',
       // 238,183 / 5 = 47,636.6; 217,183 / 5 = 43,436.6
-      '| performUpkeep, pausing 5 assets | 238,183 | 47,637 | 43,437 | ≤ 50,000 per asset paused beyond the base: met |',
+      '| performUpkeep, pausing 5 assets | 238,183 | 47,637 | 43,437 |  |',
     ])
   })
 
-  it('says when a figure misses its target', () => {
-    const part = gasPart({ checkUpkeep: { '50': 1_500_000 }, performUpkeep: { '2': 121_001 } })
-    expect(part).toContain('| 50 assets < 1,500,000: **missed** |')
-    // (121,001 − 21,000) / 2 = 50,000.5 > 50,000
-    expect(part).toContain('| ≤ 50,000 per asset paused beyond the base: **missed** |')
-    expect(gasPart({ performUpkeep: { '2': 121_000 } })).toContain('beyond the base: met |')
+  it('says when a figure is over its ceiling, and that the ceiling itself is met', () => {
+    const part = gasPart({ checkUpkeep: { '64': 3_000_001 }, performUpkeep: { '1': 150_001 } })
+    expect(part).toContain('| 64 assets ≤ 3,000,000: **missed** |')
+    expect(part).toContain('| ≤ 150,000, base included: **missed** |')
+    const exactly = gasPart({ checkUpkeep: { '64': 3_000_000 }, performUpkeep: { '1': 150_000 } })
+    expect(exactly).toContain('| 64 assets ≤ 3,000,000: met |')
+    expect(exactly).toContain('| ≤ 150,000, base included: met |')
   })
 
   it('gives a set-up of its own (a top-level object of measurements) its own table, under a caption', () => {
-    const part = gasPart({ ...GAS, eacAggregatorProxy: { checkUpkeep: { '50': 1_700_000 } }, solc: '0.8.30' })
+    const part = gasPart({ ...GAS, eacAggregatorProxy: { checkUpkeep: { '64': 3_200_000 } }, solc: '0.8.30' })
     const [first, second] = part.split(/\n\n(?=Set-up)/)
     expect(first).toMatch(/^Each asset reads its own `MockV3Aggregator` directly\.\n\n\| measurement/)
-    expect(first).not.toContain('1,700,000')
+    expect(first).not.toContain('3,200,000')
     expect(second).toMatch(/^Set-up `eacAggregatorProxy`\.\n\n\| measurement/)
     expect(second).toContain(
-      '| checkUpkeep, 50 assets, all backed | 1,700,000 | 34,000 | 33,580 | 50 assets < 1,500,000: **missed** |',
+      '| checkUpkeep, 64 assets, all backed | 3,200,000 | 50,000 | 49,672 | 64 assets ≤ 3,000,000: **missed** |',
     )
   })
 
   it("captions the bench's proxy set-up (bench/gas.ts writes it under `proxy`)", () => {
-    const part = gasPart({ ...GAS, proxy: { performUpkeep: { '1': 73_435 } } })
+    const part = gasPart({ ...GAS, proxy: { performUpkeep: { '1': 173_435 } } })
     const [, second] = part.split(/\n\n(?=Each asset reads its own `MockV3Aggregator` through)/)
     expect(second).toMatch(/Chainlink's `EACAggregatorProxy`, the way every Data Feed .*\n\n\| measurement/)
     expect(second).toContain(
-      '| performUpkeep, pausing 1 asset | 73,435 | 73,435 | 52,435 | ≤ 50,000 per asset paused beyond the base: **missed** |',
+      '| performUpkeep, pausing 1 asset | 173,435 | 173,435 | 152,435 | ≤ 150,000, base included: **missed** |',
     )
   })
 
@@ -226,6 +232,36 @@ describe('writing and checking a generated part', () => {
     expect(await checkDocs([doc], dir)).toEqual([
       expect.stringContaining('README.md has no generated "inputs" part'),
     ])
+  })
+})
+
+describe('a file generated whole (the Prometheus rules)', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'docs-test-'))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('is written when missing or changed by hand, formatted, and then found up to date', async () => {
+    const doc: GeneratedDoc = { file: join(dir, 'alerts.rules.yml'), whole: 'groups:\n  -   name:   x\n' }
+    expect(await checkDocs([doc], dir)).toEqual([
+      'alerts.rules.yml is out of date with the code it documents: run `npm run docs`',
+    ])
+    expect(await writeDocs([doc], dir)).toEqual(['alerts.rules.yml'])
+    expect(readFileSync(doc.file, 'utf8')).toBe('groups:\n  - name: x\n')
+    writeFileSync(doc.file, 'groups:\n  - name: y\n')
+    expect(await checkDocs([doc], dir)).toHaveLength(1)
+    expect(await writeDocs([doc], dir)).toEqual(['alerts.rules.yml'])
+    expect(await checkDocs([doc], dir)).toEqual([])
+  })
+
+  it('holds every documented alert, the operators’ guide each in a row', () => {
+    const rules = alertRulesDoc(dir)
+    const guide = operatorsDoc(dir)
+    for (const rule of documentedAlertRules()) {
+      expect(rules.whole).toContain(`- alert: ${rule.name}\n`)
+      expect(guide.parts?.alerts).toContain(`| \`${rule.name}\``)
+    }
   })
 })
 

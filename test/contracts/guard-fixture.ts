@@ -5,17 +5,25 @@
  */
 import type { JsonRpcProvider, Signer } from 'ethers'
 import {
+  deployMockMisbehavingTarget,
   deployMockReserveFeed,
   deployReserveGuard,
   secureMintTokenAt,
+  type MockMisbehavingTarget,
   type MockReserveFeed,
   type ReserveGuard,
   type SecureMintToken,
 } from '#chain/contracts'
 import { mined } from '#chain/events'
 import { Role, assetConfig, decodePerformData, encodePerformData, type AssetConfig } from '#chain/types'
-import { fundedSigner } from '#devkit/local-chain'
-import { deployToken, unit } from './helpers'
+import {
+  LOCAL_CHAINS,
+  chainProvider,
+  fundedSigner,
+  startHardhatNode,
+  type RunningChain,
+} from '#devkit/local-chain'
+import { deployToken, setTokenRules, unit } from './helpers'
 
 export const HEARTBEAT = 3_600n
 export const TOKEN = unit(8)
@@ -42,6 +50,28 @@ export async function actors(provider: JsonRpcProvider): Promise<Actors> {
     [1, 2, 3, 4, 5].map(() => fundedSigner(provider)),
   )
   return { provider, admin, adminAddress: await admin.getAddress(), forwarder, guardian, unpauser, stranger }
+}
+
+/**
+ * The actors of a chain of its own, for tests that move its clock or snapshot and revert it (never the
+ * shared chains'): started in a `beforeAll` of the calling block, stopped in its `afterAll`. Call it at the
+ * top of a `describe` (or of a file); the function it returns gives the actors once the chain is up.
+ */
+export function onChainOfItsOwn(): () => Actors {
+  let chain: RunningChain | undefined
+  let own: Actors | undefined
+  beforeAll(async () => {
+    chain = await startHardhatNode(LOCAL_CHAINS[0].network, LOCAL_CHAINS[0].chainId)
+    own = await actors(chainProvider(chain.url, chain.chainId))
+  }, 60_000)
+  afterAll(() => {
+    own?.provider.destroy()
+    chain?.process.kill('SIGTERM')
+  })
+  return () => {
+    if (!own) throw new Error('the chain of its own is not started yet')
+    return own
+  }
 }
 
 export interface Guard {
@@ -111,10 +141,33 @@ export async function protect(g: Guard, options: AssetOptions = {}): Promise<Ass
   return { feed, token, target, config }
 }
 
+/** A {@link protectTarget} asset: the target that can be told to misbehave, its feed and its configuration. */
+export interface TargetAsset {
+  target: MockMisbehavingTarget
+  address: string
+  feed: MockReserveFeed
+  config: AssetConfig
+}
+
+/**
+ * A MockMisbehavingTarget (100 tokens of supply, 8 decimals, both pause interfaces, behaving until told
+ * otherwise, as an upgradeable token does until its implementation changes) backed 1:1 by its own feed and
+ * registered while it behaves, with `config`'s fields over the builder's defaults.
+ */
+export async function protectTarget(g: Guard, config: Partial<AssetConfig> = {}): Promise<TargetAsset> {
+  const { admin } = g.actors
+  const target = await deployMockMisbehavingTarget(admin, 100n * TOKEN)
+  const feed = await deployMockReserveFeed(admin, 8, 100n * TOKEN)
+  const address = await target.getAddress()
+  const full = assetConfig({ reserveFeed: await feed.getAddress(), supplySource: address, ...config })
+  await mined(g.guard.addAsset(address, full))
+  return { target, address, feed, config: full }
+}
+
 /**
  * Schedules and applies a new configuration (the guard's delay must be 0); returns the update's receipt.
  * When the target is a SecureMintToken (it answers `reserveConfig()`), its own rules are set to the new
- * configuration's first, as the guard requires.
+ * configuration's first (scheduled and applied: its delay must be 0 too), as the guard requires.
  */
 export async function reconfigure(g: Guard, target: string, config: AssetConfig) {
   const token = secureMintTokenAt(target, g.actors.admin)
@@ -122,7 +175,7 @@ export async function reconfigure(g: Guard, target: string, config: AssetConfig)
     () => true,
     () => false,
   )
-  if (isToken) await mined(token.setReserveConfig(config.reserveFeed, config.heartbeat, config.marginBps))
+  if (isToken) await setTokenRules(token, config.reserveFeed, config.heartbeat, config.marginBps)
   await mined(g.guard.scheduleAssetUpdate(target, config))
   return mined(g.guard.updateAsset(target, config))
 }

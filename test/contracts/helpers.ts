@@ -4,6 +4,7 @@
  */
 import {
   ContractFactory,
+  type AddressLike,
   type BaseContract,
   type InterfaceAbi,
   type JsonRpcProvider,
@@ -11,6 +12,7 @@ import {
 } from 'ethers'
 import { readArtifact } from '#chain/artifacts'
 import { deploySecureMintToken, type SecureMintToken } from '#chain/contracts'
+import { mined } from '#chain/events'
 
 /** One whole token at `decimals`. */
 export const unit = (decimals: number | bigint): bigint => 10n ** BigInt(decimals)
@@ -77,13 +79,31 @@ export async function simulateDeploy(signer: Signer, name: string, ...args: unkn
   return signer.call(tx)
 }
 
-/** Deploys the tests' SecureMintToken ("Secure BTC", sBTC) administered by `admin`. */
+/**
+ * Deploys the tests' SecureMintToken ("Secure BTC", sBTC) administered by `admin`, with an admin delay of
+ * `delay` seconds (0 by default, so that tests on the shared chains change its reserve configuration at once).
+ */
 export async function deployToken(
   signer: Signer,
   admin: string,
   feed: BaseContract | string,
   heartbeat = 86_400,
   marginBps = 0,
+  delay = 0,
 ): Promise<SecureMintToken> {
-  return deploySecureMintToken(signer, 'Secure BTC', 'sBTC', admin, feed, heartbeat, marginBps)
+  return deploySecureMintToken(signer, 'Secure BTC', 'sBTC', admin, delay, feed, heartbeat, marginBps)
+}
+
+/**
+ * Schedules and applies a token's reserve configuration (its admin delay must be 0); returns the receipt of
+ * the change applied.
+ */
+export async function setTokenRules(
+  token: SecureMintToken,
+  feed: AddressLike,
+  heartbeat: number | bigint,
+  marginBps: number | bigint,
+) {
+  await mined(token.scheduleReserveConfig(feed, heartbeat, marginBps))
+  return mined(token.setReserveConfig(feed, heartbeat, marginBps))
 }

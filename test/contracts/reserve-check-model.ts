@@ -74,10 +74,19 @@ export function modelReason(c: EvaluateInput): bigint {
   })
 }
 
+/**
+ * No reading (a failed reserve or supply read) and stale data are judged by the stale policy; anything else
+ * that is not backed is short.
+ */
 export function modelVerdict(reason: bigint, stalePolicy: bigint): bigint {
   if (reason === Reason.None) return Verdict.Backed
-  const stale = reason === Reason.StaleReserves || reason === Reason.StaleSupply
-  return stale && stalePolicy === StalePolicy.Skip ? Verdict.Skipped : Verdict.Short
+  const noData: bigint[] = [
+    Reason.ReserveFeedFailed,
+    Reason.SupplyFailed,
+    Reason.StaleReserves,
+    Reason.StaleSupply,
+  ]
+  return noData.includes(reason) && stalePolicy === StalePolicy.Skip ? Verdict.Skipped : Verdict.Short
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 } from '#chain/contracts'
 import { PauseMode, Reason, StalePolicy, SupplyKind, Verdict, assetConfig, toResult } from '#chain/types'
 import { fundedSigner, localProvider } from '#devkit/local-chain'
-import { deployToken, fastCall, latestTimestamp } from './helpers'
+import { deployToken, fastCall, latestTimestamp, setTokenRules } from './helpers'
 import {
   MAX_INT256,
   MAX_UINT256,
@@ -261,7 +261,7 @@ describe('SecureMintToken mints exactly when the model says the supply after the
         if (c.supply < supply) await (await token.burn(supply - c.supply)).wait()
         supply = c.supply
         if (c.marginBps !== currentMargin) {
-          await (await token.setReserveConfig(await feed.getAddress(), 86_400, c.marginBps)).wait()
+          await setTokenRules(token, await feed.getAddress(), 86_400, c.marginBps)
           currentMargin = c.marginBps
         }
         await (await feed.setState(c.feedDecimals, c.reserves, now)).wait()
@@ -325,15 +325,14 @@ describe('ReserveGuard finds an asset short exactly when the model does', () => 
         const now = await latestTimestamp(provider)
         if (c.marginBps !== currentMargin) {
           // The token's own rules must stay the guard's.
-          await (await target.setReserveConfig(reserveFeed.target, 86_400, c.marginBps)).wait()
+          await setTokenRules(target, reserveFeed.target, 86_400, c.marginBps)
           await (await guard.scheduleAssetUpdate(target.target, config(c.marginBps))).wait()
           await (await guard.updateAsset(target.target, config(c.marginBps))).wait()
           currentMargin = c.marginBps
         }
         await (await reserveFeed.setState(c.reserveDecimals, c.reserves, now)).wait()
         await (await supplyFeed.setState(c.supplyDecimals, c.supply, now)).wait()
-        // The guard keeps the decimals it read when configured: it learns the case's through syncDecimals.
-        await (await guard.syncDecimals(target.target)).wait()
+        // Every check reads the feeds' decimals now: the case's, at once.
         expect([...(await guard.assetDecimals(target.target))]).toEqual([
           BigInt(c.reserveDecimals),
           BigInt(c.supplyDecimals),

@@ -184,6 +184,26 @@ describe('ReserveCheck.evaluate: the rules in order', () => {
       Verdict.Short,
     ],
     ['supply read failed', (c) => void (c.supply.ok = false), Reason.SupplyFailed, Verdict.Short],
+    // No reading is judged as stale data is (issue 18, finding 1): a call that ran out of its bounded gas
+    // cannot be told apart from one that failed.
+    [
+      'reserve feed call failed, skip',
+      (c) => {
+        c.reserve.ok = false
+        c.rules.stalePolicy = StalePolicy.Skip
+      },
+      Reason.ReserveFeedFailed,
+      Verdict.Skipped,
+    ],
+    [
+      'supply read failed, skip',
+      (c) => {
+        c.supply.ok = false
+        c.rules.stalePolicy = StalePolicy.Skip
+      },
+      Reason.SupplyFailed,
+      Verdict.Skipped,
+    ],
     ['supply negative', (c) => void (c.supply.answer = -1n), Reason.NegativeSupply, Verdict.Short],
     [
       'supply updatedAt 0',
@@ -366,6 +386,7 @@ describe('ReserveCheck.readFeed and readTokenSupply: any failure reads as not ok
     ['latestRoundData returns 64 bytes', FeedFailure.ShortReturn],
     ['decimals reverts', FeedFailure.RevertDecimals],
     ['decimals returns 256', FeedFailure.OversizedDecimals],
+    ['latestRoundData burns its gas', FeedFailure.BurnGas],
   ])('%s', async (_name, failure) => {
     await mined(feed.setFailure(failure))
     expect(toReading(await harness.readFeed(await feed.getAddress()))).toEqual({
@@ -374,6 +395,15 @@ describe('ReserveCheck.readFeed and readTokenSupply: any failure reads as not ok
       updatedAt: 0n,
       decimals: 0n,
     })
+  })
+
+  it('a read that burns its gas costs its bound, not all the gas there is (issue 18, finding 1)', async () => {
+    await mined(feed.setFailure(FeedFailure.BurnGas))
+    const address = await feed.getAddress()
+    expect(toReading(await harness.readFeed(address, { gasLimit: 5_000_000 })).ok).toBe(false)
+    // Given all the gas, the read would keep back only the 1/64 it needs to return: an estimate of several
+    // hundred thousand. Bounded, it is the read's 100,000 and the decimals read.
+    expect(await harness.readFeed.estimateGas(address)).toBeLessThan(160_000n)
   })
 
   it('an address without code', async () => {

@@ -10,7 +10,6 @@ import {
   deployMockReserveFeed,
   deployWETH9,
   type MockMisbehavingTarget,
-  type MockReserveFeed,
 } from '#chain/contracts'
 import { eventsOf, mined } from '#chain/events'
 import {
@@ -27,13 +26,7 @@ import {
   performDataSize,
   toResult,
 } from '#chain/types'
-import {
-  LOCAL_CHAINS,
-  chainProvider,
-  localProvider,
-  startHardhatNode,
-  type RunningChain,
-} from '#devkit/local-chain'
+import { localProvider } from '#devkit/local-chain'
 import {
   PERFORM_GAS,
   TOKEN,
@@ -43,7 +36,9 @@ import {
   encodeTargets,
   logStruct,
   named,
+  onChainOfItsOwn,
   protect,
+  protectTarget,
   reconfigure,
   type Actors,
   type Guard,
@@ -65,29 +60,9 @@ const modes = [
   ['Pausable', PauseMode.Pausable],
 ] as const
 
-interface Misbehaving {
-  target: MockMisbehavingTarget
-  address: string
-  feed: MockReserveFeed
-}
-
-/**
- * A MockMisbehavingTarget with 100 tokens of supply and its own feed, registered while it behaves, paused
- * the `pauseMode` way.
- */
-async function misbehaving(g: Guard, pauseMode: bigint): Promise<Misbehaving> {
-  const target = await deployMockMisbehavingTarget(a.admin, 100n * TOKEN)
-  const feed = await deployMockReserveFeed(a.admin, 8, 100n * TOKEN)
-  const address = await target.getAddress()
-  const config = assetConfig({
-    reserveFeed: await feed.getAddress(),
-    supplySource: address,
-    pauseMode,
-    operations: pauseMode === PauseMode.Operations ? Operation.All : 0n,
-  })
-  await mined(g.guard.addAsset(address, config))
-  return { target, address, feed }
-}
+/** A {@link protectTarget} asset paused the `pauseMode` way (every operation, or `pause()`). */
+const misbehaving = (g: Guard, pauseMode: bigint) =>
+  protectTarget(g, { pauseMode, operations: pauseMode === PauseMode.Operations ? Operation.All : 0n })
 
 /** A guard with a misbehaving target (registry index 0, misbehaving as told) and a SecureMintToken after it. */
 async function badBeside(pauseMode: bigint, behaviour: bigint, revertSize = 0n) {
@@ -340,17 +315,11 @@ describe('ReserveGuard: a pause that keeps failing backs off', () => {
 })
 
 describe('ReserveGuard: the backoff over time (on a chain of its own, whose clock the test moves)', () => {
-  let chain: RunningChain
+  const ownChain = onChainOfItsOwn()
   let own: Actors
 
-  beforeAll(async () => {
-    chain = await startHardhatNode(LOCAL_CHAINS[0].network, LOCAL_CHAINS[0].chainId)
-    own = await actors(chainProvider(chain.url, chain.chainId))
-  }, 60_000)
-
-  afterAll(() => {
-    own.provider.destroy()
-    chain.process.kill('SIGTERM')
+  beforeAll(() => {
+    own = ownChain()
   })
 
   it('retries after 1 minute, then 2, 4, … doubling up to a day, and never in between', async () => {
@@ -457,7 +426,7 @@ describe('ReserveGuard: many assets short at once', () => {
 
   it('refuses checkData it cannot read, in checkUpkeep and checkLog alike', async () => {
     const { g } = await sharedFeedGuard(1)
-    const max = await g.guard.MAX_ASSETS()
+    const max = await g.guard.MAX_ENTRIES()
     const anyLog = {
       index: 0n,
       timestamp: 0n,

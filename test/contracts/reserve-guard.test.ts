@@ -21,18 +21,12 @@ import {
   SupplyKind,
   Verdict,
   Hold,
+  DEFAULT_PAUSE_GAS,
   assetConfig,
   toResult,
   type AssetConfig,
 } from '#chain/types'
-import {
-  LOCAL_CHAINS,
-  chainProvider,
-  fundedSigner,
-  localProvider,
-  startHardhatNode,
-  type RunningChain,
-} from '#devkit/local-chain'
+import { fundedSigner, localProvider } from '#devkit/local-chain'
 import {
   HEARTBEAT,
   PERFORM_GAS,
@@ -43,15 +37,16 @@ import {
   encodeTargets,
   logStruct,
   named,
+  onChainOfItsOwn,
   protect,
   reconfigure,
   unregister,
   type Actors,
-  type AssetOptions,
   type Asset,
+  type AssetOptions,
   type Guard,
 } from './guard-fixture'
-import { deployToken, latestTimestamp, revertOf, simulateDeploy, unit } from './helpers'
+import { deployToken, latestTimestamp, revertOf, setTokenRules, simulateDeploy, unit } from './helpers'
 
 const coder = AbiCoder.defaultAbiCoder()
 /** What the assetConfig builder pauses by default: mint and redeem (burning stays open). */
@@ -178,6 +173,7 @@ describe('ReserveGuard: the asset registry', () => {
       BigInt(cfg.marginBps),
       cfg.pauseMode,
       cfg.operations,
+      BigInt(cfg.pauseGas),
     ]
     expect([...(await g.guard.assetConfig(b.target))]).toEqual(asTuple(b.config))
     const [atTarget, atConfig] = await g.guard.assetAt(1)
@@ -237,6 +233,7 @@ describe('ReserveGuard: the asset registry', () => {
       0n,
       PauseMode.Operations,
       DEFAULT_OPERATIONS,
+      BigInt(DEFAULT_PAUSE_GAS),
     ])
     expect(
       await revertOf(g.guard.addAsset.staticCall(token.target, config), g.guard, 'AssetAlreadyRegistered'),
@@ -327,9 +324,9 @@ describe('ReserveGuard: the asset registry', () => {
     expect(
       await revertOf(g.guard.scheduleAssetUpdate.staticCall(target, looser), g.guard, 'TokenRulesMismatch'),
     ).toEqual(tokenRules)
-    await mined(token.setReserveConfig(own.reserveFeed, 3_600, 0))
+    await setTokenRules(token, own.reserveFeed, 3_600, 0)
     await mined(g.guard.scheduleAssetUpdate(target, looser))
-    await mined(token.setReserveConfig(own.reserveFeed, 3_600, 50))
+    await setTokenRules(token, own.reserveFeed, 3_600, 50)
     expect(
       await revertOf(g.guard.updateAsset.staticCall(target, looser), g.guard, 'TokenRulesMismatch'),
     ).toEqual(tokenRules)
@@ -466,48 +463,45 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
     expect((await check(g.guard)).targets).toEqual([a.target])
   })
 
-  it('keeps the decimals read at configuration: a feed whose decimals() fails later is judged in them', async () => {
+  it('reads the decimals at every check: a feed whose decimals() fails later is a failed read, short', async () => {
     const a = await protect(g)
     await mined(a.feed.setFailure(FeedFailure.RevertDecimals))
-    // The check reads latestRoundData only: backed, then short, on the 8 decimals kept.
-    expect(toResult(await g.guard.assetStatus(a.target)).verdict).toBe(Verdict.Backed)
-    await mined(a.feed.setAnswer(100n * TOKEN - 1n))
+    // No reading: short under fail-closed, as the token's own check says.
     expect(toResult(await g.guard.assetStatus(a.target))).toMatchObject({
       verdict: Verdict.Short,
-      reason: Reason.InsufficientReserves,
+      reason: Reason.ReserveFeedFailed,
+    })
+    expect(toResult(await a.token.reserveStatus(0n))).toMatchObject({
+      verdict: Verdict.Short,
+      reason: Reason.ReserveFeedFailed,
     })
     expect((await check(g.guard)).targets).toEqual([a.target])
-    // Reading the decimals again needs them readable.
+    // The decimals the check uses are read now, so they must be readable.
     const feed = await a.feed.getAddress()
-    expect(await revertOf(g.guard.syncDecimals.staticCall(a.target), g.guard, 'DecimalsUnreadable')).toEqual([
-      feed,
-    ])
+    expect(await revertOf(g.guard.assetDecimals(a.target), g.guard, 'DecimalsUnreadable')).toEqual([feed])
   })
 
-  it('a feed whose decimals change is judged in the old ones until anyone syncs them; no unpause meanwhile', async () => {
+  it('a feed whose decimals change is judged in its new decimals at once, never more leniently than the token (issue 18, finding 5)', async () => {
     const a = await protect(g)
     let now = await latestTimestamp(provider)
-    // The feed moves to 18 decimals, one wei short: read in the 8 decimals kept, a vast reserve.
+    // The feed moves from 8 to 18 decimals, one wei short. Read in the 8 decimals of registration, a vast
+    // reserve: the guard kept those, said Backed and listed nothing while the token refused to mint.
     await mined(a.feed.setState(18, 100n * unit(18) - 1n, now))
-    expect(toResult(await g.guard.assetStatus(a.target)).verdict).toBe(Verdict.Backed)
-    const synced = await mined(g.asStranger.syncDecimals(a.target))
-    expect(named(eventsOf(synced, g.guard))).toEqual([['AssetDecimalsSynced', a.target, 18n, 8n]])
-    expect([...(await g.guard.assetDecimals(a.target))]).toEqual([18n, 8n])
-    // Nothing changed: no event.
-    expect(eventsOf(await mined(g.asStranger.syncDecimals(a.target)), g.guard)).toEqual([])
+    expect(toResult(await a.token.reserveStatus(0n))).toMatchObject({
+      verdict: Verdict.Short,
+      reason: Reason.InsufficientReserves,
+    })
     expect(toResult(await g.guard.assetStatus(a.target))).toMatchObject({
       verdict: Verdict.Short,
       reason: Reason.InsufficientReserves,
     })
+    expect([...(await g.guard.assetDecimals(a.target))]).toEqual([18n, 8n])
+    expect((await check(g.guard)).targets).toEqual([a.target])
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     expect(await g.guard.isAssetPaused(a.target)).toBe(true)
-    // Back to 8 decimals and backed: the unpauser is refused until the decimals are synced.
+    // Back to 8 decimals and backed: the unpauser lifts the pause, nothing to sync.
     now = await latestTimestamp(provider)
     await mined(a.feed.setState(8, 100n * TOKEN, now))
-    expect(
-      await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'DecimalsChanged'),
-    ).toEqual([a.target])
-    await mined(g.asStranger.syncDecimals(a.target))
     await mined(g.asUnpauser.unpauseAsset(a.target))
     expect(await g.guard.isAssetPaused(a.target)).toBe(false)
   })
@@ -931,11 +925,11 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     await mined(a.feed.setAnswer(100n * TOKEN))
     // The token's admin loosens the token's heartbeat: the two no longer judge alike, so the gate stays shut.
-    await mined(a.token.setReserveConfig(a.config.reserveFeed, a.config.heartbeat + 1, 0))
+    await setTokenRules(a.token, a.config.reserveFeed, a.config.heartbeat + 1, 0)
     expect(
       await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'TokenRulesMismatch'),
     ).toEqual([a.target, a.config.reserveFeed, BigInt(a.config.heartbeat + 1), 0n])
-    await mined(a.token.setReserveConfig(a.config.reserveFeed, a.config.heartbeat, 0))
+    await setTokenRules(a.token, a.config.reserveFeed, a.config.heartbeat, 0)
     await mined(g.asUnpauser.unpauseAsset(a.target))
     expect(await a.token.pausedOperations()).toBe(0n)
   })
@@ -1216,19 +1210,13 @@ describe('ReserveGuard: the log trigger', () => {
 
 describe('ReserveGuard: the admin, in two steps, and the delay on configuration changes (a chain of its own)', () => {
   const DELAY = 2n * 86_400n
-  let chain: RunningChain
+  const ownChain = onChainOfItsOwn()
   let own: Actors
   let g: Guard
 
   beforeAll(async () => {
-    chain = await startHardhatNode(LOCAL_CHAINS[0].network, LOCAL_CHAINS[0].chainId)
-    own = await actors(chainProvider(chain.url, chain.chainId))
+    own = ownChain()
     g = await deployGuardFor(own, Number(DELAY))
-  }, 60_000)
-
-  afterAll(() => {
-    own.provider.destroy()
-    chain.process.kill('SIGTERM')
   })
 
   /** Mines the next block `seconds` after the latest one. */
@@ -1240,7 +1228,7 @@ describe('ReserveGuard: the admin, in two steps, and the delay on configuration 
   it('an update waits the delay, in public, and applies only the configuration scheduled', async () => {
     const a = await protect(g, { config: { heartbeat: 30 * 86_400 } })
     const updated = { ...a.config, marginBps: 500 }
-    await mined(a.token.setReserveConfig(updated.reserveFeed, updated.heartbeat, updated.marginBps))
+    await setTokenRules(a.token, updated.reserveFeed, updated.heartbeat, updated.marginBps)
     const scheduled = await mined(g.guard.scheduleAssetUpdate(a.target, updated))
     const readyAt = BigInt((await own.provider.getBlock(scheduled.blockNumber))!.timestamp) + DELAY
     const asTuple = (c: AssetConfig) =>
@@ -1259,7 +1247,7 @@ describe('ReserveGuard: the admin, in two steps, and the delay on configuration 
     ).toEqual([a.target])
     await mined(g.guard.updateAsset(a.target, updated))
     expect(Number((await g.guard.assetConfig(a.target)).marginBps)).toBe(500)
-    expect([...(await g.guard.pendingAssetChange(a.target))]).toEqual([ZeroHash, 0n])
+    expect([...(await g.guard.pendingAssetChange(a.target))]).toEqual([ZeroHash, 0n, 0n])
     expect(
       await revertOf(g.guard.updateAsset.staticCall(a.target, updated), g.guard, 'AssetChangeNotScheduled'),
     ).toEqual([a.target])
@@ -1271,7 +1259,7 @@ describe('ReserveGuard: the admin, in two steps, and the delay on configuration 
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     // The admin, also the token's, points the token at a feed of its own at once, then the asset.
     const friendly = await deployMockReserveFeed(own.admin, 8, 10n ** 20n)
-    await mined(a.token.setReserveConfig(await friendly.getAddress(), a.config.heartbeat, a.config.marginBps))
+    await setTokenRules(a.token, await friendly.getAddress(), a.config.heartbeat, a.config.marginBps)
     await mined(
       g.guard.scheduleAssetUpdate(a.target, { ...a.config, reserveFeed: await friendly.getAddress() }),
     )

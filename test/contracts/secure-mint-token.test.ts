@@ -9,7 +9,7 @@ import {
 import { eventsOf, mined } from '#chain/events'
 import { FeedFailure, Operation, Reason, Verdict, toResult } from '#chain/types'
 import { fundedSigner, localProvider } from '#devkit/local-chain'
-import { deployToken, latestTimestamp, revertOf, simulateDeploy, unit } from './helpers'
+import { deployToken, latestTimestamp, revertOf, setTokenRules, simulateDeploy, unit } from './helpers'
 import { trueUsdBuggyBacked } from './reserve-check-model'
 
 const HEARTBEAT = 3_600n
@@ -74,7 +74,7 @@ describe('SecureMintToken: deployment and roles', () => {
     const probe = await deployToken(admin, adminAddress, feed)
     const eoa = Wallet.createRandom().address
     const args = (feedAddress: string, heartbeat: number, tokenAdmin = adminAddress) =>
-      ['Secure BTC', 'sBTC', tokenAdmin, feedAddress, heartbeat, 0] as const
+      ['Secure BTC', 'sBTC', tokenAdmin, 0, feedAddress, heartbeat, 0] as const
     expect(
       await revertOf(
         simulateDeploy(admin, ARTIFACT.SecureMintToken, ...args(String(feed.target), 3_600, ZeroAddress)),
@@ -111,7 +111,7 @@ describe('SecureMintToken: deployment and roles', () => {
         'AccessControlUnauthorizedAccount',
       ),
     ).toEqual([minterAddress, await token.DEFAULT_ADMIN_ROLE()])
-    const receipt = await mined(token.setReserveConfig(other.target, 60, 100))
+    const receipt = await setTokenRules(token, other.target, 60, 100)
     expect(eventsOf(receipt, token).map((e) => [e.name, ...e.args])).toEqual([
       ['ReserveConfigUpdated', await other.getAddress(), 60n, 100n],
     ])
@@ -326,6 +326,29 @@ describe('SecureMintToken: mint, redeem and burn pause separately', () => {
     ])
     await mined(f.asHolder.redeem(1n, 'bc1qexample'))
     expect(await revertOf(call(attempts().mint), f.token, 'OperationPaused')).toEqual([Operation.Mint])
+  })
+
+  it('remembers who paused each operation; another pauser cannot pause it again, but any pauser unpauses it', async () => {
+    const other = await fundedSigner(provider)
+    await mined(f.token.grantRole(await f.token.PAUSER_ROLE(), await other.getAddress()))
+    const asOther = f.token.connect(other)
+    await mined(f.asPauser.pauseOperations(Operation.Mint))
+    expect(await f.token.operationPausedBy(Operation.Mint)).toBe(await pauser.getAddress())
+    expect(await f.token.operationPausedBy(Operation.Redeem)).toBe(ZeroAddress)
+    expect(
+      await revertOf(
+        asOther.pauseOperations.staticCall(Operation.Mint | Operation.Redeem),
+        f.token,
+        'OperationPausedByAnother',
+      ),
+    ).toEqual([Operation.Mint, await pauser.getAddress()])
+    // Its own operations: the other pauser pauses redeem, and lifts mint whoever paused it.
+    await mined(asOther.pauseOperations(Operation.Redeem))
+    expect(await f.token.operationPausedBy(Operation.Redeem)).toBe(await other.getAddress())
+    await mined(asOther.unpauseOperations(Operation.Mint))
+    expect(await f.token.operationPausedBy(Operation.Mint)).toBe(ZeroAddress)
+    expect(await f.token.pausedOperations()).toBe(Operation.Redeem)
+    await mined(asOther.unpauseOperations(Operation.Redeem))
   })
 
   it('refuses empty and unknown operation masks', async () => {

@@ -82,6 +82,7 @@ export async function deployGuardedToken(
     'Secure BTC',
     'sBTC',
     adminAddress,
+    0, // no admin delay
     proxyAddress,
     86_400,
     0,
@@ -103,6 +104,7 @@ export async function deployGuardedToken(
       marginBps: 0,
       pauseMode: guardEnum('PauseMode', 'Operations'),
       operations: 7n, // mint, redeem, burn
+      pauseGas: 100_000, // the guard's MIN_PAUSE_GAS
     }),
   )
   return {

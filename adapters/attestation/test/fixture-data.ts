@@ -138,9 +138,6 @@ export async function buildFixtures(): Promise<Record<string, NockDefinition[]>>
   const impostorSignature = await IMPOSTOR.signMessage(toUtf8Bytes(SIGNED_BODY))
   const sig = (value: string) => ({ 'x-attestation-signature': value })
   return {
-    // Re-recordable from a live API (see the README): a TUSD-style attestation.
-    recorded: json('/truecoin', tusdStyle()),
-
     'tusd-style': json('/tusd-style', tusdStyle()),
     'network-firm-style': json('/network-firm-style', networkFirmStyle()),
     'network-firm-strings': json('/network-firm-strings', {

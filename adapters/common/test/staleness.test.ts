@@ -2,15 +2,15 @@
  * A figure served after its provider started failing is visible: each failure is logged (at
  * most once a minute per request, with a count), saying which figure is served meanwhile, and
  * the reserve_stale_requests / reserve_oldest_figure_age_seconds gauges say how many requests
- * are served stale and for how long.
+ * are served stale and for how long. Once the figure has expired, the request stays visible
+ * (reserve_unserved_requests, its age still growing) until it recovers.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
-import { advanceClock, backgroundTicks, resetClock } from '#devkit/clock'
+import { advanceClock, backgroundTicks } from '#devkit/clock'
 import { logMark, logsSince } from '#devkit/logs'
-import { stopTestAdapter } from '#devkit/test-adapter'
 import { providerError } from '../errors'
-import { startToyAdapter, type ToyTransport } from './toy-adapter'
+import { useToyAdapterWithMetrics } from './toy-adapter'
 
 /** The value of metric `name` for the toy endpoint, as Prometheus scrapes it. */
 async function scraped(testAdapter: TestAdapter, name: string): Promise<number | undefined> {
@@ -20,33 +20,23 @@ async function scraped(testAdapter: TestAdapter, name: string): Promise<number |
 }
 
 describe('a figure served while its provider fails', () => {
-  let testAdapter: TestAdapter
-  let transport: ToyTransport
+  const toy = useToyAdapterWithMetrics()
   const request = { name: 'steady' }
-
-  beforeAll(async () => {
-    ;({ testAdapter, transport } = await startToyAdapter({ METRICS_ENABLED: 'true' }))
-  })
-  afterAll(async () => {
-    resetClock()
-    await stopTestAdapter(testAdapter)
-    process.env.METRICS_ENABLED = 'false'
-  })
 
   const step = async (seconds: number) => {
     for (let i = 0; i < seconds; i++) {
       advanceClock(1_000)
-      await backgroundTicks(transport, 2)
+      await backgroundTicks(toy.transport, 2)
     }
   }
 
   it('is logged, rate-limited, and shown by the staleness gauges', async () => {
-    let response = await testAdapter.request(request)
-    while (response.statusCode !== 200) response = await testAdapter.request(request)
+    let response = await toy.testAdapter.request(request)
+    while (response.statusCode !== 200) response = await toy.testAdapter.request(request)
     await step(1)
-    expect(await scraped(testAdapter, 'reserve_stale_requests')).toBe(0)
+    expect(await scraped(toy.testAdapter, 'reserve_stale_requests')).toBe(0)
 
-    transport.outcome = async () => {
+    toy.transport.outcome = async () => {
       throw providerError('the provider is down')
     }
     const mark = logMark()
@@ -59,13 +49,40 @@ describe('a figure served while its provider fails', () => {
     expect(warnings.length).toBeLessThanOrEqual(3)
     expect(warnings[0].text).toMatch(/toy:\S+ .*502 the provider is down.*serving the figure read at/)
     expect(warnings.at(-1)!.text).toMatch(/failed again \d+ times? since/)
-    expect((await testAdapter.request(request)).statusCode).toBe(200)
-    expect(await scraped(testAdapter, 'reserve_stale_requests')).toBe(1)
-    expect(await scraped(testAdapter, 'reserve_oldest_figure_age_seconds')).toBeGreaterThanOrEqual(259)
+    expect((await toy.testAdapter.request(request)).statusCode).toBe(200)
+    expect(await scraped(toy.testAdapter, 'reserve_stale_requests')).toBe(1)
+    expect(await scraped(toy.testAdapter, 'reserve_oldest_figure_age_seconds')).toBeGreaterThanOrEqual(259)
 
-    transport.outcome = async () => ({ result: '2', data: { result: '2' } })
+    toy.transport.outcome = async () => ({ result: '2', data: { result: '2' } })
     await step(60)
-    expect(await scraped(testAdapter, 'reserve_stale_requests')).toBe(0)
+    expect(await scraped(toy.testAdapter, 'reserve_stale_requests')).toBe(0)
     expect(logsSince(mark).some((line) => /recovered after \d+ failures/.test(line.text))).toBe(true)
+  })
+
+  it('stays visible once the figure has expired while its provider still fails: unserved, its age growing', async () => {
+    toy.transport.outcome = async () => {
+      throw providerError('the provider is down')
+    }
+    // A node asking every 10 s, past the refresh (at 180 s) and the figure's expiry (at 360 s).
+    for (let asked = 0; asked < 40; asked++) {
+      await toy.testAdapter.request(request)
+      await step(10)
+    }
+    expect((await toy.testAdapter.request(request)).statusCode).toBeGreaterThanOrEqual(500)
+    const age = await scraped(toy.testAdapter, 'reserve_oldest_figure_age_seconds')
+    expect({
+      stale: await scraped(toy.testAdapter, 'reserve_stale_requests'),
+      unserved: await scraped(toy.testAdapter, 'reserve_unserved_requests'),
+      ageAboveCacheMaxAge: age! >= 360,
+    }).toEqual({ stale: 0, unserved: 1, ageAboveCacheMaxAge: true })
+    await step(30)
+    expect(await scraped(toy.testAdapter, 'reserve_oldest_figure_age_seconds')).toBe(age! + 30)
+
+    toy.transport.outcome = async () => ({ result: '3', data: { result: '3' } })
+    await step(61)
+    expect({
+      stale: await scraped(toy.testAdapter, 'reserve_stale_requests'),
+      unserved: await scraped(toy.testAdapter, 'reserve_unserved_requests'),
+    }).toEqual({ stale: 0, unserved: 0 })
   })
 })

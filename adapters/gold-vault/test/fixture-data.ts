@@ -122,9 +122,6 @@ const csv = (vault: string, text: string, lastModified: string | null = LAST_MOD
 export function buildFixtures(): Record<string, NockDefinition[]> {
   const [b1, b2, b3, b4] = BARS
   return {
-    // Re-recordable from a live custodian API (see the README).
-    recorded: [json('london', barList('London (LBMA vault)', 'toz', BARS))],
-
     'bars-toz': [json('bars-toz', barList('London', 'toz', BARS))],
     'bars-g': [json('bars-g', barList('London', 'g', BARS))],
     'bars-kg': [json('bars-kg', barList('London', 'kg', BARS))],

@@ -5,20 +5,17 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { toUnits } from '#common/decimal'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
-import { useFixtures, withFixture } from '#devkit/fixtures'
+import { fixtureRecording, useFixtures, withFixture } from '#devkit/fixtures'
 import { makeAdapter } from '../../src'
 import type { ReservesEndpointTypes } from '../../src/endpoint/reserves'
 import type { ReservesTransport } from '../../src/transport/reserves'
 import { API_KEY, AUDITOR, FIXTURE_API_URL, FIXTURE_NOW, IMPOSTOR } from '../fixture-data'
 
 /**
- * Replays the fixtures in ./fixtures. Only `recorded.json` comes from a live API and is
- * re-recorded by NOCK_BACK_MODE=update (see the README); every other fixture is built by
+ * Replays the fixtures in ./fixtures. Only `recorded.json` comes from a live API, and is
+ * recorded again by NOCK_BACK_MODE=update (see the README); every other fixture is built by
  * test/build-fixtures.ts and always replayed, whatever the mode.
  */
-const RECORDING = ['update', 'record'].includes(process.env.NOCK_BACK_MODE ?? '')
-const LIVE_API_URL = process.env.ATTESTATION_API_URL
-const LIVE_CLIENT = process.env.ATTESTATION_CLIENT ?? 'truecoin'
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures')
 useFixtures(FIXTURES)
@@ -62,14 +59,12 @@ interface Answer {
 
 /** One request answered from `fixture` (built fixtures are always replayed, never recorded). */
 async function ask(testAdapter: TestAdapter, fixture: string, data: object): Promise<Answer> {
-  if (fixture !== 'recorded') nock.back.setMode('lockdown')
-  const done = await withFixture(fixture)
+  const done = await withFixture(fixture, { replayOnly: fixture !== 'recorded' })
   try {
     const res = await testAdapter.request(data)
     return { status: res.statusCode, body: res.json() }
   } finally {
     done()
-    useFixtures(FIXTURES)
   }
 }
 
@@ -240,8 +235,7 @@ describe('attestation adapter', () => {
         // now, against an attestation with the ripcord raised. Date.now is frozen, so without
         // the eviction the cached 200 would be served for ever.
         const [[, transport]] = adapter.adapter.endpoints[0].transportRoutes.entries()
-        nock.back.setMode('lockdown')
-        const done = await withFixture('tusd-style-ripcord')
+        const done = await withFixture('tusd-style-ripcord', { replayOnly: true })
         try {
           await (transport as unknown as ReservesTransport).computeAndCache(
             { client: 'tusd-style', field: 'totalReserve', decimals: 18 },
@@ -249,7 +243,6 @@ describe('attestation adapter', () => {
           )
         } finally {
           done()
-          useFixtures(FIXTURES)
         }
         const res = await adapter.request({ client: 'tusd-style' })
         expect(res.statusCode).toBe(503)
@@ -430,10 +423,17 @@ describe('attestation adapter', () => {
 })
 
 describe('a live attestation (re-recordable)', () => {
+  // The instant, the API and the client the fixture was recorded at, with and for; the tests
+  // below hold for any recording: none names a figure.
+  const recording = fixtureRecording(
+    'recorded',
+    { url: 'ATTESTATION_API_URL', client: 'ATTESTATION_CLIENT' },
+    { client: 'truecoin' },
+  )
   let testAdapter: TestAdapter
   beforeAll(async () => {
-    if (!RECORDING) jest.spyOn(Date, 'now').mockReturnValue(FIXTURE_NOW)
-    testAdapter = await start(RECORDING && LIVE_API_URL ? { ATTESTATION_API_URL: LIVE_API_URL } : {})
+    jest.spyOn(Date, 'now').mockReturnValue(recording.at)
+    testAdapter = await start({ ATTESTATION_API_URL: recording.with.url })
   })
   afterAll(async () => {
     await stopTestAdapter(testAdapter)
@@ -441,12 +441,12 @@ describe('a live attestation (re-recordable)', () => {
   })
 
   it('reports the reserve exactly as the auditor wrote it', async () => {
-    const answer = await ask(testAdapter, 'recorded', { client: RECORDING ? LIVE_CLIENT : 'truecoin' })
+    const answer = await ask(testAdapter, 'recorded', { client: recording.with.client })
     expect(answer.status).toBe(200)
     const data = answer.body.data as { figure: string; result: string; ripcord: boolean }
     expect(answer.body.result).toBe(reserve18(data.figure))
     expect(data.result).toBe(answer.body.result)
     expect(data.ripcord).toBe(false)
-    if (!RECORDING) expect(answer).toMatchSnapshot()
+    expect(answer.body.timestamps).toMatchObject({ providerDataRequestedUnixMs: recording.at })
   })
 })

@@ -1,12 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { verifyMessage } from 'ethers'
+import { readFixture } from '#devkit/fixtures'
 import { AUDITOR, IMPOSTOR, type NockDefinition } from '../fixture-data'
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'integration', 'fixtures')
-const load = (name: string): NockDefinition[] => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'))
+const load = (name: string) => readFixture(join(dir, `${name}.json`)).interactions as NockDefinition[]
 const bytesOf = (d: NockDefinition) => Buffer.from(d.response as string, 'hex')
 
 describe('the committed fixtures', () => {

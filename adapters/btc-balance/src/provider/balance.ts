@@ -1,5 +1,5 @@
 import type { ProviderClient } from '#common/provider-client'
-import { ESPLORA, ESPLORA_URL_SETTING, type BitcoinSettings } from '../config'
+import { ESPLORA, ESPLORA_URL_SETTING, tipFreshness, type BitcoinSettings } from '../config'
 import type { BalanceEndpointTypes } from '../endpoint/balance'
 import type { CheckedRequest } from '../endpoint/balance-request'
 import type { BitcoinChainId } from '../rules/address'
@@ -18,16 +18,19 @@ export type BalanceFigures = BalanceEndpointTypes['Response']['Data']
 export class BitcoinBalances {
   private readonly clients = new Map<BitcoinChainId, ProviderClient>()
 
-  /** Reads a checked request (endpoint/balance-request.ts) at one height of one chain state. */
+  /** Reads a checked request (endpoint/balance-request.ts) at one height of one chain state, from a fresh tip. */
   async read(request: CheckedRequest, settings: BitcoinSettings): Promise<BalanceFigures> {
     const api = new EsploraApi(this.client(request.chainId, settings))
-    const reserves = await readReserves(api, request.addresses, request.minConfirmations)
+    const freshness = tipFreshness(request.chainId, settings)
+    const reserves = await readReserves(api, request.addresses, request.minConfirmations, freshness)
     const total = reserves.total.toString()
     return {
       result: total,
       decimals: 8,
       height: reserves.height,
       tipHeight: reserves.tip,
+      tipHash: reserves.tipHash,
+      tipTimestamp: reserves.tipTimestamp,
       minConfirmations: request.minConfirmations,
       chainId: request.chainId,
       addressCount: request.addresses.length,

@@ -12,6 +12,6 @@ export class BalanceTransport extends ComputeTransport<BalanceEndpointTypes> {
     settings: Settings,
   ): Promise<ComputedResponse<BalanceEndpointTypes>> {
     const figures = await this.balances.read(checkRequest(params, settings), settings)
-    return { result: figures.result, data: figures }
+    return { result: figures.result, data: figures, providerIndicatedTimeUnixMs: figures.tipTimestamp * 1000 }
   }
 }

@@ -1,14 +1,21 @@
+import { jest } from '@jest/globals'
 import { resolve } from 'node:path'
 import nock from 'nock'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
+import { advanceClock, resetClock } from '#devkit/clock'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
-import { useFixtures, withFixture } from '#devkit/fixtures'
+import { fixtureRecording, useFixtures, withFixture } from '#devkit/fixtures'
 import { makeAdapter } from '../../src'
 
 /**
- * Replays responses recorded from Blockstream's Esplora (fixtures/mainnet-custodian.json).
- * Re-record against the live API with:
- *   NOCK_BACK_MODE=update npm test -- adapters/btc-balance/test/integration -u
+ * Replays Esplora answers in fixtures/. `mainnet-custodian.json` is written by hand in
+ * Blockstream's wire format, to hold what a live ledger cannot be made to show on demand (a
+ * payment with 3 confirmations, a spend in the mempool): it is always replayed. `recorded.json`
+ * is what a recording of a live Esplora holds (committed as an example in the same format, until
+ * recorded from the live API), and is recorded again by
+ *   NOCK_BACK_MODE=update npm run test:adapter -- btc-balance
+ * (see the README: the Esplora URL and the addresses come from the environment, or default to
+ * Blockstream's API and the addresses below).
  */
 useFixtures(resolve(import.meta.dirname, 'fixtures'))
 
@@ -29,6 +36,15 @@ const env = (urls: string) => ({
 /** The response minus timestamps, which differ on every run. */
 const stable = (json: Record<string, unknown>) => ({ ...json, timestamps: expect.any(Object) })
 
+/** The tip of mainnet-custodian.json, block 871234: its hash and time (2024-11-21T06:40:00Z). */
+const TIP_HASH = '00000000000000000001b2c4d6e8f0a1b2c4d6e8f0a1b2c4d6e8f0a1b2c4d6e8'
+const TIP_TIME = 1_732_171_200
+
+// The clock stands 5 minutes after the tip of mainnet-custodian.json was mined: the tip is fresh
+// then, and would be far too old by now (the recording below holds the clock at its own instant).
+beforeAll(() => advanceClock((TIP_TIME + 300) * 1000 - Date.now()))
+afterAll(() => resetClock())
+
 describe('btc-balance adapter', () => {
   let testAdapter: TestAdapter
   let done: () => void
@@ -37,7 +53,7 @@ describe('btc-balance adapter', () => {
     testAdapter = await startTestAdapter(makeAdapter(), env(BLOCKSTREAM))
   })
   beforeEach(async () => {
-    done = await withFixture('mainnet-custodian')
+    done = await withFixture('mainnet-custodian', { replayOnly: true })
   })
   afterEach(() => done())
   afterAll(() => stopTestAdapter(testAdapter))
@@ -57,10 +73,14 @@ describe('btc-balance adapter', () => {
       decimals: 8,
       height: 871229,
       tipHeight: 871234,
+      tipHash: TIP_HASH,
+      tipTimestamp: TIP_TIME,
       duplicates: [A],
       addressCount: 2,
     })
     expect(json.timestamps.providerDataReceivedUnixMs).toEqual(expect.any(Number))
+    // The time the figure is true at, as the provider says: the tip block's.
+    expect(json.timestamps.providerIndicatedTimeUnixMs).toBe(TIP_TIME * 1000)
     expect(json).toMatchSnapshot(stable(json))
   })
 
@@ -111,7 +131,7 @@ describe('btc-balance adapter with failing providers', () => {
     `{"address":"${A}","chain_stats":{"funded_txo_count":14,"funded_txo_sum":12345678901,"spent_txo_count":9,` +
     `"spent_txo_sum":2345678901,"tx_count":21},"mempool_stats":{"funded_txo_count":0,"funded_txo_sum":0,` +
     `"spent_txo_count":0,"spent_txo_sum":0,"tx_count":0}}`
-  const TIP_HASH = '00000000000000000001b2c4d6e8f0a1b2c4d6e8f0a1b2c4d6e8f0a1b2c4d6e8'
+  const tipBlock = `{"id":"${TIP_HASH}","height":871234,"timestamp":${TIP_TIME}}`
   let testAdapter: TestAdapter
 
   beforeAll(async () => {
@@ -125,6 +145,10 @@ describe('btc-balance adapter with failing providers', () => {
     const mempool = nock('https://mempool.space')
       .get('/api/blocks/tip/height')
       .reply(200, '871234')
+      .get('/api/blocks/tip/hash')
+      .reply(200, TIP_HASH)
+      .get(`/api/block/${TIP_HASH}`)
+      .reply(200, tipBlock)
       .get(`/api/address/${A}`)
       .reply(200, statsOfA)
     const response = await testAdapter.request({ addresses: [mainnet(A)], minConfirmations: 0 })
@@ -138,6 +162,10 @@ describe('btc-balance adapter with failing providers', () => {
     nock('https://blockstream.info')
       .get('/api/blocks/tip/height')
       .reply(200, '871234')
+      .get('/api/blocks/tip/hash')
+      .reply(200, TIP_HASH)
+      .get(`/api/block/${TIP_HASH}`)
+      .reply(200, tipBlock)
       .get(`/api/address/${A}`)
       .reply(200, statsOfA)
       .get(`/api/address/${B}`)
@@ -149,6 +177,10 @@ describe('btc-balance adapter with failing providers', () => {
     nock('https://mempool.space')
       .get('/api/blocks/tip/height')
       .reply(200, '871234')
+      .get('/api/blocks/tip/hash')
+      .reply(200, TIP_HASH)
+      .get(`/api/block/${TIP_HASH}`)
+      .reply(200, tipBlock)
       .get('/api/block-height/871234')
       .reply(200, TIP_HASH)
       .get(`/api/address/${B}`)
@@ -160,5 +192,45 @@ describe('btc-balance adapter with failing providers', () => {
     expect(json.result).toBeUndefined()
     expect(json.errorMessage).toContain(B)
     expect(json).toMatchSnapshot(stable(json))
+  })
+})
+
+describe('a live custodian (re-recordable)', () => {
+  // The tests below hold for any recording: none names a figure of the ledger.
+  const recording = fixtureRecording(
+    'recorded',
+    { url: 'BITCOIN_MAINNET_ESPLORA_URL', addresses: 'BTC_BALANCE_RECORDED_ADDRESSES' },
+    { url: BLOCKSTREAM, addresses: `${A},${B}` },
+  )
+  const addresses = recording.with.addresses.split(',').map(mainnet)
+  let testAdapter: TestAdapter
+  let done: () => void
+
+  beforeAll(async () => {
+    jest.spyOn(Date, 'now').mockReturnValue(recording.at)
+    testAdapter = await startTestAdapter(makeAdapter(), env(recording.with.url))
+  })
+  beforeEach(async () => {
+    done = await withFixture('recorded')
+  })
+  afterEach(() => done())
+  afterAll(async () => {
+    await stopTestAdapter(testAdapter)
+    jest.restoreAllMocks()
+  })
+
+  it('sums the addresses at tip − minConfirmations + 1, in satoshis', async () => {
+    const response = await testAdapter.request({ addresses, minConfirmations: 6 })
+    expect(response.statusCode).toBe(200)
+    const json = response.json()
+    expect(json.result).toMatch(/^\d+$/)
+    expect(json.data).toMatchObject({
+      result: json.result,
+      decimals: 8,
+      minConfirmations: 6,
+      height: json.data.tipHeight - 5,
+      addressCount: addresses.length,
+    })
+    expect(json.timestamps.providerDataRequestedUnixMs).toBe(recording.at)
   })
 })

@@ -12,7 +12,8 @@ import { deployDecimalsToken, deployMockV3Aggregator, deployPoRAddressList } fro
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import { ensureMulticall3 } from '#devkit/multicall3'
 import { serveAttestationApi, type Attestation } from '#devkit/simulators/attestation'
-import { EsploraSim, custodianAddress, serveEsplora } from '#devkit/simulators/esplora'
+import { seededAddress } from '#devkit/bitcoin-address'
+import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
 import type { ApiServer } from '#devkit/simulators/http-api'
 import { serveVaultApi } from '#devkit/simulators/vault'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
@@ -30,7 +31,7 @@ interface ReserveResponse {
 }
 
 // Bitcoin: three custodians published on-chain, 6 confirmations deep; a fourth deposit too shallow.
-const BTC = [custodianAddress('por-1'), custodianAddress('por-2'), custodianAddress('por-3')]
+const BTC = [seededAddress('por-1'), seededAddress('por-2'), seededAddress('por-3')]
 const SATS = [150_000_000n, 25_000_000n, 1n]
 const SHALLOW = 200_000_000n
 // Stablecoins: a 6-decimal token on chain A in two wallets, an 18-decimal one on chain B in one.
