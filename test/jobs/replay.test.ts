@@ -13,7 +13,7 @@
  * the declaration's expected figure.
  */
 import { Wallet } from 'ethers'
-import { deployDecimalsToken, deployPoRAddressList } from '#chain/contracts'
+import { deployDecimalsToken, deployMockV3Aggregator, deployPoRAddressList } from '#chain/contracts'
 import { join } from 'node:path'
 import { ADAPTERS_DIR, loadAdapterModule } from '#devkit/adapters'
 import type { ConformanceDeclaration } from '#devkit/conformance'
@@ -45,6 +45,8 @@ const CUSTODY_2 = Wallet.createRandom().address
 const HELD_1 = 1_234n * 10n ** 18n + 5n
 const HELD_2 = 7n * 10n ** 17n
 const NATIVE_1 = 3n * 10n ** 18n + 1n
+/** BTC/USD at 8 decimals, the price feed on chain A. */
+const BTC_USD = 9_712_345_678_901n
 
 /** What each job must report, from the figures above (and, once set up, from conformance declarations). */
 const EXPECTED: Record<string, bigint> = {
@@ -52,6 +54,8 @@ const EXPECTED: Record<string, bigint> = {
   'jobs/btc-balance/job.toml': 30_000_000_000n,
   // The three addresses listed on-chain: 100 + 200 + 0.5 BTC, in satoshis.
   'jobs/proof-of-reserves/job.toml': 30_050_000_000n,
+  // 300.5 BTC at 97,123.45678901 USD, plus 1,000,523,419.87 attested, × 10^18.
+  'jobs/proof-of-reserves/mixed.toml': 30_050_000_000n * BTC_USD * 100n + 100_052_341_987n * 10n ** 16n,
   // 1,000,523,419.87 attested × 10^18.
   'jobs/attestation/job.toml': 1_000_523_419_870_000_000_000_000_000n,
   // 399.440 + 399.960 fine troy ounces × 10^8.
@@ -145,6 +149,7 @@ beforeAll(async () => {
     await (await reserveToken.transfer(CUSTODY_1, HELD_1)).wait()
     await (await reserveToken.transfer(CUSTODY_2, HELD_2)).wait()
     await (await signerB.sendTransaction({ to: CUSTODY_1, value: NATIVE_1 })).wait()
+    const btcUsd = await deployMockV3Aggregator(signerA, 8, BTC_USD)
 
     Object.assign(placeholderValues, {
       '<CUSTODIAN_BTC_ADDRESS_1>': RESERVE_1,
@@ -156,8 +161,10 @@ beforeAll(async () => {
       '<TOKEN_ADDRESS_ARBITRUM>': String(tokenB.target),
       '<EXCLUDED_HOLDER_ETHEREUM>': lockbox,
       '<RESERVE_TOKEN_ETHEREUM>': String(reserveToken.target),
-      '<CUSTODIAN_WALLET_1>': CUSTODY_1,
-      '<CUSTODIAN_WALLET_2>': CUSTODY_2,
+      '<CUSTODIAN_WALLET_ETHEREUM_1>': CUSTODY_1,
+      '<CUSTODIAN_WALLET_ETHEREUM_2>': CUSTODY_2,
+      '<CUSTODIAN_WALLET_ARBITRUM_1>': CUSTODY_1,
+      '<BTC_USD_FEED>': String(btcUsd.target),
     })
 
     // Each adapter's settings, as its operator would give them ("ethereum" and "arbitrum" are the
@@ -189,6 +196,9 @@ beforeAll(async () => {
         ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
         BITCOIN_MAINNET_ESPLORA_URL: esplora.url,
         ESPLORA_RETRIES: '0',
+        ATTESTATION_API_URL: auditor.url,
+        ATTESTATION_RETRIES: '0',
+        ATTESTATION_SIGNER_ADDRESS: undefined,
       },
     })
   }
