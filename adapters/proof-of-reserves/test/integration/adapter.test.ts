@@ -16,7 +16,7 @@ import { serveAttestationApi, type Attestation } from '#devkit/simulators/attest
 import { seededAddress } from '#devkit/bitcoin-address'
 import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
 import type { ApiServer } from '#devkit/simulators/http-api'
-import { serveVaultApi } from '#devkit/simulators/vault'
+import { LONDON_VAULT, serveVaultApi } from '#devkit/simulators/vault'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 import { makeAdapter } from '../../src'
 import type { ReserveFigures } from '../../src/provider/reserves'
@@ -42,7 +42,7 @@ const B18 = 7n * 10n ** 17n + 3n
 // Prices at 8 decimals: BTC 97,123.45678901 USD, XAU 2,345.67 USD.
 const BTC_USD = 9_712_345_678_901n
 const XAU_USD = 234_567_000_000n
-// LBMA's sample bar (401.125 oz gross at 995.8: 399.440 fine) and a 999.9 bar: 799.400 fine oz.
+// LONDON_VAULT: LBMA's sample bar (401.125 oz gross at 995.8: 399.440 fine) and a 999.9 bar: 799.400 fine oz.
 const FINE_TROY_OUNCES_X1000 = 799_400n
 
 /** The exact total in USD × 10^18, from the figures above. */
@@ -137,28 +137,7 @@ describe('proof-of-reserves adapter', () => {
     ledger.mine(2)
     const esplora = await serveEsplora(ledger)
     const auditor: ApiServer = await serveAttestationApi(clients)
-    const vault = await serveVaultApi({
-      london: {
-        name: 'London',
-        unit: 'toz',
-        bars: [
-          {
-            serial: 'AB12345',
-            refiner: 'Valcambi SA',
-            grossWeight: '401.125',
-            fineness: '995.8',
-            fineWeight: '399.440',
-          },
-          {
-            serial: 'K54321',
-            refiner: 'PAMP SA',
-            grossWeight: '400.000',
-            fineness: '999.9',
-            fineWeight: '399.960',
-          },
-        ],
-      },
-    })
+    const vault = await serveVaultApi({ london: LONDON_VAULT })
     closers.push(esplora.close, auditor.close, vault.close)
 
     providerA = localProvider('A')
