@@ -187,13 +187,26 @@ export function describeTx(tx: PlannedTx, formatArgument?: ArgumentFormatter): D
   }
 }
 
-/** A revert's custom error, decoded with the first of `interfaces` that knows it (`Name(args)`), or undefined. */
-export function decodeRevert(data: string | undefined, interfaces: readonly Interface[]): string | undefined {
+/**
+ * A revert's custom error, decoded with the first of `interfaces` that knows it (`Name(args)`, or
+ * `Name(input=value, …)` when a formatter is given), or undefined.
+ */
+export function decodeRevert(
+  data: string | undefined,
+  interfaces: readonly Interface[],
+  formatArgument?: ArgumentFormatter,
+): string | undefined {
   if (!data || data === '0x') return undefined
   for (const iface of interfaces) {
     try {
       const parsed = iface.parseError(data)
-      if (parsed) return `${parsed.name}(${[...parsed.args].map(showValue).join(', ')})`
+      if (!parsed) continue
+      if (!formatArgument) return `${parsed.name}(${[...parsed.args].map(showValue).join(', ')})`
+      const args = parsed.fragment.inputs.map(
+        (input, i) =>
+          formatArgument(parsed.name, input.name, parsed.args[i]) ?? `${input.name}=${showValue(parsed.args[i])}`,
+      )
+      return `${parsed.name}(${args.join(', ')})`
     } catch {
       // not this interface's error
     }
@@ -217,6 +230,7 @@ export async function sendTx(
   signer: Signer,
   tx: PlannedTx,
   interfaces: readonly Interface[],
+  formatArgument?: ArgumentFormatter,
 ): Promise<TransactionReceipt> {
   const request: TransactionRequest = { to: tx.to, data: tx.data, value: tx.value }
   if (tx.gasLimit !== undefined) request.gasLimit = tx.gasLimit
@@ -227,7 +241,7 @@ export async function sendTx(
     return receipt
   } catch (error) {
     if (error instanceof CliError) throw error
-    const decoded = decodeRevert(revertData(error), interfaces)
+    const decoded = decodeRevert(revertData(error), interfaces, formatArgument)
     if (decoded || isError(error, 'CALL_EXCEPTION')) {
       throw new CliError(`${tx.description} was refused: ${decoded ?? 'the call reverted'}`, 'failed')
     }
