@@ -133,8 +133,15 @@ export interface DescribedTx {
   calldata: string
 }
 
+/**
+ * How one value of a decoded call or error is shown, when a tool knows better than {@link showValue} (an enum by
+ * name, the registration parameters inside LINK's `transferAndCall`): the value's text, or undefined for the usual
+ * way. `input` is the argument's or the struct field's name.
+ */
+export type ArgumentFormatter = (call: string, input: string, value: unknown) => string | undefined
+
 /** A value of a decoded call or error, as people read it (structs with their field names). */
-export function showValue(value: unknown): string {
+export function showValue(value: unknown, format?: ArgumentFormatter, call = ''): string {
   if (typeof value === 'bigint') return value.toString()
   if (value instanceof Result) {
     let names: (string | null)[] = []
@@ -143,20 +150,22 @@ export function showValue(value: unknown): string {
     } catch {
       names = []
     }
-    const items = [...value].map((item, i) =>
-      names[i] ? `${names[i]}: ${showValue(item)}` : showValue(item),
-    )
+    const items = [...value].map((item, i) => {
+      const name = names[i]
+      return name
+        ? `${name}: ${format?.(call, name, item) ?? showValue(item, format, call)}`
+        : showValue(item, format, call)
+    })
     return names.length ? `{ ${items.join(', ')} }` : `[${items.join(', ')}]`
   }
-  if (Array.isArray(value)) return `[${value.map(showValue).join(', ')}]`
+  if (Array.isArray(value)) return `[${value.map((item) => showValue(item, format, call)).join(', ')}]`
   return String(value)
 }
 
-/**
- * How one argument of a call is shown, when a tool knows better than {@link showValue} (the registration
- * parameters inside LINK's `transferAndCall`); undefined for the usual way.
- */
-export type ArgumentFormatter = (call: string, input: string, value: unknown) => string | undefined
+/** `name=value`, shown by the formatter if it knows the value. */
+function argument(call: string, name: string, value: unknown, format?: ArgumentFormatter): string {
+  return `${name}=${format?.(call, name, value) ?? showValue(value, format, call)}`
+}
 
 /** `fn(name=value, …)` for calldata; `new Contract(name=value, …)` for a creation. */
 export function decodeCall(tx: PlannedTx, formatArgument?: ArgumentFormatter): string {
@@ -164,16 +173,16 @@ export function decodeCall(tx: PlannedTx, formatArgument?: ArgumentFormatter): s
   if (deploys) {
     const inputs = iface.deploy.inputs
     const args = AbiCoder.defaultAbiCoder().decode(inputs, '0x' + data.slice(deploys.bytecode.length))
-    const shown = inputs.map((input, i) => `${input.name || `arg${i}`}=${showValue(args[i])}`)
+    const shown = inputs.map((input, i) =>
+      argument('constructor', input.name || `arg${i}`, args[i], formatArgument),
+    )
     return `new ${deploys.contract}(${shown.join(', ')})`
   }
   const parsed = iface.parseTransaction({ data, value })
   if (!parsed) return 'unknown call'
-  const args = parsed.fragment.inputs.map((input, i) => {
-    const arg: unknown = parsed.args[i]
-    const special = formatArgument?.(parsed.name, input.name, arg)
-    return special ?? `${input.name || `arg${i}`}=${showValue(arg)}`
-  })
+  const args = parsed.fragment.inputs.map((input, i) =>
+    argument(parsed.name, input.name || `arg${i}`, parsed.args[i], formatArgument),
+  )
   return `${parsed.name}(${args.join(', ')})`
 }
 
@@ -201,10 +210,10 @@ export function decodeRevert(
     try {
       const parsed = iface.parseError(data)
       if (!parsed) continue
-      if (!formatArgument) return `${parsed.name}(${[...parsed.args].map(showValue).join(', ')})`
-      const args = parsed.fragment.inputs.map(
-        (input, i) =>
-          formatArgument(parsed.name, input.name, parsed.args[i]) ?? `${input.name}=${showValue(parsed.args[i])}`,
+      if (!formatArgument)
+        return `${parsed.name}(${[...parsed.args].map((arg) => showValue(arg)).join(', ')})`
+      const args = parsed.fragment.inputs.map((input, i) =>
+        argument(parsed.name, input.name || `arg${i}`, parsed.args[i], formatArgument),
       )
       return `${parsed.name}(${args.join(', ')})`
     } catch {

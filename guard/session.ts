@@ -18,7 +18,7 @@ import {
   reserveGuardAt,
   secureMintTokenAt,
 } from '#chain/contracts'
-import { Hold, PauseMode, Reason, SupplyKind, Verdict, enumName } from '#chain/types'
+import { Hold, PauseMode, Reason, StalePolicy, SupplyKind, Verdict, enumName } from '#chain/types'
 import type { ParsedOptions } from '#devkit/cli'
 import { CliError } from '#devkit/cli'
 import * as chainCli from '#devkit/chain-cli'
@@ -26,6 +26,7 @@ import type { PlannedTx, TxCodec, TxSession } from '#devkit/chain-cli'
 import { loadNetworks } from '../upkeeps/network'
 import { roleName } from './contracts'
 import { showTime } from './format'
+import { operationNames } from './pause-mode'
 
 /** The variables the guard commands read. */
 export const ENV = { privateKey: 'GUARD_PRIVATE_KEY', rpcUrl: 'GUARD_RPC_URL' } as const
@@ -157,7 +158,7 @@ function knownInterfaces(): Interface[] {
 
 /** Enums by name and instants in UTC, in decoded calls and errors. */
 const formatArgument: chainCli.ArgumentFormatter = (_call, input, value) => {
-  if (input === 'role' && typeof value === 'string') return `role=${roleName(value)}`
+  if (input === 'role' && typeof value === 'string') return roleName(value)
   if (typeof value !== 'bigint') return undefined
   const mirrors: Record<string, Record<string, bigint>> = {
     verdict: Verdict,
@@ -165,10 +166,11 @@ const formatArgument: chainCli.ArgumentFormatter = (_call, input, value) => {
     hold: Hold,
     pauseMode: PauseMode,
     supplyKind: SupplyKind,
+    stalePolicy: StalePolicy,
   }
-  if (mirrors[input]) return `${input}=${enumName(mirrors[input], value)}`
-  if (input === 'readyAt' || input === 'expiresAt' || input === 'schedule')
-    return `${input}=${showTime(value)}`
+  if (mirrors[input]) return enumName(mirrors[input], value)
+  if (input === 'operations') return `${value} (${operationNames(value).join(', ') || 'none'})`
+  if (input === 'readyAt' || input === 'expiresAt' || input === 'schedule') return showTime(value)
   return undefined
 }
 

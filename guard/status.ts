@@ -27,7 +27,7 @@ import {
   toResult,
   type AssetConfig,
 } from '#chain/types'
-import type { CommandResult } from '#devkit/chain-cli'
+import { revertData, type CommandResult } from '#devkit/chain-cli'
 import { configJson, describeConfig, requiredRatio } from './asset-config'
 import { roleName, scheduledChange, showSchedule, tokenRules } from './contracts'
 import {
@@ -41,6 +41,7 @@ import {
   showUnits,
 } from './format'
 import { detectTarget, operationNames, pausedState, type TargetKind } from './pause-mode'
+import { decodeRevert } from './session'
 
 /** A feed's latest answer against the heartbeat the asset gives it. */
 export interface FeedAge {
@@ -75,7 +76,7 @@ export async function feedAge(
       stale: age > BigInt(heartbeat),
     }
   } catch (error) {
-    return { feed, description, heartbeat, error: (error as Error).message.split('\n')[0] }
+    return { feed, description, heartbeat, error: decodeRevert(revertData(error)) ?? 'it reverts' }
   }
 }
 
@@ -225,7 +226,9 @@ async function assetStatus(
   const because = reason === 'None' ? '' : ` (${reason})`
   let figures = `reserves ${result.reserves}, supply ${result.supply} (decimals unreadable)`
   let ratio: string | undefined
-  if (decimals) {
+  if (result.reason === Reason.ReserveFeedFailed) figures = 'the reserve feed cannot be read'
+  else if (result.reason === Reason.SupplyFailed) figures = 'the supply cannot be read'
+  else if (decimals) {
     const [reserveDecimals, supplyDecimals] = decimals.map(Number)
     ratio = reserveRatio(result.reserves, reserveDecimals, result.supply, supplyDecimals)
     figures =
@@ -245,28 +248,33 @@ async function assetStatus(
       ? await operationPausers(token, state, guardAddress, blockTag)
       : {}
   const holds = [
-    upkeepHold ? 'the upkeep holds a pause (a shortfall: an unpauser lifts it once backed, unpause)' : '',
-    guardianHold ? 'a guardian holds a pause (only a guardian lifts it, lift)' : '',
+    upkeepHold ? 'the upkeep (a shortfall: an unpauser lifts it once backed, unpause)' : '',
+    guardianHold ? 'a guardian (only a guardian lifts it, lift)' : '',
   ].filter(Boolean)
+  const operations = config.pauseMode === PauseMode.Operations
+  const onShortfall = operations
+    ? `on a shortfall the guard pauses ${operationNames(config.operations).join(', ')}`
+    : 'on a shortfall the guard pauses it whole'
   let pauseLine: string
-  if (state === undefined) pauseLine = 'the target does not answer its pause state now'
-  else if (config.pauseMode === PauseMode.Operations) {
+  if (state === undefined) pauseLine = `the target does not answer its pause state now (${onShortfall})`
+  else if (operations) {
     const names = operationNames(state)
     const open = operationNames(Operation.All & ~state)
     const by = names.map((n) => (pausers[n] ? `${n} (by ${pausers[n]})` : n))
-    pauseLine = names.length === 0 ? 'nothing paused' : `${by.join(', ')} paused`
-    if (open.length > 0 && names.length > 0) pauseLine += `; ${open.join(', ')} open`
+    pauseLine =
+      names.length === 0
+        ? 'nothing paused'
+        : `${by.join(', ')} paused${open.length ? `; ${open.join(', ')} open` : ''}`
   } else pauseLine = state === 1n ? 'paused' : 'not paused'
-  const guardFlags =
-    config.pauseMode === PauseMode.Operations
-      ? operationNames(pausedByGuard).join(', ') || 'none'
-      : pausedByGuard === 1n
-        ? 'the pause'
-        : 'none'
   lines.push(
-    `  pause: ${paused ? 'IN FORCE' : 'not in force'} (${config.pauseMode === PauseMode.Operations ? `the guard pauses ${operationNames(config.operations).join(', ')}` : 'paused whole'}); target: ${pauseLine}; switched on by the guard: ${guardFlags}`,
+    `  pause: ${paused ? 'in force' : 'not in force'}: ${pauseLine}${paused ? '' : ` (${onShortfall})`}`,
   )
-  if (holds.length > 0) lines.push(`  ${holds.join('; ')}`)
+  if (pausedByGuard !== 0n) {
+    const switched = operations ? operationNames(pausedByGuard).join(', ') : 'the pause'
+    lines.push(
+      `  held by: ${holds.join('; ') || 'nobody'}; the guard switched on ${switched} and lifts only that`,
+    )
+  } else if (holds.length > 0) lines.push(`  held by: ${holds.join('; ')}`)
 
   // Failed pauses.
   const [failures, retryAfter] = await guard.pauseBackoff(target, at)
@@ -306,7 +314,10 @@ async function assetStatus(
   }
 
   const performGas = await guard.performGasNeeded(target, at)
-  lines.push(`  ${describeConfig(config).join('; ')}; a perform needs ${showNumber(performGas)} gas for it`)
+  // The reserve feed is shown above, with its age.
+  lines.push(
+    `  rules: ${describeConfig(config).slice(1).join('; ')}; a perform needs ${showNumber(performGas)} gas for it`,
+  )
 
   return {
     lines,

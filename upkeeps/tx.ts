@@ -42,7 +42,7 @@ function describeTransferData(data: string): string {
 
 /** LINK's `transferAndCall` data, decoded. */
 const formatArgument: chainCli.ArgumentFormatter = (call, input, value) =>
-  call === 'transferAndCall' && input === 'data' ? `data=${describeTransferData(value as string)}` : undefined
+  call === 'transferAndCall' && input === 'data' ? describeTransferData(value as string) : undefined
 
 export function describeTx(tx: PlannedTx): DescribedTx {
   return chainCli.describeTx(tx, formatArgument)
