@@ -8,7 +8,15 @@
  * `hardhat build` last compiled. Types are imported from each contract's own generated file rather
  * than TypeChain's root index, which keeps only the first of two contracts with the same name.
  */
-import { Contract, Interface, concat, toBeHex, type ContractRunner, type InterfaceAbi, type Signer } from 'ethers'
+import {
+  Contract,
+  Interface,
+  concat,
+  toBeHex,
+  type ContractRunner,
+  type InterfaceAbi,
+  type Signer,
+} from 'ethers'
 import { deploy, readArtifact, readBuildOutput, walkAst, type AstNode } from './artifacts'
 import type { PoRAddressList } from './typechain/contracts/PoRAddressList'
 import type { ReserveGuard } from './typechain/contracts/ReserveGuard'
