@@ -5,20 +5,21 @@
  */
 import type { JsonRpcProvider } from 'ethers'
 import { secureMintTokenAt, type ReserveGuard } from '#chain/contracts'
-import { Role, toAssetConfig, type AssetConfig } from '#chain/types'
+import { PauseMode, Role, toAssetConfig, toPendingChange, type AssetConfig } from '#chain/types'
 import { CliError } from '#devkit/cli'
 import { revertData } from '#devkit/chain-cli'
 import { chooseConfig, configJson, describeConfig, sameConfig } from './asset-config'
 import {
   openGuard,
+  reportWindow,
+  requireApplicable,
   requireRole,
   scheduledChange,
   scheduledConfig,
-  showSchedule,
   tokenRules,
   type ScheduledChange,
 } from './contracts'
-import { showDelay, showNumber, showTimeFrom } from './format'
+import { showNumber } from './format'
 import { detectTarget, pauseCalldata, type TargetKind } from './pause-mode'
 import {
   callTx,
@@ -185,7 +186,7 @@ export async function addAsset(ctx: CommandContext): Promise<CommandResult> {
   const { config } = choice
   const warnings: string[] = []
   const notes = [
-    `${target} ${kind.evidence}: paused by ${kind.pauseMode === 0n ? 'operation' : 'pause()'}`,
+    `${target} ${kind.evidence}: paused by ${kind.pauseMode === PauseMode.Operations ? 'operation' : 'pause()'}`,
     ...choice.notes,
   ]
   const grant = await pauserGrant(session, guardAddress, target, config, warnings)
@@ -257,21 +258,8 @@ async function scheduledWindow(
   apply: string,
   result: CommandResult,
 ): Promise<void> {
-  const delay = await guard.defaultAdminDelay()
-  if (session.dryRun) {
-    result.lines.push(
-      `Once mined, it waits the admin delay, ${showDelay(delay)}, then can be applied for 14 days: ${apply}`,
-    )
-    return
-  }
-  const block = (await session.connection.provider.getBlock('latest'))!
-  const change = (await scheduledChange(guard, target, BigInt(block.timestamp)))!
-  result.data.readyAt = Number(change.readyAt)
-  result.data.expiresAt = Number(change.expiresAt)
-  result.lines.push(
-    `Scheduled (admin delay ${showDelay(delay)}): ${showSchedule(change, BigInt(block.timestamp))}. ` +
-      `From ${showTimeFrom(change.readyAt, BigInt(block.timestamp))}: ${apply}`,
-  )
+  const pending = async () => toPendingChange(await guard.pendingAssetChange(target))
+  await reportWindow(session, await guard.defaultAdminDelay(), pending, apply, result)
 }
 
 function network(ctx: CommandContext): string {
@@ -362,25 +350,16 @@ async function applicable(
   target: string,
   kind: ScheduledChange['kind'],
 ): Promise<ScheduledChange> {
-  const block = (await session.connection.provider.getBlock('latest'))!
-  const now = BigInt(block.timestamp)
+  const now = BigInt((await session.connection.provider.getBlock('latest'))!.timestamp)
   const change = await scheduledChange(guard, target, now)
-  if (!change) throw new CliError(`nothing is scheduled for ${target} (schedule-${kind})`, 'refused')
-  if (change.kind !== kind) {
+  if (change && change.kind !== kind) {
     throw new CliError(
       `a ${change.kind} is scheduled for ${target}, not an ${kind}: apply-${change.kind}, or cancel-change`,
       'refused',
     )
   }
-  if (change.state === 'waiting') {
-    throw new CliError(
-      `the ${kind} of ${target} is not applicable yet: ${showSchedule(change, now)}`,
-      'pending',
-    )
-  }
-  if (change.state === 'expired')
-    throw new CliError(`the ${kind} of ${target} ${showSchedule(change, now)}`, 'refused')
-  return change
+  requireApplicable(change, now, `the ${kind} of ${target}`)
+  return change!
 }
 
 export async function applyUpdate(ctx: CommandContext): Promise<CommandResult> {

@@ -15,6 +15,7 @@ import { deploy, local, localFeed } from './deploy'
 import * as guardian from './guardian'
 import type { CommandContext, CommandResult } from './plan'
 import * as roles from './roles'
+import * as token from './token'
 import { connect, requiredAddress, text, where, type Env } from './session'
 import { guardStatus } from './status'
 
@@ -46,9 +47,9 @@ const IMPLEMENTATIONS: Record<string, (ctx: CommandContext) => Promise<CommandRe
   'schedule-removal': assets.scheduleRemoval,
   'apply-removal': assets.applyRemoval,
   'cancel-change': assets.cancelChange,
-  'schedule-reserve-config': roles.scheduleReserveConfig,
-  'apply-reserve-config': roles.applyReserveConfig,
-  'cancel-reserve-config': roles.cancelReserveConfig,
+  'schedule-reserve-config': token.scheduleReserveConfig,
+  'apply-reserve-config': token.applyReserveConfig,
+  'cancel-reserve-config': token.cancelReserveConfig,
   'grant-role': roles.grantRole,
   'revoke-role': roles.revokeRole,
   'transfer-admin': roles.transferAdmin,
@@ -58,7 +59,7 @@ const IMPLEMENTATIONS: Record<string, (ctx: CommandContext) => Promise<CommandRe
   lift: guardian.lift,
   unpause: guardian.unpause,
   'clear-backoff': guardian.clearBackoff,
-  mint: roles.mint,
+  mint: token.mint,
   status,
   'local-feed': localFeed,
   local,

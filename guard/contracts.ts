@@ -7,7 +7,7 @@ import { AbiCoder, id, keccak256, type BlockTag, type Provider } from 'ethers'
 import { reserveGuardAt, secureMintTokenAt, type ReserveGuard, type SecureMintToken } from '#chain/contracts'
 import { Role, toAssetConfig, toPendingChange, type AssetConfig, type PendingChange } from '#chain/types'
 import { CliError } from '#devkit/cli'
-import { showTime } from './format'
+import { showDelay, showTime, showTimeFrom } from './format'
 import { detectTarget } from './pause-mode'
 
 /** The roles each contract has, by the names the commands take (`--role GUARDIAN`). */
@@ -142,6 +142,44 @@ export async function scheduledConfig(
     `no AssetUpdateScheduled event from block ${fromBlock} names the update scheduled for ${target} ` +
       `(hash ${change}): pass an earlier --from-block`,
     'failed',
+  )
+}
+
+/**
+ * Refuses unless a scheduled change (`what`: `the update of 0x…`) can be applied at `now`: none scheduled is
+ * refused, one waiting its delay is not yet (exit 3), one past its 14 days is refused.
+ */
+export function requireApplicable(pending: PendingChange | undefined, now: bigint, what: string): void {
+  if (!pending || pending.readyAt === 0n) throw new CliError(`nothing is scheduled: ${what}`, 'refused')
+  const state = changeState(pending, now)
+  if (state === 'waiting')
+    throw new CliError(`${what} is not applicable yet: ${showSchedule(pending, now)}`, 'pending')
+  if (state === 'expired') throw new CliError(`${what} ${showSchedule(pending, now)}`, 'refused')
+}
+
+/**
+ * After a change is scheduled: its window (read back once mined; in a dry run, from the delay), and the command
+ * that applies it, in `result`.
+ */
+export async function reportWindow(
+  session: { dryRun: boolean; connection: { provider: Provider } },
+  delay: bigint,
+  scheduled: () => Promise<PendingChange>,
+  apply: string,
+  result: { lines: string[]; data: Record<string, unknown> },
+): Promise<void> {
+  if (session.dryRun) {
+    result.lines.push(
+      `Once mined, it waits the admin delay, ${showDelay(delay)}, then can be applied for 14 days: ${apply}`,
+    )
+    return
+  }
+  const now = BigInt((await session.connection.provider.getBlock('latest'))!.timestamp)
+  const pending = await scheduled()
+  result.data.readyAt = Number(pending.readyAt)
+  result.data.expiresAt = Number(pending.expiresAt)
+  result.lines.push(
+    `Scheduled (admin delay ${showDelay(delay)}): ${showSchedule(pending, now)}. From ${showTimeFrom(pending.readyAt, now)}: ${apply}`,
   )
 }
 

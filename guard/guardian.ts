@@ -79,62 +79,57 @@ export async function pause(ctx: CommandContext): Promise<CommandResult> {
   return result
 }
 
-export async function lift(ctx: CommandContext): Promise<CommandResult> {
-  const result = emptyResult('lift')
-  const { session, guard, guardAddress, target } = await holder(ctx, 'GUARDIAN', "lift a guardian's pause")
+/** The two holds a pause can have, and who lifts each (the guard's `Hold`). */
+const HOLDS = {
+  guardian: {
+    command: 'lift',
+    role: 'GUARDIAN',
+    call: 'liftGuardianPause',
+    whose: "the guardian's",
+    other: 'upkeep',
+    none: 'no guardian holds a pause on {target}: nothing to lift',
+  },
+  upkeep: {
+    command: 'unpause',
+    role: 'UNPAUSER',
+    call: 'unpauseAsset',
+    whose: "the upkeep's",
+    other: 'guardian',
+    none: "the upkeep holds no pause on {target}: nothing for an unpauser to lift (a guardian's pause is lifted by a guardian: lift)",
+  },
+} as const
+
+/**
+ * Lifts one hold: refused when it is not there, or when the asset is not backed and the lift needs it to be
+ * (the upkeep's hold always does: lifting it says the shortfall is over; any last hold does: it unpauses).
+ */
+async function liftHold(ctx: CommandContext, hold: keyof typeof HOLDS): Promise<CommandResult> {
+  const spec = HOLDS[hold]
+  const result = emptyResult(spec.command)
+  const { session, guard, guardAddress, target } = await holder(ctx, spec.role, `lift ${spec.whose} pause`)
   const held = await holds(guard, target)
-  if (!held.guardian) throw new CliError(`no guardian holds a pause on ${target}: nothing to lift`, 'refused')
-  // The last hold lifted unpauses, which needs the asset backed.
-  if (!held.upkeep) await requireBacked(guard, target, 'lifting the last hold')
-  const tx = callTx(
-    guard,
-    guardAddress,
-    'liftGuardianPause',
-    [target],
-    `lift the guardian's pause of ${target}`,
-  )
+  if (!held[hold]) throw new CliError(spec.none.replace('{target}', target), 'refused')
+  const otherHeld = held[spec.other]
+  if (hold === 'upkeep' || !otherHeld)
+    await requireBacked(guard, target, otherHeld ? `lifting ${spec.whose} hold` : 'unpausing')
+  const tx = callTx(guard, guardAddress, spec.call, [target], `lift ${spec.whose} pause of ${target}`)
   await simulate(session, tx)
-  const notes = held.upkeep
-    ? ['the upkeep still holds its pause (a shortfall): the target stays paused until an unpauser lifts it']
+  const notes = otherHeld
+    ? [
+        `${HOLDS[spec.other].whose} pause remains: the target stays paused until it is lifted (${HOLDS[spec.other].command})`,
+      ]
     : []
   await execute(session, { transactions: [tx], notes, warnings: [] }, result)
-  if (!session.dryRun)
+  if (!session.dryRun) {
     result.lines.push(
-      held.upkeep ? `The guardian's hold is lifted; ${target} stays paused.` : `${target} is unpaused.`,
+      otherHeld ? `${spec.whose} hold is lifted; ${target} stays paused.` : `${target} is unpaused.`,
     )
+  }
   return result
 }
 
-export async function unpause(ctx: CommandContext): Promise<CommandResult> {
-  const result = emptyResult('unpause')
-  const { session, guard, guardAddress, target } = await holder(ctx, 'UNPAUSER', 'unpause an asset')
-  const held = await holds(guard, target)
-  if (!held.upkeep) {
-    throw new CliError(
-      `the upkeep holds no pause on ${target}: nothing for an unpauser to lift` +
-        (held.guardian ? " (a guardian's pause is lifted by a guardian: lift)" : ''),
-      'refused',
-    )
-  }
-  await requireBacked(guard, target, 'unpausing')
-  const tx = callTx(
-    guard,
-    guardAddress,
-    'unpauseAsset',
-    [target],
-    `lift the upkeep's pause of ${target} (it is backed)`,
-  )
-  await simulate(session, tx)
-  const notes = held.guardian
-    ? ['a guardian still holds its pause: the target stays paused until a guardian lifts it']
-    : []
-  await execute(session, { transactions: [tx], notes, warnings: [] }, result)
-  if (!session.dryRun)
-    result.lines.push(
-      held.guardian ? `The upkeep's hold is lifted; ${target} stays paused.` : `${target} is unpaused.`,
-    )
-  return result
-}
+export const lift = (ctx: CommandContext) => liftHold(ctx, 'guardian')
+export const unpause = (ctx: CommandContext) => liftHold(ctx, 'upkeep')
 
 export async function clearBackoff(ctx: CommandContext): Promise<CommandResult> {
   const result = emptyResult('clear-backoff')

@@ -2,25 +2,14 @@
  * Who may do what, from the admins: `grant-role` and `revoke-role` on the guard (FORWARDER, GUARDIAN, UNPAUSER,
  * RECEIVER_ADMIN) and on the token (MINTER, PAUSER), and the two-step transfer of either contract's admin role
  * (`transfer-admin`, then `accept-admin` by the new admin once the admin delay has passed, or
- * `cancel-admin-transfer`). And the token's own delayed change, its reserve configuration
- * (`schedule-reserve-config`, `apply-reserve-config`, `cancel-reserve-config`), and `mint`.
+ * `cancel-admin-transfer`).
  */
-import { AbiCoder, keccak256, type BlockTag } from 'ethers'
+import type { BlockTag } from 'ethers'
 import type { ReserveGuard, SecureMintToken } from '#chain/contracts'
-import { Reason, Role, Verdict, enumName, toPendingChange, toResult } from '#chain/types'
+import { Role } from '#chain/types'
 import { CliError } from '#devkit/cli'
-import { tokenRulesFrom } from './asset-config'
-import {
-  ROLES,
-  openGuard,
-  openToken,
-  requireRole,
-  roleName,
-  showSchedule,
-  tokenRules,
-  type RoleName,
-} from './contracts'
-import { parseAmount, showDelay, showDuration, showTimeFrom, showUnits } from './format'
+import { ROLES, openGuard, openToken, requireRole, roleName, type RoleName } from './contracts'
+import { showDelay, showTimeFrom } from './format'
 import { callTx, emptyResult, execute, simulate, type CommandContext, type CommandResult } from './plan'
 import { addressOption, openSession, requiredAddress, text, type Session } from './session'
 
@@ -120,7 +109,6 @@ export async function transferAdmin(ctx: CommandContext): Promise<CommandResult>
   const to = requiredAddress(ctx.options, 'to')
   await requireRole(on.contract, 'DEFAULT_ADMIN', session.from, on.what, 'hand over the admin role')
   const delay = await on.contract.defaultAdminDelay()
-  const { now } = await latest(session)
   const pending = await on.contract.pendingDefaultAdmin()
   const warnings =
     pending.schedule !== 0n ? [`this replaces the transfer to ${pending.newAdmin} begun before`] : []
@@ -146,7 +134,6 @@ export async function transferAdmin(ctx: CommandContext): Promise<CommandResult>
     `${to} can accept from ${showTimeFrom(scheduled.schedule, (await latest(session)).now)} (the admin delay, ` +
       `${showDelay(delay)}), with its key: ${accept}. Until then ${session.from} stays the admin; cancel-admin-transfer stops it.`,
   )
-  void now
   return result
 }
 
@@ -202,187 +189,5 @@ export async function cancelAdminTransfer(ctx: CommandContext): Promise<CommandR
     `cancel the transfer of ${on.what} ${on.address}'s admin role to ${pending.newAdmin}`,
   )
   await execute(session, { transactions: [tx], notes: [], warnings: [] }, result)
-  return result
-}
-
-// ---------------------------------------------------------------- the token
-
-async function tokenSession(
-  ctx: CommandContext,
-  purpose: string,
-): Promise<{ session: Session; token: SecureMintToken; address: string }> {
-  const session = await openSession(ctx.options, ctx.env, purpose)
-  const address = requiredAddress(ctx.options, 'token')
-  return { session, token: await openToken(session.connection.provider, address), address }
-}
-
-/** The hash a scheduled reserve configuration is stored under: `keccak256(abi.encode(feed, heartbeat, margin))`. */
-function reserveConfigHash(rules: { reserveFeed: string; heartbeat: number; marginBps: number }): string {
-  return keccak256(
-    AbiCoder.defaultAbiCoder().encode(
-      ['address', 'uint32', 'uint16'],
-      [rules.reserveFeed, rules.heartbeat, rules.marginBps],
-    ),
-  )
-}
-
-export async function scheduleReserveConfig(ctx: CommandContext): Promise<CommandResult> {
-  const result = emptyResult('schedule-reserve-config')
-  const { session, token, address } = await tokenSession(
-    ctx,
-    "schedule-reserve-config (the key must be the token's admin)",
-  )
-  await requireRole(token, 'DEFAULT_ADMIN', session.from, 'the token', 'change its reserve configuration')
-  const before = await tokenRules(token)
-  const rules = tokenRulesFrom(ctx.options, before)
-  if (reserveConfigHash(rules) === reserveConfigHash(before)) {
-    throw new CliError(`nothing to change: the token's reserve configuration is already that`, 'usage')
-  }
-  const tx = callTx(
-    token,
-    address,
-    'scheduleReserveConfig',
-    [rules.reserveFeed, rules.heartbeat, rules.marginBps],
-    `schedule the reserve configuration of ${address}: feed ${rules.reserveFeed}, heartbeat ${showDuration(rules.heartbeat)}, margin ${rules.marginBps} bps`,
-  )
-  await simulate(session, tx)
-  const pending = toPendingChange(await token.pendingReserveConfig())
-  const warnings = pending.readyAt !== 0n ? ['this replaces the reserve configuration scheduled before'] : []
-  const notes = [
-    "the guard judges a SecureMintToken by the token's own rules: once this is applied, schedule the same change on the guard's asset (schedule-update), which waits the guard's delay; until then the guard refuses to unpause the token",
-  ]
-  await execute(session, { transactions: [tx], notes, warnings }, result)
-  const delay = await token.defaultAdminDelay()
-  const apply = `npm run guard -- apply-reserve-config --token ${address}`
-  if (session.dryRun) {
-    result.lines.push(
-      `Once mined, it waits the token's admin delay, ${showDelay(delay)}, then can be applied for 14 days: ${apply}`,
-    )
-    return result
-  }
-  const { now } = await latest(session)
-  const scheduled = toPendingChange(await token.pendingReserveConfig())
-  Object.assign(result.data, { readyAt: Number(scheduled.readyAt), expiresAt: Number(scheduled.expiresAt) })
-  result.lines.push(
-    `Scheduled (admin delay ${showDelay(delay)}): ${showSchedule(scheduled, now)}. Then: ${apply}`,
-  )
-  return result
-}
-
-export async function applyReserveConfig(ctx: CommandContext): Promise<CommandResult> {
-  const result = emptyResult('apply-reserve-config')
-  const { session, token, address } = await tokenSession(
-    ctx,
-    "apply-reserve-config (the key must be the token's admin)",
-  )
-  await requireRole(token, 'DEFAULT_ADMIN', session.from, 'the token', 'change its reserve configuration')
-  const pending = toPendingChange(await token.pendingReserveConfig())
-  const { now } = await latest(session)
-  if (pending.readyAt === 0n)
-    throw new CliError(`no reserve configuration is scheduled on ${address}`, 'refused')
-  if (now < pending.readyAt)
-    throw new CliError(
-      `the reserve configuration is not applicable yet: ${showSchedule(pending, now)}`,
-      'pending',
-    )
-  if (now > pending.expiresAt)
-    throw new CliError(`the reserve configuration ${showSchedule(pending, now)}`, 'refused')
-  const fromBlock = Number(text(ctx.options, 'from-block') ?? '0')
-  const events = await token.queryFilter(token.filters.ReserveConfigScheduled(), fromBlock)
-  const scheduled = events
-    .map((e) => ({
-      reserveFeed: e.args.reserveFeed,
-      heartbeat: Number(e.args.heartbeat),
-      marginBps: Number(e.args.marginBps),
-    }))
-    .reverse()
-    .find((rules) => reserveConfigHash(rules) === pending.change)
-  if (!scheduled) {
-    throw new CliError(
-      `no ReserveConfigScheduled event from block ${fromBlock} names the scheduled configuration: pass an earlier --from-block`,
-      'failed',
-    )
-  }
-  const tx = callTx(
-    token,
-    address,
-    'setReserveConfig',
-    [scheduled.reserveFeed, scheduled.heartbeat, scheduled.marginBps],
-    `apply the reserve configuration of ${address}: feed ${scheduled.reserveFeed}, heartbeat ${showDuration(scheduled.heartbeat)}, margin ${scheduled.marginBps} bps`,
-  )
-  await simulate(session, tx)
-  await execute(
-    session,
-    {
-      transactions: [tx],
-      notes: [
-        "now schedule the same rules on the guard's asset: schedule-update (the guard refuses to unpause the token until its asset follows)",
-      ],
-      warnings: [],
-    },
-    result,
-  )
-  return result
-}
-
-export async function cancelReserveConfig(ctx: CommandContext): Promise<CommandResult> {
-  const result = emptyResult('cancel-reserve-config')
-  const { session, token, address } = await tokenSession(
-    ctx,
-    "cancel-reserve-config (the key must be the token's admin)",
-  )
-  await requireRole(
-    token,
-    'DEFAULT_ADMIN',
-    session.from,
-    'the token',
-    'cancel its scheduled reserve configuration',
-  )
-  if (toPendingChange(await token.pendingReserveConfig()).readyAt === 0n) {
-    throw new CliError(`no reserve configuration is scheduled on ${address}`, 'refused')
-  }
-  const tx = callTx(
-    token,
-    address,
-    'cancelReserveConfig',
-    [],
-    `cancel the reserve configuration scheduled on ${address}`,
-  )
-  await execute(session, { transactions: [tx], notes: [], warnings: [] }, result)
-  return result
-}
-
-export async function mint(ctx: CommandContext): Promise<CommandResult> {
-  const result = emptyResult('mint')
-  const { session, token, address } = await tokenSession(
-    ctx,
-    'mint (the key must hold MINTER_ROLE on the token)',
-  )
-  await requireRole(token, 'MINTER', session.from, 'the token', 'mint')
-  const to = addressOption(ctx.options, 'to') ?? session.from
-  const [decimals, symbol] = [Number(await token.decimals()), await token.symbol()]
-  const amount = parseAmount(text(ctx.options, 'amount')!, decimals, '--amount')
-  const check = toResult(await token.reserveStatus(amount))
-  if (check.verdict !== Verdict.Backed) {
-    throw new CliError(
-      `minting ${showUnits(amount, decimals, symbol)} is refused: the token's check says ${enumName(Verdict, check.verdict)} ` +
-        `(${enumName(Reason, check.reason)}), reserves ${check.reserves}, supply ${check.supply} before the mint`,
-      'refused',
-    )
-  }
-  const tx = callTx(
-    token,
-    address,
-    'mint',
-    [to, amount],
-    `mint ${showUnits(amount, decimals, symbol)} to ${to}`,
-  )
-  await simulate(session, tx)
-  await execute(session, { transactions: [tx], notes: [], warnings: [] }, result)
-  if (!session.dryRun) {
-    result.lines.push(
-      `${to} holds ${showUnits(await token.balanceOf(to), decimals, symbol)}; the supply is ${showUnits(await token.totalSupply(), decimals, symbol)}.`,
-    )
-  }
   return result
 }

@@ -14,7 +14,6 @@ import {
   type SecureMintToken,
 } from '#chain/contracts'
 import {
-  Hold,
   Operation,
   PauseMode,
   Reason,
@@ -340,10 +339,6 @@ async function assetStatus(
       pausedState: state === undefined ? undefined : Number(state),
       pausedBy: pausers,
       holds: { upkeep: upkeepHold, guardian: guardianHold, pausedByGuard: Number(pausedByGuard) },
-      holdNames: [
-        upkeepHold ? enumName(Hold, Hold.Upkeep) : '',
-        guardianHold ? enumName(Hold, Hold.Guardian) : '',
-      ].filter(Boolean),
       backoff: { failures: Number(failures), retryAfter: Number(retryAfter) },
       scheduledChange: change
         ? {

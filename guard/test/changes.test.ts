@@ -10,7 +10,7 @@ import { Operation, toAssetConfig } from '#chain/types'
 import type { AggregatorFeed } from '#devkit/data-feeds'
 import { chainProvider, startHardhatNode, type RunningChain } from '#devkit/local-chain'
 import type { Env } from '../session'
-import { btcFeed, deployedAt, fundedWallet, guardCli, guardEnv, guardJson } from './helpers'
+import { btcFeed, deployArgs, deployedAt, fundedWallet, guardCli, guardEnv, guardJson } from './helpers'
 
 const DAY = 86_400
 
@@ -34,22 +34,7 @@ beforeAll(async () => {
   issuer = await fundedWallet(provider)
   env = guardEnv(chain.url, issuer)
   feed = await btcFeed(issuer, 100n)
-  const deployed = await guardCli(
-    [
-      'deploy',
-      '--delay',
-      '1d',
-      '--token-name',
-      'Secure BTC',
-      '--token-symbol',
-      'sBTC',
-      '--feed',
-      feed.proxyAddress,
-      '--heartbeat',
-      '30d',
-    ],
-    env,
-  )
+  const deployed = await guardCli(deployArgs(feed.proxyAddress, '1d', '30d'), env)
   guard = deployedAt(deployed.out, 'ReserveGuard')
   token = deployedAt(deployed.out, 'SecureMintToken')
   await guardJson(['add-asset', '--guard', guard, '--target', token], env)
@@ -155,7 +140,7 @@ describe("the token's reserve configuration, and the asset following it", () => 
     await guardJson(['schedule-reserve-config', '--token', token, '--heartbeat', '2d'], env)
     expect(await guardCli(['cancel-reserve-config', '--token', token], env)).toMatchObject({ code: 0 })
     expect((await guardCli(['apply-reserve-config', '--token', token], env)).err).toContain(
-      'no reserve configuration is scheduled',
+      'nothing is scheduled: the reserve configuration of',
     )
   })
 })

@@ -47,6 +47,23 @@ export async function btcFeed(oracle: Wallet, reserves: bigint): Promise<Aggrega
   return feed
 }
 
+/** `deploy`'s arguments for a guard with `delay` and a SecureMintToken sBTC on `feed`, stale after `heartbeat`. */
+export function deployArgs(feed: string, delay: string, heartbeat: string): string[] {
+  return [
+    'deploy',
+    '--delay',
+    delay,
+    '--token-name',
+    'Secure BTC',
+    '--token-symbol',
+    'sBTC',
+    '--feed',
+    feed,
+    '--heartbeat',
+    heartbeat,
+  ]
+}
+
 /** The address `deploy` printed for a contract (`ReserveGuard`, `SecureMintToken`, `PoRAddressList`). */
 export function deployedAt(text: string, contract: string): string {
   const match = new RegExp(`^${contract}[^\\n]*?: (?:is|would be) at (0x[0-9a-fA-F]{40})`, 'm').exec(text)

@@ -19,7 +19,7 @@ import { FeedFailure, PauseMode, Role, toAssetConfig } from '#chain/types'
 import type { AggregatorFeed } from '#devkit/data-feeds'
 import { localChainUrl, localProvider } from '#devkit/local-chain'
 import type { Env } from '../session'
-import { deployedAt, btcFeed, fundedWallet, guardCli, guardEnv, guardJson } from './helpers'
+import { deployArgs, deployedAt, btcFeed, fundedWallet, guardCli, guardEnv, guardJson } from './helpers'
 
 let provider: JsonRpcProvider
 let issuer: Wallet
@@ -53,24 +53,7 @@ describe('deploy', () => {
   it('a dry run prints the creations, decoded, with their predicted addresses, and sends nothing', async () => {
     const nonce = await provider.getTransactionCount(issuer.address)
     const run = await guardCli(
-      [
-        'deploy',
-        '--network',
-        'local',
-        '--delay',
-        '0',
-        '--token-name',
-        'Secure BTC',
-        '--token-symbol',
-        'sBTC',
-        '--feed',
-        feed.proxyAddress,
-        '--heartbeat',
-        '1d',
-        '--list-address',
-        'bc1qexample',
-        '--dry-run',
-      ],
+      [...deployArgs(feed.proxyAddress, '0', '1d'), '--list-address', 'bc1qexample', '--dry-run'],
       env,
     )
     expect(run).toMatchObject({ code: 0, err: '' })
@@ -86,23 +69,7 @@ describe('deploy', () => {
 
   it('deploys the guard, the token on the feed and the list, and says what to run next', async () => {
     const run = await guardCli(
-      [
-        'deploy',
-        '--network',
-        'local',
-        '--delay',
-        '0',
-        '--token-name',
-        'Secure BTC',
-        '--token-symbol',
-        'sBTC',
-        '--feed',
-        feed.proxyAddress,
-        '--heartbeat',
-        '1d',
-        '--list-address',
-        'bc1qexample',
-      ],
+      [...deployArgs(feed.proxyAddress, '0', '1d'), '--list-address', 'bc1qexample'],
       env,
     )
     expect(run).toMatchObject({ code: 0, err: '' })
