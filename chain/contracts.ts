@@ -28,6 +28,7 @@ import type { DecimalsToken } from './typechain/contracts/mocks/DecimalsToken'
 import type { MinimalMulticall3 } from './typechain/contracts/mocks/MinimalMulticall3'
 import type { MisreportingToken } from './typechain/contracts/mocks/MisreportingToken'
 import type { MockMisbehavingTarget } from './typechain/contracts/mocks/MockMisbehavingTarget'
+import type { MockOperationsToken } from './typechain/contracts/mocks/MockOperationsToken'
 import type { MockPausableAsset } from './typechain/contracts/mocks/MockPausableAsset'
 import type { MockReserveFeed } from './typechain/contracts/mocks/MockReserveFeed'
 import type { ReserveCheckHarness } from './typechain/contracts/mocks/ReserveCheckHarness'
@@ -53,6 +54,7 @@ import type { DecimalsToken__factory } from './typechain/factories/contracts/moc
 import type { MinimalMulticall3__factory } from './typechain/factories/contracts/mocks/MinimalMulticall3__factory'
 import type { MisreportingToken__factory } from './typechain/factories/contracts/mocks/MisreportingToken__factory'
 import type { MockMisbehavingTarget__factory } from './typechain/factories/contracts/mocks/MockMisbehavingTarget__factory'
+import type { MockOperationsToken__factory } from './typechain/factories/contracts/mocks/MockOperationsToken__factory'
 import type { MockPausableAsset__factory } from './typechain/factories/contracts/mocks/MockPausableAsset__factory'
 import type { MockReserveFeed__factory } from './typechain/factories/contracts/mocks/MockReserveFeed__factory'
 import type { ReserveCheckHarness__factory } from './typechain/factories/contracts/mocks/ReserveCheckHarness__factory'
@@ -114,6 +116,7 @@ export type {
   MinimalMulticall3,
   MisreportingToken,
   MockMisbehavingTarget,
+  MockOperationsToken,
   MockPausableAsset,
   MockReserveFeed,
   MockV3Aggregator,
@@ -140,6 +143,7 @@ export const ARTIFACT = {
   MinimalMulticall3: 'contracts/mocks/MinimalMulticall3.sol:MinimalMulticall3',
   MisreportingToken: 'contracts/mocks/MisreportingToken.sol:MisreportingToken',
   MockMisbehavingTarget: 'contracts/mocks/MockMisbehavingTarget.sol:MockMisbehavingTarget',
+  MockOperationsToken: 'contracts/mocks/MockOperationsToken.sol:MockOperationsToken',
   MockPausableAsset: 'contracts/mocks/MockPausableAsset.sol:MockPausableAsset',
   MockReserveFeed: 'contracts/mocks/MockReserveFeed.sol:MockReserveFeed',
   ReserveCheckHarness: 'contracts/mocks/ReserveCheckHarness.sol:ReserveCheckHarness',
@@ -286,6 +290,15 @@ export const deployMockPausableAsset = deployer<MockPausableAsset, MockPausableA
   'MockPausableAsset',
 )
 export const mockPausableAssetAt = attacher<MockPausableAsset>('MockPausableAsset')
+
+/**
+ * Deploys a MockOperationsToken (an 8-decimal ERC-20 paused by operation, declaring IOperationsPausable through
+ * ERC-165, with no rules of its own): its pauser, and the supply minted to the deployer.
+ */
+export const deployMockOperationsToken = deployer<MockOperationsToken, MockOperationsToken__factory>(
+  'MockOperationsToken',
+)
+export const mockOperationsTokenAt = attacher<MockOperationsToken>('MockOperationsToken')
 
 /** Deploys a MockMisbehavingTarget (both pause interfaces, made to misbehave on demand) reporting `supply`. */
 export const deployMockMisbehavingTarget = deployer<MockMisbehavingTarget, MockMisbehavingTarget__factory>(

@@ -9,6 +9,7 @@ import { Wallet, type JsonRpcProvider } from 'ethers'
 import {
   deployDecimalsToken,
   deployMockMisbehavingTarget,
+  deployMockOperationsToken,
   deployMockPausableAsset,
   deploySecureMintToken,
   interfaceId,
@@ -184,6 +185,11 @@ describe('what the commands stand on', () => {
     )
     expect(await detectTarget(provider, token)).toMatchObject({
       kind: 'SecureMintToken',
+      pauseMode: PauseMode.Operations,
+    })
+    const operations = await address(await deployMockOperationsToken(issuer, issuer.address, 0))
+    expect(await detectTarget(provider, operations)).toMatchObject({
+      kind: 'IOperationsPausable',
       pauseMode: PauseMode.Operations,
     })
     const pausable = await address(await deployMockPausableAsset(issuer, 18, issuer.address))

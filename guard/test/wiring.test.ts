@@ -6,6 +6,7 @@
  */
 import type { JsonRpcProvider, Wallet } from 'ethers'
 import {
+  deployMockOperationsToken,
   deployMockPausableAsset,
   deployMockReserveFeed,
   mockReserveFeedAt,
@@ -166,6 +167,19 @@ describe('add-asset', () => {
       operations: 0n,
       pauseGas: 150_000,
     })
+    // A token that declares IOperationsPausable through ERC-165, whose pauser is the guard already.
+    const operations = await deployMockOperationsToken(issuer, guard, 50n * 10n ** 8n)
+    const token2 = await operations.getAddress()
+    const byOperation = await guardJson(
+      ['add-asset', '--guard', guard, '--target', token2, '--feed', feed.proxyAddress, '--heartbeat', '1d'],
+      env,
+    )
+    expect(byOperation.config).toMatchObject({ pauseMode: 'Operations', operations: ['mint', 'redeem'] })
+    expect(byOperation.transactions).toHaveLength(1) // nothing to grant: the guard can pause it
+    expect((byOperation.notes as string[])[0]).toContain('declares IOperationsPausable')
+    expect((byOperation.notes as string[]).join()).toMatch(
+      /pause gas [\d,]+: the pause took [\d,]+ gas from the guard/,
+    )
     const refused = await guardCli(
       ['add-asset', '--guard', guard, '--target', feed.proxyAddress, '--feed', feed.proxyAddress],
       env,
