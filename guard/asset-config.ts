@@ -5,11 +5,13 @@
  * and nowhere else, so a change of the guard's configuration (a margin given another way, say) is a change of
  * this file.
  */
-import { isAddress, getAddress } from 'ethers'
+import { AbiCoder, keccak256, type BlockTag } from 'ethers'
+import type { SecureMintToken } from '#chain/contracts'
 import type { OptionSpec, ParsedOptions } from '#devkit/cli'
 import { CliError } from '#devkit/cli'
 import { PauseMode, StalePolicy, SupplyKind, assetConfig, enumName, type AssetConfig } from '#chain/types'
-import { showDuration, parseDuration } from './format'
+import { parseDuration, showDuration } from './format'
+import { addressOption, text } from './session'
 import {
   defaultOperations,
   operationNames,
@@ -100,16 +102,47 @@ export interface TokenRules {
   marginBps: number
 }
 
-function text(options: ParsedOptions, name: string): string | undefined {
-  const value = options[name]
-  return typeof value === 'string' ? value : undefined
+/** A SecureMintToken's rules now (`reserveConfig()`). */
+export async function readTokenRules(token: SecureMintToken, blockTag?: BlockTag): Promise<TokenRules> {
+  const [reserveFeed, heartbeat, marginBps] = await token.reserveConfig({ blockTag })
+  return { reserveFeed, heartbeat: Number(heartbeat), marginBps: Number(marginBps) }
 }
 
-function addressOption(options: ParsedOptions, name: string): string | undefined {
-  const value = text(options, name)
-  if (value === undefined) return undefined
-  if (!isAddress(value)) throw new CliError(`--${name} must be an address, got ${value}`, 'usage')
-  return getAddress(value)
+/** The token's rules as its functions take them (`scheduleReserveConfig`, `setReserveConfig`, the constructor's tail). */
+export function tokenRulesArgs(rules: TokenRules): [string, number, number] {
+  return [rules.reserveFeed, rules.heartbeat, rules.marginBps]
+}
+
+/** The hash a scheduled reserve configuration is stored under: `keccak256(abi.encode(feed, heartbeat, margin))`. */
+export function tokenRulesHash(rules: TokenRules): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(['address', 'uint32', 'uint16'], tokenRulesArgs(rules)))
+}
+
+/** The rules a `ReserveConfigScheduled` event names. */
+export function scheduledTokenRules(args: {
+  reserveFeed: string
+  heartbeat: bigint
+  marginBps: bigint
+}): TokenRules {
+  return {
+    reserveFeed: args.reserveFeed,
+    heartbeat: Number(args.heartbeat),
+    marginBps: Number(args.marginBps),
+  }
+}
+
+/** `feed 0x…, heartbeat 1 d, margin 50 bps` */
+export function showTokenRules(rules: TokenRules): string {
+  return `feed ${rules.reserveFeed}, heartbeat ${showDuration(rules.heartbeat)}, margin ${rules.marginBps} bps`
+}
+
+/** Whether an asset judges by the token's rules (the guard refuses to unpause a token whose rules differ). */
+export function followsToken(config: AssetConfig, rules: TokenRules): boolean {
+  return (
+    config.reserveFeed === rules.reserveFeed &&
+    config.heartbeat === rules.heartbeat &&
+    config.marginBps === rules.marginBps
+  )
 }
 
 function wholeNumber(options: ParsedOptions, name: string, max: number): number | undefined {
@@ -198,8 +231,7 @@ export function chooseConfig(
     }
     if (!base && (feed === undefined || heartbeat === undefined || margin === undefined)) {
       notes.push(
-        `the reserve feed, heartbeat and margin are the token's own (reserveConfig()): ${token.reserveFeed}, ` +
-          `${showDuration(token.heartbeat)}, ${token.marginBps} bps`,
+        `the reserve feed, heartbeat and margin are the token's own (reserveConfig()): ${showTokenRules(token)}`,
       )
     }
   }

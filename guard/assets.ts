@@ -8,7 +8,14 @@ import { secureMintTokenAt, type ReserveGuard } from '#chain/contracts'
 import { PauseMode, Role, toAssetConfig, toPendingChange, type AssetConfig } from '#chain/types'
 import { CliError } from '#devkit/cli'
 import { revertData } from '#devkit/chain-cli'
-import { chooseConfig, configJson, describeConfig, sameConfig } from './asset-config'
+import {
+  chooseConfig,
+  configJson,
+  describeConfig,
+  readTokenRules,
+  sameConfig,
+  type TokenRules,
+} from './asset-config'
 import {
   openGuard,
   reportWindow,
@@ -16,7 +23,6 @@ import {
   requireRole,
   scheduledChange,
   scheduledConfig,
-  tokenRules,
   type ScheduledChange,
 } from './contracts'
 import { showNumber } from './format'
@@ -127,10 +133,10 @@ async function registeredConfig(guard: ReserveGuard, target: string): Promise<As
 async function targetRules(
   provider: JsonRpcProvider,
   target: string,
-): Promise<{ kind: TargetKind; token?: Awaited<ReturnType<typeof tokenRules>> }> {
+): Promise<{ kind: TargetKind; token?: TokenRules }> {
   const kind = await detectTarget(provider, target)
   const token =
-    kind.kind === 'SecureMintToken' ? await tokenRules(secureMintTokenAt(target, provider)) : undefined
+    kind.kind === 'SecureMintToken' ? await readTokenRules(secureMintTokenAt(target, provider)) : undefined
   return { kind, token }
 }
 

@@ -71,12 +71,6 @@ export async function requireRole(
   )
 }
 
-/** The token's rules (`reserveConfig()`). */
-export async function tokenRules(token: SecureMintToken, blockTag?: BlockTag) {
-  const [reserveFeed, heartbeat, marginBps] = await token.reserveConfig({ blockTag })
-  return { reserveFeed, heartbeat: Number(heartbeat), marginBps: Number(marginBps) }
-}
-
 /** The `change` of a scheduled removal: `keccak256("ReserveGuard.removeAsset")` (AssetRegistry's REMOVAL). */
 export const REMOVAL_CHANGE = id('ReserveGuard.removeAsset')
 

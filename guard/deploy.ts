@@ -17,14 +17,14 @@ import {
 import { CliError, type ParsedOptions } from '#devkit/cli'
 import { isLocalChain, signerFromEnv, type PlannedTx } from '#devkit/chain-cli'
 import { deployAggregatorFeed, submitAnswer } from '#devkit/data-feeds'
-import { tokenRulesFrom } from './asset-config'
+import { showTokenRules, tokenRulesArgs, tokenRulesFrom } from './asset-config'
 import { addAsset } from './assets'
-import { parseAmount, parseDuration, showDelay, showDuration, showUnits } from './format'
+import { parseAmount, parseDuration, showDelay, showUnits } from './format'
 import { emptyResult, execute, type CommandContext, type CommandResult } from './plan'
 import { grantRole } from './roles'
 import { mint } from './token'
 import { ENV, addressOption, connect, openSession, text, where, type Connection } from './session'
-import { feedAge, feedLine } from './status'
+import { feedAge, feedLine, unitOf } from './status'
 
 /** The longest admin delay: a `uint48` of seconds. */
 const MAX_DELAY = 2 ** 48 - 1
@@ -91,22 +91,13 @@ export async function deploy(ctx: CommandContext): Promise<CommandResult> {
       `${feedLine("the token's reserve feed", age, BigInt(block.timestamp))}${age.stale === false ? '' : ': the token refuses every mint until it is fresh'}`,
     )
     const tokenDelay = delayOption(options, 'token-delay', text(options, 'delay'))
-    const margin = `${rules.marginBps} bps`
     deployed.push({
       name: 'token',
       tx: creationTx(
-        secureMintTokenCreation(
-          name,
-          symbol,
-          admin,
-          tokenDelay,
-          rules.reserveFeed,
-          rules.heartbeat,
-          rules.marginBps,
-        ),
-        `deploy the SecureMintToken ${symbol} ("${name}") on the reserve feed ${rules.reserveFeed}, heartbeat ${showDuration(rules.heartbeat)}, margin ${margin}, admin ${admin}, admin delay ${showDelay(tokenDelay)}`,
+        secureMintTokenCreation(name, symbol, admin, tokenDelay, ...tokenRulesArgs(rules)),
+        `deploy the SecureMintToken ${symbol} ("${name}"): ${showTokenRules(rules)}, admin ${admin}, admin delay ${showDelay(tokenDelay)}`,
       ),
-      summary: `SecureMintToken ${symbol}, reserve feed ${rules.reserveFeed}, heartbeat ${showDuration(rules.heartbeat)}, margin ${margin}`,
+      summary: `SecureMintToken ${symbol}, ${showTokenRules(rules)}`,
     })
   }
   const listed = (options['list-address'] as string[] | undefined) ?? []
@@ -213,7 +204,7 @@ export async function localFeed(ctx: CommandContext): Promise<CommandResult> {
       round: Number(round),
     })
     result.lines.push(
-      `The feed ${existing} answers ${showUnits(answer, decimals, await unitOfFeed(aggregator))} from round ${round} (block ${receipt.blockNumber}).`,
+      `The feed ${existing} answers ${showUnits(answer, decimals, unitOf(await aggregator.description()))} from round ${round} (block ${receipt.blockNumber}).`,
     )
     return result
   }
@@ -232,10 +223,6 @@ export async function localFeed(ctx: CommandContext): Promise<CommandResult> {
     `It answers ${showUnits(answer, decimals, unit)} (${decimals} decimals). A new answer: npm run guard -- local-feed --feed ${feed.proxyAddress} --reserves <amount>`,
   )
   return result
-}
-
-async function unitOfFeed(aggregator: { description: () => Promise<string> }): Promise<string> {
-  return (await aggregator.description()).trim().split(/\s+/)[0] || 'units'
 }
 
 /** Runs one of this tool's commands as part of `local`, printing its command line and what it said. */

@@ -6,7 +6,7 @@
  * refused: the guard could never show it paused. Adding a pause mode is one more {@link TargetKind} and a
  * detector in {@link detectTarget}.
  */
-import type { BlockTag, Provider } from 'ethers'
+import { ZeroAddress, type BlockTag, type Provider } from 'ethers'
 import {
   interfaceId,
   operationsPausableAt,
@@ -121,17 +121,14 @@ export function defaultOperations(mode: PauseModeValue): bigint {
   return mode === PauseMode.Operations ? Operation.Mint | Operation.Redeem : 0n
 }
 
-/** The calldata that pauses `operations` on a target of this mode, as the guard sends it. */
+/** The calldata that pauses `operations` on a target of this mode, as the guard sends it (PauseTarget.sol). */
 export function pauseCalldata(mode: bigint, operations: bigint): string {
   return mode === PauseMode.Operations
-    ? operationsPausableAt('0x0000000000000000000000000000000000000000').interface.encodeFunctionData(
-        'pauseOperations',
-        [operations],
-      )
-    : pausableAt('0x0000000000000000000000000000000000000000').interface.encodeFunctionData('pause')
+    ? operationsPausableAt(ZeroAddress).interface.encodeFunctionData('pauseOperations', [operations])
+    : pausableAt(ZeroAddress).interface.encodeFunctionData('pause')
 }
 
-/** What a target has paused now: the `Operations` flags in force, or `Operation`-free `paused()` as 1. */
+/** A target's pause state now, as the guard reads it: the `Operations` flags in force, or 1 for a paused `Pausable`. */
 export async function pausedState(
   provider: Provider,
   target: string,
@@ -146,14 +143,19 @@ export async function pausedState(
   return (await pausable.paused({ blockTag })) ? 1n : 0n
 }
 
-/** The names of the `OPERATION_*` flags in a mask (`mint, redeem`), from {@link Operation}. */
-export function operationNames(mask: bigint): string[] {
+/** The `OPERATION_*` flags in a mask, each with its name (`mint`), from {@link Operation}. */
+export function operationFlags(mask: bigint): { name: string; flag: bigint }[] {
   return Object.entries(Operation)
     .filter(([name, flag]) => name !== 'All' && (mask & flag) !== 0n)
-    .map(([name]) => name.toLowerCase())
+    .map(([name, flag]) => ({ name: name.toLowerCase(), flag }))
 }
 
-/** An operations mask from names (`mint,redeem`), or undefined for `none`. */
+/** The names of the `OPERATION_*` flags in a mask (`mint, redeem`). */
+export function operationNames(mask: bigint): string[] {
+  return operationFlags(mask).map(({ name }) => name)
+}
+
+/** An operations mask from names (`mint,redeem`), 0 for `none`. */
 export function parseOperations(text: string): bigint {
   if (text === 'none') return 0n
   let mask = 0n

@@ -27,8 +27,15 @@ import {
   type AssetConfig,
 } from '#chain/types'
 import { revertData, type CommandResult } from '#devkit/chain-cli'
-import { configJson, describeConfig, requiredRatio } from './asset-config'
-import { roleName, scheduledChange, showSchedule, tokenRules } from './contracts'
+import {
+  configJson,
+  describeConfig,
+  followsToken,
+  readTokenRules,
+  requiredRatio,
+  showTokenRules,
+} from './asset-config'
+import { roleName, scheduledChange, showSchedule } from './contracts'
 import {
   reserveRatio,
   RATIO_DECIMALS,
@@ -39,7 +46,7 @@ import {
   showTimeFrom,
   showUnits,
 } from './format'
-import { detectTarget, operationNames, pausedState, type TargetKind } from './pause-mode'
+import { detectTarget, operationFlags, operationNames, pausedState, type TargetKind } from './pause-mode'
 import { decodeRevert } from './session'
 
 /** A feed's latest answer against the heartbeat the asset gives it. */
@@ -93,7 +100,7 @@ export function feedLine(label: string, age: FeedAge, now: bigint): string {
 }
 
 /** What a reserve feed's figures are in: the first word of its description (`WBTC PoR` → `WBTC`), or `units`. */
-function unitOf(description: string | undefined): string {
+export function unitOf(description: string | undefined): string {
   return description?.trim().split(/\s+/)[0] || 'units'
 }
 
@@ -105,8 +112,7 @@ async function operationPausers(
   blockTag: number,
 ): Promise<Record<string, string>> {
   const pausers: Record<string, string> = {}
-  for (const name of operationNames(paused)) {
-    const flag = Operation[(name[0].toUpperCase() + name.slice(1)) as keyof typeof Operation]
+  for (const { name, flag } of operationFlags(paused)) {
     const account = await token.operationPausedBy(flag, { blockTag })
     pausers[name] = account.toLowerCase() === guard.toLowerCase() ? 'the guard' : account
   }
@@ -288,7 +294,7 @@ async function assetStatus(
   if (change) lines.push(`  scheduled ${change.kind}: ${showSchedule(change, now)}`)
   let tokenPending: Record<string, unknown> | undefined
   if (kind?.kind === 'SecureMintToken') {
-    const rules = await tokenRules(token, blockTag)
+    const rules = await readTokenRules(token, blockTag)
     const pendingConfig = toPendingChange(await token.pendingReserveConfig(at))
     if (pendingConfig.readyAt !== 0n) {
       lines.push(`  the token's scheduled reserve config: ${showSchedule(pendingConfig, now)}`)
@@ -300,14 +306,10 @@ async function assetStatus(
         `  the token's admin transfer to ${pendingAdmin.newAdmin}: acceptable from ${showTimeFrom(pendingAdmin.schedule, now)}`,
       )
     }
-    if (
-      rules.reserveFeed !== config.reserveFeed ||
-      rules.heartbeat !== config.heartbeat ||
-      rules.marginBps !== config.marginBps
-    ) {
+    if (!followsToken(config, rules)) {
       lines.push(
-        `  the token's rules differ from the asset's (feed ${rules.reserveFeed}, heartbeat ${showDuration(rules.heartbeat)}, ` +
-          `margin ${rules.marginBps} bps): the guard refuses to unpause until the asset follows (schedule-update)`,
+        `  the token's rules differ from the asset's (${showTokenRules(rules)}): ` +
+          `the guard refuses to unpause until the asset follows (schedule-update)`,
       )
     }
   }

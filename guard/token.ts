@@ -3,13 +3,19 @@
  * `apply-reserve-config` after its admin delay and within 14 days, or `cancel-reserve-config`), which the
  * guard's asset then follows, and `mint`, refused with the token's verdict before anything is sent.
  */
-import { AbiCoder, keccak256 } from 'ethers'
 import type { SecureMintToken } from '#chain/contracts'
 import { Reason, Verdict, enumName, toPendingChange, toResult } from '#chain/types'
 import { CliError } from '#devkit/cli'
-import { tokenRulesFrom, type TokenRules } from './asset-config'
-import { openToken, reportWindow, requireApplicable, requireRole, tokenRules } from './contracts'
-import { parseAmount, showDuration, showUnits } from './format'
+import {
+  readTokenRules,
+  scheduledTokenRules,
+  showTokenRules,
+  tokenRulesArgs,
+  tokenRulesFrom,
+  tokenRulesHash,
+} from './asset-config'
+import { openToken, reportWindow, requireApplicable, requireRole } from './contracts'
+import { parseAmount, showUnits } from './format'
 import {
   callTx,
   emptyResult,
@@ -35,21 +41,6 @@ async function tokenSession(
   return { session, token, address }
 }
 
-/** The hash a scheduled reserve configuration is stored under: `keccak256(abi.encode(feed, heartbeat, margin))`. */
-function reserveConfigHash(rules: TokenRules): string {
-  return keccak256(
-    AbiCoder.defaultAbiCoder().encode(
-      ['address', 'uint32', 'uint16'],
-      [rules.reserveFeed, rules.heartbeat, rules.marginBps],
-    ),
-  )
-}
-
-/** `feed 0x…, heartbeat 1 d, margin 50 bps` */
-function showRules(rules: TokenRules): string {
-  return `feed ${rules.reserveFeed}, heartbeat ${showDuration(rules.heartbeat)}, margin ${rules.marginBps} bps`
-}
-
 /** What the guard's asset must do once the token's rules change. */
 const FOLLOW =
   "the guard judges a SecureMintToken by the token's own rules: once this is applied, schedule the same change " +
@@ -63,17 +54,17 @@ export async function scheduleReserveConfig(ctx: CommandContext): Promise<Comman
     'DEFAULT_ADMIN',
     'change its reserve configuration',
   )
-  const before = await tokenRules(token)
+  const before = await readTokenRules(token)
   const rules = tokenRulesFrom(ctx.options, before)
-  if (reserveConfigHash(rules) === reserveConfigHash(before)) {
+  if (tokenRulesHash(rules) === tokenRulesHash(before)) {
     throw new CliError(`nothing to change: the token's reserve configuration is already that`, 'usage')
   }
   const tx = callTx(
     token,
     address,
     'scheduleReserveConfig',
-    [rules.reserveFeed, rules.heartbeat, rules.marginBps],
-    `schedule the reserve configuration of ${address}: ${showRules(rules)}`,
+    tokenRulesArgs(rules),
+    `schedule the reserve configuration of ${address}: ${showTokenRules(rules)}`,
   )
   await simulate(session, tx)
   const pending = toPendingChange(await token.pendingReserveConfig())
@@ -99,13 +90,9 @@ export async function applyReserveConfig(ctx: CommandContext): Promise<CommandRe
   const fromBlock = Number(text(ctx.options, 'from-block') ?? '0')
   const events = await token.queryFilter(token.filters.ReserveConfigScheduled(), fromBlock)
   const scheduled = events
-    .map((e) => ({
-      reserveFeed: e.args.reserveFeed,
-      heartbeat: Number(e.args.heartbeat),
-      marginBps: Number(e.args.marginBps),
-    }))
+    .map((e) => scheduledTokenRules(e.args))
     .reverse()
-    .find((rules) => reserveConfigHash(rules) === pending.change)
+    .find((rules) => tokenRulesHash(rules) === pending.change)
   if (!scheduled) {
     throw new CliError(
       `no ReserveConfigScheduled event from block ${fromBlock} names the scheduled configuration: pass an earlier --from-block`,
@@ -116,8 +103,8 @@ export async function applyReserveConfig(ctx: CommandContext): Promise<CommandRe
     token,
     address,
     'setReserveConfig',
-    [scheduled.reserveFeed, scheduled.heartbeat, scheduled.marginBps],
-    `apply the reserve configuration of ${address}: ${showRules(scheduled)}`,
+    tokenRulesArgs(scheduled),
+    `apply the reserve configuration of ${address}: ${showTokenRules(scheduled)}`,
   )
   await simulate(session, tx)
   await execute(session, { transactions: [tx], notes: [FOLLOW], warnings: [] }, result)
