@@ -18,6 +18,7 @@ import {
   type TransactionReceipt,
   type TransactionRequest,
 } from 'ethers'
+import { isDevChain } from '#common/evm-chains'
 import { CliError } from './cli'
 import { chainProvider } from './local-chain'
 
@@ -30,11 +31,6 @@ export function hostOf(url: string): string {
   } catch {
     return 'the RPC'
   }
-}
-
-/** Chain ids of development chains (Hardhat, Anvil, the test suite's second chain). */
-export function isLocalChain(chainId: number): boolean {
-  return chainId === 31337 || chainId === 31338 || chainId === 1337
 }
 
 /**
@@ -64,7 +60,7 @@ export async function connectRpc(url: string): Promise<{ provider: JsonRpcProvid
   }
   const chainId = Number(BigInt(answer.result))
   const provider = chainProvider(url, chainId)
-  if (!isLocalChain(chainId)) provider.pollingInterval = 2_000
+  if (!isDevChain(chainId)) provider.pollingInterval = 2_000
   return { provider, chainId }
 }
 

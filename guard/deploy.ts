@@ -14,8 +14,9 @@ import {
   secureMintTokenCreation,
   type Creation,
 } from '#chain/contracts'
+import { DEV_CHAIN_IDS, isDevChain } from '#common/evm-chains'
 import { CliError, type ParsedOptions } from '#devkit/cli'
-import { isLocalChain, signerFromEnv, type PlannedTx } from '#devkit/chain-cli'
+import { signerFromEnv, type PlannedTx } from '#devkit/chain-cli'
 import { deployAggregatorFeed, submitAnswer } from '#devkit/data-feeds'
 import { showTokenRules, tokenRulesArgs, tokenRulesFrom } from './asset-config'
 import { addAsset } from './assets'
@@ -159,10 +160,10 @@ async function localSigner(
   purpose: string,
 ): Promise<{ connection: Connection; signer: Signer; from: string }> {
   const connection = await connect(ctx.options, ctx.env)
-  if (!isLocalChain(connection.chainId)) {
+  if (!isDevChain(connection.chainId)) {
     connection.provider.destroy()
     throw new CliError(
-      `${purpose} is a rehearsal on a development chain (31337, 31338 or 1337), and chain ${connection.chainId} is ` +
+      `${purpose} is a rehearsal on a development chain (${DEV_CHAIN_IDS.join(', ')}), and chain ${connection.chainId} is ` +
         'not one: point --rpc-url at a local node (npx hardhat node)',
       'usage',
     )

@@ -19,6 +19,7 @@ import {
   secureMintTokenAt,
 } from '#chain/contracts'
 import { Hold, PauseMode, Reason, StalePolicy, SupplyKind, Verdict, enumName } from '#chain/types'
+import { DEV_CHAIN_IDS, isDevChain } from '#common/evm-chains'
 import type { ParsedOptions } from '#devkit/cli'
 import { CliError } from '#devkit/cli'
 import * as chainCli from '#devkit/chain-cli'
@@ -51,9 +52,9 @@ export function text(options: ParsedOptions, name: string): string | undefined {
 }
 
 /**
- * Connects to the RPC and checks it is the network named: `local` is any development chain (31337, 31338,
- * 1337), another name the chain id networks.json gives it. Without `--network`, the network is the one with
- * the RPC's chain id, if any.
+ * Connects to the RPC and checks it is the network named: `local` is any development chain (`DEV_CHAIN_IDS`),
+ * another name the chain id networks.json gives it. Without `--network`, the network is the one with the RPC's
+ * chain id, if any.
  */
 export async function connect(options: ParsedOptions, env: Env): Promise<Connection> {
   const url = text(options, 'rpc-url') ?? env[ENV.rpcUrl]
@@ -66,9 +67,9 @@ export async function connect(options: ParsedOptions, env: Env): Promise<Connect
     throw new CliError(message, 'usage')
   }
   if (named === 'local') {
-    if (!chainCli.isLocalChain(chainId)) {
+    if (!isDevChain(chainId)) {
       fail(
-        `--network local is a development chain (31337, 31338 or 1337), but the RPC at ` +
+        `--network local is a development chain (${DEV_CHAIN_IDS.join(', ')}), but the RPC at ` +
           `${chainCli.hostOf(url)} is chain ${chainId}`,
       )
     }
@@ -88,7 +89,7 @@ export async function connect(options: ParsedOptions, env: Env): Promise<Connect
     return { provider, chainId, network: named }
   }
   const match = Object.entries(networks).find(([, entry]) => entry.chainId === chainId)
-  return { provider, chainId, network: match?.[0] ?? (chainCli.isLocalChain(chainId) ? 'local' : undefined) }
+  return { provider, chainId, network: match?.[0] ?? (isDevChain(chainId) ? 'local' : undefined) }
 }
 
 /** `base-sepolia, chain 84532` */

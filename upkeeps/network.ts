@@ -12,7 +12,7 @@ import { connectRpc, hostOf, signerFromEnv as sendingKey } from '#devkit/chain-c
 import type { LocalAutomation } from '#devkit/automation'
 import { UpkeepsError } from './errors'
 
-export { hostOf, isLocalChain } from '#devkit/chain-cli'
+export { hostOf } from '#devkit/chain-cli'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 

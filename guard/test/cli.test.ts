@@ -137,7 +137,7 @@ describe('usage', () => {
     server.close()
     expect(run.code).toBe(2)
     expect(run.err).toContain(
-      'local is a rehearsal on a development chain (31337, 31338 or 1337), and chain 84532 is not one',
+      'local is a rehearsal on a development chain (1337, 31337, 31338), and chain 84532 is not one',
     )
   })
 })
