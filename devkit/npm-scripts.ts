@@ -54,6 +54,10 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
       'test:scale': 'runs the replica tests on a real Redis (needs `redis-server`)',
       'bench:btc-balance': "times btc-balance's reads of a slow Esplora",
       'bench:multichain-supply': "times multichain-supply's reads of five chains",
+      'bench:token-balance':
+        "counts token-balance's round trips per chain and times 1,000 wallets against the ideal",
+      'bench:proof-of-reserves':
+        "counts the composite's round trips per chain and times 1,000 published wallets against the ideal",
       'bench:gas': "measures the guard's gas, into `bench/results/gas.json`",
       'bench:load':
         'loads the adapters, into `bench/results/load.json` (about 10 minutes; needs `redis-server`); `-- profile`: the CPU each cached answer costs, against the anchor’s',
