@@ -1,68 +1,81 @@
-/** What the conformance suite (test/conformance/) needs to know about secure-mint. */
+/**
+ * What the conformance suite (test/conformance/) needs to know about secure-mint. The suite puts
+ * one provider behind its proxy: everything is on local chain A (the token, and its reserve: a
+ * fixed list of custodian wallets holding a reserve token, read by token-balance's code,
+ * converted to USD through a Chainlink feed), so every read goes through it.
+ */
 import { Wallet } from 'ethers'
-import type { Contract } from 'ethers'
-import { deploy } from '#chain/artifacts'
+import { deployDecimalsToken, deployMockV3Aggregator } from '#chain/contracts'
 import { defineConformance } from '#devkit/conformance'
 import { LOCAL_CHAINS, fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 
 const NETWORK = 'conformance'
-const TOKEN = 'contracts/mocks/DecimalsToken.sol:DecimalsToken'
-const SUPPLY = 4n * 10n ** 23n
-const RESERVE = 10n ** 24n + 7n
+const CHAIN_ID = String(LOCAL_CHAINS[0].chainId)
+/** The reserve token held by the custodian, its price (2.5 USD at the feed's 8 decimals), the token's supply. */
+const HELD = 4n * 10n ** 23n + 7n
+const PRICE = 250_000_000n
+const SUPPLY = 3n * 10n ** 23n
 
-/** A reserve of the reserve token `reserve` in `custodian`'s wallet, read by token-balance. */
-const reserves = (reserve: unknown, custodian: string) => ({
+/** A request for `token`'s budget, its reserve the reserve token `held` in `custodian`'s wallet. */
+const request = (token: unknown, held: unknown, feed: unknown, custodian: string) => ({
+  token: 'Backed',
+  decimals: 18,
+  currency: 'USD',
+  supplyChains: [{ network: NETWORK, address: token, confirmations: 0, preMint: '0', share: 1 }],
+  addressLists: [
+    { name: 'custodians', fixed: [{ address: custodian, network: NETWORK, chainId: CHAIN_ID }] },
+  ],
   balanceSources: [
+    { name: 'custody', provider: 'token-balance', addresses: [{ network: NETWORK, contractAddress: held }] },
+  ],
+  components: [
     {
-      name: 'custody',
-      provider: 'token-balance',
-      addresses: [{ network: NETWORK, contractAddress: reserve, wallets: [custodian] }],
+      name: 'Reserve tokens',
+      currency: 'RSV',
+      addressList: 'custodians',
+      balanceSource: 'custody',
+      conversions: ['RSV/USD'],
     },
   ],
-  components: [{ name: 'Custody', currency: 'USD', balanceSource: 'custody' }],
+  conversions: [{ from: 'RSV', to: 'USD', network: NETWORK, address: feed }],
 })
 
 export const conformance = defineConformance({
   output: 'numeric',
   async provider() {
-    // On local chain A: an 18-decimal token, and the 18-decimal token its reserve is held in.
     const chain = localProvider('A')
     const signer = await fundedSigner(chain)
     const custodian = Wallet.createRandom().address
-    const token = await deploy<Contract>(signer, TOKEN, 'Backed', 'BKD', 18, SUPPLY)
-    const reserve = await deploy<Contract>(signer, TOKEN, 'Reserve', 'RSV', 18, RESERVE)
-    await (await reserve.getFunction('transfer')(custodian, RESERVE)).wait()
-    // A reserve of 2^255 units with no supply: a budget beyond the int256 of an on-chain answer.
-    const unbacked = await deploy<Contract>(signer, TOKEN, 'Unissued', 'UNI', 18, 0n)
-    const hoard = await deploy<Contract>(signer, TOKEN, 'Hoard', 'HRD', 18, 2n ** 255n)
-    await (await hoard.getFunction('transfer')(custodian, 2n ** 255n)).wait()
-    const request = (backed: unknown, held: unknown) => ({
-      token: 'Backed',
-      decimals: 18,
-      currency: 'USD',
-      supplyChains: [{ network: NETWORK, address: backed }],
-      ...reserves(held, custodian),
-    })
+    const token = await deployDecimalsToken(signer, 'Backed', 'BKD', 18, SUPPLY)
+    const reserve = await deployDecimalsToken(signer, 'Reserve', 'RSV', 18, HELD)
+    await (await reserve.transfer(custodian, HELD)).wait()
+    const feed = await deployMockV3Aggregator(signer, 8, PRICE)
+    // A reserve of 2^255 × 2.5 USD and no supply: a budget beyond the int256 of an on-chain answer.
+    const unissued = await deployDecimalsToken(signer, 'Unissued', 'UNI', 18, 0n)
+    const hoard = await deployDecimalsToken(signer, 'Hoard', 'HRD', 18, 2n ** 255n)
     return {
       url: localChainUrl('A'),
-      sample: request(token.target, reserve.target),
-      expected: (RESERVE - SUPPLY).toString(),
-      implausible: { sample: request(unbacked.target, hoard.target), value: (2n ** 255n).toString() },
+      sample: request(token.target, reserve.target, feed.target, custodian),
+      expected: ((HELD * PRICE) / 10n ** 8n - SUPPLY).toString(),
+      implausible: {
+        sample: request(unissued.target, hoard.target, feed.target, await signer.getAddress()),
+        value: ((2n ** 255n * PRICE) / 10n ** 8n).toString(),
+      },
       close: async () => chain.destroy(),
     }
   },
   env: (url, timeoutMs) => ({
     CONFORMANCE_RPC_URL: url,
-    CONFORMANCE_RPC_CHAIN_ID: String(LOCAL_CHAINS[0].chainId),
+    CONFORMANCE_RPC_CHAIN_ID: CHAIN_ID,
     RPC_TIMEOUT_MS: String(timeoutMs),
   }),
-  // The supply and the reserve's tokens are read over JSON-RPC: its cap.
-  bodyCap: 'RPC_MAX_BODY_BYTES',
-  // `decimals` is not an output scale chosen by the request: it must be the token's own
-  // (decimals() on every chain), so the suite's "any decimals up to the maximum" does not apply.
+  // `decimals` is not an output scale the request chooses: it must be the token's own (decimals()
+  // on every chain), so the suite's "any decimals up to the maximum" does not apply to it.
   list: {
     field: 'supplyChains',
     limit: { setting: 'MAX_SUPPLY_CHAINS' },
     entry: (i) => ({ network: NETWORK, address: `0x${(i + 1).toString(16).padStart(40, '0')}` }),
   },
+  // The supply, the reserve's tokens and the feed are all read over JSON-RPC: its cap.
+  bodyCap: 'RPC_MAX_BODY_BYTES',
 })

@@ -68,29 +68,60 @@ export const inputParameters = new InputParameters(
   },
   [
     {
-      token: 'USDX',
-      decimals: 18,
-      currency: 'USD',
+      token: 'xBTC',
+      decimals: 8,
+      currency: 'BTC',
       supplyChains: [
         {
           network: 'ethereum',
-          address: '0x0000000000085d4780B73119b644AE5ecd22b376',
+          address: '0x3333333333333333333333333333333333333333',
           confirmations: 2,
-          preMint: '0',
+          preMint: '1',
           share: 3,
         },
         {
           network: 'arbitrum',
-          address: '0x4D15a3A2286D883AF0AA1B3f21367843FAc63E07',
+          address: '0x4444444444444444444444444444444444444444',
           confirmations: 0,
           preMint: '0',
           share: 1,
         },
       ],
-      balanceSources: [{ name: 'auditor', provider: 'attestation', client: 'usdx', addresses: [] }],
-      components: [{ name: 'Attested cash', currency: 'USD', balanceSource: 'auditor', conversions: [] }],
-      addressLists: [],
-      conversions: [],
+      addressLists: [
+        {
+          name: 'custody',
+          fixed: [
+            { address: '0x1111111111111111111111111111111111111111', network: 'ethereum', chainId: '1' },
+            { address: '0x2222222222222222222222222222222222222222', network: 'ethereum', chainId: '1' },
+          ],
+        },
+      ],
+      balanceSources: [
+        {
+          name: 'wbtc',
+          provider: 'token-balance',
+          addresses: [{ network: 'ethereum', contractAddress: '0x2260FAC5E5542a773Aa44fBCfeDf7C193bc2C599' }],
+        },
+      ],
+      components: [
+        {
+          name: 'WBTC in custody',
+          currency: 'WBTC',
+          addressList: 'custody',
+          balanceSource: 'wbtc',
+          conversions: ['WBTC/BTC'],
+        },
+      ],
+      conversions: [
+        {
+          from: 'WBTC',
+          to: 'BTC',
+          network: 'ethereum',
+          address: '0xfdFD9C85aD200c506Cf9e21F1FD8dd01932FBB23',
+          maxAgeSeconds: 86_400,
+          confirmations: 0,
+        },
+      ],
     },
   ],
 )
