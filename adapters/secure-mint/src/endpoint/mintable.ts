@@ -100,7 +100,13 @@ export const inputParameters = new InputParameters(
         {
           name: 'wbtc',
           provider: 'token-balance',
-          addresses: [{ network: 'ethereum', contractAddress: '0x2260FAC5E5542a773Aa44fBCfeDf7C193bc2C599' }],
+          addresses: [
+            {
+              network: 'ethereum',
+              contractAddress: '0x2260FAC5E5542a773Aa44fBCfeDf7C193bc2C599',
+              wallets: [],
+            },
+          ],
         },
       ],
       components: [
