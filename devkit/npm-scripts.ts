@@ -52,7 +52,8 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
       'test:scale': 'runs the replica tests on a real Redis (needs `redis-server`)',
       'bench:btc-balance': "times btc-balance's reads of a slow Esplora",
       'bench:multichain-supply': "times multichain-supply's reads of five chains",
-      'bench:token-balance': "counts token-balance's round trips per chain and times 1,000 wallets against the ideal",
+      'bench:token-balance':
+        "counts token-balance's round trips per chain and times 1,000 wallets against the ideal",
       'bench:proof-of-reserves':
         "counts the composite's round trips per chain and times 1,000 published wallets against the ideal",
       'bench:gas': "measures the guard's gas, into `bench/results/gas.json`",

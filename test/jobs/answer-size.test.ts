@@ -5,7 +5,7 @@
  * - through the composite (jobs/proof-of-reserves/job.toml, one bridge): the list is read in
  *   process and the answer is the total alone, a few hundred bytes: the job reports the exact
  *   total within the node's default limit;
- * - piped through two bridges (por-address-list → btc-balance, the pipeline below, kept here
+ * - piped through two bridges (por-address-list → btc-balance, TWO_BRIDGE_PIPELINE in ./jobs.ts, kept
  *   only to show why the job moved): the address list travels through the node, at about 100
  *   bytes an address far beyond the default 32,768 bytes; the node cuts it there and the job
  *   reports nothing. Raised on the node, the same pipeline reports the exact total.
@@ -28,22 +28,12 @@ import {
 } from '#devkit/pipeline'
 import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
 import { seededAddress } from '#devkit/bitcoin-address'
-import { fillPlaceholders, jobFolders, readJobSpec, replayRounds } from './jobs'
+import { TWO_BRIDGE_PIPELINE, fillPlaceholders, jobFolders, readJobSpec, replayRounds } from './jobs'
 
 const ADDRESS_COUNT = 1_000
 const addresses = Array.from({ length: ADDRESS_COUNT }, (_, i) => seededAddress(`custodian-${i}`))
 /** Address i holds 100,000 + i satoshis, all deep enough for the job's 6 confirmations. */
 const TOTAL = addresses.reduce((sum, _, i) => sum + 100_000n + BigInt(i), 0n)
-
-/** The two-bridge pipeline: the list from por-address-list, fed into btc-balance's addresses. */
-const TWO_BRIDGES = `
-    list      [type="bridge" name="por-address-list" requestData="{\\"id\\": $(jb.externalJobID), \\"data\\": {\\"contractAddress\\": \\"<POR_ADDRESS_LIST_CONTRACT>\\", \\"contractAddressNetwork\\": \\"ethereum\\", \\"network\\": \\"bitcoin\\", \\"chainId\\": \\"mainnet\\", \\"confirmations\\": 0}}"]
-    addresses [type="jsonparse" path="data,result"]
-    balance   [type="bridge" name="btc-balance" requestData="{\\"id\\": $(jb.externalJobID), \\"data\\": {\\"addresses\\": $(addresses), \\"minConfirmations\\": 6}}"]
-    parse     [type="jsonparse" path="data,result"]
-    answer    [type="median" index=0]
-    list -> addresses -> balance -> parse -> answer
-`
 
 const closers: (() => Promise<void>)[] = []
 const bridgeTable = new Map<string, string>()
@@ -93,7 +83,7 @@ beforeAll(async () => {
   }
 
   const contract = { '<POR_ADDRESS_LIST_CONTRACT>': String(list.target) }
-  twoBridges = parsePipeline(fillPlaceholders(TWO_BRIDGES, contract))
+  twoBridges = parsePipeline(fillPlaceholders(TWO_BRIDGE_PIPELINE, contract))
   const job = readJobSpec('jobs/proof-of-reserves/job.toml')
   composite = parsePipeline(fillPlaceholders(String(job.spec.observationSource), contract))
 }, 180_000)

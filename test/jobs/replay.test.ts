@@ -13,7 +13,7 @@
  * the declaration's expected figure.
  */
 import { Wallet } from 'ethers'
-import { deployDecimalsToken, deployPoRAddressList } from '#chain/contracts'
+import { deployDecimalsToken, deployMockV3Aggregator, deployPoRAddressList } from '#chain/contracts'
 import { join } from 'node:path'
 import { ADAPTERS_DIR, loadAdapterModule } from '#devkit/adapters'
 import type { ConformanceDeclaration } from '#devkit/conformance'
@@ -49,6 +49,8 @@ const NATIVE_1 = 3n * 10n ** 18n + 1n
 const ATTESTED = 1_000_523_419_870_000_000_000_000_000n
 const MINTED_A = 600_000_000n * 10n ** 18n + 3n
 const MINTED_B = 250_000_000n * 10n ** 18n
+/** BTC/USD at 8 decimals, the price feed on chain A. */
+const BTC_USD = 9_712_345_678_901n
 
 /** What each job must report, from the figures above (and, once set up, from conformance declarations). */
 const EXPECTED: Record<string, bigint> = {
@@ -56,6 +58,8 @@ const EXPECTED: Record<string, bigint> = {
   'jobs/btc-balance/job.toml': 30_000_000_000n,
   // The three addresses listed on-chain: 100 + 200 + 0.5 BTC, in satoshis.
   'jobs/proof-of-reserves/job.toml': 30_050_000_000n,
+  // 300.5 BTC at 97,123.45678901 USD, plus 1,000,523,419.87 attested, × 10^18.
+  'jobs/proof-of-reserves/mixed.toml': 30_050_000_000n * BTC_USD * 100n + 100_052_341_987n * 10n ** 16n,
   // 1,000,523,419.87 attested × 10^18.
   'jobs/attestation/job.toml': 1_000_523_419_870_000_000_000_000_000n,
   // 399.440 + 399.960 fine troy ounces × 10^8.
@@ -158,6 +162,7 @@ beforeAll(async () => {
     for (const signer of [signerA, signerA, signerB, signerB]) {
       await (await signer.sendTransaction({ to: Wallet.createRandom().address, value: 1n })).wait()
     }
+    const btcUsd = await deployMockV3Aggregator(signerA, 8, BTC_USD)
 
     Object.assign(placeholderValues, {
       '<CUSTODIAN_BTC_ADDRESS_1>': RESERVE_1,
@@ -169,8 +174,10 @@ beforeAll(async () => {
       '<TOKEN_ADDRESS_ARBITRUM>': String(tokenB.target),
       '<EXCLUDED_HOLDER_ETHEREUM>': lockbox,
       '<RESERVE_TOKEN_ETHEREUM>': String(reserveToken.target),
-      '<CUSTODIAN_WALLET_1>': CUSTODY_1,
-      '<CUSTODIAN_WALLET_2>': CUSTODY_2,
+      '<CUSTODIAN_WALLET_ETHEREUM_1>': CUSTODY_1,
+      '<CUSTODIAN_WALLET_ETHEREUM_2>': CUSTODY_2,
+      '<CUSTODIAN_WALLET_ARBITRUM_1>': CUSTODY_1,
+      '<BTC_USD_FEED>': String(btcUsd.target),
       '<SECURE_MINT_TOKEN_ETHEREUM>': String(usdxA.target),
       '<SECURE_MINT_TOKEN_ARBITRUM>': String(usdxB.target),
       '<SECURE_MINT_AUDITOR_CLIENT>': 'usdx',
@@ -205,6 +212,9 @@ beforeAll(async () => {
         ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
         BITCOIN_MAINNET_ESPLORA_URL: esplora.url,
         ESPLORA_RETRIES: '0',
+        ATTESTATION_API_URL: auditor.url,
+        ATTESTATION_RETRIES: '0',
+        ATTESTATION_SIGNER_ADDRESS: undefined,
       },
       'secure-mint': {
         ETHEREUM_RPC_URL: localChainUrl('A'),

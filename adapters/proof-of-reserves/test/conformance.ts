@@ -1,8 +1,9 @@
 /**
  * What the conformance suite (test/conformance/) needs to know about proof-of-reserves. The suite
  * puts one provider behind its proxy: the sample's parts are all on local chain A (a fixed list of
- * custodian wallets holding a token, read by token-balance's code, converted through a Chainlink
- * feed), so every one of them goes through it.
+ * custodian wallets holding a dollar token, and a token converted through a Chainlink feed, both
+ * read by token-balance's code), so every one of them goes through it. Its first component has
+ * the shape of the README's first one (the suite compares them).
  */
 import { Wallet } from 'ethers'
 import { deployDecimalsToken, deployMockV3Aggregator } from '#chain/contracts'
@@ -13,11 +14,13 @@ import { MAX_RESULT_DECIMALS } from '../src/endpoint/reserves-request'
 const NETWORK = 'conformance'
 const CHAIN_ID = String(LOCAL_CHAINS[0].chainId)
 const HELD = [4n * 10n ** 23n + 7n, 123_456n]
+/** Dollars held by the same wallets, at the dollar token's 6 decimals. */
+const DOLLARS = [1_000_000_000_001n, 250_000n]
 /** The token's price: 2.5 USD, at the feed's 8 decimals. */
 const PRICE = 250_000_000n
 
-/** A request for the tokens held by `wallets`, in USD through the feed. */
-const request = (token: unknown, feed: unknown, wallets: string[]) => ({
+/** A request for the dollars and the tokens held by `wallets`, the tokens in USD through the feed. */
+const request = (dollar: unknown, token: unknown, feed: unknown, wallets: string[]) => ({
   addressLists: [
     {
       name: 'custodians',
@@ -25,9 +28,15 @@ const request = (token: unknown, feed: unknown, wallets: string[]) => ({
     },
   ],
   balanceSources: [
+    {
+      name: 'dollars',
+      provider: 'token-balance',
+      addresses: [{ network: NETWORK, contractAddress: dollar }],
+    },
     { name: 'tokens', provider: 'token-balance', addresses: [{ network: NETWORK, contractAddress: token }] },
   ],
   components: [
+    { name: 'Dollars in custody', currency: 'USD', addressList: 'custodians', balanceSource: 'dollars' },
     {
       name: 'Tokens in custody',
       currency: 'CNF',
@@ -47,17 +56,27 @@ export const conformance = defineConformance({
     const signer = await fundedSigner(chain)
     const token = await deployDecimalsToken(signer, 'Conformance', 'CNF', 18, 10n ** 24n)
     const wallets = [Wallet.createRandom().address, Wallet.createRandom().address]
-    for (const [i, wallet] of wallets.entries()) await (await token.transfer(wallet, HELD[i])).wait()
+    const dollar = await deployDecimalsToken(signer, 'Conformance Dollar', 'CUSD', 6, 10n ** 18n)
+    for (const [i, wallet] of wallets.entries()) {
+      await (await token.transfer(wallet, HELD[i])).wait()
+      await (await dollar.transfer(wallet, DOLLARS[i])).wait()
+    }
     const feed = await deployMockV3Aggregator(signer, 8, PRICE)
     // One wallet holding 2^255 units: 2^255 × 2.5 USD, beyond the int256 of an on-chain answer.
     const inflated = await deployDecimalsToken(signer, 'Inflated', 'INF', 18, 2n ** 255n)
     return {
       url: localChainUrl('A'),
-      sample: request(token.target, feed.target, wallets),
-      expected: (((HELD[0] + HELD[1]) * PRICE) / 10n ** 8n).toString(),
+      sample: request(dollar.target, token.target, feed.target, wallets),
+      expected: (
+        (DOLLARS[0] + DOLLARS[1]) * 10n ** 12n +
+        ((HELD[0] + HELD[1]) * PRICE) / 10n ** 8n
+      ).toString(),
       implausible: {
-        sample: request(inflated.target, feed.target, [await signer.getAddress()]),
-        value: ((2n ** 255n * PRICE) / 10n ** 8n).toString(),
+        sample: request(dollar.target, inflated.target, feed.target, [await signer.getAddress()]),
+        value: (
+          (2n ** 255n * PRICE) / 10n ** 8n +
+          (10n ** 18n - DOLLARS[0] - DOLLARS[1]) * 10n ** 12n
+        ).toString(),
       },
       close: async () => chain.destroy(),
     }

@@ -6,6 +6,7 @@
  * (MockV3Aggregator) on chains A and B. Chain A has Multicall3, chain B has not. Every figure is
  * known, so the total is checked to the last unit.
  */
+import { jest } from '@jest/globals'
 import { Wallet, type JsonRpcProvider } from 'ethers'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { deployDecimalsToken, deployMockV3Aggregator, deployPoRAddressList } from '#chain/contracts'
@@ -203,6 +204,10 @@ describe('proof-of-reserves adapter', () => {
       ALPHA_RPC_CHAIN_ID: '31337',
       BETA_RPC_URL: localChainUrl('B'),
       BETA_RPC_CHAIN_ID: '31338',
+      // Chain A again, its head allowed an hour's age (a local chain mines on demand: no default).
+      STALE_RPC_URL: localChainUrl('A'),
+      STALE_RPC_CHAIN_ID: '31337',
+      STALE_RPC_MAX_HEAD_AGE_SECONDS: '3600',
       BITCOIN_MAINNET_ESPLORA_URL: esplora.url,
       ESPLORA_RETRIES: '0',
       ATTESTATION_API_URL: auditor.url,
@@ -361,6 +366,38 @@ describe('proof-of-reserves adapter', () => {
       expect(messageOf(json)).toMatch(message)
     },
   )
+
+  it('refuses a part read from a head or tip that is not fresh: 502 naming it, never the old figure', async () => {
+    // Four hours on: past the bitcoin tip's default max age (3 h) and network stale's max head
+    // age (1 h, chain A behind it); within the attestation's and the bar list's (a day).
+    const later = Date.now() + 4 * 3_600_000
+    jest.spyOn(Date, 'now').mockReturnValue(later)
+    try {
+      const stale = await reserves(
+        mixed((request) => {
+          const [, wallets] = request.addressLists as { fixed: { network: string }[] }[]
+          for (const wallet of wallets.fixed) wallet.network = 'stale'
+          wallets.fixed.pop()
+          ;(request.balanceSources[1] as { addresses: unknown[] }).addresses = [
+            { network: 'stale', contractAddress: at.a6 },
+          ]
+        }),
+      )
+      expect([stale.status, stale.json.result]).toEqual([502, undefined])
+      const message = messageOf(stale.json)
+      expect(message).toMatch(/^reserve not reported, components unread: /)
+      // The bitcoin, at a tip four hours old; the stablecoins, at a head an hour past its limit.
+      expect(message).toMatch(
+        /BTC in custody: .*tip.* old, more than BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS \(10800\)/,
+      )
+      expect(message).toMatch(
+        /Stablecoins: .*stale: no RPC could serve the head of the chain .* old, more than STALE_RPC_MAX_HEAD_AGE_SECONDS \(3600\)/,
+      )
+      expect(message).not.toMatch(/Attested cash|Gold/)
+    } finally {
+      jest.restoreAllMocks()
+    }
+  })
 
   it('answers 503, withdrawing the figure, when the auditor raises the ripcord', async () => {
     clients.ripcorded = { ...clients.usdx, ripcord: true, ripcordDetails: ['reserves under review'] }
