@@ -45,6 +45,10 @@ const CUSTODY_2 = Wallet.createRandom().address
 const HELD_1 = 1_234n * 10n ** 18n + 5n
 const HELD_2 = 7n * 10n ** 17n
 const NATIVE_1 = 3n * 10n ** 18n + 1n
+// The attested reserve × 10^18, and a USD token's supply on each chain (18 decimals on both).
+const ATTESTED = 1_000_523_419_870_000_000_000_000_000n
+const MINTED_A = 600_000_000n * 10n ** 18n + 3n
+const MINTED_B = 250_000_000n * 10n ** 18n
 /** BTC/USD at 8 decimals, the price feed on chain A. */
 const BTC_USD = 9_712_345_678_901n
 
@@ -64,6 +68,8 @@ const EXPECTED: Record<string, bigint> = {
   'jobs/multichain-supply/job.toml': SUPPLY_A - LOCKED_A + SUPPLY_B * 10n ** 12n,
   // The token in two custody wallets on chain A, ether in one on chain B, all at 18 decimals.
   'jobs/token-balance/job.toml': HELD_1 + HELD_2 + NATIVE_1,
+  // 1,000,523,419.87 attested × 10^18, less both chains' supply, split in two halves (rounded down).
+  'jobs/secure-mint/job.toml': ((ATTESTED - MINTED_A - MINTED_B) / 2n) * 2n,
 }
 
 /** The adapters whose providers, placeholder values and figures are set up here by hand. */
@@ -75,6 +81,7 @@ const HAND_CONFIGURED = [
   'multichain-supply',
   'token-balance',
   'proof-of-reserves',
+  'secure-mint',
 ]
 
 /**
@@ -149,6 +156,12 @@ beforeAll(async () => {
     await (await reserveToken.transfer(CUSTODY_1, HELD_1)).wait()
     await (await reserveToken.transfer(CUSTODY_2, HELD_2)).wait()
     await (await signerB.sendTransaction({ to: CUSTODY_1, value: NATIVE_1 })).wait()
+    const usdxA = await deployDecimalsToken(signerA, 'USDX', 'USDX', 18, MINTED_A)
+    const usdxB = await deployDecimalsToken(signerB, 'USDX', 'USDX', 18, MINTED_B)
+    // The job reads two blocks below each head: blocks on top of both tokens.
+    for (const signer of [signerA, signerA, signerB, signerB]) {
+      await (await signer.sendTransaction({ to: Wallet.createRandom().address, value: 1n })).wait()
+    }
     const btcUsd = await deployMockV3Aggregator(signerA, 8, BTC_USD)
 
     Object.assign(placeholderValues, {
@@ -165,6 +178,9 @@ beforeAll(async () => {
       '<CUSTODIAN_WALLET_ETHEREUM_2>': CUSTODY_2,
       '<CUSTODIAN_WALLET_ARBITRUM_1>': CUSTODY_1,
       '<BTC_USD_FEED>': String(btcUsd.target),
+      '<SECURE_MINT_TOKEN_ETHEREUM>': String(usdxA.target),
+      '<SECURE_MINT_TOKEN_ARBITRUM>': String(usdxB.target),
+      '<SECURE_MINT_AUDITOR_CLIENT>': 'usdx',
     })
 
     // Each adapter's settings, as its operator would give them ("ethereum" and "arbitrum" are the
@@ -196,6 +212,15 @@ beforeAll(async () => {
         ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
         BITCOIN_MAINNET_ESPLORA_URL: esplora.url,
         ESPLORA_RETRIES: '0',
+        ATTESTATION_API_URL: auditor.url,
+        ATTESTATION_RETRIES: '0',
+        ATTESTATION_SIGNER_ADDRESS: undefined,
+      },
+      'secure-mint': {
+        ETHEREUM_RPC_URL: localChainUrl('A'),
+        ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
+        ARBITRUM_RPC_URL: localChainUrl('B'),
+        ARBITRUM_RPC_CHAIN_ID: String(b.chainId),
         ATTESTATION_API_URL: auditor.url,
         ATTESTATION_RETRIES: '0',
         ATTESTATION_SIGNER_ADDRESS: undefined,
