@@ -44,7 +44,10 @@ interface IReserveGuard {
      * @param supplyHeartbeat seconds after which the supply feed's answer is stale (`SupplyFeed`; the two
      * feeds may update at different cadences), 0 for `TokenTotalSupply` (read live)
      * @param stalePolicy whether stale data pauses (`FailClosed`) or is skipped (`Skip`)
-     * @param marginBps extra reserves required over supply, in basis points
+     * @param marginMode how much of the reserves the supply may take ({ReserveCheck-MarginMode}, Chainlink ACE's
+     * modes); a negative mode (supply above the reserves) is set only by a scheduled update, never at once
+     * @param marginAmount the margin: basis points (at most 10000) for a percentage, supply units (more than 0)
+     * for an absolute margin, 0 for `None`
      * @param pauseMode how the target is paused
      * @param operations for `Operations`: a non-empty mask of `OPERATION_*` flags; for `Pausable`: 0
      * @param pauseGas the gas the target's pause (and the upkeep's retry of it) is given, from
@@ -59,7 +62,8 @@ interface IReserveGuard {
         uint32 heartbeat;
         uint32 supplyHeartbeat;
         ReserveCheck.StalePolicy stalePolicy;
-        uint16 marginBps;
+        ReserveCheck.MarginMode marginMode;
+        uint256 marginAmount;
         PauseMode pauseMode;
         uint8 operations;
         uint32 pauseGas;
@@ -178,6 +182,12 @@ interface IReserveGuard {
     error InvalidHeartbeat();
 
     /**
+     * @notice A negative margin (the supply allowed above the reserves) was given to {addAsset}, which takes
+     * effect at once: it is set only by {scheduleAssetUpdate}, in public, after the admin delay.
+     */
+    error NegativeMarginNotScheduled(ReserveCheck.MarginMode marginMode);
+
+    /**
      * @notice The supply heartbeat does not fit the supply kind: a supply feed needs one (non-zero), a token's
      * `totalSupply()` has none (0).
      */
@@ -238,9 +248,16 @@ interface IReserveGuard {
      * @param target the token
      * @param reserveFeed the token's reserve feed
      * @param heartbeat the token's heartbeat
-     * @param marginBps the token's margin
+     * @param marginMode the token's margin mode
+     * @param marginAmount the token's margin amount
      */
-    error TokenRulesMismatch(address target, address reserveFeed, uint32 heartbeat, uint16 marginBps);
+    error TokenRulesMismatch(
+        address target,
+        address reserveFeed,
+        uint32 heartbeat,
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount
+    );
 
     /**
      * @notice The target declares itself a `SecureMintToken` (ERC-165) but its `reserveConfig()` cannot be read
