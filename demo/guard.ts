@@ -6,18 +6,16 @@
 import type { Signer } from 'ethers'
 import { deployReserveGuard, type ReserveGuard, type SecureMintToken } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
-import { Operation, Reason, Role, Verdict, assetConfig, enumName, toResult } from '#chain/types'
+import { Operation, Reason, Role, Verdict, assetConfig, enumName, toResult, type Margin } from '#chain/types'
 import type { PerformOutcome } from '../upkeeps/index'
 import { revertOf, sent, type Revert, type Sent } from './tx'
 
 export type { ReserveGuard }
 
 /** The rules the guard applies to the token: the token's own, so that both judge alike. */
-export interface GuardRules {
+export interface GuardRules extends Margin {
   /** seconds after which the reserve feed's answer is stale (fail-closed: stale counts as short) */
   heartbeat: number
-  /** extra reserves required over supply, in basis points */
-  marginBps: number
 }
 
 /**
