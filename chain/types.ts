@@ -52,8 +52,11 @@ export const Reason = {
 /** `IReserveGuard.SupplyKind`: where an asset's supply is read. */
 export const SupplyKind = { TokenTotalSupply: 0n, SupplyFeed: 1n } as const
 
-/** `IReserveGuard.PauseMode`: how an asset is paused. */
-export const PauseMode = { Operations: 0n, Pausable: 1n } as const
+/**
+ * `IReserveGuard.PauseMode`: how an asset is paused: `pauseOperations(mask)`, `pause()`, or `setPausedState(true)` on
+ * a Chainlink ACE PausePolicy run first on its token's `mint`.
+ */
+export const PauseMode = { Operations: 0n, Pausable: 1n, AcePausePolicy: 2n } as const
 
 /** `IReserveGuard.Hold`: who holds a pause the guard made. */
 export const Hold = { Upkeep: 0n, Guardian: 1n } as const
@@ -212,7 +215,7 @@ export interface AssetConfig {
   /** The margin: basis points (≤ 10 000) for a percentage, supply units (> 0) for an absolute margin, 0 for `None`. */
   marginAmount: bigint
   pauseMode: bigint
-  /** For `PauseMode.Operations`: a non-empty mask of {@link Operation} flags; for `Pausable`: 0. */
+  /** For `PauseMode.Operations`: a non-empty mask of {@link Operation} flags; for the other modes: 0. */
   operations: bigint
   /**
    * The gas the target's pause is given by the upkeep (`uint32`), from the guard's `MIN_PAUSE_GAS` to

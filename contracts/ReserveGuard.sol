@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
 import {ILogAutomation, Log} from "@chainlink/contracts/src/v0.8/automation/interfaces/ILogAutomation.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ReportReceiver} from "./cre/ReportReceiver.sol";
 import {IReserveGuard} from "./interfaces/IReserveGuard.sol";
@@ -24,7 +25,9 @@ import {ReserveScan} from "./guard/ReserveScan.sol";
  *
  * Roles (every power, and how fast it acts, is in docs/contracts.md, "Who can do what, and how fast"):
  * - `DEFAULT_ADMIN_ROLE`: registers assets (at once); schedules, applies and cancels their updates and removals
- *   (applied after the admin delay, within 14 days); grants every role. It changes hands in two steps, after
+ *   (applied after the admin delay, within 14 days); hands back the ownership of a contract the guard owns once it
+ *   is no asset's target ({releaseOwnership}: an ACE `PausePolicy`, after its asset's delayed removal); grants
+ *   every role. It changes hands in two steps, after
  *   the same delay (`AccessControlDefaultAdminRules`).
  * - `FORWARDER_ROLE`: may call {performUpkeep}. Grant it to the Automation forwarder of each upkeep registered
  *   on this contract (a conditional and a log-trigger upkeep have one forwarder each).
@@ -183,6 +186,13 @@ contract ReserveGuard is
     /// @inheritdoc IReserveGuard
     function removeAsset(address target) external override onlyRole(DEFAULT_ADMIN_ROLE) {
         _removeAsset(target);
+    }
+
+    /// @inheritdoc IReserveGuard
+    function releaseOwnership(address target, address newOwner) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_isRegistered(_assetOf(target))) revert TargetRegistered(target);
+        Ownable(target).transferOwnership(newOwner);
+        emit OwnershipReleased(target, newOwner);
     }
 
     // ---------------------------------------------------------------- wiring

@@ -300,6 +300,15 @@ abstract contract AssetRegistry is IReserveGuard {
         // show as paused.
         (bool readable, ) = PauseTarget.readState(target, config.pauseMode);
         if (!readable) revert PauseStateUnreadable(target, config.pauseMode);
+        // An ACE PausePolicy is found on its token's mint, through the token's engine, and must run first there.
+        if (config.pauseMode == PauseMode.AcePausePolicy) {
+            if (config.supplyKind != SupplyKind.TokenTotalSupply) {
+                revert InvalidSupplyKind(config.pauseMode, config.supplyKind);
+            }
+            if (!PauseTarget.policyFirstOnMint(target, config.supplySource)) {
+                revert PausePolicyNotFirst(target, config.supplySource);
+            }
+        }
         _requireTokenRules(target, config.reserveFeed, config.heartbeat, config.marginMode, config.marginAmount);
     }
 

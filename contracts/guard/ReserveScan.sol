@@ -156,7 +156,7 @@ abstract contract ReserveScan is PauseExecutor {
             if (result.verdict != ReserveCheck.Verdict.Short || _backingOff(asset)) continue;
             uint8 pausedBefore = _pausedFlags(target, asset);
             if (pausedBefore == _flagsOf(asset)) continue;
-            uint256 pauseGasNeeded = _pauseGasNeeded(asset.pauseGas);
+            uint256 pauseGasNeeded = _pauseGasNeeded(asset);
             if (gasleft() < pauseGasNeeded) {
                 if (CHECK_GAS + pauseGasNeeded <= available) {
                     // The next perform takes this asset up first, with all its gas: it fits then.
@@ -216,6 +216,6 @@ abstract contract ReserveScan is PauseExecutor {
 
     /// @inheritdoc IReserveGuard
     function performGasNeeded(address target) external view override returns (uint256) {
-        return CHECK_GAS + _pauseGasNeeded(_registered(target).pauseGas);
+        return CHECK_GAS + _pauseGasNeeded(_registered(target));
     }
 }
