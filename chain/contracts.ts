@@ -21,6 +21,7 @@ import type { MinimalMulticall3 } from './typechain/contracts/mocks/MinimalMulti
 import type { MisreportingToken } from './typechain/contracts/mocks/MisreportingToken'
 import type { MockMisbehavingTarget } from './typechain/contracts/mocks/MockMisbehavingTarget'
 import type { MockPausableAsset } from './typechain/contracts/mocks/MockPausableAsset'
+import type { PausableStablecoin } from './typechain/contracts/mocks/PausableStablecoin'
 import type { MockReserveFeed } from './typechain/contracts/mocks/MockReserveFeed'
 import type { ReserveCheckHarness } from './typechain/contracts/mocks/ReserveCheckHarness'
 import type { EACAggregatorProxy } from './typechain/@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy'
@@ -46,6 +47,7 @@ import type { MinimalMulticall3__factory } from './typechain/factories/contracts
 import type { MisreportingToken__factory } from './typechain/factories/contracts/mocks/MisreportingToken__factory'
 import type { MockMisbehavingTarget__factory } from './typechain/factories/contracts/mocks/MockMisbehavingTarget__factory'
 import type { MockPausableAsset__factory } from './typechain/factories/contracts/mocks/MockPausableAsset__factory'
+import type { PausableStablecoin__factory } from './typechain/factories/contracts/mocks/PausableStablecoin__factory'
 import type { MockReserveFeed__factory } from './typechain/factories/contracts/mocks/MockReserveFeed__factory'
 import type { ReserveCheckHarness__factory } from './typechain/factories/contracts/mocks/ReserveCheckHarness__factory'
 import type { EACAggregatorProxy__factory } from './typechain/factories/@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy__factory'
@@ -109,6 +111,7 @@ export type {
   MockPausableAsset,
   MockReserveFeed,
   MockV3Aggregator,
+  PausableStablecoin,
   PoRAddressList,
   ReserveCheckHarness,
   ReserveGuard,
@@ -133,6 +136,7 @@ export const ARTIFACT = {
   MockMisbehavingTarget: 'contracts/mocks/MockMisbehavingTarget.sol:MockMisbehavingTarget',
   MockPausableAsset: 'contracts/mocks/MockPausableAsset.sol:MockPausableAsset',
   MockReserveFeed: 'contracts/mocks/MockReserveFeed.sol:MockReserveFeed',
+  PausableStablecoin: 'contracts/mocks/PausableStablecoin.sol:PausableStablecoin',
   ReserveCheckHarness: 'contracts/mocks/ReserveCheckHarness.sol:ReserveCheckHarness',
   MockV3Aggregator: `${CHAINLINK}/shared/mocks/MockV3Aggregator.sol:MockV3Aggregator`,
   AutomationRegistry2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistry2_3.sol:AutomationRegistry2_3`,
@@ -231,6 +235,15 @@ export const deployMockPausableAsset = deployer<MockPausableAsset, MockPausableA
   'MockPausableAsset',
 )
 export const mockPausableAssetAt = attacher<MockPausableAsset>('MockPausableAsset')
+
+/**
+ * Deploys a PausableStablecoin (name, symbol, admin): a 6-decimal ERC-20 minted by `MINTER_ROLE` with no mint gate,
+ * paused by `PAUSER_ROLE` (a guard's `Pausable` target); while paused only burns move.
+ */
+export const deployPausableStablecoin = deployer<PausableStablecoin, PausableStablecoin__factory>(
+  'PausableStablecoin',
+)
+export const pausableStablecoinAt = attacher<PausableStablecoin>('PausableStablecoin')
 
 /** Deploys a MockMisbehavingTarget (both pause interfaces, made to misbehave on demand) reporting `supply`. */
 export const deployMockMisbehavingTarget = deployer<MockMisbehavingTarget, MockMisbehavingTarget__factory>(

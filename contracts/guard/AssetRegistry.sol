@@ -217,6 +217,19 @@ abstract contract AssetRegistry is IReserveGuard {
         _registered(target);
     }
 
+    /**
+     * @dev Whether `account` is a registered asset's target or supply source: the tokens whose mints wake the guard
+     * (a token that is its own target, the token of an ACE `PausePolicy`, a token whose supply is read).
+     */
+    function _isAssetToken(address account) internal view returns (bool) {
+        uint256 count = _targets.length();
+        for (uint256 i = 0; i < count; ++i) {
+            address target = _targets.at(i);
+            if (target == account || _assets[target].supplySource == account) return true;
+        }
+        return false;
+    }
+
     /// @dev The pause flags an asset is configured for: its operations, or `PAUSED` for a one-flag mode.
     function _flagsOf(Asset storage asset) internal view returns (uint8) {
         return PauseTarget.flagsOf(asset.pauseMode, asset.operations);

@@ -4,6 +4,7 @@ import {
   deployMockMisbehavingTarget,
   deployMockPausableAsset,
   deployMockReserveFeed,
+  deployPausableStablecoin,
   type MockPausableAsset,
   type MockReserveFeed,
   type ReserveGuard,
@@ -1242,7 +1243,49 @@ describe('ReserveGuard: the log trigger', () => {
     expect([...(await g.guard.checkLog(log, '0x'))]).toEqual([false, '0x'])
   })
 
-  it('ignores logs that are not AnswerUpdated', async () => {
+  it("acts on a mint (Transfer from the zero address) of an asset's token, and of no other contract", async () => {
+    const own = await deployGuard()
+    const USD = unit(6)
+    const holder = Wallet.createRandom().address
+    const feed = await deployMockReserveFeed(admin, 6, 1_000n * USD)
+    const coin = await deployPausableStablecoin(admin, 'Dollar', 'USDX', adminAddress)
+    const address = await coin.getAddress()
+    await mined(coin.grantRole(Role.MINTER, adminAddress))
+    await mined(coin.grantRole(Role.PAUSER, own.address))
+    await mined(coin.mint(adminAddress, 900n * USD))
+    const config = assetConfig({
+      reserveFeed: await feed.getAddress(),
+      supplySource: address,
+      pauseMode: PauseMode.Pausable,
+      operations: 0n,
+    })
+    await mined(own.guard.addAsset(address, config))
+    // A mint within the reserves wakes the guard, which finds nothing to do.
+    const within = await logStruct(provider, await mined(coin.mint(holder, 100n * USD)))
+    expect(within.topics.slice(0, 2)).toEqual([await own.guard.TRANSFER_TOPIC(), ZeroHash])
+    expect([...(await own.guard.checkLog(within, '0x'))]).toEqual([false, '0x'])
+    // A fat-finger mint with no feed update: listed at once.
+    const fatFinger = await mined(coin.mint(holder, 300_000_000_000_000n * USD))
+    const log = await logStruct(provider, fatFinger)
+    const [upkeepNeeded, performData] = (await own.guard.checkLog(log, '0x')) as [boolean, string]
+    expect([upkeepNeeded, performData]).toEqual([true, encodeTargets([address], [0n])])
+    // The same log from a contract the guard protects nothing of, and a transfer (not a mint): no upkeep.
+    expect([...(await own.guard.checkLog({ ...log, source: await feed.getAddress() }, '0x'))]).toEqual([
+      false,
+      '0x',
+    ])
+    const from = `0x${'00'.repeat(12)}${holder.slice(2).toLowerCase()}`
+    expect([
+      ...(await own.guard.checkLog({ ...log, topics: [log.topics[0], from, log.topics[2]] }, '0x')),
+    ]).toEqual([false, '0x'])
+    // The perform pauses the coin: nothing moves but burns.
+    const performed = await mined(own.asForwarder.performUpkeep(performData, PERFORM_GAS))
+    expect(named(eventsOf(performed, own.guard)).map(([name]) => name)).toEqual(['AssetPaused'])
+    expect(await coin.paused()).toBe(true)
+    expect([...(await own.guard.checkLog(log, '0x'))]).toEqual([false, '0x'])
+  })
+
+  it('ignores logs that are neither AnswerUpdated nor a mint', async () => {
     const a = await protect(g)
     await mined(a.feed.setAnswer(1n))
     expect((await check(g.guard)).targets).toContain(a.target)
