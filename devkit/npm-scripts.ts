@@ -42,6 +42,8 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
       'lint:workflows': "runs the CRE SDK's runtime-compatibility check on each workflow",
       'build:workflow':
         "compiles a workflow to WASM with the SDK's `cre-compile` (`-- <workflow>`; downloads Javy)",
+      guard:
+        'deploys a ReserveGuard (and a SecureMintToken, a PoRAddressList), wires it to its assets, changes them after its delay, hands out its roles, pauses and unpauses through it, shows its status ([guard/](guard/README.md))',
       upkeeps:
         "registers, manages and rehearses a guard's Automation 2.3 upkeeps ([upkeeps/](upkeeps/README.md))",
     },
