@@ -159,20 +159,15 @@ describe('local', () => {
   })
 })
 
+/** A SecureMintToken on `reserveFeed` (a fresh feed when left out), with no margin and no admin delay. */
+async function plainSecureMintToken(reserveFeed?: string) {
+  const feed = reserveFeed ?? (await btcFeed(issuer, 1n)).proxyAddress
+  return deploySecureMintToken(issuer, 'T', 'T', issuer.address, 0, feed, 3_600, MarginMode.None, 0)
+}
+
 describe('what the commands stand on', () => {
   it("interface ids are Solidity's, as a SecureMintToken answers them", async () => {
-    const feed = await btcFeed(issuer, 1n)
-    const token = await deploySecureMintToken(
-      issuer,
-      'T',
-      'T',
-      issuer.address,
-      0,
-      feed.proxyAddress,
-      3_600,
-      MarginMode.None,
-      0,
-    )
+    const token = await plainSecureMintToken()
     expect(await token.supportsInterface(interfaceId('ISecureMintToken'))).toBe(true)
     // The id counts only the functions an interface declares itself, as type(I).interfaceId does.
     expect(interfaceId('ISecureMintToken')).not.toBe(interfaceId('IOperationsPausable'))
@@ -182,19 +177,7 @@ describe('what the commands stand on', () => {
   it('finds the pause mode of each kind of target, and refuses what answers neither', async () => {
     const feed = await btcFeed(issuer, 1n)
     const address = async (c: { getAddress(): Promise<string> }) => c.getAddress()
-    const token = await address(
-      await deploySecureMintToken(
-        issuer,
-        'T',
-        'T',
-        issuer.address,
-        0,
-        feed.proxyAddress,
-        3_600,
-        MarginMode.None,
-        0,
-      ),
-    )
+    const token = await address(await plainSecureMintToken(feed.proxyAddress))
     expect(await detectTarget(provider, token)).toMatchObject({
       kind: 'SecureMintToken',
       pauseMode: PauseMode.Operations,
