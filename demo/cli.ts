@@ -1,6 +1,6 @@
 /**
- * `npm run demo [-- --json [<file>]]`: runs the demo (demo/run.ts) and exits 0 only if every step happened
- * as described.
+ * `npm run demo [-- [--scenario overmint] --json [<file>]]`: runs the demo (demo/run.ts), or a scenario
+ * (demo/scenarios/), and exits 0 only if every step happened as described.
  *
  * - no option: the narration and the summary table on stdout;
  * - `--json`: the summary as JSON on stdout, the narration on stderr (to watch it while a script reads stdout);
@@ -9,20 +9,32 @@
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 
-const USAGE = `Usage: npm run demo [-- --json [<file>]]
+const USAGE = `Usage: npm run demo [-- [--scenario overmint] [--json [<file>]]]
 
-  (no option)     narrate each step and print the summary table on stdout
-  --json          print the summary as JSON on stdout; the narration goes to stderr
-  --json <file>   narrate on stdout and write the summary as JSON to <file>
-  --help          this text
+  (no option)          narrate each step and print the summary table on stdout
+  --scenario overmint  the over-mint rehearsal: 300 trillion minted by a minter key, refused by
+                       SecureMintToken and ACE's SecureMintPolicy, paused a block later on an ungated token
+  --json               print the summary as JSON on stdout; the narration goes to stderr
+  --json <file>        narrate on stdout and write the summary as JSON to <file>
+  --help               this text
 
 Exit code: 0 when every step happened as described, 1 when one did not, 2 for a usage mistake.
 See demo/README.md.`
 
-type Output = { json: 'none' } | { json: 'stdout' } | { json: 'file'; file: string }
+type Output = ({ json: 'none' } | { json: 'stdout' } | { json: 'file'; file: string }) & {
+  scenario?: 'overmint'
+}
 
 function parse(args: string[]): Output | 'help' {
   if (args.includes('--help') || args.includes('-h')) return 'help'
+  const at = args.indexOf('--scenario')
+  if (at >= 0) {
+    const scenario = args[at + 1]
+    if (scenario !== 'overmint')
+      throw new Error(`unknown scenario: ${scenario ?? '(none)'}; the one there is: overmint`)
+    const rest = parse([...args.slice(0, at), ...args.slice(at + 2)])
+    return rest === 'help' ? rest : { ...rest, scenario }
+  }
   if (args.length === 0) return { json: 'none' }
   if (args[0] === '--json' && args.length === 1) return { json: 'stdout' }
   if (args[0] === '--json' && args.length === 2 && !args[1].startsWith('-'))
@@ -52,11 +64,14 @@ process.env.METRICS_ENABLED = 'false'
 const invokedFrom = process.env.INIT_CWD ?? process.cwd()
 const { REPO_ROOT } = await import('#devkit/adapters')
 process.chdir(REPO_ROOT) // hardhat node and the artifacts are found from the repository root
-const { Demo } = await import('./run')
 const { toJson } = await import('../upkeeps/format')
 
 const narrate = output.json === 'stdout' ? process.stderr : process.stdout
-const summary = await new Demo((line) => narrate.write(`${line}\n`)).run()
+const print = (line: string) => narrate.write(`${line}\n`)
+const summary =
+  output.scenario === 'overmint'
+    ? await (await import('./scenarios/overmint')).runOvermint({ print })
+    : await new (await import('./run')).Demo(print).run()
 if (output.json === 'stdout') process.stdout.write(`${toJson(summary)}\n`)
 if (output.json === 'file') {
   const file = resolve(invokedFrom, output.file)
