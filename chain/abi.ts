@@ -17,7 +17,6 @@ export const erc20Interface = new Interface([
 export const multicall3Interface = new Interface([
   'function aggregate3((address target, bool allowFailure, bytes callData)[] calls) payable returns ((bool success, bytes returnData)[] returnData)',
   'function getBlockNumber() view returns (uint256 blockNumber)',
-  'function getCurrentBlockTimestamp() view returns (uint256 timestamp)',
   'function getEthBalance(address addr) view returns (uint256 balance)',
 ])
 
