@@ -1,8 +1,8 @@
 /**
  * The mintable budgets of a checked request: the reserve read by the proof-of-reserves
  * composite's {@link ReserveReader}, every supply chain read at its own pinned block, in
- * parallel, and Secure Mint's arithmetic (rules/budget.ts). Exported for use in process (the
- * over-mint rehearsal computes the same answer as the endpoint): {@link computeBudgets}.
+ * parallel, and Secure Mint's arithmetic (rules/budget.ts). Exported for use in process, the
+ * same answer as the endpoint's without a server: {@link computeBudgets}.
  */
 import type { ReserveFigures } from '#adapters/proof-of-reserves/src/provider/reserves'
 import { ReserveReader } from '#adapters/proof-of-reserves/src/provider/reserves'
