@@ -42,7 +42,7 @@ export const aggregatorV3Interface = new Interface([
  * events every lock or burn and every release or mint emits, with the amount moved in the local token's units.
  */
 export const ccipTokenPoolInterface = new Interface([
-  'function typeAndVersion() view returns (string)',
+  'function typeAndVersion() pure returns (string)',
   'function getToken() view returns (address)',
   'event LockedOrBurned(uint64 indexed remoteChainSelector, address token, address sender, uint256 amount)',
   'event ReleasedOrMinted(uint64 indexed remoteChainSelector, address token, address sender, address recipient, uint256 amount)',
