@@ -11,7 +11,7 @@
  */
 import { dataSlice, id, type NonceManager } from 'ethers'
 import { eventsNamed, mined } from '#chain/events'
-import { Role } from '#chain/types'
+import { FeedFailure, Role, TargetBehaviour } from '#chain/types'
 import {
   deliver,
   deployLocalKeystone,
@@ -19,12 +19,15 @@ import {
   type LocalKeystone,
   type ReportCall,
 } from '#devkit/keystone'
+import { MAX_ENTRIES, MIN_GAS_PER_ASSET, reportGasLimit } from '#workflows/reserve-guard/gas'
 import {
   PERFORM_GAS,
   TOKEN,
   deployGuard,
+  encodeTargets,
   onChainOfItsOwn,
   protect,
+  protectTarget,
   type Actors,
   type Guard,
 } from './guard-fixture'
@@ -178,5 +181,48 @@ describe('at any gas, a delivery either pauses its whole list or fails and stays
       const next = await mined(g.asForwarder.performUpkeep((await g.guard.checkUpkeep('0x'))[1], PERFORM_GAS))
       expect(eventsNamed(next, g.guard, 'AssetPaused').map((e) => e.target)).toEqual(targets.slice(1))
     })
+  })
+})
+
+describe("the reserve-guard workflow's gas rule (workflows/reserve-guard/gas.ts), held to the guard and the forwarder", () => {
+  it("takes the guard's MIN_GAS_PER_ASSET and MAX_ENTRIES", async () => {
+    expect(await g.guard.MIN_GAS_PER_ASSET()).toBe(MIN_GAS_PER_ASSET)
+    expect(await g.guard.MAX_ENTRIES()).toBe(BigInt(MAX_ENTRIES))
+  })
+
+  it('a report of n entries whose every call uses up its bound, delivered with reportGasLimit(n) through a DON of 31 signers, returns', async () => {
+    // The largest DON the forwarder takes: 11 signatures to check.
+    const bigDon = await deployLocalKeystone(a.admin, { donId: 2, f: 10 })
+    const heavy = await deployGuard(a)
+    await mined(heavy.guard.grantRole(Role.RECEIVER_ADMIN, a.adminAddress))
+    await mined(heavy.guard.setForwarder(bigDon.address))
+    await mined(heavy.guard.allowWorkflow(GUARD_WORKFLOW, workflowOwner))
+    // Each short (its feed burns the gas of every read: a failed read, short under FailClosed), its supply read
+    // burning its bound too, and its pause using most of its pause gas.
+    const assets = []
+    for (let i = 0; i < 4; i++) {
+      const asset = await protectTarget(heavy)
+      await mined(asset.feed.setFailure(FeedFailure.BurnGas))
+      await mined(asset.target.setBehaviour(TargetBehaviour.BurnGasInSupply, 0))
+      await mined(asset.target.setPauseCost(70_000))
+      assets.push(asset.address)
+    }
+    for (const n of [1, 4]) {
+      await andRevert(async () => {
+        const call = signedReport(
+          bigDon,
+          heavy.address,
+          { workflowId: GUARD_WORKFLOW, workflowOwner },
+          encodeTargets(assets.slice(0, n)),
+        )
+        const { delivered, receipt } = await deliver(bigDon, a.stranger, call, {
+          gasLimit: Number(reportGasLimit(n)),
+        })
+        expect({ n, delivered }).toEqual({ n, delivered: true })
+        expect(eventsNamed(receipt, heavy.guard, 'AssetPaused').map((e) => e.target)).toEqual(
+          assets.slice(0, n),
+        )
+      })
+    }
   })
 })
