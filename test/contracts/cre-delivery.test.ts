@@ -199,7 +199,7 @@ describe("the reserve-guard workflow's gas rule (workflows/reserve-guard/gas.ts)
     await mined(heavy.guard.allowWorkflow(GUARD_WORKFLOW, workflowOwner))
     // Each short (its feed burns the gas of every read: a failed read, short under FailClosed), its supply read
     // burning its bound too, and its pause using most of its pause gas.
-    const assets = []
+    const assets: string[] = []
     for (let i = 0; i < 4; i++) {
       const asset = await protectTarget(heavy)
       await mined(asset.feed.setFailure(FeedFailure.BurnGas))
