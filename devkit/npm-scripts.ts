@@ -44,6 +44,7 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
         "compiles a workflow to WASM with the SDK's `cre-compile` (`-- <workflow>`; downloads Javy)",
       upkeeps:
         "registers, manages and rehearses a guard's Automation 2.3 upkeeps ([upkeeps/](upkeeps/README.md))",
+      cre: "rehearses the CRE workflows on a local chain: their own code on a local DON, through Chainlink's KeystoneForwarder into DataFeedsCache and the guard (`-- local`, `-- feed`, `-- allow`, `-- run`) ([cre/](cre/README.md))",
     },
   },
   {
