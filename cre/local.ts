@@ -48,9 +48,9 @@ const TRANSMITTER_FUNDING = parseEther('10')
 
 /**
  * Deploys KeystoneForwarder with a DON of `3f + 1` fresh keys (f = 1), funds a fresh transmitter from `deployer`,
- * and names `deployer` the workflow owner.
+ * and names the workflow owner (default: `deployer`).
  */
-export async function deployLocalCre(deployer: Signer): Promise<LocalCreDeployment> {
+export async function deployLocalCre(deployer: Signer, workflowOwner?: string): Promise<LocalCreDeployment> {
   const keystone = await deployLocalKeystone(deployer)
   const transmitter = Wallet.createRandom()
   await (await deployer.sendTransaction({ to: transmitter.address, value: TRANSMITTER_FUNDING })).wait()
@@ -61,7 +61,7 @@ export async function deployLocalCre(deployer: Signer): Promise<LocalCreDeployme
     forwarder: keystone.address,
     don: { donId, configVersion, f, signerKeys: signers.map((signer) => signer.privateKey) },
     transmitterKey: transmitter.privateKey,
-    workflowOwner: await deployer.getAddress(),
+    workflowOwner: workflowOwner ?? (await deployer.getAddress()),
   }
 }
 

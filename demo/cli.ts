@@ -1,17 +1,20 @@
 /**
- * `npm run demo [-- --json [<file>]]`: runs the demo (demo/run.ts) and exits 0 only if every step happened
- * as described.
+ * `npm run demo [-- --runtime automation|cre] [--json [<file>]]`: runs the demo (demo/run.ts, or on the CRE path
+ * demo/cre.ts) and exits 0 only if every step happened as described.
  *
  * - no option: the narration and the summary table on stdout;
+ * - `--runtime cre`: the same steps with the CRE workflows instead of Automation 2.3 (default `automation`);
  * - `--json`: the summary as JSON on stdout, the narration on stderr (to watch it while a script reads stdout);
  * - `--json <file>`: the narration on stdout, the summary as JSON written to <file>.
  */
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 
-const USAGE = `Usage: npm run demo [-- --json [<file>]]
+const USAGE = `Usage: npm run demo [-- --runtime automation|cre] [--json [<file>]]
 
   (no option)     narrate each step and print the summary table on stdout
+  --runtime <r>   automation (default): Chainlink Automation 2.3 pauses the token; cre: the CRE workflows do,
+                  rehearsed on a local DON through Chainlink's KeystoneForwarder (feed: DataFeedsCache)
   --json          print the summary as JSON on stdout; the narration goes to stderr
   --json <file>   narrate on stdout and write the summary as JSON to <file>
   --help          this text
@@ -19,14 +22,26 @@ const USAGE = `Usage: npm run demo [-- --json [<file>]]
 Exit code: 0 when every step happened as described, 1 when one did not, 2 for a usage mistake.
 See demo/README.md.`
 
-type Output = { json: 'none' } | { json: 'stdout' } | { json: 'file'; file: string }
+type Output = ({ json: 'none' } | { json: 'stdout' } | { json: 'file'; file: string }) & {
+  runtime: 'automation' | 'cre'
+}
 
-function parse(args: string[]): Output | 'help' {
-  if (args.includes('--help') || args.includes('-h')) return 'help'
-  if (args.length === 0) return { json: 'none' }
-  if (args[0] === '--json' && args.length === 1) return { json: 'stdout' }
+function parse(argv: string[]): Output | 'help' {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help'
+  let runtime: Output['runtime'] = 'automation'
+  const args = [...argv]
+  const at = args.indexOf('--runtime')
+  if (at >= 0) {
+    const value = args[at + 1]
+    if (value !== 'automation' && value !== 'cre')
+      throw new Error(`--runtime takes automation or cre, not ${value}`)
+    runtime = value
+    args.splice(at, 2)
+  }
+  if (args.length === 0) return { json: 'none', runtime }
+  if (args[0] === '--json' && args.length === 1) return { json: 'stdout', runtime }
   if (args[0] === '--json' && args.length === 2 && !args[1].startsWith('-'))
-    return { json: 'file', file: args[1] }
+    return { json: 'file', file: args[1], runtime }
   throw new Error(`unknown arguments: ${args.join(' ')}`)
 }
 
@@ -53,10 +68,12 @@ const invokedFrom = process.env.INIT_CWD ?? process.cwd()
 const { REPO_ROOT } = await import('#devkit/adapters')
 process.chdir(REPO_ROOT) // hardhat node and the artifacts are found from the repository root
 const { Demo } = await import('./run')
+const { CreDemo } = await import('./cre')
 const { toJson } = await import('../upkeeps/format')
 
 const narrate = output.json === 'stdout' ? process.stderr : process.stdout
-const summary = await new Demo((line) => narrate.write(`${line}\n`)).run()
+const print = (line: string) => narrate.write(`${line}\n`)
+const summary = await (output.runtime === 'cre' ? new CreDemo(print) : new Demo(print)).run()
 if (output.json === 'stdout') process.stdout.write(`${toJson(summary)}\n`)
 if (output.json === 'file') {
   const file = resolve(invokedFrom, output.file)

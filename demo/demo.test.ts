@@ -126,7 +126,7 @@ describe('npm run demo', () => {
       trigger: 'log',
       reason: 'InsufficientReserves',
     })
-    expect(BigInt(summary.pause!.performGasUsed)).toBeGreaterThan(0n)
+    expect(BigInt(summary.pause!.performGasUsed!)).toBeGreaterThan(0n)
     expect(step(9).facts.pausedOperations).toBe(3) // mint and redeem; burning stays open
     expect(step(9).after).toMatchObject({
       feedReserves: btc('84.99996'),
