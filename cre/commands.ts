@@ -4,11 +4,11 @@ import { resolve } from 'node:path'
 import { JsonRpcProvider, NonceManager, Wallet, getAddress, isAddress, type Signer } from 'ethers'
 import { dataFeedsCacheAt, reserveGuardAt } from '#chain/contracts'
 import { mined } from '#chain/events'
+import { DEV_CHAIN_IDS, isDevChain } from '#common/evm-chains'
 import { Role } from '#chain/types'
 import type { ParsedOptions } from '#devkit/cli'
 import { deployCreFeed, onChainWorkflowName } from '#devkit/data-feeds'
 import { chainProvider } from '#devkit/local-chain'
-import { isLocalChain } from '../upkeeps/network'
 import { CreError, ENV } from './cli-spec'
 import { executionLines, triggerText } from './format'
 import {
@@ -104,10 +104,10 @@ function addressOption(options: ParsedOptions, name: string): string {
 export async function local(ctx: CommandContext): Promise<CommandResult> {
   const { provider, chainId } = await connect(ctx)
   try {
-    if (!isLocalChain(chainId)) {
+    if (!isDevChain(chainId)) {
       throw new CreError(
         `local deploys a throwaway KeystoneForwarder and DON for rehearsals, and chain ${chainId} is not a ` +
-          'development chain (31337, 31338 or 1337): point --rpc-url at a local node (npx hardhat node)',
+          `development chain (${DEV_CHAIN_IDS.join(', ')}): point --rpc-url at a local node (npx hardhat node)`,
         'usage',
       )
     }
