@@ -4,11 +4,11 @@
  * shared local chain A. Step 1 (wiring a guard to a token, docs/contracts.md) is done here with the test helper;
  * `run` is stopped as a user stops it, with Ctrl-C (SIGINT to the whole process group).
  */
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { Contract, Wallet, parseUnits, type JsonRpcProvider } from 'ethers'
 import { registryInterface } from '#chain/automation'
 import { localChainUrl, localProvider } from '#devkit/local-chain'
+import { npmRun as runScript } from '#devkit/npm-run'
 import { readLocalDeployment, type Env } from '../network'
 import { encodeMaxGasPrice } from '../offchain-config'
 import { cliEnv, deployGuardedToken, fundedKey } from './helpers'
@@ -29,35 +29,9 @@ function guideCommands(): string[] {
     )
 }
 
-interface Run {
-  code: number | null
-  out: string
-  err: string
-}
-
-/** `npm run upkeeps -- <args>` in a shell-like process group; `interruptWhen` sends Ctrl-C once the output matches. */
-function npmRun(args: string[], env: Env, interruptWhen?: RegExp): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'upkeeps', '--', ...args], {
-      env: { ...process.env, ...env },
-      detached: true, // its own process group, as a terminal's foreground job
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = ''
-    let err = ''
-    let interrupted = false
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      if (interruptWhen && !interrupted && interruptWhen.test(out)) {
-        interrupted = true
-        process.kill(-child.pid!, 'SIGINT')
-      }
-    })
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, out, err }))
-  })
-}
+/** `npm run upkeeps -- <args>` from a terminal; `interruptWhen` sends Ctrl-C once the output matches. */
+const npmRun = (args: string[], env: Env, interruptWhen?: RegExp) =>
+  runScript('upkeeps', args, env, interruptWhen)
 
 let provider: JsonRpcProvider
 
