@@ -148,6 +148,53 @@ describe('npm run demo', () => {
   })
 })
 
+describe('npm run demo -- --runtime cre', () => {
+  let summary: DemoSummary
+  const step = (n: number): StepSummary => summary.steps[n - 1]
+
+  beforeAll(async () => {
+    const run = await runDemo(['--runtime', 'cre', '--json'])
+    expect({ code: run.code, narration: run.code === 0 ? '' : run.stderr }).toEqual({
+      code: 0,
+      narration: '',
+    })
+    summary = JSON.parse(run.stdout) as DemoSummary
+  }, 300_000)
+
+  it('does the ten steps with the workflows: the feed is DataFeedsCache, reports go through KeystoneForwarder', () => {
+    expect(summary).toMatchObject({ ok: true, runtime: 'cre' })
+    expect(summary.steps.map((s) => s.outcome)).toEqual(Array(10).fill('ok'))
+    expect(summary.contracts).toMatchObject({
+      dataFeedsCache: expect.stringMatching(/^0x/),
+      forwarder: expect.stringMatching(/^0x/),
+    })
+    expect(summary.upkeeps).toBeUndefined()
+    expect(Object.keys(summary.workflows!)).toEqual(['por-feed', 'reserve-guard'])
+    expect(summary.workflows!['reserve-guard'].triggers.join('; ')).toContain(
+      `log from ${summary.contracts!.dataFeedsCache.toLowerCase()}`,
+    )
+  })
+
+  it('writes on deviation only, and the reserve-guard workflow pauses in the block after the drop', () => {
+    expect(summary.feedUpdates.map((u) => [u.step, u.answer.text])).toEqual([
+      [4, '100'],
+      [9, '84.99996'],
+      [10, '99.99994'],
+    ])
+    expect(step(7).after).toMatchObject({ feedReserves: btc('100'), paused: false })
+    const update = summary.feedUpdates.find((u) => u.step === 9)!
+    expect(summary.pause).toMatchObject({
+      feedUpdateBlock: update.block,
+      pauseBlock: update.block + 1,
+      blocksAfterFeedUpdate: 1,
+      workflow: 'reserve-guard',
+      reason: 'InsufficientReserves',
+    })
+    expect(step(9).after).toMatchObject({ feedReserves: btc('84.99996'), paused: true })
+    expect(step(10).after).toMatchObject({ feedReserves: btc('99.99994'), paused: false })
+  })
+})
+
 describe('npm run demo usage', () => {
   it('refuses unknown arguments with exit code 2 and the usage, starting nothing', async () => {
     const run = await runDemo(['--jsn'])
