@@ -26,6 +26,17 @@ function runDemo(args: string[]): Promise<{ code: number | null; stdout: string;
   })
 }
 
+/** The demo run with `args` and `--json`: its summary, once it exited 0, and its narration. */
+async function demoSummary(args: string[]): Promise<{ summary: DemoSummary; narration: string }> {
+  const run = await runDemo([...args, '--json'])
+  // The narration says which step failed, and why.
+  expect({ code: run.code, narration: run.code === 0 ? '' : run.stderr }).toEqual({
+    code: 0,
+    narration: '',
+  })
+  return { summary: JSON.parse(run.stdout) as DemoSummary, narration: run.stderr }
+}
+
 const btc = (text: string) => expect.objectContaining({ text, decimals: 8, symbol: 'BTC' })
 
 describe('npm run demo', () => {
@@ -34,14 +45,7 @@ describe('npm run demo', () => {
   const step = (n: number): StepSummary => summary.steps[n - 1]
 
   beforeAll(async () => {
-    const run = await runDemo(['--json'])
-    narration = run.stderr
-    // The narration says which step failed, and why.
-    expect({ code: run.code, narration: run.code === 0 ? '' : run.stderr }).toEqual({
-      code: 0,
-      narration: '',
-    })
-    summary = JSON.parse(run.stdout) as DemoSummary
+    ;({ summary, narration } = await demoSummary([]))
   }, 300_000)
 
   it('does every step as described, and narrates them on stderr', () => {
@@ -153,12 +157,7 @@ describe('npm run demo -- --runtime cre', () => {
   const step = (n: number): StepSummary => summary.steps[n - 1]
 
   beforeAll(async () => {
-    const run = await runDemo(['--runtime', 'cre', '--json'])
-    expect({ code: run.code, narration: run.code === 0 ? '' : run.stderr }).toEqual({
-      code: 0,
-      narration: '',
-    })
-    summary = JSON.parse(run.stdout) as DemoSummary
+    ;({ summary } = await demoSummary(['--runtime', 'cre']))
   }, 300_000)
 
   it('does the ten steps with the workflows: the feed is DataFeedsCache, reports go through KeystoneForwarder', () => {
