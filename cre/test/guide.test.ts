@@ -1,7 +1,7 @@
 /**
  * The CRE rehearsal guide (the root README's "Running on CRE", step 4, and cre/README.md, which repeats it),
- * followed as a user follows it: every `npm run cre` line, read from the README itself, run as its own process
- * through npm (the real entry point), in order, on the shared local chain A. What the guide leaves to the user is
+ * followed as a user follows it: every `npm run cre` line, read from the README itself, run as written through a
+ * shell (the real entry point, quotes and all), in order, on the shared local chain A. What the guide leaves to the user is
  * done here with the test's helpers: the running adapter (btc-balance in front of a bitcoin ledger), the guard and
  * the token wired to the proxy `feed` printed (docs/contracts.md), and the two config files. `run` is stopped as a
  * user stops it, with Ctrl-C, once the executions the shortfall causes are on the screen.
@@ -13,12 +13,12 @@ import { NonceManager, Wallet, parseEther, toQuantity, type JsonRpcProvider } fr
 import { eacAggregatorProxyAt } from '#chain/contracts'
 import { mined } from '#chain/events'
 import { localChainUrl, localProvider } from '#devkit/local-chain'
-import { npmRun } from '#devkit/npm-run'
+import { shellLine } from '#devkit/shell-line'
 import { readLocalCre } from '../local'
 import { Custodian, TOKEN, guardedToken, porFeedConfig, reserveGuardConfig } from './fixture'
 
-/** The `npm run cre` lines of a README's section, comments dropped, each split into words as a shell splits it. */
-function guideCommands(file: string, heading: string): string[][] {
+/** The `npm run cre` lines of a README's section, comments dropped. */
+function guideCommands(file: string, heading: string): string[] {
   const readme = readFileSync(file, 'utf8')
   const start = readme.indexOf(`\n${heading}\n`)
   expect(start).toBeGreaterThan(0)
@@ -27,7 +27,6 @@ function guideCommands(file: string, heading: string): string[][] {
     .split('\n')
     .map((line) => line.trim().replace(/\s+#.*$/, ''))
     .filter((line) => line.startsWith('npm run cre -- '))
-    .map((line) => line.match(/"[^"]*"|\S+/g)!.map((word) => word.replace(/^"(.*)"$/, '$1')))
 }
 
 let provider: JsonRpcProvider
@@ -52,7 +51,7 @@ describe("the README's CRE rehearsal guide, on a local chain", () => {
     // cre/README.md gives the same commands, in the same order.
     expect(guideCommands('cre/README.md', '## From a guard to a rehearsed shortfall')).toEqual(commands)
     // What this test checks after each command: the guide must still say these, in this order.
-    expect(commands.map((words) => words[4])).toEqual(['local', 'feed', 'allow', 'run'])
+    expect(commands.map((line) => line.split(' ')[4])).toEqual(['local', 'feed', 'allow', 'run'])
 
     // `export CRE_RPC_URL=… CRE_PRIVATE_KEY=…`: one account of the local chain (the deployment file kept apart
     // from a developer's own).
@@ -68,19 +67,24 @@ describe("the README's CRE rehearsal guide, on a local chain", () => {
       'workflows/reserve-guard/config.local.json': join(scratch, 'reserve-guard.json'),
     }
     let guardAddress = ''
-    const filled = (words: string[]) =>
-      words
-        .slice(4)
-        .map((word) => (word === '0xGuard' ? guardAddress : (configs[word as keyof typeof configs] ?? word)))
+    /** The line as a reader fills it in: the guard `feed`'s proxy was wired to, the config files written. */
+    const filled = (line: string) => {
+      const text = Object.entries(configs).reduce(
+        (done, [placeholder, path]) => done.replaceAll(placeholder, path),
+        line.replaceAll('0xGuard', guardAddress),
+      )
+      expect(text).not.toMatch(/0x[A-Z][a-zA-Z]+\b/) // every placeholder filled
+      return text
+    }
     const [local, feed, allow, run] = commands
 
-    const deployed = await npmRun('cre', filled(local), env)
+    const deployed = await shellLine(filled(local), env)
     expect(deployed).toMatchObject({ code: 0, err: '' })
     expect(deployed.out).toContain("Deployed Chainlink's KeystoneForwarder")
     const deployment = readLocalCre(env.CRE_LOCAL_DEPLOYMENT)!
     expect(deployment).toMatchObject({ chainId: 31337, workflowOwner: issuer.address })
 
-    const created = await npmRun('cre', filled(feed), env)
+    const created = await shellLine(filled(feed), env)
     expect(created).toMatchObject({ code: 0, err: '' })
     expect(created.out).toContain('feed "sBTC reserves", data id ')
     const cache = /DataFeedsCache (0x[0-9a-fA-F]{40})/.exec(created.out)![1]
@@ -111,14 +115,14 @@ describe("the README's CRE rehearsal guide, on a local chain", () => {
       JSON.stringify(reserveGuardConfig({ guardAddress, watchedAggregators: [cache] })),
     )
 
-    const allowed = await npmRun('cre', filled(allow), env)
+    const allowed = await shellLine(filled(allow), env)
     expect(allowed).toMatchObject({ code: 0, err: '' })
     expect(allowed.out).toContain(`setForwarder(${deployment.forwarder})`)
     expect(await guard.forwarder()).toBe(deployment.forwarder)
 
     /** `run`, stopped with Ctrl-C once the third execution (the guard workflow woken by the feed's write) ended. */
     const rehearse = async () => {
-      const ran = await npmRun('cre', filled(run), env, /#3 reserve-guard: log [\s\S]*\n {2}→ /)
+      const ran = await shellLine(filled(run), env, /#3 reserve-guard: log [\s\S]*\n {2}→ /)
       expect(ran.err).not.toMatch(/Error|at .*\.ts:\d+/)
       expect(ran.out).toContain('a DON of 4 local nodes')
       expect(ran.out).toContain('A rehearsal: it does not replace CRE.')

@@ -1,25 +1,24 @@
 /**
- * An npm script run as a user runs it from a terminal (the guides' tests): `npm run --silent <script> -- <args>`,
- * its own process group as a terminal's foreground job, so that Ctrl-C (SIGINT to the group) stops it as it
- * stops a user's.
+ * A README's command line run as a user runs it from a terminal (the guides' tests): through `sh -c`, quotes and
+ * all, in its own process group as a terminal's foreground job, so that Ctrl-C (SIGINT to the group) stops it as
+ * it stops a user's.
  */
 import { spawn } from 'node:child_process'
 
-export interface NpmRun {
+export interface ShellRun {
   code: number | null
   out: string
   err: string
 }
 
-/** Runs `npm run <script> -- <args>` with `env` added; `interruptWhen` sends Ctrl-C once stdout matches it. */
-export function npmRun(
-  script: string,
-  args: string[],
+/** Runs `line` with `env` added; `interruptWhen` sends Ctrl-C once its stdout matches. */
+export function shellLine(
+  line: string,
   env: Record<string, string | undefined>,
   interruptWhen?: RegExp,
-): Promise<NpmRun> {
+): Promise<ShellRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', script, '--', ...args], {
+    const child = spawn('sh', ['-c', line], {
       env: { ...process.env, ...env },
       detached: true, // its own process group, as a terminal's foreground job
       stdio: ['ignore', 'pipe', 'pipe'],
