@@ -39,7 +39,14 @@ import {
   type SecureMintToken,
 } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
-import { Role, assetConfig, decodePerformData, encodeCheckData, encodePerformData } from '#chain/types'
+import {
+  MarginMode,
+  Role,
+  assetConfig,
+  decodePerformData,
+  encodeCheckData,
+  encodePerformData,
+} from '#chain/types'
 import { deployCreFeed, onChainWorkflowName, type CreFeed } from '#devkit/data-feeds'
 import { gasPart } from '#devkit/docs'
 import { deliver, deployLocalKeystone, signedReport, type LocalKeystone } from '#devkit/keystone'
@@ -102,7 +109,8 @@ async function guardWith(admin: Signer, forwarder: string, count: number, setup:
       0,
       reserveFeed,
       86_400,
-      0,
+      MarginMode.None,
+      0n,
     )
     await mined(token.grantRole(Role.MINTER, adminAddress))
     await mined(token.grantRole(Role.PAUSER, guard))
@@ -269,7 +277,8 @@ async function measureCre(admin: Signer, transmitter: Signer): Promise<CreFigure
       0,
       feed.proxyAddress,
       86_400,
-      0,
+      MarginMode.None,
+      0n,
     )
     await mined(token.grantRole(Role.MINTER, adminAddress))
     await mined(token.grantRole(Role.PAUSER, guard))

@@ -9,7 +9,11 @@ const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$
 
 export function triggerText(trigger: Trigger): string {
   if (trigger.kind === 'cron') return `cron "${trigger.schedule}"`
-  return `log from ${trigger.addresses.join(', ')} (topic0 ${trigger.topics[0]?.join(' or ') ?? 'any'})`
+  // Every topic position the filter sets: topic0 the event, and e.g. topic1 the zero address for a mint.
+  const topics = trigger.topics.flatMap((values, i) =>
+    values === null ? [] : [`topic${i} ${values.join(' or ')}`],
+  )
+  return `log from ${trigger.addresses.join(', ')} (${topics.length === 0 ? 'topic0 any' : topics.join('; ')})`
 }
 
 function firedBy(report: ExecutionReport): string {

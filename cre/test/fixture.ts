@@ -13,7 +13,7 @@ import {
   type SecureMintToken,
 } from '#chain/contracts'
 import { mined } from '#chain/events'
-import { Role, assetConfig } from '#chain/types'
+import { MarginMode, Role, assetConfig } from '#chain/types'
 import { startAdapterServer, type AdapterServer } from '#devkit/adapter-server'
 import { deployCreFeed, workflowMetadata, type CreFeed } from '#devkit/data-feeds'
 import { receiverMetadata } from '#devkit/keystone'
@@ -108,7 +108,17 @@ export async function guardedToken(
   existing?: ReserveGuard,
 ): Promise<{ token: SecureMintToken; guard: ReserveGuard; target: string; guardAddress: string }> {
   const adminAddress = await admin.getAddress()
-  const token = await deploySecureMintToken(admin, 'Secure BTC', 'sBTC', adminAddress, 0, feed, HEARTBEAT, 0)
+  const token = await deploySecureMintToken(
+    admin,
+    'Secure BTC',
+    'sBTC',
+    adminAddress,
+    0,
+    feed,
+    HEARTBEAT,
+    MarginMode.None,
+    0n,
+  )
   await mined(token.grantRole(Role.MINTER, adminAddress))
   const guard = existing ?? (await deployReserveGuard(admin, adminAddress, 0))
   const target = await token.getAddress()

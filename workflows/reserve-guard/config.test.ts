@@ -11,13 +11,14 @@ const VALID = {
 }
 
 describe('reserve-guard config', () => {
-  test('defaults: as many entries as the gas limit covers, latest block, no watched aggregators, LATEST logs', () => {
+  test('defaults: as many entries as the gas limit covers, latest block, no watched aggregators or tokens, LATEST logs', () => {
     expect(configSchema.parse(VALID)).toEqual({
       ...VALID,
       maxEntries: 2,
       gasPerEntry: '486666',
       readBlock: 'latest',
       watchedAggregators: [],
+      watchedTokens: [],
       logConfidence: 'LATEST',
     })
   })
@@ -27,11 +28,13 @@ describe('reserve-guard config', () => {
     expect(configIssues(configSchema, example)).toEqual([
       'guardAddress: must be a 0x-prefixed 20-byte hex address',
       'watchedAggregators.0: must be a 0x-prefixed 20-byte hex address',
+      'watchedTokens.0: must be a 0x-prefixed 20-byte hex address',
     ])
     const filledIn = {
       ...example,
       guardAddress: VALID.guardAddress,
       watchedAggregators: [VALID.guardAddress],
+      watchedTokens: [VALID.guardAddress],
     }
     expect(configIssues(configSchema, filledIn)).toEqual([])
   })
