@@ -194,12 +194,13 @@ export function porFeedConfig(fields: {
   return { ...example('por-feed'), ...fields, decimals: 8, heartbeatSeconds: HEARTBEAT }
 }
 
-/** The reserve-guard config.example.json, its placeholders filled in. */
+/** The reserve-guard config.example.json, its placeholders filled in (no mint trigger unless `watchedTokens`). */
 export function reserveGuardConfig(fields: {
   guardAddress: string
   watchedAggregators: string[]
+  watchedTokens?: string[]
   gasLimit?: string
   maxEntries?: number
 }): Record<string, unknown> {
-  return { ...example('reserve-guard'), ...fields }
+  return { ...example('reserve-guard'), watchedTokens: [], ...fields }
 }
