@@ -121,16 +121,10 @@ export const CRE_CLI: CliSpec = {
 
 /** The README's reference: settings, then one table per command. */
 export function markdownReference(): string {
-  const settings = [
-    '### Settings',
-    '',
-    '| variable | meaning |',
-    '| -------- | ------- |',
-    ...(Object.keys(ENV) as (keyof typeof ENV)[]).map((key) => `| \`${ENV[key]}\` | ${ENV_DOCS[key]} |`),
-  ].join('\n')
-  return [settings, ...cli.commandsMarkdown(CRE_CLI)].join('\n\n')
+  return cli.referenceMarkdown(CRE_CLI, { variables: ENV, meanings: ENV_DOCS })
 }
 
+/** The reference as cre/README.md holds it: formatted by Prettier with the project's settings. */
 export function formattedReference(): Promise<string> {
   return cli.formatMarkdown(markdownReference())
 }
