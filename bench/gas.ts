@@ -88,6 +88,31 @@ interface Figures {
   checkUpkeepAllShort: Record<string, number>
 }
 
+/**
+ * Asset `i`: a SecureMintToken on `reserveFeed` (no margin), 1,000 tokens minted against its 1,000 of reserves,
+ * the guard its pauser and protecting it.
+ */
+async function guardedToken(admin: Signer, guard: ReserveGuard, i: number, reserveFeed: string) {
+  const adminAddress = await admin.getAddress()
+  const token = await deploySecureMintToken(
+    admin,
+    `Asset ${i}`,
+    `A${i}`,
+    adminAddress,
+    0,
+    reserveFeed,
+    86_400,
+    MarginMode.None,
+    0n,
+  )
+  await mined(token.grantRole(Role.MINTER, adminAddress))
+  await mined(token.grantRole(Role.PAUSER, guard))
+  await mined(token.mint(adminAddress, 1_000n * TOKEN))
+  const target = await token.getAddress()
+  await mined(guard.addAsset(target, assetConfig({ reserveFeed, supplySource: target })))
+  return { token, target }
+}
+
 /** A guard protecting `count` assets, every one backed 1:1. */
 async function guardWith(admin: Signer, forwarder: string, count: number, setup: FeedSetup) {
   const adminAddress = await admin.getAddress()
@@ -101,22 +126,7 @@ async function guardWith(admin: Signer, forwarder: string, count: number, setup:
       setup === 'proxy'
         ? await (await deployEACAggregatorProxy(admin, feed, ZeroAddress)).getAddress()
         : await feed.getAddress()
-    const token = await deploySecureMintToken(
-      admin,
-      `Asset ${i}`,
-      `A${i}`,
-      adminAddress,
-      0,
-      reserveFeed,
-      86_400,
-      MarginMode.None,
-      0n,
-    )
-    await mined(token.grantRole(Role.MINTER, adminAddress))
-    await mined(token.grantRole(Role.PAUSER, guard))
-    await mined(token.mint(adminAddress, 1_000n * TOKEN))
-    const target = await token.getAddress()
-    await mined(guard.addAsset(target, assetConfig({ reserveFeed, supplySource: target })))
+    const { token, target } = await guardedToken(admin, guard, i, reserveFeed)
     assets.push({ feed, token, target })
   }
   return { guard, assets }
@@ -269,23 +279,7 @@ async function measureCre(admin: Signer, transmitter: Signer): Promise<CreFigure
   }
   await writeReserves(keystone, transmitter, adminAddress, feeds, 1_000n * TOKEN)
   for (const [i, feed] of feeds.entries()) {
-    const token = await deploySecureMintToken(
-      admin,
-      `Asset ${i}`,
-      `A${i}`,
-      adminAddress,
-      0,
-      feed.proxyAddress,
-      86_400,
-      MarginMode.None,
-      0n,
-    )
-    await mined(token.grantRole(Role.MINTER, adminAddress))
-    await mined(token.grantRole(Role.PAUSER, guard))
-    await mined(token.mint(adminAddress, 1_000n * TOKEN))
-    const target = await token.getAddress()
-    await mined(guard.addAsset(target, assetConfig({ reserveFeed: feed.proxyAddress, supplySource: target })))
-    targets.push(target)
+    targets.push((await guardedToken(admin, guard, i, feed.proxyAddress)).target)
   }
 
   // A por-feed write: a new round of one feed that has an answer, the workflow's usual write.
