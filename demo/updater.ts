@@ -32,6 +32,8 @@ export interface PublicationRules {
 export interface Observation {
   /** the custodian addresses, as por-address-list read them from the chain */
   addresses: string[]
+  /** por-address-list's `data.result` as it answered it: what the job pipes into btc-balance's request */
+  listed: unknown[]
   /** the block the list was read at */
   listBlock: number
   /** the reserves, as btc-balance summed them, at the feed's decimals */
@@ -60,20 +62,24 @@ export interface RoundOutcome {
   update?: Sent & { roundId: bigint; answer: bigint }
 }
 
-export interface UpdaterOptions {
+/** The adapters a round asks, and how. */
+export interface ReaderOptions {
   list: AdapterServer
   balance: AdapterServer
   /** the por-address-list request (its documented inputs) */
   listRequest: Record<string, unknown>
   /** btc-balance's `minConfirmations` */
   minConfirmations: number
-  /** the aggregator, connected to its oracle (the account that submits) */
-  aggregator: FluxAggregator
-  /** the proxy consumers read */
+  /** the proxy consumers read (its decimals are the feed's) */
   proxy: EACAggregatorProxy
-  rules: PublicationRules
   /** how long a round waits for fresh answers before it fails (default 20 s) */
   freshWithinMs?: number
+}
+
+export interface UpdaterOptions extends ReaderOptions {
+  /** the aggregator, connected to its oracle (the account that submits) */
+  aggregator: FluxAggregator
+  rules: PublicationRules
 }
 
 /** The adapters answered something a node job would fail on. */
@@ -95,8 +101,15 @@ function integerText(value: unknown, what: string): bigint {
   return BigInt(value)
 }
 
-export class ReserveFeedUpdater {
-  constructor(private readonly options: UpdaterOptions) {}
+/** |observed − current| ÷ current in percent, rounded down to 6 decimals. */
+export function deviationPercent(current: bigint, observed: bigint): string {
+  const difference = observed > current ? observed - current : current - observed
+  return formatUnits((difference * 10n ** BigInt(2 + DEVIATION_DECIMALS)) / current, DEVIATION_DECIMALS)
+}
+
+/** Reads the reserves as the node job does: the two bridges chained, only answers read after a given time. */
+export class AdapterReader {
+  constructor(readonly options: ReaderOptions) {}
 
   /**
    * Asks one bridge until it answers 200 with a value read from its provider at or after `since`
@@ -123,6 +136,14 @@ export class ReserveFeedUpdater {
     }
   }
 
+  /**
+   * The btc-balance request data a round sends for `observation`'s addresses: the job's, byte for byte, so that
+   * another client sending it (the por-feed workflow) is answered from the same cache entry.
+   */
+  balanceRequest(observation: Observation): Record<string, unknown> {
+    return { addresses: observation.listed, minConfirmations: this.options.minConfirmations }
+  }
+
   /** One observation, the two bridges chained as the node job chains them. */
   async observe(since = Date.now()): Promise<Observation> {
     const { list, balance, listRequest, minConfirmations } = this.options
@@ -142,6 +163,7 @@ export class ReserveFeedUpdater {
     const feedDecimals = Number(await this.options.proxy.decimals())
     return {
       addresses: parsed.map((entry) => String((entry as { address?: unknown }).address)),
+      listed: parsed,
       listBlock: field<number>(listed.body, ['data', 'blockNumber'], 'por-address-list'),
       // Down, if the feed had fewer decimals than the adapter: a reserve is never rounded up.
       reserves: rescale(total, adapterDecimals, feedDecimals, 'down'),
@@ -157,6 +179,20 @@ export class ReserveFeedUpdater {
         balance: integerText(b.balance, `btc-balance balance of ${b.address}`),
       })),
     }
+  }
+}
+
+/** The feed updater: a round reads the adapters ({@link AdapterReader}) and writes the aggregator when due. */
+export class ReserveFeedUpdater {
+  readonly reader: AdapterReader
+
+  constructor(private readonly options: UpdaterOptions) {
+    this.reader = new AdapterReader(options)
+  }
+
+  /** One observation, the two bridges chained as the node job chains them. */
+  observe(since = Date.now()): Promise<Observation> {
+    return this.reader.observe(since)
   }
 
   /**
@@ -187,10 +223,7 @@ export class ReserveFeedUpdater {
     } else {
       const difference =
         observation.reserves > answer ? observation.reserves - answer : answer - observation.reserves
-      outcome.deviationPercent = formatUnits(
-        (difference * 10n ** BigInt(2 + DEVIATION_DECIMALS)) / answer,
-        DEVIATION_DECIMALS,
-      )
+      outcome.deviationPercent = deviationPercent(answer, observation.reserves)
       // Exact: |observed − current| × 10,000 ≥ threshold (bps) × current.
       const deviated = difference * 10_000n >= rules.deviationBps * answer
       const stale = ageSeconds >= rules.heartbeatSeconds
