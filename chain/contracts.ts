@@ -132,6 +132,7 @@ export type {
 
 const CHAINLINK = '@chainlink/contracts/src/v0.8'
 const ACE = '@chainlink/ace/packages'
+const CCIP = '@chainlink/contracts-ccip/contracts'
 
 /** The fully qualified artifact name of every contract handed out here (see `readArtifact`). */
 export const ARTIFACT = {
@@ -172,6 +173,12 @@ export const ARTIFACT = {
   OnlyOwnerPolicy: `${ACE}/policy-management/src/policies/OnlyOwnerPolicy.sol:OnlyOwnerPolicy`,
   ComplianceTokenMintBurnExtractor: `${ACE}/policy-management/src/extractors/ComplianceTokenMintBurnExtractor.sol:ComplianceTokenMintBurnExtractor`,
   ComplianceTokenERC20: `${ACE}/tokens/erc-20/src/ComplianceTokenERC20.sol:ComplianceTokenERC20`,
+  // CCIP 2.0 (BUSL-1.1, a development package): a token's pool and what it checks, for secure-mint's in-flight count
+  CrossChainToken: `${CCIP}/tokens/CrossChainToken.sol:CrossChainToken`,
+  BurnMintTokenPool: `${CCIP}/pools/BurnMintTokenPool.sol:BurnMintTokenPool`,
+  Router: `${CCIP}/Router.sol:Router`,
+  RMN: `${CCIP}/rmn/RMN.sol:RMN`,
+  RMNProxy: `${CCIP}/rmn/RMNProxy.sol:RMNProxy`,
   ERC1967Proxy: '@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol:ERC1967Proxy',
 } as const
 

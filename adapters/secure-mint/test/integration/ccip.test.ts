@@ -9,6 +9,7 @@ import {
 } from 'ethers'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { deploy, readArtifact } from '#chain/artifacts'
+import { ARTIFACT } from '#chain/contracts'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import { ensureMulticall3 } from '#devkit/multicall3'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
@@ -23,13 +24,12 @@ import type { BudgetFigures } from '../../src/provider/budgets'
  * DON; here the test's signer is registered in the real Router as each chain's ramp, and calls the pools as
  * they would: a burn on chain A, and later the mint on chain B.
  */
-const CCIP = '@chainlink/contracts-ccip/contracts'
-const TOKEN = `${CCIP}/tokens/CrossChainToken.sol:CrossChainToken`
-const POOL = `${CCIP}/pools/BurnMintTokenPool.sol:BurnMintTokenPool`
-const ROUTER_ARTIFACT = `${CCIP}/Router.sol:Router`
-const RMN = `${CCIP}/rmn/RMN.sol:RMN`
-const RMN_PROXY = `${CCIP}/rmn/RMNProxy.sol:RMNProxy`
-const RESERVE_TOKEN = 'contracts/mocks/DecimalsToken.sol:DecimalsToken'
+const TOKEN = ARTIFACT.CrossChainToken
+const POOL = ARTIFACT.BurnMintTokenPool
+const ROUTER_ARTIFACT = ARTIFACT.Router
+const RMN = ARTIFACT.RMN
+const RMN_PROXY = ARTIFACT.RMNProxy
+const RESERVE_TOKEN = ARTIFACT.DecimalsToken
 const E18 = 10n ** 18n
 /** CCIP chain selectors of the two local chains (any distinct uint64s). */
 const SELECTOR = { A: 1001n, B: 1002n }
