@@ -8,7 +8,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true }],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/{adapters,chain,devkit,upkeeps,demo,test}/**/*.test.ts'],
+  testMatch: ['<rootDir>/{adapters,chain,devkit,upkeeps,demo,dashboard,test}/**/*.test.ts'],
   // The scale tests need redis-server: `npm run test:scale` runs them (test/scale/jest.config.js).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/scale/'],
   setupFiles: ['<rootDir>/test/setup/env.ts'],

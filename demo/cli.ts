@@ -1,6 +1,7 @@
 /**
  * `npm run demo [-- --json [<file>]]`: runs the demo (demo/run.ts) and exits 0 only if every step happened
- * as described.
+ * as described. `npm run demo -- --scenario <name> [--dashboard]` plays a scenario instead
+ * (demo/scenarios/), and with `--dashboard` leaves the dashboard up on it until Ctrl-C.
  *
  * - no option: the narration and the summary table on stdout;
  * - `--json`: the summary as JSON on stdout, the narration on stderr (to watch it while a script reads stdout);
@@ -10,37 +11,65 @@ import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 
 const USAGE = `Usage: npm run demo [-- --json [<file>]]
+       npm run demo -- --scenario <name> [--dashboard [--port <port>]] [--json [<file>]]
 
-  (no option)     narrate each step and print the summary table on stdout
-  --json          print the summary as JSON on stdout; the narration goes to stderr
-  --json <file>   narrate on stdout and write the summary as JSON to <file>
-  --help          this text
+  (no option)        narrate each step and print the summary table on stdout
+  --scenario <name>  play a failure mode instead (the names are below)
+  --dashboard        with --scenario: serve the dashboard on the scenario's chain as soon as it is up, and
+                     leave it up once the scenario is over, until Ctrl-C
+  --port <port>      the dashboard's port (default 8090; 0: any free one)
+  --json             print the summary as JSON on stdout; the narration goes to stderr
+  --json <file>      narrate on stdout and write the summary as JSON to <file>
+  --help             this text
 
 Exit code: 0 when every step happened as described, 1 when one did not, 2 for a usage mistake.
 See demo/README.md.`
 
 type Output = { json: 'none' } | { json: 'stdout' } | { json: 'file'; file: string }
 
-function parse(args: string[]): Output | 'help' {
-  if (args.includes('--help') || args.includes('-h')) return 'help'
-  if (args.length === 0) return { json: 'none' }
-  if (args[0] === '--json' && args.length === 1) return { json: 'stdout' }
-  if (args[0] === '--json' && args.length === 2 && !args[1].startsWith('-'))
-    return { json: 'file', file: args[1] }
-  throw new Error(`unknown arguments: ${args.join(' ')}`)
+interface Options {
+  output: Output
+  scenario?: string
+  dashboard: boolean
+  port: number
 }
 
-let output: Output | 'help'
+function parse(args: string[]): Options | 'help' {
+  if (args.includes('--help') || args.includes('-h')) return 'help'
+  const options: Options = { output: { json: 'none' }, dashboard: false, port: 8090 }
+  const value = (i: number, name: string) => {
+    const next = args[i + 1]
+    if (next === undefined || next.startsWith('-')) throw new Error(`${name} needs a value`)
+    return next
+  }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
+    if (arg === '--json') {
+      const next = args[i + 1]
+      options.output =
+        next === undefined || next.startsWith('-') ? { json: 'stdout' } : { json: 'file', file: args[++i] }
+    } else if (arg === '--scenario') options.scenario = value(i++, arg)
+    else if (arg === '--dashboard') options.dashboard = true
+    else if (arg === '--port') {
+      const port = value(i++, arg)
+      if (!/^\d+$/.test(port) || Number(port) > 65_535)
+        throw new Error(`--port must be a port number, got ${port}`)
+      options.port = Number(port)
+    } else throw new Error(`unknown argument: ${arg}`)
+  }
+  if (options.dashboard && !options.scenario) throw new Error('--dashboard goes with --scenario <name>')
+  if (args.includes('--port') && !options.dashboard) throw new Error('--port goes with --dashboard')
+  return options
+}
+
+let parsed: Options | 'help'
 try {
-  output = parse(process.argv.slice(2))
+  parsed = parse(process.argv.slice(2))
 } catch (error) {
   process.stderr.write(`demo: ${(error as Error).message}\n\n${USAGE}\n`)
   process.exit(2)
 }
-if (output === 'help') {
-  process.stdout.write(`${USAGE}\n`)
-  process.exit(0)
-}
+const output = parsed === 'help' ? ({ json: 'none' } as Output) : parsed.output
 
 // Before the adapter framework loads (it reads these once): its logs go to stdout, where they would interleave
 // with the narration, or corrupt the JSON. LOG_LEVEL=info shows them, except with --json on stdout.
@@ -52,16 +81,59 @@ process.env.METRICS_ENABLED = 'false'
 const invokedFrom = process.env.INIT_CWD ?? process.cwd()
 const { REPO_ROOT } = await import('#devkit/adapters')
 process.chdir(REPO_ROOT) // hardhat node and the artifacts are found from the repository root
-const { Demo } = await import('./run')
 const { toJson } = await import('../upkeeps/format')
+const { SCENARIOS, findScenario } = await import('./scenarios/index')
+
+if (parsed === 'help') {
+  const width = Math.max(...SCENARIOS.map((s) => s.name.length))
+  const names = SCENARIOS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`)
+  process.stdout.write(`${USAGE}\n\nScenarios:\n${names.join('\n')}\n`)
+  process.exit(0)
+}
+const scenario = parsed.scenario === undefined ? undefined : findScenario(parsed.scenario)
+if (parsed.scenario !== undefined && !scenario) {
+  const known = SCENARIOS.map((s) => s.name).join(', ')
+  process.stderr.write(`demo: unknown scenario ${parsed.scenario}: the scenarios are ${known}\n`)
+  process.exit(2)
+}
 
 const narrate = output.json === 'stdout' ? process.stderr : process.stdout
-const summary = await new Demo((line) => narrate.write(`${line}\n`)).run()
+const say = (line: string) => narrate.write(`${line}\n`)
+let ok: boolean
+let summary: unknown
+let keepUp: (() => Promise<void>) | undefined
+if (scenario) {
+  const { runScenario } = await import('./scenarios/runner')
+  const { timelineSummary } = await import('./scenarios/timeline')
+  say(scenario.title)
+  const run = await runScenario(scenario, { say, dashboard: parsed.dashboard, port: parsed.port })
+  for (const line of timelineSummary(run.timeline)) say(line)
+  ok = run.timeline.ok
+  summary = run.timeline
+  if (run.dashboard) {
+    keepUp = async () => {
+      say(
+        `  The dashboard stays up at ${run.dashboard!.url}/ with the scenario's chain, adapter and runner: Ctrl-C stops it.`,
+      )
+      await new Promise<void>((stop) => {
+        process.once('SIGINT', () => stop())
+        process.once('SIGTERM', () => stop())
+      })
+      await run.close()
+    }
+  } else await run.close()
+} else {
+  const { Demo } = await import('./run')
+  const result = await new Demo(say).run()
+  ok = result.ok
+  summary = result
+}
 if (output.json === 'stdout') process.stdout.write(`${toJson(summary)}\n`)
 if (output.json === 'file') {
   const file = resolve(invokedFrom, output.file)
   writeFileSync(file, `${toJson(summary)}\n`)
   narrate.write(`  Summary written to ${file}\n`)
 }
+await keepUp?.()
 // Exit explicitly: the adapter framework keeps timers of its own alive.
-process.exit(summary.ok ? 0 : 1)
+process.exit(ok ? 0 : 1)

@@ -59,7 +59,7 @@ import { amount, blocksLater, ratioPercent, seconds, show, showGas } from './rep
 import { STEPS, summaryLines, type DemoSummary, type Figures } from './summary'
 
 import { revertOf, sent, type Sent } from './tx'
-import { ReserveFeedUpdater, type PublicationRules, type RoundOutcome } from './updater'
+import { ReserveFeedUpdater, addressListSource, type PublicationRules, type RoundOutcome } from './updater'
 
 // ---------------------------------------------------------------- the embedded defaults
 
@@ -459,14 +459,17 @@ export class Demo {
     this.adapters.push(balance)
     s.say(`por-address-list at ${list.url}; btc-balance at ${balance.url}`)
     this.updater = new ReserveFeedUpdater({
-      list,
-      balance,
-      listRequest: {
-        contractAddress: await this.list.getAddress(),
-        contractAddressNetwork: LIST_NETWORK,
-        ...BITCOIN,
-      },
-      minConfirmations: MIN_CONFIRMATIONS,
+      source: addressListSource({
+        list,
+        balance,
+        listRequest: {
+          contractAddress: await this.list.getAddress(),
+          contractAddressNetwork: LIST_NETWORK,
+          ...BITCOIN,
+        },
+        minConfirmations: MIN_CONFIRMATIONS,
+        proxy: this.proxy,
+      }),
       aggregator: this.aggregator,
       proxy: this.proxy,
       rules: PUBLICATION,

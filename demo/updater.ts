@@ -15,7 +15,7 @@
  * ledger: the adapters answer from a cache refreshed in the background.
  */
 import { formatUnits, rescale } from '#common/decimal'
-import { askUntilComputed, type AdapterServer, type HttpAnswer } from '#devkit/adapter-server'
+import { askUntilComputed, type AdapterClient, type HttpAnswer } from '#devkit/adapter-server'
 import type { EACAggregatorProxy, FluxAggregator } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
 import { sent, type Sent } from './tx'
@@ -45,8 +45,8 @@ export interface Observation {
   balances: { address: string; balance: bigint }[]
 }
 
-export interface RoundOutcome {
-  observation: Observation
+export interface RoundOutcome<O extends Observed = Observation> {
+  observation: O
   /** the feed before the round (through the proxy) */
   previous: { answer: bigint; updatedAt: bigint }
   /** |observed − current| ÷ current in percent, rounded down to 6 decimals; undefined when there was no answer */
@@ -60,20 +60,24 @@ export interface RoundOutcome {
   update?: Sent & { roundId: bigint; answer: bigint }
 }
 
-export interface UpdaterOptions {
-  list: AdapterServer
-  balance: AdapterServer
-  /** the por-address-list request (its documented inputs) */
-  listRequest: Record<string, unknown>
-  /** btc-balance's `minConfirmations` */
-  minConfirmations: number
+/** What a round observed: the reserves at the feed's decimals, and whatever the source reports with them. */
+export interface Observed {
+  reserves: bigint
+}
+
+/**
+ * Where a round's reserves come from: the adapters, asked as a node's job asks them, for an answer read from
+ * their provider at or after `since` (epoch ms).
+ */
+export type ReserveSource<O extends Observed> = (since: number) => Promise<O>
+
+export interface UpdaterOptions<O extends Observed> {
+  source: ReserveSource<O>
   /** the aggregator, connected to its oracle (the account that submits) */
   aggregator: FluxAggregator
   /** the proxy consumers read */
   proxy: EACAggregatorProxy
   rules: PublicationRules
-  /** how long a round waits for fresh answers before it fails (default 20 s) */
-  freshWithinMs?: number
 }
 
 /** The adapters answered something a node job would fail on. */
@@ -81,56 +85,75 @@ export class UpdaterError extends Error {}
 
 const DEVIATION_DECIMALS = 6
 
-function field<T>(body: Record<string, unknown> | undefined, path: string[], what: string): T {
+export function field<T>(body: Record<string, unknown> | undefined, path: string[], what: string): T {
   let value: unknown = body
   for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key]
   if (value === undefined) throw new UpdaterError(`${what}: the answer has no ${path.join('.')}`)
   return value as T
 }
 
-function integerText(value: unknown, what: string): bigint {
+export function integerText(value: unknown, what: string): bigint {
   if (typeof value !== 'string' || !/^(0|[1-9][0-9]*)$/.test(value)) {
     throw new UpdaterError(`${what} is not a non-negative integer string: ${JSON.stringify(value)}`)
   }
   return BigInt(value)
 }
 
-export class ReserveFeedUpdater {
-  constructor(private readonly options: UpdaterOptions) {}
-
-  /**
-   * Asks one bridge until it answers 200 with a value read from its provider at or after `since`
-   * (epoch ms). A 504 "no value yet" is asked again, as a node retries; any other status fails the round.
-   */
-  private async fresh(
-    server: AdapterServer,
-    data: Record<string, unknown>,
-    since: number,
-    what: string,
-  ): Promise<HttpAnswer> {
-    const deadline = Date.now() + (this.options.freshWithinMs ?? 20_000)
-    for (;;) {
-      const answer = await askUntilComputed(() => server.bridge(data))
-      if (answer.status !== 200) {
-        throw new UpdaterError(`${what} answered ${answer.status}: ${answer.text}`)
-      }
-      const requested = field<number>(answer.body, ['timestamps', 'providerDataRequestedUnixMs'], what)
-      if (requested >= since) return answer
-      if (Date.now() > deadline) {
-        throw new UpdaterError(`${what} gave no answer read after the round began within the time allowed`)
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50))
+/**
+ * Asks one bridge until it answers 200 with a value read from its provider at or after `since` (epoch ms). A 504
+ * "no value yet" is asked again, as a node retries; any other status fails the round.
+ */
+export async function askFresh(
+  server: AdapterClient,
+  data: Record<string, unknown>,
+  since: number,
+  what: string,
+  freshWithinMs = 20_000,
+): Promise<HttpAnswer> {
+  const deadline = Date.now() + freshWithinMs
+  for (;;) {
+    const answer = await askUntilComputed(() => server.bridge(data))
+    if (answer.status !== 200) {
+      throw new UpdaterError(`${what} answered ${answer.status}: ${answer.text}`)
     }
+    const requested = field<number>(answer.body, ['timestamps', 'providerDataRequestedUnixMs'], what)
+    if (requested >= since) return answer
+    if (Date.now() > deadline) {
+      throw new UpdaterError(`${what} gave no answer read after the round began within the time allowed`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
+}
 
-  /** One observation, the two bridges chained as the node job chains them. */
-  async observe(since = Date.now()): Promise<Observation> {
-    const { list, balance, listRequest, minConfirmations } = this.options
-    const listed = await this.fresh(list, listRequest, since, 'por-address-list')
+/** The WBTC-style job's two bridges: the address list, piped into the balances. */
+export interface AddressListSourceOptions {
+  list: AdapterClient
+  balance: AdapterClient
+  /** the por-address-list request (its documented inputs) */
+  listRequest: Record<string, unknown>
+  /** btc-balance's `minConfirmations` */
+  minConfirmations: number
+  /** the feed's proxy (its decimals) */
+  proxy: EACAggregatorProxy
+  /** how long a round waits for fresh answers before it fails (default 20 s) */
+  freshWithinMs?: number
+}
+
+/** One observation, the two bridges chained as the node job chains them. */
+export function addressListSource(options: AddressListSourceOptions): ReserveSource<Observation> {
+  const { list, balance, listRequest, minConfirmations, proxy, freshWithinMs } = options
+  return async (since) => {
+    const listed = await askFresh(list, listRequest, since, 'por-address-list', freshWithinMs)
     // jsonparse data,result, interpolated as is into the next bridge's request data
     const parsed = field<unknown>(listed.body, ['data', 'result'], 'por-address-list')
     if (!Array.isArray(parsed)) throw new UpdaterError('por-address-list: data.result is not a list')
-    const summed = await this.fresh(balance, { addresses: parsed, minConfirmations }, since, 'btc-balance')
+    const summed = await askFresh(
+      balance,
+      { addresses: parsed, minConfirmations },
+      since,
+      'btc-balance',
+      freshWithinMs,
+    )
     const total = integerText(
       field(summed.body, ['data', 'result'], 'btc-balance'),
       'btc-balance data.result',
@@ -139,7 +162,7 @@ export class ReserveFeedUpdater {
       throw new UpdaterError('btc-balance: result and data.result differ')
     }
     const adapterDecimals = field<number>(summed.body, ['data', 'decimals'], 'btc-balance')
-    const feedDecimals = Number(await this.options.proxy.decimals())
+    const feedDecimals = Number(await proxy.decimals())
     return {
       addresses: parsed.map((entry) => String((entry as { address?: unknown }).address)),
       listBlock: field<number>(listed.body, ['data', 'blockNumber'], 'por-address-list'),
@@ -158,6 +181,15 @@ export class ReserveFeedUpdater {
       })),
     }
   }
+}
+
+export class ReserveFeedUpdater<O extends Observed = Observation> {
+  constructor(private readonly options: UpdaterOptions<O>) {}
+
+  /** One observation, read after `since` (default: now). */
+  observe(since = Date.now()): Promise<O> {
+    return this.options.source(since)
+  }
 
   /**
    * The feed's current answer and its time, through the proxy; 0 and 0 before the aggregator's first round,
@@ -170,7 +202,7 @@ export class ReserveFeedUpdater {
   }
 
   /** One round: observe, apply the deviation-or-heartbeat rule, write the answer if the rule says so. */
-  async round(): Promise<RoundOutcome> {
+  async round(): Promise<RoundOutcome<O>> {
     const began = Date.now()
     const { proxy, aggregator, rules } = this.options
     const observation = await this.observe(began)
@@ -179,7 +211,7 @@ export class ReserveFeedUpdater {
     const now = BigInt((await provider.getBlock('latest'))!.timestamp)
     const ageSeconds = now - updatedAt
     const previous = { answer, updatedAt }
-    const outcome: RoundOutcome = { observation, previous, ageSeconds, updated: false, why: '' }
+    const outcome: RoundOutcome<O> = { observation, previous, ageSeconds, updated: false, why: '' }
     const threshold = `${formatUnits(rules.deviationBps, 2)} %`
     if (answer <= 0n) {
       outcome.updated = true

@@ -44,6 +44,8 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
         "compiles a workflow to WASM with the SDK's `cre-compile` (`-- <workflow>`; downloads Javy)",
       upkeeps:
         "registers, manages and rehearses a guard's Automation 2.3 upkeeps ([upkeeps/](upkeeps/README.md))",
+      dashboard:
+        "serves a guard's dashboard: reserves against supply over time, the guard's verdict, pauses, feed freshness, upkeeps, CRE receivers, the adapters' health, alerts (`-- --network <name> --guard <address>`) ([dashboard/](dashboard/README.md))",
     },
   },
   {

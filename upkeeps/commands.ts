@@ -40,6 +40,7 @@ import {
   type RegistrationPlan,
 } from './registrar'
 import {
+  isUnderfunded,
   openRegistry,
   planAcceptAdmin,
   planCancel,
@@ -49,6 +50,7 @@ import {
   planUpdate,
   planWithdraw,
   readUpkeep,
+  upkeepState,
   type Plan,
   type UpkeepChanges,
   type UpkeepInfo,
@@ -242,11 +244,6 @@ function upkeepJson(info: UpkeepInfo): Record<string, unknown> {
   }
 }
 
-/** closed: cancelled, so neither checked nor performed again (only its funds remain to withdraw). */
-function upkeepState(info: UpkeepInfo): 'active' | 'paused' | 'closed' {
-  return info.cancelled ? 'closed' : info.paused ? 'paused' : 'active'
-}
-
 function upkeepLine(info: UpkeepInfo, forwarderAllowed: boolean): string {
   const listens = info.logTrigger ? `, listens to ${info.logTrigger.contractAddress}` : ''
   if (info.cancelled) {
@@ -259,8 +256,7 @@ function upkeepLine(info: UpkeepInfo, forwarderAllowed: boolean): string {
       `forwarder ${info.forwarder} ${forwarderAllowed ? 'still holds' : 'does not hold'} FORWARDER_ROLE`
     )
   }
-  const funded =
-    info.balance.units < info.minBalance.units ? 'UNDERFUNDED, not performed' : 'funded above the minimum'
+  const funded = isUnderfunded(info) ? 'UNDERFUNDED, not performed' : 'funded above the minimum'
   const threshold =
     info.gasPriceThreshold.kind === 'none' ? '' : `, ${describeOffchainConfig(info.gasPriceThreshold)}`
   return (

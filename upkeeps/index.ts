@@ -27,6 +27,7 @@ export {
 } from './registrar'
 export {
   checkAutomationVersion,
+  isUnderfunded,
   openRegistry,
   planAcceptAdmin,
   planCancel,
@@ -36,6 +37,7 @@ export {
   planUpdate,
   planWithdraw,
   readUpkeep,
+  upkeepState,
   type Plan,
   type UpkeepChanges,
   type UpkeepInfo,

@@ -1,0 +1,129 @@
+/**
+ * The page's script, an enhancement: every figure is already in the server's HTML. It draws each asset's chart
+ * with uPlot from the figures embedded in the page (`#chart-data`, amounts as decimal strings: turned into
+ * floats only to place points, while the legend shows the exact text), lets a click on the chart open the
+ * point's block, and every poll swaps in the server's new `<main>` when it changed.
+ *
+ * Bundled with uPlot by the dashboard's server at start (esbuild), served as /static/dashboard.js.
+ */
+import uPlot from 'uplot'
+
+interface ChartPoint {
+  time: number
+  block: number
+  blockUrl: string
+  reserves: string
+  supply: string
+  ratio?: string
+}
+
+interface ChartAsset {
+  name: string
+  required: string
+  points: ChartPoint[]
+}
+
+const charts: uPlot[] = []
+
+/** A decimal string as a position on the chart: the only place a float is made. */
+const position = (text: string | undefined): number | null => (text === undefined ? null : Number(text))
+
+function chartOf(element: HTMLElement, asset: ChartAsset): uPlot | undefined {
+  const { points } = asset
+  if (points.length === 0) return undefined
+  const exact =
+    (pick: (p: ChartPoint) => string | undefined, unit = '') =>
+    (_u: uPlot, _v: number, _s: number, i: number | null) =>
+      i === null ? '–' : `${pick(points[i]) ?? '–'}${unit}`
+  const options: uPlot.Options = {
+    width: Math.max(320, element.clientWidth),
+    height: 260,
+    scales: { x: { time: true }, amount: {}, percent: {} },
+    series: [
+      {
+        label: 'time (UTC)',
+        value: (_u, v) =>
+          v === null ? '–' : new Date(v * 1000).toISOString().replace('T', ' ').slice(0, 19),
+      },
+      { label: 'reserves', scale: 'amount', stroke: '#0b6b2f', width: 2, value: exact((p) => p.reserves) },
+      {
+        label: 'supply',
+        scale: 'amount',
+        stroke: '#0a58ca',
+        width: 2,
+        dash: [6, 4],
+        value: exact((p) => p.supply),
+      },
+      { label: 'ratio', scale: 'percent', stroke: '#7a4a00', width: 1.5, value: exact((p) => p.ratio, ' %') },
+      {
+        label: 'required',
+        scale: 'percent',
+        stroke: '#a4001d',
+        width: 1,
+        dash: [2, 3],
+        value: exact(() => asset.required, ' %'),
+      },
+    ],
+    axes: [
+      {},
+      { scale: 'amount' },
+      { scale: 'percent', side: 1, grid: { show: false }, values: (_u, ticks) => ticks.map((t) => `${t} %`) },
+    ],
+  }
+  const data: uPlot.AlignedData = [
+    points.map((p) => p.time),
+    points.map((p) => position(p.reserves)),
+    points.map((p) => position(p.supply)),
+    points.map((p) => position(p.ratio)),
+    points.map(() => position(asset.required)),
+  ]
+  const chart = new uPlot(options, data, element)
+  // A click opens the block of the point under the cursor.
+  chart.over.addEventListener('click', () => {
+    const index = chart.cursor.idx
+    if (index !== null && index !== undefined) window.location.href = points[index].blockUrl
+  })
+  return chart
+}
+
+function drawCharts(): void {
+  for (const chart of charts.splice(0)) chart.destroy()
+  const source = document.getElementById('chart-data')
+  if (!source?.textContent) return
+  const assets = JSON.parse(source.textContent) as ChartAsset[]
+  document.querySelectorAll<HTMLElement>('[data-chart]').forEach((element) => {
+    const asset = assets[Number(element.dataset.chart)]
+    const chart = asset && chartOf(element, asset)
+    if (chart) charts.push(chart)
+  })
+}
+
+/** Asks for the new `<main>`, and puts it in place of the old one when it is from a later poll. */
+async function refresh(): Promise<void> {
+  const current = document.querySelector<HTMLElement>('main')
+  let text: string
+  try {
+    const answer = await fetch('/?part=main', { headers: { accept: 'text/html' } })
+    if (!answer.ok) return
+    text = await answer.text()
+  } catch {
+    return // the dashboard is away: the page keeps its last figures, and asks again at the next poll
+  }
+  const next = new DOMParser().parseFromString(text, 'text/html').querySelector<HTMLElement>('main')
+  if (!current || !next || next.dataset.takenAt === current.dataset.takenAt) return
+  current.replaceWith(next)
+  drawCharts()
+}
+
+function start(): void {
+  drawCharts()
+  const pollMs = Number(document.querySelector<HTMLElement>('main')?.dataset.pollMs ?? 0)
+  if (pollMs > 0) setInterval(() => void refresh(), pollMs)
+  let resized: number | undefined
+  window.addEventListener('resize', () => {
+    clearTimeout(resized)
+    resized = window.setTimeout(drawCharts, 200)
+  })
+}
+
+start()
