@@ -112,6 +112,7 @@ export async function serveDashboard(
       if (!snapshot) return send(res, 503, 'application/json', '{"error":"no snapshot yet"}\n')
       return send(res, 200, 'application/json', `${toJson(snapshot)}\n`)
     }
+    if (url.pathname === '/favicon.ico') return send(res, 204, 'image/x-icon', '', 'max-age=3600') // none
     if (url.pathname === '/metrics')
       return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', dashboard.metricsText())
     if (url.pathname === '/health') {

@@ -52,6 +52,8 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
     group: 'Scale and benchmarks',
     scripts: {
       'test:scale': 'runs the replica tests on a real Redis (needs `redis-server`)',
+      'test:browser':
+        "runs the dashboard's tests in a real browser, with the README's screenshots (needs Debian's `chromium`; `SCREENSHOTS=update` rewrites them)",
       'bench:btc-balance': "times btc-balance's reads of a slow Esplora",
       'bench:multichain-supply': "times multichain-supply's reads of five chains",
       'bench:gas': "measures the guard's gas, into `bench/results/gas.json`",

@@ -35,6 +35,18 @@ function chartOf(element: HTMLElement, asset: ChartAsset): uPlot | undefined {
     (pick: (p: ChartPoint) => string | undefined, unit = '') =>
     (_u: uPlot, _v: number, _s: number, i: number | null) =>
       i === null ? '–' : `${pick(points[i]) ?? '–'}${unit}`
+  // Axis labels in a compact form (1.2B): they place the eye; the legend and the table give the exact figures.
+  const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 3 })
+  // A feed's answer holds until the next round: steps, not slopes.
+  const stepped = uPlot.paths.stepped!({ align: 1 })
+  const line = (label: string, scale: string, stroke: string, width: number, dash?: number[]) => ({
+    label,
+    scale,
+    stroke,
+    width,
+    dash,
+    paths: stepped,
+  })
   const options: uPlot.Options = {
     width: Math.max(320, element.clientWidth),
     height: 260,
@@ -45,29 +57,21 @@ function chartOf(element: HTMLElement, asset: ChartAsset): uPlot | undefined {
         value: (_u, v) =>
           v === null ? '–' : new Date(v * 1000).toISOString().replace('T', ' ').slice(0, 19),
       },
-      { label: 'reserves', scale: 'amount', stroke: '#0b6b2f', width: 2, value: exact((p) => p.reserves) },
-      {
-        label: 'supply',
-        scale: 'amount',
-        stroke: '#0a58ca',
-        width: 2,
-        dash: [6, 4],
-        value: exact((p) => p.supply),
-      },
-      { label: 'ratio', scale: 'percent', stroke: '#7a4a00', width: 1.5, value: exact((p) => p.ratio, ' %') },
-      {
-        label: 'required',
-        scale: 'percent',
-        stroke: '#a4001d',
-        width: 1,
-        dash: [2, 3],
-        value: exact(() => asset.required, ' %'),
-      },
+      { ...line('reserves', 'amount', '#0b6b2f', 2), value: exact((p) => p.reserves) },
+      { ...line('supply', 'amount', '#0a58ca', 2, [6, 4]), value: exact((p) => p.supply) },
+      { ...line('ratio', 'percent', '#7a4a00', 1.5), value: exact((p) => p.ratio, ' %') },
+      { ...line('required', 'percent', '#a4001d', 1, [2, 3]), value: exact(() => asset.required, ' %') },
     ],
     axes: [
       {},
-      { scale: 'amount' },
-      { scale: 'percent', side: 1, grid: { show: false }, values: (_u, ticks) => ticks.map((t) => `${t} %`) },
+      { scale: 'amount', size: 64, values: (_u, ticks) => ticks.map((t) => compact.format(t)) },
+      {
+        scale: 'percent',
+        side: 1,
+        size: 64,
+        grid: { show: false },
+        values: (_u, ticks) => ticks.map((t) => `${t} %`),
+      },
     ],
   }
   const data: uPlot.AlignedData = [

@@ -65,10 +65,14 @@ export function duration(seconds: number): string {
   return parts.join(' ')
 }
 
+/** A long number (an upkeep id has 77 digits) as people tell them apart: `537884…6110`. */
+export const shortNumber = (digits: string): string =>
+  digits.length <= 12 ? digits : `${digits.slice(0, 6)}…${digits.slice(-4)}`
+
 /** `0x1234…abcd` */
 export const shortHex = (hex: string): string =>
   hex.length <= 14 ? hex : `${hex.slice(0, 6)}…${hex.slice(-4)}`
 
-/** A link, or the text alone when there is nowhere to go. */
-export const link = (href: string | undefined, text: string, label?: string): Html =>
-  href ? html`<a href="${href}" ${label ? html` aria-label="${label}"` : ''}>${text}</a>` : html`${text}`
+/** A link, or the text alone when there is nowhere to go; `title`: the whole of what a short text stands for. */
+export const link = (href: string | undefined, text: string, title?: string): Html =>
+  href ? html`<a href="${href}" ${title ? html` title="${title}"` : ''}>${text}</a>` : html`${text}`

@@ -3,6 +3,7 @@
  * without JavaScript (it then reloads itself every poll); the script (dashboard/client/) only draws the charts
  * from the figures embedded with them, and swaps in the new `<main>` each poll.
  */
+import { formatUnits } from '#common/decimal'
 import type {
   AlertView,
   AssetView,
@@ -12,7 +13,7 @@ import type {
   Snapshot,
   UpkeepView,
 } from '../snapshot'
-import { Html, duration, html, jsonScript, link, shortHex, utc } from './html'
+import { Html, duration, html, jsonScript, link, shortHex, shortNumber, utc } from './html'
 
 /** The most history rows the page lists per asset (the latest); the JSON API has them all. */
 const HISTORY_ROWS = 50
@@ -68,7 +69,7 @@ function figures(asset: AssetView, snapshot: Snapshot): Html {
     </div>
     <div>
       <dt>${over >= 0n ? 'Over the requirement' : 'Short of the requirement'}</dt>
-      <dd data-field="headroom">${asset.headroom.text}</dd>
+      <dd data-field="headroom">${formatUnits(over >= 0n ? over : -over, asset.headroom.decimals)}</dd>
     </div>
     <div>
       <dt>Read at</dt>
@@ -101,9 +102,9 @@ function historyTable(asset: AssetView, index: number): Html {
         ${rows.map(
           (p) =>
             html`<tr data-block="${p.block}">
-              <td>${link(p.blockUrl, String(p.block), `block ${p.block}`)}</td>
+              <td>${link(p.blockUrl, String(p.block))}</td>
               <td>${utc(p.time)}</td>
-              <td>${link(p.txUrl, shortHex(p.tx ?? ''), `transaction ${p.tx}`)}</td>
+              <td>${link(p.txUrl, shortHex(p.tx ?? ''), p.tx)}</td>
               <td class="num" data-field="reserves">${p.reserves.text}</td>
               <td class="num" data-field="supply">${p.supply.text}</td>
               <td class="num">${p.ratioPercent === undefined ? '' : `${p.ratioPercent} %`}</td>
@@ -129,7 +130,7 @@ function assetArticle(asset: AssetView, index: number, snapshot: Snapshot): Html
       ${asset.paused ? html`<span class="verdict verdict-paused" data-field="paused">Paused</span>` : ''}
     </h3>
     <p class="muted">
-      ${link(asset.targetUrl, asset.target, `token ${asset.target}`)}; the guard's check:
+      ${link(asset.targetUrl, asset.target)}; the guard's check:
       ${asset.reason === 'None' ? 'backed' : asset.reason},
       ${asset.stalePolicy === 'FailClosed' ? 'fail-closed' : 'skipping stale data'}.
     </p>
@@ -169,13 +170,13 @@ function pausesTable(pauses: PauseEvent[], snapshot: Snapshot): Html {
       ${pauses.map(
         (p) =>
           html`<tr data-event="${p.event}" data-block="${p.block}">
-            <td>${link(p.blockUrl, String(p.block), `block ${p.block}`)}</td>
+            <td>${link(p.blockUrl, String(p.block))}</td>
             <td>${utc(p.time)}</td>
             <td>${p.event}</td>
             <td>${names.get(p.target.toLowerCase()) ?? shortHex(p.target)}</td>
             <td>${p.who}${p.whoAddress ? html` <span class="mono">${shortHex(p.whoAddress)}</span>` : ''}</td>
             <td>${p.why}</td>
-            <td>${link(p.txUrl, shortHex(p.tx), `transaction ${p.tx}`)}</td>
+            <td>${link(p.txUrl, shortHex(p.tx), p.tx)}</td>
           </tr>`,
       )}
     </tbody>
@@ -187,7 +188,7 @@ function freshnessLine(label: string, feed: Freshness): Html {
   return html`<p class="freshness-line">
     <strong class="state-${state}" data-field="freshness">${feed.stale ? 'Stale' : 'Fresh'}</strong>
     ${label}
-    ${feed.description ? html`“${feed.description}” ` : ''}${link(feed.feedUrl, shortHex(feed.feed), `feed ${feed.feed}`)}:
+    ${feed.description ? html`“${feed.description}” ` : ''}${link(feed.feedUrl, shortHex(feed.feed), feed.feed)}:
     ${feed.updatedAt === 0 ? 'no answer yet' : html`updated ${utc(feed.updatedAt)}, <span data-field="age">${duration(feed.ageSeconds)}</span> before the block read`};
     heartbeat ${duration(feed.heartbeatSeconds)}.
   </p>`
@@ -229,7 +230,7 @@ function upkeepsTable(upkeeps: UpkeepView[], note?: string): Html {
         ${upkeeps.map(
           (u) =>
             html`<tr data-upkeep="${u.id}">
-              <td class="mono">${shortHex(u.id)}</td>
+              <td class="mono" title="${u.id}">${shortNumber(u.id)}</td>
               <td>
                 ${u.trigger}${u.listensTo ? html`, listens to <span class="mono">${shortHex(u.listensTo)}</span>` : ''}
               </td>
@@ -240,7 +241,7 @@ function upkeepsTable(upkeeps: UpkeepView[], note?: string): Html {
               </td>
               <td class="num">${u.minBalance.text} ${u.minBalance.symbol}</td>
               <td>
-                ${u.lastPerform ? html`${link(u.lastPerform.blockUrl, `block ${u.lastPerform.block}`)}, ${link(u.lastPerform.txUrl, shortHex(u.lastPerform.tx ?? ''), `transaction ${u.lastPerform.tx}`)}${u.lastPerform.success ? '' : html` <strong class="bad">failed</strong>`}` : 'never'}
+                ${u.lastPerform ? html`${link(u.lastPerform.blockUrl, `block ${u.lastPerform.block}`)}, ${link(u.lastPerform.txUrl, shortHex(u.lastPerform.tx ?? ''), u.lastPerform.tx)}${u.lastPerform.success ? '' : html` <strong class="bad">failed</strong>`}` : 'never'}
               </td>
               <td>
                 <span class="mono">${shortHex(u.forwarder)}</span>
@@ -271,7 +272,7 @@ function receiversPart(receivers: ReceiverView[]): Html {
           r.lastReports.length === 0
             ? html`<p>No report yet.</p>`
             : html`<ul>
-                ${r.lastReports.map((report) => html`<li>${link(report.blockUrl, `block ${report.block}`)}: ${report.outcome}; ${report.detail} (${link(report.txUrl, shortHex(report.tx ?? ''), `transaction ${report.tx}`)})</li>`)}
+                ${r.lastReports.map((report) => html`<li>${link(report.blockUrl, `block ${report.block}`)}: ${report.outcome}; ${report.detail} (${link(report.txUrl, shortHex(report.tx ?? ''), report.tx)})</li>`)}
               </ul>`
         }
       </div>`,
@@ -337,19 +338,32 @@ function adaptersTable(snapshot: Snapshot): Html {
   </table>`
 }
 
-/** The chart's figures: each asset's history, the amounts as decimal strings (the script plots them). */
+/**
+ * The chart's figures: each asset's history, then the figures at the block read (the guard's own), the amounts as
+ * decimal strings (the script plots them).
+ */
 function chartData(snapshot: Snapshot) {
   return snapshot.assets.map((asset) => ({
     name: assetName(asset),
     required: asset.requiredRatioPercent,
-    points: asset.history.map((p) => ({
-      time: p.time,
-      block: p.block,
-      blockUrl: p.blockUrl,
-      reserves: p.reserves.text,
-      supply: p.supply.text,
-      ratio: p.ratioPercent,
-    })),
+    points: [
+      ...asset.history.map((p) => ({
+        time: p.time,
+        block: p.block,
+        blockUrl: p.blockUrl,
+        reserves: p.reserves.text,
+        supply: p.supply.text,
+        ratio: p.ratioPercent,
+      })),
+      {
+        time: snapshot.blockTime,
+        block: snapshot.block,
+        blockUrl: snapshot.blockUrl,
+        reserves: asset.reserves.text,
+        supply: asset.supply.text,
+        ratio: asset.ratioPercent,
+      },
+    ],
   }))
 }
 
@@ -363,7 +377,7 @@ export function renderMain(snapshot: Snapshot): Html {
   >
     <p class="status" role="status">
       Read at ${link(snapshot.blockUrl, `block ${snapshot.block}`)} (${utc(snapshot.blockTime)}),
-      ${snapshot.network.name}; refreshed every ${duration(snapshot.pollMs / 1000)}.
+      ${snapshot.network.name}; refreshed every ${formatUnits(BigInt(snapshot.pollMs), 3)} s.
       ${snapshot.readError ? html`<strong class="bad">The last read failed: ${snapshot.readError}. The figures are from the last read that did not.</strong>` : ''}
     </p>
     ${alertsSection(snapshot.alerts)}
@@ -413,7 +427,7 @@ export function renderPage(snapshot: Snapshot | undefined): string {
         <header>
           <h1>
             Proof of
-            reserve${snapshot ? html` <span class="mono">${link(snapshot.guardUrl, snapshot.guard, `guard ${snapshot.guard}`)}</span>` : ''}
+            reserve${snapshot ? html` <span class="mono">${link(snapshot.guardUrl, snapshot.guard)}</span>` : ''}
           </h1>
           <p>
             What a Chainlink Proof-of-Reserve guard sees: each token's reserves against its supply, read from

@@ -9,6 +9,7 @@ import { registryInterface } from '#chain/automation'
 import { Hold, Reason, enumName } from '#chain/types'
 import { formatUnits } from '#common/decimal'
 import type { Links } from '../links'
+import { shortNumber } from '../page/html'
 import type { PauseEvent } from '../snapshot'
 import { BlockTimes, LogScanner } from './logs'
 
@@ -136,7 +137,9 @@ export class PauseLog {
         (l) => l.address.toLowerCase() === to && l.topics[0] === performed && l.index > log.index,
       )
       return {
-        who: upkeep ? `Automation upkeep ${BigInt(upkeep.topics[1])}` : 'an Automation upkeep',
+        who: upkeep
+          ? `Automation upkeep ${shortNumber(BigInt(upkeep.topics[1]).toString())} through the registry`
+          : 'an Automation upkeep, through the registry',
         whoAddress: context.registry,
       }
     }
