@@ -68,7 +68,7 @@ function chartOf(element: HTMLElement, asset: ChartAsset): uPlot | undefined {
       {
         scale: 'percent',
         side: 1,
-        size: 64,
+        size: 76,
         grid: { show: false },
         values: (_u, ticks) => ticks.map((t) => `${t} %`),
       },
