@@ -60,7 +60,9 @@ export async function runDashboard(
   cwd = process.cwd(),
 ): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    io.out(usage(DASHBOARD_CLI, DASHBOARD_COMMAND))
+    // devkit/cli's usage, but for a tool of one command, which takes no command name.
+    const [, ...rest] = usage(DASHBOARD_CLI, DASHBOARD_COMMAND).split('\n')
+    io.out(['Usage: npm run dashboard -- --guard <address> [options]', ...rest].join('\n'))
     return 0
   }
   let running: Awaited<ReturnType<typeof startFromCommandLine>>
