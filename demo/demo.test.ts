@@ -4,27 +4,8 @@
  * through the registry in the block after the feed update, nothing paused by the inside move, the refused
  * mint and unpause, the unpause through the guard.
  */
-import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
+import { runDemo } from './cli-process'
 import type { DemoSummary, StepSummary } from './summary'
-
-const ROOT = resolve(import.meta.dirname, '..')
-
-function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'demo/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', fail)
-    child.on('close', (code) => done({ code, stdout, stderr }))
-  })
-}
 
 const btc = (text: string) => expect.objectContaining({ text, decimals: 8, symbol: 'BTC' })
 
