@@ -8,7 +8,7 @@ import { readArtifact } from '#chain/artifacts'
 import { ARTIFACT } from '#chain/contracts'
 import { aggregatorV3Interface } from '#chain/abi'
 import { registryInterface } from '#chain/automation'
-import { Html, html, link, utc } from './html'
+import { Html, html, link, tableHead, utc } from './html'
 
 /** The ABIs a log is decoded with, tried in turn. */
 let decoders: Interface[] | undefined
@@ -109,13 +109,7 @@ export async function txPage(provider: JsonRpcProvider, hash: string): Promise<s
         <caption>
           Events (${logs.length})
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Emitted by</th>
-            <th scope="col">Event</th>
-          </tr>
-        </thead>
+        ${tableHead('#', 'Emitted by', 'Event')}
         <tbody>
           ${logs.map(
             (log) =>

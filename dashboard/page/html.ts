@@ -76,3 +76,11 @@ export const shortHex = (hex: string): string =>
 /** A link, or the text alone when there is nowhere to go; `title`: the whole of what a short text stands for. */
 export const link = (href: string | undefined, text: string, title?: string): Html =>
   href ? html`<a href="${href}" ${title ? html` title="${title}"` : ''}>${text}</a>` : html`${text}`
+
+/** A table's header row: one column header per name. */
+export const tableHead = (...columns: string[]): Html =>
+  html`<thead>
+    <tr>
+      ${columns.map((column) => html`<th scope="col">${column}</th>`)}
+    </tr>
+  </thead>`

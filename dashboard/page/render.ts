@@ -13,7 +13,7 @@ import type {
   Snapshot,
   UpkeepView,
 } from '../snapshot'
-import { Html, duration, html, jsonScript, link, shortHex, shortNumber, utc } from './html'
+import { Html, duration, html, jsonScript, link, shortHex, shortNumber, tableHead, utc } from './html'
 
 /** The most history rows the page lists per asset (the latest); the JSON API has them all. */
 const HISTORY_ROWS = 50
@@ -86,18 +86,7 @@ function historyTable(asset: AssetView, index: number): Html {
         first${asset.history.length > HISTORY_ROWS ? `, ${HISTORY_ROWS} of ${asset.history.length}` : ''}),
         with the supply at its block
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Block</th>
-          <th scope="col">Time</th>
-          <th scope="col">Transaction</th>
-          <th scope="col">Reserves</th>
-          <th scope="col">Supply</th>
-          <th scope="col">Ratio</th>
-          <th scope="col">Over requirement</th>
-          <th scope="col">Verdict then</th>
-        </tr>
-      </thead>
+      ${tableHead('Block', 'Time', 'Transaction', 'Reserves', 'Supply', 'Ratio', 'Over requirement', 'Verdict then')}
       <tbody>
         ${rows.map(
           (p) =>
@@ -155,17 +144,7 @@ function pausesTable(pauses: PauseEvent[], snapshot: Snapshot): Html {
     <caption>
       The guard's pauses and unpauses (latest first)
     </caption>
-    <thead>
-      <tr>
-        <th scope="col">Block</th>
-        <th scope="col">Time</th>
-        <th scope="col">Event</th>
-        <th scope="col">Asset</th>
-        <th scope="col">Who</th>
-        <th scope="col">Why</th>
-        <th scope="col">Transaction</th>
-      </tr>
-    </thead>
+    ${tableHead('Block', 'Time', 'Event', 'Asset', 'Who', 'Why', 'Transaction')}
     <tbody>
       ${pauses.map(
         (p) =>
@@ -215,17 +194,7 @@ function upkeepsTable(upkeeps: UpkeepView[], note?: string): Html {
       <caption>
         Chainlink Automation 2.3 upkeeps watching the guard
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Upkeep</th>
-          <th scope="col">Trigger</th>
-          <th scope="col">State</th>
-          <th scope="col">Balance</th>
-          <th scope="col">Minimum</th>
-          <th scope="col">Last perform</th>
-          <th scope="col">Forwarder</th>
-        </tr>
-      </thead>
+      ${tableHead('Upkeep', 'Trigger', 'State', 'Balance', 'Minimum', 'Last perform', 'Forwarder')}
       <tbody>
         ${upkeeps.map(
           (u) =>
@@ -285,16 +254,7 @@ function adaptersTable(snapshot: Snapshot): Html {
     <caption>
       Each adapter's health and the staleness of its figures, from its /metrics
     </caption>
-    <thead>
-      <tr>
-        <th scope="col">Adapter</th>
-        <th scope="col">Health</th>
-        <th scope="col">Endpoint</th>
-        <th scope="col">Oldest figure</th>
-        <th scope="col">Requests served a stale figure</th>
-        <th scope="col">Requests with no figure</th>
-      </tr>
-    </thead>
+    ${tableHead('Adapter', 'Health', 'Endpoint', 'Oldest figure', 'Requests served a stale figure', 'Requests with no figure')}
     <tbody>
       ${snapshot.adapters.map((a) => {
         const health =

@@ -90,8 +90,9 @@ export class AssetHistory {
     const round = await readFeedRound(provider, config.reserveFeed, block)
     // Another feed of the same aggregator (a DataFeedsCache serves many), or a round already shown.
     if (!round || round.roundId.toString() === this.points.at(-1)?.roundId) return undefined
-    const [supply, decimals, verdict, time] = await Promise.all([
-      this.supplyAt(block),
+    const supply = await this.supplyAt(block)
+    if (supply === undefined) return undefined // the supply source did not answer then (not deployed yet)
+    const [decimals, verdict, time] = await Promise.all([
       guard.assetDecimals(target, at).then(
         ([reserve, supplyDecimals]) => ({ reserve: Number(reserve), supply: Number(supplyDecimals) }),
         async (error: unknown) => {
@@ -138,16 +139,19 @@ export class AssetHistory {
     }
   }
 
-  /** The supply at `block`: the token's totalSupply, or the supply feed's answer. */
-  private async supplyAt(block: number): Promise<bigint> {
+  /** The supply at `block`: the token's totalSupply, or the supply feed's answer; undefined if it had none then. */
+  private async supplyAt(block: number): Promise<bigint | undefined> {
     const { provider, config } = this
     if (config.supplyKind === SupplyKind.SupplyFeed) {
-      const round = await readFeedRound(provider, config.supplySource, block)
-      if (!round) throw new Error(`the supply feed ${config.supplySource} has no answer`)
-      return round.answer
+      return (await readFeedRound(provider, config.supplySource, block))?.answer
     }
-    return (await new Contract(config.supplySource, erc20Interface, provider).totalSupply({
-      blockTag: block,
-    })) as bigint
+    try {
+      return (await new Contract(config.supplySource, erc20Interface, provider).totalSupply({
+        blockTag: block,
+      })) as bigint
+    } catch (error) {
+      if (refused(error)) return undefined
+      throw error
+    }
   }
 }
