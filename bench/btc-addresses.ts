@@ -1,14 +1,8 @@
-import { bech32 } from '@scure/base'
-import { createHash } from 'node:crypto'
+import { seededAddress } from '#devkit/bitcoin-address'
 
 /** `count` distinct P2WPKH addresses, the same in every process. */
 export function benchAddresses(count: number): string[] {
-  return Array.from({ length: count }, (_, i) =>
-    bech32.encode('bc', [
-      0,
-      ...bech32.toWords(createHash('sha256').update(`custodian-${i}`).digest().subarray(0, 20)),
-    ]),
-  )
+  return Array.from({ length: count }, (_, i) => seededAddress(`custodian-${i}`))
 }
 
 /** The total the simulated custodian of `count` addresses holds (address i holds 100,000 + i sats). */

@@ -15,6 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { ProviderClient } from '#common/provider-client'
 import { EsploraApi } from '#adapters/btc-balance/src/provider/esplora'
 import { readReserves } from '#adapters/btc-balance/src/provider/reserves'
+import { tipFreshness } from '#adapters/btc-balance/src/config/index'
 import { benchAddresses, benchTotal } from './btc-addresses'
 import { freePort } from '#devkit/ports'
 
@@ -53,7 +54,7 @@ async function timeRead(url: string, addresses: string[], concurrency: number) {
     label: 'BENCH',
   })
   const started = performance.now()
-  const reserves = await readReserves(new EsploraApi(client), addresses, 6)
+  const reserves = await readReserves(new EsploraApi(client), addresses, 6, tipFreshness('mainnet'))
   return { ms: performance.now() - started, total: reserves.total }
 }
 

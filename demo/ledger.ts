@@ -7,8 +7,7 @@
  * from fixed names, so every run lists the same ones, with valid checksums (bech32 for segwit v0, bech32m for
  * taproot, base58check for the legacy kinds).
  */
-import { createHash } from 'node:crypto'
-import { base58, bech32, bech32m } from '@scure/base'
+import { seededAddress, type BitcoinAddressKind } from '#devkit/bitcoin-address'
 import { EsploraSim, serveEsplora, type SimOutput } from '#devkit/simulators/esplora'
 
 /** Satoshis per bitcoin: amounts on the Bitcoin side are integers at 8 decimals. */
@@ -18,29 +17,12 @@ export const SATS_PER_BTC = 10n ** BigInt(BTC_DECIMALS)
 /** The fee each demo transaction pays, in satoshis (0.00002 BTC). */
 export const FEE_SATS = 2_000n
 
-const REGTEST = { hrp: 'bcrt', pubkeyHash: 0x6f, scriptHash: 0xc4 } as const
-
-const digest = (seed: string, bytes: number): Uint8Array =>
-  new Uint8Array(createHash('sha256').update(seed).digest()).subarray(0, bytes)
-
-function base58check(version: number, hash: Uint8Array): string {
-  const payload = new Uint8Array([version, ...hash])
-  const once = createHash('sha256').update(payload).digest()
-  const checksum = createHash('sha256').update(once).digest().subarray(0, 4)
-  return base58.encode(new Uint8Array([...payload, ...checksum]))
-}
-
-/** Regtest addresses of each kind, derived from a name (the name stands in for the custodian's key). */
-export const regtestAddress = {
-  p2wpkh: (seed: string) => bech32.encode(REGTEST.hrp, [0, ...bech32.toWords(digest(seed, 20))]),
-  p2wsh: (seed: string) => bech32.encode(REGTEST.hrp, [0, ...bech32.toWords(digest(seed, 32))]),
-  p2tr: (seed: string) => bech32m.encode(REGTEST.hrp, [1, ...bech32m.toWords(digest(seed, 32))]),
-  p2pkh: (seed: string) => base58check(REGTEST.pubkeyHash, digest(seed, 20)),
-  p2sh: (seed: string) => base58check(REGTEST.scriptHash, digest(seed, 20)),
-}
+/** A regtest address of `kind`, derived from a name (the name stands in for the custodian's key). */
+const regtestAddress = (kind: BitcoinAddressKind, seed: string): string =>
+  seededAddress(seed, kind, 'regtest')
 
 export interface CustodianAddress {
-  kind: keyof typeof regtestAddress
+  kind: BitcoinAddressKind
   address: string
   /** what it is funded with at the start, in satoshis */
   funding: bigint
@@ -50,15 +32,23 @@ const btc = (whole: bigint, hundredMillionths = 0n): bigint => whole * SATS_PER_
 
 /** The custodian's addresses, as PoRAddressList publishes them, and their starting balances (100 BTC). */
 export const CUSTODIAN: readonly CustodianAddress[] = [
-  { kind: 'p2wpkh', address: regtestAddress.p2wpkh('custodian hot wallet'), funding: btc(40n) },
-  { kind: 'p2wsh', address: regtestAddress.p2wsh('custodian 2-of-3 vault'), funding: btc(25n) },
-  { kind: 'p2tr', address: regtestAddress.p2tr('custodian taproot vault'), funding: btc(15n) },
-  { kind: 'p2pkh', address: regtestAddress.p2pkh('custodian legacy wallet'), funding: btc(12n, 50_000_000n) },
-  { kind: 'p2sh', address: regtestAddress.p2sh('custodian legacy multisig'), funding: btc(7n, 50_000_000n) },
+  { kind: 'p2wpkh', address: regtestAddress('p2wpkh', 'custodian hot wallet'), funding: btc(40n) },
+  { kind: 'p2wsh', address: regtestAddress('p2wsh', 'custodian 2-of-3 vault'), funding: btc(25n) },
+  { kind: 'p2tr', address: regtestAddress('p2tr', 'custodian taproot vault'), funding: btc(15n) },
+  {
+    kind: 'p2pkh',
+    address: regtestAddress('p2pkh', 'custodian legacy wallet'),
+    funding: btc(12n, 50_000_000n),
+  },
+  {
+    kind: 'p2sh',
+    address: regtestAddress('p2sh', 'custodian legacy multisig'),
+    funding: btc(7n, 50_000_000n),
+  },
 ]
 
 /** An address that is not the custodian's: where coins go when they leave. */
-export const OUTSIDE_ADDRESS = regtestAddress.p2wpkh('somebody else')
+export const OUTSIDE_ADDRESS = regtestAddress('p2wpkh', 'somebody else')
 
 /** A transaction as the demo reports it. */
 export interface LedgerTx {

@@ -5,10 +5,10 @@
  *
  * A lagging node serves an older block as the head, as a node that has stopped syncing, or
  * syncs slowly, does: `eth_blockNumber` answers the old block; `latest` (and `pending`, `safe`,
- * `finalized`) in a call's block tag means the old block; a block above it is one the node does
- * not have (`eth_getBlockByNumber` answers null, a call or `eth_getCode` "header not found").
- * Everything else is the real node's answer, so the state read is the chain's own state at the
- * old block.
+ * `finalized`) in a call's block tag means the old block; a block above it, by number or by
+ * hash (EIP-1898 `{ blockHash }`), is one the node does not have (`eth_getBlockByNumber` and
+ * `eth_getBlockByHash` answer null, a call or `eth_getCode` "header not found"). Everything
+ * else is the real node's answer, so the state read is the chain's own state at the old block.
  */
 import { startFaultProxy, type FaultProxy } from './fault-proxy'
 
@@ -60,13 +60,54 @@ async function laggingHead(target: string, lag: Lag): Promise<number> {
   return Math.max(0, (await realHead(target)) - lag.behind)
 }
 
+/** The block hash a request names (`eth_getBlockByHash`, or an EIP-1898 `{ blockHash }`), if any. */
+function namedHash(request: RpcRequest): string | undefined {
+  const params = request.params ?? []
+  if (request.method === 'eth_getBlockByHash') return typeof params[0] === 'string' ? params[0] : undefined
+  const position = BLOCK_TAG_PARAM[request.method]
+  const tag = position === undefined ? undefined : params[position]
+  const hash = (tag as { blockHash?: unknown } | undefined)?.blockHash
+  return typeof hash === 'string' ? hash : undefined
+}
+
+/** The real node's height of each block `hashes` names (undefined: a block it does not know). */
+async function heightsOf(target: string, hashes: string[]): Promise<Map<string, number | undefined>> {
+  if (hashes.length === 0) return new Map()
+  const replies = (await post(
+    target,
+    hashes.map((hash, id) => ({ jsonrpc: '2.0', id, method: 'eth_getBlockByHash', params: [hash, false] })),
+  )) as { id: number; result?: { number: string } | null }[]
+  return new Map(
+    hashes.map((hash, id) => {
+      const block = replies.find((reply) => reply.id === id)?.result
+      return [hash, block ? Number(BigInt(block.number)) : undefined]
+    }),
+  )
+}
+
 /**
  * One request as the lagging node answers it: `{ reply }` when it answers it itself, or
  * `{ forward }`, the request to send the real node (block tags pinned to the old head).
+ * `heights` holds the height of each block the batch names by hash.
  */
-function rewrite(request: RpcRequest, head: number): { reply: unknown } | { forward: RpcRequest } {
+function rewrite(
+  request: RpcRequest,
+  head: number,
+  heights: Map<string, number | undefined>,
+): { reply: unknown } | { forward: RpcRequest } {
   const { id, method } = request
   if (method === 'eth_blockNumber') return { reply: { jsonrpc: '2.0', id, result: hex(head) } }
+  const notHeld = {
+    reply:
+      method === 'eth_getBlockByNumber' || method === 'eth_getBlockByHash'
+        ? { jsonrpc: '2.0', id, result: null }
+        : { jsonrpc: '2.0', id, error: { code: -32000, message: 'header not found' } },
+  }
+  const hash = namedHash(request)
+  if (hash !== undefined) {
+    const height = heights.get(hash)
+    return height === undefined || height > head ? notHeld : { forward: request }
+  }
   const position = BLOCK_TAG_PARAM[method]
   const params = [...(request.params ?? [])]
   if (position === undefined) return { forward: request }
@@ -74,12 +115,7 @@ function rewrite(request: RpcRequest, head: number): { reply: unknown } | { forw
   if (typeof tag === 'string' && NAMED_TAGS.has(tag)) {
     params[position] = hex(head)
   } else if (typeof tag === 'string' && /^0x[0-9a-f]+$/i.test(tag) && Number(BigInt(tag)) > head) {
-    return {
-      reply:
-        method === 'eth_getBlockByNumber'
-          ? { jsonrpc: '2.0', id, result: null }
-          : { jsonrpc: '2.0', id, error: { code: -32000, message: 'header not found' } },
-    }
+    return notHeld
   }
   return { forward: { ...request, params } }
 }
@@ -116,7 +152,9 @@ export async function startLaggingRpc(target: string, lag: Lag): Promise<FaultPr
     const parsed = JSON.parse(body) as RpcRequest | RpcRequest[]
     const batch = Array.isArray(parsed) ? parsed : [parsed]
     const head = await laggingHead(target, lag)
-    const outcomes = batch.map((request) => rewrite(request, head))
+    const hashes = batch.flatMap((request) => namedHash(request) ?? [])
+    const heights = await heightsOf(target, hashes)
+    const outcomes = batch.map((request) => rewrite(request, head, heights))
     const forwarded = outcomes.flatMap((outcome) => ('forward' in outcome ? [outcome.forward] : []))
     const answered = forwarded.length > 0 ? ((await post(target, forwarded)) as { id: unknown }[]) : []
     const replies = outcomes.map((outcome) =>

@@ -3,10 +3,9 @@
  * started with a small, known state, and described by the settings that point an adapter at it,
  * a request to ask the adapter and the answer it must give.
  */
-import { createHash } from 'node:crypto'
-import { bech32 } from '@scure/base'
 import { Wallet } from 'ethers'
 import { deployDecimalsToken, deployPoRAddressList } from '#chain/contracts'
+import { seededAddress } from './bitcoin-address'
 import { chainProvider, fundedSigner, startHardhatNode, LOCAL_CHAINS } from './local-chain'
 import { serveAttestationApi } from './simulators/attestation'
 import { EsploraSim, serveEsplora } from './simulators/esplora'
@@ -35,14 +34,8 @@ export interface Simulation {
   close(): Promise<void>
 }
 
-/** A valid bitcoin mainnet P2WPKH address, derived from `seed`. */
-export function custodianAddress(seed: string): string {
-  const program = createHash('sha256').update(seed).digest().subarray(0, 20)
-  return bech32.encode('bc', [0, ...bech32.toWords(program)])
-}
-
 /** The custodians of the simulated ledger, also listed in the simulated chain's PoRAddressList. */
-const CUSTODIANS = [custodianAddress('simulate-1'), custodianAddress('simulate-2')]
+const CUSTODIANS = [seededAddress('simulate-1'), seededAddress('simulate-2')]
 const bitcoin = (address: string) => ({ address, network: 'bitcoin', chainId: 'mainnet' })
 
 async function esplora(): Promise<Simulation> {

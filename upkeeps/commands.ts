@@ -4,6 +4,7 @@
  * what would be sent.
  */
 import { Contract, getAddress, isAddress, isHexString, type Signer, type TransactionReceipt } from 'ethers'
+import { DEV_CHAIN_IDS, isDevChain } from '#common/evm-chains'
 import { deployLocalAutomation } from '#devkit/automation'
 import type { ParsedOptions } from './cli-spec'
 import { UpkeepsError } from './errors'
@@ -21,7 +22,6 @@ import {
 } from './guard'
 import {
   connect,
-  isLocalChain,
   loadNetworks,
   signerFromEnv,
   writeLocalDeployment,
@@ -782,10 +782,10 @@ export async function withdraw(ctx: CommandContext): Promise<CommandResult> {
 export async function local(ctx: CommandContext): Promise<CommandResult> {
   const result = emptyResult('local')
   const connection = await readOnly(ctx)
-  if (!isLocalChain(connection.chainId)) {
+  if (!isDevChain(connection.chainId)) {
     throw new UpkeepsError(
       `local deploys a throwaway Automation 2.3 for rehearsals, and chain ${connection.chainId} is not a development ` +
-        `chain (31337, 31338 or 1337): point --rpc-url at a local node (npx hardhat node, anvil; a fork needs ` +
+        `chain (${DEV_CHAIN_IDS.join(', ')}): point --rpc-url at a local node (npx hardhat node, anvil; a fork needs ` +
         `--chain-id 31337 for this)`,
       'usage',
     )

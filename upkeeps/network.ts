@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { NonceManager, Wallet, getAddress, type JsonRpcProvider, type Signer } from 'ethers'
+import { isDevChain } from '#common/evm-chains'
 import { chainProvider } from '#devkit/local-chain'
 import type { LocalAutomation } from '#devkit/automation'
 import { UpkeepsError } from './errors'
@@ -185,7 +186,7 @@ export async function connect(options: { network?: string; rpcUrl?: string }, en
   const chainId = await fetchChainId(url)
   const provider = chainProvider(url, chainId)
   // Local chains mine at once; on a public chain, poll for receipts at a pace the RPC accepts.
-  if (!isLocalChain(chainId)) provider.pollingInterval = 2_000
+  if (!isDevChain(chainId)) provider.pollingInterval = 2_000
 
   const networks = loadNetworks()
   const local = readLocalDeployment(env)
@@ -255,11 +256,6 @@ async function fetchChainId(url: string): Promise<number> {
     )
   }
   return Number(BigInt(answer.result))
-}
-
-/** Chain ids of development chains (Hardhat, Anvil, the test suite's second chain). */
-export function isLocalChain(chainId: number): boolean {
-  return chainId === 31337 || chainId === 31338 || chainId === 1337
 }
 
 /**

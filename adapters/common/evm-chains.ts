@@ -3,6 +3,7 @@
  * each network's head-freshness settings follow (adapters/common/evm-rpc.ts). A chain not listed
  * gets the defaults of an unknown chain; any default can be set per network.
  */
+import type { FreshnessLimits } from './freshness'
 
 /** A chain the freshness defaults know. */
 export interface KnownChain {
@@ -35,13 +36,17 @@ export const KNOWN_CHAINS: Readonly<Record<string, KnownChain>> = {
   '1337': { name: 'Ganache / geth --dev (mines on demand)' },
 }
 
-/** How fresh a network's head must be to be read at. */
-export interface FreshnessLimits {
-  /** Oldest head accepted: its block timestamp against the clock, in seconds; 0 means no limit. */
-  maxHeadAgeSeconds: number
-  /** Blocks one URL's head may trail the highest head among the network's URLs. */
-  maxLagBlocks: number
+/** Chain ids of the development chains {@link KNOWN_CHAINS} lists (they mine on demand), ascending. */
+export const DEV_CHAIN_IDS: readonly number[] = Object.entries(KNOWN_CHAINS)
+  .filter(([, chain]) => chain.blockTimeSeconds === undefined)
+  .map(([chainId]) => Number(chainId))
+
+/** Whether `chainId` is a development chain (Hardhat, Anvil, Ganache, the test suite's second chain). */
+export function isDevChain(chainId: number | bigint): boolean {
+  return DEV_CHAIN_IDS.includes(Number(chainId))
 }
+
+export type { FreshnessLimits } from './freshness'
 
 /** The limits of a chain not in {@link KNOWN_CHAINS}: its block time is not known. */
 export const UNKNOWN_CHAIN_LIMITS: FreshnessLimits = { maxHeadAgeSeconds: 300, maxLagBlocks: 5 }

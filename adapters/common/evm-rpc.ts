@@ -3,9 +3,9 @@
  * (`<NETWORK>_RPC_URL`, `<NETWORK>_RPC_CHAIN_ID`), a chain-id check on every answer, failover
  * along the URL list, a fresh head only (its block no older than `<NETWORK>_RPC_MAX_HEAD_AGE_SECONDS`,
  * and no more than `<NETWORK>_RPC_MAX_LAG_BLOCKS` behind the highest head among the network's
- * URLs), reads pinned to one block (latest − confirmations), reported with its timestamp, and
- * every read of a step sent in one HTTP round trip: one Multicall3 `aggregate3` call where
- * Multicall3 is deployed, else one JSON-RPC batch.
+ * URLs), reads pinned to one block (latest − confirmations) and named by its hash once it is
+ * known (EIP-1898), reported with its timestamp, and every read of a step sent in one HTTP round
+ * trip: one Multicall3 `aggregate3` call where Multicall3 is deployed, else one JSON-RPC batch.
  *
  * Raw JSON-RPC over `fetch` rather than ethers' JsonRpcProvider: the provider batches on a timer
  * and splits batches by count, looks up the network on its own schedule and retries internally,
@@ -15,7 +15,8 @@
 import { multicall3Interface } from '#chain/abi'
 import { makeLogger } from '@chainlink/external-adapter-framework/util'
 import { inputError, providerError, settingError } from './errors'
-import { defaultFreshness, type FreshnessLimits } from './evm-chains'
+import { defaultFreshness } from './evm-chains'
+import { headTooFarBehind, headTooOld, type HeadFreshness } from './freshness'
 import { DEFAULT_MAX_BODY_BYTES, HttpRefusal, fetchBounded } from './http-fetch'
 import { DuplicateKeyError, parseUnambiguousJson } from './json'
 import { quoteInput } from './input'
@@ -44,7 +45,6 @@ function warn(message: string): void {
 export const MULTICALL3_ADDRESS = '0xcA11bde05977b3631167028862bE2a173976CA11'
 
 const GET_BLOCK_NUMBER = multicall3Interface.encodeFunctionData('getBlockNumber')
-const GET_BLOCK_TIMESTAMP = multicall3Interface.encodeFunctionData('getCurrentBlockTimestamp')
 
 const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
 
@@ -64,11 +64,7 @@ export interface EvmNetworkSettings {
   freshness: HeadFreshness
 }
 
-/** A network's freshness limits, with the names of the settings they come from (for errors). */
-export interface HeadFreshness extends FreshnessLimits {
-  maxHeadAgeSetting: string
-  maxLagSetting: string
-}
+export type { HeadFreshness } from './freshness'
 
 /** The setting names of a network. */
 export interface EvmSettingNames {
@@ -196,14 +192,21 @@ export type ReadMethod = 'multicall3' | 'batch'
 /** The block a request reads at, when it was made, and how its reads are sent. */
 export interface PinnedBlock {
   readonly number: bigint
+  /**
+   * The block's hash. Reads at the block after the round trip that pinned it name it by this
+   * hash (EIP-1898 `{ blockHash }`), so whichever URL serves them serves this block's state, or
+   * none: a node on another branch at the same height does not hold it.
+   */
+  readonly hash: string
   /** The block's timestamp, in seconds since the epoch. */
   readonly timestamp: number
   method: ReadMethod
 }
 
-/** A block header's number and timestamp. */
+/** A block header's number, hash and timestamp. */
 interface BlockStamp {
   number: bigint
+  hash: string
   timestamp: number
 }
 
@@ -219,6 +222,9 @@ export interface EvmRpcClientOptions {
   /** The most body bytes read from one answer (default {@link DEFAULT_MAX_BODY_BYTES}); a longer one fails the URL. */
   maxBodyBytes?: number
 }
+
+/** A block as JSON-RPC reads name it: a tag or number (`latest`, `0x1f`), or a hash (EIP-1898). */
+type BlockParam = string | { blockHash: string }
 
 interface RpcRequest {
   method: string
@@ -252,8 +258,13 @@ class UrlFailure extends Error {
  * node-side error, a head that is not fresh, a pinned block it does not hold) is skipped for the
  * rest of the client's life and the same batch goes to the next URL; a call that reverts is an
  * answer, not a failure, and is returned as such. Every adapter that reads an EVM chain through
- * {@link EvmRpcClient.pin} gets the freshness checks and the block's number and timestamp to
- * report.
+ * {@link EvmRpcClient.pin} gets the freshness checks and the block's number, hash and timestamp
+ * to report.
+ *
+ * Which block a read is at is said by the URL whose head was checked: the pinned block's header
+ * comes from it, in the round trip that checks the head or reads at the block. Every later read
+ * names the block by its hash, so a failover cannot bring in another branch's block at the same
+ * height.
  *
  * Build one client per request: it remembers which URL last answered, so a request that lost
  * its first URL does not try it again for its later round trips, while the next request starts
@@ -279,117 +290,168 @@ export class EvmRpcClient {
    *
    * With `confirmations` 0 on a chain with Multicall3, this is one round trip: the head and the
    * calls go in one batch, the calls inside `aggregate3` at `latest`, preceded by Multicall3's
-   * `getBlockNumber()` and `getCurrentBlockTimestamp()`, which say which block they were executed
-   * at. Otherwise the first round trip learns the head (and whether Multicall3 is deployed) and a
-   * second reads at the pinned block (with its header, for its timestamp).
+   * `getBlockNumber()`, which says which block they were executed at (should a block have landed
+   * between the two, they are read again at the head's block, by its hash). Otherwise the first
+   * round trip learns the head (and whether Multicall3 is deployed) and a second reads at the
+   * pinned block: by the head's hash with `confirmations` 0; with more, by number, with the
+   * block's header, from the URL that gave the head alone. Should that URL fail then, the pin
+   * starts again from the next URL's head (its own freshness checked), never reading another
+   * URL's block at a height it did not give.
    */
   async pin(confirmations: number, calls: EvmCall[] = []): Promise<PinnedRead> {
     if (!Number.isSafeInteger(confirmations) || confirmations < 0) {
       throw new RangeError(`confirmations must be a non-negative integer, got ${confirmations}`)
     }
+    const { network, urls } = this.settings
+    /** Why each URL that gave a head could not then serve the read below it, and its HTTP status. */
+    const lost: string[] = []
+    const statuses: (number | undefined)[] = []
+    for (;;) {
+      const head = await this.readHead(confirmations, calls)
+      if ('results' in head) return head
+      const { latest, method } = head
+      if (confirmations === 0) {
+        const block: PinnedBlock = { ...latest, method }
+        return { block, results: await this.readAt(block, calls) }
+      }
+      const anchor = this.preferred
+      try {
+        return await this.readBelowHead(latest.number - BigInt(confirmations), method, calls, anchor)
+      } catch (error) {
+        if (!(error instanceof UrlFailure)) throw error
+        lost.push(`${this.urlName(anchor)}: ${error.message}`)
+        statuses.push(error.status)
+        if (lost.length >= urls.length) {
+          throw noUrlCould(`${network}: no RPC could serve a read below its head`, lost, statuses)
+        }
+        warn(`${network}: ${lost.at(-1)}; pinning again from the next URL's head`)
+        this.preferred = (anchor + 1) % urls.length
+      }
+    }
+  }
+
+  /**
+   * The first round trip of {@link EvmRpcClient.pin}: a fresh head and whether Multicall3 is
+   * deployed, or, on the one-round-trip path, the whole pinned read.
+   */
+  private async readHead(
+    confirmations: number,
+    calls: EvmCall[],
+  ): Promise<PinnedRead | { latest: BlockStamp; method: ReadMethod }> {
     const fast = confirmations === 0 && calls.length > 0
     const head: RpcRequest[] = [
       getBlock('latest'),
       { method: 'eth_getCode', params: [MULTICALL3_ADDRESS, 'latest'] },
     ]
     if (fast) {
-      const stamped = [
-        { to: MULTICALL3_ADDRESS, data: GET_BLOCK_NUMBER },
-        { to: MULTICALL3_ADDRESS, data: GET_BLOCK_TIMESTAMP },
-        ...calls,
-      ]
+      const stamped = [{ to: MULTICALL3_ADDRESS, data: GET_BLOCK_NUMBER }, ...calls]
       head.push(ethCall(MULTICALL3_ADDRESS, encodeAggregate3(stamped), 'latest'))
     }
     const peers = this.peerHeads()
-    let latest: BlockStamp | undefined
+    let stamp: BlockStamp | undefined
     const replies = await this.roundTrip(head, 'head of the chain', async (answer) => {
-      latest = this.stamp(answer[0], 'latest')
-      await this.checkFresh(latest, peers)
+      stamp = this.stamp(answer[0], 'latest')
+      await this.checkFresh(stamp, peers)
     })
-    const { number: headNumber, timestamp: headTime } = latest!
+    const latest = stamp!
     const code = replies[1].result
     if (typeof code !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(code)) {
       throw providerError(`${this.settings.network}: eth_getCode answered ${JSON.stringify(code)}`)
     }
-    let hasMulticall = code !== '0x'
-    if (fast && hasMulticall) {
-      const outcomes = decodeAggregate3(replies[2], calls.length + 2)
-      const number = outcomes?.[0].success ? decodeUint256(outcomes[0].returnData) : undefined
-      const timestamp = outcomes?.[1].success ? decodeUint256(outcomes[1].returnData) : undefined
-      if (outcomes && number !== undefined && timestamp !== undefined) {
-        const block: PinnedBlock = {
-          number: this.height(number, 'Multicall3 getBlockNumber()'),
-          timestamp: this.seconds(timestamp, 'Multicall3 getCurrentBlockTimestamp()'),
-          method: 'multicall3',
-        }
-        return { block, results: outcomes.slice(2) }
+    let method: ReadMethod = code === '0x' ? 'batch' : 'multicall3'
+    if (fast && method === 'multicall3') {
+      const outcomes = decodeAggregate3(replies[2], calls.length + 1)
+      const ranAt = outcomes?.[0].success ? decodeUint256(outcomes[0].returnData) : undefined
+      if (!outcomes || ranAt === undefined) {
+        warn(`${this.settings.network}: Multicall3 read at latest failed; reading with a JSON-RPC batch`)
+        method = 'batch'
+      } else if (ranAt === latest.number) {
+        return { block: { ...latest, method }, results: outcomes.slice(1) }
       }
-      warn(`${this.settings.network}: Multicall3 read at latest failed; reading with a JSON-RPC batch`)
-      hasMulticall = false
+      // Otherwise the calls ran at another block than the header's (one landed between the two):
+      // they are read again at the header's block, by its hash.
     }
-    if (BigInt(confirmations) > headNumber) {
+    if (BigInt(confirmations) > latest.number) {
       throw providerError(
-        `${this.settings.network}: the chain is at block ${headNumber}, short of ${confirmations} confirmations`,
+        `${this.settings.network}: the chain is at block ${latest.number}, short of ${confirmations} confirmations`,
       )
     }
-    const method: ReadMethod = hasMulticall ? 'multicall3' : 'batch'
-    if (confirmations === 0) {
-      const block: PinnedBlock = { number: headNumber, timestamp: headTime, method }
-      return { block, results: await this.readAt(block, calls) }
-    }
-    const pinned = { number: headNumber - BigInt(confirmations), method }
-    const { outcomes, header } = await this.read(pinned, calls, true)
-    return { block: { ...pinned, timestamp: header!.timestamp }, results: outcomes }
+    return { latest, method }
   }
 
   /**
-   * Reads `calls` at a pinned block in one round trip. If Multicall3 cannot serve them (not
-   * deployed at that block, or `aggregate3` itself failed), reads them again as a JSON-RPC
-   * batch, and so for the rest of the request.
+   * Reads `calls` at block `number`, below the head URL `anchor` gave, from that URL alone and
+   * with the block's header in the same batch: the URL whose head was checked says which block
+   * is at that height. Throws its {@link UrlFailure} when it cannot serve the read (its header
+   * null included).
    */
-  async readAt(block: Pick<PinnedBlock, 'number' | 'method'>, calls: EvmCall[]): Promise<CallOutcome[]> {
-    return (await this.read(block, calls, false)).outcomes
-  }
-
-  /**
-   * {@link EvmRpcClient.readAt}, with the block's header in the same batch when `withHeader`: a
-   * URL that does not hold the block (its header null) is passed over for the next one.
-   */
-  private async read(
-    block: { readonly number: bigint; method: ReadMethod },
+  private async readBelowHead(
+    number: bigint,
+    method: ReadMethod,
     calls: EvmCall[],
-    withHeader: boolean,
-  ): Promise<{ outcomes: CallOutcome[]; header?: BlockStamp }> {
-    const tag = toQuantity(block.number)
+    anchor: number,
+  ): Promise<PinnedRead> {
+    const tag = toQuantity(number)
     let header: BlockStamp | undefined
-    const send = async (requests: RpcRequest[], purpose: string): Promise<RpcReply[]> => {
-      if (!withHeader || header) return this.roundTrip(requests, purpose)
-      const replies = await this.roundTrip([getBlock(tag), ...requests], purpose, (answer) => {
+    const replies = await this.roundTrip(
+      [getBlock(tag), ...readRequests(calls, method, tag)],
+      `read at block ${number}`,
+      (answer) => {
         header = this.stamp(answer[0], tag)
-      })
-      return replies.slice(1)
-    }
-    if (calls.length === 0) {
-      if (withHeader) await send([], `block ${block.number}`)
-      return { outcomes: [], header }
-    }
+      },
+      anchor,
+    )
+    const block: PinnedBlock = { ...header!, method }
+    if (calls.length === 0) return { block, results: [] }
+    const outcomes = this.outcomes(replies.slice(1), calls, method)
+    if (outcomes) return { block, results: outcomes }
+    this.multicallFailed(block)
+    return { block, results: await this.readAt(block, calls) }
+  }
+
+  /**
+   * Reads `calls` at a pinned block in one round trip, naming the block by its hash (EIP-1898),
+   * from whichever URL answers. If Multicall3 cannot serve them (not deployed at that block, or
+   * `aggregate3` itself failed), reads them again as a JSON-RPC batch, and so for the rest of the
+   * request.
+   */
+  async readAt(
+    block: Pick<PinnedBlock, 'number' | 'hash' | 'method'>,
+    calls: EvmCall[],
+  ): Promise<CallOutcome[]> {
+    if (calls.length === 0) return []
+    const at = { blockHash: block.hash }
     if (block.method === 'multicall3') {
-      const [reply] = await send(
-        [ethCall(MULTICALL3_ADDRESS, encodeAggregate3(calls), tag)],
+      const replies = await this.roundTrip(
+        readRequests(calls, 'multicall3', at),
         `Multicall3 read at block ${block.number}`,
       )
-      const outcomes = decodeAggregate3(reply, calls.length)
-      if (outcomes) return { outcomes, header }
-      warn(
-        `${this.settings.network}: Multicall3 read at block ${block.number} failed; reading with a JSON-RPC batch`,
-      )
-      block.method = 'batch'
+      const outcomes = this.outcomes(replies, calls, 'multicall3')
+      if (outcomes) return outcomes
+      this.multicallFailed(block)
     }
-    const replies = await send(
-      calls.map((call) => ethCall(call.to, call.data, tag)),
+    const replies = await this.roundTrip(
+      readRequests(calls, 'batch', at),
       `batch read at block ${block.number}`,
     )
-    const outcomes = replies.map((reply): CallOutcome => {
+    return this.outcomes(replies, calls, 'batch')!
+  }
+
+  /** Multicall3 could not serve a read at `block`: it is read, from now on, with JSON-RPC batches. */
+  private multicallFailed(block: Pick<PinnedBlock, 'number' | 'method'>): void {
+    warn(
+      `${this.settings.network}: Multicall3 read at block ${block.number} failed; reading with a JSON-RPC batch`,
+    )
+    block.method = 'batch'
+  }
+
+  /**
+   * The outcomes of `calls` from the replies to {@link readRequests}; undefined when Multicall3
+   * did not serve them.
+   */
+  private outcomes(replies: RpcReply[], calls: EvmCall[], method: ReadMethod): CallOutcome[] | undefined {
+    if (method === 'multicall3') return decodeAggregate3(replies[0], calls.length)
+    return replies.map((reply): CallOutcome => {
       if (!reply.error) {
         const data = reply.result
         if (typeof data !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(data)) {
@@ -404,7 +466,6 @@ export class EvmRpcClient {
         revertMessage: reply.error.message,
       }
     })
-    return { outcomes, header }
   }
 
   /**
@@ -412,21 +473,9 @@ export class EvmRpcClient {
    * `maxHeadAgeSeconds` by the clock, or more than `maxLagBlocks` behind the highest of `peers`.
    */
   private async checkFresh(head: BlockStamp, peers: Promise<bigint[]>): Promise<void> {
-    const { maxHeadAgeSeconds, maxHeadAgeSetting, maxLagBlocks, maxLagSetting } = this.settings.freshness
-    const age = Math.floor(Date.now() / 1000) - head.timestamp
-    if (maxHeadAgeSeconds > 0 && age > maxHeadAgeSeconds) {
-      const made = new Date(head.timestamp * 1000).toISOString()
-      throw new UrlFailure(
-        `its head, block ${head.number} of ${made}, is ${age} s old, more than ${maxHeadAgeSetting} (${maxHeadAgeSeconds})`,
-      )
-    }
-    const highest = (await peers).reduce((max, number) => (number > max ? number : max), head.number)
-    const lag = highest - head.number
-    if (lag > BigInt(maxLagBlocks)) {
-      throw new UrlFailure(
-        `its head, block ${head.number}, is ${lag} blocks behind another URL's (${highest}), more than ${maxLagSetting} (${maxLagBlocks})`,
-      )
-    }
+    const rule = this.settings.freshness
+    const problem = headTooOld(head, rule, 'head') ?? headTooFarBehind(head, await peers, rule, 'head')
+    if (problem) throw new UrlFailure(problem)
   }
 
   /**
@@ -434,7 +483,7 @@ export class EvmRpcClient {
    * with the head (those that answer within the timeout): what a head is compared with.
    */
   private peerHeads(): Promise<bigint[]> {
-    const { urls, network, urlSetting } = this.settings
+    const { urls, network } = this.settings
     if (urls.length < 2) return Promise.resolve([])
     const first = this.preferred
     const asked = urls.map(async (url, index): Promise<bigint[]> => {
@@ -443,8 +492,9 @@ export class EvmRpcClient {
         const [reply] = await this.send(url, [{ method: 'eth_blockNumber', params: [] }])
         return [this.quantity(reply, 'eth_blockNumber')]
       } catch (error) {
-        const where = `${urlSetting} #${index + 1} (${hostOf(url)})`
-        warn(`${network}: ${where} did not give its head for comparison: ${(error as Error).message}`)
+        warn(
+          `${network}: ${this.urlName(index)} did not give its head for comparison: ${(error as Error).message}`,
+        )
         return []
       }
     })
@@ -452,20 +502,30 @@ export class EvmRpcClient {
   }
 
   /**
-   * A block header's number and timestamp, from `eth_getBlockByNumber(tag)`; a URL that does not
-   * hold the block (null) is passed over, a malformed header is a 502.
+   * A block header's number, hash and timestamp, from `eth_getBlockByNumber(tag)`; a URL that
+   * does not hold the block (null) is passed over, a malformed header is a 502.
    */
   private stamp(reply: RpcReply, tag: string): BlockStamp {
     const header = reply.result
     if (header === null) throw new UrlFailure(`does not hold block ${tag}`)
-    const fields = (typeof header === 'object' ? header : {}) as { number?: unknown; timestamp?: unknown }
+    const fields = (typeof header === 'object' ? header : {}) as {
+      number?: unknown
+      hash?: unknown
+      timestamp?: unknown
+    }
     const method = `eth_getBlockByNumber(${tag})`
     const number = this.height(this.quantity({ result: fields.number }, `${method} number`), method)
     if (tag !== 'latest' && number !== BigInt(tag)) {
       throw providerError(`${this.settings.network}: ${method} answered block ${number}`)
     }
     const timestamp = this.seconds(this.quantity({ result: fields.timestamp }, `${method} timestamp`), method)
-    return { number, timestamp }
+    const { hash } = fields
+    if (typeof hash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(hash)) {
+      throw providerError(
+        `${this.settings.network}: ${method} answered a block hash of ${JSON.stringify(hash)}`,
+      )
+    }
+    return { number, hash: hash.toLowerCase(), timestamp }
   }
 
   /** A block height that JSON carries exactly (at most 2^53 − 1); otherwise a 502 naming it. */
@@ -497,26 +557,28 @@ export class EvmRpcClient {
   /**
    * Sends one batch to the first URL able to answer it, in failover order. `accept` may refuse a
    * URL's answer with a {@link UrlFailure} (a stale head, a block it does not hold): the batch
-   * then goes to the next URL.
+   * then goes to the next URL. With `only`, sends it to URL `only` alone, and throws that URL's
+   * {@link UrlFailure} if it cannot answer.
    */
   private async roundTrip(
     requests: RpcRequest[],
     purpose: string,
     accept?: (replies: RpcReply[]) => void | Promise<void>,
+    only?: number,
   ): Promise<RpcReply[]> {
-    const { urls, network, urlSetting } = this.settings
+    const { urls, network } = this.settings
+    const order = only === undefined ? urls.map((_, n) => (this.preferred + n) % urls.length) : [only]
     const failures: string[] = []
     const statuses: (number | undefined)[] = []
-    for (let n = 0; n < urls.length; n++) {
-      const index = (this.preferred + n) % urls.length
+    for (const [n, index] of order.entries()) {
       try {
         const replies = await this.send(urls[index], requests)
         await accept?.(replies)
         this.preferred = index
         return replies
       } catch (error) {
-        if (!(error instanceof UrlFailure)) throw error
-        const where = `${urlSetting} #${index + 1} (${hostOf(urls[index])})`
+        if (!(error instanceof UrlFailure) || only !== undefined) throw error
+        const where = this.urlName(index)
         failures.push(`${where}: ${error.message}`)
         statuses.push(error.status)
         warn(
@@ -525,15 +587,13 @@ export class EvmRpcClient {
         )
       }
     }
-    // Every URL refusing the request (a 4xx other than 408/429) is an answer, not an outage.
-    const refused = statuses.every(
-      (status) => status !== undefined && status < 500 && !isRetryableStatus(status),
-    )
-    throw providerError(
-      `${network}: no RPC could serve the ${purpose} (${failures.join('; ')})`,
-      502,
-      refused ? statuses[0] : undefined,
-    )
+    throw noUrlCould(`${network}: no RPC could serve the ${purpose}`, failures, statuses)
+  }
+
+  /** URL `index` as messages name it: its setting, position and host (never the URL). */
+  private urlName(index: number): string {
+    const { urlSetting, urls } = this.settings
+    return `${urlSetting} #${index + 1} (${hostOf(urls[index])})`
   }
 
   /** One HTTP request: the batch, preceded by eth_chainId, checked in full before use. */
@@ -616,13 +676,31 @@ export class EvmRpcClient {
   }
 }
 
+/**
+ * The 502 of a round trip no URL could serve, listing each URL's failure. Every URL refusing the
+ * request (a 4xx other than 408/429) is an answer, not an outage: its status goes along.
+ */
+function noUrlCould(what: string, failures: string[], statuses: (number | undefined)[]) {
+  const refused = statuses.every(
+    (status) => status !== undefined && status < 500 && !isRetryableStatus(status),
+  )
+  return providerError(`${what} (${failures.join('; ')})`, 502, refused ? statuses[0] : undefined)
+}
+
 /** `eth_getBlockByNumber(tag)`, without the transactions: the header (and the transaction hashes). */
 function getBlock(tag: string): RpcRequest {
   return { method: 'eth_getBlockByNumber', params: [tag, false] }
 }
 
-function ethCall(to: string, data: string, blockTag: string): RpcRequest {
-  return { method: 'eth_call', params: [{ to, data }, blockTag] }
+function ethCall(to: string, data: string, block: BlockParam): RpcRequest {
+  return { method: 'eth_call', params: [{ to, data }, block] }
+}
+
+/** The requests that read `calls` at `block`: one `aggregate3` call, or one `eth_call` each. */
+function readRequests(calls: EvmCall[], method: ReadMethod, block: BlockParam): RpcRequest[] {
+  if (calls.length === 0) return []
+  if (method === 'multicall3') return [ethCall(MULTICALL3_ADDRESS, encodeAggregate3(calls), block)]
+  return calls.map((call) => ethCall(call.to, call.data, block))
 }
 
 function toQuantity(value: bigint): string {

@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net'
  *
  * Each block has a hash, derived from its height and the branch it was mined on: two ledgers
  * built alike hold the same blocks (one may be behind the other, a lagging replica), and one
- * that {@link EsploraSim.branch}es off holds other blocks from then on (a fork).
+ * that {@link EsploraSim.branch}es off holds other blocks from then on (a fork). Each block has
+ * a timestamp too: the ledger's clock when it was mined (the real clock unless given another,
+ * e.g. one hours behind, for a provider whose tip is old).
  */
 export interface SimOutput {
   address: string
@@ -25,6 +27,11 @@ export interface SimTx {
   height?: number
 }
 
+export interface EsploraSimOptions {
+  /** The time a block mined now is stamped with, in seconds since the epoch (default: the clock's). */
+  now?: () => number
+}
+
 export class EsploraSim {
   tip = 0
   readonly txs = new Map<string, SimTx>()
@@ -33,10 +40,24 @@ export class EsploraSim {
   /** Transactions touching each address, in the order they were sent. */
   private readonly byAddress = new Map<string, SimTx[]>()
   private counter = 0
+  private readonly now: () => number
+  /** Each block's timestamp, by height (the genesis block's made with the ledger). */
+  private readonly times: number[]
+
+  constructor(options: EsploraSimOptions = {}) {
+    this.now = options.now ?? (() => Math.floor(Date.now() / 1000))
+    this.times = [this.now()]
+  }
 
   /** Mines `count` blocks (empty unless mempool transactions are confirmed with {@link confirm}). */
   mine(count = 1): void {
+    for (let i = 0; i < count; i++) this.times.push(this.now())
     this.tip += count
+  }
+
+  /** The timestamp of the block at `height` (at most the tip), in seconds since the epoch. */
+  blockTime(height: number): number {
+    return this.times[height]
   }
 
   /** Blocks mined from now on are on branch `name`: another chain than a ledger built alike. */
@@ -66,7 +87,7 @@ export class EsploraSim {
 
   /** Mines a new block holding the given mempool transactions. */
   confirm(...txids: string[]): number {
-    this.tip += 1
+    this.mine()
     for (const txid of txids) this.txs.get(txid)!.height = this.tip
     return this.tip
   }
@@ -123,7 +144,7 @@ export class EsploraSim {
     const status =
       tx.height === undefined
         ? '{"confirmed":false}'
-        : `{"confirmed":true,"block_height":${tx.height},"block_hash":"${this.blockHash(tx.height)}","block_time":1700000000}`
+        : `{"confirmed":true,"block_height":${tx.height},"block_hash":"${this.blockHash(tx.height)}","block_time":${this.blockTime(tx.height)}}`
     return `{"txid":"${tx.txid}","vin":[${vin.join(',')}],"vout":[${vout.join(',')}],"status":${status}}`
   }
 
@@ -140,9 +161,33 @@ export class EsploraSim {
       .join(',')}]`
   }
 
+  /** A block as `GET /block/:hash` gives it (the fields btc-balance reads, and a few more). */
+  blockJson(height: number): string {
+    const previous = height > 0 ? `"${this.blockHash(height - 1)}"` : 'null'
+    return (
+      `{"id":"${this.blockHash(height)}","height":${height},"version":536870912,` +
+      `"timestamp":${this.blockTime(height)},"tx_count":1,"size":285,"weight":1140,` +
+      `"merkle_root":"${createHash('sha256').update(`merkle:${height}`).digest('hex')}",` +
+      `"previousblockhash":${previous},"mediantime":${this.blockTime(Math.max(0, height - 5))},` +
+      `"nonce":0,"bits":486604799,"difficulty":1}`
+    )
+  }
+
+  /** The height of the block with hash `hash` on this ledger's chain, if it holds one. */
+  private heightOf(hash: string): number | undefined {
+    for (let height = this.tip; height >= 0; height--) if (this.blockHash(height) === hash) return height
+    return undefined
+  }
+
   /** Answers one Esplora request path, or undefined for a path it does not serve. */
   answer(path: string): string | undefined {
     if (path === '/blocks/tip/height') return String(this.tip)
+    if (path === '/blocks/tip/hash') return this.blockHash(this.tip)
+    const byHash = /^\/block\/([0-9a-f]{64})$/.exec(path)
+    if (byHash) {
+      const height = this.heightOf(byHash[1])
+      return height === undefined ? undefined : this.blockJson(height)
+    }
     const block = /^\/block-height\/(\d+)$/.exec(path)
     if (block) return Number(block[1]) <= this.tip ? this.blockHash(Number(block[1])) : undefined
     const match = /^\/address\/([^/]+)(\/txs\/chain(?:\/([0-9a-f]{64}))?)?$/.exec(path)
@@ -186,7 +231,7 @@ export async function serveEsplora(
       else
         res
           .writeHead(200, {
-            'content-type': /height(\/\d+)?$/.test(path) ? 'text/plain' : 'application/json',
+            'content-type': /(height(\/\d+)?|tip\/hash)$/.test(path) ? 'text/plain' : 'application/json',
           })
           .end(body)
     }

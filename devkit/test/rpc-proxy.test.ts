@@ -48,6 +48,25 @@ describe('a lagging JSON-RPC node', () => {
     expect(callAbove.error?.message).toBe('header not found')
   })
 
+  it('stuck at a block: holds the blocks up to it by hash, and none above', async () => {
+    const head = await provider.getBlockNumber()
+    const stuckAt = head - 2
+    node = await startLaggingRpc(localChainUrl('A'), { stuckAt })
+    const [held, above] = await Promise.all([provider.getBlock(stuckAt), provider.getBlock(head)])
+    const [heldBlock, aboveBlock, nonceAtHeld, callAbove] = await batch(node.url, [
+      { method: 'eth_getBlockByHash', params: [held!.hash, false] },
+      { method: 'eth_getBlockByHash', params: [above!.hash, false] },
+      { method: 'eth_getTransactionCount', params: [account, { blockHash: held!.hash }] },
+      { method: 'eth_call', params: [{ to: account, data: '0x' }, { blockHash: above!.hash }] },
+    ])
+    expect((heldBlock.result as { number: string }).number).toBe(`0x${stuckAt.toString(16)}`)
+    expect(aboveBlock.result).toBeNull()
+    expect(nonceAtHeld.result).toBe(
+      `0x${(await provider.getTransactionCount(account, stuckAt)).toString(16)}`,
+    )
+    expect(callAbove.error?.message).toBe('header not found')
+  })
+
   it('some blocks behind: follows the chain that far back', async () => {
     node = await startLaggingRpc(localChainUrl('A'), { behind: 2 })
     const before = await provider.getBlockNumber()

@@ -179,15 +179,15 @@ describe('starting a built adapter, as an operator does', () => {
       BITCOIN_MAINNET_ESPLORA_URL: esplora.url,
     })
     try {
-      await until(() => started.output.text.includes('btc-balance 1.0.0 started'), 'the start')
-      expect(adapterVersion('btc-balance')).toBe('1.0.0')
-      expect(await health(port)).toEqual({ message: 'OK', version: '1.0.0' })
+      await until(() => started.output.text.includes('btc-balance 1.1.0 started'), 'the start')
+      expect(adapterVersion('btc-balance')).toBe('1.1.0')
+      expect(await health(port)).toEqual({ message: 'OK', version: '1.1.0' })
       const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as {
         adapter: { version: string }
       }
-      expect(status.adapter.version).toBe('1.0.0')
+      expect(status.adapter.version).toBe('1.1.0')
       const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
-      expect(metrics).toContain('app_version="1.0.0"')
+      expect(metrics).toContain('app_version="1.1.0"')
       // btc-balance's own MAX_PAYLOAD_SIZE_LIMIT default is not the operator's setting: no warning.
       const lines = started.output.text.split('\n').filter((line) => line !== '')
       expect(lines.filter((line) => /"level":"(warn|error)"|Warning/.test(line))).toEqual([])
@@ -219,7 +219,7 @@ describe('starting a built adapter, as an operator does', () => {
     const started = startBuilt({ EA_PORT: String(await freePort()), METRICS_PORT: String(await freePort()) })
     expect(await started.exited).toBe(1)
     expect(started.output.text).toBe(
-      'btc-balance 1.0.0 cannot start: no provider is configured: set BITCOIN_MAINNET_ESPLORA_URL, BITCOIN_TESTNET_ESPLORA_URL, BITCOIN_SIGNET_ESPLORA_URL, BITCOIN_REGTEST_ESPLORA_URL (at least one) (settings: adapters/btc-balance/README.md)\n',
+      'btc-balance 1.1.0 cannot start: no provider is configured: set BITCOIN_MAINNET_ESPLORA_URL, BITCOIN_TESTNET_ESPLORA_URL, BITCOIN_SIGNET_ESPLORA_URL, BITCOIN_REGTEST_ESPLORA_URL (at least one) (settings: adapters/btc-balance/README.md)\n',
     )
   })
 

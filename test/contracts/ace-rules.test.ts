@@ -13,7 +13,7 @@ import { mined } from '#chain/events'
 import { FeedFailure, Reason, Role, enumName } from '#chain/types'
 import { MINTED, aceMintOutcome, deployAceMintGate, type AceMintGate } from '#devkit/ace'
 import { fundedSigner, localProvider } from '#devkit/local-chain'
-import { deployToken, latestTimestamp, revertOf, unit } from './helpers'
+import { deployToken, latestTimestamp, revertOf, setTokenRules, unit } from './helpers'
 
 const DECIMALS = 8
 const BTC = unit(DECIMALS)
@@ -59,7 +59,7 @@ interface AceRules {
 /** Sets both gates' rules (ACE's setters refuse a value equal to the current one: only changes are sent). */
 async function rules(our: OurRules = {}, theirs: AceRules = {}): Promise<void> {
   const { heartbeat = DAY, marginBps = 0 } = our
-  await mined(ours.setReserveConfig(feed, heartbeat, marginBps))
+  await setTokenRules(ours, feed, heartbeat, marginBps)
   const { mode = ReserveMarginMode.None, amount = 0n, staleness = DAY } = theirs
   const policy = ace.secureMint
   if (mode !== (await policy.reserveMarginMode()) || amount !== (await policy.reserveMarginAmount())) {
@@ -165,7 +165,7 @@ describe("our rules and ACE's SecureMintPolicy, asked the same question", () => 
     await rules({}, { staleness: 0n })
     expect(await askBoth(BTC)).toEqual({ ours: 'refused: StaleReserves', ace: MINTED })
     // Ours has no setting without a limit.
-    await revertOf(ours.setReserveConfig.staticCall(feed, 0, 0), ours, 'InvalidHeartbeat')
+    await revertOf(ours.scheduleReserveConfig.staticCall(feed, 0, 0), ours, 'InvalidHeartbeat')
   })
 
   it('row 6, updatedAt = 0: ours refuses; ACE calls it stale, or takes it with no staleness limit', async () => {
@@ -257,7 +257,7 @@ describe("our rules and ACE's SecureMintPolicy, asked the same question", () => 
 
   it('row 15, a feed without code: ours refuses it as a setting; ACE takes it, then every mint fails', async () => {
     const nowhere = Wallet.createRandom().address
-    await revertOf(ours.setReserveConfig.staticCall(nowhere, DAY, 0), ours, 'InvalidReserveFeed')
+    await revertOf(ours.scheduleReserveConfig.staticCall(nowhere, DAY, 0), ours, 'InvalidReserveFeed')
     await state(0n, 100n * BTC)
     const policy = ace.secureMint
     await mined(policy.setReservesFeed(nowhere))

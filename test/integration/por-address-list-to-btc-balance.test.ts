@@ -1,7 +1,6 @@
 import { jest } from '@jest/globals'
-import { createHash } from 'node:crypto'
 import { resolve } from 'node:path'
-import { bech32 } from '@scure/base'
+import { seededAddress } from '#devkit/bitcoin-address'
 import nock from 'nock'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { useFixtures, withFixture } from '#devkit/fixtures'
@@ -27,14 +26,10 @@ useFixtures(resolve(import.meta.dirname, 'fixtures'))
 const allowLocalChains = () => nock.enableNetConnect((host) => host.startsWith('127.0.0.1:'))
 allowLocalChains()
 
-/** The valid mainnet P2WPKH address the fixture uses for `seed`. */
-const custodian = (seed: string): string => {
-  const program = createHash('sha256').update(seed).digest().subarray(0, 20)
-  return bech32.encode('bc', [0, ...bech32.toWords(program)])
-}
-const RESERVE_1 = custodian('reserve-1') // 100 BTC, all with ≥ 6 confirmations
-const RESERVE_2 = custodian('reserve-2') // 200 BTC with ≥ 6 confirmations, + 50 BTC with 3
-const RESERVE_3 = custodian('reserve-3') // empty
+// The valid mainnet P2WPKH addresses the fixture uses.
+const RESERVE_1 = seededAddress('reserve-1') // 100 BTC, all with ≥ 6 confirmations
+const RESERVE_2 = seededAddress('reserve-2') // 200 BTC with ≥ 6 confirmations, + 50 BTC with 3
+const RESERVE_3 = seededAddress('reserve-3') // empty
 
 /** What a bridge task does: POST the request data as written, fail on anything but a 200. */
 async function bridge(adapter: TestAdapter, requestData: string): Promise<string> {
@@ -81,6 +76,8 @@ describe('por-address-list piped into btc-balance', () => {
     })
     btcBalance = await startTestAdapter(makeBtcBalanceAdapter(), {
       BITCOIN_MAINNET_ESPLORA_URL: 'https://blockstream.info/api',
+      // The recorded tip is from November 2024: no age limit for a replay (the rule has its own tests).
+      BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS: '0',
       ESPLORA_RETRIES: '0',
       BACKGROUND_EXECUTE_MS_HTTP: '50',
     })

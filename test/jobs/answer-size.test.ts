@@ -21,10 +21,11 @@ import {
   type Pipeline,
 } from '#devkit/pipeline'
 import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
-import { custodian, fillPlaceholders, jobFolders, readJobSpec, replayRounds } from './jobs'
+import { seededAddress } from '#devkit/bitcoin-address'
+import { fillPlaceholders, jobFolders, readJobSpec, replayRounds } from './jobs'
 
 const ADDRESS_COUNT = 1_000
-const addresses = Array.from({ length: ADDRESS_COUNT }, (_, i) => custodian(`custodian-${i}`))
+const addresses = Array.from({ length: ADDRESS_COUNT }, (_, i) => seededAddress(`custodian-${i}`))
 /** Address i holds 100,000 + i satoshis, all deep enough for the job's 6 confirmations. */
 const TOTAL = addresses.reduce((sum, _, i) => sum + 100_000n + BigInt(i), 0n)
 

@@ -21,7 +21,7 @@ import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
 import { formattedReference, JOBS_CLI } from '../../jobs/cli-spec'
 import { runCli } from '../../jobs/cli'
 import { goDurationMs } from '../../jobs/check'
-import { custodian } from './jobs'
+import { seededAddress } from '#devkit/bitcoin-address'
 
 /** What an operator gives every job (valid: EIP-55 addresses, a key bundle id, a libp2p peer id). */
 const NODE = {
@@ -33,9 +33,9 @@ const NODE = {
 const sets = (values: Record<string, string>) =>
   Object.entries(values).flatMap(([k, v]) => ['--set', `${k}=${v}`])
 
-const RESERVE_1 = custodian('cli-reserve-1') // 100 BTC
-const RESERVE_2 = custodian('cli-reserve-2') // 200 BTC
-const RESERVE_3 = custodian('cli-reserve-3') // 0.5 BTC
+const RESERVE_1 = seededAddress('cli-reserve-1') // 100 BTC
+const RESERVE_2 = seededAddress('cli-reserve-2') // 200 BTC
+const RESERVE_3 = seededAddress('cli-reserve-3') // 0.5 BTC
 const SATOSHIS = { [RESERVE_1]: 10_000_000_000n, [RESERVE_2]: 20_000_000_000n, [RESERVE_3]: 50_000_000n }
 
 let work: string
@@ -624,7 +624,7 @@ describe('fill: names, chains, lists', () => {
 
   it("an answer over the node's MaxSize reports nothing, as in the node; --max-size as the node is set", async () => {
     // 500 addresses: about 38 KB of answer, over the default 32768 bytes.
-    const many = Array.from({ length: 500 }, (_, i) => custodian(`cli-many-${i}`))
+    const many = Array.from({ length: 500 }, (_, i) => seededAddress(`cli-many-${i}`))
     const all = [RESERVE_1, ...many]
     expect((await jobs(['fill', 'btc-balance', '--out', 'btc-many', ...sets(btc(all))])).code).toBe(0)
     const url = servers['btc-balance'].url

@@ -4,10 +4,8 @@
  * of a bridge request's `data` against the adapter endpoint it reaches, and a job's pipeline
  * replayed over the rounds a node would run it (jobs/replay.ts).
  */
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { bech32 } from '@scure/base'
 import { JOBS_DIR, placeholdersIn } from '../../jobs/templates'
 
 // What the jobs CLI reads the templates with (jobs/templates.ts) and replays a job with
@@ -37,9 +35,3 @@ export function documentedPlaceholders(): string[] {
 // How a bridge request's `data` is checked against its adapter's endpoint (also used by the
 // README examples' check): devkit/requests.ts.
 export { checkRequestData, endpointFor, undeclaredKeys } from '#devkit/requests'
-
-/** A valid bitcoin mainnet P2WPKH address, derived from `seed`. */
-export function custodian(seed: string): string {
-  const program = createHash('sha256').update(seed).digest().subarray(0, 20)
-  return bech32.encode('bc', [0, ...bech32.toWords(program)])
-}

@@ -25,21 +25,15 @@ import { serveAttestationApi } from '#devkit/simulators/attestation'
 import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
 import type { ApiServer } from '#devkit/simulators/http-api'
 import { LONDON_VAULT, serveVaultApi } from '#devkit/simulators/vault'
-import {
-  checkRequestData,
-  custodian,
-  fillPlaceholders,
-  jobFolders,
-  placeholdersIn,
-  replayRounds,
-} from './jobs'
+import { seededAddress } from '#devkit/bitcoin-address'
+import { checkRequestData, fillPlaceholders, jobFolders, placeholdersIn, replayRounds } from './jobs'
 
 const folders = jobFolders()
 const jobs = folders.flatMap((folder) => folder.jobs)
 
-const RESERVE_1 = custodian('reserve-1') // 100 BTC, deep
-const RESERVE_2 = custodian('reserve-2') // 200 BTC deep, + 50 BTC with 3 confirmations
-const RESERVE_3 = custodian('reserve-3') // 0.5 BTC, deep: listed on-chain only
+const RESERVE_1 = seededAddress('reserve-1') // 100 BTC, deep
+const RESERVE_2 = seededAddress('reserve-2') // 200 BTC deep, + 50 BTC with 3 confirmations
+const RESERVE_3 = seededAddress('reserve-3') // 0.5 BTC, deep: listed on-chain only
 
 // Chain A's token: 18 decimals, part of it in a lockbox; chain B's: 6 decimals.
 const SUPPLY_A = 10n ** 24n + 7n

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals'
 import { Wallet, type JsonRpcProvider } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { erc20Interface as erc20 } from '#chain/abi'
+import { erc20Interface as erc20, multicall3Interface } from '#chain/abi'
 import { deployDecimalsToken } from '#chain/contracts'
 import type { DecimalsToken } from '#chain/contracts'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
@@ -19,7 +19,7 @@ import { deadUrl } from '#devkit/ports'
 import { ensureMulticall3 } from '#devkit/multicall3'
 import { startFaultProxy, type FaultProxy, type ProxyAction } from '#devkit/fault-proxy'
 import { relayEdited, startLaggingRpc } from '#devkit/rpc-proxy'
-import { defaultFreshness, type FreshnessLimits } from '../evm-chains'
+import { DEV_CHAIN_IDS, defaultFreshness, isDevChain, type FreshnessLimits } from '../evm-chains'
 
 const settingsFor = (
   urls: string[],
@@ -146,6 +146,18 @@ describe('resolveEvmNetwork', () => {
     },
   )
 
+  it('knows the development chains (mining on demand) from the one list of known chains', () => {
+    expect(DEV_CHAIN_IDS).toEqual([1337, 31337, 31338])
+    expect([31337, 31338n, 1337, 1, 8453n, 999999].map((chainId) => isDevChain(chainId))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ])
+  })
+
   it('reads <NETWORK>_RPC_MAX_HEAD_AGE_SECONDS and <NETWORK>_RPC_MAX_LAG_BLOCKS, 0 included', () => {
     const { freshness } = resolveEvmNetwork('ethereum', 'network', {
       ...env,
@@ -269,7 +281,11 @@ describe('EvmRpcClient on the local chains', () => {
     expect(counter.requests).toHaveLength(2)
     const batch = JSON.parse(counter.requests[1]) as { method: string; params: unknown[] }[]
     expect(batch.map((r) => r.method)).toEqual(['eth_chainId', ...Array(62).fill('eth_call')])
-    expect(batch.slice(1).every((r) => r.params[1] === `0x${block.number.toString(16)}`)).toBe(true)
+    // The block is named by its hash (EIP-1898): only a node holding that very block can answer.
+    expect(block.hash).toBe((await providerB.getBlock(Number(block.number)))!.hash)
+    expect(batch.slice(1).every((r) => JSON.stringify(r.params[1]) === `{"blockHash":"${block.hash}"}`)).toBe(
+      true,
+    )
     expect(results.map(uint)).toEqual(await reference(tokenB, Number(block.number)))
   })
 
@@ -283,7 +299,7 @@ describe('EvmRpcClient on the local chains', () => {
       const signer = await fundedSigner(provider)
       const token = await deployDecimalsToken(signer, 'P', 'P', 18, 1n)
       const minted = await (await token.connect(signer).mint(holders[10], 5n)).wait()
-      const pinned = BigInt(minted!.blockNumber)
+      const pinned = { number: BigInt(minted!.blockNumber), hash: minted!.blockHash }
       await (await token.connect(signer).mint(holders[10], 7n)).wait()
       const client = new EvmRpcClient(settingsFor([localChainUrl(name)], chainId), { timeoutMs: 5000 })
       const to = token.target as string
@@ -291,7 +307,7 @@ describe('EvmRpcClient on the local chains', () => {
         { to, data: erc20.encodeFunctionData('totalSupply') },
         { to, data: erc20.encodeFunctionData('balanceOf', [holders[10]]) },
       ]
-      const atPin = await client.readAt({ number: pinned, method }, read)
+      const atPin = await client.readAt({ ...pinned, method }, read)
       expect(atPin.map(uint)).toEqual([6n, 5n])
       const { results } = await client.pin(0, read)
       expect(results.map(uint)).toEqual([13n, 12n])
@@ -343,17 +359,130 @@ describe('EvmRpcClient on the local chains', () => {
     expect(results.map(uint)).toEqual(await reference(tokenA, Number(block.number)))
   })
 
-  it('fails over between round trips and still reads at the block pinned by the first RPC', async () => {
+  it("when the RPC that gave the head fails the read below it, pins again from the next RPC's own head", async () => {
     // The first RPC answers the head, then dies half-way through its answer to the read.
     const flaky = await proxy(localChainUrl('B'), (i) => (i === 0 ? 'forward' : 'destroy-mid-response'))
     const healthy = await proxy(localChainUrl('B'))
     const client = new EvmRpcClient(settingsFor([flaky.url, healthy.url], 31338n), { timeoutMs: 5000 })
     const { block, results } = await client.pin(1, calls(tokenB))
-    expect(flaky.requests).toHaveLength(2)
-    // Its head for comparison, then the read.
-    expect(healthy.requests).toHaveLength(2)
-    expect(healthy.requests[1]).toContain(`"0x${block.number.toString(16)}"`)
+    // The head, the read, then its head for comparison with the second RPC's.
+    expect(flaky.requests).toHaveLength(3)
+    // Its head for comparison, then its own head and the read below it, with that block's header.
+    expect(healthy.requests).toHaveLength(3)
+    const read = JSON.parse(healthy.requests[2]) as { method: string; params: unknown[] }[]
+    expect(read[1]).toMatchObject({
+      method: 'eth_getBlockByNumber',
+      params: [`0x${block.number.toString(16)}`, false],
+    })
+    expect(block.hash).toBe((await providerB.getBlock(Number(block.number)))!.hash)
     expect(results.map(uint)).toEqual(await reference(tokenB, Number(block.number)))
+  })
+
+  /**
+   * A node on another branch of chain `name` at the heights these tests read: asked for a block
+   * by number, it answers with its own branch's state (every call returns 666); it holds none of
+   * the chain's blocks by hash ("header for hash not found", as geth says).
+   */
+  const otherBranch = (name: 'A' | 'B') =>
+    proxy(localChainUrl(name), (_i, body) =>
+      relayEdited(localChainUrl(name), body, (request, reply) => {
+        if (request.method !== 'eth_call') return reply
+        const [call, block] = request.params as [{ to: string; data: string }, unknown]
+        if (typeof block !== 'string') {
+          return {
+            jsonrpc: '2.0',
+            id: request.id,
+            error: { code: -32000, message: 'header for hash not found' },
+          }
+        }
+        const word = `0x${(666).toString(16).padStart(64, '0')}`
+        if (call.to !== MULTICALL3_ADDRESS) return { jsonrpc: '2.0', id: request.id, result: word }
+        const [inner] = multicall3Interface.decodeFunctionData('aggregate3', call.data) as unknown as [
+          unknown[],
+        ]
+        const results = inner.map(() => [true, word])
+        return {
+          jsonrpc: '2.0',
+          id: request.id,
+          result: multicall3Interface.encodeFunctionResult('aggregate3', [results]),
+        }
+      }),
+    )
+
+  it.each([
+    ['A', 31337n, 'multicall3'],
+    ['B', 31338n, 'batch'],
+  ] as const)(
+    'never takes a read at the pinned block from a node on another branch after a failover (chain %s, id %s, %s)',
+    async (name, chainId, method) => {
+      const token = name === 'A' ? tokenA : tokenB
+      // The first RPC answers the head (and, on chain A, the first calls with it), then dies.
+      const dying = await proxy(localChainUrl(name), (i) => (i === 0 ? 'forward' : 'destroy'))
+      const forked = await otherBranch(name)
+      const client = new EvmRpcClient(settingsFor([dying.url, forked.url], chainId), { timeoutMs: 5000 })
+      // Chain A reads at the head in one round trip, and the rest of the list in a second (as
+      // por-address-list does); chain B, without Multicall3, reads in a second round trip at once.
+      const read = async () => {
+        const { block, results } = await client.pin(0, calls(token).slice(0, 2))
+        return name === 'A' ? client.readAt(block, calls(token).slice(2)) : results
+      }
+      const error = await rejection(read())
+      expect(error.statusCode).toBe(502)
+      expect(error.message).toMatch(
+        new RegExp(
+          `^local: no RPC could serve the ${method === 'multicall3' ? 'Multicall3' : 'batch'} read at block \\d+ `,
+        ),
+      )
+      expect(error.message).toContain('eth_call failed: header for hash not found')
+    },
+  )
+
+  it.each([
+    ['A', 31337n],
+    ['B', 31338n],
+  ] as const)(
+    'takes a read at the pinned block, by its hash, from a node on the same chain after a failover (chain %s)',
+    async (name, chainId) => {
+      const token = name === 'A' ? tokenA : tokenB
+      const dying = await proxy(localChainUrl(name), (i) => (i === 0 ? 'forward' : 'destroy'))
+      const replica = await proxy(localChainUrl(name))
+      const client = new EvmRpcClient(settingsFor([dying.url, replica.url], chainId), { timeoutMs: 5000 })
+      const { block, results } = await client.pin(0, calls(token).slice(0, 2))
+      const rest = name === 'A' ? await client.readAt(block, calls(token).slice(2)) : []
+      expect([...results, ...rest].map(uint)).toEqual(
+        (await reference(token, Number(block.number))).slice(0, results.length + rest.length),
+      )
+      expect(replica.requests.at(-1)).toContain(`{"blockHash":"${block.hash}"}`)
+    },
+  )
+
+  it('reads the calls again at the head, by its hash, when a block landed between the head and the calls', async () => {
+    // The calls at `latest` report they ran one block above the head read in the same batch.
+    const racing = await proxy(localChainUrl('A'), (i, body) => {
+      if (i !== 0) return 'forward'
+      return relayEdited(localChainUrl('A'), body, (request, reply) => {
+        if (request.method !== 'eth_call') return reply
+        const result = (reply as { result: string }).result
+        const [outcomes] = multicall3Interface.decodeFunctionResult('aggregate3', result) as unknown as [
+          [boolean, string][],
+        ]
+        const ranAt = BigInt(outcomes[0][1]) + 1n
+        const edited = [[true, `0x${ranAt.toString(16).padStart(64, '0')}`], ...outcomes.slice(1)]
+        return {
+          ...(reply as object),
+          result: multicall3Interface.encodeFunctionResult('aggregate3', [edited]),
+        }
+      })
+    })
+    const client = new EvmRpcClient(settingsFor([racing.url], 31337n), { timeoutMs: 5000 })
+    const { block, results } = await client.pin(0, calls(tokenA))
+    expect(racing.requests).toHaveLength(2)
+    const head = JSON.parse(racing.requests[0]) as { method: string; params: unknown[] }[]
+    expect(head[1]).toMatchObject({ method: 'eth_getBlockByNumber', params: ['latest', false] })
+    expect(racing.requests[1]).toContain(`{"blockHash":"${block.hash}"}`)
+    const mined = await providerA.getBlock(Number(block.number))
+    expect(block).toMatchObject({ hash: mined!.hash, timestamp: mined!.timestamp, method: 'multicall3' })
+    expect(results.map(uint)).toEqual(await reference(tokenA, Number(block.number)))
   })
 
   it.each([
@@ -390,7 +519,8 @@ describe('EvmRpcClient on the local chains', () => {
       timeoutMs: 5000,
     })
     const { results } = await client.pin(1, calls(tokenB))
-    expect(pruned.requests).toHaveLength(2)
+    // The head, the read it cannot serve, then its head for comparison with the next RPC's.
+    expect(pruned.requests).toHaveLength(3)
     expect(results.map(uint)[0]).toBe(24n)
   })
 

@@ -1,7 +1,9 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
+import type { HeadFreshness } from '#common/freshness'
 import { providerBlock, urlListSetting } from '#common/provider-settings'
 import type { BitcoinChainId } from '../rules/address'
+import { DEFAULT_TIP_FRESHNESS } from '../rules/tip-freshness'
 
 /** The setting holding each chain's Esplora URL list. */
 export const ESPLORA_URL_SETTING: Record<BitcoinChainId, EsploraUrlSetting> = {
@@ -16,6 +18,59 @@ type EsploraUrlSetting =
   | 'BITCOIN_TESTNET_ESPLORA_URL'
   | 'BITCOIN_SIGNET_ESPLORA_URL'
   | 'BITCOIN_REGTEST_ESPLORA_URL'
+
+/** The settings holding each chain's tip freshness limits (see src/rules/tip-freshness.ts). */
+export const TIP_FRESHNESS_SETTING = {
+  mainnet: {
+    maxTipAge: 'BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS',
+    maxLag: 'BITCOIN_MAINNET_ESPLORA_MAX_LAG_BLOCKS',
+  },
+  testnet: {
+    maxTipAge: 'BITCOIN_TESTNET_ESPLORA_MAX_TIP_AGE_SECONDS',
+    maxLag: 'BITCOIN_TESTNET_ESPLORA_MAX_LAG_BLOCKS',
+  },
+  signet: {
+    maxTipAge: 'BITCOIN_SIGNET_ESPLORA_MAX_TIP_AGE_SECONDS',
+    maxLag: 'BITCOIN_SIGNET_ESPLORA_MAX_LAG_BLOCKS',
+  },
+  regtest: {
+    maxTipAge: 'BITCOIN_REGTEST_ESPLORA_MAX_TIP_AGE_SECONDS',
+    maxLag: 'BITCOIN_REGTEST_ESPLORA_MAX_LAG_BLOCKS',
+  },
+} as const satisfies Record<BitcoinChainId, { maxTipAge: string; maxLag: string }>
+
+const maxTipAgeSetting = (chain: BitcoinChainId) => ({
+  type: 'number' as const,
+  description:
+    `Oldest tip of bitcoin ${chain} balances are read at: its block time against the clock, in seconds ` +
+    '(0: no limit); a provider with an older tip is passed over for the next URL',
+  default: DEFAULT_TIP_FRESHNESS[chain].maxHeadAgeSeconds,
+  validate: validator.integer({ min: 0, max: 86_400 }),
+})
+
+const maxLagSetting = (chain: BitcoinChainId) => ({
+  type: 'number' as const,
+  description:
+    `Blocks the tip read may be behind the highest tip among the bitcoin ${chain} URLs (each asked ` +
+    'when there are several); a provider further behind is passed over for the next URL',
+  default: DEFAULT_TIP_FRESHNESS[chain].maxLagBlocks,
+  validate: validator.integer({ min: 0, max: 1_000_000 }),
+})
+
+/**
+ * Chain `chainId`'s tip freshness limits as `settings` give them (the defaults without), and
+ * the settings they come from.
+ */
+export function tipFreshness(chainId: BitcoinChainId, settings?: Settings): HeadFreshness {
+  const names = TIP_FRESHNESS_SETTING[chainId]
+  const defaults = DEFAULT_TIP_FRESHNESS[chainId]
+  return {
+    maxHeadAgeSeconds: settings?.[names.maxTipAge] ?? defaults.maxHeadAgeSeconds,
+    maxLagBlocks: settings?.[names.maxLag] ?? defaults.maxLagBlocks,
+    maxHeadAgeSetting: names.maxTipAge,
+    maxLagSetting: names.maxLag,
+  }
+}
 
 const urlSetting = (chain: string) =>
   urlListSetting(
@@ -44,6 +99,14 @@ export const makeConfig = () =>
       BITCOIN_TESTNET_ESPLORA_URL: urlSetting('testnet'),
       BITCOIN_SIGNET_ESPLORA_URL: urlSetting('signet'),
       BITCOIN_REGTEST_ESPLORA_URL: urlSetting('regtest'),
+      BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAgeSetting('mainnet'),
+      BITCOIN_MAINNET_ESPLORA_MAX_LAG_BLOCKS: maxLagSetting('mainnet'),
+      BITCOIN_TESTNET_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAgeSetting('testnet'),
+      BITCOIN_TESTNET_ESPLORA_MAX_LAG_BLOCKS: maxLagSetting('testnet'),
+      BITCOIN_SIGNET_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAgeSetting('signet'),
+      BITCOIN_SIGNET_ESPLORA_MAX_LAG_BLOCKS: maxLagSetting('signet'),
+      BITCOIN_REGTEST_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAgeSetting('regtest'),
+      BITCOIN_REGTEST_ESPLORA_MAX_LAG_BLOCKS: maxLagSetting('regtest'),
       ...ESPLORA.definitions,
       MAX_ADDRESSES: {
         type: 'number',

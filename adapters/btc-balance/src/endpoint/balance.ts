@@ -49,6 +49,9 @@ export type BalanceEndpointTypes = {
       /** The height the balances are taken at. */
       height: number
       tipHeight: number
+      /** The tip block's hash, and its timestamp in seconds since the epoch (its header's time). */
+      tipHash: string
+      tipTimestamp: number
       minConfirmations: number
       chainId: BitcoinChainId
       addressCount: number

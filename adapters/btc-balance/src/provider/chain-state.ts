@@ -1,6 +1,6 @@
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
 import { providerError } from '#common/errors'
-import { ProviderUnanswered, type EsploraApi, type ProviderTip } from './esplora'
+import { ProviderUnanswered, type EsploraApi, type ProviderTipBlock } from './esplora'
 
 /** A provider able to serve a reading: the API asking it alone, and its tip, read before any balance. */
 export interface StateSource {
@@ -29,12 +29,13 @@ export class ChainState {
 
   constructor(
     private readonly api: EsploraApi,
-    private readonly anchor: ProviderTip,
+    private readonly anchor: ProviderTipBlock,
     /** H: the height every balance is taken at (the anchor's tip when the mempool counts). */
     readonly height: number,
   ) {
     const endpoint = anchor.endpoint
     this.sources.set(endpoint, Promise.resolve({ endpoint, api: api.at(endpoint), tip: anchor.height }))
+    if (height === anchor.height) this.anchorHash = Promise.resolve(anchor.hash)
   }
 
   /**

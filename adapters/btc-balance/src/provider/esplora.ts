@@ -24,6 +24,17 @@ export interface ProviderTip {
   endpoint: number
 }
 
+/** A block as Esplora's `GET /block/:hash` gives it: what a tip's freshness is judged by. */
+export interface EsploraBlock {
+  hash: string
+  height: number
+  /** The block's timestamp (its header's), in seconds since the epoch. */
+  timestamp: number
+}
+
+/** The tip as one provider gave it, with its block's hash and timestamp. */
+export type ProviderTipBlock = ProviderTip & EsploraBlock
+
 /**
  * Reads what the balance rule needs from an Esplora REST API: from whichever URL of the list
  * answers, or, {@link EsploraApi.at} one URL, from that one alone.
@@ -69,11 +80,28 @@ export class EsploraApi {
   /** `GET /block-height/:height`: the hash of the block at `height` on the provider's chain. */
   async blockHash(height: number): Promise<string> {
     const { text } = await this.fetch(`block-height/${height}`, `block ${height}`)
-    const hash = text.trim()
-    if (!/^[0-9a-f]{64}$/.test(hash)) {
-      throw providerError(`block ${height}: expected a block hash, got ${JSON.stringify(hash.slice(0, 80))}`)
+    return blockHashText(text, `block ${height}`)
+  }
+
+  /** `GET /blocks/tip/hash` (bare hex): the tip's hash, and the provider that gave it. */
+  async tipHash(): Promise<{ hash: string; endpoint: number }> {
+    const response = await this.fetch('blocks/tip/hash', 'tip hash')
+    return {
+      hash: blockHashText(response.text, 'tip hash'),
+      endpoint: this.endpoint ?? response.endpoint ?? 0,
     }
-    return hash
+  }
+
+  /** `GET /block/:hash`: the block's height and timestamp. */
+  async block(hash: string): Promise<EsploraBlock> {
+    const subject = `block ${hash}`
+    const record = asRecord(await this.getJson(`block/${hash}`, subject), subject, 'response')
+    if (record.id !== hash) {
+      throw providerError(`${subject}: the provider answered block ${JSON.stringify(record.id ?? null)}`)
+    }
+    const integer = (field: string) =>
+      exactHeight(satoshis(record[field], subject, field), `${subject}: ${field}`)
+    return { hash, height: integer('height'), timestamp: integer('timestamp') }
   }
 
   /** `GET /address/:address`: confirmed and mempool totals. */
@@ -117,6 +145,15 @@ export class EsploraApi {
       throw new ProviderUnanswered(error.message)
     }
   }
+}
+
+/** A block hash as Esplora's plain-text answers give it (64 lower-case hex digits). */
+function blockHashText(text: string, subject: string): string {
+  const hash = text.trim()
+  if (!/^[0-9a-f]{64}$/.test(hash)) {
+    throw providerError(`${subject}: expected a block hash, got ${JSON.stringify(hash.slice(0, 80))}`)
+  }
+  return hash
 }
 
 function asRecord(value: LosslessJson | undefined, address: string, field: string): JsonRecord {

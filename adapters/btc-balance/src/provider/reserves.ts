@@ -1,6 +1,8 @@
 import { providerError } from '#common/errors'
+import type { HeadFreshness } from '#common/freshness'
 import { ChainState } from './chain-state'
 import type { EsploraApi } from './esplora'
+import { readFreshTip } from './fresh-tip'
 import { balanceAtHeight, balanceHeight, balanceWithMempool, type EsploraStats } from '../rules/height-rule'
 import { plausibleBalance, plausibleTotal } from '../rules/supply'
 
@@ -14,6 +16,9 @@ export interface AddressBalance {
 
 export interface Reserves {
   tip: number
+  /** The tip block's hash and timestamp (seconds since the epoch). */
+  tipHash: string
+  tipTimestamp: number
   /** Height the balances are taken at (the tip, mempool included, when minConfirmations = 0). */
   height: number
   balances: AddressBalance[]
@@ -22,15 +27,17 @@ export interface Reserves {
 
 /**
  * Reads every address at one height H of one chain state ({@link ChainState}). The tip is read
- * once, so all addresses are judged at the same H; any address that cannot be read fails the
- * whole read (never a partial sum).
+ * once, from a provider whose tip is fresh by `freshness` ({@link readFreshTip}), so all
+ * addresses are judged at the same H; any address that cannot be read fails the whole read
+ * (never a partial sum).
  */
 export async function readReserves(
   api: EsploraApi,
   addresses: string[],
   minConfirmations: number,
+  freshness: HeadFreshness,
 ): Promise<Reserves> {
-  const anchor = await api.tip()
+  const anchor = await readFreshTip(api, freshness)
   const tip = anchor.height
   const h = balanceHeight(tip, minConfirmations)
   if (h !== undefined && h < 0) {
@@ -52,7 +59,7 @@ export async function readReserves(
     balances.reduce((sum, b) => sum + b.balance, 0n),
     balances.length,
   )
-  return { tip, height: h ?? tip, balances, total }
+  return { tip, tipHash: anchor.hash, tipTimestamp: anchor.timestamp, height: h ?? tip, balances, total }
 }
 
 async function readAddress(

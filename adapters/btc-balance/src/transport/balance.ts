@@ -1,6 +1,6 @@
 import { ComputeTransport, type ComputedResponse } from '#common/transport'
 import type { ProviderClient } from '#common/provider-client'
-import { ESPLORA, ESPLORA_URL_SETTING, type Settings } from '../config'
+import { ESPLORA, ESPLORA_URL_SETTING, tipFreshness, type Settings } from '../config'
 import type { BalanceEndpointTypes, BalanceRequestParams } from '../endpoint/balance'
 import { checkRequest } from '../endpoint/balance-request'
 import { EsploraApi } from '../provider/esplora'
@@ -17,7 +17,8 @@ export class BalanceTransport extends ComputeTransport<BalanceEndpointTypes> {
   ): Promise<ComputedResponse<BalanceEndpointTypes>> {
     const request = checkRequest(params, settings)
     const api = new EsploraApi(this.client(request.chainId, settings))
-    const reserves = await readReserves(api, request.addresses, request.minConfirmations)
+    const freshness = tipFreshness(request.chainId, settings)
+    const reserves = await readReserves(api, request.addresses, request.minConfirmations, freshness)
     const total = reserves.total.toString()
     return {
       result: total,
@@ -26,12 +27,15 @@ export class BalanceTransport extends ComputeTransport<BalanceEndpointTypes> {
         decimals: 8,
         height: reserves.height,
         tipHeight: reserves.tip,
+        tipHash: reserves.tipHash,
+        tipTimestamp: reserves.tipTimestamp,
         minConfirmations: request.minConfirmations,
         chainId: request.chainId,
         addressCount: request.addresses.length,
         duplicates: request.duplicates,
         balances: reserves.balances.map((b) => ({ address: b.address, balance: b.balance.toString() })),
       },
+      providerIndicatedTimeUnixMs: reserves.tipTimestamp * 1000,
     }
   }
 

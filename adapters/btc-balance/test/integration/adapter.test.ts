@@ -2,6 +2,7 @@ import { jest } from '@jest/globals'
 import { resolve } from 'node:path'
 import nock from 'nock'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
+import { advanceClock, resetClock } from '#devkit/clock'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 import { fixtureRecording, useFixtures, withFixture } from '#devkit/fixtures'
 import { makeAdapter } from '../../src'
@@ -35,6 +36,15 @@ const env = (urls: string) => ({
 /** The response minus timestamps, which differ on every run. */
 const stable = (json: Record<string, unknown>) => ({ ...json, timestamps: expect.any(Object) })
 
+/** The tip of mainnet-custodian.json, block 871234: its hash and time (2024-11-21T06:40:00Z). */
+const TIP_HASH = '00000000000000000001b2c4d6e8f0a1b2c4d6e8f0a1b2c4d6e8f0a1b2c4d6e8'
+const TIP_TIME = 1_732_171_200
+
+// The clock stands 5 minutes after the tip of mainnet-custodian.json was mined: the tip is fresh
+// then, and would be far too old by now (the recording below holds the clock at its own instant).
+beforeAll(() => advanceClock((TIP_TIME + 300) * 1000 - Date.now()))
+afterAll(() => resetClock())
+
 describe('btc-balance adapter', () => {
   let testAdapter: TestAdapter
   let done: () => void
@@ -63,10 +73,14 @@ describe('btc-balance adapter', () => {
       decimals: 8,
       height: 871229,
       tipHeight: 871234,
+      tipHash: TIP_HASH,
+      tipTimestamp: TIP_TIME,
       duplicates: [A],
       addressCount: 2,
     })
     expect(json.timestamps.providerDataReceivedUnixMs).toEqual(expect.any(Number))
+    // The time the figure is true at, as the provider says: the tip block's.
+    expect(json.timestamps.providerIndicatedTimeUnixMs).toBe(TIP_TIME * 1000)
     expect(json).toMatchSnapshot(stable(json))
   })
 
@@ -117,7 +131,7 @@ describe('btc-balance adapter with failing providers', () => {
     `{"address":"${A}","chain_stats":{"funded_txo_count":14,"funded_txo_sum":12345678901,"spent_txo_count":9,` +
     `"spent_txo_sum":2345678901,"tx_count":21},"mempool_stats":{"funded_txo_count":0,"funded_txo_sum":0,` +
     `"spent_txo_count":0,"spent_txo_sum":0,"tx_count":0}}`
-  const TIP_HASH = '00000000000000000001b2c4d6e8f0a1b2c4d6e8f0a1b2c4d6e8f0a1b2c4d6e8'
+  const tipBlock = `{"id":"${TIP_HASH}","height":871234,"timestamp":${TIP_TIME}}`
   let testAdapter: TestAdapter
 
   beforeAll(async () => {
@@ -131,6 +145,10 @@ describe('btc-balance adapter with failing providers', () => {
     const mempool = nock('https://mempool.space')
       .get('/api/blocks/tip/height')
       .reply(200, '871234')
+      .get('/api/blocks/tip/hash')
+      .reply(200, TIP_HASH)
+      .get(`/api/block/${TIP_HASH}`)
+      .reply(200, tipBlock)
       .get(`/api/address/${A}`)
       .reply(200, statsOfA)
     const response = await testAdapter.request({ addresses: [mainnet(A)], minConfirmations: 0 })
@@ -144,6 +162,10 @@ describe('btc-balance adapter with failing providers', () => {
     nock('https://blockstream.info')
       .get('/api/blocks/tip/height')
       .reply(200, '871234')
+      .get('/api/blocks/tip/hash')
+      .reply(200, TIP_HASH)
+      .get(`/api/block/${TIP_HASH}`)
+      .reply(200, tipBlock)
       .get(`/api/address/${A}`)
       .reply(200, statsOfA)
       .get(`/api/address/${B}`)
@@ -155,6 +177,10 @@ describe('btc-balance adapter with failing providers', () => {
     nock('https://mempool.space')
       .get('/api/blocks/tip/height')
       .reply(200, '871234')
+      .get('/api/blocks/tip/hash')
+      .reply(200, TIP_HASH)
+      .get(`/api/block/${TIP_HASH}`)
+      .reply(200, tipBlock)
       .get('/api/block-height/871234')
       .reply(200, TIP_HASH)
       .get(`/api/address/${B}`)

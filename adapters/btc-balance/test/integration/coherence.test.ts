@@ -2,7 +2,8 @@
  * One chain state per answer, through the adapter, against loopback Esplora providers: a second
  * provider far behind the first never lends its balances to the first one's height, and a
  * provider whose chain cannot answer a valid request is the provider's fault (a 5xx, asked
- * again on the retry schedule), not the caller's.
+ * again on the retry schedule), not the caller's, and a provider stuck hours back is refused:
+ * its tip is not fresh.
  */
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { advanceClock, backgroundTicks, defaultTransport, resetClock } from '#devkit/clock'
@@ -98,5 +99,57 @@ describe('btc-balance: a provider still syncing (tip 0)', () => {
       after = await computed(testAdapter, request)
     }
     expect({ status: after.status, result: after.body?.result }).toEqual({ status: 200, result: '70000' })
+  })
+})
+
+describe('btc-balance: a provider stuck 4 hours back', () => {
+  // Its chain stopped 4 hours ago: every block it has is that old.
+  const stoppedAt = Math.floor(Date.now() / 1000) - 4 * 3600
+  let server: Server
+
+  beforeAll(async () => {
+    const stuck = new EsploraSim({ now: () => stoppedAt })
+    stuck.mine(50)
+    stuck.fund(A, 500_000_000n)
+    stuck.mine(49)
+    server = await serveEsplora(stuck)
+  })
+  afterAll(async () => {
+    delete process.env.BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS
+    await server.close()
+  })
+
+  /** The adapter's answer with BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS `maxTipAge` (undefined: the default). */
+  async function answer(maxTipAge?: string) {
+    const testAdapter = await startTestAdapter(makeAdapter(), {
+      BITCOIN_MAINNET_ESPLORA_URL: server.url,
+      BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAge,
+      ESPLORA_RETRIES: '0',
+      BACKGROUND_EXECUTE_MS_HTTP: '5',
+    })
+    try {
+      return await computed(testAdapter, request)
+    } finally {
+      await stopTestAdapter(testAdapter)
+    }
+  }
+
+  it('answers 502 naming the provider, its tip block, its age and the setting: never a reserve 4 hours old', async () => {
+    const { status, body } = await answer()
+    expect({ status, result: body?.result }).toEqual({ status: 502, result: undefined })
+    const made = new Date(stoppedAt * 1000).toISOString()
+    expect(body?.errorMessage).toMatch(
+      new RegExp(
+        `^no BITCOIN_MAINNET_ESPLORA_URL provider has a fresh tip \\(#1 \\(127\\.0\\.0\\.1:\\d+\\): its tip, ` +
+          `block 100 of ${made.replace(/\./g, '\\.')}, is \\d+ s old, more than BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS \\(10800\\)\\)$`,
+      ),
+    )
+  })
+
+  it('answers at that tip, and says when it was mined, where the operator allows a tip that old', async () => {
+    const { status, body } = await answer(String(6 * 3600))
+    expect({ status, result: body?.result }).toEqual({ status: 200, result: '500000000' })
+    expect(body?.data).toMatchObject({ tipHeight: 100, height: 95, tipTimestamp: stoppedAt })
+    expect(body?.timestamps).toMatchObject({ providerIndicatedTimeUnixMs: stoppedAt * 1000 })
   })
 })

@@ -3,8 +3,7 @@
  * (ESPLORA_CONCURRENCY_PER_REQUEST), and waiting requests take turns, so a new request is not
  * queued behind every call of those before it.
  */
-import { createHash } from 'node:crypto'
-import { bech32 } from '@scure/base'
+import { seededAddress } from '#devkit/bitcoin-address'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { backgroundTicks, defaultTransport, type BackgroundTransport } from '#devkit/clock'
 import { startFaultProxy, type FaultProxy } from '#devkit/fault-proxy'
@@ -12,10 +11,7 @@ import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 import { makeAdapter } from '../../src'
 
-/** A valid mainnet P2WPKH address for `seed`. */
-const address = (seed: string): string =>
-  bech32.encode('bc', [0, ...bech32.toWords(createHash('sha256').update(seed).digest().subarray(0, 20))])
-const entry = (seed: string) => ({ address: address(seed), network: 'bitcoin', chainId: 'mainnet' })
+const entry = (seed: string) => ({ address: seededAddress(seed), network: 'bitcoin', chainId: 'mainnet' })
 
 describe('btc-balance: a slow provider shared by many requests', () => {
   let esplora: Awaited<ReturnType<typeof serveEsplora>>

@@ -1,5 +1,7 @@
+import { jest } from '@jest/globals'
 import { isFinalFailure } from '#common/errors'
 import { ProviderClient } from '#common/provider-client'
+import { tipFreshness } from '../../src/config'
 import { EsploraApi } from '../../src/provider/esplora'
 import { readReserves } from '../../src/provider/reserves'
 import { EsploraSim, serveEsplora, type SimServerOptions } from '#devkit/simulators/esplora'
@@ -8,6 +10,9 @@ import { serveApi } from '#devkit/simulators/http-api'
 const A = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'
 const B = 'bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3'
 const OUTSIDER = '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa'
+
+/** Mainnet's tip freshness limits, as the adapter applies them by default. */
+const FRESH = tipFreshness('mainnet')
 
 const clientFor = (urls: string[]) =>
   new ProviderClient({
@@ -29,7 +34,12 @@ async function read(
 ) {
   const served = await serveEsplora(sim, options)
   try {
-    const reserves = await readReserves(new EsploraApi(clientFor([served.url])), addresses, minConfirmations)
+    const reserves = await readReserves(
+      new EsploraApi(clientFor([served.url])),
+      addresses,
+      minConfirmations,
+      FRESH,
+    )
     return { ...reserves, requests: served.requests }
   } finally {
     await served.close()
@@ -54,7 +64,12 @@ describe('balance as of height H = tip − minConfirmations + 1', () => {
     const result = await read(sim, [A, B], 6)
     expect(result.tip).toBe(100)
     expect(result.height).toBe(95)
-    expect(result.requests.filter((p) => p === '/blocks/tip/height')).toHaveLength(1)
+    // One tip, its hash and its block (for its time); with one URL, no tips to compare it with.
+    expect(result.requests.filter((p) => p.startsWith('/block'))).toEqual([
+      '/blocks/tip/hash',
+      `/block/${result.tipHash}`,
+    ])
+    expect(result).toMatchObject({ tipHash: sim.blockHash(100), tipTimestamp: sim.blockTime(100) })
     expect(result.balances).toEqual([
       { address: A, balance: 500_000_000n },
       { address: B, balance: 0n },
@@ -201,10 +216,16 @@ describe('provider failures', () => {
     const down = await serveEsplora(sim, { fault: () => 503 })
     const up = await serveEsplora(sim)
     try {
-      const reserves = await readReserves(new EsploraApi(clientFor([down.url, up.url])), [A], 6)
+      const reserves = await readReserves(new EsploraApi(clientFor([down.url, up.url])), [A], 6, FRESH)
       expect(reserves.total).toBe(500_000_000n)
-      // the first attempt and one retry of the first request, then the client stays on the mirror
-      expect(down.requests).toEqual(['/blocks/tip/height', '/blocks/tip/height'])
+      // Its tip height (for comparison) and the tip hash, each tried and retried once; then the
+      // client stays on the mirror.
+      expect(down.requests.sort()).toEqual([
+        '/blocks/tip/hash',
+        '/blocks/tip/hash',
+        '/blocks/tip/height',
+        '/blocks/tip/height',
+      ])
     } finally {
       await Promise.all([down.close(), up.close()])
     }
@@ -216,7 +237,7 @@ describe('provider failures', () => {
     const good = await serveEsplora(sim)
     try {
       await expect(
-        readReserves(new EsploraApi(clientFor([bad.url, good.url])), [A], 6),
+        readReserves(new EsploraApi(clientFor([bad.url, good.url])), [A], 6, FRESH),
       ).rejects.toMatchObject({
         statusCode: 502,
         message: expect.stringContaining(`${A}:`),
@@ -250,6 +271,7 @@ describe('one chain state, whichever provider serves an address', () => {
         new EsploraApi(clientFor([first.url, next.url])),
         addresses,
         minConfirmations,
+        FRESH,
       ).catch((error: unknown) => error as Error)
       return { reserves, hosts, nextRequests: next.requests }
     } finally {
@@ -292,8 +314,9 @@ describe('one chain state, whichever provider serves an address', () => {
     replica.mine(2) // ahead of the primary: it holds block 95 all the same
     const { reserves, nextRequests } = await readFailingOver(primary, replica, [A, B], 6)
     expect(reserves).toMatchObject({ tip: 100, height: 95, total: 500_000_000n })
-    // Asked once for its tip and its block at the height, whatever the number of addresses.
-    expect(nextRequests.filter((p) => p === '/blocks/tip/height')).toHaveLength(1)
+    // Asked for its tip once to compare tips, once when it is proven, and for its block at the
+    // height once, whatever the number of addresses.
+    expect(nextRequests.filter((p) => p === '/blocks/tip/height')).toHaveLength(2)
     expect(nextRequests.filter((p) => p.startsWith('/block-height/'))).toEqual(['/block-height/95'])
   })
 
@@ -317,6 +340,126 @@ describe('one chain state, whichever provider serves an address', () => {
     expect(landed).toBe(true)
     // Not 5 BTC − 1,000: the payment above the replica's tip is not in the totals first read.
     expect(reserves).toMatchObject({ height: 95, total: 500_000_000n })
+  })
+})
+
+describe('a fresh tip only', () => {
+  /** The clock, held (seconds since the epoch). */
+  let nowSeconds: number
+  beforeEach(() => {
+    nowSeconds = Math.floor(Date.now() / 1000)
+    jest.spyOn(Date, 'now').mockImplementation(() => nowSeconds * 1000)
+  })
+  afterEach(() => jest.restoreAllMocks())
+
+  /** The first ledger's chain, `blocks` long, its blocks made `ageSeconds` before the clock. */
+  function chain(blocks: number, ageSeconds = 0): EsploraSim {
+    const sim = new EsploraSim({ now: () => nowSeconds - ageSeconds })
+    sim.mine(50)
+    sim.fund(A, 500_000_000n)
+    sim.mine(blocks - 51)
+    return sim
+  }
+
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error as Error & { statusCode: number },
+    )
+
+  it('refuses a tip older than BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS by the clock, naming the block and its age', async () => {
+    const stuck = chain(100, 3 * 3600) // a provider whose tip is 3 hours old
+    expect((await read(stuck, [A], 6)).total).toBe(500_000_000n)
+    nowSeconds += 1
+    const error = await failure(read(stuck, [A], 6))
+    const made = new Date(stuck.blockTime(100) * 1000).toISOString()
+    expect(error).toMatchObject({
+      statusCode: 502,
+      message: expect.stringMatching(
+        new RegExp(
+          `^no BITCOIN_MAINNET_ESPLORA_URL provider has a fresh tip \\(#1 \\(127\\.0\\.0\\.1:\\d+\\): its tip, block 100 of ${made.replace(/\./g, '\\.')}, is 10801 s old, more than BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS \\(10800\\)\\)$`,
+        ),
+      ),
+    })
+    expect(isFinalFailure(error)).toBe(false)
+  })
+
+  it('reads at a tip of any age when the age limit is 0 (regtest, which mines on demand)', async () => {
+    const idle = chain(100, 30 * 86_400)
+    const served = await serveEsplora(idle)
+    try {
+      const reserves = await readReserves(
+        new EsploraApi(clientFor([served.url])),
+        [A],
+        6,
+        tipFreshness('regtest'),
+      )
+      expect(reserves).toMatchObject({ tip: 100, tipTimestamp: idle.blockTime(100), total: 500_000_000n })
+    } finally {
+      await served.close()
+    }
+  })
+
+  it('passes over a first provider more than 2 blocks behind another, and reads at the fresh one', async () => {
+    const stuck = chain(90) // stopped at block 90
+    const fresh = chain(90)
+    fresh.fund(B, 70_000n) // block 91
+    fresh.mine(9) // tip 100: H = 95 holds B's payment, which block 90 has not yet
+    const [first, second] = await Promise.all([serveEsplora(stuck), serveEsplora(fresh)])
+    try {
+      const reserves = await readReserves(
+        new EsploraApi(clientFor([first.url, second.url])),
+        [A, B],
+        6,
+        FRESH,
+      )
+      expect(reserves).toMatchObject({
+        tip: 100,
+        height: 95,
+        tipHash: fresh.blockHash(100),
+        total: 500_070_000n,
+      })
+      // The stuck one gave its tip and its tip block, and was read no further.
+      expect(first.requests.filter((p) => p.startsWith('/address'))).toEqual([])
+    } finally {
+      await Promise.all([first.close(), second.close()])
+    }
+  })
+
+  it('answers 502 naming each provider and why when none has a fresh tip', async () => {
+    const lagging = chain(97)
+    const old = chain(100, 4 * 3600)
+    const [first, second] = await Promise.all([serveEsplora(lagging), serveEsplora(old)])
+    const [one, two] = [first, second].map((server) => new URL(server.url).host)
+    try {
+      const error = await failure(
+        readReserves(new EsploraApi(clientFor([first.url, second.url])), [A], 6, FRESH),
+      )
+      expect(error?.statusCode).toBe(502)
+      expect(error?.message).toMatch(/^no BITCOIN_MAINNET_ESPLORA_URL provider has a fresh tip \(/)
+      expect(error?.message).toContain(
+        `#1 (${one}): its tip, block 97, is 3 blocks behind another URL's (100), more than BITCOIN_MAINNET_ESPLORA_MAX_LAG_BLOCKS (2)`,
+      )
+      expect(error?.message).toContain(`#2 (${two}): its tip, block 100 of `)
+      expect(error?.message).toContain(
+        'is 14400 s old, more than BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS (10800)',
+      )
+    } finally {
+      await Promise.all([first.close(), second.close()])
+    }
+  })
+
+  it('compares with the tips that answer: a URL that does not is left out', async () => {
+    const fresh = chain(100)
+    const served = await serveEsplora(fresh)
+    const down = await serveEsplora(fresh, { fault: () => 503 })
+    try {
+      const reserves = await readReserves(new EsploraApi(clientFor([served.url, down.url])), [A], 6, FRESH)
+      expect(reserves).toMatchObject({ tip: 100, total: 500_000_000n })
+      expect(down.requests).toEqual(['/blocks/tip/height', '/blocks/tip/height'])
+    } finally {
+      await Promise.all([served.close(), down.close()])
+    }
   })
 })
 
@@ -350,6 +493,41 @@ describe('figures that cannot be true', () => {
     sim.fund(A, SUPPLY)
     sim.mine(10)
     expect(await total(sim, [A], 6)).toBe(SUPPLY)
+  })
+
+  it.each([
+    [
+      'another block',
+      (_hash: string) => `{"id":"${'0'.repeat(64)}","height":100,"timestamp":1700000000}`,
+      'the provider answered block',
+    ],
+    [
+      'a timestamp in a string',
+      (hash: string) => `{"id":"${hash}","height":100,"timestamp":"1700000000"}`,
+      'timestamp is not a non-negative integer',
+    ],
+    [
+      'no height',
+      (hash: string) => `{"id":"${hash}","timestamp":1700000000}`,
+      'height is not a non-negative integer',
+    ],
+  ])('refuses a tip block that gives %s, naming it', async (_label, body, message) => {
+    const hash = 'ab'.repeat(32)
+    const api = await serveApi((path) =>
+      path === '/blocks/tip/hash'
+        ? { body: hash }
+        : path === `/block/${hash}`
+          ? { body: body(hash) }
+          : undefined,
+    )
+    try {
+      await expect(readReserves(new EsploraApi(clientFor([api.url])), [A], 6, FRESH)).rejects.toMatchObject({
+        statusCode: 502,
+        message: expect.stringContaining(message),
+      })
+    } finally {
+      await api.close()
+    }
   })
 
   it.each(['9007199254740993', '18446744073709551616'])(

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto'
-import { bech32 } from '@scure/base'
+import { seededAddress } from '#devkit/bitcoin-address'
 import { Contract, type JsonRpcProvider, type NonceManager } from 'ethers'
 import type { TestAdapter } from '@chainlink/external-adapter-framework/util/testing-utils'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
@@ -16,12 +15,6 @@ import { readAddressList } from '../../src/provider/address-list'
  * chain A (31337, with Multicall3), `beta` chain B (31338, without: JSON-RPC batches).
  */
 const POR_ADDRESS_LIST = 'contracts/PoRAddressList.sol:PoRAddressList'
-
-/** A valid mainnet P2WPKH address derived from `seed` (stable from run to run). */
-const custodian = (seed: string): string => {
-  const program = createHash('sha256').update(seed).digest().subarray(0, 20)
-  return bech32.encode('bc', [0, ...bech32.toWords(program)])
-}
 
 interface AddressResponse {
   statusCode: number
@@ -40,7 +33,7 @@ describe('por-address-list adapter', () => {
   let editing: { proxy: FaultProxy; list?: Contract; pending: boolean }[]
   const lists: Record<string, Contract> = {}
   const names = new Map<string, string>()
-  const twentyFive = Array.from({ length: 25 }, (_, i) => custodian(`custodian-${i}`))
+  const twentyFive = Array.from({ length: 25 }, (_, i) => seededAddress(`custodian-${i}`))
 
   const deployList = async (signer: NonceManager, name: string, addresses: string[]) => {
     const list = await deploy<Contract>(signer, POR_ADDRESS_LIST, await signer.getAddress(), addresses)
@@ -89,7 +82,7 @@ describe('por-address-list adapter', () => {
         const signer = chain === 'A' ? signerA : signerB
         const list = entry.list.connect(signer) as Contract
         await (await list.removeAddresses([twentyFive[0]])).wait()
-        await (await list.addAddresses([custodian('late')])).wait()
+        await (await list.addAddresses([seededAddress('late')])).wait()
       }
       return 'forward'
     })

@@ -81,7 +81,8 @@ describe('readAddressList against a simulated RPC', () => {
     if (request.method === 'eth_getBlockByNumber') {
       // Block 100, made now: a fresh head.
       const timestamp = `0x${Math.floor(Date.now() / 1000).toString(16)}`
-      return { jsonrpc: '2.0', id: request.id, result: { number: '0x64', timestamp } }
+      const hash = `0x${'64'.padStart(64, '0')}`
+      return { jsonrpc: '2.0', id: request.id, result: { number: '0x64', hash, timestamp } }
     }
     if (request.method === 'eth_getCode') return reply('0x')
     const { data } = request.params[0] as { data: string }
