@@ -21,6 +21,7 @@ import { multicall3RuntimeCode } from '#devkit/multicall3'
 import { startFaultProxy, type FaultProxy } from '#devkit/fault-proxy'
 import { checkRequest } from '#adapters/multichain-supply/src/endpoint/supply-request'
 import { readSupply } from '#adapters/multichain-supply/src/provider/supply'
+import { median, p95 } from './stats'
 
 const CHAINS = 5
 const HOLDERS = 50
@@ -71,10 +72,6 @@ async function setUpChain(i: number): Promise<Chain> {
     holders,
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const p95 = (xs: number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]
 
 interface Row {
   setup: string

@@ -71,5 +71,6 @@ describe('the ABI fragments of chain/abi.ts', () => {
     // Multicall3's deployed selectors (mds1/multicall), which the mock must match too.
     expect(multicall3Interface.getFunction('aggregate3')!.selector).toBe('0x82ad56cb')
     expect(multicall3Interface.getFunction('getBlockNumber')!.selector).toBe('0x42cbb15c')
+    expect(multicall3Interface.getFunction('getEthBalance')!.selector).toBe('0x4d2301cc')
   })
 })

@@ -15,11 +15,12 @@ export const erc20Interface = new Interface([
   'function balanceOf(address account) view returns (uint256)',
 ])
 
-/** Multicall3: many reads in one call, all at the same block. */
+/** Multicall3: many reads in one call, all at the same block, native balances among them. */
 export const multicall3Interface = new Interface([
   'function aggregate3((address target, bool allowFailure, bytes callData)[] calls) payable returns ((bool success, bytes returnData)[] returnData)',
   'function getBlockNumber() view returns (uint256 blockNumber)',
   'function getCurrentBlockTimestamp() view returns (uint256 timestamp)',
+  'function getEthBalance(address addr) view returns (uint256 balance)',
 ])
 
 /** Chainlink's `PoRAddressList` interface: a list of reserve addresses read in pages. */

@@ -8,8 +8,16 @@
  * `hardhat build` last compiled. Types are imported from each contract's own generated file rather
  * than TypeChain's root index, which keeps only the first of two contracts with the same name.
  */
-import { Contract, type ContractRunner, type InterfaceAbi, type Signer } from 'ethers'
-import { deploy, readArtifact } from './artifacts'
+import {
+  Contract,
+  Interface,
+  concat,
+  toBeHex,
+  type ContractRunner,
+  type InterfaceAbi,
+  type Signer,
+} from 'ethers'
+import { deploy, readArtifact, readBuildOutput, walkAst, type AstNode } from './artifacts'
 import type { PoRAddressList } from './typechain/contracts/PoRAddressList'
 import type { ReserveGuard } from './typechain/contracts/ReserveGuard'
 import type { SecureMintToken } from './typechain/contracts/SecureMintToken'
@@ -20,6 +28,7 @@ import type { DecimalsToken } from './typechain/contracts/mocks/DecimalsToken'
 import type { MinimalMulticall3 } from './typechain/contracts/mocks/MinimalMulticall3'
 import type { MisreportingToken } from './typechain/contracts/mocks/MisreportingToken'
 import type { MockMisbehavingTarget } from './typechain/contracts/mocks/MockMisbehavingTarget'
+import type { MockOperationsToken } from './typechain/contracts/mocks/MockOperationsToken'
 import type { MockPausableAsset } from './typechain/contracts/mocks/MockPausableAsset'
 import type { MockReserveFeed } from './typechain/contracts/mocks/MockReserveFeed'
 import type { ReserveCheckHarness } from './typechain/contracts/mocks/ReserveCheckHarness'
@@ -45,6 +54,7 @@ import type { DecimalsToken__factory } from './typechain/factories/contracts/moc
 import type { MinimalMulticall3__factory } from './typechain/factories/contracts/mocks/MinimalMulticall3__factory'
 import type { MisreportingToken__factory } from './typechain/factories/contracts/mocks/MisreportingToken__factory'
 import type { MockMisbehavingTarget__factory } from './typechain/factories/contracts/mocks/MockMisbehavingTarget__factory'
+import type { MockOperationsToken__factory } from './typechain/factories/contracts/mocks/MockOperationsToken__factory'
 import type { MockPausableAsset__factory } from './typechain/factories/contracts/mocks/MockPausableAsset__factory'
 import type { MockReserveFeed__factory } from './typechain/factories/contracts/mocks/MockReserveFeed__factory'
 import type { ReserveCheckHarness__factory } from './typechain/factories/contracts/mocks/ReserveCheckHarness__factory'
@@ -106,6 +116,7 @@ export type {
   MinimalMulticall3,
   MisreportingToken,
   MockMisbehavingTarget,
+  MockOperationsToken,
   MockPausableAsset,
   MockReserveFeed,
   MockV3Aggregator,
@@ -127,10 +138,12 @@ export const ARTIFACT = {
   IReportReceiver: 'contracts/interfaces/IReportReceiver.sol:IReportReceiver',
   IOperationsPausable: 'contracts/interfaces/IOperationsPausable.sol:IOperationsPausable',
   IPausable: 'contracts/interfaces/IPausable.sol:IPausable',
+  ISecureMintToken: 'contracts/interfaces/ISecureMintToken.sol:ISecureMintToken',
   DecimalsToken: 'contracts/mocks/DecimalsToken.sol:DecimalsToken',
   MinimalMulticall3: 'contracts/mocks/MinimalMulticall3.sol:MinimalMulticall3',
   MisreportingToken: 'contracts/mocks/MisreportingToken.sol:MisreportingToken',
   MockMisbehavingTarget: 'contracts/mocks/MockMisbehavingTarget.sol:MockMisbehavingTarget',
+  MockOperationsToken: 'contracts/mocks/MockOperationsToken.sol:MockOperationsToken',
   MockPausableAsset: 'contracts/mocks/MockPausableAsset.sol:MockPausableAsset',
   MockReserveFeed: 'contracts/mocks/MockReserveFeed.sol:MockReserveFeed',
   ReserveCheckHarness: 'contracts/mocks/ReserveCheckHarness.sol:ReserveCheckHarness',
@@ -191,6 +204,49 @@ function deployer<C, F extends Factory>(name: ContractName) {
     (await deploy(signer, ARTIFACT[name], ...args)) as unknown as C
 }
 
+/** A contract creation, unsent: its creation code, and the calldata that is that code and the arguments. */
+export interface Creation {
+  contract: string
+  bytecode: string
+  data: string
+  /** the contract's ABI: its constructor decodes the arguments */
+  iface: Interface
+}
+
+/**
+ * The creation transaction's data of a contract, with typed constructor arguments (for a dry run, or for a
+ * sender that is not an ethers signer); {@link deployer} sends the same.
+ */
+function creator<F extends Factory>(name: ContractName) {
+  return (...args: DeployArgs<F>): Creation => {
+    const artifact = readArtifact(ARTIFACT[name])
+    const iface = new Interface(artifact.abi as InterfaceAbi)
+    const data = concat([artifact.bytecode, iface.encodeDeploy(args as unknown[])])
+    return { contract: artifact.contractName, bytecode: artifact.bytecode, data, iface }
+  }
+}
+
+/**
+ * The ERC-165 interface id of one of our interfaces, as Solidity's `type(I).interfaceId`: the XOR of the
+ * selectors of the functions it declares itself, not of those it inherits, read from the compiled AST.
+ */
+export function interfaceId(name: 'ISecureMintToken' | 'IOperationsPausable' | 'IPausable'): string {
+  const artifact = readArtifact(ARTIFACT[name])
+  const build = readBuildOutput(artifact)
+  const source = build.sources[artifact.inputSourceName]
+  const definition = [...walkAst(source.ast)].find(
+    (node) => node.nodeType === 'ContractDefinition' && node.name === name,
+  )
+  if (!definition) throw new Error(`no ${name} in the build of ${artifact.sourceName}`)
+  let id = 0n
+  for (const node of definition.nodes as AstNode[]) {
+    if (node.nodeType === 'FunctionDefinition' && typeof node.functionSelector === 'string') {
+      id ^= BigInt(`0x${node.functionSelector}`)
+    }
+  }
+  return toBeHex(id, 4)
+}
+
 // ---------------------------------------------------------------- ours
 
 /**
@@ -199,6 +255,7 @@ function deployer<C, F extends Factory>(name: ContractName) {
  */
 export const deployReserveGuard = deployer<ReserveGuard, ReserveGuard__factory>('ReserveGuard')
 export const reserveGuardAt = attacher<ReserveGuard>('ReserveGuard')
+export const reserveGuardCreation = creator<ReserveGuard__factory>('ReserveGuard')
 
 /**
  * Deploys a SecureMintToken minting against its reserve feed: name, symbol, `admin` (receives
@@ -207,10 +264,12 @@ export const reserveGuardAt = attacher<ReserveGuard>('ReserveGuard')
  */
 export const deploySecureMintToken = deployer<SecureMintToken, SecureMintToken__factory>('SecureMintToken')
 export const secureMintTokenAt = attacher<SecureMintToken>('SecureMintToken')
+export const secureMintTokenCreation = creator<SecureMintToken__factory>('SecureMintToken')
 
 /** Deploys a PoRAddressList administered (and first managed) by `admin`. */
 export const deployPoRAddressList = deployer<PoRAddressList, PoRAddressList__factory>('PoRAddressList')
 export const porAddressListAt = attacher<PoRAddressList>('PoRAddressList')
+export const porAddressListCreation = creator<PoRAddressList__factory>('PoRAddressList')
 
 /** A CRE report receiver (ReserveGuard): its forwarder and allowed workflows. */
 export const reportReceiverAt = attacher<IReportReceiver>('IReportReceiver')
@@ -231,6 +290,15 @@ export const deployMockPausableAsset = deployer<MockPausableAsset, MockPausableA
   'MockPausableAsset',
 )
 export const mockPausableAssetAt = attacher<MockPausableAsset>('MockPausableAsset')
+
+/**
+ * Deploys a MockOperationsToken (an 8-decimal ERC-20 paused by operation, declaring IOperationsPausable through
+ * ERC-165, with no rules of its own): its pauser, and the supply minted to the deployer.
+ */
+export const deployMockOperationsToken = deployer<MockOperationsToken, MockOperationsToken__factory>(
+  'MockOperationsToken',
+)
+export const mockOperationsTokenAt = attacher<MockOperationsToken>('MockOperationsToken')
 
 /** Deploys a MockMisbehavingTarget (both pause interfaces, made to misbehave on demand) reporting `supply`. */
 export const deployMockMisbehavingTarget = deployer<MockMisbehavingTarget, MockMisbehavingTarget__factory>(

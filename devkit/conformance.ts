@@ -62,6 +62,11 @@ export interface ConformanceDeclaration {
   decimals?: { field: string; max: number }
   /** A list input with a limit. */
   list?: ConformanceList
+  /**
+   * For an adapter reading several providers, each with its own cap: the `*_MAX_BODY_BYTES`
+   * setting capping the provider the sample reads. Without it, the adapter has exactly one.
+   */
+  bodyCap?: string
 }
 
 /** Types a declaration (an identity function). */

@@ -165,11 +165,20 @@ export async function deployAggregatorFeed(
   const oracleAddress = await oracle.getAddress()
   await mined(aggregator.changeOracles([], [oracleAddress], [oracleAddress], 1, 1, 0))
   const proxy = await deployEACAggregatorProxy(admin, aggregator, ZeroAddress)
-  const asOracle = aggregator.connect(oracle)
   return {
     aggregator,
     proxy,
     proxyAddress: await proxy.getAddress(),
-    submit: async (answer) => mined(asOracle.submit((await aggregator.latestRound()) + 1n, answer)),
+    submit: (answer) => submitAnswer(aggregator, oracle, answer),
   }
+}
+
+/** The oracle submits `answer` to an aggregator of {@link deployAggregatorFeed} as its next round. */
+export async function submitAnswer(
+  aggregator: FluxAggregator,
+  oracle: Signer,
+  answer: bigint,
+): Promise<TransactionReceipt> {
+  const round = (await aggregator.latestRound()) + 1n
+  return mined(aggregator.connect(oracle).submit(round, answer))
 }

@@ -42,6 +42,8 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
       'lint:workflows': "runs the CRE SDK's runtime-compatibility check on each workflow",
       'build:workflow':
         "compiles a workflow to WASM with the SDK's `cre-compile` (`-- <workflow>`; downloads Javy)",
+      guard:
+        'deploys a ReserveGuard (and a SecureMintToken, a PoRAddressList), wires it to its assets, changes them after its delay, hands out its roles, pauses and unpauses through it, shows its status ([guard/](guard/README.md))',
       upkeeps:
         "registers, manages and rehearses a guard's Automation 2.3 upkeeps ([upkeeps/](upkeeps/README.md))",
       dashboard:
@@ -56,6 +58,10 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
         "runs the dashboard's tests in a real browser, with the README's screenshots (needs Debian's `chromium`; `SCREENSHOTS=update` rewrites them)",
       'bench:btc-balance': "times btc-balance's reads of a slow Esplora",
       'bench:multichain-supply': "times multichain-supply's reads of five chains",
+      'bench:token-balance':
+        "counts token-balance's round trips per chain and times 1,000 wallets against the ideal",
+      'bench:proof-of-reserves':
+        "counts the composite's round trips per chain and times 1,000 published wallets against the ideal",
       'bench:gas': "measures the guard's gas, into `bench/results/gas.json`",
       'bench:load':
         'loads the adapters, into `bench/results/load.json` (about 10 minutes; needs `redis-server`); `-- profile`: the CPU each cached answer costs, against the anchor’s',

@@ -102,17 +102,25 @@ export async function exampleProblems(
 /** The shape of a JSON value: its type, an object's fields' shapes, a list's entries' shapes. */
 type Shape = string | { [field: string]: Shape } | Shape[]
 
+/** Keys that are ids (`"1"`, `"42161"`): an object keyed only by them is a map, like a list. */
+const ID_KEY = /^\d+$/
+
 function shapeOf(value: unknown): Shape {
   if (value === null) return 'null'
   if (Array.isArray(value)) return value.length === 0 ? [] : [shapeOf(value[0])]
+  // A map keyed by ids (Chainlink's `mintables` by chain): its keys are data, its values' shape is its shape.
+  if (isRecord(value)) {
+    const keys = Object.keys(value)
+    if (keys.length > 0 && keys.every((key) => ID_KEY.test(key))) return [shapeOf(value[keys[0]])]
+  }
   if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shapeOf(v)]))
   return typeof value
 }
 
 /**
  * Where `example` (the README's answer) and `actual` (what the adapter answered) differ in
- * shape: a field one has and the other lacks, or a value of another type. Lists are compared by
- * their first entries; an empty list matches any list; `null` matches any type (a value the
+ * shape: a field one has and the other lacks, or a value of another type. Lists, and objects
+ * keyed only by ids (chain ids), are compared by their first entries; an empty list matches any list; `null` matches any type (a value the
  * adapter leaves out in some answers, such as a bar count).
  */
 export function shapeDifferences(example: unknown, actual: unknown, at = 'answer'): string[] {

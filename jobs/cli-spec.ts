@@ -30,7 +30,13 @@ export const JOBS_CLI: CliSpec = {
           name: 'out',
           value: 'folder',
           required: true,
-          description: 'where to write `bridge.json` and `job.toml` (made if missing)',
+          description: 'where to write `bridge.json` and the job (made if missing)',
+        },
+        {
+          name: 'job',
+          value: 'file',
+          description:
+            "which of the folder's job specs to fill, `job.toml` unless given (`proof-of-reserves` has `mixed.toml` too); written under the same name",
         },
         {
           name: 'name',
@@ -45,13 +51,14 @@ export const JOBS_CLI: CliSpec = {
         {
           name: 'bridge-only',
           description:
-            "write the bridge only: a bridge another folder's job calls (the WBTC-style job calls btc-balance's)",
+            "write the bridge only: a bridge another folder's job calls (a pipeline of your own piping por-address-list into btc-balance calls btc-balance's)",
         },
         { name: 'force', description: 'replace the files if `--out` already holds them' },
         JSON_OPTION,
       ],
       examples: [
         'npm run jobs -- fill gold-vault --out my-jobs/gold-vault --set ADAPTER_URL=http://127.0.0.1:8082 --set VAULT_NAME=london …',
+        'npm run jobs -- fill proof-of-reserves --job mixed.toml --out my-jobs/proof-of-reserves --set ADAPTER_URL=http://127.0.0.1:8085 --set BTC_USD_FEED=0xF4030086522a5bEEa4988F8cA5B36dbC97BeE88c …',
         'npm run jobs -- fill btc-balance --bridge-only --out my-jobs/btc-balance --set ADAPTER_URL=http://127.0.0.1:8083',
       ],
     },
@@ -88,7 +95,8 @@ export const JOBS_CLI: CliSpec = {
       ],
       examples: [
         'npm run jobs -- check my-jobs/attestation/job.toml --adapter http://127.0.0.1:8081',
-        'npm run jobs -- check my-jobs/por-address-list/job.toml --adapter por-address-list=http://127.0.0.1:8084 --adapter btc-balance=http://127.0.0.1:8083 --verbose',
+        'npm run jobs -- check my-jobs/proof-of-reserves/job.toml --adapter http://127.0.0.1:8085 --verbose',
+        'npm run jobs -- check my-jobs/two-bridges.toml --adapter por-address-list=http://127.0.0.1:8084 --adapter btc-balance=http://127.0.0.1:8083',
       ],
     },
   ],

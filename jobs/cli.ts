@@ -93,6 +93,7 @@ export function runCli(
         adapter: String(options.adapter),
         set: list(options, 'set'),
         out: path(String(options.out)),
+        job: options.job as string | undefined,
         bridgeOnly: options['bridge-only'] === true,
         name: options.name as string | undefined,
         chainId: options['chain-id'] as string | undefined,

@@ -9,7 +9,7 @@
  * given several times, one entry each.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { isAbsolute, join, relative } from 'node:path'
+import { basename, isAbsolute, join, relative } from 'node:path'
 import { CliError } from '#devkit/cli'
 import { jsonWithVarExprs, ocr2Vars, TaskError } from '#devkit/pipeline'
 import { checkValue, numbered, ruleFor } from './placeholders'
@@ -17,6 +17,7 @@ import {
   JOBS_DIR,
   bridgesOf,
   fillPlaceholders,
+  jobFolder,
   jobFolderNames,
   PLACEHOLDER,
   nodeChainId,
@@ -32,6 +33,8 @@ export interface FillRequest {
   set: string[]
   /** The folder to write to. */
   out: string
+  /** Which of the folder's job specs to fill (default `job.toml`); written under the same name. */
+  job?: string
   /** Write the bridge only (a bridge a job of another folder uses). */
   bridgeOnly?: boolean
   /** The job's name (unique on a node), instead of the template's. */
@@ -194,8 +197,10 @@ function entryAround(text: string, at: number, length: number): { start: number;
   let span: { start: number; end: number }
   if (opener < 0) return undefined
   if (text[opener] === '[') {
-    if (text[at - 1] !== '"' || text[at + length] !== '"') return undefined
-    span = { start: at - 1, end: at + length + 1 }
+    // A quoted string, its quotes escaped as deep as it is nested (`\\"…\\"` in JSON in DOT in TOML).
+    const quote = /(\\*")$/.exec(text.slice(opener + 1, at))?.[1]
+    if (quote === undefined || !text.startsWith(quote, at + length)) return undefined
+    span = { start: at - quote.length, end: at + length + quote.length }
   } else {
     depth = 0
     let close = -1
@@ -369,10 +374,18 @@ export function fill(request: FillRequest): FillResult {
     )
   }
   const folder = join(JOBS_DIR, adapter)
+  const jobFile = request.job ?? 'job.toml'
+  const jobFiles = jobFolder(adapter).jobs.map((job) => basename(job.path))
+  if (!request.bridgeOnly && !jobFiles.includes(jobFile)) {
+    throw usage(`--job ${jobFile}: jobs/${adapter} has ${jobFiles.join(', ') || 'no job spec'}`)
+  }
   const bridgeTemplate = readFileSync(join(folder, 'bridge.json'), 'utf8')
-  const jobTemplate = request.bridgeOnly ? undefined : readFileSync(join(folder, 'job.toml'), 'utf8')
-  if (request.bridgeOnly && (request.name !== undefined || request.chainId !== undefined)) {
-    throw usage("--name and --chain-id are the job's: not with --bridge-only")
+  const jobTemplate = request.bridgeOnly ? undefined : readFileSync(join(folder, jobFile), 'utf8')
+  if (
+    request.bridgeOnly &&
+    (request.name !== undefined || request.chainId !== undefined || request.job !== undefined)
+  ) {
+    throw usage("--name, --chain-id and --job are the job's: not with --bridge-only")
   }
   const name = request.name === undefined ? undefined : checkJobName(request.name)
   const chainId = request.chainId === undefined ? undefined : checkChainId(request.chainId)
@@ -395,9 +408,10 @@ export function fill(request: FillRequest): FillResult {
   outputs.push({ path: join(request.out, 'bridge.json'), text: bridgeText })
   let job: FilledJob | undefined
   if (jobTemplate !== undefined) {
-    const header = `# Filled in by \`npm run jobs -- fill ${adapter}\` from jobs/${adapter}/job.toml: the placeholders\n# its comments name hold your values.\n#\n`
+    const option = jobFile === 'job.toml' ? '' : ` --job ${jobFile}`
+    const header = `# Filled in by \`npm run jobs -- fill ${adapter}${option}\` from jobs/${adapter}/${jobFile}: the placeholders\n# its comments name hold your values.\n#\n`
     let jobText =
-      header + fillTemplate(unbracketComments(jobTemplate), `jobs/${adapter}/job.toml`, singles, lists)
+      header + fillTemplate(unbracketComments(jobTemplate), `jobs/${adapter}/${jobFile}`, singles, lists)
     if (name !== undefined) jobText = replaceLine(jobText, /^name = ".*"$/m, `name = ${JSON.stringify(name)}`)
     if (chainId !== undefined) {
       const relay = jobText.indexOf('\n[relayConfig]\n')
@@ -408,7 +422,7 @@ export function fill(request: FillRequest): FillResult {
         relay < 0 ? jobText.length : relay,
       )
     }
-    const path = join(request.out, 'job.toml')
+    const path = join(request.out, jobFile)
     job = readBack(jobText, path)
     if (name !== undefined && job.name !== name)
       throw new Error(`${path}: the job's name did not become ${name}`)

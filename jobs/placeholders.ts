@@ -178,6 +178,10 @@ const RULES: Record<string, PlaceholderRule> = {
   TOKEN_ADDRESS_ETHEREUM: evmAddress,
   TOKEN_ADDRESS_ARBITRUM: evmAddress,
   EXCLUDED_HOLDER_ETHEREUM: evmAddress,
+  RESERVE_TOKEN_ETHEREUM: evmAddress,
+  CUSTODIAN_WALLET_ETHEREUM: evmAddress,
+  CUSTODIAN_WALLET_ARBITRUM: evmAddress,
+  BTC_USD_FEED: evmAddress,
 }
 
 /**

@@ -3,9 +3,10 @@
  * printed by `--json`); commands that send plan their transactions first, so that `--dry-run` prints exactly
  * what would be sent.
  */
-import { Contract, getAddress, isAddress, isHexString, type Signer, type TransactionReceipt } from 'ethers'
+import { Contract, getAddress, isAddress, isHexString, type TransactionReceipt } from 'ethers'
 import { DEV_CHAIN_IDS, isDevChain } from '#common/evm-chains'
 import { deployLocalAutomation } from '#devkit/automation'
+import { executePlan, type CommandResult, type TxSession } from '#devkit/chain-cli'
 import type { ParsedOptions } from './cli-spec'
 import { UpkeepsError } from './errors'
 import { amountJson, parseAmount, showAmount, showGas } from './format'
@@ -56,12 +57,9 @@ import {
   type UpkeepInfo,
 } from './registry'
 import { UpkeepRunner, type CheckOutcome, type PerformOutcome, type RunnerMode } from './runner'
-import { describeTx, sendTx, type PlannedTx } from './tx'
+import { UPKEEPS_CODEC, describeTx, type PlannedTx } from './tx'
 
-export interface CommandResult {
-  lines: string[]
-  data: Record<string, unknown>
-}
+export type { CommandResult }
 
 export interface CommandContext {
   options: ParsedOptions
@@ -146,11 +144,8 @@ function hex(options: ParsedOptions, name: string): string {
 
 // ---------------------------------------------------------------- sessions
 
-interface Session {
+interface Session extends TxSession {
   connection: Connection
-  signer?: Signer
-  from: string
-  dryRun: boolean
 }
 
 async function open(ctx: CommandContext, purpose: string): Promise<Session> {
@@ -183,36 +178,8 @@ function where(connection: Connection): string {
 }
 
 /** Prints a plan's notes and warnings, then sends its transactions, or describes them in a dry run. */
-async function execute(session: Session, plan: Plan, result: CommandResult): Promise<TransactionReceipt[]> {
-  result.lines.push(...plan.notes.map((n) => `Note: ${n}`), ...plan.warnings.map((w) => `Warning: ${w}`))
-  result.data.notes = [...((result.data.notes as string[]) ?? []), ...plan.notes]
-  result.data.warnings = [...((result.data.warnings as string[]) ?? []), ...plan.warnings]
-  const described = plan.transactions.map(describeTx)
-  const listed = ((result.data.transactions as unknown[] | undefined) ??= [])
-  result.data.transactions = listed
-  if (session.dryRun) {
-    listed.push(...described)
-    result.data.dryRun = true
-    result.lines.push(`Dry run: ${plan.transactions.length} transaction(s) from ${session.from}, none sent:`)
-    described.forEach((tx, i) => {
-      result.lines.push(
-        `  ${i + 1}. ${tx.description}`,
-        `     to:       ${tx.to}`,
-        `     value:    ${tx.value}`,
-        `     call:     ${tx.call}`,
-        `     calldata: ${tx.calldata}`,
-      )
-    })
-    return []
-  }
-  const receipts: TransactionReceipt[] = []
-  for (const [i, tx] of plan.transactions.entries()) {
-    const receipt = await sendTx(session.signer!, tx)
-    receipts.push(receipt)
-    listed.push({ ...described[i], hash: receipt.hash, block: receipt.blockNumber })
-    result.lines.push(`Sent: ${tx.description}: transaction ${receipt.hash} (block ${receipt.blockNumber})`)
-  }
-  return receipts
+function execute(session: Session, plan: Plan, result: CommandResult): Promise<TransactionReceipt[]> {
+  return executePlan(session, plan, result, UPKEEPS_CODEC)
 }
 
 function emptyResult(command: string): CommandResult {

@@ -7,11 +7,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { NonceManager, Wallet, getAddress, type JsonRpcProvider, type Signer } from 'ethers'
-import { isDevChain } from '#common/evm-chains'
-import { chainProvider } from '#devkit/local-chain'
+import { getAddress, type JsonRpcProvider, type Signer } from 'ethers'
+import { connectRpc, hostOf, signerFromEnv as sendingKey } from '#devkit/chain-cli'
 import type { LocalAutomation } from '#devkit/automation'
 import { UpkeepsError } from './errors'
+
+export { hostOf } from '#devkit/chain-cli'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 
@@ -167,15 +168,6 @@ export interface Connection {
   network?: AutomationNetwork
 }
 
-/** The host of a URL, for messages: RPC URLs often carry an API key in their path or query. */
-export function hostOf(url: string): string {
-  try {
-    return new URL(url).host
-  } catch {
-    return 'the RPC'
-  }
-}
-
 /**
  * Connects to the RPC (`--rpc-url`, else UPKEEPS_RPC_URL) and picks the network: the one named by `--network`
  * (its chain id must match the RPC's), else the configured network or local deployment with the RPC's chain id.
@@ -183,10 +175,7 @@ export function hostOf(url: string): string {
 export async function connect(options: { network?: string; rpcUrl?: string }, env: Env): Promise<Connection> {
   const url = options.rpcUrl ?? env[ENV.rpcUrl]
   if (!url) throw new UpkeepsError(`no RPC endpoint: pass --rpc-url or set ${ENV.rpcUrl}`, 'usage')
-  const chainId = await fetchChainId(url)
-  const provider = chainProvider(url, chainId)
-  // Local chains mine at once; on a public chain, poll for receipts at a pace the RPC accepts.
-  if (!isDevChain(chainId)) provider.pollingInterval = 2_000
+  const { provider, chainId } = await connectRpc(url)
 
   const networks = loadNetworks()
   const local = readLocalDeployment(env)
@@ -232,50 +221,9 @@ export async function connect(options: { network?: string; rpcUrl?: string }, en
 }
 
 /**
- * The RPC's chain id, asked once with a timeout (an ethers provider would retry an unreachable endpoint
- * forever, waiting to detect its network).
- */
-async function fetchChainId(url: string): Promise<number> {
-  let answer: { result?: string; error?: { message?: string } }
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-      signal: AbortSignal.timeout(15_000),
-    })
-    answer = (await response.json()) as typeof answer
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message
-    throw new UpkeepsError(`cannot reach the RPC at ${hostOf(url)}: ${cause}`, 'failed')
-  }
-  if (typeof answer.result !== 'string') {
-    throw new UpkeepsError(
-      `the RPC at ${hostOf(url)} did not answer eth_chainId: ${answer.error?.message ?? 'no result'}`,
-      'failed',
-    )
-  }
-  return Number(BigInt(answer.result))
-}
-
-/**
  * The signer for commands that send: UPKEEPS_PRIVATE_KEY, never a prompt. `purpose` says what the key is for,
  * so the error tells the user which key to set.
  */
 export function signerFromEnv(env: Env, connection: Connection, purpose: string): Signer {
-  const key = env[ENV.privateKey]
-  if (!key) {
-    throw new UpkeepsError(
-      `${ENV.privateKey} is not set: ${purpose} needs it. Set it in the environment (the tools never prompt ` +
-        `for a key or read one from a file), or add --dry-run to see the transactions without sending them.`,
-      'usage',
-    )
-  }
-  let wallet: Wallet
-  try {
-    wallet = new Wallet(key.startsWith('0x') ? key : `0x${key}`)
-  } catch {
-    throw new UpkeepsError(`${ENV.privateKey} is not a valid private key (32 bytes of hex)`, 'usage')
-  }
-  return new NonceManager(wallet.connect(connection.provider))
+  return sendingKey(env, ENV.privateKey, connection.provider, purpose)
 }

@@ -90,6 +90,20 @@ export function divideToUnits(
   return divide(top, bottom, rounding)
 }
 
+/**
+ * The sum of amounts, each at its own decimals, expressed at `decimals`: summed exactly at the
+ * finest precision involved, then rounded once as asked (a reserve down, a supply up), so it is
+ * off by less than one unit of the result.
+ */
+export function sumAtDecimals(amounts: ScaledAmount[], decimals: number, rounding: Rounding): bigint {
+  const finest = Math.max(decimals, ...amounts.map((amount) => amount.decimals))
+  const total = amounts.reduce(
+    (sum, amount) => sum + rescale(amount.units, amount.decimals, finest, rounding),
+    0n,
+  )
+  return rescale(total, finest, decimals, rounding)
+}
+
 // Arithmetic on exact amounts: the result carries enough decimals to be exact.
 
 /** Both amounts as integers at their common (larger) number of decimals. */

@@ -45,6 +45,16 @@ function warn(message: string): void {
 export const MULTICALL3_ADDRESS = '0xcA11bde05977b3631167028862bE2a173976CA11'
 
 const GET_BLOCK_NUMBER = multicall3Interface.encodeFunctionData('getBlockNumber')
+const GET_ETH_BALANCE = multicall3Interface.getFunction('getEthBalance')!.selector
+
+/**
+ * The call data of a function taking one address (`balanceOf(address)`, `getEthBalance(address)`),
+ * from its selector: written out directly, as ethers' coder takes a tenth of a millisecond a call.
+ * `address` must already be checked (0x and 40 hex digits).
+ */
+export function addressCallData(selector: string, address: string): string {
+  return `${selector}${address.slice(2).toLowerCase().padStart(64, '0')}`
+}
 
 const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
 
@@ -172,10 +182,21 @@ export function resolveEvmNetwork(
   }
 }
 
-/** One read-only contract call. */
+/** One read-only contract call, or the native balance of an account ({@link nativeBalanceCall}). */
 export interface EvmCall {
   to: string
   data: string
+  /** The account of a native-balance read: sent as `eth_getBalance` where there is no Multicall3. */
+  balanceOf?: string
+}
+
+/**
+ * The native balance (in wei) of `account`, read with the calls it is sent with: Multicall3's
+ * `getEthBalance` inside `aggregate3`, or `eth_getBalance` at the same block in a JSON-RPC batch.
+ * Its outcome is the balance as one uint256 word either way.
+ */
+export function nativeBalanceCall(account: string): EvmCall {
+  return { to: MULTICALL3_ADDRESS, data: addressCallData(GET_ETH_BALANCE, account), balanceOf: account }
 }
 
 /** What a call returned (`success`), or that it reverted (`returnData` is then the revert data). */
@@ -451,7 +472,11 @@ export class EvmRpcClient {
    */
   private outcomes(replies: RpcReply[], calls: EvmCall[], method: ReadMethod): CallOutcome[] | undefined {
     if (method === 'multicall3') return decodeAggregate3(replies[0], calls.length)
-    return replies.map((reply): CallOutcome => {
+    return replies.map((reply, i): CallOutcome => {
+      if (calls[i].balanceOf !== undefined) {
+        const balance = this.quantity(reply, 'eth_getBalance')
+        return { success: true, returnData: `0x${balance.toString(16).padStart(64, '0')}` }
+      }
       if (!reply.error) {
         const data = reply.result
         if (typeof data !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(data)) {
@@ -700,36 +725,85 @@ function ethCall(to: string, data: string, block: BlockParam): RpcRequest {
 function readRequests(calls: EvmCall[], method: ReadMethod, block: BlockParam): RpcRequest[] {
   if (calls.length === 0) return []
   if (method === 'multicall3') return [ethCall(MULTICALL3_ADDRESS, encodeAggregate3(calls), block)]
-  return calls.map((call) => ethCall(call.to, call.data, block))
+  return calls.map((call) =>
+    call.balanceOf === undefined
+      ? ethCall(call.to, call.data, block)
+      : { method: 'eth_getBalance', params: [call.balanceOf, block] },
+  )
 }
 
 function toQuantity(value: bigint): string {
   return `0x${value.toString(16)}`
 }
 
-/** Encodes an `aggregate3` call in which every call may fail on its own. */
+const AGGREGATE3_SELECTOR = multicall3Interface.getFunction('aggregate3')!.selector.slice(2)
+/** A 32-byte word of hex: `value` left-padded. */
+const word = (value: number | string) =>
+  (typeof value === 'number' ? value.toString(16) : value).padStart(64, '0')
+
+/**
+ * Encodes an `aggregate3` call in which every call may fail on its own: the ABI encoding of
+ * `(address target, bool allowFailure, bytes callData)[]`, written out directly. ethers' coder
+ * takes seconds for a thousand calls; this is a few milliseconds (the test holds it to
+ * ethers' encoding).
+ */
 export function encodeAggregate3(calls: EvmCall[]): string {
-  return multicall3Interface.encodeFunctionData('aggregate3', [
-    calls.map((call) => ({ target: call.to, allowFailure: true, callData: call.data })),
-  ])
+  const tuples = calls.map((call) => {
+    const data = call.data.slice(2)
+    const padded = data.padEnd(Math.ceil(data.length / 64) * 64, '0')
+    return word(call.to.slice(2).toLowerCase()) + word(1) + word(0x60) + word(data.length / 2) + padded
+  })
+  const offsets: string[] = []
+  let offset = 32 * calls.length
+  for (const tuple of tuples) {
+    offsets.push(word(offset))
+    offset += tuple.length / 2
+  }
+  return `0x${AGGREGATE3_SELECTOR}${word(0x20)}${word(calls.length)}${offsets.join('')}${tuples.join('')}`
 }
 
 /**
  * Decodes an `aggregate3` reply with `count` results; undefined when Multicall3 did not serve
  * the calls (no code at that block: empty return; the aggregate call itself reverted; or a
- * reply that does not decode to `count` results).
+ * reply that does not decode to `count` results). Read directly, every offset and length
+ * bounds-checked as strictly as ethers' decoder (the test holds it to ethers' decoding).
  */
 export function decodeAggregate3(reply: RpcReply, count: number): CallOutcome[] | undefined {
   if (reply.error || typeof reply.result !== 'string' || reply.result === '0x') return undefined
-  try {
-    const [results] = multicall3Interface.decodeFunctionResult('aggregate3', reply.result) as unknown as [
-      [boolean, string][],
-    ]
-    if (results.length !== count) return undefined
-    return results.map(([success, returnData]) => ({ success, returnData }))
-  } catch {
-    return undefined
+  const hex = reply.result
+  if (!/^0x(?:[0-9a-fA-F]{64})+$/.test(hex)) return undefined
+  const words = (hex.length - 2) / 64
+  /** Word `i` (from the start) as a number, if it is one below 2^48. */
+  const at = (i: number): number | undefined => {
+    if (!Number.isSafeInteger(i) || i < 0 || i >= words) return undefined
+    const text = hex.slice(2 + i * 64, 2 + (i + 1) * 64)
+    if (!/^0{52}/.test(text)) return undefined
+    return parseInt(text.slice(52), 16)
   }
+  /** A byte offset as a word index, if it is word-aligned. */
+  const wordIndex = (bytes: number | undefined) =>
+    bytes !== undefined && bytes % 32 === 0 ? bytes / 32 : undefined
+  const array = wordIndex(at(0))
+  if (array === undefined || at(array) !== count) return undefined
+  const outcomes: CallOutcome[] = []
+  for (let i = 0; i < count; i++) {
+    const relative = wordIndex(at(array + 1 + i))
+    if (relative === undefined) return undefined
+    const tuple = array + 1 + relative
+    const success = at(tuple)
+    const bytesAt = wordIndex(at(tuple + 1))
+    if ((success !== 0 && success !== 1) || bytesAt === undefined) return undefined
+    const length = at(tuple + bytesAt)
+    if (length === undefined) return undefined
+    const start = tuple + bytesAt + 1
+    if (start + Math.ceil(length / 32) > words) return undefined
+    const begin = 2 + start * 64
+    outcomes.push({
+      success: success === 1,
+      returnData: `0x${hex.slice(begin, begin + length * 2).toLowerCase()}`,
+    })
+  }
+  return outcomes
 }
 
 /** The first 32-byte word of ABI-encoded return data as an unsigned integer; undefined if too short. */

@@ -54,3 +54,13 @@ export function maxBodyBytesSetting(provider: string, defaultBytes: number) {
     validate: validator.integer({ min: 1_024, max: 1024 ** 3 }),
   } as const
 }
+
+/** The setting timing out one JSON-RPC request to one URL (adapters/common/evm-rpc.ts), `RPC_TIMEOUT_MS`. */
+export function rpcTimeoutSetting() {
+  return {
+    type: 'number',
+    description: 'Timeout of one JSON-RPC request to one URL, in milliseconds, before failing over',
+    default: 10_000,
+    validate: validator.integer({ min: 100, max: 60_000 }),
+  } as const
+}

@@ -3,8 +3,8 @@ pragma solidity ^0.8.24;
 
 /**
  * @title MinimalMulticall3
- * @notice A minimal Multicall3-compatible batcher for tests: `aggregate3`, `getBlockNumber` and
- * `getCurrentBlockTimestamp`, with the same signatures (hence selectors and ABI) as Multicall3
+ * @notice A minimal Multicall3-compatible batcher for tests: `aggregate3`, `getBlockNumber`,
+ * `getCurrentBlockTimestamp` and `getEthBalance`, with the same signatures (hence selectors and ABI) as Multicall3
  * (https://github.com/mds1/multicall), which is deployed at 0xcA11bde05977b3631167028862bE2a173976CA11
  * on most EVM chains.
  * @dev Stateless: no storage and no immutables, so its runtime bytecode can be placed at the canonical
@@ -55,5 +55,12 @@ contract MinimalMulticall3 {
     /// @return timestamp `block.timestamp`.
     function getCurrentBlockTimestamp() external view returns (uint256 timestamp) {
         timestamp = block.timestamp;
+    }
+
+    /// @notice The native balance of an account, in wei, at the block the call executes in.
+    /// @param addr The account.
+    /// @return balance `addr.balance`.
+    function getEthBalance(address addr) external view returns (uint256 balance) {
+        balance = addr.balance;
     }
 }

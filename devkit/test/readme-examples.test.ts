@@ -80,4 +80,25 @@ describe("an adapter README's examples", () => {
     ])
     expect(shapeDifferences(ANSWER, ANSWER)).toEqual([])
   })
+
+  it('compare an object keyed by ids (chain ids) as a map: its keys are data, its values are its shape', () => {
+    const budgets = (mintables: Record<string, unknown>) => ({ data: { mintables } })
+    expect(
+      shapeDifferences(
+        budgets({ '1': { mintable: '5', block: 7 } }),
+        budgets({ '31337': { mintable: '6', block: 8 } }),
+      ),
+    ).toEqual([])
+    expect(
+      shapeDifferences(
+        budgets({ '1': { mintable: '5', block: 7 } }),
+        budgets({ '31337': { mintable: '6' } }),
+      ),
+    ).toEqual(['answer.data.mintables[].block: in the README, not in the answer'])
+    // A field named by a word is no id: compared by name.
+    expect(shapeDifferences(budgets({ alpha: 1 }), budgets({ beta: 1 }))).toEqual([
+      'answer.data.mintables.alpha: in the README, not in the answer',
+      'answer.data.mintables.beta: in the answer, not in the README',
+    ])
+  })
 })

@@ -625,7 +625,7 @@ describe.each(subjects)('adapter $name', (subject) => {
     it('stops reading a body without end at its cap (a *_MAX_BODY_BYTES setting), closing the connection: 502', async () => {
       const testAdapter = await startTestAdapter(module.makeAdapter(), env(PROVIDER_TIMEOUT_MS))
       const caps = Object.entries(testAdapter.adapter.config.settings as Record<string, unknown>).filter(
-        ([name]) => name.endsWith('_MAX_BODY_BYTES'),
+        ([name]) => name === (declaration.bodyCap ?? name) && name.endsWith('_MAX_BODY_BYTES'),
       )
       const floods = proxy.floods.length
       fault = 'flood'

@@ -21,6 +21,7 @@ import { EsploraSim, serveEsplora } from '#devkit/simulators/esplora'
 import { formattedReference, JOBS_CLI } from '../../jobs/cli-spec'
 import { runCli } from '../../jobs/cli'
 import { goDurationMs } from '../../jobs/check'
+import { TWO_BRIDGE_PIPELINE } from './jobs'
 import { seededAddress } from '#devkit/bitcoin-address'
 
 /** What an operator gives every job (valid: EIP-55 addresses, a key bundle id, a libp2p peer id). */
@@ -67,6 +68,12 @@ beforeAll(async () => {
     'por-address-list': {
       ETHEREUM_RPC_URL: localChainUrl('A'),
       ETHEREUM_RPC_CHAIN_ID: String(LOCAL_CHAINS[0].chainId),
+    },
+    'proof-of-reserves': {
+      ETHEREUM_RPC_URL: localChainUrl('A'),
+      ETHEREUM_RPC_CHAIN_ID: String(LOCAL_CHAINS[0].chainId),
+      BITCOIN_MAINNET_ESPLORA_URL: esplora.url,
+      ESPLORA_RETRIES: '0',
     },
   }
   for (const [name, settings] of Object.entries(env)) {
@@ -643,34 +650,146 @@ describe('fill: names, chains, lists', () => {
     })
   })
 
-  it('the WBTC-style job: its second bridge with --bridge-only, each bridge its --adapter', async () => {
+  it('token-balance wallets: a list per chain, inside the request JSON, each address checked', async () => {
+    const WETH = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2'
+    const [W1, W2, W3] = [NODE.OCR2_AGGREGATOR_ADDRESS, NODE.TRANSMITTER_ADDRESS, WETH]
+    const base = { ADAPTER_URL: 'http://127.0.0.1:8086', ...NODE, RESERVE_TOKEN_ETHEREUM: WETH.toLowerCase() }
+    const refused = await jobs([
+      'fill',
+      'token-balance',
+      '--out',
+      'tokens-bad',
+      ...sets({ ...base, CUSTODIAN_WALLET_ETHEREUM_1: '0x1', CUSTODIAN_WALLET_ARBITRUM_1: 'lockbox' }),
+    ])
+    expect(refused.code).toBe(2)
+    expect(refused.err).toContain('CUSTODIAN_WALLET_ETHEREUM_1: "0x1" is not an EVM address')
+    expect(refused.err).toContain('CUSTODIAN_WALLET_ARBITRUM_1: "lockbox" is not an EVM address')
+    expect(files('tokens-bad')).toEqual([])
+
+    const filled = await jobs([
+      'fill',
+      'token-balance',
+      '--out',
+      'tokens',
+      ...sets({
+        ...base,
+        CUSTODIAN_WALLET_ETHEREUM_1: W1,
+        CUSTODIAN_WALLET_ETHEREUM_2: W2,
+        CUSTODIAN_WALLET_ETHEREUM_3: W3,
+        CUSTODIAN_WALLET_ARBITRUM_1: W2.toLowerCase(),
+      }),
+    ])
+    expect(filled).toMatchObject({ code: 0, err: '' })
+    const { data } = requestOf('tokens') as unknown as { data: { addresses: unknown[] } }
+    expect(data.addresses).toEqual([
+      { network: 'ethereum', contractAddress: WETH, wallets: [W1, W2, W3] },
+      { network: 'arbitrum', wallets: [W2] },
+    ])
+  })
+
+  it('the WBTC-style job: one bridge, the composite, reporting the bitcoin of the addresses listed on chain', async () => {
+    const wbtc = await jobs([
+      'fill',
+      'proof-of-reserves',
+      '--out',
+      'wbtc',
+      ...sets({
+        ADAPTER_URL: 'http://127.0.0.1:8085',
+        ...NODE,
+        POR_ADDRESS_LIST_CONTRACT: listAddress.toLowerCase(),
+      }),
+    ])
+    expect(wbtc).toMatchObject({ code: 0, err: '' })
+    expect(wbtc.out).toContain(
+      'it calls bridge proof-of-reserves, which must exist on the node before the job',
+    )
+    const checked = await jobs(['check', 'wbtc/job.toml', '--adapter', servers['proof-of-reserves'].url])
+    // The addresses listed on chain: 100 + 0.5 BTC.
+    expect(checked.out.split('\n').at(-1)).toBe(
+      "wbtc/job.toml would report 10050000000 (100.5 at the feed's 8 decimals), juelsPerFeeCoin 0.",
+    )
+  })
+
+  it("--job fills another of a folder's job specs, under its own name", async () => {
+    const values = {
+      ADAPTER_URL: 'http://127.0.0.1:8085',
+      ...NODE,
+      POR_ADDRESS_LIST_CONTRACT: listAddress,
+      ATTESTATION_CLIENT: 'tusd',
+      BTC_USD_FEED: '0xf4030086522a5beea4988f8ca5b36dbc97bee88c',
+    }
+    const filled = await jobs([
+      'fill',
+      'proof-of-reserves',
+      '--job',
+      'mixed.toml',
+      '--out',
+      'mixed',
+      ...sets(values),
+    ])
+    expect(filled).toMatchObject({ code: 0, err: '' })
+    expect(files('mixed')).toEqual(['bridge.json', 'mixed.toml'])
+    const job = readFileSync(join(work, 'mixed/mixed.toml'), 'utf8')
+    expect(job).toMatch(
+      /^# Filled in by `npm run jobs -- fill proof-of-reserves --job mixed.toml` from jobs\/proof-of-reserves\/mixed.toml/,
+    )
+    // Written checksummed, where the template had the placeholder.
+    expect(job).toContain('0xF4030086522a5bEEa4988F8cA5B36dbC97BeE88c')
+
+    expect(
+      await jobs(['fill', 'proof-of-reserves', '--job', 'nope.toml', '--out', 'nope', ...sets(values)]),
+    ).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--job nope.toml: jobs/proof-of-reserves has job.toml, mixed.toml'),
+    })
+    expect(
+      await jobs([
+        'fill',
+        'por-address-list',
+        '--out',
+        'nope',
+        ...sets({ ADAPTER_URL: 'http://127.0.0.1:8084' }),
+      ]),
+    ).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--job job.toml: jobs/por-address-list has no job spec'),
+    })
+    expect(files('nope')).toEqual([])
+  })
+
+  it('a job of several bridges: its other bridges with --bridge-only, each bridge its --adapter', async () => {
     const bridgeOnly = await jobs([
       'fill',
       'btc-balance',
       '--bridge-only',
       '--out',
-      'wbtc/btc-balance',
+      'two/btc-balance',
       ...sets({ ADAPTER_URL: 'http://127.0.0.1:8083' }),
     ])
     expect(bridgeOnly).toMatchObject({ code: 0, err: '' })
-    expect(files('wbtc/btc-balance')).toEqual(['bridge.json'])
-    const list = await jobs([
+    expect(files('two/btc-balance')).toEqual(['bridge.json'])
+    // The two-bridge pipeline (por-address-list piped into btc-balance) in a filled job of the
+    // operator's own: an edited job is checked as it stands.
+    const filled = await jobs([
       'fill',
-      'por-address-list',
+      'proof-of-reserves',
       '--out',
-      'wbtc/por-address-list',
-      ...sets({
-        ADAPTER_URL: 'http://127.0.0.1:8084',
-        ...NODE,
-        POR_ADDRESS_LIST_CONTRACT: listAddress.toLowerCase(),
-      }),
+      'two/base',
+      ...sets({ ADAPTER_URL: 'http://127.0.0.1:8085', ...NODE, POR_ADDRESS_LIST_CONTRACT: listAddress }),
     ])
-    expect(list).toMatchObject({ code: 0, err: '' })
-    expect(list.out).toContain(
-      'it calls bridges por-address-list, btc-balance, which must exist on the node before the job',
+    expect(filled.code).toBe(0)
+    const base = readFileSync(join(work, 'two/base/job.toml'), 'utf8')
+    // Its backslashes escaped once more: a TOML basic string reads each pair as one.
+    const pipeline = TWO_BRIDGE_PIPELINE.replace('<POR_ADDRESS_LIST_CONTRACT>', listAddress).replaceAll(
+      '\\',
+      '\\\\',
+    )
+    writeFileSync(
+      join(work, 'two/job.toml'),
+      base.replace(/^observationSource = """[\s\S]*?^"""$/m, `observationSource = """${pipeline}"""`),
     )
 
-    const job = 'wbtc/por-address-list/job.toml'
+    const job = 'two/job.toml'
     expect(await jobs(['check', job, '--adapter', servers['por-address-list'].url])).toMatchObject({
       code: 2,
       err: expect.stringContaining(
@@ -693,7 +812,7 @@ describe('fill: names, chains, lists', () => {
     ])
     // The addresses listed on chain: 100 + 0.5 BTC.
     expect(checked.out.split('\n').at(-1)).toBe(
-      "wbtc/por-address-list/job.toml would report 10050000000 (100.5 at the feed's 8 decimals), juelsPerFeeCoin 0.",
+      "two/job.toml would report 10050000000 (100.5 at the feed's 8 decimals), juelsPerFeeCoin 0.",
     )
   })
 })

@@ -35,3 +35,17 @@ export function documentedPlaceholders(): string[] {
 // How a bridge request's `data` is checked against its adapter's endpoint (also used by the
 // README examples' check): devkit/requests.ts.
 export { checkRequestData, endpointFor, undeclaredKeys } from '#devkit/requests'
+
+/**
+ * The WBTC-style pipeline the jobs moved away from, kept for the tests that show why and for
+ * the replay of several bridges: the list from por-address-list (`<POR_ADDRESS_LIST_CONTRACT>` on
+ * network ethereum), fed through the node into btc-balance's addresses.
+ */
+export const TWO_BRIDGE_PIPELINE = `
+    list      [type="bridge" name="por-address-list" requestData="{\\"id\\": $(jb.externalJobID), \\"data\\": {\\"contractAddress\\": \\"<POR_ADDRESS_LIST_CONTRACT>\\", \\"contractAddressNetwork\\": \\"ethereum\\", \\"network\\": \\"bitcoin\\", \\"chainId\\": \\"mainnet\\", \\"confirmations\\": 0}}"]
+    addresses [type="jsonparse" path="data,result"]
+    balance   [type="bridge" name="btc-balance" requestData="{\\"id\\": $(jb.externalJobID), \\"data\\": {\\"addresses\\": $(addresses), \\"minConfirmations\\": 6}}"]
+    parse     [type="jsonparse" path="data,result"]
+    answer    [type="median" index=0]
+    list -> addresses -> balance -> parse -> answer
+`

@@ -13,7 +13,7 @@
  * the declaration's expected figure.
  */
 import { Wallet } from 'ethers'
-import { deployDecimalsToken, deployPoRAddressList } from '#chain/contracts'
+import { deployDecimalsToken, deployMockV3Aggregator, deployPoRAddressList } from '#chain/contracts'
 import { join } from 'node:path'
 import { ADAPTERS_DIR, loadAdapterModule } from '#devkit/adapters'
 import type { ConformanceDeclaration } from '#devkit/conformance'
@@ -39,23 +39,50 @@ const RESERVE_3 = seededAddress('reserve-3') // 0.5 BTC, deep: listed on-chain o
 const SUPPLY_A = 10n ** 24n + 7n
 const LOCKED_A = 4n * 10n ** 23n
 const SUPPLY_B = 2_500_000_123_456n
+// Custody wallets: the reserve token on chain A (18 decimals), ether on chain B.
+const CUSTODY_1 = Wallet.createRandom().address
+const CUSTODY_2 = Wallet.createRandom().address
+const HELD_1 = 1_234n * 10n ** 18n + 5n
+const HELD_2 = 7n * 10n ** 17n
+const NATIVE_1 = 3n * 10n ** 18n + 1n
+// The attested reserve × 10^18, and a USD token's supply on each chain (18 decimals on both).
+const ATTESTED = 1_000_523_419_870_000_000_000_000_000n
+const MINTED_A = 600_000_000n * 10n ** 18n + 3n
+const MINTED_B = 250_000_000n * 10n ** 18n
+/** BTC/USD at 8 decimals, the price feed on chain A. */
+const BTC_USD = 9_712_345_678_901n
 
 /** What each job must report, from the figures above (and, once set up, from conformance declarations). */
 const EXPECTED: Record<string, bigint> = {
   // 100 + 200 BTC at 6 confirmations, in satoshis (the 50 BTC with 3 do not count).
   'jobs/btc-balance/job.toml': 30_000_000_000n,
-  // The three addresses listed on-chain: 100 + 200 + 0.5 BTC.
-  'jobs/por-address-list/job.toml': 30_050_000_000n,
+  // The three addresses listed on-chain: 100 + 200 + 0.5 BTC, in satoshis.
+  'jobs/proof-of-reserves/job.toml': 30_050_000_000n,
+  // 300.5 BTC at 97,123.45678901 USD, plus 1,000,523,419.87 attested, × 10^18.
+  'jobs/proof-of-reserves/mixed.toml': 30_050_000_000n * BTC_USD * 100n + 100_052_341_987n * 10n ** 16n,
   // 1,000,523,419.87 attested × 10^18.
   'jobs/attestation/job.toml': 1_000_523_419_870_000_000_000_000_000n,
   // 399.440 + 399.960 fine troy ounces × 10^8.
   'jobs/gold-vault/job.toml': 79_940_000_000n,
   // (10^24 + 7 − 4×10^23) on chain A at 18 decimals + 2,500,000.123456 on chain B, at 18 decimals.
   'jobs/multichain-supply/job.toml': SUPPLY_A - LOCKED_A + SUPPLY_B * 10n ** 12n,
+  // The token in two custody wallets on chain A, ether in one on chain B, all at 18 decimals.
+  'jobs/token-balance/job.toml': HELD_1 + HELD_2 + NATIVE_1,
+  // 1,000,523,419.87 attested × 10^18, less both chains' supply, split in two halves (rounded down).
+  'jobs/secure-mint/job.toml': ((ATTESTED - MINTED_A - MINTED_B) / 2n) * 2n,
 }
 
 /** The adapters whose providers, placeholder values and figures are set up here by hand. */
-const HAND_CONFIGURED = ['btc-balance', 'por-address-list', 'attestation', 'gold-vault', 'multichain-supply']
+const HAND_CONFIGURED = [
+  'btc-balance',
+  'por-address-list',
+  'attestation',
+  'gold-vault',
+  'multichain-supply',
+  'token-balance',
+  'proof-of-reserves',
+  'secure-mint',
+]
 
 /**
  * Adapter `name`'s conformance provider, started: its placeholders' values (`<NAME_INPUT>`: the
@@ -125,6 +152,17 @@ beforeAll(async () => {
     const tokenB = await deployDecimalsToken(signerB, 'Wrapped', 'WRP', 6, SUPPLY_B)
     const lockbox = Wallet.createRandom().address
     await (await tokenA.transfer(lockbox, LOCKED_A)).wait()
+    const reserveToken = await deployDecimalsToken(signerA, 'Wrapped Ether', 'WETH', 18, 10n ** 24n)
+    await (await reserveToken.transfer(CUSTODY_1, HELD_1)).wait()
+    await (await reserveToken.transfer(CUSTODY_2, HELD_2)).wait()
+    await (await signerB.sendTransaction({ to: CUSTODY_1, value: NATIVE_1 })).wait()
+    const usdxA = await deployDecimalsToken(signerA, 'USDX', 'USDX', 18, MINTED_A)
+    const usdxB = await deployDecimalsToken(signerB, 'USDX', 'USDX', 18, MINTED_B)
+    // The job reads two blocks below each head: blocks on top of both tokens.
+    for (const signer of [signerA, signerA, signerB, signerB]) {
+      await (await signer.sendTransaction({ to: Wallet.createRandom().address, value: 1n })).wait()
+    }
+    const btcUsd = await deployMockV3Aggregator(signerA, 8, BTC_USD)
 
     Object.assign(placeholderValues, {
       '<CUSTODIAN_BTC_ADDRESS_1>': RESERVE_1,
@@ -135,6 +173,14 @@ beforeAll(async () => {
       '<TOKEN_ADDRESS_ETHEREUM>': String(tokenA.target),
       '<TOKEN_ADDRESS_ARBITRUM>': String(tokenB.target),
       '<EXCLUDED_HOLDER_ETHEREUM>': lockbox,
+      '<RESERVE_TOKEN_ETHEREUM>': String(reserveToken.target),
+      '<CUSTODIAN_WALLET_ETHEREUM_1>': CUSTODY_1,
+      '<CUSTODIAN_WALLET_ETHEREUM_2>': CUSTODY_2,
+      '<CUSTODIAN_WALLET_ARBITRUM_1>': CUSTODY_1,
+      '<BTC_USD_FEED>': String(btcUsd.target),
+      '<SECURE_MINT_TOKEN_ETHEREUM>': String(usdxA.target),
+      '<SECURE_MINT_TOKEN_ARBITRUM>': String(usdxB.target),
+      '<SECURE_MINT_AUDITOR_CLIENT>': 'usdx',
     })
 
     // Each adapter's settings, as its operator would give them ("ethereum" and "arbitrum" are the
@@ -154,6 +200,30 @@ beforeAll(async () => {
         ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
         ARBITRUM_RPC_URL: localChainUrl('B'),
         ARBITRUM_RPC_CHAIN_ID: String(b.chainId),
+      },
+      'token-balance': {
+        ETHEREUM_RPC_URL: localChainUrl('A'),
+        ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
+        ARBITRUM_RPC_URL: localChainUrl('B'),
+        ARBITRUM_RPC_CHAIN_ID: String(b.chainId),
+      },
+      'proof-of-reserves': {
+        ETHEREUM_RPC_URL: localChainUrl('A'),
+        ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
+        BITCOIN_MAINNET_ESPLORA_URL: esplora.url,
+        ESPLORA_RETRIES: '0',
+        ATTESTATION_API_URL: auditor.url,
+        ATTESTATION_RETRIES: '0',
+        ATTESTATION_SIGNER_ADDRESS: undefined,
+      },
+      'secure-mint': {
+        ETHEREUM_RPC_URL: localChainUrl('A'),
+        ETHEREUM_RPC_CHAIN_ID: String(a.chainId),
+        ARBITRUM_RPC_URL: localChainUrl('B'),
+        ARBITRUM_RPC_CHAIN_ID: String(b.chainId),
+        ATTESTATION_API_URL: auditor.url,
+        ATTESTATION_RETRIES: '0',
+        ATTESTATION_SIGNER_ADDRESS: undefined,
       },
     })
   }

@@ -9,7 +9,8 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
-import { adapterNames } from '#devkit/adapters'
+import { adapterNames, loadAdapterModule } from '#devkit/adapters'
+import { PoRAddressEndpoint } from '#common/por'
 import {
   BRIDGE_NAME,
   goJson,
@@ -42,9 +43,18 @@ const OPERATOR_FIELDS: [string, (spec: Record<string, unknown>) => unknown, stri
   ['p2pv2Bootstrappers', (s) => s.p2pv2Bootstrappers, ['<P2P_BOOTSTRAPPER>']],
 ]
 
-it('jobs/ holds one folder per adapter, each with its bridge and at least one job spec, and a README', () => {
+it('jobs/ holds one folder per adapter, each with its bridge and, for an adapter answering a figure, at least one job spec, and a README', async () => {
   expect(folders.map((f) => f.adapter)).toEqual(adapterNames())
-  for (const folder of folders) expect(folder.jobs.length).toBeGreaterThan(0)
+  for (const folder of folders) {
+    // An address list is no figure a median job can report: a composite reads it (jobs/README.md).
+    const { adapter } = await loadAdapterModule(folder.adapter)
+    const endpoint = adapter.endpoints.find((e) => e.name === adapter.defaultEndpoint)
+    const answersAList = endpoint instanceof PoRAddressEndpoint
+    expect({ adapter: folder.adapter, jobs: folder.jobs.length > 0 }).toEqual({
+      adapter: folder.adapter,
+      jobs: !answersAList,
+    })
+  }
   expect(readdirSync(JOBS_DIR)).toContain('README.md')
 })
 
@@ -208,14 +218,14 @@ describe('placeholders', () => {
 describe('the answer size', () => {
   // Adapters whose answer grows with the addresses asked about: a job calling one can exceed
   // the node's default bridge body limit.
-  const GROWING = new Set(['btc-balance', 'por-address-list'])
+  const GROWING = new Set(['btc-balance', 'por-address-list', 'token-balance'])
 
   it('is stated at the top of every job whose answer grows with its addresses, with the node setting to raise', () => {
     const growing = specs.filter(({ job }) =>
       job.observationSource.tasks.some((t) => t.type === 'bridge' && GROWING.has(t.attributes.name)),
     )
     expect(growing.map(({ job }) => job.path)).toEqual(
-      expect.arrayContaining(['jobs/btc-balance/job.toml', 'jobs/por-address-list/job.toml']),
+      expect.arrayContaining(['jobs/btc-balance/job.toml', 'jobs/token-balance/job.toml']),
     )
     for (const { job } of growing) {
       const header = job.text.slice(0, job.text.indexOf('\ntype = '))

@@ -8,6 +8,7 @@ import {
   parseDecimal,
   rescale,
   subtract,
+  sumAtDecimals,
   toUnits,
 } from '../decimal'
 
@@ -58,6 +59,37 @@ describe('rescale and toUnits', () => {
         expect(up - down).toBeLessThanOrEqual(1n)
       }),
     )
+  })
+})
+
+describe('sumAtDecimals', () => {
+  it('rounds once, on the exact sum: a reserve down, a supply up, off by less than one unit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ units: fc.bigInt({ min: 0n, max: 10n ** 40n }), decimals: fc.nat(36) }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.nat(36),
+        (amounts, decimals) => {
+          // The exact sum at 72 decimals.
+          const exact = amounts.reduce((sum, a) => sum + a.units * 10n ** BigInt(72 - a.decimals), 0n)
+          const unit = 10n ** BigInt(72 - decimals)
+          const down = sumAtDecimals(amounts, decimals, 'down') * unit
+          const up = sumAtDecimals(amounts, decimals, 'up') * unit
+          expect(down).toBeLessThanOrEqual(exact)
+          expect(exact - down).toBeLessThan(unit)
+          expect(up).toBeGreaterThanOrEqual(exact)
+          expect(up - exact).toBeLessThan(unit)
+        },
+      ),
+    )
+    // 0.5 + 0.5 at 0 decimals: exactly 1, not 0 (each rounded down) nor 2 (each up).
+    const halves = [
+      { units: 5n, decimals: 1 },
+      { units: 500_000n, decimals: 6 },
+    ]
+    expect([sumAtDecimals(halves, 0, 'down'), sumAtDecimals(halves, 0, 'up')]).toEqual([1n, 1n])
   })
 })
 

@@ -1,15 +1,21 @@
 import { jest } from '@jest/globals'
+import fc from 'fast-check'
 import { Wallet, type JsonRpcProvider } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
-import { erc20Interface as erc20, multicall3Interface } from '#chain/abi'
+import { erc20Interface as erc20, multicall3Interface, porAddressListInterface } from '#chain/abi'
+import { decodeStringArray } from '../evm-calls'
 import { deployDecimalsToken } from '#chain/contracts'
 import type { DecimalsToken } from '#chain/contracts'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import {
   EvmRpcClient,
   MULTICALL3_ADDRESS,
+  addressCallData,
+  decodeAggregate3,
   decodeUint256,
+  encodeAggregate3,
   evmSettingNames,
+  nativeBalanceCall,
   resolveEvmNetwork,
   type CallOutcome,
   type EvmCall,
@@ -54,6 +60,109 @@ async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
   }
   throw new Error('expected a rejection')
 }
+
+describe('the aggregate3 codec', () => {
+  const hex = (maxLength: number) =>
+    fc.uint8Array({ maxLength }).map((bytes) => `0x${Buffer.from(bytes).toString('hex')}`)
+  const address = fc
+    .uint8Array({ minLength: 20, maxLength: 20 })
+    .map((b) => `0x${Buffer.from(b).toString('hex')}`)
+
+  it("encodes calls exactly as ethers' ABI coder does", () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ to: address, data: hex(100) }), { maxLength: 12 }), (calls) => {
+        const reference = multicall3Interface.encodeFunctionData('aggregate3', [
+          calls.map((call) => ({ target: call.to, allowFailure: true, callData: call.data })),
+        ])
+        expect(encodeAggregate3(calls)).toBe(reference)
+      }),
+    )
+  })
+
+  it("decodes results exactly as ethers' ABI coder does", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), hex(100)), { maxLength: 12 }), (results) => {
+        const encoded = multicall3Interface.encodeFunctionResult('aggregate3', [results])
+        expect(decodeAggregate3({ result: encoded }, results.length)).toEqual(
+          results.map(([success, returnData]) => ({ success, returnData })),
+        )
+        expect(
+          decodeAggregate3({ result: encoded.toUpperCase().replace('0X', '0x') }, results.length),
+        ).toEqual(results.map(([success, returnData]) => ({ success, returnData })))
+        // Another count, or the reply cut short: not Multicall3's answer to these calls.
+        expect(decodeAggregate3({ result: encoded }, results.length + 1)).toBeUndefined()
+        if (results.length > 0) {
+          expect(decodeAggregate3({ result: encoded.slice(0, -64) }, results.length)).toBeUndefined()
+        }
+      }),
+    )
+  })
+
+  it("writes a one-address call's data as ethers does", () => {
+    fc.assert(
+      fc.property(address, (account) => {
+        for (const [contract, name] of [
+          [erc20, 'balanceOf'],
+          [multicall3Interface, 'getEthBalance'],
+        ] as const) {
+          const selector = contract.getFunction(name)!.selector
+          expect(addressCallData(selector, account)).toBe(contract.encodeFunctionData(name, [account]))
+        }
+      }),
+    )
+  })
+
+  it("decodes a string[] (a PoRAddressList's batch) exactly as ethers' ABI coder does, and refuses what it refuses", () => {
+    const reference = (data: string) => {
+      try {
+        return [...(porAddressListInterface.decodeFunctionResult('getPoRAddressList', data)[0] as string[])]
+      } catch {
+        return undefined
+      }
+    }
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'grapheme', maxLength: 60 }), { maxLength: 12 }),
+        fc.nat(),
+        fc.nat(255),
+        (strings, at, value) => {
+          const encoded = porAddressListInterface.encodeFunctionResult('getPoRAddressList', [strings])
+          expect(decodeStringArray(encoded)).toEqual(strings)
+          // Cut short by a word, or one byte of it changed (an offset, a length, a character).
+          expect(decodeStringArray(encoded.slice(0, -64))).toEqual(reference(encoded.slice(0, -64)))
+          const i = 2 + 2 * (at % ((encoded.length - 2) / 2))
+          const edited = `${encoded.slice(0, i)}${value.toString(16).padStart(2, '0')}${encoded.slice(i + 2)}`
+          expect(decodeStringArray(edited)).toEqual(reference(edited))
+        },
+      ),
+    )
+    // Not UTF-8: ethers refuses it too.
+    const invalid = `0x${[0x20, 1, 0x20, 2].map((n) => n.toString(16).padStart(64, '0')).join('')}${'ff'.padEnd(64, '0')}`
+    expect(reference(invalid)).toBeUndefined()
+    expect(decodeStringArray(invalid)).toBeUndefined()
+    expect(decodeStringArray('0x')).toBeUndefined()
+  })
+
+  it('refuses a reply whose offsets or lengths point outside it, or whose success is not a bool', () => {
+    const encoded = multicall3Interface.encodeFunctionResult('aggregate3', [[[true, '0x1234']]]).slice(2)
+    const words = encoded.match(/.{64}/g)!
+    const edited = (i: number, value: string) =>
+      decodeAggregate3(
+        { result: `0x${words.map((w, j) => (j === i ? value.padStart(64, '0') : w)).join('')}` },
+        1,
+      )
+    expect(decodeAggregate3({ result: `0x${encoded}` }, 1)).toEqual([{ success: true, returnData: '0x1234' }])
+    // words: array offset, length, tuple offset, success, bytes offset, bytes length, data.
+    expect(edited(0, 'ff')).toBeUndefined()
+    expect(edited(2, '1000')).toBeUndefined()
+    expect(edited(3, '2')).toBeUndefined()
+    expect(edited(4, '21')).toBeUndefined()
+    expect(edited(5, '21')).toBeUndefined()
+    expect(edited(5, 'f'.repeat(64))).toBeUndefined()
+    expect(decodeAggregate3({ result: '0x' }, 0)).toBeUndefined()
+    expect(decodeAggregate3({ error: { code: 3, message: 'execution reverted' } }, 1)).toBeUndefined()
+  })
+})
 
 describe('resolveEvmNetwork', () => {
   const env = {
@@ -288,6 +397,38 @@ describe('EvmRpcClient on the local chains', () => {
     )
     expect(results.map(uint)).toEqual(await reference(tokenB, Number(block.number)))
   })
+
+  it.each([
+    ['A', 31337n, 'multicall3', 1],
+    ['A', 31337n, 'multicall3', 3],
+    ['B', 31338n, 'batch', 0],
+  ] as const)(
+    'reads native balances with the calls, at the same block (chain %s, %s, confirmations %d)',
+    async (name, chainId, method, confirmations) => {
+      const provider = name === 'A' ? providerA : providerB
+      const token = name === 'A' ? tokenA : tokenB
+      const signer = await fundedSigner(provider)
+      const accounts = [Wallet.createRandom().address, Wallet.createRandom().address]
+      await (await signer.sendTransaction({ to: accounts[0], value: 10n ** 18n + 1n })).wait()
+      await (await signer.sendTransaction({ to: accounts[1], value: 3n })).wait()
+      const counter = await proxy(localChainUrl(name))
+      const client = new EvmRpcClient(settingsFor([counter.url], chainId), { timeoutMs: 5000 })
+      const { block, results } = await client.pin(confirmations, [
+        nativeBalanceCall(accounts[0]),
+        { to: token.target as string, data: erc20.encodeFunctionData('balanceOf', [holders[0]]) },
+        nativeBalanceCall(accounts[1]),
+      ])
+      expect(block.method).toBe(method)
+      const blockTag = Number(block.number)
+      expect(results.map(uint)).toEqual([
+        await provider.getBalance(accounts[0], blockTag),
+        await token.balanceOf(holders[0], { blockTag }),
+        await provider.getBalance(accounts[1], blockTag),
+      ])
+      const sent = counter.requests.map((body) => JSON.parse(body) as { method: string }[]).flat()
+      expect(sent.filter((r) => r.method === 'eth_getBalance')).toHaveLength(method === 'batch' ? 2 : 0)
+    },
+  )
 
   it.each([
     ['A', 31337n, 'multicall3'],

@@ -1,6 +1,6 @@
 import { inputError } from '#common/errors'
 import { quoteInput } from '#common/input'
-import type { Settings } from '../config'
+import type { AttestationSettings } from '../config'
 import type { ReservesRequestParams } from './reserves'
 
 /** Most output decimals accepted. */
@@ -15,7 +15,10 @@ const CHAIN_LABEL = /^[^()]{1,64}$/
  * The request in canonical form: `chain` (matched case-insensitively) trimmed and in upper
  * case; `client` as sent, since it is a URL path at the auditor, where case matters.
  */
-export function canonicalRequest(params: ReservesRequestParams, settings: Settings): ReservesRequestParams {
+export function canonicalRequest(
+  params: ReservesRequestParams,
+  settings: AttestationSettings,
+): ReservesRequestParams {
   checkRequest(params, settings)
   const { client, field, chain, decimals, maxAgeSeconds } = params
   return {
@@ -36,7 +39,7 @@ export interface CheckedRequest {
  * Everything about a request that can be judged without the auditor's API. Throws a 400
  * naming the field.
  */
-export function checkRequest(params: ReservesRequestParams, settings: Settings): CheckedRequest {
+export function checkRequest(params: ReservesRequestParams, settings: AttestationSettings): CheckedRequest {
   const { client, chain, decimals, maxAgeSeconds } = params
   if (typeof client !== 'string' || !CLIENT.test(client)) {
     throw inputError(

@@ -61,7 +61,7 @@ const maxLagSetting = (chain: BitcoinChainId) => ({
  * Chain `chainId`'s tip freshness limits as `settings` give them (the defaults without), and
  * the settings they come from.
  */
-export function tipFreshness(chainId: BitcoinChainId, settings?: Settings): HeadFreshness {
+export function tipFreshness(chainId: BitcoinChainId, settings?: BitcoinSettings): HeadFreshness {
   const names = TIP_FRESHNESS_SETTING[chainId]
   const defaults = DEFAULT_TIP_FRESHNESS[chainId]
   return {
@@ -91,38 +91,46 @@ export const ESPLORA = providerBlock('ESPLORA', {
   scope: 'per chain, across all requests',
 })
 
+/**
+ * The settings of a bitcoin balance read, under the names every adapter reading one gives them
+ * (the proof-of-reserves composite declares the same): each chain's Esplora URLs, the Esplora
+ * block and the longest address list.
+ */
+export const BITCOIN_SETTINGS = {
+  BITCOIN_MAINNET_ESPLORA_URL: urlSetting('mainnet'),
+  BITCOIN_TESTNET_ESPLORA_URL: urlSetting('testnet'),
+  BITCOIN_SIGNET_ESPLORA_URL: urlSetting('signet'),
+  BITCOIN_REGTEST_ESPLORA_URL: urlSetting('regtest'),
+  BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAgeSetting('mainnet'),
+  BITCOIN_MAINNET_ESPLORA_MAX_LAG_BLOCKS: maxLagSetting('mainnet'),
+  BITCOIN_TESTNET_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAgeSetting('testnet'),
+  BITCOIN_TESTNET_ESPLORA_MAX_LAG_BLOCKS: maxLagSetting('testnet'),
+  BITCOIN_SIGNET_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAgeSetting('signet'),
+  BITCOIN_SIGNET_ESPLORA_MAX_LAG_BLOCKS: maxLagSetting('signet'),
+  BITCOIN_REGTEST_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAgeSetting('regtest'),
+  BITCOIN_REGTEST_ESPLORA_MAX_LAG_BLOCKS: maxLagSetting('regtest'),
+  ...ESPLORA.definitions,
+  MAX_ADDRESSES: {
+    type: 'number',
+    description: 'Most addresses accepted in one request',
+    default: 10_000,
+    validate: validator.integer({ min: 1, max: 100_000 }),
+  },
+} as const
+
+/**
+ * The framework defaults a bitcoin balance read changes. 10,000 taproot addresses with their
+ * network and chainId fields are just over 1 MiB, and 10,000 of the longest (90 characters) under
+ * 1.5 MiB. No more: the framework serialises and stores every request whole (its metrics, its
+ * subscription set).
+ */
+export const BITCOIN_DEFAULT_OVERRIDES = { MAX_PAYLOAD_SIZE_LIMIT: 2 * 1024 * 1024 } as const
+
 /** The adapter's settings; each adapter gets its own (the framework reads them into the instance). */
 export const makeConfig = () =>
-  new AdapterConfig(
-    {
-      BITCOIN_MAINNET_ESPLORA_URL: urlSetting('mainnet'),
-      BITCOIN_TESTNET_ESPLORA_URL: urlSetting('testnet'),
-      BITCOIN_SIGNET_ESPLORA_URL: urlSetting('signet'),
-      BITCOIN_REGTEST_ESPLORA_URL: urlSetting('regtest'),
-      BITCOIN_MAINNET_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAgeSetting('mainnet'),
-      BITCOIN_MAINNET_ESPLORA_MAX_LAG_BLOCKS: maxLagSetting('mainnet'),
-      BITCOIN_TESTNET_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAgeSetting('testnet'),
-      BITCOIN_TESTNET_ESPLORA_MAX_LAG_BLOCKS: maxLagSetting('testnet'),
-      BITCOIN_SIGNET_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAgeSetting('signet'),
-      BITCOIN_SIGNET_ESPLORA_MAX_LAG_BLOCKS: maxLagSetting('signet'),
-      BITCOIN_REGTEST_ESPLORA_MAX_TIP_AGE_SECONDS: maxTipAgeSetting('regtest'),
-      BITCOIN_REGTEST_ESPLORA_MAX_LAG_BLOCKS: maxLagSetting('regtest'),
-      ...ESPLORA.definitions,
-      MAX_ADDRESSES: {
-        type: 'number',
-        description: 'Most addresses accepted in one request',
-        default: 10_000,
-        validate: validator.integer({ min: 1, max: 100_000 }),
-      },
-    },
-    {
-      envDefaultOverrides: {
-        // 10,000 taproot addresses with their network and chainId fields are just over 1 MiB, and
-        // 10,000 of the longest (90 characters) under 1.5 MiB. No more: the framework serialises
-        // and stores every request whole (its metrics, its subscription set).
-        MAX_PAYLOAD_SIZE_LIMIT: 2 * 1024 * 1024,
-      },
-    },
-  )
+  new AdapterConfig(BITCOIN_SETTINGS, { envDefaultOverrides: BITCOIN_DEFAULT_OVERRIDES })
 
 export type Settings = ReturnType<typeof makeConfig>['settings']
+
+/** What a bitcoin balance read needs of the settings (those of {@link BITCOIN_SETTINGS}). */
+export type BitcoinSettings = Pick<Settings, keyof typeof BITCOIN_SETTINGS>

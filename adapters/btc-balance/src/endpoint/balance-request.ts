@@ -1,7 +1,7 @@
 import { inputError } from '#common/errors'
 import { quoteInput } from '#common/input'
 import { parseUrlList } from '#common/provider-client'
-import { ESPLORA_URL_SETTING, type Settings } from '../config'
+import { ESPLORA_URL_SETTING, type BitcoinSettings, type Settings } from '../config'
 import {
   BITCOIN_CHAIN_IDS,
   checkBitcoinAddress,
@@ -29,11 +29,9 @@ export interface CheckedRequest {
  * and network, one chainId with a configured provider, size limits, minConfirmations.
  * `network` and `chainId` are case-insensitive. Throws a 400 naming the offending field.
  */
-export function checkRequest(params: BalanceRequestParams, settings: Settings): CheckedRequest {
+export function checkRequest(params: BalanceRequestParams, settings: BitcoinSettings): CheckedRequest {
   const { addresses, minConfirmations } = params
-  if (!Number.isInteger(minConfirmations) || minConfirmations < 0) {
-    throw inputError(`minConfirmations must be an integer ≥ 0, got ${quoteInput(minConfirmations)}`)
-  }
+  checkMinConfirmations(minConfirmations)
   if (!Array.isArray(addresses) || addresses.length === 0)
     throw inputError('addresses must list at least one address')
   if (addresses.length > settings.MAX_ADDRESSES) {
@@ -82,6 +80,13 @@ export function checkRequest(params: BalanceRequestParams, settings: Settings): 
     duplicates: [...duplicates],
     minConfirmations,
     inputs: { addresses: entries, minConfirmations },
+  }
+}
+
+/** A 400 unless `minConfirmations` is an integer ≥ 0. */
+export function checkMinConfirmations(minConfirmations: unknown): void {
+  if (!Number.isInteger(minConfirmations) || (minConfirmations as number) < 0) {
+    throw inputError(`minConfirmations must be an integer ≥ 0, got ${quoteInput(minConfirmations)}`)
   }
 }
 

@@ -1,7 +1,7 @@
 import { parseDecimal, type ScaledAmount } from '#common/decimal'
 import { inputError } from '#common/errors'
 import { quoteInput } from '#common/input'
-import type { Settings } from '../config'
+import type { VaultSettings } from '../config'
 import type { BarLimits } from '../rules/bars'
 import type { InventoryRequestParams } from './inventory'
 
@@ -54,7 +54,7 @@ export interface VaultLimits {
   summaryToleranceGrams: ScaledAmount
 }
 
-export function vaultLimits(settings: Settings): VaultLimits {
+export function vaultLimits(settings: VaultSettings): VaultLimits {
   return {
     bars: {
       minFineness: parseDecimal(settings.GOLD_VAULT_MIN_FINENESS, 'GOLD_VAULT_MIN_FINENESS'),

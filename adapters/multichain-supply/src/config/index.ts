@@ -1,6 +1,6 @@
 import { AdapterConfig } from '@chainlink/external-adapter-framework/config'
 import { validator } from '@chainlink/external-adapter-framework/validation/utils'
-import { maxBodyBytesSetting } from '#common/settings'
+import { maxBodyBytesSetting, rpcTimeoutSetting } from '#common/settings'
 
 /**
  * The adapter's own settings. The RPC settings are per network and looked up when a request
@@ -9,12 +9,7 @@ import { maxBodyBytesSetting } from '#common/settings'
  */
 export function makeConfig() {
   return new AdapterConfig({
-    RPC_TIMEOUT_MS: {
-      type: 'number',
-      description: 'Timeout of one JSON-RPC request to one URL, in milliseconds, before failing over',
-      default: 10_000,
-      validate: validator.integer({ min: 100, max: 60_000 }),
-    },
+    RPC_TIMEOUT_MS: rpcTimeoutSetting(),
     // totalSupply, decimals and 1,000 balances are some 100 KiB of JSON-RPC answer.
     RPC_MAX_BODY_BYTES: maxBodyBytesSetting('JSON-RPC', 4 * 1024 ** 2),
     MAX_EXCLUDED: {

@@ -1,17 +1,9 @@
 import { erc20Interface } from '#chain/abi'
-import { describeFailure, isFinalFailure, providerError } from '#common/errors'
-import {
-  EvmRpcClient,
-  decodeUint256,
-  type CallOutcome,
-  type EvmRpcClientOptions,
-  type ReadMethod,
-} from '#common/evm-rpc'
+import { providerError } from '#common/errors'
+import { EvmRpcClient, type EvmRpcClientOptions, type ReadMethod } from '#common/evm-rpc'
+import { decimalsReturn, readEachChain, uintReturn } from '#common/evm-calls'
 import type { SupplyRequest } from '../endpoint/supply-request'
 import { totalCirculating } from '../rules/total'
-
-/** Token decimals this adapter accepts (`decimals()` is a uint8; beyond 36 is not a real token). */
-export const MAX_TOKEN_DECIMALS = 36
 
 const DECIMALS_CALL = erc20Interface.encodeFunctionData('decimals')
 const TOTAL_SUPPLY_CALL = erc20Interface.encodeFunctionData('totalSupply')
@@ -51,26 +43,11 @@ export type ReadSupplyOptions = EvmRpcClientOptions
  * that fails fails the whole figure (502 naming each failed network): never a partial sum.
  */
 export async function readSupply(request: SupplyRequest, options: ReadSupplyOptions): Promise<SupplyFigures> {
-  const outcomes = await Promise.allSettled(
-    request.chains.map((chain) => readChain(chain, request.confirmations, options)),
+  const chains = await readEachChain(
+    request.chains,
+    (chain) => readChain(chain, request.confirmations, options),
+    'supply',
   )
-  const failures = outcomes.flatMap((outcome, i) => {
-    if (outcome.status === 'fulfilled') return []
-    const { network } = request.chains[i].settings
-    const { message } = describeFailure(outcome.reason)
-    return [message.startsWith(`${network}:`) ? message : `${network}: ${message}`]
-  })
-  if (failures.length > 0) {
-    // Every chain refused (a 4xx): an answer, which the transport does not retry before the next refresh.
-    const reasons = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []))
-    const refused = reasons.every(isFinalFailure)
-    throw providerError(
-      `supply not reported, chains unread: ${failures.join('; ')}`,
-      502,
-      refused ? (reasons[0] as { providerStatusCode?: number }).providerStatusCode : undefined,
-    )
-  }
-  const chains = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<ChainSupply>).value)
   const total = totalCirculating(
     chains.map((chain) => ({ units: BigInt(chain.circulating), decimals: chain.decimals })),
     request.resultDecimals,
@@ -99,30 +76,11 @@ async function readChain(
     })),
   ])
   const where = `${settings.network}: token ${token} at block ${block.number}`
-  const uint = (outcome: CallOutcome, call: string): bigint => {
-    if (!outcome.success) {
-      throw providerError(
-        `${where}: ${call} reverted${outcome.revertMessage ? ` (${outcome.revertMessage})` : ''}`,
-      )
-    }
-    const value = decodeUint256(outcome.returnData)
-    if (value === undefined) {
-      throw providerError(
-        outcome.returnData === '0x'
-          ? `${where}: ${call} returned nothing: no ERC-20 contract at this address?`
-          : `${where}: ${call} returned ${outcome.returnData.slice(0, 80)}, not a uint256`,
-      )
-    }
-    return value
-  }
-  const decimals = uint(results[0], 'decimals()')
-  if (decimals > BigInt(MAX_TOKEN_DECIMALS)) {
-    throw providerError(`${where}: decimals() is ${decimals}, outside 0–${MAX_TOKEN_DECIMALS}`)
-  }
-  const totalSupply = uint(results[1], 'totalSupply()')
+  const decimals = decimalsReturn(results[0], where)
+  const totalSupply = uintReturn(results[1], where, 'totalSupply()')
   const balances = exclude.map((holder, i) => ({
     address: holder,
-    balance: uint(results[2 + i], `balanceOf(${holder})`),
+    balance: uintReturn(results[2 + i], where, `balanceOf(${holder})`),
   }))
   const excluded = balances.reduce((sum, b) => sum + b.balance, 0n)
   if (excluded > totalSupply) {
@@ -138,7 +96,7 @@ async function readChain(
     blockNumber: Number(block.number),
     blockTimestamp: block.timestamp,
     readVia: block.method,
-    decimals: Number(decimals),
+    decimals,
     totalSupply: totalSupply.toString(),
     excluded: excluded.toString(),
     circulating: (totalSupply - excluded).toString(),

@@ -1,4 +1,5 @@
 import { porAddressListInterface } from '#chain/abi'
+import { decodeStringArray } from '#common/evm-calls'
 import type { PoRAddress } from '#common/por'
 import { providerError } from '#common/errors'
 import {
@@ -75,17 +76,8 @@ export async function readAddressList(
     const call = `getPoRAddressList(${start}, ${end})`
     const failure = failed(batches[i], call)
     if (failure) throw providerError(failure)
-    let batch: string[]
-    try {
-      batch = [
-        ...(porAddressListInterface.decodeFunctionResult(
-          'getPoRAddressList',
-          batches[i].returnData,
-        )[0] as string[]),
-      ]
-    } catch {
-      throw providerError(`${where}: ${call} did not return a string[]`)
-    }
+    const batch = decodeStringArray(batches[i].returnData)
+    if (!batch) throw providerError(`${where}: ${call} did not return a string[]`)
     if (batch.length !== end - start + 1) {
       throw providerError(`${where}: ${call} returned ${batch.length} addresses, expected ${end - start + 1}`)
     }
