@@ -133,7 +133,7 @@ describe('npm run demo usage', () => {
   it('refuses unknown arguments with exit code 2 and the usage, starting nothing', async () => {
     const run = await runDemo(['--jsn'])
     expect(run.code).toBe(2)
-    expect(run.stderr).toContain('unknown arguments: --jsn')
+    expect(run.stderr).toContain('unknown argument: --jsn')
     expect(run.stderr).toContain('Usage: npm run demo')
     expect(run.stdout).toBe('')
   })
