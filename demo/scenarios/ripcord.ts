@@ -10,7 +10,7 @@ import { isPaused, pauseIn } from '../guard'
 import { blocksLater, seconds } from '../report'
 import { UpdaterError } from '../updater'
 import { check, TimelineRecorder, type Scenario } from './timeline'
-import { BRING_UP, CLIENT, DECIMALS, bringUp } from './world'
+import { BRING_UP, CLIENT, DECIMALS, bringUp, usdxPlan } from './world'
 
 const PLAN = [
   BRING_UP,
@@ -31,7 +31,7 @@ export const ripcord: Scenario = {
 
   async run(context) {
     const recorder = new TimelineRecorder(this, context.say, PLAN)
-    const world = await bringUp(context, recorder)
+    const world = await bringUp(context, recorder, usdxPlan())
     if (!world) return recorder.finish()
     const token = await world.token.getAddress()
     const request = { client: CLIENT, field: 'totalReserve', decimals: DECIMALS }

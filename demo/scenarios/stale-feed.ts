@@ -10,7 +10,7 @@ import { guardVerdict, isPaused, pauseIn, unpauseRefusal, unpauseThroughGuard } 
 import { blocksLater } from '../report'
 import { revertOf } from '../tx'
 import { check, TimelineRecorder, type Scenario } from './timeline'
-import { BRING_UP, bringUp, usd, usdx } from './world'
+import { BRING_UP, bringUp, usd, usdx, usdxPlan } from './world'
 
 const PLAN = [
   BRING_UP,
@@ -32,7 +32,7 @@ export const staleFeed: Scenario = {
 
   async run(context) {
     const recorder = new TimelineRecorder(this, context.say, PLAN)
-    const world = await bringUp(context, recorder)
+    const world = await bringUp(context, recorder, usdxPlan())
     if (!world) return recorder.finish()
     const token = await world.token.getAddress()
     const rules = world.rules
