@@ -69,6 +69,36 @@ describe('what the scenarios say they did', () => {
     expect(pause.block).toBe((stale.facts.stale as { block: number }).block + pause.blocksAfterStale)
   })
 
+  it('bridge-drain: the composite reads the drained lock side, the feed drops to it, the log-trigger upkeep pauses mint and redeem', () => {
+    const bridge = played.get('bridge-drain')!.timeline
+    expect(bridge.steps.map((s) => s.label)).toEqual([
+      'wBTK backed and watched',
+      'the lock side is drained',
+      'the feed drops',
+      'the guard pauses mint and redeem',
+    ])
+    const drained = facts('bridge-drain', 'the lock side is drained').facts as {
+      drain: { block: number; amount: string }
+      adapter: { reserves: string; lockBlock: number }
+    }
+    // 620 BTK of 1,020.123456789012345678 leave; the rest, rounded down to the feed's 8 decimals.
+    expect(drained.drain.amount).toBe(String(620n * 10n ** 18n))
+    expect(drained.adapter.reserves).toBe('40012345678')
+    expect(drained.adapter.lockBlock).toBeGreaterThanOrEqual(drained.drain.block)
+    const round = facts('bridge-drain', 'the feed drops').facts.round as {
+      block: number
+      answer: string
+      previous: string
+    }
+    expect(round).toMatchObject({ previous: '102012345678', answer: '40012345678' })
+    expect(facts('bridge-drain', 'the guard pauses mint and redeem').facts.pause).toMatchObject({
+      reason: 'InsufficientReserves',
+      upkeep: 'log',
+      reserves: '40012345678',
+      supply: String(1_000n * 10n ** 8n),
+    })
+  })
+
   it('stale-feed: paused for StaleReserves past the heartbeat, unpaused once the feed resumes', () => {
     expect(facts('stale-feed', 'the heartbeat passes: paused').facts.pause).toMatchObject({
       reason: 'StaleReserves',
