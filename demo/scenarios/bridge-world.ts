@@ -56,16 +56,11 @@ export class BridgeWorld extends TokenWorld<LockedReserves> {
 
   /** Starts chain A and funds the accounts; the lock side starts with the adapter. */
   static async start(rules: WorldRules = DEFAULT_RULES): Promise<BridgeWorld> {
-    const { chain, provider, accounts, close } = await TokenWorld.startChain()
-    const world = new BridgeWorld(
+    return new BridgeWorld(
       { name: 'Wrapped BTK', symbol: 'wBTK', reserveUnit: 'BTK' },
       rules,
-      chain,
-      provider,
-      accounts,
+      await TokenWorld.startChain(),
     )
-    world.closers.push(close)
-    return world
   }
 
   /** Chain B, BTK locked in the custodian wallets, and the proof-of-reserves adapter (its own process, metrics on). */

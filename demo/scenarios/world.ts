@@ -145,6 +145,11 @@ export async function startWorldChain(network: 'localA' | 'localB', chainId: num
   }
 }
 
+/** The token's chain, started, and its funded accounts. */
+export interface StartedChain extends WorldChain {
+  accounts: WorldAccounts
+}
+
 /** What a world's token is called, and what its reserves are counted in. */
 export interface TokenNames {
   name: string
@@ -168,21 +173,24 @@ export abstract class TokenWorld<O extends Observed = Observed> {
   automation!: Automation
   protected readonly closers: (() => Promise<void>)[] = []
 
+  readonly chain: RunningChain
+  readonly provider: JsonRpcProvider
+  readonly accounts: WorldAccounts
+
+  /** The world on its chain ({@link TokenWorld.startChain}), which it closes last. */
   protected constructor(
     readonly names: TokenNames,
     readonly rules: WorldRules,
-    readonly chain: RunningChain,
-    readonly provider: JsonRpcProvider,
-    readonly accounts: WorldAccounts,
-  ) {}
+    started: StartedChain,
+  ) {
+    this.chain = started.chain
+    this.provider = started.provider
+    this.accounts = started.accounts
+    this.closers.push(started.close)
+  }
 
   /** Starts the token's chain and funds its accounts. */
-  protected static async startChain(): Promise<{
-    chain: RunningChain
-    provider: JsonRpcProvider
-    accounts: WorldAccounts
-    close: () => Promise<void>
-  }> {
+  protected static async startChain(): Promise<StartedChain> {
     const { chain, provider, close } = await startWorldChain('localA', 31337)
     const accounts: WorldAccounts = {
       issuer: await fundedWallet(provider),
@@ -333,16 +341,11 @@ export class ScenarioWorld extends TokenWorld<AttestedReserves> {
 
   /** Starts the chain and funds the accounts. */
   static async start(rules: WorldRules = DEFAULT_RULES): Promise<ScenarioWorld> {
-    const { chain, provider, accounts, close } = await TokenWorld.startChain()
-    const world = new ScenarioWorld(
+    return new ScenarioWorld(
       { name: 'USDX', symbol: 'USDX', reserveUnit: 'USD' },
       rules,
-      chain,
-      provider,
-      accounts,
+      await TokenWorld.startChain(),
     )
-    world.closers.push(close)
-    return world
   }
 
   /** The auditor's API and the attestation adapter (its own process, metrics on). */
