@@ -115,6 +115,13 @@ const quietDependencies: HardhatPlugin = {
   },
 }
 
+/**
+ * The guard is built via IR: its entry points, three pause modes, ACE's five margin modes computed in 512 bits and
+ * two log triggers make 24,642 bytes of runtime code through the legacy pipeline, past EIP-170's 24,576-byte limit
+ * (a chain refuses to deploy it); via IR, with the same 200 optimizer runs, about 20,100.
+ */
+const RESERVE_GUARD = 'contracts/ReserveGuard.sol'
+
 export default defineConfig({
   plugins: [quietDependencies, aceInOneCompilation],
   paths: {
@@ -132,6 +139,7 @@ export default defineConfig({
     // compiler Chainlink builds it with (the `keystone` profile of the package's foundry.toml).
     overrides: {
       [KEYSTONE_FORWARDER]: solcJs('solc-0.8.24', 200, 'paris'),
+      [RESERVE_GUARD]: solcJs('solc', 200, 'cancun', true),
       ...Object.fromEntries(aceSources.map((source) => [source, aceCompiler])),
     },
     npmFilesToBuild: [...chainlinkSources, ...aceSources],

@@ -29,7 +29,14 @@ import {
   type SecureMintToken,
 } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
-import { Role, assetConfig, decodePerformData, encodeCheckData, encodePerformData } from '#chain/types'
+import {
+  MarginMode,
+  Role,
+  assetConfig,
+  decodePerformData,
+  encodeCheckData,
+  encodePerformData,
+} from '#chain/types'
 import { gasPart } from '#devkit/docs'
 import {
   LOCAL_CHAINS,
@@ -84,7 +91,8 @@ async function guardWith(admin: Signer, forwarder: string, count: number, setup:
       0,
       reserveFeed,
       86_400,
-      0,
+      MarginMode.None,
+      0n,
     )
     await mined(token.grantRole(Role.MINTER, adminAddress))
     await mined(token.grantRole(Role.PAUSER, guard))

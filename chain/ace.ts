@@ -7,23 +7,22 @@
  * fields from the solc AST), so a new ACE release that reorders a member fails `npm test`.
  */
 import { AbiCoder, id } from 'ethers'
+import { MarginMode } from './types'
 
 /**
  * `SecureMintPolicy.ReserveMarginMode`: how the mintable supply is derived from the reserves (`margin` is the
- * policy's `reserveMarginAmount`; percentages are in basis points, at most 10 000).
+ * policy's `reserveMarginAmount`; percentages are in basis points, at most 10 000). ACE rounds down at each step:
+ * - `None`: mintable = reserves;
+ * - `PositivePercentage`: mintable = ⌊reserves × (10 000 − margin) / 10 000⌋;
+ * - `PositiveAbsolute`: mintable = reserves − margin (0 when reserves < margin); margin > 0;
+ * - `NegativePercentage`: mintable = ⌊reserves × (10 000 + margin) / 10 000⌋: more than the reserves;
+ * - `NegativeAbsolute`: mintable = reserves + margin; margin > 0.
+ *
+ * Our rules adopted these modes member for member (`ReserveCheck.MarginMode`, computed exactly): this is the same
+ * object as {@link MarginMode}, and chain/ace-mirror.test.ts and chain/solidity-mirror.test.ts hold each
+ * contract's enum to it.
  */
-export const ReserveMarginMode = {
-  /** mintable = reserves */
-  None: 0n,
-  /** mintable = ⌊reserves × (10 000 − margin) / 10 000⌋ */
-  PositivePercentage: 1n,
-  /** mintable = reserves − margin (0 when reserves < margin); margin > 0 */
-  PositiveAbsolute: 2n,
-  /** mintable = ⌊reserves × (10 000 + margin) / 10 000⌋: more than the reserves */
-  NegativePercentage: 3n,
-  /** mintable = reserves + margin; margin > 0 */
-  NegativeAbsolute: 4n,
-} as const
+export const ReserveMarginMode = MarginMode
 
 export type ReserveMarginModeValue = (typeof ReserveMarginMode)[keyof typeof ReserveMarginMode]
 

@@ -30,6 +30,7 @@ import type { MisreportingToken } from './typechain/contracts/mocks/Misreporting
 import type { MockMisbehavingTarget } from './typechain/contracts/mocks/MockMisbehavingTarget'
 import type { MockOperationsToken } from './typechain/contracts/mocks/MockOperationsToken'
 import type { MockPausableAsset } from './typechain/contracts/mocks/MockPausableAsset'
+import type { PausableStablecoin } from './typechain/contracts/mocks/PausableStablecoin'
 import type { MockReserveFeed } from './typechain/contracts/mocks/MockReserveFeed'
 import type { ReserveCheckHarness } from './typechain/contracts/mocks/ReserveCheckHarness'
 import type { EACAggregatorProxy } from './typechain/@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy'
@@ -56,6 +57,7 @@ import type { MisreportingToken__factory } from './typechain/factories/contracts
 import type { MockMisbehavingTarget__factory } from './typechain/factories/contracts/mocks/MockMisbehavingTarget__factory'
 import type { MockOperationsToken__factory } from './typechain/factories/contracts/mocks/MockOperationsToken__factory'
 import type { MockPausableAsset__factory } from './typechain/factories/contracts/mocks/MockPausableAsset__factory'
+import type { PausableStablecoin__factory } from './typechain/factories/contracts/mocks/PausableStablecoin__factory'
 import type { MockReserveFeed__factory } from './typechain/factories/contracts/mocks/MockReserveFeed__factory'
 import type { ReserveCheckHarness__factory } from './typechain/factories/contracts/mocks/ReserveCheckHarness__factory'
 import type { EACAggregatorProxy__factory } from './typechain/factories/@chainlink/contracts-0.8.0/src/v0.6/EACAggregatorProxy__factory'
@@ -120,6 +122,7 @@ export type {
   MockPausableAsset,
   MockReserveFeed,
   MockV3Aggregator,
+  PausableStablecoin,
   PoRAddressList,
   ReserveCheckHarness,
   ReserveGuard,
@@ -146,6 +149,7 @@ export const ARTIFACT = {
   MockOperationsToken: 'contracts/mocks/MockOperationsToken.sol:MockOperationsToken',
   MockPausableAsset: 'contracts/mocks/MockPausableAsset.sol:MockPausableAsset',
   MockReserveFeed: 'contracts/mocks/MockReserveFeed.sol:MockReserveFeed',
+  PausableStablecoin: 'contracts/mocks/PausableStablecoin.sol:PausableStablecoin',
   ReserveCheckHarness: 'contracts/mocks/ReserveCheckHarness.sol:ReserveCheckHarness',
   MockV3Aggregator: `${CHAINLINK}/shared/mocks/MockV3Aggregator.sol:MockV3Aggregator`,
   AutomationRegistry2_3: `${CHAINLINK}/automation/v2_3/AutomationRegistry2_3.sol:AutomationRegistry2_3`,
@@ -290,6 +294,15 @@ export const deployMockPausableAsset = deployer<MockPausableAsset, MockPausableA
   'MockPausableAsset',
 )
 export const mockPausableAssetAt = attacher<MockPausableAsset>('MockPausableAsset')
+
+/**
+ * Deploys a PausableStablecoin (name, symbol, admin): a 6-decimal ERC-20 minted by `MINTER_ROLE` with no mint gate,
+ * paused by `PAUSER_ROLE` (a guard's `Pausable` target); while paused only burns move.
+ */
+export const deployPausableStablecoin = deployer<PausableStablecoin, PausableStablecoin__factory>(
+  'PausableStablecoin',
+)
+export const pausableStablecoinAt = attacher<PausableStablecoin>('PausableStablecoin')
 
 /**
  * Deploys a MockOperationsToken (an 8-decimal ERC-20 paused by operation, declaring IOperationsPausable through

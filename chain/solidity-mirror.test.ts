@@ -4,6 +4,7 @@
  * (artifacts/build-info/*.output.json), struct fields from the ABI. A member reordered, renamed, added
  * or removed on either side fails here.
  */
+import fc from 'fast-check'
 import { getAddress, keccak256, toUtf8Bytes } from 'ethers'
 import { artifactNames, readArtifact, readBuildOutput, walkAst as walk, type AstNode } from './artifacts'
 import {
@@ -11,6 +12,7 @@ import {
   ChangeStatus,
   FeedFailure,
   Hold,
+  MarginMode,
   Operation,
   PENDING_CHANGE_FIELDS,
   PauseMode,
@@ -27,6 +29,7 @@ import {
   decodePerformData,
   encodePerformData,
   enumName,
+  marginFromBps,
   toAssetConfig,
   toReading,
   toResult,
@@ -35,6 +38,7 @@ import {
 /** Which mirror stands for which Solidity enum (by its canonical name). */
 const ENUM_MIRRORS: Record<string, Record<string, bigint>> = {
   'ReserveCheck.StalePolicy': StalePolicy,
+  'ReserveCheck.MarginMode': MarginMode,
   'ReserveCheck.Verdict': Verdict,
   'ReserveCheck.Reason': Reason,
   'IReserveGuard.SupplyKind': SupplyKind,
@@ -266,7 +270,7 @@ describe('the decoders and builders of chain/types.ts', () => {
       updatedAt: 1_700_000_000n,
       decimals: 18n,
     })
-    const config = assetConfig({ reserveFeed: '0xfeed', supplySource: '0x5', marginBps: 25 })
+    const config = assetConfig({ reserveFeed: '0xfeed', supplySource: '0x5', ...marginFromBps(25) })
     const tuple = ASSET_CONFIG_FIELDS.map((f) =>
       typeof config[f] === 'number' ? BigInt(config[f]) : config[f],
     )
@@ -286,7 +290,8 @@ describe('the decoders and builders of chain/types.ts', () => {
       heartbeat: 86_400,
       supplyHeartbeat: 0,
       stalePolicy: StalePolicy.FailClosed,
-      marginBps: 0,
+      marginMode: MarginMode.None,
+      marginAmount: 0n,
       pauseMode: PauseMode.Operations,
       operations: Operation.Mint | Operation.Redeem,
       pauseGas: 100_000,
@@ -313,6 +318,33 @@ describe('the decoders and builders of chain/types.ts', () => {
     expect(decodePerformData(encoded)).toEqual([entries[0], { target: getAddress(target), index: 63n }])
     expect(decodePerformData('0x')).toEqual([])
     expect(decodePerformData(encodePerformData([]))).toEqual([])
+  })
+
+  it("maps a former marginBps to ACE's PositivePercentage, at least as strict and less than a basis point more", () => {
+    expect(marginFromBps(0)).toEqual({ marginMode: MarginMode.None, marginAmount: 0n })
+    // ⌈m × 10⁴ / (10⁴ + m)⌉: 1% over the supply is 0.990099…% off the reserves, rounded up to 1%.
+    expect(marginFromBps(100)).toEqual({ marginMode: MarginMode.PositivePercentage, marginAmount: 100n })
+    expect(marginFromBps(2_500).marginAmount).toBe(2_000n) // exact: 1.25 × supply is 80% of the reserves
+    expect(marginFromBps(10_000).marginAmount).toBe(5_000n) // exact: twice the supply
+    expect(marginFromBps(65_535).marginAmount).toBe(8_677n) // the old uint16's largest
+    expect(() => marginFromBps(-1)).toThrow('not negative')
+    // Backed under the new mode ⇒ backed under the old margin; and the new limit is within a basis point of the
+    // reserves of the old one.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 65_535 }),
+        fc.bigInt({ min: 1n, max: 10n ** 30n }),
+        fc.bigInt({ min: 0n, max: 10n ** 30n }),
+        (m, reserves, supply) => {
+          const p = marginFromBps(m).marginAmount
+          const oldBacked = reserves * 10_000n >= supply * (10_000n + BigInt(m))
+          const newBacked = supply * 10_000n <= reserves * (10_000n - p)
+          if (newBacked && !oldBacked) return false
+          const withOneBpMore = supply * 10_000n <= reserves * (10_000n - p + 1n)
+          return !oldBacked || withOneBpMore
+        },
+      ),
+    )
   })
 
   it('names enum values, and refuses a value the mirror does not know', () => {

@@ -12,6 +12,24 @@ import { AbiCoder, ZeroHash, getAddress, id, toBeHex } from 'ethers'
 /** `ReserveCheck.StalePolicy`: what stale data means for an asset. */
 export const StalePolicy = { FailClosed: 0n, Skip: 1n } as const
 
+/**
+ * `ReserveCheck.MarginMode`: how much of the reserves the supply may take, Chainlink ACE's
+ * `SecureMintPolicy.ReserveMarginMode` member for member (chain/ace-mirror.test.ts holds them equal), computed
+ * exactly. With `m` the margin's amount and `s` the supply (with any amount being minted), backed iff:
+ */
+export const MarginMode = {
+  /** `s ≤ reserves` (m = 0) */
+  None: 0n,
+  /** `s × 10 000 ≤ reserves × (10 000 − m)`, m ≤ 10 000 basis points */
+  PositivePercentage: 1n,
+  /** `s ≤ reserves − m` (or s = 0), m > 0 in supply units */
+  PositiveAbsolute: 2n,
+  /** `s × 10 000 ≤ reserves × (10 000 + m)`, m ≤ 10 000 basis points: supply above the reserves */
+  NegativePercentage: 3n,
+  /** `s ≤ reserves + m`, m > 0 in supply units: supply above the reserves */
+  NegativeAbsolute: 4n,
+} as const
+
 /** `ReserveCheck.Verdict`: the outcome of a check. */
 export const Verdict = { Backed: 0n, Short: 1n, Skipped: 2n } as const
 
@@ -34,8 +52,11 @@ export const Reason = {
 /** `IReserveGuard.SupplyKind`: where an asset's supply is read. */
 export const SupplyKind = { TokenTotalSupply: 0n, SupplyFeed: 1n } as const
 
-/** `IReserveGuard.PauseMode`: how an asset is paused. */
-export const PauseMode = { Operations: 0n, Pausable: 1n } as const
+/**
+ * `IReserveGuard.PauseMode`: how an asset is paused: `pauseOperations(mask)`, `pause()`, or `setPausedState(true)` on
+ * a Chainlink ACE PausePolicy run first on its token's `mint`.
+ */
+export const PauseMode = { Operations: 0n, Pausable: 1n, AcePausePolicy: 2n } as const
 
 /** `IReserveGuard.Hold`: who holds a pause the guard made. */
 export const Hold = { Upkeep: 0n, Guardian: 1n } as const
@@ -94,6 +115,7 @@ export const Role = {
 } as const
 
 export type StalePolicyValue = (typeof StalePolicy)[keyof typeof StalePolicy]
+export type MarginModeValue = (typeof MarginMode)[keyof typeof MarginMode]
 export type VerdictValue = (typeof Verdict)[keyof typeof Verdict]
 export type ReasonName = keyof typeof Reason
 export type ReasonValue = (typeof Reason)[ReasonName]
@@ -121,7 +143,8 @@ export const ASSET_CONFIG_FIELDS = [
   'heartbeat',
   'supplyHeartbeat',
   'stalePolicy',
-  'marginBps',
+  'marginMode',
+  'marginAmount',
   'pauseMode',
   'operations',
   'pauseGas',
@@ -137,7 +160,42 @@ export const RESULT_FIELDS = ['verdict', 'reason', 'reserves', 'supply'] as cons
 export const READING_FIELDS = ['ok', 'answer', 'updatedAt', 'decimals'] as const
 
 /** `ReserveCheck.Rules` fields, in declaration order. */
-export const RULES_FIELDS = ['heartbeat', 'supplyHeartbeat', 'stalePolicy', 'marginBps'] as const
+export const RULES_FIELDS = [
+  'heartbeat',
+  'supplyHeartbeat',
+  'stalePolicy',
+  'marginMode',
+  'marginAmount',
+] as const
+
+/** A margin: its {@link MarginMode} and its amount (basis points for a percentage, supply units otherwise). */
+export interface Margin {
+  marginMode: bigint
+  /** 0 for `None`; at most 10 000 (basis points) for a percentage; more than 0 (supply units) for an absolute one. */
+  marginAmount: bigint
+}
+
+/** No margin: the supply may take the whole reserves. */
+export const NO_MARGIN: Margin = { marginMode: MarginMode.None, marginAmount: 0n }
+
+/**
+ * Our margin before ACE's modes were adopted, `marginBps` m (reserves × 10 000 ≥ supply × (10 000 + m): m basis
+ * points of reserves **over the supply**), as the ACE mode that is at least as strict: `PositivePercentage`
+ * ⌈m × 10⁴ / (10⁴ + m)⌉, which takes its basis points **off the reserves** (m of ours is m / (1 + m) of ACE's);
+ * `None` for 0. Where 10⁴ + m divides 10⁸ (m = 2 500, 10 000, …) the two are the same limit; otherwise the mode
+ * allows less than a basis point of the reserves less than the old margin did.
+ */
+export function marginFromBps(marginBps: number | bigint): Margin {
+  const m = BigInt(marginBps)
+  if (m < 0n) throw new Error(`a margin in basis points is not negative: ${marginBps}`)
+  if (m === 0n) return NO_MARGIN
+  const scaled = m * 10_000n
+  const denominator = 10_000n + m
+  return {
+    marginMode: MarginMode.PositivePercentage,
+    marginAmount: (scaled + denominator - 1n) / denominator,
+  }
+}
 
 /** A protected asset's configuration (`IReserveGuard.AssetConfig`), as the guard takes it. */
 export interface AssetConfig {
@@ -152,10 +210,12 @@ export interface AssetConfig {
    */
   supplyHeartbeat: number
   stalePolicy: bigint
-  /** Extra reserves required over supply, in basis points (`uint16`). */
-  marginBps: number
+  /** How much of the reserves the supply may take ({@link MarginMode}; a negative mode only by a scheduled update). */
+  marginMode: bigint
+  /** The margin: basis points (≤ 10 000) for a percentage, supply units (> 0) for an absolute margin, 0 for `None`. */
+  marginAmount: bigint
   pauseMode: bigint
-  /** For `PauseMode.Operations`: a non-empty mask of {@link Operation} flags; for `Pausable`: 0. */
+  /** For `PauseMode.Operations`: a non-empty mask of {@link Operation} flags; for the other modes: 0. */
   operations: bigint
   /**
    * The gas the target's pause is given by the upkeep (`uint32`), from the guard's `MIN_PAUSE_GAS` to
@@ -181,7 +241,7 @@ export function assetConfig(
     heartbeat: 86_400,
     supplyHeartbeat: 0,
     stalePolicy: StalePolicy.FailClosed,
-    marginBps: 0,
+    ...NO_MARGIN,
     pauseMode: PauseMode.Operations,
     operations: Operation.Mint | Operation.Redeem,
     pauseGas: DEFAULT_PAUSE_GAS,
@@ -224,7 +284,7 @@ export function toResult(raw: unknown): CheckResult {
 
 /**
  * Decodes an `IReserveGuard.AssetConfig` (as returned by `assetConfig`, `assetAt` or in `AssetAdded`);
- * `heartbeat`, `supplyHeartbeat`, `pauseGas` (`uint32`) and `marginBps` (`uint16`) come back as numbers, exactly.
+ * `heartbeat`, `supplyHeartbeat` and `pauseGas` (`uint32`) come back as numbers, exactly.
  */
 export function toAssetConfig(raw: unknown): AssetConfig {
   const config = fromTuple<typeof ASSET_CONFIG_FIELDS, Record<string, unknown>>(
@@ -236,7 +296,6 @@ export function toAssetConfig(raw: unknown): AssetConfig {
     ...(config as unknown as AssetConfig),
     heartbeat: Number(config.heartbeat as bigint),
     supplyHeartbeat: Number(config.supplyHeartbeat as bigint),
-    marginBps: Number(config.marginBps as bigint),
     pauseGas: Number(config.pauseGas as bigint),
   }
 }

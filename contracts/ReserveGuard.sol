@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
 import {ILogAutomation, Log} from "@chainlink/contracts/src/v0.8/automation/interfaces/ILogAutomation.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ReportReceiver} from "./cre/ReportReceiver.sol";
 import {IReserveGuard} from "./interfaces/IReserveGuard.sol";
@@ -11,7 +12,8 @@ import {ReserveScan} from "./guard/ReserveScan.sol";
 /**
  * @title ReserveGuard
  * @notice Pauses protected assets whose proof of reserve shows a shortfall, judged by {ReserveCheck}: a
- * Chainlink Automation upkeep (conditional and log trigger) and a CRE receiver.
+ * Chainlink Automation upkeep (conditional, and log triggers on a feed update or a token's mint) and a CRE
+ * receiver.
  *
  * This file is the guard's entry points and who may call each; the work is done by the contracts it builds on
  * (docs/contracts.md, "Reading the guard"):
@@ -24,7 +26,9 @@ import {ReserveScan} from "./guard/ReserveScan.sol";
  *
  * Roles (every power, and how fast it acts, is in docs/contracts.md, "Who can do what, and how fast"):
  * - `DEFAULT_ADMIN_ROLE`: registers assets (at once); schedules, applies and cancels their updates and removals
- *   (applied after the admin delay, within 14 days); grants every role. It changes hands in two steps, after
+ *   (applied after the admin delay, within 14 days); hands back the ownership of a contract the guard owns once it
+ *   is no asset's target ({releaseOwnership}: an ACE `PausePolicy`, after its asset's delayed removal); grants
+ *   every role. It changes hands in two steps, after
  *   the same delay (`AccessControlDefaultAdminRules`).
  * - `FORWARDER_ROLE`: may call {performUpkeep}. Grant it to the Automation forwarder of each upkeep registered
  *   on this contract (a conditional and a log-trigger upkeep have one forwarder each).
@@ -58,6 +62,12 @@ contract ReserveGuard is
     /// @notice `topic0` of `AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)`.
     bytes32 public constant ANSWER_UPDATED_TOPIC = keccak256("AnswerUpdated(int256,uint256,uint256)");
 
+    /**
+     * @notice `topic0` of an ERC-20's `Transfer(address indexed from, address indexed to, uint256 value)`: from the
+     * zero address, a mint.
+     */
+    bytes32 public constant TRANSFER_TOPIC = keccak256("Transfer(address,address,uint256)");
+
     /// @notice The admin address is the zero address.
     error InvalidAdmin();
 
@@ -90,10 +100,14 @@ contract ReserveGuard is
     }
 
     /**
-     * @notice Log trigger: on a feed's `AnswerUpdated`, lists the assets to pause, as {checkUpkeep}.
-     * @dev The log only wakes the guard up; nothing in it is trusted. Every asset is re-read rather than
-     * matched on `log.source`: a Chainlink feed proxy's `AnswerUpdated` comes from its current aggregator,
-     * not from the proxy address an asset is configured with. Other events give no upkeep.
+     * @notice Log trigger: on a feed's `AnswerUpdated`, or on a mint (`Transfer` from the zero address) of a
+     * registered asset's token, lists the assets to pause, as {checkUpkeep}. A mint with no feed update is how an
+     * unbacked supply appears on a token without a mint gate: this pauses it in the block after.
+     * @dev The log only wakes the guard up; nothing in it is trusted, and every asset is re-read. A feed update is
+     * not matched on `log.source`: a Chainlink feed proxy's `AnswerUpdated` comes from its current aggregator,
+     * not from the proxy address an asset is configured with. A mint is, since a token emits its own events: the
+     * source must be an asset's target or supply source ({AssetRegistry-_isAssetToken}). Other events give no
+     * upkeep.
      * @param log the triggering log
      * @param checkData as for {checkUpkeep}
      * @return upkeepNeeded whether at least one asset needs pausing
@@ -104,7 +118,10 @@ contract ReserveGuard is
         bytes calldata checkData
     ) external view override returns (bool upkeepNeeded, bytes memory performData) {
         uint256 maxEntries = _maxEntries(checkData);
-        if (log.topics.length != 3 || log.topics[0] != ANSWER_UPDATED_TOPIC) return (false, "");
+        if (log.topics.length != 3) return (false, "");
+        bool feedUpdate = log.topics[0] == ANSWER_UPDATED_TOPIC;
+        bool mint = log.topics[0] == TRANSFER_TOPIC && log.topics[1] == bytes32(0) && _isAssetToken(log.source);
+        if (!feedUpdate && !mint) return (false, "");
         return _scan(maxEntries);
     }
 
@@ -183,6 +200,13 @@ contract ReserveGuard is
     /// @inheritdoc IReserveGuard
     function removeAsset(address target) external override onlyRole(DEFAULT_ADMIN_ROLE) {
         _removeAsset(target);
+    }
+
+    /// @inheritdoc IReserveGuard
+    function releaseOwnership(address target, address newOwner) external override onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_isRegistered(_assetOf(target))) revert TargetRegistered(target);
+        Ownable(target).transferOwnership(newOwner);
+        emit OwnershipReleased(target, newOwner);
     }
 
     // ---------------------------------------------------------------- wiring

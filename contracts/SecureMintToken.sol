@@ -27,7 +27,8 @@ import {ReserveCheck} from "./libraries/ReserveCheck.sol";
  *
  * Roles:
  * - `DEFAULT_ADMIN_ROLE`: schedules and applies a new reserve feed, heartbeat and margin (after the admin
- *   delay, within 14 days); grants the roles (at once). It changes hands in two steps, after the same delay
+ *   delay, within 14 days; a negative margin, which lets the supply exceed the reserves, only this way); grants
+ *   the roles (at once). It changes hands in two steps, after the same delay
  *   (`AccessControlDefaultAdminRules`).
  * - `MINTER_ROLE`: mints (within the reserves).
  * - `PAUSER_ROLE`: pauses and unpauses operations. Give it to the guard; unpausing through the guard
@@ -46,11 +47,13 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControlDefaultAdminRules
     struct State {
         address reserveFeed;
         uint32 heartbeat;
-        uint16 marginBps;
+        ReserveCheck.MarginMode marginMode;
         uint8 pausedOperations;
     }
 
     State private _state;
+    /// @dev The margin's amount: a slot of its own, read by a mint only when the mode has one (0 for `None`).
+    uint256 private _marginAmount;
     /// @dev Who paused each paused operation, by its `OPERATION_*` flag.
     mapping(uint8 operation => address account) private _pausedBy;
     DelayedChange.Pending private _pendingReserveConfig;
@@ -63,7 +66,9 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControlDefaultAdminRules
      * configuration, waits before it can be completed
      * @param reserveFeed the proof-of-reserve feed
      * @param heartbeat seconds after which the feed's answer is stale
-     * @param marginBps extra reserves required over supply, in basis points
+     * @param marginMode how much of the reserves may be minted against ({ReserveCheck-MarginMode}); not a
+     * negative mode, which only a scheduled change sets ({NegativeMarginNotScheduled})
+     * @param marginAmount the margin, within its mode's bounds
      */
     constructor(
         string memory name_,
@@ -72,9 +77,11 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControlDefaultAdminRules
         uint48 delay,
         address reserveFeed,
         uint32 heartbeat,
-        uint16 marginBps
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount
     ) ERC20(name_, symbol_) AccessControlDefaultAdminRules(delay, _nonZero(admin)) {
-        _setReserveConfig(reserveFeed, heartbeat, marginBps);
+        if (ReserveCheck.isNegative(marginMode)) revert NegativeMarginNotScheduled(marginMode);
+        _setReserveConfig(reserveFeed, heartbeat, marginMode, marginAmount);
     }
 
     /// @notice 8, like WBTC.
@@ -123,33 +130,42 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControlDefaultAdminRules
     function scheduleReserveConfig(
         address reserveFeed,
         uint32 heartbeat,
-        uint16 marginBps
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount
     ) external override onlyRole(DEFAULT_ADMIN_ROLE) {
-        _validateReserveConfig(reserveFeed, heartbeat);
+        _validateReserveConfig(reserveFeed, heartbeat, marginMode, marginAmount);
         DelayedChange.Pending memory pending = DelayedChange.schedule(
-            _reserveConfigHash(reserveFeed, heartbeat, marginBps),
+            _reserveConfigHash(reserveFeed, heartbeat, marginMode, marginAmount),
             defaultAdminDelay()
         );
         _pendingReserveConfig = pending;
-        emit ReserveConfigScheduled(reserveFeed, heartbeat, marginBps, pending.readyAt, pending.expiresAt);
+        emit ReserveConfigScheduled(
+            reserveFeed,
+            heartbeat,
+            marginMode,
+            marginAmount,
+            pending.readyAt,
+            pending.expiresAt
+        );
     }
 
     /// @inheritdoc ISecureMintToken
     function setReserveConfig(
         address reserveFeed,
         uint32 heartbeat,
-        uint16 marginBps
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount
     ) external override onlyRole(DEFAULT_ADMIN_ROLE) {
         DelayedChange.Pending memory pending = _pendingReserveConfig;
         DelayedChange.Status status = DelayedChange.status(
             pending,
-            _reserveConfigHash(reserveFeed, heartbeat, marginBps)
+            _reserveConfigHash(reserveFeed, heartbeat, marginMode, marginAmount)
         );
         if (status == DelayedChange.Status.NotScheduled) revert ReserveConfigNotScheduled();
         if (status == DelayedChange.Status.NotReady) revert ReserveConfigNotReady(pending.readyAt);
         if (status == DelayedChange.Status.Expired) revert ReserveConfigExpired(pending.expiresAt);
         delete _pendingReserveConfig;
-        _setReserveConfig(reserveFeed, heartbeat, marginBps);
+        _setReserveConfig(reserveFeed, heartbeat, marginMode, marginAmount);
     }
 
     /// @inheritdoc ISecureMintToken
@@ -219,9 +235,14 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControlDefaultAdminRules
     }
 
     /// @inheritdoc ISecureMintToken
-    function reserveConfig() external view override returns (address reserveFeed, uint32 heartbeat, uint16 marginBps) {
+    function reserveConfig()
+        external
+        view
+        override
+        returns (address reserveFeed, uint32 heartbeat, ReserveCheck.MarginMode marginMode, uint256 marginAmount)
+    {
         State memory state = _state;
-        return (state.reserveFeed, state.heartbeat, state.marginBps);
+        return (state.reserveFeed, state.heartbeat, state.marginMode, _marginAmount);
     }
 
     /// @inheritdoc ISecureMintToken
@@ -236,8 +257,11 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControlDefaultAdminRules
             heartbeat: state.heartbeat,
             supplyHeartbeat: 0, // its own totalSupply(), read live: never stale
             stalePolicy: ReserveCheck.StalePolicy.FailClosed,
-            marginBps: state.marginBps
+            marginMode: state.marginMode,
+            marginAmount: 0
         });
+        // The amount's slot is read only when the mode has an amount (it is 0 for `None`).
+        if (state.marginMode != ReserveCheck.MarginMode.None) rules.marginAmount = _marginAmount;
         return
             ReserveCheck.evaluate(
                 ReserveCheck.readFeed(state.reserveFeed),
@@ -248,21 +272,38 @@ contract SecureMintToken is ERC20, ERC20Burnable, AccessControlDefaultAdminRules
             );
     }
 
-    function _setReserveConfig(address reserveFeed, uint32 heartbeat, uint16 marginBps) private {
-        _validateReserveConfig(reserveFeed, heartbeat);
+    function _setReserveConfig(
+        address reserveFeed,
+        uint32 heartbeat,
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount
+    ) private {
+        _validateReserveConfig(reserveFeed, heartbeat, marginMode, marginAmount);
         _state.reserveFeed = reserveFeed;
         _state.heartbeat = heartbeat;
-        _state.marginBps = marginBps;
-        emit ReserveConfigUpdated(reserveFeed, heartbeat, marginBps);
+        _state.marginMode = marginMode;
+        _marginAmount = marginAmount;
+        emit ReserveConfigUpdated(reserveFeed, heartbeat, marginMode, marginAmount);
     }
 
-    function _validateReserveConfig(address reserveFeed, uint32 heartbeat) private view {
+    function _validateReserveConfig(
+        address reserveFeed,
+        uint32 heartbeat,
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount
+    ) private view {
         if (reserveFeed.code.length == 0) revert InvalidReserveFeed(reserveFeed);
         if (heartbeat == 0) revert InvalidHeartbeat();
+        ReserveCheck.requireValidMargin(marginMode, marginAmount);
     }
 
-    function _reserveConfigHash(address reserveFeed, uint32 heartbeat, uint16 marginBps) private pure returns (bytes32) {
-        return keccak256(abi.encode(reserveFeed, heartbeat, marginBps));
+    function _reserveConfigHash(
+        address reserveFeed,
+        uint32 heartbeat,
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount
+    ) private pure returns (bytes32) {
+        return keccak256(abi.encode(reserveFeed, heartbeat, marginMode, marginAmount));
     }
 
     /// @dev The admin, refused when zero with the token's own error (before OpenZeppelin's check).

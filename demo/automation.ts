@@ -12,7 +12,13 @@ import type { JsonRpcProvider, Signer } from 'ethers'
 import { linkTokenAt } from '#chain/contracts'
 import { mined } from '#chain/events'
 import { deployLocalAutomation, type LocalAutomation } from '#devkit/automation'
-import { UpkeepRunner, runCli, type CheckOutcome, type PerformOutcome } from '../upkeeps/index'
+import {
+  UpkeepRunner,
+  runCli,
+  type CheckOutcome,
+  type PerformOutcome,
+  type RegistrationTrigger,
+} from '../upkeeps/index'
 import type { Sent } from './tx'
 
 export interface Automation {
@@ -38,9 +44,10 @@ export async function deployAutomation(owner: Signer, issuer: string, link: bigi
 
 export interface RegisteredUpkeep {
   id: bigint
+  /** as the registry has it: a mint-log upkeep is a log trigger */
   trigger: 'conditional' | 'log'
   forwarder: string
-  /** what a log trigger listens to (the aggregator behind the proxy) */
+  /** what a log trigger listens to (the aggregator behind the proxy, or the token whose mints it filters) */
   listensTo?: string
   /** the funding, and the least the registry requires for the upkeep's gas limit (decimal LINK) */
   balance: string
@@ -76,11 +83,19 @@ export async function registerUpkeep(
   automation: Automation,
   rpcUrl: string,
   adminKey: string,
-  request: { guard: string; trigger: 'conditional' | 'log'; feed?: string; amount: string; name: string },
+  request: {
+    guard: string
+    trigger: RegistrationTrigger
+    feed?: string
+    token?: string
+    amount: string
+    name: string
+  },
 ): Promise<RegisteredUpkeep> {
   const argv = ['register', '--network', 'local', '--rpc-url', rpcUrl, '--guard', request.guard]
   argv.push('--trigger', request.trigger, '--amount', request.amount, '--name', request.name, '--json')
   if (request.feed) argv.push('--feed', request.feed)
+  if (request.token) argv.push('--token', request.token)
   const out: string[] = []
   const env = { UPKEEPS_PRIVATE_KEY: adminKey, UPKEEPS_LOCAL_DEPLOYMENT: automation.deploymentFile }
   const code = await runCli(argv, env, { out: (text) => out.push(text), err: (text) => out.push(text) })

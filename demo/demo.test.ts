@@ -5,6 +5,7 @@
  * mint and unpause, the unpause through the guard.
  */
 import { runDemo } from './cli-process'
+import type { OvermintSummary } from './scenarios/overmint'
 import type { DemoSummary, StepSummary } from './summary'
 
 const btc = (text: string) => expect.objectContaining({ text, decimals: 8, symbol: 'BTC' })
@@ -129,7 +130,66 @@ describe('npm run demo', () => {
   })
 })
 
+describe('npm run demo -- --scenario overmint', () => {
+  let summary: OvermintSummary
+
+  beforeAll(async () => {
+    const run = await runDemo(['--scenario', 'overmint', '--json'])
+    expect({ code: run.code, narration: run.code === 0 ? '' : run.stderr }).toEqual({
+      code: 0,
+      narration: '',
+    })
+    summary = JSON.parse(run.stdout) as OvermintSummary
+  }, 300_000)
+
+  it('happens as described, the mintable-budget endpoint pending until it exists', () => {
+    expect(summary).toMatchObject({ scenario: 'overmint', ok: true })
+    expect(summary.steps.map((s) => s.outcome)).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'pending',
+      'ok',
+    ])
+    expect(summary.overmint.tokens).toBe('300000000000000')
+  })
+
+  it("is refused by SecureMintToken and by ACE's SecureMintPolicy", () => {
+    expect(summary.steps[2].facts.refusal).toMatchObject({ name: 'MintNotBacked' })
+    expect(summary.steps[3].facts.outcome).toBe('refused: mint would exceed available reserves')
+  })
+
+  it('goes through on the token without a mint gate, which the mint-log upkeep pauses in the next block', () => {
+    expect(summary.pause).toMatchObject({ blocks: 1, reason: 'InsufficientReserves' })
+    expect(summary.pause!.pauseBlock).toBe(summary.pause!.mintBlock + 1)
+    expect(summary.steps[5].facts.viaRegistry).toBe(true)
+    expect(summary.holder!.between.actions).toEqual({
+      'transfer to anyone (an exchange, a lending market)': 'ok',
+      'mint more': 'ok',
+      'burn the mistake': 'ok',
+    })
+    expect(summary.holder!.afterPause.actions).toEqual({
+      'transfer to anyone (an exchange, a lending market)': 'EnforcedPause',
+      'mint more': 'EnforcedPause',
+      'burn the mistake': 'ok',
+    })
+    expect(summary.steps[8].facts.unpauseWhileShort).toMatchObject({ name: 'AssetNotBacked' })
+  })
+})
+
 describe('npm run demo usage', () => {
+  it('refuses an unknown scenario with exit code 2, starting nothing', async () => {
+    const run = await runDemo(['--scenario', 'undermint'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('unknown scenario undermint: the scenarios are ')
+    expect(run.stderr).toContain(', overmint')
+    expect(run.stdout).toBe('')
+  })
+
   it('refuses unknown arguments with exit code 2 and the usage, starting nothing', async () => {
     const run = await runDemo(['--jsn'])
     expect(run.code).toBe(2)

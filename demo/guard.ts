@@ -4,20 +4,33 @@
  * it. When the guard's interface changes, this is the one file of the demo to adapt.
  */
 import type { Signer } from 'ethers'
-import { deployReserveGuard, type ReserveGuard, type SecureMintToken } from '#chain/contracts'
+import {
+  deployReserveGuard,
+  type PausableStablecoin,
+  type ReserveGuard,
+  type SecureMintToken,
+} from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
-import { Operation, Reason, Role, Verdict, assetConfig, enumName, toResult } from '#chain/types'
+import {
+  Operation,
+  PauseMode,
+  Reason,
+  Role,
+  Verdict,
+  assetConfig,
+  enumName,
+  toResult,
+  type Margin,
+} from '#chain/types'
 import type { PerformOutcome } from '../upkeeps/index'
 import { revertOf, sent, type Revert, type Sent } from './tx'
 
 export type { ReserveGuard }
 
 /** The rules the guard applies to the token: the token's own, so that both judge alike. */
-export interface GuardRules {
+export interface GuardRules extends Margin {
   /** seconds after which the reserve feed's answer is stale (fail-closed: stale counts as short) */
   heartbeat: number
-  /** extra reserves required over supply, in basis points */
-  marginBps: number
 }
 
 /**
@@ -58,6 +71,30 @@ export async function protectToken(
       assetConfig({ reserveFeed, supplySource: target, ...rules, operations: PAUSED_OPERATIONS }),
     ),
   )
+  return [sent(pauser), sent(added)]
+}
+
+/**
+ * Puts a token of OpenZeppelin's `Pausable` kind under the guard (PauseMode.Pausable): the guard gets its
+ * PAUSER_ROLE, and the token is registered with its reserve feed, its own totalSupply, fail-closed on stale data,
+ * `rules`' heartbeat and margin.
+ */
+export async function protectPausable(
+  guard: ReserveGuard,
+  token: PausableStablecoin,
+  reserveFeed: string,
+  rules: GuardRules,
+): Promise<Sent[]> {
+  const target = await token.getAddress()
+  const pauser = await mined(token.grantRole(Role.PAUSER, await guard.getAddress()))
+  const config = assetConfig({
+    reserveFeed,
+    supplySource: target,
+    ...rules,
+    pauseMode: PauseMode.Pausable,
+    operations: 0n,
+  })
+  const added = await mined(guard.addAsset(target, config))
   return [sent(pauser), sent(added)]
 }
 

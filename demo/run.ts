@@ -25,7 +25,7 @@ import {
 } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
 import { formatUnits } from '#common/decimal'
-import { Operation, Role } from '#chain/types'
+import { MarginMode, NO_MARGIN, Operation, Role, enumName } from '#chain/types'
 import { startAdapterServer, type AdapterServer } from '#devkit/adapter-server'
 import { chainProvider, startHardhatNode, type RunningChain } from '#devkit/local-chain'
 import { makeAdapter as makeAddressListAdapter } from '#adapters/por-address-list/src/index'
@@ -72,7 +72,7 @@ const PUBLICATION: PublicationRules = { deviationBps: 100n, heartbeatSeconds: 86
  * The token's and the guard's staleness limit: an hour over the feed's heartbeat, as Chainlink advises for
  * consumers, so a feed on its heartbeat is never stale. No margin: reserves must cover the supply.
  */
-const GUARD_RULES: GuardRules = { heartbeat: 90_000, marginBps: 0 }
+const GUARD_RULES: GuardRules = { heartbeat: 90_000, ...NO_MARGIN }
 /** Balances count at 6 confirmations, as WBTC-style PoR jobs read them. */
 const MIN_CONFIRMATIONS = 6
 /** The Bitcoin network the custodian's addresses are on (made-up coins: regtest). */
@@ -166,7 +166,10 @@ export class Demo {
         deviationPercent: formatUnits(PUBLICATION.deviationBps, 2),
         heartbeatSeconds: PUBLICATION.heartbeatSeconds.toString(),
         tokenHeartbeatSeconds: GUARD_RULES.heartbeat,
-        marginBps: GUARD_RULES.marginBps,
+        margin: {
+          mode: enumName(MarginMode, GUARD_RULES.marginMode),
+          amount: GUARD_RULES.marginAmount.toString(),
+        },
         minConfirmations: MIN_CONFIRMATIONS,
       },
       custodian: {
@@ -352,7 +355,8 @@ export class Demo {
         ADMIN_DELAY_SECONDS,
         feed,
         GUARD_RULES.heartbeat,
-        0,
+        GUARD_RULES.marginMode,
+        GUARD_RULES.marginAmount,
       ),
     )
     const token = await this.token.getAddress()

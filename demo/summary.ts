@@ -57,7 +57,8 @@ export interface DemoSummary {
     deviationPercent: string
     heartbeatSeconds: string
     tokenHeartbeatSeconds: number
-    marginBps: number
+    /** the token's and the guard's margin: ACE's mode by name, its amount (basis points or token units) */
+    margin: { mode: string; amount: string }
     minConfirmations: number
   }
   chain?: { chainId: number; url: string }

@@ -5,8 +5,9 @@
  * calls the initializer (the implementations disable theirs), and deploy extractors plainly.
  *
  * {@link deployAceMintGate} builds the Secure Mint set-up Chainlink documents: a `ComplianceTokenERC20` whose `mint`
- * runs, through its PolicyEngine, an `OnlyOwnerPolicy` (only the token owner mints, as in ACE's deploy script), a
- * `PausePolicy` and a `SecureMintPolicy` reading a reserve feed. Each policy returns `Continue` or reverts
+ * runs, through its PolicyEngine, a `PausePolicy` (first: a policy that allows a call skips those after it, so a pause
+ * must run before any), an `OnlyOwnerPolicy` (only the token owner mints, as in ACE's deploy script) and a
+ * `SecureMintPolicy` reading a reserve feed. Each policy returns `Continue` or reverts
  * `PolicyRejected(reason)`, which the engine turns into `PolicyRunRejected(policy, reason, payload)`; a policy that
  * reverts otherwise (a feed that reverts, an overflow) gives `PolicyRunError(policy, error, payload)`. Both are
  * the engine's errors: decode them with its interface ({@link aceRefusal}).
@@ -125,7 +126,7 @@ export interface AceMintGateOptions {
   secureMint: SecureMintSettings
   /**
    * Who owns the PausePolicy, and so alone may `setPausedState` (default: the deployer). A guard that pauses the
-   * token's mint must own it.
+   * token's mint must own it (PauseMode.AcePausePolicy).
    */
   pauser?: string
   /** The PausePolicy's initial state (default not paused). */
@@ -148,9 +149,9 @@ export interface AceMintGate {
 
 /**
  * A ComplianceTokenERC20 whose `mint` is gated as Chainlink's Secure Mint gates it: the PolicyEngine runs, in this
- * order, OnlyOwnerPolicy (the token owner mints), PausePolicy (owned by `pauser`) and SecureMintPolicy (its
- * `amount` parameter extracted by ComplianceTokenMintBurnExtractor), each returning `Continue`; the engine's
- * default then allows. The deployer owns the engine, the token and the two other policies.
+ * order, PausePolicy (owned by `pauser`; first, where a guard requires it), OnlyOwnerPolicy (the token owner mints)
+ * and SecureMintPolicy (its `amount` parameter extracted by ComplianceTokenMintBurnExtractor), each returning
+ * `Continue`; the engine's default then allows. The deployer owns the engine, the token and the two other policies.
  */
 export async function deployAceMintGate(deployer: Signer, options: AceMintGateOptions): Promise<AceMintGate> {
   const { name = 'Compliance BTC', symbol = 'cBTC', decimals = 8, secureMint: settings } = options
@@ -185,8 +186,8 @@ export async function deployAceMintGate(deployer: Signer, options: AceMintGateOp
       tokenDecimals: decimals,
     }),
   )
-  await mined(engine.addPolicy(tokenAddress, mintSelector, onlyOwner, []))
   await mined(engine.addPolicy(tokenAddress, mintSelector, pause, []))
+  await mined(engine.addPolicy(tokenAddress, mintSelector, onlyOwner, []))
   await mined(engine.addPolicy(tokenAddress, mintSelector, secureMint, [await extractor.PARAM_AMOUNT()]))
   return {
     engine,

@@ -9,7 +9,17 @@ import { AbiCoder, keccak256, type BlockTag } from 'ethers'
 import type { SecureMintToken } from '#chain/contracts'
 import type { OptionSpec, ParsedOptions } from '#devkit/cli'
 import { CliError } from '#devkit/cli'
-import { PauseMode, StalePolicy, SupplyKind, assetConfig, enumName, type AssetConfig } from '#chain/types'
+import {
+  MarginMode,
+  NO_MARGIN,
+  PauseMode,
+  StalePolicy,
+  SupplyKind,
+  assetConfig,
+  enumName,
+  type AssetConfig,
+  type Margin,
+} from '#chain/types'
 import { parseDuration, showDuration } from './format'
 import { addressOption, text } from './session'
 import {
@@ -19,6 +29,30 @@ import {
   pauseModeName,
   type TargetKind,
 } from './pause-mode'
+
+/** The words issuers know from Chainlink ACE's `SecureMintPolicy.ReserveMarginMode`, as the option takes them. */
+const MARGIN_MODE_WORDS =
+  'none, positive-percentage, positive-absolute, negative-percentage, negative-absolute'
+
+/** `--margin-mode` and `--margin-amount`, with what a left-out margin means (`fallback`). */
+function marginOptions(fallback: string): OptionSpec[] {
+  return [
+    {
+      name: 'margin-mode',
+      value: 'mode',
+      description:
+        `how much of the reserves the supply may take, by Chainlink ACE's ReserveMarginMode: ${MARGIN_MODE_WORDS} ` +
+        `(a negative mode lets the supply exceed the reserves: only by a scheduled change); ${fallback}`,
+    },
+    {
+      name: 'margin-amount',
+      value: 'amount',
+      description:
+        "the margin: basis points for a percentage mode (50 = 0.5 %, at most 10000), the supply's smallest units " +
+        "for an absolute one (more than 0), as ACE's reserveMarginAmount; left out for none",
+    },
+  ]
+}
 
 /** The options that set an asset's configuration (`add-asset`, `schedule-update`). */
 export const ASSET_CONFIG_OPTIONS: OptionSpec[] = [
@@ -34,12 +68,7 @@ export const ASSET_CONFIG_OPTIONS: OptionSpec[] = [
     description:
       "how old the reserve feed's answer may be (86400, 24h, 1d); a SecureMintToken's own when left out, else 1d",
   },
-  {
-    name: 'margin-bps',
-    value: 'bps',
-    description:
-      "extra reserves required over supply, in basis points; a SecureMintToken's own when left out, else 0",
-  },
+  ...marginOptions("a SecureMintToken's own when left out, else none"),
   {
     name: 'supply-feed',
     value: 'address',
@@ -63,6 +92,12 @@ export const ASSET_CONFIG_OPTIONS: OptionSpec[] = [
       'for a token paused by operation: which to pause, of mint, redeem, burn (default mint,redeem: burning only helps)',
   },
   {
+    name: 'policy-token',
+    value: 'address',
+    description:
+      "for a Chainlink ACE PausePolicy target: the token whose mint(address,uint256) it guards, first in the token's PolicyEngine (the asset's supply)",
+  },
+  {
     name: 'pause-gas',
     value: 'gas|measure',
     description:
@@ -79,11 +114,7 @@ export const TOKEN_RULE_OPTIONS: OptionSpec[] = [
     value: 'duration',
     description: "how old the feed's answer may be before a mint is refused (86400, 24h, 1d)",
   },
-  {
-    name: 'margin-bps',
-    value: 'bps',
-    description: 'extra reserves required over supply, in basis points (default 0)',
-  },
+  ...marginOptions('default none'),
 ]
 
 /** A configuration with its fields checked and its defaults applied, and how its pause gas is to be found. */
@@ -95,45 +126,55 @@ export interface ConfigChoice {
   notes: string[]
 }
 
-/** A SecureMintToken's own rules (`reserveConfig()`). */
-export interface TokenRules {
+/** A SecureMintToken's own rules (`reserveConfig()`): its feed, heartbeat and margin. */
+export interface TokenRules extends Margin {
   reserveFeed: string
   heartbeat: number
-  marginBps: number
 }
 
 /** A SecureMintToken's rules now (`reserveConfig()`). */
 export async function readTokenRules(token: SecureMintToken, blockTag?: BlockTag): Promise<TokenRules> {
-  const [reserveFeed, heartbeat, marginBps] = await token.reserveConfig({ blockTag })
-  return { reserveFeed, heartbeat: Number(heartbeat), marginBps: Number(marginBps) }
+  const [reserveFeed, heartbeat, marginMode, marginAmount] = await token.reserveConfig({ blockTag })
+  return scheduledTokenRules({ reserveFeed, heartbeat, marginMode, marginAmount })
 }
 
 /** The token's rules as its functions take them (`scheduleReserveConfig`, `setReserveConfig`, the constructor's tail). */
-export function tokenRulesArgs(rules: TokenRules): [string, number, number] {
-  return [rules.reserveFeed, rules.heartbeat, rules.marginBps]
+export function tokenRulesArgs(rules: TokenRules): [string, number, bigint, bigint] {
+  return [rules.reserveFeed, rules.heartbeat, rules.marginMode, rules.marginAmount]
 }
 
-/** The hash a scheduled reserve configuration is stored under: `keccak256(abi.encode(feed, heartbeat, margin))`. */
+/**
+ * The hash a scheduled reserve configuration is stored under:
+ * `keccak256(abi.encode(feed, heartbeat, marginMode, marginAmount))`.
+ */
 export function tokenRulesHash(rules: TokenRules): string {
-  return keccak256(AbiCoder.defaultAbiCoder().encode(['address', 'uint32', 'uint16'], tokenRulesArgs(rules)))
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(['address', 'uint32', 'uint8', 'uint256'], tokenRulesArgs(rules)),
+  )
 }
 
-/** The rules a `ReserveConfigScheduled` event names. */
+/** The rules a `ReserveConfigScheduled` event (or `reserveConfig()`) names. */
 export function scheduledTokenRules(args: {
   reserveFeed: string
   heartbeat: bigint
-  marginBps: bigint
+  marginMode: bigint
+  marginAmount: bigint
 }): TokenRules {
   return {
     reserveFeed: args.reserveFeed,
     heartbeat: Number(args.heartbeat),
-    marginBps: Number(args.marginBps),
+    marginMode: args.marginMode,
+    marginAmount: args.marginAmount,
   }
 }
 
-/** `feed 0x…, heartbeat 1 d, margin 50 bps` */
+/** `feed 0x…, heartbeat 1 d, margin PositivePercentage 50 bps` */
 export function showTokenRules(rules: TokenRules): string {
-  return `feed ${rules.reserveFeed}, heartbeat ${showDuration(rules.heartbeat)}, margin ${rules.marginBps} bps`
+  return `feed ${rules.reserveFeed}, heartbeat ${showDuration(rules.heartbeat)}, margin ${showMargin(rules)}`
+}
+
+function sameMargin(a: Margin, b: Margin): boolean {
+  return a.marginMode === b.marginMode && a.marginAmount === b.marginAmount
 }
 
 /** Whether an asset judges by the token's rules (the guard refuses to unpause a token whose rules differ). */
@@ -141,17 +182,8 @@ export function followsToken(config: AssetConfig, rules: TokenRules): boolean {
   return (
     config.reserveFeed === rules.reserveFeed &&
     config.heartbeat === rules.heartbeat &&
-    config.marginBps === rules.marginBps
+    sameMargin(config, rules)
   )
-}
-
-function wholeNumber(options: ParsedOptions, name: string, max: number): number | undefined {
-  const value = text(options, name)
-  if (value === undefined) return undefined
-  if (!/^\d+$/.test(value) || Number(value) > max) {
-    throw new CliError(`--${name} must be a whole number from 0 to ${max}, got ${value}`, 'usage')
-  }
-  return Number(value)
 }
 
 function duration(options: ParsedOptions, name: string): number | undefined {
@@ -167,9 +199,74 @@ function duration(options: ParsedOptions, name: string): number | undefined {
   return seconds
 }
 
-/** The margin option: basis points over the supply (`uint16`). */
-function marginOption(options: ParsedOptions): number | undefined {
-  return wholeNumber(options, 'margin-bps', 0xffff)
+/** A margin mode from its option (`positive-percentage`, or ACE's own spelling `PositivePercentage`). */
+function parseMarginMode(value: string): bigint {
+  const wanted = value.replace(/-/g, '').toLowerCase()
+  const name = Object.keys(MarginMode).find((key) => key.toLowerCase() === wanted)
+  if (name === undefined)
+    throw new CliError(`--margin-mode is one of ${MARGIN_MODE_WORDS}, not ${value}`, 'usage')
+  return MarginMode[name as keyof typeof MarginMode]
+}
+
+function isPercentage(mode: bigint): boolean {
+  return mode === MarginMode.PositivePercentage || mode === MarginMode.NegativePercentage
+}
+
+function isNegative(mode: bigint): boolean {
+  return mode === MarginMode.NegativePercentage || mode === MarginMode.NegativeAbsolute
+}
+
+/**
+ * The margin the options ask for, over `base` (an amount alone keeps the present mode), checked as the contracts
+ * check it (`ReserveCheck.requireValidMargin`); undefined when neither option is given.
+ */
+function marginOption(options: ParsedOptions, base: Margin | undefined): Margin | undefined {
+  const modeText = text(options, 'margin-mode')
+  const amountText = text(options, 'margin-amount')
+  if (modeText === undefined && amountText === undefined) return undefined
+  const marginMode =
+    modeText !== undefined ? parseMarginMode(modeText) : (base?.marginMode ?? MarginMode.None)
+  if (amountText !== undefined && !/^\d+$/.test(amountText)) {
+    throw new CliError(`--margin-amount is a whole number, got ${amountText}`, 'usage')
+  }
+  const name = enumName(MarginMode, marginMode)
+  if (marginMode === MarginMode.None) {
+    if (amountText !== undefined && BigInt(amountText) !== 0n) {
+      throw new CliError(
+        '--margin-amount: there is no margin to give an amount (--margin-mode none)',
+        'usage',
+      )
+    }
+    return NO_MARGIN
+  }
+  if (amountText === undefined) {
+    throw new CliError(
+      `--margin-mode ${modeText} needs --margin-amount: ${isPercentage(marginMode) ? 'basis points' : "the supply's smallest units"}`,
+      'usage',
+    )
+  }
+  const marginAmount = BigInt(amountText)
+  if (isPercentage(marginMode) ? marginAmount > 10_000n : marginAmount === 0n) {
+    throw new CliError(
+      `--margin-amount for ${name} is ${isPercentage(marginMode) ? 'at most 10000 basis points' : 'more than 0'}, got ${amountText}`,
+      'usage',
+    )
+  }
+  return { marginMode, marginAmount }
+}
+
+/**
+ * Refuses a negative margin where the contracts do (`NegativeMarginNotScheduled`): letting the supply exceed the
+ * reserves is announced before it applies, so only a scheduled change sets it (`where`: the command's words).
+ */
+function requireNotNegative(margin: Margin, where: string): void {
+  if (!isNegative(margin.marginMode)) return
+  throw new CliError(
+    `${where} cannot take a negative margin (${enumName(MarginMode, margin.marginMode)}): it lets the supply exceed ` +
+      'the reserves, which the contracts accept only by a scheduled change (NegativeMarginNotScheduled). Start ' +
+      'with none or a positive margin, then schedule-update (an asset) or schedule-reserve-config (a token)',
+    'refused',
+  )
 }
 
 /**
@@ -179,12 +276,13 @@ function marginOption(options: ParsedOptions): number | undefined {
 export function tokenRulesFrom(options: ParsedOptions, base?: TokenRules): TokenRules {
   const reserveFeed = addressOption(options, 'feed') ?? base?.reserveFeed
   const heartbeat = duration(options, 'heartbeat') ?? base?.heartbeat
-  const marginBps = marginOption(options) ?? base?.marginBps ?? 0
+  const margin = marginOption(options, base) ?? base ?? NO_MARGIN
   if (!reserveFeed) throw new CliError("--feed <address> is required: the token's reserve feed", 'usage')
   if (heartbeat === undefined) {
     throw new CliError("--heartbeat <duration> is required: how old the feed's answer may be", 'usage')
   }
-  return { reserveFeed, heartbeat, marginBps }
+  if (!base) requireNotNegative(margin, 'a new SecureMintToken')
+  return { reserveFeed, heartbeat, marginMode: margin.marginMode, marginAmount: margin.marginAmount }
 }
 
 /**
@@ -202,8 +300,9 @@ export function chooseConfig(
   const notes: string[] = []
   const feed = addressOption(options, 'feed')
   const heartbeat = duration(options, 'heartbeat')
-  const margin = marginOption(options)
+  const margin = marginOption(options, base)
   const supplyFeed = addressOption(options, 'supply-feed')
+  const policyToken = addressOption(options, 'policy-token')
   const supplyHeartbeat = duration(options, 'supply-heartbeat')
   const policy = text(options, 'stale-policy')
   const operations = text(options, 'operations')
@@ -217,8 +316,8 @@ export function chooseConfig(
       heartbeat !== undefined && heartbeat !== token.heartbeat
         ? `heartbeat ${heartbeat} s (the token's: ${token.heartbeat} s)`
         : '',
-      margin !== undefined && margin !== token.marginBps
-        ? `margin ${margin} bps (the token's: ${token.marginBps} bps)`
+      margin !== undefined && !sameMargin(margin, token)
+        ? `margin ${showMargin(margin)} (the token's: ${showMargin(token)})`
         : '',
     ].filter(Boolean)
     if (differs.length > 0) {
@@ -241,7 +340,8 @@ export function chooseConfig(
       reserveFeed: token?.reserveFeed ?? feed ?? '',
       supplySource: target,
       heartbeat: token?.heartbeat ?? 86_400,
-      marginBps: token?.marginBps ?? 0,
+      marginMode: token?.marginMode ?? MarginMode.None,
+      marginAmount: token?.marginAmount ?? 0n,
       pauseMode: kind.pauseMode,
       operations: defaultOperations(kind.pauseMode),
     })
@@ -249,20 +349,43 @@ export function chooseConfig(
   const config: AssetConfig = { ...start, pauseMode: kind.pauseMode }
   if (feed !== undefined) config.reserveFeed = feed
   if (heartbeat !== undefined) config.heartbeat = heartbeat
-  if (margin !== undefined) config.marginBps = margin
+  if (margin !== undefined) Object.assign(config, margin)
+  if (!base) requireNotNegative(config, 'add-asset')
   if (token) {
     // A SecureMintToken's asset follows the token's rules, also when they changed since it was added.
     const follows =
       base &&
       (base.reserveFeed !== token.reserveFeed ||
         base.heartbeat !== token.heartbeat ||
-        base.marginBps !== token.marginBps)
+        !sameMargin(base, token))
     config.reserveFeed = token.reserveFeed
     config.heartbeat = token.heartbeat
-    config.marginBps = token.marginBps
+    config.marginMode = token.marginMode
+    config.marginAmount = token.marginAmount
     if (follows) notes.push("the reserve feed, heartbeat and margin follow the token's, which changed")
   }
-  if (supplyFeed !== undefined) {
+  if (kind.pauseMode === PauseMode.AcePausePolicy) {
+    // The policy guards its token's mint: the supply is that token's totalSupply() (the guard refuses a feed).
+    if (supplyFeed !== undefined || supplyHeartbeat !== undefined) {
+      throw new CliError(
+        `--supply-feed: ${target} is an ACE PausePolicy, whose asset's supply is its token's totalSupply()`,
+        'usage',
+      )
+    }
+    const token =
+      policyToken ?? (base?.pauseMode === PauseMode.AcePausePolicy ? base.supplySource : undefined)
+    if (token === undefined) {
+      throw new CliError(
+        `--policy-token <address> is required: ${target} is an ACE PausePolicy; name the token whose mint it guards`,
+        'usage',
+      )
+    }
+    config.supplyKind = SupplyKind.TokenTotalSupply
+    config.supplySource = token
+    config.supplyHeartbeat = 0
+  } else if (policyToken !== undefined) {
+    throw new CliError(`--policy-token is for an ACE PausePolicy target; ${target} is not one`, 'usage')
+  } else if (supplyFeed !== undefined) {
     if (supplyHeartbeat === undefined) {
       throw new CliError(
         '--supply-feed needs --supply-heartbeat <duration>: the supply feed may be stale too',
@@ -287,7 +410,10 @@ export function chooseConfig(
   if (operations !== undefined) config.operations = parseOperations(operations)
   else if (base && base.pauseMode !== kind.pauseMode) config.operations = defaultOperations(kind.pauseMode)
   if (kind.pauseMode !== PauseMode.Operations && config.operations !== 0n) {
-    throw new CliError(`--operations: ${target} is paused whole (Pausable): leave --operations out`, 'usage')
+    throw new CliError(
+      `--operations: ${target} is paused whole (${pauseModeName(kind.pauseMode)}): leave --operations out`,
+      'usage',
+    )
   }
   if (kind.pauseMode === PauseMode.Operations && config.operations === 0n) {
     throw new CliError(
@@ -306,18 +432,38 @@ export function chooseConfig(
   return { config, measurePauseGas, notes }
 }
 
-/** The margin in words (`50 bps over the supply`). */
-export function showMargin(config: AssetConfig): string {
-  return config.marginBps === 0 ? 'no margin' : `${config.marginBps} bps over the supply`
+/** The margin by its mode's name, with its amount's unit (`PositivePercentage 50 bps`, `None`). */
+export function showMargin(margin: Margin): string {
+  const name = enumName(MarginMode, margin.marginMode)
+  if (margin.marginMode === MarginMode.None) return name
+  return isPercentage(margin.marginMode)
+    ? `${name} ${margin.marginAmount} bps`
+    : `${name} ${margin.marginAmount} of the supply's smallest units`
 }
 
 /**
- * The least reserve ratio the rules accept, as a percent with two decimals (`100.50` for 50 bps), exact:
- * reserves × 10,000 ≥ supply × (10,000 + marginBps).
+ * The least reserve ratio a percentage margin accepts, as a percent rounded up to two decimals (`100.51` for
+ * PositivePercentage 50: supply × 10,000 ≤ reserves × 9,950); undefined for an absolute margin, which no ratio
+ * states, and for PositivePercentage 10000, which accepts no supply at all.
  */
-export function requiredRatio(config: AssetConfig): string {
-  const hundredths = 10_000 + config.marginBps
-  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`
+export function requiredRatio(config: Margin): string | undefined {
+  const { marginMode, marginAmount } = config
+  if (marginMode === MarginMode.PositiveAbsolute || marginMode === MarginMode.NegativeAbsolute)
+    return undefined
+  const share =
+    marginMode === MarginMode.None ? 10_000n : 10_000n + (isNegative(marginMode) ? 1n : -1n) * marginAmount
+  if (share === 0n) return undefined
+  const hundredths = (100_000_000n + share - 1n) / share
+  return `${hundredths / 100n}.${String(hundredths % 100n).padStart(2, '0')}`
+}
+
+/** When the margin counts an asset backed, in words (`backed from 100.51 %`). */
+export function backedWhen(config: Margin): string {
+  const ratio = requiredRatio(config)
+  if (ratio !== undefined) return `backed from ${ratio} %`
+  if (config.marginMode === MarginMode.PositivePercentage) return 'backed only with no supply'
+  const sign = config.marginMode === MarginMode.PositiveAbsolute ? '-' : '+'
+  return `backed while supply ≤ reserves ${sign} ${config.marginAmount} of the supply's smallest units`
 }
 
 /** The configuration in words, one field a line. */
@@ -334,7 +480,7 @@ export function describeConfig(config: AssetConfig): string[] {
     `reserve feed ${config.reserveFeed}, stale after ${showDuration(config.heartbeat)}`,
     `supply: ${supply}`,
     `stale or missing data: ${config.stalePolicy === StalePolicy.Skip ? 'skipped (no pause)' : 'pauses (fail-closed)'}`,
-    `margin: ${showMargin(config)} (backed from ${requiredRatio(config)} %)`,
+    `margin: ${showMargin(config)} (${backedWhen(config)})`,
     `pause: ${pause}, with ${config.pauseGas.toLocaleString('en-US')} gas`,
   ]
 }
@@ -348,7 +494,8 @@ export function configJson(config: AssetConfig): Record<string, unknown> {
     heartbeat: config.heartbeat,
     supplyHeartbeat: config.supplyHeartbeat,
     stalePolicy: enumName(StalePolicy, config.stalePolicy),
-    marginBps: config.marginBps,
+    marginMode: enumName(MarginMode, config.marginMode),
+    marginAmount: config.marginAmount.toString(),
     pauseMode: pauseModeName(config.pauseMode),
     operations: operationNames(config.operations),
     pauseGas: config.pauseGas,

@@ -26,7 +26,7 @@ import {
   type ScheduledChange,
 } from './contracts'
 import { showNumber } from './format'
-import { detectTarget, pauseCalldata, type TargetKind } from './pause-mode'
+import { detectTarget, pauseCalldata, pauseWords, type TargetKind } from './pause-mode'
 import {
   callTx,
   emptyResult,
@@ -155,6 +155,15 @@ async function pauserGrant(
   const { provider } = session.connection
   const access = await guardCanPause(provider, guard, target, config)
   if (access.ok) return undefined
+  if (config.pauseMode === PauseMode.AcePausePolicy) {
+    // A PausePolicy obeys its owner alone (Ownable, single-step): its owner hands it over, the CLI cannot.
+    warnings.push(
+      `the guard cannot pause ${target} yet (setPausedState, simulated from the guard, is refused: ${access.why}): ` +
+        `the PausePolicy's owner must transferOwnership(${guard}) (the guard hands it back with releaseOwnership ` +
+        `once the asset is removed). Until then, the upkeep's pause of this asset fails and backs off`,
+    )
+    return undefined
+  }
   const token = secureMintTokenAt(target, provider)
   const hasPauser = await token.hasRole(Role.PAUSER, guard).catch(() => undefined)
   const senderIsAdmin = await token.hasRole(Role.DEFAULT_ADMIN, session.from).catch(() => false)
@@ -191,10 +200,7 @@ export async function addAsset(ctx: CommandContext): Promise<CommandResult> {
   const choice = chooseConfig(ctx.options, target, kind, token)
   const { config } = choice
   const warnings: string[] = []
-  const notes = [
-    `${target} ${kind.evidence}: paused by ${kind.pauseMode === PauseMode.Operations ? 'operation' : 'pause()'}`,
-    ...choice.notes,
-  ]
+  const notes = [`${target} ${kind.evidence}: paused ${pauseWords(kind.pauseMode)}`, ...choice.notes]
   const grant = await pauserGrant(session, guardAddress, target, config, warnings)
   result.lines.push(`Adding ${target} to the guard ${guardAddress} (${where(session.connection)}).`)
   if (grant && !session.dryRun)

@@ -112,11 +112,12 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'add-asset',
     summary:
-      "Register a target on the guard (admin; at once): its pause mode found from the target, a SecureMintToken's own rules, the pause gas measured; grants the guard the token's PAUSER_ROLE when the sender is the token's admin",
+      "Register a target on the guard (admin; at once): its pause mode found from the target (Operations, Pausable, or AcePausePolicy for a Chainlink ACE PausePolicy), a SecureMintToken's own rules, the pause gas measured; grants the guard the token's PAUSER_ROLE when the sender is the token's admin",
     options: [GUARD, TARGET, ...ASSET_CONFIG_OPTIONS, ...NETWORK, ...SENDING],
     examples: [
       'npm run guard -- add-asset --network base-sepolia --guard 0xGuard --target 0xToken',
-      'npm run guard -- add-asset --network base-sepolia --guard 0xGuard --target 0xPausable --feed 0xFeedProxy --heartbeat 1d --margin-bps 50',
+      'npm run guard -- add-asset --network base-sepolia --guard 0xGuard --target 0xPausable --feed 0xFeedProxy --heartbeat 1d --margin-mode positive-percentage --margin-amount 50',
+      'npm run guard -- add-asset --network base-sepolia --guard 0xGuard --target 0xPausePolicy --policy-token 0xAceToken --feed 0xFeedProxy --heartbeat 1d',
     ],
   },
   {

@@ -2,7 +2,9 @@
  * How a target is paused, found from the target itself, and the one place that knows each pause mode's calls
  * (as contracts/libraries/PauseTarget.sol is on-chain): a `SecureMintToken` or another `IOperationsPausable`
  * token declares itself through ERC-165 and is paused by operation (`Operations`); an OpenZeppelin `Pausable`
- * contract answers `paused()` with a bool and is paused whole (`Pausable`). A target that answers neither is
+ * contract answers `paused()` with a bool and is paused whole (`Pausable`); a Chainlink ACE `PausePolicy` answers
+ * `s_paused()` with a bool and pauses its token's `mint` (`AcePausePolicy`: the asset's supply is that token, named
+ * with `--policy-token`, and the policy must run first on its mint). A target that answers none of these is
  * refused: the guard could never show it paused. Adding a pause mode is one more {@link TargetKind} and a
  * detector in {@link detectTarget}.
  */
@@ -11,6 +13,7 @@ import {
   interfaceId,
   operationsPausableAt,
   pausableAt,
+  pausePolicyAt,
   secureMintTokenAt,
   type IOperationsPausable,
   type IPausable,
@@ -21,7 +24,7 @@ import { CliError } from '#devkit/cli'
 /** What a target is, as far as pausing it goes. */
 export interface TargetKind {
   /** `SecureMintToken`: its rules (feed, heartbeat, margin) must be the asset's, and it says who paused what */
-  kind: 'SecureMintToken' | 'IOperationsPausable' | 'Pausable'
+  kind: 'SecureMintToken' | 'IOperationsPausable' | 'Pausable' | 'AcePausePolicy'
   pauseMode: PauseModeValue
   /** how it was recognised, in words */
   evidence: string
@@ -59,15 +62,25 @@ async function declares(
   )
 }
 
-/** Whether `paused()` answers one word holding a bool (0 or 1), as the guard reads it. */
-async function answersPaused(provider: Provider, target: string, blockTag?: BlockTag): Promise<boolean> {
-  const pausable = pausableAt(target, provider)
+/** The calldata of the view that tells a target of this mode paused (PauseTarget.sol's `readState`). */
+function stateCalldata(mode: bigint): string {
+  return mode === PauseMode.AcePausePolicy
+    ? pausePolicyAt(ZeroAddress).interface.encodeFunctionData('s_paused')
+    : pausableAt(ZeroAddress).interface.encodeFunctionData('paused')
+}
+
+/**
+ * Whether `paused()` (or, for `AcePausePolicy`, `s_paused()`) answers one word holding a bool (0 or 1), as the
+ * guard reads it.
+ */
+async function answersPaused(
+  provider: Provider,
+  target: string,
+  blockTag?: BlockTag,
+  mode: bigint = PauseMode.Pausable,
+): Promise<boolean> {
   try {
-    const raw = await provider.call({
-      to: target,
-      data: pausable.interface.encodeFunctionData('paused'),
-      blockTag,
-    })
+    const raw = await provider.call({ to: target, data: stateCalldata(mode), blockTag })
     return raw.length === 66 && BigInt(raw) <= 1n
   } catch {
     return false
@@ -103,15 +116,23 @@ export async function detectTarget(
   if (await answersPaused(provider, target, blockTag)) {
     return { kind: 'Pausable', pauseMode: PauseMode.Pausable, evidence: 'answers paused() with a bool' }
   }
+  if (await answersPaused(provider, target, blockTag, PauseMode.AcePausePolicy)) {
+    return {
+      kind: 'AcePausePolicy',
+      pauseMode: PauseMode.AcePausePolicy,
+      evidence: "answers s_paused() with a bool, as Chainlink ACE's PausePolicy does",
+    }
+  }
   throw new CliError(
     `the target ${target} cannot be paused by the guard: it declares neither ISecureMintToken ` +
       `(${interfaceId('ISecureMintToken')}) nor IOperationsPausable (${interfaceId('IOperationsPausable')}) ` +
-      `through ERC-165, and does not answer paused() as an OpenZeppelin Pausable contract does`,
+      `through ERC-165, does not answer paused() as an OpenZeppelin Pausable contract does, nor s_paused() as ` +
+      `Chainlink ACE's PausePolicy does`,
     'refused',
   )
 }
 
-/** The pause mode's name (`Operations`, `Pausable`). */
+/** The pause mode's name (`Operations`, `Pausable`, `AcePausePolicy`). */
 export function pauseModeName(mode: bigint): string {
   return enumName(PauseMode, mode)
 }
@@ -123,12 +144,25 @@ export function defaultOperations(mode: PauseModeValue): bigint {
 
 /** The calldata that pauses `operations` on a target of this mode, as the guard sends it (PauseTarget.sol). */
 export function pauseCalldata(mode: bigint, operations: bigint): string {
-  return mode === PauseMode.Operations
-    ? operationsPausableAt(ZeroAddress).interface.encodeFunctionData('pauseOperations', [operations])
-    : pausableAt(ZeroAddress).interface.encodeFunctionData('pause')
+  if (mode === PauseMode.Operations) {
+    return operationsPausableAt(ZeroAddress).interface.encodeFunctionData('pauseOperations', [operations])
+  }
+  if (mode === PauseMode.AcePausePolicy) {
+    return pausePolicyAt(ZeroAddress).interface.encodeFunctionData('setPausedState', [true])
+  }
+  return pausableAt(ZeroAddress).interface.encodeFunctionData('pause')
 }
 
-/** A target's pause state now, as the guard reads it: the `Operations` flags in force, or 1 for a paused `Pausable`. */
+/** How a mode pauses, in words (`by operation`, `by pause()`, `by setPausedState(true)`, its token's mint). */
+export function pauseWords(mode: bigint): string {
+  if (mode === PauseMode.Operations) return 'by operation'
+  return mode === PauseMode.AcePausePolicy ? "by setPausedState(true): its token's mint" : 'by pause()'
+}
+
+/**
+ * A target's pause state now, as the guard reads it: the `Operations` flags in force, or 1 for a paused `Pausable`
+ * target or `PausePolicy`.
+ */
 export async function pausedState(
   provider: Provider,
   target: string,
@@ -138,6 +172,9 @@ export async function pausedState(
   if (mode === PauseMode.Operations) {
     const token: IOperationsPausable = operationsPausableAt(target, provider)
     return token.pausedOperations({ blockTag })
+  }
+  if (mode === PauseMode.AcePausePolicy) {
+    return (await pausePolicyAt(target, provider).s_paused({ blockTag })) ? 1n : 0n
   }
   const pausable: IPausable = pausableAt(target, provider)
   return (await pausable.paused({ blockTag })) ? 1n : 0n

@@ -2,7 +2,7 @@
  * Where `npm run guard` acts and who sends: the RPC (`--rpc-url` or `GUARD_RPC_URL`), checked against the network
  * named (a network of upkeeps/networks.json, by its chain id, or `local`: a development chain), and the key
  * (`GUARD_PRIVATE_KEY`, from the environment only). How its transactions are described and sent: reverts decoded
- * with the guard's, the token's and the list's ABIs, enums by name.
+ * with the guard's, the token's, the list's and ACE's PausePolicy's ABIs, enums by name.
  */
 import {
   getAddress,
@@ -14,11 +14,12 @@ import {
 import {
   eacAggregatorProxyAt,
   fluxAggregatorAt,
+  pausePolicyAt,
   porAddressListAt,
   reserveGuardAt,
   secureMintTokenAt,
 } from '#chain/contracts'
-import { Hold, PauseMode, Reason, StalePolicy, SupplyKind, Verdict, enumName } from '#chain/types'
+import { Hold, MarginMode, PauseMode, Reason, StalePolicy, SupplyKind, Verdict, enumName } from '#chain/types'
 import { DEV_CHAIN_IDS, isDevChain } from '#common/evm-chains'
 import type { ParsedOptions } from '#devkit/cli'
 import { CliError } from '#devkit/cli'
@@ -154,6 +155,7 @@ function knownInterfaces(): Interface[] {
     porAddressListAt(ZERO).interface,
     fluxAggregatorAt(ZERO).interface,
     eacAggregatorProxyAt(ZERO).interface,
+    pausePolicyAt(ZERO).interface,
   ] as unknown as Interface[]
 }
 
@@ -168,6 +170,7 @@ const formatArgument: chainCli.ArgumentFormatter = (_call, input, value) => {
     pauseMode: PauseMode,
     supplyKind: SupplyKind,
     stalePolicy: StalePolicy,
+    marginMode: MarginMode,
   }
   if (mirrors[input]) return enumName(mirrors[input], value)
   if (input === 'operations') return `${value} (${operationNames(value).join(', ') || 'none'})`

@@ -32,6 +32,7 @@ import {
   describeConfig,
   followsToken,
   readTokenRules,
+  backedWhen,
   requiredRatio,
   showTokenRules,
 } from './asset-config'
@@ -210,7 +211,11 @@ async function assetStatus(
   const kind: TargetKind | undefined = await detectTarget(provider, target, blockTag).catch(() => undefined)
   const decimals = await guard.assetDecimals(target, at).catch(() => undefined)
   const token = secureMintTokenAt(target, provider)
-  const symbol = await token.symbol(at).catch(() => undefined)
+  // An ACE PausePolicy's asset is its token (the supply source): the symbol is the token's.
+  const ace = config.pauseMode === PauseMode.AcePausePolicy
+  const symbol = await (ace ? secureMintTokenAt(config.supplySource, provider) : token)
+    .symbol(at)
+    .catch(() => undefined)
   const reserveFeed = await feedAge(provider, config.reserveFeed, config.heartbeat, now, blockTag)
   const supplyFeed =
     config.supplyKind === SupplyKind.SupplyFeed
@@ -240,7 +245,7 @@ async function assetStatus(
       `${showUnits(result.reserves, reserveDecimals, reserveUnit)} for ${showUnits(result.supply, supplyDecimals, supplyUnit)}` +
       (ratio ? `, ${ratio} %` : result.supply === 0n ? ', no supply to back' : '')
   }
-  lines.push(`  ${verdictWords}${because}: ${figures} (backed from ${requiredRatio(config)} %)`)
+  lines.push(`  ${verdictWords}${because}: ${figures} (${backedWhen(config)})`)
   lines.push(`  ${feedLine('reserve feed', reserveFeed, now)}`)
   if (supplyFeed) lines.push(`  ${feedLine('supply feed', supplyFeed, now)}`)
 
@@ -259,7 +264,9 @@ async function assetStatus(
   const operations = config.pauseMode === PauseMode.Operations
   const onShortfall = operations
     ? `on a shortfall the guard pauses ${operationNames(config.operations).join(', ')}`
-    : 'on a shortfall the guard pauses it whole'
+    : ace
+      ? `on a shortfall the guard pauses ${config.supplySource}'s mint through this PausePolicy`
+      : 'on a shortfall the guard pauses it whole'
   let pauseLine: string
   if (state === undefined) pauseLine = `the target does not answer its pause state now (${onShortfall})`
   else if (operations) {
@@ -270,7 +277,8 @@ async function assetStatus(
       names.length === 0
         ? 'nothing paused'
         : `${by.join(', ')} paused${open.length ? `; ${open.join(', ')} open` : ''}`
-  } else pauseLine = state === 1n ? 'paused' : 'not paused'
+  } else if (ace) pauseLine = state === 1n ? "the token's mint paused (s_paused)" : 'not paused'
+  else pauseLine = state === 1n ? 'paused' : 'not paused'
   lines.push(
     `  pause: ${paused ? 'in force' : 'not in force'}: ${pauseLine}${paused ? '' : ` (${onShortfall})`}`,
   )

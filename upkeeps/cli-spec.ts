@@ -58,20 +58,27 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'register',
     summary:
-      "Register a conditional or log-trigger upkeep on a guard, read its id and forwarder back, grant the forwarder the guard's FORWARDER_ROLE",
+      "Register a conditional or log-trigger upkeep (a feed's update or a token's mint) on a guard, read its id and forwarder back, grant the forwarder the guard's FORWARDER_ROLE",
     options: [
       { name: 'guard', value: 'address', required: true, description: 'the ReserveGuard to watch' },
       {
         name: 'trigger',
-        value: 'conditional|log',
+        value: 'conditional|log|mint-log',
         default: 'conditional',
-        description: "conditional: checked every block; log: woken by a feed's `AnswerUpdated`",
+        description:
+          "conditional: checked every block; log: woken by a feed's `AnswerUpdated`; mint-log: woken by a token's mint (`Transfer` from the zero address), paused in the next block",
       },
       {
         name: 'feed',
         value: 'address',
         description:
           "log trigger: the feed (a proxy's events come from its aggregator, which is resolved); default: the guard's only feed",
+      },
+      {
+        name: 'token',
+        value: 'address',
+        description:
+          "mint-log trigger: the token whose mints wake the guard; default: the guard's only token",
       },
       {
         name: 'amount',
@@ -118,6 +125,7 @@ export const COMMANDS: CommandSpec[] = [
     examples: [
       'npm run upkeeps -- register --network base-sepolia --guard 0xGuard --amount 5',
       'npm run upkeeps -- register --network base-sepolia --guard 0xGuard --trigger log --feed 0xFeedProxy --amount 5 --billing native',
+      'npm run upkeeps -- register --network base-sepolia --guard 0xGuard --trigger mint-log --token 0xToken --amount 5',
     ],
   },
   {

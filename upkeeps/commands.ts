@@ -10,7 +10,7 @@ import { executePlan, type CommandResult, type TxSession } from '#devkit/chain-c
 import type { ParsedOptions } from './cli-spec'
 import { UpkeepsError } from './errors'
 import { amountJson, parseAmount, showAmount, showGas } from './format'
-import { answerUpdatedTrigger, resolveLogSource } from './feed'
+import { answerUpdatedTrigger, listensTo, resolveLogSource } from './feed'
 import { describeOffchainConfig, offchainConfigFromGwei, NO_OFFCHAIN_CONFIG } from './offchain-config'
 import {
   gasLimitWarning,
@@ -212,7 +212,7 @@ function upkeepJson(info: UpkeepInfo): Record<string, unknown> {
 }
 
 function upkeepLine(info: UpkeepInfo, forwarderAllowed: boolean): string {
-  const listens = info.logTrigger ? `, listens to ${info.logTrigger.contractAddress}` : ''
+  const listens = info.logTrigger ? `, listens to ${listensTo(info.logTrigger)}` : ''
   if (info.cancelled) {
     const funds =
       info.balance.units === 0n
@@ -290,8 +290,8 @@ export async function register(ctx: CommandContext): Promise<CommandResult> {
   const network = connection.network
   const guard = requiredAddress(options, 'guard')
   const trigger = text(options, 'trigger')
-  if (trigger !== 'conditional' && trigger !== 'log') {
-    throw new UpkeepsError(`--trigger is conditional or log, not ${trigger}`, 'usage')
+  if (trigger !== 'conditional' && trigger !== 'log' && trigger !== 'mint-log') {
+    throw new UpkeepsError(`--trigger is conditional, log or mint-log, not ${trigger}`, 'usage')
   }
   const billingText = text(options, 'billing')!
   let billing: BillingChoice
@@ -300,6 +300,8 @@ export async function register(ctx: CommandContext): Promise<CommandResult> {
   else throw new UpkeepsError(`--billing is link, native or a token address, not ${billingText}`, 'usage')
   const feed = address(options, 'feed')
   if (feed && trigger !== 'log') throw new UpkeepsError('--feed is for --trigger log', 'usage')
+  const token = address(options, 'token')
+  if (token && trigger !== 'mint-log') throw new UpkeepsError('--token is for --trigger mint-log', 'usage')
   const registrarAddress = automationAddress(options, connection, 'registrar')
   const amountText = text(options, 'amount')!
   const maxGasPrice = text(options, 'max-gas-price')
@@ -311,6 +313,7 @@ export async function register(ctx: CommandContext): Promise<CommandResult> {
       guard,
       trigger,
       feed,
+      token,
       billing,
       amount: (decimals) => parseAmount(amountText, decimals),
       gasLimit: integer(options, 'gas-limit')!,

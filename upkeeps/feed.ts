@@ -2,9 +2,10 @@
  * What a log-trigger upkeep listens to. A guard wakes on a feed's `AnswerUpdated`; a Chainlink feed is read
  * through a proxy, but the event is emitted by the proxy's current aggregator, so the trigger must filter the
  * aggregator's address (read from the proxy's `aggregator()`), and be registered again when Chainlink points
- * the proxy at a new aggregator.
+ * the proxy at a new aggregator. It also wakes on a token's mint, `Transfer` from the zero address, which the
+ * token emits itself: a supply that jumps with no feed update is then acted on in the next block.
  */
-import { Contract, ZeroHash, type Provider } from 'ethers'
+import { Contract, ZeroHash, id, type Provider } from 'ethers'
 import { readArtifact } from '#chain/artifacts'
 import { encodeLogTriggerConfig, type LogTriggerConfig } from '#chain/automation'
 import { UpkeepsError } from './errors'
@@ -67,3 +68,35 @@ export function answerUpdatedTrigger(
   }
   return { config, encoded: encodeLogTriggerConfig(config) }
 }
+
+/** topic0 of an ERC-20's `Transfer(address indexed from, address indexed to, uint256 value)`. */
+export const TRANSFER_TOPIC = id('Transfer(address,address,uint256)')
+
+/**
+ * The trigger config of a token's mints: the token's logs whose topic0 is `Transfer` and whose topic1, `from`, is
+ * the zero address (filter selector bit 0: topic1 filtered; topics 2 and 3 not).
+ */
+export function mintTrigger(
+  token: string,
+  transferTopic: string,
+): { config: LogTriggerConfig; encoded: string } {
+  const config: LogTriggerConfig = {
+    contractAddress: token,
+    filterSelector: 1,
+    topic0: transferTopic,
+    topic1: ZeroHash,
+    topic2: ZeroHash,
+    topic3: ZeroHash,
+  }
+  return { config, encoded: encodeLogTriggerConfig(config) }
+}
+
+/** Whether a log trigger listens to a token's mints ({@link mintTrigger}) rather than a feed's updates. */
+export const isMintTrigger = (config: LogTriggerConfig): boolean =>
+  config.topic0.toLowerCase() === TRANSFER_TOPIC.toLowerCase() &&
+  (config.filterSelector & 1) === 1 &&
+  BigInt(config.topic1) === 0n
+
+/** What a log trigger listens to, in words: `mints of 0xToken` or `0xAggregator` (its AnswerUpdated). */
+export const listensTo = (config: LogTriggerConfig): string =>
+  isMintTrigger(config) ? `mints of ${config.contractAddress}` : config.contractAddress

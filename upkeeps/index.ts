@@ -5,7 +5,7 @@ export { runCli } from './cli'
 export { COMMANDS, formattedReference } from './cli-spec'
 export * as commands from './commands'
 export { UpkeepsError } from './errors'
-export { resolveLogSource, answerUpdatedTrigger } from './feed'
+export { resolveLogSource, answerUpdatedTrigger, mintTrigger, listensTo } from './feed'
 export { guardContract, guardEvents, hasForwarderRole, planGrantForwarder, readAssets } from './guard'
 export { connect, loadNetworks, signerFromEnv, type AutomationNetwork, type Connection } from './network'
 export { signedTransmit } from './ocr'
@@ -24,6 +24,7 @@ export {
   planRegistration,
   registrationOutcome,
   upkeepsOfGuard,
+  type RegistrationTrigger,
 } from './registrar'
 export {
   checkAutomationVersion,

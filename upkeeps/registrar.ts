@@ -17,7 +17,7 @@ import {
   type RegistrationParams,
 } from '#chain/automation'
 import { UpkeepsError } from './errors'
-import { answerUpdatedTrigger, resolveLogSource } from './feed'
+import { answerUpdatedTrigger, isMintTrigger, mintTrigger, resolveLogSource } from './feed'
 import { forwarderRoleOf, gasLimitWarning, guardContract, readAssets } from './guard'
 import { showAmount, type TokenAmount } from './format'
 import {
@@ -50,11 +50,26 @@ export async function openRegistrar(
 
 export type BillingChoice = 'link' | 'native' | string
 
+/**
+ * What wakes an upkeep: every block (`conditional`), a feed's `AnswerUpdated` (`log`), or a token's mint (`mint-log`:
+ * a log trigger on `Transfer` from the zero address).
+ */
+export type RegistrationTrigger = 'conditional' | 'log' | 'mint-log'
+
+/** How a registration names its upkeep's trigger. */
+const TRIGGER_WORDS: Record<RegistrationTrigger, string> = {
+  conditional: 'a conditional',
+  log: "a log-trigger (a feed's AnswerUpdated)",
+  'mint-log': "a log-trigger (a token's mints)",
+}
+
 export interface RegistrationRequest {
   guard: string
-  trigger: 'conditional' | 'log'
+  trigger: RegistrationTrigger
   /** for a log trigger: the feed whose AnswerUpdated wakes the guard (default: the guard's only feed) */
   feed?: string
+  /** for a mint-log trigger: the token whose mints wake the guard (default: the guard's only token) */
+  token?: string
   billing: BillingChoice
   /** the amount in the billing token's own units, as typed (parsed exactly at its decimals) */
   amount: (decimals: number) => bigint
@@ -80,6 +95,18 @@ export interface RegistrationPlan extends Plan {
   minBalance: TokenAmount
   registry: string
   registrar: string
+}
+
+/**
+ * The distinct tokens of a guard's assets, for the mint-log trigger's default: a token whose supply it reads, else
+ * the target (a token protected through a supply feed).
+ */
+async function guardTokens(guard: Contract): Promise<string[]> {
+  const tokens = new Set<string>()
+  for (const asset of await readAssets(guard)) {
+    tokens.add(asset.supplyKind === 'TokenTotalSupply' ? asset.supplySource : asset.target)
+  }
+  return [...tokens]
 }
 
 /** The distinct feeds a guard reads (reserve feeds, and supply feeds), for the log trigger's default. */
@@ -187,6 +214,30 @@ export async function planRegistration(
       (await guard.ANSWER_UPDATED_TOPIC()) as string,
     ).encoded
   }
+  if (request.trigger === 'mint-log') {
+    let token = request.token
+    if (!token) {
+      const tokens = await guardTokens(guard)
+      if (tokens.length !== 1) {
+        throw new UpkeepsError(
+          `a mint-log trigger listens to one token, and the guard protects ${tokens.length === 0 ? 'none' : tokens.join(', ')}: ` +
+            `pass --token (one mint-log upkeep per token)`,
+          'usage',
+        )
+      }
+      token = tokens[0]
+      notes.push(`the guard protects one token, ${token}: the mint-log trigger listens to its mints`)
+    }
+    if ((await provider.getCode(token)) === '0x') {
+      throw new UpkeepsError(`the token ${token} is not a contract on this chain`, 'usage')
+    }
+    notes.push(
+      `the trigger filters ${token}'s Transfer logs from the zero address (its mints): the guard checks every ` +
+        `asset on each, and pauses in the next block a supply its reserves no longer cover`,
+    )
+    triggerConfig = mintTrigger(token, (await guard.TRANSFER_TOPIC()) as string).encoded
+  }
+  const triggerType = request.trigger === 'conditional' ? Trigger.CONDITION : Trigger.LOG
 
   warnings.push(
     ...(await alsoWatching(
@@ -194,7 +245,7 @@ export async function planRegistration(
       registrarAddress,
       registry,
       request.guard,
-      request.trigger,
+      triggerType === Trigger.LOG ? 'log' : 'conditional',
       triggerConfig,
     )),
   )
@@ -204,7 +255,7 @@ export async function planRegistration(
     amount,
     adminAddress: request.admin,
     gasLimit: request.gasLimit,
-    triggerType: request.trigger === 'log' ? Trigger.LOG : Trigger.CONDITION,
+    triggerType,
     billingToken,
     name: request.name,
     encryptedEmail: '0x',
@@ -212,7 +263,6 @@ export async function planRegistration(
     triggerConfig,
     offchainConfig: request.offchainConfig,
   }
-  const triggerType = params.triggerType
   const minBalance = {
     ...token,
     units: BigInt(await registry.getMaxPaymentForGas(0, triggerType, request.gasLimit, billingToken)),
@@ -225,7 +275,7 @@ export async function planRegistration(
   }
 
   const transactions: PlannedTx[] = []
-  const what = `register ${request.trigger === 'log' ? 'a log-trigger' : 'a conditional'} upkeep on the guard`
+  const what = `register ${TRIGGER_WORDS[request.trigger]} upkeep on the guard`
   if (billingToken.toLowerCase() === link.toLowerCase()) {
     const linkToken = new Contract(link, linkTokenInterface(), provider)
     transactions.push({
@@ -323,7 +373,9 @@ async function alsoWatching(
       continue
     const same =
       trigger === 'log'
-        ? `a log-trigger upkeep on the same feed (${other.logTrigger!.contractAddress})`
+        ? isMintTrigger(other.logTrigger!)
+          ? `a mint-log upkeep on the same token (${other.logTrigger!.contractAddress})`
+          : `a log-trigger upkeep on the same feed (${other.logTrigger!.contractAddress})`
         : 'a conditional upkeep'
     warnings.push(
       `upkeep ${id} is already ${same} on this guard${other.paused ? ' (paused)' : ''}: both will be checked, ` +

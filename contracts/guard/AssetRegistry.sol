@@ -23,7 +23,8 @@ import {ReserveCheck} from "../libraries/ReserveCheck.sol";
  * Access control is the inheriting contract's: every function here that changes the registry is internal.
  *
  * Storage: one {Asset} per target, holding its configuration and what the guard did to it (the fields
- * {PauseExecutor} writes), laid out so that a check reads two slots and a pause writes one of them.
+ * {PauseExecutor} writes), laid out so that a check reads two slots (three with a margin) and a pause writes one
+ * of them.
  */
 abstract contract AssetRegistry is IReserveGuard {
     using EnumerableSet for EnumerableSet.AddressSet;
@@ -48,7 +49,7 @@ abstract contract AssetRegistry is IReserveGuard {
 
     /**
      * @dev A registered asset as stored: its configuration (an {IReserveGuard-AssetConfig} in another order) and
-     * the guard's record of its pauses. Slots 0 and 1 are what every check reads; the record shares slot 1
+     * the guard's record of its pauses. Slots 0 and 1 are what every check reads (slot 2 too, for a margin); the record shares slot 1
      * with the supply source, so that the upkeep's pause, the moment that must be cheap, writes a slot the check
      * has just read instead of creating one. Registered iff `reserveFeed` is not zero (it is a contract).
      * @param upkeepHold the upkeep paused the asset for a shortfall; an unpauser lifts it once backed
@@ -63,7 +64,7 @@ abstract contract AssetRegistry is IReserveGuard {
         // Slot 0: the reserve feed and the rules.
         address reserveFeed;
         uint32 heartbeat;
-        uint16 marginBps;
+        ReserveCheck.MarginMode marginMode;
         ReserveCheck.StalePolicy stalePolicy;
         SupplyKind supplyKind;
         PauseMode pauseMode;
@@ -76,7 +77,9 @@ abstract contract AssetRegistry is IReserveGuard {
         uint8 pausedByGuard;
         uint8 failures;
         uint32 retryAfter;
-        // Slot 2: read only to pause.
+        // Slot 2: read by a check only when the margin mode has an amount (it is 0 for `None`).
+        uint256 marginAmount;
+        // Slot 3: read only to pause.
         uint32 pauseGas;
     }
 
@@ -94,6 +97,8 @@ abstract contract AssetRegistry is IReserveGuard {
     function _addAsset(address target, AssetConfig calldata config) internal {
         if (_isRegistered(_assets[target])) revert AssetAlreadyRegistered(target);
         if (_targets.length() >= MAX_ASSETS) revert TooManyAssets(MAX_ASSETS);
+        // Letting the supply exceed the reserves is announced before it applies, as any other loosening.
+        if (ReserveCheck.isNegative(config.marginMode)) revert NegativeMarginNotScheduled(config.marginMode);
         _validateAsset(target, config);
         _targets.add(target);
         _store(target, config);
@@ -212,6 +217,19 @@ abstract contract AssetRegistry is IReserveGuard {
         _registered(target);
     }
 
+    /**
+     * @dev Whether `account` is a registered asset's target or supply source: the tokens whose mints wake the guard
+     * (a token that is its own target, the token of an ACE `PausePolicy`, a token whose supply is read).
+     */
+    function _isAssetToken(address account) internal view returns (bool) {
+        uint256 count = _targets.length();
+        for (uint256 i = 0; i < count; ++i) {
+            address target = _targets.at(i);
+            if (target == account || _assets[target].supplySource == account) return true;
+        }
+        return false;
+    }
+
     /// @dev The pause flags an asset is configured for: its operations, or `PAUSED` for a one-flag mode.
     function _flagsOf(Asset storage asset) internal view returns (uint8) {
         return PauseTarget.flagsOf(asset.pauseMode, asset.operations);
@@ -222,21 +240,51 @@ abstract contract AssetRegistry is IReserveGuard {
      * {TokenRulesMismatch} unless its own reserve feed, heartbeat and margin are the asset's: the token and the
      * guard judge the asset alike. Any other target has no rules of its own to compare. Both reads are bounded.
      */
-    function _requireTokenRules(address target, address reserveFeed, uint32 heartbeat, uint16 marginBps) internal view {
+    function _requireTokenRules(address target, Asset storage asset) internal view {
+        _requireTokenRules(target, asset.reserveFeed, asset.heartbeat, asset.marginMode, asset.marginAmount);
+    }
+
+    /// @dev {_requireTokenRules} for a configuration not stored yet.
+    function _requireTokenRules(
+        address target,
+        address reserveFeed,
+        uint32 heartbeat,
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount
+    ) private view {
         if (!ERC165Checker.supportsInterface(target, type(ISecureMintToken).interfaceId)) return;
         (bool ok, bytes memory rules) = BoundedCall.staticcall(
             target,
             abi.encodeCall(ISecureMintToken.reserveConfig, ()),
             TOKEN_RULES_READ_GAS,
-            96
+            128
         );
         if (!ok) revert TokenRulesUnreadable(target);
-        (uint256 tokenFeed, uint256 tokenHeartbeat, uint256 tokenMargin) = abi.decode(rules, (uint256, uint256, uint256));
-        if (tokenFeed > type(uint160).max || tokenHeartbeat > type(uint32).max || tokenMargin > type(uint16).max) {
+        (uint256 tokenFeed, uint256 tokenHeartbeat, uint256 tokenMode, uint256 tokenAmount) = abi.decode(
+            rules,
+            (uint256, uint256, uint256, uint256)
+        );
+        if (
+            tokenFeed > type(uint160).max ||
+            tokenHeartbeat > type(uint32).max ||
+            tokenMode > uint256(type(ReserveCheck.MarginMode).max)
+        ) {
             revert TokenRulesUnreadable(target);
         }
-        if (address(uint160(tokenFeed)) != reserveFeed || tokenHeartbeat != heartbeat || tokenMargin != marginBps) {
-            revert TokenRulesMismatch(target, address(uint160(tokenFeed)), uint32(tokenHeartbeat), uint16(tokenMargin));
+        ReserveCheck.MarginMode tokenMarginMode = ReserveCheck.MarginMode(tokenMode);
+        if (
+            address(uint160(tokenFeed)) != reserveFeed ||
+            tokenHeartbeat != heartbeat ||
+            tokenMarginMode != marginMode ||
+            tokenAmount != marginAmount
+        ) {
+            revert TokenRulesMismatch(
+                target,
+                address(uint160(tokenFeed)),
+                uint32(tokenHeartbeat),
+                tokenMarginMode,
+                tokenAmount
+            );
         }
     }
 
@@ -248,6 +296,7 @@ abstract contract AssetRegistry is IReserveGuard {
         if (config.reserveFeed.code.length == 0) revert NotAContract(config.reserveFeed);
         if (config.supplySource.code.length == 0) revert NotAContract(config.supplySource);
         if (config.heartbeat == 0) revert InvalidHeartbeat();
+        ReserveCheck.requireValidMargin(config.marginMode, config.marginAmount);
         // A supply feed has a heartbeat of its own; a token's totalSupply() is read live and has none.
         if ((config.supplyKind == SupplyKind.SupplyFeed) != (config.supplyHeartbeat != 0)) {
             revert InvalidSupplyHeartbeat(config.supplyKind, config.supplyHeartbeat);
@@ -264,7 +313,16 @@ abstract contract AssetRegistry is IReserveGuard {
         // show as paused.
         (bool readable, ) = PauseTarget.readState(target, config.pauseMode);
         if (!readable) revert PauseStateUnreadable(target, config.pauseMode);
-        _requireTokenRules(target, config.reserveFeed, config.heartbeat, config.marginBps);
+        // An ACE PausePolicy is found on its token's mint, through the token's engine, and must run first there.
+        if (config.pauseMode == PauseMode.AcePausePolicy) {
+            if (config.supplyKind != SupplyKind.TokenTotalSupply) {
+                revert InvalidSupplyKind(config.pauseMode, config.supplyKind);
+            }
+            if (!PauseTarget.policyFirstOnMint(target, config.supplySource)) {
+                revert PausePolicyNotFirst(target, config.supplySource);
+            }
+        }
+        _requireTokenRules(target, config.reserveFeed, config.heartbeat, config.marginMode, config.marginAmount);
     }
 
     /// @dev Stores a validated configuration, keeping the record of the asset's pauses.
@@ -272,7 +330,8 @@ abstract contract AssetRegistry is IReserveGuard {
         Asset storage asset = _assets[target];
         asset.reserveFeed = config.reserveFeed;
         asset.heartbeat = config.heartbeat;
-        asset.marginBps = config.marginBps;
+        asset.marginMode = config.marginMode;
+        asset.marginAmount = config.marginAmount;
         asset.stalePolicy = config.stalePolicy;
         asset.supplyKind = config.supplyKind;
         asset.pauseMode = config.pauseMode;
@@ -292,7 +351,8 @@ abstract contract AssetRegistry is IReserveGuard {
                 heartbeat: asset.heartbeat,
                 supplyHeartbeat: asset.supplyHeartbeat,
                 stalePolicy: asset.stalePolicy,
-                marginBps: asset.marginBps,
+                marginMode: asset.marginMode,
+                marginAmount: asset.marginAmount,
                 pauseMode: asset.pauseMode,
                 operations: asset.operations,
                 pauseGas: asset.pauseGas

@@ -93,7 +93,9 @@ abstract contract PauseExecutor is Context, AssetRegistry {
         Asset storage asset = _registered(target);
         if (asset.guardianHold) revert AssetAlreadyPaused(target);
         uint8 pausedBefore = _pausedFlags(target, asset);
-        if (pausedBefore != _flagsOf(asset)) {
+        // A pause in force that stops nothing (an ACE policy its engine no longer runs first) is no pause to hold:
+        // `_pause` refuses it.
+        if (pausedBefore != _flagsOf(asset) || !_policyInPlace(target, asset)) {
             (bool paused, bytes memory error_) = _pause(target, asset, pausedBefore, _forwardableGas());
             if (!paused) LowLevelCall.bubbleRevert(error_);
         }
@@ -104,7 +106,9 @@ abstract contract PauseExecutor is Context, AssetRegistry {
     /**
      * @dev Pauses the flags of the asset not in force (`pausedBefore`) with `gasLimit` gas ({PauseTarget}),
      * then reads its state: a call that returns but leaves the target not fully paused (a non-reverting
-     * fallback, a pause that does nothing) fails with {PauseNotInForce} as its error.
+     * fallback, a pause that does nothing) fails with {PauseNotInForce} as its error. An ACE `PausePolicy` that
+     * its token's engine no longer runs first on `mint` fails with {PausePolicyNotFirst} before any call: pausing
+     * it would stop nothing.
      * @return paused whether every flag of the asset is in force afterwards
      * @return error_ the call's revert data (its first bytes) when it did not
      */
@@ -114,6 +118,9 @@ abstract contract PauseExecutor is Context, AssetRegistry {
         uint8 pausedBefore,
         uint256 gasLimit
     ) private returns (bool paused, bytes memory error_) {
+        if (!_policyInPlace(target, asset)) {
+            return (false, abi.encodeWithSelector(PausePolicyNotFirst.selector, target, asset.supplySource));
+        }
         uint8 flags = _flagsOf(asset);
         bool called;
         (called, error_) = PauseTarget.pause(target, asset.pauseMode, flags & ~pausedBefore, gasLimit);
@@ -215,9 +222,22 @@ abstract contract PauseExecutor is Context, AssetRegistry {
         return asset.retryAfter > block.timestamp;
     }
 
-    /// @dev The gas a pause needs when the upkeep makes it: its call, with the 1/64 a call keeps back, and after.
-    function _pauseGasNeeded(uint32 pauseGas) internal pure returns (uint256) {
-        return (uint256(pauseGas) * 64) / 63 + GAS_AFTER_PAUSE_CALL;
+    /**
+     * @dev The gas a pause needs when the upkeep makes it: its call, with the 1/64 a call keeps back, and after;
+     * for an ACE `PausePolicy`, the check that its engine runs it first too.
+     */
+    function _pauseGasNeeded(Asset storage asset) internal view returns (uint256) {
+        uint256 needed = (uint256(asset.pauseGas) * 64) / 63 + GAS_AFTER_PAUSE_CALL;
+        if (asset.pauseMode == PauseMode.AcePausePolicy) needed += PauseTarget.POLICY_CHECK_GAS;
+        return needed;
+    }
+
+    /**
+     * @dev Whether the asset's pause, once in force, stops what it is meant to: always, but for an ACE
+     * `PausePolicy`, which must be the first policy its token's engine runs on `mint` ({PauseTarget-policyFirstOnMint}).
+     */
+    function _policyInPlace(address target, Asset storage asset) internal view returns (bool) {
+        return asset.pauseMode != PauseMode.AcePausePolicy || PauseTarget.policyFirstOnMint(target, asset.supplySource);
     }
 
     /// @dev All the gas left but what the guard needs after a pause or unpause call: a human's call gets it.
@@ -243,6 +263,6 @@ abstract contract PauseExecutor is Context, AssetRegistry {
     /// @inheritdoc IReserveGuard
     function isAssetPaused(address target) external view override returns (bool) {
         Asset storage asset = _registered(target);
-        return _pausedFlags(target, asset) == _flagsOf(asset);
+        return _pausedFlags(target, asset) == _flagsOf(asset) && _policyInPlace(target, asset);
     }
 }

@@ -69,8 +69,11 @@ abstract contract ReserveScan is PauseExecutor {
             heartbeat: asset.heartbeat,
             supplyHeartbeat: asset.supplyHeartbeat,
             stalePolicy: asset.stalePolicy,
-            marginBps: asset.marginBps
+            marginMode: asset.marginMode,
+            marginAmount: 0
         });
+        // The amount's slot is read only when the mode has an amount (it is 0 for `None`).
+        if (asset.marginMode != ReserveCheck.MarginMode.None) rules.marginAmount = asset.marginAmount;
         return ReserveCheck.evaluate(reserve, supply, rules, 0, block.timestamp);
     }
 
@@ -83,7 +86,7 @@ abstract contract ReserveScan is PauseExecutor {
         if (result.verdict != ReserveCheck.Verdict.Backed) {
             revert AssetNotBacked(target, result.verdict, result.reason, result.reserves, result.supply);
         }
-        _requireTokenRules(target, asset.reserveFeed, asset.heartbeat, asset.marginBps);
+        _requireTokenRules(target, asset);
     }
 
     // ---------------------------------------------------------------- checkUpkeep
@@ -153,7 +156,7 @@ abstract contract ReserveScan is PauseExecutor {
             if (result.verdict != ReserveCheck.Verdict.Short || _backingOff(asset)) continue;
             uint8 pausedBefore = _pausedFlags(target, asset);
             if (pausedBefore == _flagsOf(asset)) continue;
-            uint256 pauseGasNeeded = _pauseGasNeeded(asset.pauseGas);
+            uint256 pauseGasNeeded = _pauseGasNeeded(asset);
             if (gasleft() < pauseGasNeeded) {
                 if (CHECK_GAS + pauseGasNeeded <= available) {
                     // The next perform takes this asset up first, with all its gas: it fits then.
@@ -213,6 +216,6 @@ abstract contract ReserveScan is PauseExecutor {
 
     /// @inheritdoc IReserveGuard
     function performGasNeeded(address target) external view override returns (uint256) {
-        return CHECK_GAS + _pauseGasNeeded(_registered(target).pauseGas);
+        return CHECK_GAS + _pauseGasNeeded(_registered(target));
     }
 }

@@ -24,7 +24,13 @@ interface IReserveGuard {
         /// `pauseOperations(operations)` on an {IOperationsPausable} token, such as {SecureMintToken}.
         Operations,
         /// `pause()` on an OpenZeppelin `Pausable` contract exposing {IPausable}.
-        Pausable
+        Pausable,
+        /**
+         * `setPausedState(true)` on a Chainlink ACE `PausePolicy` ({IAcePausePolicy}), the target, owned by the
+         * guard and run first on the `mint` of the asset's token (its supply source, `TokenTotalSupply`) by the
+         * token's `PolicyEngine`.
+         */
+        AcePausePolicy
     }
 
     /// @notice Who holds a pause the guard made: the upkeep (a shortfall) or a guardian (by hand).
@@ -44,9 +50,12 @@ interface IReserveGuard {
      * @param supplyHeartbeat seconds after which the supply feed's answer is stale (`SupplyFeed`; the two
      * feeds may update at different cadences), 0 for `TokenTotalSupply` (read live)
      * @param stalePolicy whether stale data pauses (`FailClosed`) or is skipped (`Skip`)
-     * @param marginBps extra reserves required over supply, in basis points
+     * @param marginMode how much of the reserves the supply may take ({ReserveCheck-MarginMode}, Chainlink ACE's
+     * modes); a negative mode (supply above the reserves) is set only by a scheduled update, never at once
+     * @param marginAmount the margin: basis points (at most 10000) for a percentage, supply units (more than 0)
+     * for an absolute margin, 0 for `None`
      * @param pauseMode how the target is paused
-     * @param operations for `Operations`: a non-empty mask of `OPERATION_*` flags; for `Pausable`: 0
+     * @param operations for `Operations`: a non-empty mask of `OPERATION_*` flags; for the other modes: 0
      * @param pauseGas the gas the target's pause (and the upkeep's retry of it) is given, from
      * `MIN_PAUSE_GAS` (100,000: a role check, a storage write and an event behind a proxy) to `MAX_PAUSE_GAS`;
      * more for a target whose pause does more. A guardian's pause and an unpause get the gas their sender
@@ -59,7 +68,8 @@ interface IReserveGuard {
         uint32 heartbeat;
         uint32 supplyHeartbeat;
         ReserveCheck.StalePolicy stalePolicy;
-        uint16 marginBps;
+        ReserveCheck.MarginMode marginMode;
+        uint256 marginAmount;
         PauseMode pauseMode;
         uint8 operations;
         uint32 pauseGas;
@@ -87,6 +97,9 @@ interface IReserveGuard {
 
     /// @notice An asset was removed from the registry (its target is left as it is).
     event AssetRemoved(address indexed target);
+
+    /// @notice The guard handed the ownership of a contract it owned (an ACE `PausePolicy`) to `newOwner`.
+    event OwnershipReleased(address indexed target, address indexed newOwner);
 
     /**
      * @notice The upkeep paused a short asset.
@@ -178,6 +191,12 @@ interface IReserveGuard {
     error InvalidHeartbeat();
 
     /**
+     * @notice A negative margin (the supply allowed above the reserves) was given to {addAsset}, which takes
+     * effect at once: it is set only by {scheduleAssetUpdate}, in public, after the admin delay.
+     */
+    error NegativeMarginNotScheduled(ReserveCheck.MarginMode marginMode);
+
+    /**
      * @notice The supply heartbeat does not fit the supply kind: a supply feed needs one (non-zero), a token's
      * `totalSupply()` has none (0).
      */
@@ -185,6 +204,24 @@ interface IReserveGuard {
 
     /// @notice The operation mask does not fit the pause mode.
     error InvalidOperationMask(PauseMode pauseMode, uint8 operations);
+
+    /**
+     * @notice The pause mode needs the asset's token as its supply source (`TokenTotalSupply`): an ACE
+     * `PausePolicy` is found attached to the token's `mint` through the token's `PolicyEngine`.
+     */
+    error InvalidSupplyKind(PauseMode pauseMode, SupplyKind supplyKind);
+
+    /**
+     * @notice The ACE `PausePolicy` is not the first policy the token's `PolicyEngine` runs on the token's
+     * `mint(address,uint256)` (detached, moved behind another policy, or the engine cannot be read): a policy
+     * before it may allow the mint and skip it, so pausing it would stop nothing. Refused when the asset is added
+     * or updated; encoded as the `error` of {AssetPauseFailed} for the upkeep (the asset backs off), raised to a
+     * guardian.
+     */
+    error PausePolicyNotFirst(address policy, address token);
+
+    /// @notice The target is a registered asset's: its ownership stays with the guard until the asset is removed.
+    error TargetRegistered(address target);
 
     /// @notice The pause gas is outside `MIN_PAUSE_GAS` … `MAX_PAUSE_GAS`.
     error InvalidPauseGas(uint32 pauseGas);
@@ -238,9 +275,16 @@ interface IReserveGuard {
      * @param target the token
      * @param reserveFeed the token's reserve feed
      * @param heartbeat the token's heartbeat
-     * @param marginBps the token's margin
+     * @param marginMode the token's margin mode
+     * @param marginAmount the token's margin amount
      */
-    error TokenRulesMismatch(address target, address reserveFeed, uint32 heartbeat, uint16 marginBps);
+    error TokenRulesMismatch(
+        address target,
+        address reserveFeed,
+        uint32 heartbeat,
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount
+    );
 
     /**
      * @notice The target declares itself a `SecureMintToken` (ERC-165) but its `reserveConfig()` cannot be read
@@ -308,6 +352,16 @@ interface IReserveGuard {
      * @param target the asset
      */
     function removeAsset(address target) external;
+
+    /**
+     * @notice Hands the ownership of a contract the guard owns (an ACE `PausePolicy`: single-step `Ownable`, so
+     * the guard owns it to pause it) to `newOwner`, through its `transferOwnership`. Refused while the contract is
+     * a registered asset's target ({TargetRegistered}): remove the asset first, which waits the admin delay, in
+     * public. Admin only.
+     * @param target the contract
+     * @param newOwner its new owner
+     */
+    function releaseOwnership(address target, address newOwner) external;
 
     /**
      * @notice The change scheduled for an asset: `keccak256(abi.encode(config))` of an update (its configuration

@@ -15,23 +15,31 @@ interface ISecureMintToken is IOperationsPausable {
      * @notice Emitted when the reserve configuration changes.
      * @param reserveFeed the proof-of-reserve feed
      * @param heartbeat seconds after which the feed's answer is stale
-     * @param marginBps extra reserves required over supply, in basis points
+     * @param marginMode how much of the reserves may be minted against ({ReserveCheck-MarginMode})
+     * @param marginAmount the margin: basis points for a percentage, token units for an absolute margin
      */
-    event ReserveConfigUpdated(address indexed reserveFeed, uint32 heartbeat, uint16 marginBps);
+    event ReserveConfigUpdated(
+        address indexed reserveFeed,
+        uint32 heartbeat,
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount
+    );
 
     /**
      * @notice A new reserve configuration was scheduled: {setReserveConfig} applies it from `readyAt` until
      * `expiresAt`.
      * @param reserveFeed the proof-of-reserve feed
      * @param heartbeat seconds after which the feed's answer is stale
-     * @param marginBps extra reserves required over supply, in basis points
+     * @param marginMode the margin's mode
+     * @param marginAmount the margin's amount
      * @param readyAt the first second (unix time) it can be applied
      * @param expiresAt the last second it can be applied
      */
     event ReserveConfigScheduled(
         address indexed reserveFeed,
         uint32 heartbeat,
-        uint16 marginBps,
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount,
         uint48 readyAt,
         uint48 expiresAt
     );
@@ -75,6 +83,12 @@ interface ISecureMintToken is IOperationsPausable {
     /// @notice The heartbeat is 0.
     error InvalidHeartbeat();
 
+    /**
+     * @notice A negative margin (supply allowed above the reserves) was asked for at deployment: it takes effect
+     * only through {scheduleReserveConfig}, in public, after the admin delay.
+     */
+    error NegativeMarginNotScheduled(ReserveCheck.MarginMode marginMode);
+
     /// @notice No such reserve configuration is scheduled (none, or another one).
     error ReserveConfigNotScheduled();
 
@@ -114,24 +128,38 @@ interface ISecureMintToken is IOperationsPausable {
      * the same block: the change is public for the whole delay.
      * @param reserveFeed the proof-of-reserve feed (`AggregatorV3Interface`, a contract)
      * @param heartbeat seconds after which the feed's answer is stale (non-zero)
-     * @param marginBps extra reserves required over supply, in basis points
+     * @param marginMode how much of the reserves may be minted against ({ReserveCheck-MarginMode}); a negative
+     * mode lets the supply exceed the reserves, and is set only this way
+     * @param marginAmount the margin, within its mode's bounds ({ReserveCheck-InvalidMargin})
      */
-    function scheduleReserveConfig(address reserveFeed, uint32 heartbeat, uint16 marginBps) external;
+    function scheduleReserveConfig(
+        address reserveFeed,
+        uint32 heartbeat,
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount
+    ) external;
 
     /**
      * @notice Applies the scheduled reserve configuration (the same values), once its delay has passed and
      * before it expires. Admin only.
      * @param reserveFeed the proof-of-reserve feed
      * @param heartbeat seconds after which the feed's answer is stale
-     * @param marginBps extra reserves required over supply, in basis points
+     * @param marginMode the margin's mode
+     * @param marginAmount the margin's amount
      */
-    function setReserveConfig(address reserveFeed, uint32 heartbeat, uint16 marginBps) external;
+    function setReserveConfig(
+        address reserveFeed,
+        uint32 heartbeat,
+        ReserveCheck.MarginMode marginMode,
+        uint256 marginAmount
+    ) external;
 
     /// @notice Cancels the scheduled reserve configuration. Admin only.
     function cancelReserveConfig() external;
 
     /**
-     * @notice The scheduled reserve configuration: `keccak256(abi.encode(reserveFeed, heartbeat, marginBps))`
+     * @notice The scheduled reserve configuration:
+     * `keccak256(abi.encode(reserveFeed, heartbeat, marginMode, marginAmount))`
      * (the values are in {ReserveConfigScheduled}), from when and until when it can be applied; all zero when
      * none.
      */
@@ -147,9 +175,13 @@ interface ISecureMintToken is IOperationsPausable {
      * @notice The reserve configuration.
      * @return reserveFeed the proof-of-reserve feed
      * @return heartbeat seconds after which its answer is stale
-     * @return marginBps extra reserves required, in basis points
+     * @return marginMode how much of the reserves may be minted against
+     * @return marginAmount the margin: basis points for a percentage, token units for an absolute margin
      */
-    function reserveConfig() external view returns (address reserveFeed, uint32 heartbeat, uint16 marginBps);
+    function reserveConfig()
+        external
+        view
+        returns (address reserveFeed, uint32 heartbeat, ReserveCheck.MarginMode marginMode, uint256 marginAmount);
 
     /**
      * @notice The check a mint of `amount` would face now.

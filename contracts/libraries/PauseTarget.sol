@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IAcePausePolicy, IAcePolicyEngine, IAcePolicyProtected} from "../interfaces/IAcePausePolicy.sol";
 import {IOperationsPausable} from "../interfaces/IOperationsPausable.sol";
 import {IPausable} from "../interfaces/IPausable.sol";
 import {IReserveGuard} from "../interfaces/IReserveGuard.sol";
@@ -14,11 +15,12 @@ import {BoundedCall} from "./BoundedCall.sol";
  * it may revert, burn every unit of gas it is given, return garbage or revert with megabytes ({BoundedCall}).
  *
  * A pause state is a mask of flags: the `OPERATION_*` flags of an `Operations` target (`pausedOperations()`),
- * or the one flag {PAUSED} of a `Pausable` target (`paused()`).
+ * or the one flag {PAUSED} of a `Pausable` target (`paused()`) or of an ACE `PausePolicy` (`s_paused()`).
  *
  * A pause mode is defined by three functions at the end of this file, {_stateCall}, {_pauseCall} and
  * {_unpauseCall}: adding one is a member of `PauseMode` and a branch in each of the three (a mode other
- * than `Operations` pauses the single flag {PAUSED}; see {flagsOf}).
+ * than `Operations` pauses the single flag {PAUSED}; see {flagsOf}). An ACE `PausePolicy` pauses only what its
+ * engine runs it on, first: {policyFirstOnMint} reads that.
  */
 library PauseTarget {
     /**
@@ -32,6 +34,21 @@ library PauseTarget {
 
     /// @notice The state of a paused target whose mode has a single pause (`Pausable`), as a mask.
     uint8 internal constant PAUSED = 1;
+
+    /**
+     * @notice The gas the read of an ACE engine's policy list (`getPolicies`) is given: the engine behind its proxy
+     * copies the whole list (a cold slot per policy), so more than a state read; a bound on an engine burning gas.
+     */
+    uint256 internal constant POLICY_LIST_READ_GAS = 100_000;
+
+    /**
+     * @notice The gas {policyFirstOnMint} can take: its two reads at their bounds, with the 1/64 each call keeps
+     * back.
+     */
+    uint256 internal constant POLICY_CHECK_GAS = ((STATE_READ_GAS + POLICY_LIST_READ_GAS) * 64) / 63;
+
+    /// @notice The function an ACE `PausePolicy` pauses for the guard: a `ComplianceTokenERC20`'s `mint`.
+    bytes4 internal constant ACE_MINT_SELECTOR = bytes4(keccak256("mint(address,uint256)"));
 
     /**
      * @notice The flags an asset pauses: its operations in `Operations` mode, {PAUSED} in any other.
@@ -95,6 +112,35 @@ library PauseTarget {
     }
 
     /**
+     * @notice Whether `policy` is the first policy that `token`'s ACE `PolicyEngine` (`getPolicyEngine()`) runs on
+     * its `mint(address,uint256)` (`getPolicies`): only then does pausing it stop every mint, since a policy
+     * before it that allows the call skips the rest. Each read bounded ({STATE_READ_GAS},
+     * {POLICY_LIST_READ_GAS}; the list's first 96 bytes copied); anything unreadable is false.
+     */
+    function policyFirstOnMint(address policy, address token) internal view returns (bool) {
+        (bool ok, bytes memory word) = BoundedCall.staticcall(
+            token,
+            abi.encodeCall(IAcePolicyProtected.getPolicyEngine, ()),
+            STATE_READ_GAS,
+            32
+        );
+        if (!ok) return false;
+        uint256 engine = abi.decode(word, (uint256));
+        if (engine > type(uint160).max) return false;
+        bytes memory list;
+        (ok, list) = BoundedCall.staticcall(
+            address(uint160(engine)),
+            abi.encodeCall(IAcePolicyEngine.getPolicies, (token, ACE_MINT_SELECTOR)),
+            POLICY_LIST_READ_GAS,
+            96
+        );
+        if (!ok) return false;
+        // `abi.encode(address[])`: the offset of the array, its length, its first element.
+        (uint256 offset, uint256 length, uint256 first) = abi.decode(list, (uint256, uint256, uint256));
+        return offset == 32 && length != 0 && first == uint256(uint160(policy));
+    }
+
+    /**
      * @notice Pauses `flags` on the target, with `gasLimit` gas.
      * @dev The caller must have more than `gasLimit * 64 / 63` gas left (see {BoundedCall-callNoReturn}).
      * @return success whether the call returned normally
@@ -135,6 +181,7 @@ library PauseTarget {
         if (mode == IReserveGuard.PauseMode.Operations) {
             return (abi.encodeCall(IOperationsPausable.pausedOperations, ()), type(uint8).max);
         }
+        if (mode == IReserveGuard.PauseMode.AcePausePolicy) return (abi.encodeCall(IAcePausePolicy.s_paused, ()), PAUSED);
         return (abi.encodeCall(IPausable.paused, ()), PAUSED);
     }
 
@@ -143,6 +190,8 @@ library PauseTarget {
         if (mode == IReserveGuard.PauseMode.Operations) {
             return abi.encodeCall(IOperationsPausable.pauseOperations, (flags));
         }
+        // The guard pauses only what is not paused: the policy reverts when asked for the state it is in.
+        if (mode == IReserveGuard.PauseMode.AcePausePolicy) return abi.encodeCall(IAcePausePolicy.setPausedState, (true));
         return abi.encodeCall(IPausable.pause, ());
     }
 
@@ -151,6 +200,7 @@ library PauseTarget {
         if (mode == IReserveGuard.PauseMode.Operations) {
             return abi.encodeCall(IOperationsPausable.unpauseOperations, (flags));
         }
+        if (mode == IReserveGuard.PauseMode.AcePausePolicy) return abi.encodeCall(IAcePausePolicy.setPausedState, (false));
         return abi.encodeCall(IPausable.unpause, ());
     }
 }

@@ -24,9 +24,11 @@ import {BoundedCall} from "./BoundedCall.sol";
  *    feed (a token's live supply is never stale) → stale;
  * 8. the two precisions are more than {MAX_DECIMALS_GAP} apart → short (not representable exactly);
  * 9. `supply + amount` does not fit in 256 bits → short;
- * 10. otherwise backed iff `reserves × 10000 ≥ (supply + amount) × (10000 + marginBps)`, with reserves
- *     and `supply + amount` first scaled to the larger of the two precisions by multiplying the less
- *     precise side by `10^gap` (never dividing). The comparison is exact, in 512-bit arithmetic.
+ * 10. otherwise backed iff `supply + amount` is at most what the margin leaves mintable ({MarginMode}, the
+ *     modes of Chainlink ACE's `SecureMintPolicy`), with reserves, `supply + amount` and an absolute margin
+ *     (in the supply's units) first scaled to the larger of the two precisions by multiplying the less precise
+ *     side by `10^gap` (never dividing). The comparison is exact, in 512-bit arithmetic: where ACE rounds down
+ *     at each step, nothing here is rounded.
  *
  * The amount being minted is added to the supply before scaling, so it is always scaled with it.
  *
@@ -55,6 +57,24 @@ library ReserveCheck {
         Short,
         /// Stale data, or a failed read, under the `Skip` policy: neither backed nor short.
         Skipped
+    }
+
+    /**
+     * @notice How much may be minted against the reserves: Chainlink ACE's `SecureMintPolicy.ReserveMarginMode`,
+     * member for member (names, order and bounds), computed exactly. With `m` the margin's amount, a supply `s`
+     * (with the amount being minted) is backed iff:
+     */
+    enum MarginMode {
+        /// `s ≤ reserves` (`m` = 0).
+        None,
+        /// `s × 10000 ≤ reserves × (10000 − m)`, `m` in basis points, at most 10000: reserves kept over the supply.
+        PositivePercentage,
+        /// `s ≤ reserves − m`, or `s = 0` when `reserves < m`; `m` > 0, in the supply's units.
+        PositiveAbsolute,
+        /// `s × 10000 ≤ reserves × (10000 + m)`, `m` in basis points, at most 10000: supply above the reserves.
+        NegativePercentage,
+        /// `s ≤ reserves + m`; `m` > 0, in the supply's units: supply above the reserves.
+        NegativeAbsolute
     }
 
     /// @notice Why a check decided as it did (`None` when backed). Declared in rule order.
@@ -93,13 +113,16 @@ library ReserveCheck {
      * @param supplyHeartbeat seconds after which a supply feed's answer is stale (the two feeds may update at
      * different cadences; a live supply, `updatedAt = block.timestamp`, passes any value)
      * @param stalePolicy what stale data means
-     * @param marginBps extra reserves required over supply, in basis points (100 = 1%)
+     * @param marginMode how much of the reserves may be minted against ({MarginMode})
+     * @param marginAmount the margin: basis points for a percentage mode, supply units for an absolute one, 0
+     * for `None` ({requireValidMargin})
      */
     struct Rules {
         uint256 heartbeat;
         uint256 supplyHeartbeat;
         StalePolicy stalePolicy;
-        uint16 marginBps;
+        MarginMode marginMode;
+        uint256 marginAmount;
     }
 
     /**
@@ -114,14 +137,20 @@ library ReserveCheck {
         int256 supply;
     }
 
-    /// @notice The denominator of `marginBps`.
+    /// @notice The denominator of a percentage margin, and its largest amount (100%), as ACE's `BASIS_POINTS`.
     uint256 internal constant BPS = 10_000;
 
     /**
      * @notice The largest supported difference between the reserve and supply precisions: the largest
-     * `g` with `10^g × (10000 + type(uint16).max) < 2^256`, so scale factors always fit in a word.
+     * `g` with `10^g × 2 × BPS < 2^256`, so scale factors always fit in a word.
      */
     uint256 internal constant MAX_DECIMALS_GAP = 72;
+
+    /**
+     * @notice A margin out of its mode's bounds (ACE's): a percentage above {BPS}, an absolute margin of 0, or an
+     * amount with `None`.
+     */
+    error InvalidMargin(MarginMode mode, uint256 amount);
 
     /**
      * @notice The gas a `latestRoundData()` or `totalSupply()` read is given: several times what a Chainlink
@@ -203,6 +232,23 @@ library ReserveCheck {
     }
 
     /**
+     * @notice Reverts with {InvalidMargin} unless `amount` is within `mode`'s bounds: 0 for `None`, at most
+     * {BPS} for a percentage, more than 0 for an absolute margin (ACE's bounds, and `None` carrying nothing).
+     */
+    function requireValidMargin(MarginMode mode, uint256 amount) internal pure {
+        bool valid;
+        if (mode == MarginMode.None) valid = amount == 0;
+        else if (mode == MarginMode.PositivePercentage || mode == MarginMode.NegativePercentage) valid = amount <= BPS;
+        else valid = amount != 0;
+        if (!valid) revert InvalidMargin(mode, amount);
+    }
+
+    /// @notice Whether a margin mode lets the supply exceed the reserves.
+    function isNegative(MarginMode mode) internal pure returns (bool) {
+        return mode == MarginMode.NegativePercentage || mode == MarginMode.NegativeAbsolute;
+    }
+
+    /**
      * @notice Applies every rule to two readings (see the contract documentation for the order).
      * @param reserve the reserve feed's reading
      * @param supply the supply reading (token or supply feed)
@@ -242,7 +288,8 @@ library ReserveCheck {
                     uint256(supplied),
                     supply.decimals,
                     amount,
-                    rules.marginBps
+                    rules.marginMode,
+                    rules.marginAmount
                 );
             }
         }
@@ -257,16 +304,18 @@ library ReserveCheck {
     }
 
     /**
-     * @notice The backing rule at a common precision:
-     * `reserves × 10000 ≥ (supply + amount) × (10000 + marginBps)`.
-     * @dev The less precise side is multiplied by `10^gap`; nothing is divided, and both products are
-     * compared in 512 bits, so the result is exact for every input.
+     * @notice The backing rule at a common precision: `supply + amount` against what the margin leaves mintable
+     * of the reserves ({MarginMode}).
+     * @dev The less precise side is multiplied by `10^gap` (an absolute margin, in the supply's units, with the
+     * supply); nothing is divided, and both sides are compared in 512 bits, so the result is exact for every
+     * input.
      * @param reserves reserves, in `reserveDecimals`
      * @param reserveDecimals the reserve precision
      * @param supply the supply, in `supplyDecimals`
-     * @param supplyDecimals the supply precision (also that of `amount`)
+     * @param supplyDecimals the supply precision (also that of `amount` and of an absolute margin)
      * @param amount an amount about to be minted, in `supplyDecimals`
-     * @param marginBps extra reserves required, in basis points
+     * @param marginMode the margin's mode
+     * @param marginAmount the margin's amount, within its mode's bounds ({requireValidMargin}, else this reverts)
      * @return reason `None` when backed, else `UnsupportedDecimals`, `SupplyOverflow` or
      * `InsufficientReserves`
      */
@@ -276,28 +325,105 @@ library ReserveCheck {
         uint256 supply,
         uint8 supplyDecimals,
         uint256 amount,
-        uint16 marginBps
+        MarginMode marginMode,
+        uint256 marginAmount
     ) internal pure returns (Reason reason) {
-        uint256 reserveFactor = BPS;
-        uint256 supplyFactor = BPS + marginBps;
-        // A gap of at most MAX_DECIMALS_GAP keeps 10^gap × (10000 + 65535) within a word: no overflow to check.
-        unchecked {
-            if (reserveDecimals < supplyDecimals) {
-                uint256 gap = supplyDecimals - reserveDecimals;
-                if (gap > MAX_DECIMALS_GAP) return Reason.UnsupportedDecimals;
-                reserveFactor *= 10 ** gap;
-            } else if (supplyDecimals < reserveDecimals) {
-                uint256 gap = reserveDecimals - supplyDecimals;
-                if (gap > MAX_DECIMALS_GAP) return Reason.UnsupportedDecimals;
-                supplyFactor *= 10 ** gap;
-            }
-        }
-        (bool fits, uint256 total) = Math.tryAdd(supply, amount);
-        if (!fits) return Reason.SupplyOverflow;
-        (uint256 reserveHigh, uint256 reserveLow) = Math.mul512(reserves, reserveFactor);
-        (uint256 supplyHigh, uint256 supplyLow) = Math.mul512(total, supplyFactor);
-        bool backed = reserveHigh > supplyHigh || (reserveHigh == supplyHigh && reserveLow >= supplyLow);
+        requireValidMargin(marginMode, marginAmount);
+        (bool ok, uint256 reserveScale, uint256 supplyScale) = _scales(reserveDecimals, supplyDecimals);
+        if (!ok) return Reason.UnsupportedDecimals;
+        uint256 total;
+        (ok, total) = Math.tryAdd(supply, amount);
+        if (!ok) return Reason.SupplyOverflow;
+        bool backed = marginMode == MarginMode.PositiveAbsolute || marginMode == MarginMode.NegativeAbsolute
+            ? _backedAbsolute(reserves, reserveScale, total, supplyScale, marginMode, marginAmount)
+            : _backedPercentage(reserves, reserveScale, total, supplyScale, marginMode, marginAmount);
         return backed ? Reason.None : Reason.InsufficientReserves;
+    }
+
+    /**
+     * @dev A percentage's rule (`None` is 0%), at the common precision:
+     * `total × 10000 ≤ reserves × (10000 ∓ m)`. The factors (at most 2 × {BPS}) are folded into the scales (at
+     * most `10^MAX_DECIMALS_GAP`): both stay within a word, and both products are 512-bit.
+     */
+    function _backedPercentage(
+        uint256 reserves,
+        uint256 reserveScale,
+        uint256 total,
+        uint256 supplyScale,
+        MarginMode marginMode,
+        uint256 marginAmount
+    ) private pure returns (bool) {
+        uint256 reserveFactor = BPS;
+        if (marginMode == MarginMode.PositivePercentage) reserveFactor = BPS - marginAmount;
+        else if (marginMode == MarginMode.NegativePercentage) reserveFactor = BPS + marginAmount;
+        (uint256 supplyHigh, uint256 supplyLow) = Math.mul512(total, supplyScale * BPS);
+        (uint256 reserveHigh, uint256 reserveLow) = Math.mul512(reserves, reserveScale * reserveFactor);
+        return _atMost(supplyHigh, supplyLow, reserveHigh, reserveLow);
+    }
+
+    /**
+     * @dev The scale factors that bring reserves and supply to the larger of their two precisions (1 for that
+     * side, `10^gap` for the other); `supported` is false when the gap exceeds {MAX_DECIMALS_GAP}.
+     */
+    function _scales(
+        uint8 reserveDecimals,
+        uint8 supplyDecimals
+    ) private pure returns (bool supported, uint256 reserveScale, uint256 supplyScale) {
+        reserveScale = 1;
+        supplyScale = 1;
+        if (reserveDecimals < supplyDecimals) {
+            uint256 gap = supplyDecimals - reserveDecimals;
+            if (gap > MAX_DECIMALS_GAP) return (false, 0, 0);
+            reserveScale = 10 ** gap;
+        } else if (supplyDecimals < reserveDecimals) {
+            uint256 gap = reserveDecimals - supplyDecimals;
+            if (gap > MAX_DECIMALS_GAP) return (false, 0, 0);
+            supplyScale = 10 ** gap;
+        }
+        return (true, reserveScale, supplyScale);
+    }
+
+    /**
+     * @dev An absolute margin's rule, at the common precision: `total + m ≤ reserves` (positive; a total of 0 is
+     * backed whatever the reserves, as ACE's mintable amount is then 0, not negative) or `total ≤ reserves + m`
+     * (negative). Each side is a sum of products below `2^256 × 10^72`, so the 512-bit sums cannot overflow.
+     */
+    function _backedAbsolute(
+        uint256 reserves,
+        uint256 reserveScale,
+        uint256 total,
+        uint256 supplyScale,
+        MarginMode marginMode,
+        uint256 marginAmount
+    ) private pure returns (bool) {
+        if (marginMode == MarginMode.PositiveAbsolute && total == 0) return true;
+        (uint256 supplyHigh, uint256 supplyLow) = Math.mul512(total, supplyScale);
+        (uint256 reserveHigh, uint256 reserveLow) = Math.mul512(reserves, reserveScale);
+        (uint256 marginHigh, uint256 marginLow) = Math.mul512(marginAmount, supplyScale);
+        if (marginMode == MarginMode.PositiveAbsolute) {
+            (supplyHigh, supplyLow) = _add512(supplyHigh, supplyLow, marginHigh, marginLow);
+        } else {
+            (reserveHigh, reserveLow) = _add512(reserveHigh, reserveLow, marginHigh, marginLow);
+        }
+        return _atMost(supplyHigh, supplyLow, reserveHigh, reserveLow);
+    }
+
+    /// @dev `a + b` for 512-bit numbers whose sum fits in 512 bits.
+    function _add512(
+        uint256 aHigh,
+        uint256 aLow,
+        uint256 bHigh,
+        uint256 bLow
+    ) private pure returns (uint256 high, uint256 low) {
+        unchecked {
+            low = aLow + bLow;
+            high = aHigh + bHigh + (low < aLow ? 1 : 0);
+        }
+    }
+
+    /// @dev `a ≤ b` for 512-bit numbers.
+    function _atMost(uint256 aHigh, uint256 aLow, uint256 bHigh, uint256 bLow) private pure returns (bool) {
+        return aHigh < bHigh || (aHigh == bHigh && aLow <= bLow);
     }
 
     /// @dev Whether a reason says the data was missing or old (judged by the stale policy), not wrong.

@@ -15,7 +15,8 @@ contract ReserveCheckHarness {
         uint256 supply;
         uint8 supplyDecimals;
         uint256 amount;
-        uint16 marginBps;
+        ReserveCheck.MarginMode marginMode;
+        uint256 marginAmount;
     }
 
     /// @notice Inputs of {ReserveCheck-evaluate}.
@@ -42,7 +43,8 @@ contract ReserveCheckHarness {
                 c.supply,
                 c.supplyDecimals,
                 c.amount,
-                c.marginBps
+                c.marginMode,
+                c.marginAmount
             );
         }
     }

@@ -6,13 +6,15 @@
  */
 import type { JsonRpcProvider, Wallet } from 'ethers'
 import { reserveGuardAt, secureMintTokenAt } from '#chain/contracts'
-import { Operation, toAssetConfig } from '#chain/types'
+import { MarginMode, Operation, toAssetConfig } from '#chain/types'
 import type { AggregatorFeed } from '#devkit/data-feeds'
 import { chainProvider, startHardhatNode, type RunningChain } from '#devkit/local-chain'
 import type { Env } from '../session'
 import { btcFeed, deployArgs, deployedAt, fundedWallet, guardCli, guardEnv, guardJson } from './helpers'
 
 const DAY = 86_400
+/** ACE's PositivePercentage margin of 50 basis points: the supply may take 99.5 % of the reserves. */
+const HALF_PERCENT = ['--margin-mode', 'positive-percentage', '--margin-amount', '50']
 
 let chain: RunningChain
 let provider: JsonRpcProvider
@@ -99,15 +101,14 @@ describe("an asset's update", () => {
       err: expect.stringContaining('nothing to change'),
     })
     expect(
-      (await guardCli(['schedule-update', '--guard', guard, '--target', token, '--margin-bps', '50'], env))
-        .code,
+      (await guardCli(['schedule-update', '--guard', guard, '--target', token, ...HALF_PERCENT], env)).code,
     ).toBe(1)
   })
 })
 
 describe("the token's reserve configuration, and the asset following it", () => {
   it('schedule, apply after the delay; the guard refuses to unpause until its asset follows', async () => {
-    const scheduled = await guardCli(['schedule-reserve-config', '--token', token, '--margin-bps', '50'], env)
+    const scheduled = await guardCli(['schedule-reserve-config', '--token', token, ...HALF_PERCENT], env)
     expect(scheduled).toMatchObject({ code: 0, err: '' })
     expect(scheduled.out).toContain("Note: the guard judges a SecureMintToken by the token's own rules")
     expect((await guardCli(['apply-reserve-config', '--token', token], env)).code).toBe(3)
@@ -119,6 +120,7 @@ describe("the token's reserve configuration, and the asset following it", () => 
     expect(await secureMintTokenAt(token, provider).reserveConfig()).toEqual([
       feed.proxyAddress,
       30n * 86_400n,
+      MarginMode.PositivePercentage,
       50n,
     ])
     const status = (await guardCli(['status', '--guard', guard], env)).out
@@ -128,12 +130,52 @@ describe("the token's reserve configuration, and the asset following it", () => 
     // The asset follows the token's new rules: nothing to give but the command.
     const follows = await guardCli(['schedule-update', '--guard', guard, '--target', token], env)
     expect(follows).toMatchObject({ code: 0, err: '' })
-    expect(follows.out).toContain('marginBps 0 → 50')
+    expect(follows.out).toContain('marginMode "None" → "PositivePercentage"; marginAmount "0" → "50"')
     await wait(DAY)
     expect(await guardCli(['apply-update', '--guard', guard, '--target', token], env)).toMatchObject({
       code: 0,
     })
-    expect((await guardCli(['status', '--guard', guard], env)).out).toContain('(backed from 100.50 %)')
+    expect((await guardCli(['status', '--guard', guard], env)).out).toContain(
+      'margin: PositivePercentage 50 bps (backed from 100.51 %)',
+    )
+  })
+
+  it("a negative margin (ACE's NegativePercentage, NegativeAbsolute) only by a scheduled change", async () => {
+    const negative = ['--margin-mode', 'negative-absolute', '--margin-amount', '100000000']
+    const deploy = await guardCli(
+      [...deployArgs(feed.proxyAddress, '1d', '1d'), ...negative, '--dry-run'],
+      env,
+    )
+    expect(deploy).toMatchObject({ code: 1, err: expect.stringContaining('NegativeMarginNotScheduled') })
+    const scheduled = await guardCli(
+      ['schedule-reserve-config', '--token', token, ...negative, '--dry-run'],
+      env,
+    )
+    expect(scheduled).toMatchObject({ code: 0, err: '' })
+    expect(scheduled.out).toContain("margin NegativeAbsolute 100000000 of the supply's smallest units")
+    expect(
+      (
+        await guardCli(
+          ['schedule-reserve-config', '--token', token, '--margin-mode', 'positive-percentage'],
+          env,
+        )
+      ).err,
+    ).toContain('needs --margin-amount')
+    expect(
+      (
+        await guardCli(
+          [
+            'schedule-reserve-config',
+            '--token',
+            token,
+            ...HALF_PERCENT.slice(0, 2),
+            '--margin-amount',
+            '10001',
+          ],
+          env,
+        )
+      ).err,
+    ).toContain('at most 10000 basis points')
   })
 
   it('a scheduled configuration can be cancelled', async () => {

@@ -15,7 +15,8 @@ import {
   interfaceId,
   secureMintTokenAt,
 } from '#chain/contracts'
-import { PauseMode } from '#chain/types'
+import { MarginMode, PauseMode } from '#chain/types'
+import { deployAceMintGate } from '#devkit/ace'
 import { localChainUrl, localProvider } from '#devkit/local-chain'
 import { COMMANDS, formattedReference } from '../cli-spec'
 import { parseDuration, reserveRatio, showDuration } from '../format'
@@ -158,19 +159,15 @@ describe('local', () => {
   })
 })
 
+/** A SecureMintToken on `reserveFeed` (a fresh feed when left out), with no margin and no admin delay. */
+async function plainSecureMintToken(reserveFeed?: string) {
+  const feed = reserveFeed ?? (await btcFeed(issuer, 1n)).proxyAddress
+  return deploySecureMintToken(issuer, 'T', 'T', issuer.address, 0, feed, 3_600, MarginMode.None, 0)
+}
+
 describe('what the commands stand on', () => {
   it("interface ids are Solidity's, as a SecureMintToken answers them", async () => {
-    const feed = await btcFeed(issuer, 1n)
-    const token = await deploySecureMintToken(
-      issuer,
-      'T',
-      'T',
-      issuer.address,
-      0,
-      feed.proxyAddress,
-      3_600,
-      0,
-    )
+    const token = await plainSecureMintToken()
     expect(await token.supportsInterface(interfaceId('ISecureMintToken'))).toBe(true)
     // The id counts only the functions an interface declares itself, as type(I).interfaceId does.
     expect(interfaceId('ISecureMintToken')).not.toBe(interfaceId('IOperationsPausable'))
@@ -180,9 +177,7 @@ describe('what the commands stand on', () => {
   it('finds the pause mode of each kind of target, and refuses what answers neither', async () => {
     const feed = await btcFeed(issuer, 1n)
     const address = async (c: { getAddress(): Promise<string> }) => c.getAddress()
-    const token = await address(
-      await deploySecureMintToken(issuer, 'T', 'T', issuer.address, 0, feed.proxyAddress, 3_600, 0),
-    )
+    const token = await address(await plainSecureMintToken(feed.proxyAddress))
     expect(await detectTarget(provider, token)).toMatchObject({
       kind: 'SecureMintToken',
       pauseMode: PauseMode.Operations,
@@ -200,6 +195,14 @@ describe('what the commands stand on', () => {
     // Both pause interfaces, but no ERC-165: paused() is what it proves it answers.
     const both = await address(await deployMockMisbehavingTarget(issuer, 0))
     expect(await detectTarget(provider, both)).toMatchObject({ kind: 'Pausable' })
+    // Chainlink ACE's PausePolicy, on a ComplianceTokenERC20's mint: s_paused() is what it answers.
+    const ace = await deployAceMintGate(issuer, { secureMint: { reservesFeed: feed.proxyAddress } })
+    expect(await detectTarget(provider, await address(ace.pause))).toMatchObject({
+      kind: 'AcePausePolicy',
+      pauseMode: PauseMode.AcePausePolicy,
+    })
+    // The token itself is paused through its policy, not by an interface of its own.
+    await expect(detectTarget(provider, ace.tokenAddress)).rejects.toThrow('nor s_paused()')
     const plain = await address(await deployDecimalsToken(issuer, 'Plain', 'PLN', 18, 0))
     await expect(detectTarget(provider, plain)).rejects.toThrow('it declares neither ISecureMintToken')
     await expect(detectTarget(provider, Wallet.createRandom().address)).rejects.toThrow('is not a contract')

@@ -16,7 +16,8 @@ import {
   type ReserveGuard,
 } from '#chain/contracts'
 import { mined } from '#chain/events'
-import { FeedFailure, PauseMode, Role, toAssetConfig } from '#chain/types'
+import { FeedFailure, MarginMode, PauseMode, Role, toAssetConfig } from '#chain/types'
+import { deployAceMintGate } from '#devkit/ace'
 import type { AggregatorFeed } from '#devkit/data-feeds'
 import { localChainUrl, localProvider } from '#devkit/local-chain'
 import type { Env } from '../session'
@@ -61,7 +62,7 @@ describe('deploy', () => {
     expect(run.out).toContain('Dry run: 3 transaction(s)')
     expect(run.out).toContain(`call:     new ReserveGuard(admin=${issuer.address}, delay=0)`)
     expect(run.out).toContain(
-      `call:     new SecureMintToken(name_=Secure BTC, symbol_=sBTC, admin=${issuer.address}, delay=0, reserveFeed=${feed.proxyAddress}, heartbeat=86400, marginBps=0)`,
+      `call:     new SecureMintToken(name_=Secure BTC, symbol_=sBTC, admin=${issuer.address}, delay=0, reserveFeed=${feed.proxyAddress}, heartbeat=86400, marginMode=None, marginAmount=0)`,
     )
     expect(run.out).toContain('call:     new PoRAddressList(admin=')
     expect(run.out).toMatch(/calldata: ReserveGuard's creation code \([\d,]+ bytes\), then 0x/)
@@ -81,7 +82,12 @@ describe('deploy', () => {
     const guardHandle = reserveGuardAt(guard, provider)
     expect(await guardHandle.defaultAdmin()).toBe(issuer.address)
     expect(await guardHandle.defaultAdminDelay()).toBe(0n)
-    expect(await secureMintTokenAt(token, provider).reserveConfig()).toEqual([feed.proxyAddress, 86_400n, 0n])
+    expect(await secureMintTokenAt(token, provider).reserveConfig()).toEqual([
+      feed.proxyAddress,
+      86_400n,
+      MarginMode.None,
+      0n,
+    ])
     expect(await porAddressListAt(list, provider).getPoRAddressList(0, 0)).toEqual(['bc1qexample'])
   })
 })
@@ -109,7 +115,8 @@ describe('add-asset', () => {
     expect(run.out).toContain(`call:     grantRole(role=PAUSER_ROLE, account=${guard})`)
     expect(run.out).toContain(
       `call:     addAsset(target=${token}, config={ reserveFeed: ${feed.proxyAddress}, supplyKind: TokenTotalSupply, ` +
-        `supplySource: ${token}, heartbeat: 86400, supplyHeartbeat: 0, stalePolicy: FailClosed, marginBps: 0, ` +
+        `supplySource: ${token}, heartbeat: 86400, supplyHeartbeat: 0, stalePolicy: FailClosed, marginMode: None, ` +
+        `marginAmount: 0, ` +
         `pauseMode: Operations, operations: 3 (mint, redeem), pauseGas: 100000 })`,
     )
     expect(run.out).toContain('the real run measures the pause after the role grant')
@@ -123,7 +130,8 @@ describe('add-asset', () => {
     expect(config).toMatchObject({
       reserveFeed: feed.proxyAddress,
       heartbeat: 86_400,
-      marginBps: 0,
+      marginMode: MarginMode.None,
+      marginAmount: 0n,
       pauseMode: PauseMode.Operations,
       operations: 3n,
     })
@@ -186,6 +194,64 @@ describe('add-asset', () => {
     )
     expect(refused.code).toBe(1)
     expect(refused.err).toContain('cannot be paused by the guard: it declares neither ISecureMintToken')
+  })
+
+  it("guards an ACE token through its PausePolicy, with ACE's margin modes by name", async () => {
+    // The policy is the guard's (its owner), first on the ComplianceTokenERC20's mint, as the guard requires.
+    const gate = await deployAceMintGate(issuer, {
+      secureMint: { reservesFeed: feed.proxyAddress },
+      pauser: guard,
+    })
+    const policy = await gate.pause.getAddress()
+    const base = [
+      'add-asset',
+      '--guard',
+      guard,
+      '--target',
+      policy,
+      '--feed',
+      feed.proxyAddress,
+      '--heartbeat',
+      '1d',
+    ]
+    expect((await guardCli(base, env)).err).toContain('--policy-token <address> is required')
+    const withToken = [...base, '--policy-token', gate.tokenAddress]
+    const negative = await guardCli(
+      [...withToken, '--margin-mode', 'NegativePercentage', '--margin-amount', '50'],
+      env,
+    )
+    expect(negative).toMatchObject({ code: 1, err: expect.stringContaining('NegativeMarginNotScheduled') })
+    const added = await guardJson(
+      [...withToken, '--margin-mode', 'positive-percentage', '--margin-amount', '50'],
+      env,
+    )
+    expect(added.config).toMatchObject({
+      supplySource: gate.tokenAddress,
+      marginMode: 'PositivePercentage',
+      marginAmount: '50',
+      pauseMode: 'AcePausePolicy',
+      operations: [],
+    })
+    expect((added.notes as string[])[0]).toContain(
+      "answers s_paused() with a bool, as Chainlink ACE's PausePolicy does",
+    )
+    expect(added.warnings).toEqual([])
+    const status = await guardCli(['status', '--guard', guard, '--target', policy], env)
+    expect(status.out).toContain(`asset ${policy} (cBTC, AcePausePolicy):`)
+    expect(status.out).toContain('margin: PositivePercentage 50 bps (backed from 100.51 %)')
+    expect(status.out).toContain(
+      `on a shortfall the guard pauses ${gate.tokenAddress}'s mint through this PausePolicy`,
+    )
+
+    // A policy the guard does not own yet: its owner must hand it over; the CLI cannot.
+    const other = await deployAceMintGate(issuer, { secureMint: { reservesFeed: feed.proxyAddress } })
+    const otherPolicy = await other.pause.getAddress()
+    const dry = await guardCli(
+      [...base.slice(0, 4), otherPolicy, ...base.slice(5), '--policy-token', other.tokenAddress, '--dry-run'],
+      env,
+    )
+    expect(dry).toMatchObject({ code: 0, err: '' })
+    expect(dry.out).toContain(`the PausePolicy's owner must transferOwnership(${guard})`)
   })
 })
 

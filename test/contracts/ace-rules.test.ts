@@ -4,13 +4,14 @@
  * the same question: the same feed (one MockReserveFeed, set to the row's answer, `updatedAt` and decimals), the same
  * supply (both 8-decimal tokens brought to it), the same mint; SecureMintToken's `mint` and the
  * ComplianceTokenERC20's `mint` (its PolicyEngine running SecureMintPolicy) are both called, statically, and their
- * answers compared. Where the two differ, the row says how.
+ * answers compared. Our margins are ACE's modes (rows 2–4: the same setting, the same limit); where the two still
+ * differ, the row says how.
  */
 import { Wallet, ZeroAddress, type JsonRpcProvider, type Signer } from 'ethers'
 import { ReserveMarginMode, type ReserveMarginModeValue } from '#chain/ace'
 import { deployMockReserveFeed, type MockReserveFeed, type SecureMintToken } from '#chain/contracts'
 import { mined } from '#chain/events'
-import { FeedFailure, Reason, Role, enumName } from '#chain/types'
+import { FeedFailure, NO_MARGIN, Reason, Role, enumName, marginFromBps, type Margin } from '#chain/types'
 import { MINTED, aceMintOutcome, deployAceMintGate, type AceMintGate } from '#devkit/ace'
 import { fundedSigner, localProvider } from '#devkit/local-chain'
 import { deployToken, latestTimestamp, revertOf, setTokenRules, unit } from './helpers'
@@ -33,7 +34,7 @@ beforeAll(async () => {
   issuer = await fundedSigner(provider)
   issuerAddress = await issuer.getAddress()
   feed = await deployMockReserveFeed(issuer, DECIMALS, 1_000n * BTC)
-  ours = await deployToken(issuer, issuerAddress, feed, Number(DAY), 0)
+  ours = await deployToken(issuer, issuerAddress, feed, Number(DAY))
   await mined(ours.grantRole(Role.MINTER, issuerAddress))
   ace = await deployAceMintGate(issuer, {
     decimals: DECIMALS,
@@ -43,10 +44,10 @@ beforeAll(async () => {
 
 afterAll(() => provider.destroy())
 
-/** Our rules: SecureMintToken's heartbeat (0 is refused) and margin in basis points (over the supply). */
+/** Our rules: SecureMintToken's heartbeat (0 is refused) and margin (ACE's modes). */
 interface OurRules {
   heartbeat?: bigint
-  marginBps?: number
+  margin?: Margin
 }
 
 /** ACE's rules: SecureMintPolicy's margin mode and amount, and staleness limit (0: none). */
@@ -56,10 +57,13 @@ interface AceRules {
   staleness?: bigint
 }
 
-/** Sets both gates' rules (ACE's setters refuse a value equal to the current one: only changes are sent). */
+/**
+ * Sets both gates' rules (ACE's setters refuse a value equal to the current one: only changes are sent). Ours are
+ * scheduled and applied at once: the token's admin delay is 0.
+ */
 async function rules(our: OurRules = {}, theirs: AceRules = {}): Promise<void> {
-  const { heartbeat = DAY, marginBps = 0 } = our
-  await setTokenRules(ours, feed, heartbeat, marginBps)
+  const { heartbeat = DAY, margin = NO_MARGIN } = our
+  await setTokenRules(ours, feed, heartbeat, margin)
   const { mode = ReserveMarginMode.None, amount = 0n, staleness = DAY } = theirs
   const policy = ace.secureMint
   if (mode !== (await policy.reserveMarginMode()) || amount !== (await policy.reserveMarginAmount())) {
@@ -103,6 +107,10 @@ async function askOurs(amount: bigint): Promise<string> {
   }
 }
 
+/** The same margin on both gates: `mode` and `amount` for ACE, the same mode and amount for ours. */
+const sameMargin = (mode: ReserveMarginModeValue, amount: bigint) =>
+  rules({ margin: { marginMode: mode, marginAmount: amount } }, { mode, amount })
+
 /** ACE's answer; a policy's own revert is decoded with the feed's errors too. */
 const askAce = (amount: bigint) => aceMintOutcome(ace, holder, amount, { errors: [feed.interface] })
 
@@ -118,37 +126,42 @@ describe("our rules and ACE's SecureMintPolicy, asked the same question", () => 
     })
   })
 
-  it('row 2, a percentage margin: ours asks reserves ≥ supply × (1 + m), ACE caps supply at reserves × (1 − m)', async () => {
-    // 1% on both: ours allows up to 100 / 1.01 = 99.0099… BTC, ACE up to 99 BTC.
-    await rules({ marginBps: 100 }, { mode: ReserveMarginMode.PositivePercentage, amount: 100n })
+  it('row 2, a percentage margin (PositivePercentage, adopted): the same limit, to the unit', async () => {
+    // 1% of 100 BTC kept: up to 99 BTC on both.
+    await sameMargin(ReserveMarginMode.PositivePercentage, 100n)
     await state(50n * BTC, 100n * BTC)
     expect(await askBoth(49n * BTC)).toEqual({ ours: MINTED, ace: MINTED })
-    expect(await askBoth(49n * BTC + 1n)).toEqual({ ours: MINTED, ace: `refused: ${EXCEEDS}` })
-    // ⌊100 × 10^8 × 10 000 / 10 100⌋ = 9 900 990 099 units: ours to the unit.
-    expect(await askBoth(9_900_990_099n - 50n * BTC)).toEqual({ ours: MINTED, ace: `refused: ${EXCEEDS}` })
-    expect(await askBoth(9_900_990_100n - 50n * BTC)).toEqual({
+    expect(await askBoth(49n * BTC + 1n)).toEqual({
       ours: 'refused: InsufficientReserves',
       ace: `refused: ${EXCEEDS}`,
     })
+    // Our former 1% over the supply (reserves ≥ supply × 1.01) is this same setting: ⌈100 / 1.01⌉ = 100.
+    expect(marginFromBps(100)).toEqual({
+      marginMode: ReserveMarginMode.PositivePercentage,
+      marginAmount: 100n,
+    })
   })
 
-  it('row 3, an absolute margin: only ACE has one (PositiveAbsolute: supply ≤ reserves − m)', async () => {
-    await rules({}, { mode: ReserveMarginMode.PositiveAbsolute, amount: BTC })
+  it('row 3, an absolute margin (PositiveAbsolute, adopted): supply ≤ reserves − m on both', async () => {
+    await sameMargin(ReserveMarginMode.PositiveAbsolute, BTC)
     await state(50n * BTC, 100n * BTC)
     expect(await askBoth(49n * BTC)).toEqual({ ours: MINTED, ace: MINTED })
-    expect(await askBoth(49n * BTC + 1n)).toEqual({ ours: MINTED, ace: `refused: ${EXCEEDS}` })
+    expect(await askBoth(49n * BTC + 1n)).toEqual({
+      ours: 'refused: InsufficientReserves',
+      ace: `refused: ${EXCEEDS}`,
+    })
   })
 
   it.each([
     ['NegativeAbsolute', ReserveMarginMode.NegativeAbsolute, BTC, 51n * BTC],
     ['NegativePercentage', ReserveMarginMode.NegativePercentage, 100n, 51n * BTC],
   ])(
-    'row 4, a negative margin (%s): ACE mints beyond the reserves, ours never does',
+    'row 4, a negative margin (%s, adopted as a scheduled change): both mint beyond the reserves, as far',
     async (_, mode, amount, mintable) => {
-      await rules({}, { mode, amount })
+      await sameMargin(mode, amount)
       await state(50n * BTC, 100n * BTC)
-      // Reserves 100 BTC, supply 50: ACE allows a supply of 101 BTC, one more than the reserves.
-      expect(await askBoth(mintable)).toEqual({ ours: 'refused: InsufficientReserves', ace: MINTED })
+      // Reserves 100 BTC, supply 50: both allow a supply of 101 BTC, one more than the reserves.
+      expect(await askBoth(mintable)).toEqual({ ours: MINTED, ace: MINTED })
       expect(await askBoth(mintable + 1n)).toEqual({
         ours: 'refused: InsufficientReserves',
         ace: `refused: ${EXCEEDS}`,
@@ -165,7 +178,7 @@ describe("our rules and ACE's SecureMintPolicy, asked the same question", () => 
     await rules({}, { staleness: 0n })
     expect(await askBoth(BTC)).toEqual({ ours: 'refused: StaleReserves', ace: MINTED })
     // Ours has no setting without a limit.
-    await revertOf(ours.scheduleReserveConfig.staticCall(feed, 0, 0), ours, 'InvalidHeartbeat')
+    await revertOf(ours.scheduleReserveConfig.staticCall(feed, 0, 0, 0), ours, 'InvalidHeartbeat')
   })
 
   it('row 6, updatedAt = 0: ours refuses; ACE calls it stale, or takes it with no staleness limit', async () => {
@@ -198,7 +211,7 @@ describe("our rules and ACE's SecureMintPolicy, asked the same question", () => 
     await state(0n, 0n)
     expect(await askBoth(0n)).toEqual({ ours: 'refused: NonPositiveReserves', ace: MINTED })
     expect(await askBoth(1n)).toEqual({ ours: 'refused: NonPositiveReserves', ace: `refused: ${EXCEEDS}` })
-    await rules({}, { mode: ReserveMarginMode.NegativeAbsolute, amount: BTC })
+    await sameMargin(ReserveMarginMode.NegativeAbsolute, BTC)
     expect(await askBoth(BTC)).toEqual({ ours: 'refused: NonPositiveReserves', ace: MINTED })
   })
 
@@ -213,9 +226,9 @@ describe("our rules and ACE's SecureMintPolicy, asked the same question", () => 
   })
 
   it('row 11, rounding: ACE rounds down twice (decimals, then percentage), which can refuse a unit its formula allows', async () => {
-    // 1.9999 units at 18 decimals, a 0.01% margin. ACE: ⌊1.9999⌋ = 1, ⌊1 × 0.9999⌋ = 0: nothing, although
-    // 1.9999 × 0.9999 = 1.9997 ≥ 1. Ours: 1.9999 ≥ 1 × 1.0001, exactly: one unit mints.
-    await rules({ marginBps: 1 }, { mode: ReserveMarginMode.PositivePercentage, amount: 1n })
+    // 1.9999 units at 18 decimals, 0.01% kept on both. ACE: ⌊1.9999⌋ = 1, ⌊1 × 0.9999⌋ = 0: nothing, although
+    // 1.9999 × 0.9999 = 1.9997 ≥ 1. Ours, exactly: 1 × 10000 ≤ 1.9999 × 9999, one unit mints.
+    await sameMargin(ReserveMarginMode.PositivePercentage, 1n)
     await state(0n, 19_999n * 10n ** 6n, { decimals: 18 })
     expect(await askBoth(1n)).toEqual({ ours: MINTED, ace: `refused: ${EXCEEDS}` })
   })
@@ -257,7 +270,7 @@ describe("our rules and ACE's SecureMintPolicy, asked the same question", () => 
 
   it('row 15, a feed without code: ours refuses it as a setting; ACE takes it, then every mint fails', async () => {
     const nowhere = Wallet.createRandom().address
-    await revertOf(ours.scheduleReserveConfig.staticCall(nowhere, DAY, 0), ours, 'InvalidReserveFeed')
+    await revertOf(ours.scheduleReserveConfig.staticCall(nowhere, DAY, 0, 0), ours, 'InvalidReserveFeed')
     await state(0n, 100n * BTC)
     const policy = ace.secureMint
     await mined(policy.setReservesFeed(nowhere))

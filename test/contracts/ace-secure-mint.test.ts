@@ -9,7 +9,7 @@
  *
  * On both, a mint above the reserves is refused and one within them goes through; on the CRE feed, whose report
  * timestamps we choose, the staleness limit and every margin mode are exercised too. The gate is also paused and
- * unpaused through ACE's PausePolicy, the way the guard's ACE pause mode will drive it.
+ * unpaused through ACE's PausePolicy, the way the guard's ACE pause mode drives it (ace-pause-guard.test.ts).
  */
 import { Wallet, ZeroAddress, getAddress, id, type JsonRpcProvider, type Signer } from 'ethers'
 import { AceRole, PolicyResult, ReserveMarginMode, encodeSecureMintPolicyConfig } from '#chain/ace'
@@ -93,7 +93,7 @@ describe('Chainlink ACE, deployed as ACE deploys it', () => {
     )
   })
 
-  it('wires the token to its engine and runs OnlyOwnerPolicy, PausePolicy and SecureMintPolicy on mint, in order', async () => {
+  it('wires the token to its engine and runs PausePolicy (first), OnlyOwnerPolicy and SecureMintPolicy on mint, in order', async () => {
     expect(await gate.engine.typeAndVersion()).toBe('PolicyEngine 1.0.0')
     expect(await gate.secureMint.typeAndVersion()).toBe('SecureMintPolicy 1.0.0')
     expect(await gate.pause.typeAndVersion()).toBe('PausePolicy 1.0.0')
@@ -101,7 +101,7 @@ describe('Chainlink ACE, deployed as ACE deploys it', () => {
     expect(await gate.token.owner()).toBe(issuerAddress)
     expect([await gate.token.decimals(), await gate.token.symbol()]).toEqual([BigInt(DECIMALS), 'cBTC'])
     expect(await gate.engine.getPolicies(gate.tokenAddress, gate.mintSelector)).toEqual(
-      await Promise.all([gate.onlyOwner, gate.pause, gate.secureMint].map((p) => p.getAddress())),
+      await Promise.all([gate.pause, gate.onlyOwner, gate.secureMint].map((p) => p.getAddress())),
     )
     expect(await gate.engine.getExtractor(gate.mintSelector)).toBe(await gate.extractor.getAddress())
     // The roles the mirror names, all held by the issuer.

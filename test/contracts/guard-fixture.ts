@@ -15,7 +15,14 @@ import {
   type SecureMintToken,
 } from '#chain/contracts'
 import { mined } from '#chain/events'
-import { Role, assetConfig, decodePerformData, encodePerformData, type AssetConfig } from '#chain/types'
+import {
+  NO_MARGIN,
+  Role,
+  assetConfig,
+  decodePerformData,
+  encodePerformData,
+  type AssetConfig,
+} from '#chain/types'
 import {
   LOCAL_CHAINS,
   chainProvider,
@@ -129,8 +136,8 @@ export async function protect(g: Guard, options: AssetOptions = {}): Promise<Ass
   const { admin, adminAddress } = g.actors
   const { feedDecimals = 8, reserves = 100n * TOKEN, supply = 100n * TOKEN, pauser = true } = options
   const feed = await deployMockReserveFeed(admin, feedDecimals, reserves > supply ? reserves : 10n ** 30n)
-  const rules = { heartbeat: Number(HEARTBEAT), marginBps: 0, ...options.config }
-  const token = await deployToken(admin, adminAddress, feed, rules.heartbeat, rules.marginBps)
+  const rules = { heartbeat: Number(HEARTBEAT), ...NO_MARGIN, ...options.config }
+  const token = await deployToken(admin, adminAddress, feed, rules.heartbeat, rules)
   await mined(token.grantRole(Role.MINTER, adminAddress))
   if (supply > 0n) await mined(token.mint(adminAddress, supply))
   if (reserves <= supply) await mined(feed.setAnswer(reserves))
@@ -175,7 +182,7 @@ export async function reconfigure(g: Guard, target: string, config: AssetConfig)
     () => true,
     () => false,
   )
-  if (isToken) await setTokenRules(token, config.reserveFeed, config.heartbeat, config.marginBps)
+  if (isToken) await setTokenRules(token, config.reserveFeed, config.heartbeat, config)
   await mined(g.guard.scheduleAssetUpdate(target, config))
   return mined(g.guard.updateAsset(target, config))
 }

@@ -13,6 +13,7 @@ import {
 import { readArtifact } from '#chain/artifacts'
 import { deploySecureMintToken, type SecureMintToken } from '#chain/contracts'
 import { mined } from '#chain/events'
+import { NO_MARGIN, type Margin } from '#chain/types'
 
 /** One whole token at `decimals`. */
 export const unit = (decimals: number | bigint): bigint => 10n ** BigInt(decimals)
@@ -88,10 +89,20 @@ export async function deployToken(
   admin: string,
   feed: BaseContract | string,
   heartbeat = 86_400,
-  marginBps = 0,
+  { marginMode, marginAmount }: Margin = NO_MARGIN,
   delay = 0,
 ): Promise<SecureMintToken> {
-  return deploySecureMintToken(signer, 'Secure BTC', 'sBTC', admin, delay, feed, heartbeat, marginBps)
+  return deploySecureMintToken(
+    signer,
+    'Secure BTC',
+    'sBTC',
+    admin,
+    delay,
+    feed,
+    heartbeat,
+    marginMode,
+    marginAmount,
+  )
 }
 
 /**
@@ -102,8 +113,8 @@ export async function setTokenRules(
   token: SecureMintToken,
   feed: AddressLike,
   heartbeat: number | bigint,
-  marginBps: number | bigint,
+  { marginMode, marginAmount }: Margin = NO_MARGIN,
 ) {
-  await mined(token.scheduleReserveConfig(feed, heartbeat, marginBps))
-  return mined(token.setReserveConfig(feed, heartbeat, marginBps))
+  await mined(token.scheduleReserveConfig(feed, heartbeat, marginMode, marginAmount))
+  return mined(token.setReserveConfig(feed, heartbeat, marginMode, marginAmount))
 }

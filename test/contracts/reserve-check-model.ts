@@ -3,7 +3,7 @@
  * property tests hold ReserveCheck.sol to. It scales the less precise side to the larger precision the
  * obvious way (no 512-bit tricks), so an arithmetic slip in the contract shows up as a mismatch.
  */
-import { Reason, StalePolicy, Verdict } from '#chain/types'
+import { MarginMode, Reason, StalePolicy, Verdict } from '#chain/types'
 
 export const MAX_UINT256 = 2n ** 256n - 1n
 export const MAX_INT256 = 2n ** 255n - 1n
@@ -17,18 +17,52 @@ export interface CompareInput {
   supply: bigint
   supplyDecimals: number
   amount: bigint
-  marginBps: number
+  marginMode: bigint
+  marginAmount: bigint
 }
 
-/** `reserves × 10000 ≥ (supply + amount) × (10000 + margin)`, both sides at the larger precision. */
-export function modelCompare(c: CompareInput): bigint {
+/** The factors that bring reserves and supply (and an absolute margin, in supply units) to the larger precision. */
+function scales(c: Pick<CompareInput, 'reserveDecimals' | 'supplyDecimals'>) {
   const common = Math.max(c.reserveDecimals, c.supplyDecimals)
+  return {
+    reserveScale: 10n ** BigInt(common - c.reserveDecimals),
+    supplyScale: 10n ** BigInt(common - c.supplyDecimals),
+  }
+}
+
+/**
+ * How much supply the reserves back under a margin, at the common precision, exactly: Chainlink ACE's
+ * `totalMintableSupply` without its rounding, as a fraction `numerator / BPS`.
+ */
+function mintableTimesBps(reserves: bigint, mode: bigint, margin: bigint): bigint {
+  switch (mode) {
+    case MarginMode.None:
+      return reserves * BPS
+    case MarginMode.PositivePercentage:
+      return reserves * (BPS - margin)
+    case MarginMode.PositiveAbsolute:
+      return reserves > margin ? (reserves - margin) * BPS : 0n
+    case MarginMode.NegativePercentage:
+      return reserves * (BPS + margin)
+    case MarginMode.NegativeAbsolute:
+      return (reserves + margin) * BPS
+    default:
+      throw new Error(`no margin mode ${mode}`)
+  }
+}
+
+const isAbsolute = (mode: bigint) =>
+  mode === MarginMode.PositiveAbsolute || mode === MarginMode.NegativeAbsolute
+
+/** `supply + amount` against what the margin leaves mintable of the reserves, both at the larger precision. */
+export function modelCompare(c: CompareInput): bigint {
   if (Math.abs(c.reserveDecimals - c.supplyDecimals) > MAX_DECIMALS_GAP) return Reason.UnsupportedDecimals
   const total = c.supply + c.amount
   if (total > MAX_UINT256) return Reason.SupplyOverflow
-  const reserves = c.reserves * 10n ** BigInt(common - c.reserveDecimals)
-  const needed = total * 10n ** BigInt(common - c.supplyDecimals)
-  return reserves * BPS >= needed * (BPS + BigInt(c.marginBps)) ? Reason.None : Reason.InsufficientReserves
+  const { reserveScale, supplyScale } = scales(c)
+  const margin = isAbsolute(c.marginMode) ? c.marginAmount * supplyScale : c.marginAmount
+  const mintable = mintableTimesBps(c.reserves * reserveScale, c.marginMode, margin)
+  return total * supplyScale * BPS <= mintable ? Reason.None : Reason.InsufficientReserves
 }
 
 export interface Reading {
@@ -42,7 +76,8 @@ export interface Rules {
   heartbeat: bigint
   supplyHeartbeat: bigint
   stalePolicy: bigint
-  marginBps: number
+  marginMode: bigint
+  marginAmount: bigint
 }
 
 export interface EvaluateInput {
@@ -70,7 +105,8 @@ export function modelReason(c: EvaluateInput): bigint {
     supply: supply.answer,
     supplyDecimals: supply.decimals,
     amount: c.amount,
-    marginBps: rules.marginBps,
+    marginMode: rules.marginMode,
+    marginAmount: rules.marginAmount,
   })
 }
 
@@ -90,16 +126,35 @@ export function modelVerdict(reason: bigint, stalePolicy: bigint): bigint {
 }
 
 /**
- * The smallest reserves (at `reserveDecimals`) that back `supply + amount` with the margin: the boundary
- * the property tests probe on both sides.
+ * The smallest reserves (at `reserveDecimals`) that back `supply + amount` with the margin: the boundary the
+ * property tests probe on both sides; undefined when no reserves do (a 100% positive margin under a supply).
  */
-export function minimumBackingReserves(c: Omit<CompareInput, 'reserves'>): bigint {
-  const common = Math.max(c.reserveDecimals, c.supplyDecimals)
-  const needed =
-    (c.supply + c.amount) * 10n ** BigInt(common - c.supplyDecimals) * (BPS + BigInt(c.marginBps))
-  const perReserveUnit = 10n ** BigInt(common - c.reserveDecimals) * BPS
-  return (needed + perReserveUnit - 1n) / perReserveUnit
+export function minimumBackingReserves(c: Omit<CompareInput, 'reserves'>): bigint | undefined {
+  const { reserveScale, supplyScale } = scales(c)
+  const total = (c.supply + c.amount) * supplyScale
+  const margin = c.marginAmount * supplyScale
+  let needed: bigint // at the common precision
+  switch (c.marginMode) {
+    case MarginMode.None:
+      needed = total
+      break
+    case MarginMode.PositivePercentage:
+      if (c.marginAmount === BPS) return total === 0n ? 0n : undefined
+      needed = ceilDiv(total * BPS, BPS - c.marginAmount)
+      break
+    case MarginMode.PositiveAbsolute:
+      needed = total === 0n ? 0n : total + margin
+      break
+    case MarginMode.NegativePercentage:
+      needed = ceilDiv(total * BPS, BPS + c.marginAmount)
+      break
+    default:
+      needed = total > margin ? total - margin : 0n
+  }
+  return ceilDiv(needed, reserveScale)
 }
+
+const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b
 
 /**
  * TrueUSD's historical bug, kept only to show the regression case separates the two: the supply is scaled

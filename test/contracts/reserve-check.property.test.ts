@@ -1,6 +1,6 @@
 /**
  * Property tests: ReserveCheck's decision against the bigint model in reserve-check-model.ts, for random
- * reserves, supply, amount, margin and feed/token decimals 0–24. The library is checked through a pure
+ * reserves, supply, amount, margin (every mode) and feed/token decimals 0–24. The library is checked through a pure
  * harness, many cases per eth_call; the token and the guard are checked end to end on the chain.
  */
 import fc from 'fast-check'
@@ -11,10 +11,22 @@ import {
   deployReserveGuard,
   type ReserveCheckHarness,
 } from '#chain/contracts'
-import { PauseMode, Reason, StalePolicy, SupplyKind, Verdict, assetConfig, toResult } from '#chain/types'
+import {
+  MarginMode,
+  NO_MARGIN,
+  PauseMode,
+  Reason,
+  StalePolicy,
+  SupplyKind,
+  Verdict,
+  assetConfig,
+  toResult,
+  type Margin,
+} from '#chain/types'
 import { fundedSigner, localProvider } from '#devkit/local-chain'
 import { deployToken, fastCall, latestTimestamp, setTokenRules } from './helpers'
 import {
+  BPS,
   MAX_INT256,
   MAX_UINT256,
   MIN_INT256,
@@ -42,11 +54,38 @@ afterAll(() => provider.destroy())
 // ---------------------------------------------------------------- arbitraries
 
 const decimals = fc.integer({ min: 0, max: 24 })
-const marginArb = fc.oneof(
-  fc.constant(0),
-  fc.integer({ min: 0, max: 1_000 }),
-  fc.integer({ min: 0, max: 65_535 }),
+const percentage = fc.oneof(
+  fc.constantFrom(0n, 1n, BPS),
+  fc.bigInt({ min: 0n, max: 1_000n }),
+  fc.bigInt({ min: 0n, max: BPS }),
 )
+const absolute = fc.oneof(
+  fc.bigInt({ min: 1n, max: 1_000n }),
+  fc.bigInt({ min: 1n, max: 10n ** 40n }),
+  fc.bigInt({ min: 1n, max: MAX_UINT256 }),
+)
+/** Every margin mode, with amounts in its bounds (ACE's), of every size. */
+const marginArb: fc.Arbitrary<Margin> = fc.oneof(
+  fc.constant(NO_MARGIN),
+  ...[MarginMode.PositivePercentage, MarginMode.NegativePercentage].map((marginMode) =>
+    percentage.map((marginAmount) => ({ marginMode, marginAmount })),
+  ),
+  ...[MarginMode.PositiveAbsolute, MarginMode.NegativeAbsolute].map((marginMode) =>
+    absolute.map((marginAmount) => ({ marginMode, marginAmount })),
+  ),
+)
+/** The margins the chain tests set on a token (amounts it can hold without overflowing its supply). */
+const chainMarginArb: fc.Arbitrary<Margin> = fc.oneof(
+  fc.constant(NO_MARGIN),
+  ...[MarginMode.PositivePercentage, MarginMode.NegativePercentage].map((marginMode) =>
+    percentage.map((marginAmount) => ({ marginMode, marginAmount })),
+  ),
+  ...[MarginMode.PositiveAbsolute, MarginMode.NegativeAbsolute].map((marginMode) =>
+    fc.bigInt({ min: 1n, max: 10n ** 30n }).map((marginAmount) => ({ marginMode, marginAmount })),
+  ),
+)
+const sameMargin = (a: Margin, b: Margin) =>
+  a.marginMode === b.marginMode && a.marginAmount === b.marginAmount
 /** Amounts of every size: zero, token-sized, and anywhere in 256 bits. */
 const quantity = fc.oneof(
   { arbitrary: fc.constant(0n), weight: 1 },
@@ -63,7 +102,7 @@ const amountArb = fc.oneof(
 function reservesFor(c: Omit<CompareInput, 'reserves'>, max: bigint): fc.Arbitrary<bigint> {
   const anywhere = fc.bigInt({ min: 0n, max })
   const boundary = minimumBackingReserves(c)
-  if (boundary > max + 3n) return anywhere
+  if (boundary === undefined || boundary > max + 3n) return anywhere
   const near = fc.bigInt({ min: -3n, max: 3n }).map((delta) => {
     const r = boundary + delta
     return r < 0n ? 0n : r > max ? max : r
@@ -77,8 +116,9 @@ const compareCase: fc.Arbitrary<CompareInput> = fc
     supplyDecimals: decimals,
     supply: quantity,
     amount: amountArb,
-    marginBps: marginArb,
+    margin: marginArb,
   })
+  .map(({ margin, ...c }) => ({ ...c, ...margin }))
   .chain((c) => reservesFor({ ...c }, MAX_UINT256).map((reserves) => ({ ...c, reserves })))
 
 // Batches of cases: each batch is one eth_call. A failing run reports every mismatching case of its batch
@@ -115,10 +155,10 @@ describe('ReserveCheck.compare matches the model', () => {
         supplyDecimals: fc.integer({ min: 0, max: 255 }),
         supply: quantity,
         amount: quantity,
-        marginBps: marginArb,
+        margin: marginArb,
         reserves: fc.bigInt({ min: 0n, max: MAX_UINT256 }),
       })
-      .map((c): CompareInput => c)
+      .map(({ margin, ...c }): CompareInput => ({ ...c, ...margin }))
     await fc.assert(
       fc.asyncProperty(fc.array(wide, { minLength: BATCH, maxLength: BATCH }), async (cases) => {
         const got = [...((await fastCall(harness, 'compareBatch', [cases])) as bigint[])]
@@ -165,14 +205,14 @@ const evaluateCase: fc.Arbitrary<EvaluateInput> = fc
     heartbeat: fc.bigInt({ min: 1n, max: 172_800n }),
     supplyHeartbeat: fc.bigInt({ min: 1n, max: 172_800n }),
     stalePolicy: fc.constantFrom(StalePolicy.FailClosed, StalePolicy.Skip),
-    marginBps: marginArb,
+    margin: marginArb,
     amount: amountArb,
   })
-  .chain(({ heartbeat, supplyHeartbeat, stalePolicy, marginBps, amount }) =>
+  .chain(({ heartbeat, supplyHeartbeat, stalePolicy, margin, amount }) =>
     fc.record({
       reserve: readingArb(heartbeat, signedAnswer),
       supply: readingArb(supplyHeartbeat, signedAnswer),
-      rules: fc.constant({ heartbeat, supplyHeartbeat, stalePolicy, marginBps }),
+      rules: fc.constant({ heartbeat, supplyHeartbeat, stalePolicy, ...margin }),
       amount: fc.constant(amount),
       timestamp: fc.constant(NOW),
     }),
@@ -185,7 +225,8 @@ const evaluateCase: fc.Arbitrary<EvaluateInput> = fc
       supplyDecimals: c.supply.decimals,
       supply: c.supply.answer,
       amount: c.amount,
-      marginBps: c.rules.marginBps,
+      marginMode: c.rules.marginMode,
+      marginAmount: c.rules.marginAmount,
     }
     return fc.oneof(
       fc.constant(c),
@@ -238,12 +279,18 @@ describe('SecureMintToken mints exactly when the model says the supply after the
   it('for feed decimals 0–24, supply, amount and margin', async () => {
     const admin = await signer.getAddress()
     const feed = await deployMockReserveFeed(signer, 8, 1n)
-    const token = await deployToken(signer, admin, feed, 86_400, 0)
+    const token = await deployToken(signer, admin, feed, 86_400)
     await (await token.grantRole(await token.MINTER_ROLE(), admin)).wait()
     let supply = 0n
-    let currentMargin = 0
+    let currentMargin = NO_MARGIN
     const run = fc
-      .record({ feedDecimals: decimals, supply: chainQuantity, amount: chainQuantity, marginBps: marginArb })
+      .record({
+        feedDecimals: decimals,
+        supply: chainQuantity,
+        amount: chainQuantity,
+        margin: chainMarginArb,
+      })
+      .map(({ margin, ...c }) => ({ ...c, ...margin }))
       .chain((c) =>
         reservesFor({ ...c, reserveDecimals: c.feedDecimals, supplyDecimals: 8 }, MAX_INT256).map(
           (reserves) => ({
@@ -257,12 +304,17 @@ describe('SecureMintToken mints exactly when the model says the supply after the
         const now = await latestTimestamp(provider)
         // Unbounded reserves while the supply is brought to the case's, then the case's reserves.
         await (await feed.setState(c.feedDecimals, MAX_INT256, now)).wait()
+        if (c.supply > supply && !sameMargin(currentMargin, NO_MARGIN)) {
+          // A 100% positive margin leaves nothing mintable, however large the reserves.
+          await setTokenRules(token, await feed.getAddress(), 86_400, NO_MARGIN)
+          currentMargin = NO_MARGIN
+        }
         if (c.supply > supply) await (await token.mint(admin, c.supply - supply)).wait()
         if (c.supply < supply) await (await token.burn(supply - c.supply)).wait()
         supply = c.supply
-        if (c.marginBps !== currentMargin) {
-          await setTokenRules(token, await feed.getAddress(), 86_400, c.marginBps)
-          currentMargin = c.marginBps
+        if (!sameMargin(c, currentMargin)) {
+          await setTokenRules(token, await feed.getAddress(), 86_400, c)
+          currentMargin = { marginMode: c.marginMode, marginAmount: c.marginAmount }
         }
         await (await feed.setState(c.feedDecimals, c.reserves, now)).wait()
         expect(await token.totalSupply()).toBe(c.supply)
@@ -272,7 +324,8 @@ describe('SecureMintToken mints exactly when the model says the supply after the
           supply: c.supply,
           supplyDecimals: 8,
           amount: c.amount,
-          marginBps: c.marginBps,
+          marginMode: c.marginMode,
+          marginAmount: c.marginAmount,
         })
         const status = toResult(await token.reserveStatus(c.amount))
         expect({ case: c, reason: status.reason }).toEqual({ case: c, reason: expected })
@@ -296,24 +349,26 @@ describe('ReserveGuard finds an asset short exactly when the model does', () => 
     const supplyFeed = await deployMockReserveFeed(signer, 8, 0n)
     const target = await deployToken(signer, admin, reserveFeed)
     const guard = await deployReserveGuard(signer, admin, 0)
-    const config = (marginBps: number) =>
+    const config = (margin: Margin) =>
       assetConfig({
         reserveFeed: String(reserveFeed.target),
         supplyKind: SupplyKind.SupplyFeed,
         supplySource: String(supplyFeed.target),
         supplyHeartbeat: 86_400,
-        marginBps,
+        marginMode: margin.marginMode,
+        marginAmount: margin.marginAmount,
         pauseMode: PauseMode.Operations,
       })
-    await (await guard.addAsset(target.target, config(0))).wait()
-    let currentMargin = 0
+    await (await guard.addAsset(target.target, config(NO_MARGIN))).wait()
+    let currentMargin = NO_MARGIN
     const run = fc
       .record({
         reserveDecimals: decimals,
         supplyDecimals: decimals,
         supply: chainQuantity,
-        marginBps: marginArb,
+        margin: chainMarginArb,
       })
+      .map(({ margin, ...c }) => ({ ...c, ...margin }))
       .chain((c) =>
         reservesFor({ ...c, amount: 0n }, MAX_INT256).map((reserves) => ({
           ...c,
@@ -323,12 +378,12 @@ describe('ReserveGuard finds an asset short exactly when the model does', () => 
     await fc.assert(
       fc.asyncProperty(run, async (c) => {
         const now = await latestTimestamp(provider)
-        if (c.marginBps !== currentMargin) {
+        if (!sameMargin(c, currentMargin)) {
           // The token's own rules must stay the guard's.
-          await setTokenRules(target, reserveFeed.target, 86_400, c.marginBps)
-          await (await guard.scheduleAssetUpdate(target.target, config(c.marginBps))).wait()
-          await (await guard.updateAsset(target.target, config(c.marginBps))).wait()
-          currentMargin = c.marginBps
+          currentMargin = { marginMode: c.marginMode, marginAmount: c.marginAmount }
+          await setTokenRules(target, reserveFeed.target, 86_400, currentMargin)
+          await (await guard.scheduleAssetUpdate(target.target, config(currentMargin))).wait()
+          await (await guard.updateAsset(target.target, config(currentMargin))).wait()
         }
         await (await reserveFeed.setState(c.reserveDecimals, c.reserves, now)).wait()
         await (await supplyFeed.setState(c.supplyDecimals, c.supply, now)).wait()

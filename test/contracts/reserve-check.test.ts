@@ -8,9 +8,19 @@ import {
   type ReserveCheckHarness,
 } from '#chain/contracts'
 import { mined } from '#chain/events'
-import { FeedFailure, Reason, StalePolicy, Verdict, toReading, toResult } from '#chain/types'
+import {
+  FeedFailure,
+  MarginMode,
+  NO_MARGIN,
+  Reason,
+  StalePolicy,
+  Verdict,
+  marginFromBps,
+  toReading,
+  toResult,
+} from '#chain/types'
 import { fundedSigner, localProvider } from '#devkit/local-chain'
-import { latestTimestamp, unit } from './helpers'
+import { latestTimestamp, revertOf, unit } from './helpers'
 import {
   MAX_INT256,
   MAX_UINT256,
@@ -49,11 +59,11 @@ const input = (over: Partial<CompareInput>): CompareInput => ({
   supply: 0n,
   supplyDecimals: 8,
   amount: 0n,
-  marginBps: 0,
+  ...NO_MARGIN,
   ...over,
 })
 
-describe('ReserveCheck.compare: reserves × 10000 ≥ (supply + amount) × (10000 + margin)', () => {
+describe('ReserveCheck.compare: supply + amount against what the margin leaves mintable of the reserves', () => {
   it('is backed at exactly 1:1 and short one unit below', async () => {
     expect(await compare(input({ reserves: 100n * unit(8), supply: 100n * unit(8) }))).toBe(Reason.None)
     expect(await compare(input({ reserves: 100n * unit(8) - 1n, supply: 100n * unit(8) }))).toBe(
@@ -62,14 +72,17 @@ describe('ReserveCheck.compare: reserves × 10000 ≥ (supply + amount) × (1000
   })
 
   it('applies the margin exactly at its boundary', async () => {
-    // 10,000 × 10,000 = 100,000,000 ≥ 9,900 × 10,100 = 99,990,000; 9,901 × 10,100 = 100,000,100 is not.
-    expect(await compare(input({ reserves: 10_000n, supply: 9_900n, marginBps: 100 }))).toBe(Reason.None)
-    expect(await compare(input({ reserves: 10_000n, supply: 9_901n, marginBps: 100 }))).toBe(
+    // A former 1% over the supply is 1% off the reserves (⌈0.990099…⌉ basis points): 9,900 × 10,000 ≤
+    // 10,000 × 9,900; 9,901 × 10,000 is not.
+    const onePercent = marginFromBps(100)
+    expect(await compare(input({ reserves: 10_000n, supply: 9_900n, ...onePercent }))).toBe(Reason.None)
+    expect(await compare(input({ reserves: 10_000n, supply: 9_901n, ...onePercent }))).toBe(
       Reason.InsufficientReserves,
     )
-    // 100% margin: twice the supply is needed.
-    expect(await compare(input({ reserves: 200n, supply: 100n, marginBps: 10_000 }))).toBe(Reason.None)
-    expect(await compare(input({ reserves: 199n, supply: 100n, marginBps: 10_000 }))).toBe(
+    // A former 100% margin (twice the supply needed) is 50% off the reserves.
+    const hundredPercent = marginFromBps(10_000)
+    expect(await compare(input({ reserves: 200n, supply: 100n, ...hundredPercent }))).toBe(Reason.None)
+    expect(await compare(input({ reserves: 199n, supply: 100n, ...hundredPercent }))).toBe(
       Reason.InsufficientReserves,
     )
   })
@@ -112,9 +125,9 @@ describe('ReserveCheck.compare: reserves × 10000 ≥ (supply + amount) × (1000
   })
 
   it('compares exactly beyond 256 bits', async () => {
-    // MAX × 10000 vs supply × 75535: the products need 512 bits.
-    const boundary = (MAX_UINT256 * 10_000n) / 75_535n
-    const c = input({ reserves: MAX_UINT256, marginBps: 65_535 })
+    // A former 655.35% margin is 86.77% off the reserves: supply × 10000 vs MAX × 1323, products of 512 bits.
+    const boundary = (MAX_UINT256 * 1_323n) / 10_000n
+    const c = input({ reserves: MAX_UINT256, ...marginFromBps(65_535) })
     expect(await compare({ ...c, supply: boundary })).toBe(Reason.None)
     expect(await compare({ ...c, supply: boundary + 1n })).toBe(Reason.InsufficientReserves)
     expect(modelCompare({ ...c, supply: boundary })).toBe(Reason.None)
@@ -143,7 +156,103 @@ describe('ReserveCheck.compare: reserves × 10000 ≥ (supply + amount) × (1000
   })
 
   it('backs a zero supply with any reserves', async () => {
-    expect(await compare(input({ reserves: 1n, supply: 0n, marginBps: 65_535 }))).toBe(Reason.None)
+    expect(await compare(input({ reserves: 1n, supply: 0n, ...marginFromBps(65_535) }))).toBe(Reason.None)
+  })
+})
+
+describe("ReserveCheck.compare: Chainlink ACE's five margin modes, computed exactly", () => {
+  const BTC = unit(8)
+  const reserves = 100n * BTC
+  // The same reserves and margins as ACE's own table in ace-secure-mint.test.ts: the same limits, to the unit.
+  it.each([
+    ['None', MarginMode.None, 0n, 100n * BTC],
+    ['PositivePercentage, 10% off the reserves', MarginMode.PositivePercentage, 1_000n, 90n * BTC],
+    ['PositiveAbsolute, 30 BTC kept', MarginMode.PositiveAbsolute, 30n * BTC, 70n * BTC],
+    ['NegativePercentage, 2.5% above', MarginMode.NegativePercentage, 250n, 102n * BTC + BTC / 2n],
+    ['NegativeAbsolute, 7 BTC above', MarginMode.NegativeAbsolute, 7n * BTC, 107n * BTC],
+  ])(
+    '%s: the most supply 100 BTC back is exact, one unit more is short',
+    async (_, marginMode, marginAmount, most) => {
+      const c = input({ reserves, marginMode, marginAmount })
+      expect(await compare({ ...c, supply: most })).toBe(Reason.None)
+      expect(await compare({ ...c, supply: most + 1n })).toBe(Reason.InsufficientReserves)
+      // The amount being minted counts as supply.
+      expect(await compare({ ...c, supply: most - 5n, amount: 5n })).toBe(Reason.None)
+      expect(await compare({ ...c, supply: most - 5n, amount: 6n })).toBe(Reason.InsufficientReserves)
+    },
+  )
+
+  it('leaves nothing mintable under a 100% positive margin, or an absolute one above the reserves; a supply of 0 is backed', async () => {
+    for (const [marginMode, marginAmount] of [
+      [MarginMode.PositivePercentage, 10_000n],
+      [MarginMode.PositiveAbsolute, reserves + 1n],
+    ]) {
+      const c = input({ reserves, marginMode, marginAmount })
+      expect(await compare({ ...c, supply: 0n })).toBe(Reason.None)
+      expect(await compare({ ...c, supply: 1n })).toBe(Reason.InsufficientReserves)
+      expect(await compare({ ...c, amount: 1n })).toBe(Reason.InsufficientReserves)
+    }
+  })
+
+  it("scales an absolute margin with the supply: it is in the supply's units", async () => {
+    // An 18-decimal feed, an 8-decimal token, 1 token kept: 9 tokens back out of 10.
+    const c = input({
+      reserveDecimals: 18,
+      reserves: 10n * unit(18),
+      marginMode: MarginMode.PositiveAbsolute,
+      marginAmount: BTC,
+    })
+    expect(await compare({ ...c, supply: 9n * BTC })).toBe(Reason.None)
+    expect(await compare({ ...c, supply: 9n * BTC + 1n })).toBe(Reason.InsufficientReserves)
+    const above = { ...c, marginMode: MarginMode.NegativeAbsolute }
+    expect(await compare({ ...above, supply: 11n * BTC })).toBe(Reason.None)
+    expect(await compare({ ...above, supply: 11n * BTC + 1n })).toBe(Reason.InsufficientReserves)
+  })
+
+  it('does not round where ACE does: reserves of 18 decimals against an 8-decimal token, 0.01% kept', async () => {
+    // 1.0000000299999999 tokens of reserves: ACE divides them down to 100,000,002 units first, then takes 0.01%
+    // off, ⌊99,990,001.9998⌋ = 99,990,001. Exactly: 100,000,002.99999999 × 0.9999 = 99,990,002.9998…
+    const c = input({
+      reserveDecimals: 18,
+      reserves: 100_000_002n * unit(10) + unit(10) - 1n,
+      marginMode: MarginMode.PositivePercentage,
+      marginAmount: 1n,
+    })
+    expect(await compare({ ...c, supply: 99_990_002n })).toBe(Reason.None)
+    expect(await compare({ ...c, supply: 99_990_003n })).toBe(Reason.InsufficientReserves)
+  })
+
+  it('adds an absolute margin to either side in 512 bits: sums past 256 bits compare exactly', async () => {
+    // supply + margin = 2^257 − 2 at one decimal; reserves at 0 decimals scale by 10.
+    const needed = (2n ** 257n - 2n + 9n) / 10n
+    const c = input({
+      reserveDecimals: 0,
+      supplyDecimals: 0,
+      supply: MAX_UINT256,
+      marginMode: MarginMode.PositiveAbsolute,
+      marginAmount: MAX_UINT256,
+    })
+    const scaled = { ...c, supplyDecimals: 1 }
+    expect(await compare({ ...scaled, reserves: needed })).toBe(Reason.None)
+    expect(await compare({ ...scaled, reserves: needed - 1n })).toBe(Reason.InsufficientReserves)
+    expect(modelCompare({ ...scaled, reserves: needed - 1n })).toBe(Reason.InsufficientReserves)
+    // Reserves + margin past 256 bits back any supply that fits in 256.
+    const above = { ...c, marginMode: MarginMode.NegativeAbsolute, reserves: MAX_UINT256 }
+    expect(await compare(above)).toBe(Reason.None)
+  })
+
+  it("refuses a margin out of its mode's bounds, as ACE does (and an amount with None)", async () => {
+    for (const [marginMode, marginAmount] of [
+      [MarginMode.PositivePercentage, 10_001n],
+      [MarginMode.NegativePercentage, 10_001n],
+      [MarginMode.PositiveAbsolute, 0n],
+      [MarginMode.NegativeAbsolute, 0n],
+      [MarginMode.None, 1n],
+    ]) {
+      expect(
+        await revertOf(compare(input({ reserves, marginMode, marginAmount })), harness, 'InvalidMargin'),
+      ).toEqual([marginMode, marginAmount])
+    }
   })
 })
 
@@ -155,7 +264,7 @@ describe('ReserveCheck.evaluate: the rules in order', () => {
   const good = (): EvaluateInput => ({
     reserve: { ok: true, answer: 150n * unit(8), updatedAt: now - 10n, decimals: 8 },
     supply: { ok: true, answer: 100n * unit(8), updatedAt: now, decimals: 8 },
-    rules: { heartbeat, supplyHeartbeat, stalePolicy: StalePolicy.FailClosed, marginBps: 0 },
+    rules: { heartbeat, supplyHeartbeat, stalePolicy: StalePolicy.FailClosed, ...NO_MARGIN },
     amount: 0n,
     timestamp: now,
   })
@@ -285,7 +394,7 @@ describe('ReserveCheck.evaluate: the rules in order', () => {
     ],
     [
       'reserves below supply with the margin',
-      (c) => void (c.rules.marginBps = 5_001),
+      (c) => void Object.assign(c.rules, marginFromBps(5_001)),
       Reason.InsufficientReserves,
       Verdict.Short,
     ],
@@ -436,7 +545,7 @@ describe('ReserveCheck.readFeed and readTokenSupply: any failure reads as not ok
       heartbeat: 3_600n,
       supplyHeartbeat: 0n,
       stalePolicy,
-      marginBps: 0,
+      ...NO_MARGIN,
     })
     const at = [await aggregator.getAddress(), await token.getAddress()] as const
     expect(toResult(await harness.check(...at, rules(StalePolicy.FailClosed), 0n))).toMatchObject({

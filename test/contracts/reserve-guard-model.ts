@@ -7,7 +7,7 @@
  * Every asset is 8 decimals on both sides, no margin, its supply read live, mint and redeem paused on a
  * shortfall; A and B are SecureMintTokens (A's owner is a pauser too), C a target that can misbehave.
  */
-import { Operation, Reason, StalePolicy, Verdict } from '#chain/types'
+import { NO_MARGIN, Operation, Reason, StalePolicy, Verdict } from '#chain/types'
 import { modelReason, modelVerdict } from './reserve-check-model'
 
 export const HEARTBEAT = 86_400n
@@ -68,7 +68,7 @@ export function judge(a: AssetModel, now: bigint, amount = 0n, stalePolicy = a.s
   const reason = modelReason({
     reserve: { ok: true, answer: a.reserves, updatedAt: a.updatedAt, decimals: 8 },
     supply: { ok: supplyReadable, answer: supplyReadable ? a.supply : 0n, updatedAt: now, decimals: 8 },
-    rules: { heartbeat: HEARTBEAT, supplyHeartbeat: 0n, stalePolicy, marginBps: 0 },
+    rules: { heartbeat: HEARTBEAT, supplyHeartbeat: 0n, stalePolicy, ...NO_MARGIN },
     amount,
     timestamp: now,
   })

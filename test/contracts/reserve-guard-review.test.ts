@@ -11,6 +11,8 @@ import { eventsOf, mined } from '#chain/events'
 import {
   FeedFailure,
   Hold,
+  MarginMode,
+  NO_MARGIN,
   Operation,
   Reason,
   Role,
@@ -353,7 +355,7 @@ describe('findings 6 and 7, over time (on a chain of its own, whose clock the te
   it("finding 7: the token's admin cannot point it at another feed and mint unbacked: the change waits the delay, in public", async () => {
     // Reserves 50, supply 100: short.
     const feed = await deployMockReserveFeed(own.admin, 8, 100n * TOKEN)
-    const token = await deployToken(own.admin, own.adminAddress, feed, 30 * 86_400, 0, Number(DELAY))
+    const token = await deployToken(own.admin, own.adminAddress, feed, 30 * 86_400, NO_MARGIN, Number(DELAY))
     await mined(token.grantRole(Role.MINTER, own.adminAddress))
     await mined(token.mint(own.adminAddress, 100n * TOKEN))
     await mined(feed.setAnswer(50n * TOKEN))
@@ -362,19 +364,19 @@ describe('findings 6 and 7, over time (on a chain of its own, whose clock the te
     // Before: set at once, then 1,000,000 minted in the same block.
     expect(
       await revertOf(
-        token.setReserveConfig.staticCall(friendlyAddress, 86_400, 0),
+        token.setReserveConfig.staticCall(friendlyAddress, 86_400, MarginMode.None, 0n),
         token,
         'ReserveConfigNotScheduled',
       ),
     ).toEqual([])
-    const scheduled = await mined(token.scheduleReserveConfig(friendlyAddress, 86_400, 0))
+    const scheduled = await mined(token.scheduleReserveConfig(friendlyAddress, 86_400, MarginMode.None, 0n))
     const readyAt = BigInt((await own.provider.getBlock(scheduled.blockNumber))!.timestamp) + DELAY
     expect(named(eventsOf(scheduled, token))).toEqual([
-      ['ReserveConfigScheduled', friendlyAddress, 86_400n, 0n, readyAt, readyAt + GRACE],
+      ['ReserveConfigScheduled', friendlyAddress, 86_400n, MarginMode.None, 0n, readyAt, readyAt + GRACE],
     ])
     expect(
       await revertOf(
-        token.setReserveConfig.staticCall(friendlyAddress, 86_400, 0),
+        token.setReserveConfig.staticCall(friendlyAddress, 86_400, MarginMode.None, 0n),
         token,
         'ReserveConfigNotReady',
       ),
@@ -389,25 +391,27 @@ describe('findings 6 and 7, over time (on a chain of its own, whose clock the te
     await mineAt(readyAt)
     expect(
       await revertOf(
-        token.setReserveConfig.staticCall(friendlyAddress, 86_400, 1),
+        token.setReserveConfig.staticCall(friendlyAddress, 86_400, MarginMode.PositivePercentage, 1n),
         token,
         'ReserveConfigNotScheduled',
       ),
     ).toEqual([])
-    const applied = await mined(token.setReserveConfig(friendlyAddress, 86_400, 0))
-    expect(named(eventsOf(applied, token))).toEqual([['ReserveConfigUpdated', friendlyAddress, 86_400n, 0n]])
+    const applied = await mined(token.setReserveConfig(friendlyAddress, 86_400, MarginMode.None, 0n))
+    expect(named(eventsOf(applied, token))).toEqual([
+      ['ReserveConfigUpdated', friendlyAddress, 86_400n, MarginMode.None, 0n],
+    ])
     expect(toPendingChange(await token.pendingReserveConfig())).toEqual({
       change: ZeroHash,
       readyAt: 0n,
       expiresAt: 0n,
     })
     // Expiry and cancellation.
-    await mined(token.scheduleReserveConfig(await feed.getAddress(), 86_400, 0))
+    await mined(token.scheduleReserveConfig(await feed.getAddress(), 86_400, MarginMode.None, 0n))
     const { expiresAt } = toPendingChange(await token.pendingReserveConfig())
     await mineAt(expiresAt + 1n)
     expect(
       await revertOf(
-        token.setReserveConfig.staticCall(await feed.getAddress(), 86_400, 0),
+        token.setReserveConfig.staticCall(await feed.getAddress(), 86_400, MarginMode.None, 0n),
         token,
         'ReserveConfigExpired',
       ),

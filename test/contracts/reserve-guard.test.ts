@@ -4,6 +4,7 @@ import {
   deployMockMisbehavingTarget,
   deployMockPausableAsset,
   deployMockReserveFeed,
+  deployPausableStablecoin,
   type MockPausableAsset,
   type MockReserveFeed,
   type ReserveGuard,
@@ -22,7 +23,10 @@ import {
   Verdict,
   Hold,
   DEFAULT_PAUSE_GAS,
+  MarginMode,
+  NO_MARGIN,
   assetConfig,
+  marginFromBps,
   toResult,
   type AssetConfig,
 } from '#chain/types'
@@ -39,6 +43,7 @@ import {
   named,
   onChainOfItsOwn,
   protect,
+  protectTarget,
   reconfigure,
   unregister,
   type Actors,
@@ -160,7 +165,7 @@ describe('ReserveGuard: the asset registry', () => {
 
   it('adds, describes, updates and removes assets, with an event for each', async () => {
     const a = await protect(g)
-    const b = await protect(g, { config: { marginBps: 250, stalePolicy: StalePolicy.Skip } })
+    const b = await protect(g, { config: { ...marginFromBps(250), stalePolicy: StalePolicy.Skip } })
     const c = await protect(g)
     expect(await g.guard.assetCount()).toBe(3n)
     const asTuple = (cfg: AssetConfig) => [
@@ -170,7 +175,8 @@ describe('ReserveGuard: the asset registry', () => {
       BigInt(cfg.heartbeat),
       BigInt(cfg.supplyHeartbeat),
       cfg.stalePolicy,
-      BigInt(cfg.marginBps),
+      cfg.marginMode,
+      cfg.marginAmount,
       cfg.pauseMode,
       cfg.operations,
       BigInt(cfg.pauseGas),
@@ -181,7 +187,7 @@ describe('ReserveGuard: the asset registry', () => {
 
     const added = await protect(g)
 
-    const updated = { ...a.config, heartbeat: 60, marginBps: 10, operations: Operation.Mint }
+    const updated = { ...a.config, heartbeat: 60, ...marginFromBps(10), operations: Operation.Mint }
     const receipt = await reconfigure(g, a.target, updated)
     expect(named(eventsOf(receipt, g.guard))).toEqual([['AssetUpdated', a.target, asTuple(updated)]])
     expect([...(await g.guard.assetConfig(a.target))]).toEqual(asTuple(updated))
@@ -230,6 +236,7 @@ describe('ReserveGuard: the asset registry', () => {
       86_400n,
       0n,
       StalePolicy.FailClosed,
+      MarginMode.None,
       0n,
       PauseMode.Operations,
       DEFAULT_OPERATIONS,
@@ -293,22 +300,69 @@ describe('ReserveGuard: the asset registry', () => {
     await g.guard.addAsset.staticCall(token.target, good)
   })
 
+  it("takes ACE's margin modes within ACE's bounds; a negative one only as a scheduled update", async () => {
+    const asset = await protectTarget(g)
+    const { address, config } = asset
+    for (const [marginMode, marginAmount] of [
+      [MarginMode.PositivePercentage, 10_001n],
+      [MarginMode.NegativePercentage, 10_001n],
+      [MarginMode.PositiveAbsolute, 0n],
+      [MarginMode.NegativeAbsolute, 0n],
+      [MarginMode.None, 1n],
+    ]) {
+      expect(
+        await revertOf(
+          g.guard.scheduleAssetUpdate.staticCall(address, { ...config, marginMode, marginAmount }),
+          g.guard,
+          'InvalidMargin',
+        ),
+      ).toEqual([marginMode, marginAmount])
+    }
+    // Letting the supply exceed the reserves never applies at once: addAsset refuses it, an update (after the
+    // admin delay, here 0, with its event) applies it.
+    const negative = { ...config, marginMode: MarginMode.NegativeAbsolute, marginAmount: 5n * TOKEN }
+    const fresh = await deployMockMisbehavingTarget(admin, 100n * TOKEN)
+    const freshConfig = { ...negative, supplySource: await fresh.getAddress() }
+    for (const marginMode of [MarginMode.NegativeAbsolute, MarginMode.NegativePercentage]) {
+      expect(
+        await revertOf(
+          g.guard.addAsset.staticCall(fresh.target, { ...freshConfig, marginMode }),
+          g.guard,
+          'NegativeMarginNotScheduled',
+        ),
+      ).toEqual([marginMode])
+    }
+    // 100 tokens of supply on 96 of reserves: short with no margin, backed within 5 tokens above the reserves.
+    await mined(asset.feed.setAnswer(96n * TOKEN))
+    expect((await check(g.guard)).targets).toEqual([address])
+    const receipt = await reconfigure(g, address, negative)
+    expect(named(eventsOf(receipt, g.guard))[0][0]).toBe('AssetUpdated')
+    expect(toResult(await g.guard.assetStatus(address))).toMatchObject({ verdict: Verdict.Backed })
+    expect(await check(g.guard)).toEqual({ upkeepNeeded: false, targets: [] })
+    await mined(asset.feed.setAnswer(95n * TOKEN - 1n))
+    expect((await check(g.guard)).targets).toEqual([address])
+    await unregister(g, address)
+  })
+
   it("judges a SecureMintToken by the token's own rules only: a mismatch is refused", async () => {
     const feed = await deployMockReserveFeed(admin, 8, TOKEN)
     const other = await deployMockReserveFeed(admin, 8, TOKEN)
-    const token = await deployToken(admin, adminAddress, feed, 3_600, 50)
+    const margin = marginFromBps(50)
+    const token = await deployToken(admin, adminAddress, feed, 3_600, margin)
     const target = await token.getAddress()
     const own = assetConfig({
       reserveFeed: await feed.getAddress(),
       supplySource: target,
       heartbeat: 3_600,
-      marginBps: 50,
+      ...margin,
     })
-    const tokenRules = [target, own.reserveFeed, 3_600n, 50n]
+    const tokenRules = [target, own.reserveFeed, 3_600n, margin.marginMode, margin.marginAmount]
     for (const mismatch of [
       { reserveFeed: await other.getAddress() },
       { heartbeat: 3_601 },
-      { marginBps: 0 },
+      NO_MARGIN,
+      { marginAmount: margin.marginAmount + 1n },
+      { marginMode: MarginMode.PositiveAbsolute },
     ]) {
       expect(
         await revertOf(
@@ -320,13 +374,13 @@ describe('ReserveGuard: the asset registry', () => {
     }
     await mined(g.guard.addAsset(target, own))
     // An update must keep them too, when scheduled and when applied.
-    const looser = { ...own, marginBps: 0 }
+    const looser = { ...own, ...NO_MARGIN }
     expect(
       await revertOf(g.guard.scheduleAssetUpdate.staticCall(target, looser), g.guard, 'TokenRulesMismatch'),
     ).toEqual(tokenRules)
-    await setTokenRules(token, own.reserveFeed, 3_600, 0)
+    await setTokenRules(token, own.reserveFeed, 3_600, NO_MARGIN)
     await mined(g.guard.scheduleAssetUpdate(target, looser))
-    await setTokenRules(token, own.reserveFeed, 3_600, 50)
+    await setTokenRules(token, own.reserveFeed, 3_600, margin)
     expect(
       await revertOf(g.guard.updateAsset.staticCall(target, looser), g.guard, 'TokenRulesMismatch'),
     ).toEqual(tokenRules)
@@ -410,7 +464,7 @@ describe('ReserveGuard: the reserve rules, through checkUpkeep and performUpkeep
       'reserves below supply plus margin',
       (a) => mined(a.feed.setAnswer(102n * TOKEN - 1n)),
       Reason.InsufficientReserves,
-      { config: { marginBps: 200 } },
+      { config: marginFromBps(200) },
     ],
   ]
 
@@ -925,11 +979,11 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     await mined(a.feed.setAnswer(100n * TOKEN))
     // The token's admin loosens the token's heartbeat: the two no longer judge alike, so the gate stays shut.
-    await setTokenRules(a.token, a.config.reserveFeed, a.config.heartbeat + 1, 0)
+    await setTokenRules(a.token, a.config.reserveFeed, a.config.heartbeat + 1)
     expect(
       await revertOf(g.asUnpauser.unpauseAsset.staticCall(a.target), g.guard, 'TokenRulesMismatch'),
-    ).toEqual([a.target, a.config.reserveFeed, BigInt(a.config.heartbeat + 1), 0n])
-    await setTokenRules(a.token, a.config.reserveFeed, a.config.heartbeat, 0)
+    ).toEqual([a.target, a.config.reserveFeed, BigInt(a.config.heartbeat + 1), MarginMode.None, 0n])
+    await setTokenRules(a.token, a.config.reserveFeed, a.config.heartbeat)
     await mined(g.asUnpauser.unpauseAsset(a.target))
     expect(await a.token.pausedOperations()).toBe(0n)
   })
@@ -1035,7 +1089,7 @@ describe('ReserveGuard: guardian pause and unpauser decision', () => {
     await g.guard.updateAsset.staticCall(address, pausable) // allowed while nothing is held
     await mined(feed.setAnswer(1n))
     await mined(g.asForwarder.performUpkeep(encodeTargets([address]), PERFORM_GAS))
-    await reconfigure(g, address, { ...config, marginBps: 100 })
+    await reconfigure(g, address, { ...config, ...marginFromBps(100) })
     await mined(g.guard.scheduleAssetUpdate(address, pausable))
     expect([...(await g.guard.pauseHolds(address))]).toEqual([true, false, DEFAULT_OPERATIONS])
     expect(
@@ -1189,7 +1243,49 @@ describe('ReserveGuard: the log trigger', () => {
     expect([...(await g.guard.checkLog(log, '0x'))]).toEqual([false, '0x'])
   })
 
-  it('ignores logs that are not AnswerUpdated', async () => {
+  it("acts on a mint (Transfer from the zero address) of an asset's token, and of no other contract", async () => {
+    const own = await deployGuard()
+    const USD = unit(6)
+    const holder = Wallet.createRandom().address
+    const feed = await deployMockReserveFeed(admin, 6, 1_000n * USD)
+    const coin = await deployPausableStablecoin(admin, 'Dollar', 'USDX', adminAddress)
+    const address = await coin.getAddress()
+    await mined(coin.grantRole(Role.MINTER, adminAddress))
+    await mined(coin.grantRole(Role.PAUSER, own.address))
+    await mined(coin.mint(adminAddress, 900n * USD))
+    const config = assetConfig({
+      reserveFeed: await feed.getAddress(),
+      supplySource: address,
+      pauseMode: PauseMode.Pausable,
+      operations: 0n,
+    })
+    await mined(own.guard.addAsset(address, config))
+    // A mint within the reserves wakes the guard, which finds nothing to do.
+    const within = await logStruct(provider, await mined(coin.mint(holder, 100n * USD)))
+    expect(within.topics.slice(0, 2)).toEqual([await own.guard.TRANSFER_TOPIC(), ZeroHash])
+    expect([...(await own.guard.checkLog(within, '0x'))]).toEqual([false, '0x'])
+    // A fat-finger mint with no feed update: listed at once.
+    const fatFinger = await mined(coin.mint(holder, 300_000_000_000_000n * USD))
+    const log = await logStruct(provider, fatFinger)
+    const [upkeepNeeded, performData] = (await own.guard.checkLog(log, '0x')) as [boolean, string]
+    expect([upkeepNeeded, performData]).toEqual([true, encodeTargets([address], [0n])])
+    // The same log from a contract the guard protects nothing of, and a transfer (not a mint): no upkeep.
+    expect([...(await own.guard.checkLog({ ...log, source: await feed.getAddress() }, '0x'))]).toEqual([
+      false,
+      '0x',
+    ])
+    const from = `0x${'00'.repeat(12)}${holder.slice(2).toLowerCase()}`
+    expect([
+      ...(await own.guard.checkLog({ ...log, topics: [log.topics[0], from, log.topics[2]] }, '0x')),
+    ]).toEqual([false, '0x'])
+    // The perform pauses the coin: nothing moves but burns.
+    const performed = await mined(own.asForwarder.performUpkeep(performData, PERFORM_GAS))
+    expect(named(eventsOf(performed, own.guard)).map(([name]) => name)).toEqual(['AssetPaused'])
+    expect(await coin.paused()).toBe(true)
+    expect([...(await own.guard.checkLog(log, '0x'))]).toEqual([false, '0x'])
+  })
+
+  it('ignores logs that are neither AnswerUpdated nor a mint', async () => {
     const a = await protect(g)
     await mined(a.feed.setAnswer(1n))
     expect((await check(g.guard)).targets).toContain(a.target)
@@ -1227,8 +1323,8 @@ describe('ReserveGuard: the admin, in two steps, and the delay on configuration 
 
   it('an update waits the delay, in public, and applies only the configuration scheduled', async () => {
     const a = await protect(g, { config: { heartbeat: 30 * 86_400 } })
-    const updated = { ...a.config, marginBps: 500 }
-    await setTokenRules(a.token, updated.reserveFeed, updated.heartbeat, updated.marginBps)
+    const updated = { ...a.config, ...marginFromBps(500) }
+    await setTokenRules(a.token, updated.reserveFeed, updated.heartbeat, updated)
     const scheduled = await mined(g.guard.scheduleAssetUpdate(a.target, updated))
     const readyAt = BigInt((await own.provider.getBlock(scheduled.blockNumber))!.timestamp) + DELAY
     const asTuple = (c: AssetConfig) =>
@@ -1246,7 +1342,8 @@ describe('ReserveGuard: the admin, in two steps, and the delay on configuration 
       await revertOf(g.guard.updateAsset.staticCall(a.target, a.config), g.guard, 'AssetChangeNotScheduled'),
     ).toEqual([a.target])
     await mined(g.guard.updateAsset(a.target, updated))
-    expect(Number((await g.guard.assetConfig(a.target)).marginBps)).toBe(500)
+    const applied = await g.guard.assetConfig(a.target)
+    expect([applied.marginMode, applied.marginAmount]).toEqual([MarginMode.PositivePercentage, 477n])
     expect([...(await g.guard.pendingAssetChange(a.target))]).toEqual([ZeroHash, 0n, 0n])
     expect(
       await revertOf(g.guard.updateAsset.staticCall(a.target, updated), g.guard, 'AssetChangeNotScheduled'),
@@ -1259,7 +1356,7 @@ describe('ReserveGuard: the admin, in two steps, and the delay on configuration 
     await mined(g.asForwarder.performUpkeep(encodeTargets([a.target]), PERFORM_GAS))
     // The admin, also the token's, points the token at a feed of its own at once, then the asset.
     const friendly = await deployMockReserveFeed(own.admin, 8, 10n ** 20n)
-    await setTokenRules(a.token, await friendly.getAddress(), a.config.heartbeat, a.config.marginBps)
+    await setTokenRules(a.token, await friendly.getAddress(), a.config.heartbeat, a.config)
     await mined(
       g.guard.scheduleAssetUpdate(a.target, { ...a.config, reserveFeed: await friendly.getAddress() }),
     )

@@ -7,10 +7,19 @@ import {
   type SecureMintToken,
 } from '#chain/contracts'
 import { eventsOf, mined } from '#chain/events'
-import { FeedFailure, Operation, Reason, Verdict, toResult } from '#chain/types'
+import {
+  FeedFailure,
+  MarginMode,
+  NO_MARGIN,
+  Operation,
+  Reason,
+  Verdict,
+  marginFromBps,
+  toResult,
+} from '#chain/types'
 import { fundedSigner, localProvider } from '#devkit/local-chain'
 import { deployToken, latestTimestamp, revertOf, setTokenRules, simulateDeploy, unit } from './helpers'
-import { trueUsdBuggyBacked } from './reserve-check-model'
+import { minimumBackingReserves, trueUsdBuggyBacked } from './reserve-check-model'
 
 const HEARTBEAT = 3_600n
 const TOKEN = unit(8)
@@ -42,9 +51,9 @@ interface Fixture {
 }
 
 /** A feed at `feedDecimals` reporting `reserves`, and a token with minter and pauser roles granted. */
-async function setup(feedDecimals = 8, reserves = 1_000n * TOKEN, marginBps = 0): Promise<Fixture> {
+async function setup(feedDecimals = 8, reserves = 1_000n * TOKEN, margin = NO_MARGIN): Promise<Fixture> {
   const feed = await deployMockReserveFeed(admin, feedDecimals, reserves)
-  const token = await deployToken(admin, adminAddress, feed, Number(HEARTBEAT), marginBps)
+  const token = await deployToken(admin, adminAddress, feed, Number(HEARTBEAT), margin)
   await mined(token.grantRole(await token.MINTER_ROLE(), await minter.getAddress()))
   await mined(token.grantRole(await token.PAUSER_ROLE(), await pauser.getAddress()))
   return {
@@ -62,19 +71,33 @@ describe('SecureMintToken: deployment and roles', () => {
     expect(await token.decimals()).toBe(8n)
     expect(await token.name()).toBe('Secure BTC')
     expect(await token.symbol()).toBe('sBTC')
-    expect([...(await token.reserveConfig())]).toEqual([await feed.getAddress(), HEARTBEAT, 0n])
+    expect([...(await token.reserveConfig())]).toEqual([
+      await feed.getAddress(),
+      HEARTBEAT,
+      MarginMode.None,
+      0n,
+    ])
     expect(await token.hasRole(await token.DEFAULT_ADMIN_ROLE(), adminAddress)).toBe(true)
     const receipt = await token.deploymentTransaction()!.wait()
     const configured = eventsOf(receipt!, token).find((e) => e.name === 'ReserveConfigUpdated')
-    expect(configured?.args).toEqual([await feed.getAddress(), HEARTBEAT, 0n])
+    expect(configured?.args).toEqual([await feed.getAddress(), HEARTBEAT, MarginMode.None, 0n])
   })
 
   it('refuses a zero admin, a reserve feed without code and a zero heartbeat', async () => {
     const feed = await deployMockReserveFeed(admin, 8, TOKEN)
     const probe = await deployToken(admin, adminAddress, feed)
     const eoa = Wallet.createRandom().address
-    const args = (feedAddress: string, heartbeat: number, tokenAdmin = adminAddress) =>
-      ['Secure BTC', 'sBTC', tokenAdmin, 0, feedAddress, heartbeat, 0] as const
+    const args = (feedAddress: string, heartbeat: number, tokenAdmin = adminAddress, margin = NO_MARGIN) =>
+      [
+        'Secure BTC',
+        'sBTC',
+        tokenAdmin,
+        0,
+        feedAddress,
+        heartbeat,
+        margin.marginMode,
+        margin.marginAmount,
+      ] as const
     expect(
       await revertOf(
         simulateDeploy(admin, ARTIFACT.SecureMintToken, ...args(String(feed.target), 3_600, ZeroAddress)),
@@ -96,6 +119,33 @@ describe('SecureMintToken: deployment and roles', () => {
         'InvalidHeartbeat',
       ),
     ).toEqual([])
+    // A margin out of its mode's bounds (ACE's), and a negative margin, which only a scheduled change sets.
+    const tooMuch = { marginMode: MarginMode.PositivePercentage, marginAmount: 10_001n }
+    expect(
+      await revertOf(
+        simulateDeploy(
+          admin,
+          ARTIFACT.SecureMintToken,
+          ...args(String(feed.target), 3_600, adminAddress, tooMuch),
+        ),
+        probe,
+        'InvalidMargin',
+      ),
+    ).toEqual([MarginMode.PositivePercentage, 10_001n])
+    for (const marginMode of [MarginMode.NegativePercentage, MarginMode.NegativeAbsolute]) {
+      const negative = { marginMode, marginAmount: 100n }
+      expect(
+        await revertOf(
+          simulateDeploy(
+            admin,
+            ARTIFACT.SecureMintToken,
+            ...args(String(feed.target), 3_600, adminAddress, negative),
+          ),
+          probe,
+          'NegativeMarginNotScheduled',
+        ),
+      ).toEqual([marginMode])
+    }
     // A valid configuration deploys.
     await simulateDeploy(admin, ARTIFACT.SecureMintToken, ...args(String(feed.target), 3_600))
   })
@@ -106,16 +156,21 @@ describe('SecureMintToken: deployment and roles', () => {
     const minterAddress = await minter.getAddress()
     expect(
       await revertOf(
-        asMinter.setReserveConfig.staticCall(other.target, 60, 100),
+        asMinter.setReserveConfig.staticCall(other.target, 60, MarginMode.PositivePercentage, 100n),
         token,
         'AccessControlUnauthorizedAccount',
       ),
     ).toEqual([minterAddress, await token.DEFAULT_ADMIN_ROLE()])
-    const receipt = await setTokenRules(token, other.target, 60, 100)
+    const receipt = await setTokenRules(token, other.target, 60, marginFromBps(100))
     expect(eventsOf(receipt, token).map((e) => [e.name, ...e.args])).toEqual([
-      ['ReserveConfigUpdated', await other.getAddress(), 60n, 100n],
+      ['ReserveConfigUpdated', await other.getAddress(), 60n, MarginMode.PositivePercentage, 100n],
     ])
-    expect([...(await token.reserveConfig())]).toEqual([await other.getAddress(), 60n, 100n])
+    expect([...(await token.reserveConfig())]).toEqual([
+      await other.getAddress(),
+      60n,
+      MarginMode.PositivePercentage,
+      100n,
+    ])
   })
 
   it('lets only minters mint and only pausers pause or unpause', async () => {
@@ -167,11 +222,33 @@ describe('SecureMintToken: mint follows the reserve rules', () => {
   })
 
   it('requires the margin', async () => {
-    // 5% margin: 105 tokens of reserves back 100.
-    const f = await setup(8, 105n * TOKEN, 500)
+    // A former 5% over the supply is ⌈4.7619…⌉ = 4.77% off the reserves: the reserves that back exactly 100.
+    const margin = marginFromBps(500)
+    const reserves = minimumBackingReserves({
+      reserveDecimals: 8,
+      supply: 100n * TOKEN,
+      supplyDecimals: 8,
+      amount: 0n,
+      ...margin,
+    })!
+    const f = await setup(8, reserves, margin)
     await refused(f, 100n * TOKEN + 1n, Reason.InsufficientReserves)
     await mined(f.asMinter.mint(holderAddress, 100n * TOKEN))
   })
+
+  it.each([
+    ['PositiveAbsolute', MarginMode.PositiveAbsolute, 5n * TOKEN, 95n * TOKEN],
+    ['NegativePercentage', MarginMode.NegativePercentage, 250n, 102n * TOKEN + TOKEN / 2n],
+    ['NegativeAbsolute', MarginMode.NegativeAbsolute, 7n * TOKEN, 107n * TOKEN],
+  ])(
+    'mints up to what a %s margin leaves of 100 tokens of reserves, set by a scheduled change',
+    async (_, marginMode, marginAmount, most) => {
+      const f = await setup(8, 100n * TOKEN)
+      await setTokenRules(f.token, f.feed.target, HEARTBEAT, { marginMode, marginAmount })
+      await refused(f, most + 1n, Reason.InsufficientReserves)
+      await mined(f.asMinter.mint(holderAddress, most))
+    },
+  )
 
   it.each([
     ['answer 0', 0n, Reason.NonPositiveReserves],
@@ -235,7 +312,7 @@ describe('SecureMintToken: mint follows the reserve rules', () => {
         supply,
         supplyDecimals: 8,
         amount,
-        marginBps: 0,
+        ...NO_MARGIN,
       }),
     ).toBe(true)
     expect(await refused(f, amount, Reason.InsufficientReserves)).toEqual([

@@ -85,6 +85,7 @@ export async function deployGuardedToken(
     0, // no admin delay
     proxyAddress,
     86_400,
+    0, // no margin (MarginMode.None)
     0,
   )
   const tokenAddress = await token.getAddress()
@@ -101,7 +102,8 @@ export async function deployGuardedToken(
       heartbeat: 86_400,
       supplyHeartbeat: 0, // the token's totalSupply(), read live
       stalePolicy: 0n, // FailClosed
-      marginBps: 0,
+      marginMode: 0n, // None: the reserves back the whole supply
+      marginAmount: 0n,
       pauseMode: guardEnum('PauseMode', 'Operations'),
       operations: 7n, // mint, redeem, burn
       pauseGas: 100_000, // the guard's MIN_PAUSE_GAS

@@ -10,12 +10,13 @@ const VALID = {
 }
 
 describe('reserve-guard config', () => {
-  test('defaults: empty checkData, latest block, no watched aggregators, LATEST logs', () => {
+  test('defaults: empty checkData, latest block, no watched aggregators or tokens, LATEST logs', () => {
     expect(configSchema.parse(VALID)).toEqual({
       ...VALID,
       checkData: '0x',
       readBlock: 'latest',
       watchedAggregators: [],
+      watchedTokens: [],
       logConfidence: 'LATEST',
     })
   })
@@ -25,11 +26,13 @@ describe('reserve-guard config', () => {
     expect(configIssues(configSchema, example)).toEqual([
       'guardAddress: must be a 0x-prefixed 20-byte hex address',
       'watchedAggregators.0: must be a 0x-prefixed 20-byte hex address',
+      'watchedTokens.0: must be a 0x-prefixed 20-byte hex address',
     ])
     const filledIn = {
       ...example,
       guardAddress: VALID.guardAddress,
       watchedAggregators: [VALID.guardAddress],
+      watchedTokens: [VALID.guardAddress],
     }
     expect(configIssues(configSchema, filledIn)).toEqual([])
   })

@@ -31,6 +31,12 @@ export const configSchema = z
      * aggregator, not its proxy, since the event is emitted by the aggregator. Empty: cron only.
      */
     watchedAggregators: z.array(addressField).default([]),
+    /**
+     * Tokens whose mints (`Transfer` from the zero address) wake the workflow up: a supply that jumps with no feed
+     * update is then checked at once, not at the next cron. Each asset's token (a token emits its own events,
+     * through its proxy's address). Empty: no mint trigger.
+     */
+    watchedTokens: z.array(addressField).default([]),
     /** How final a watched log must be before it triggers (the CRE log trigger's confidence level). */
     logConfidence: z.enum(['LATEST', 'SAFE', 'FINALIZED']).default('LATEST'),
   })

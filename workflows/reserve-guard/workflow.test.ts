@@ -7,13 +7,23 @@ import { bytesToHex, type Hex } from '../shared/abi-words'
 import { artifactAbi } from '../testing/artifacts'
 import { type Config, configSchema } from './config'
 import { decodeGuardEntries, encodeGuardEntries, guardEntry } from './report'
-import { ANSWER_UPDATED_TOPIC, GUARD_ABI, initWorkflow, onAnswerUpdated, onCron } from './workflow'
+import {
+  ANSWER_UPDATED_TOPIC,
+  GUARD_ABI,
+  MINT_FROM_TOPIC,
+  TRANSFER_TOPIC,
+  initWorkflow,
+  onAnswerUpdated,
+  onCron,
+  onMint,
+} from './workflow'
 
 // The compiled contracts: the guard the workflow reads, and Chainlink's aggregator whose event wakes it.
 const guardAbi = new Interface(await artifactAbi('contracts/ReserveGuard.sol/ReserveGuard'))
 const aggregatorAbi = new Interface(
   await artifactAbi('@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator.sol/MockV3Aggregator'),
 )
+const tokenAbi = new Interface(await artifactAbi('contracts/mocks/PausableStablecoin.sol/PausableStablecoin'))
 
 const CHAIN = 'ethereum-testnet-sepolia'
 const SELECTOR = EVMClient.SUPPORTED_CHAIN_SELECTORS[CHAIN]
@@ -75,6 +85,23 @@ function runtimeFor(config: Config) {
 
 const cronPayload = create(CRON_TRIGGER_PB.PayloadSchema, {})
 
+/** A token's mint as the chain logs it: `Transfer(0, to, value)`, built with the compiled token's ABI. */
+function mintLog(token: Hex): EVM_PB.Log {
+  const holder = '0x00000000000000000000000000000000000000aa'
+  const { data, topics } = tokenAbi.encodeEventLog('Transfer', [
+    '0x0000000000000000000000000000000000000000',
+    holder,
+    300_000_000_000_000n * 10n ** 6n,
+  ])
+  return create(EVM_PB.LogSchema, {
+    address: getBytes(token),
+    topics: topics.map((topic) => getBytes(topic)),
+    txHash: getBytes(id('fat-finger mint')),
+    eventSig: getBytes(topics[0]),
+    data: getBytes(data),
+  })
+}
+
 function answerUpdatedLog(aggregator: Hex): EVM_PB.Log {
   const topics = [ANSWER_UPDATED_TOPIC, toBeHex(4200, 32), toBeHex(7, 32)] as Hex[]
   return create(EVM_PB.LogSchema, {
@@ -111,6 +138,13 @@ describe('reserve-guard workflow', () => {
       expect(ANSWER_UPDATED_TOPIC).toBe(aggregatorAbi.getEvent('AnswerUpdated')!.topicHash as Hex)
       expect(ANSWER_UPDATED_TOPIC).toBe(id('AnswerUpdated(int256,uint256,uint256)') as Hex)
     })
+
+    test('the mint filter is an ERC-20 Transfer from the zero address, as the guard’s checkLog takes it', () => {
+      expect(TRANSFER_TOPIC).toBe(tokenAbi.getEvent('Transfer')!.topicHash as Hex)
+      expect(TRANSFER_TOPIC).toBe(id('Transfer(address,address,uint256)') as Hex)
+      expect(guardAbi.getFunction('TRANSFER_TOPIC')).not.toBeNull() // keccak256 of the same signature
+      expect(MINT_FROM_TOPIC).toBe(toBeHex(0, 32))
+    })
   })
 
   describe('triggers', () => {
@@ -135,6 +169,37 @@ describe('reserve-guard workflow', () => {
 
     test('no watched aggregators: the cron trigger only', () => {
       expect(initWorkflow(configWith({ watchedAggregators: [] }))).toHaveLength(1)
+    })
+
+    test('mints of the watched tokens: an EVM log trigger on Transfer with topic1 the zero address (next index)', () => {
+      const config = configWith({ watchedTokens: [TOKEN_A, TOKEN_B], logConfidence: 'FINALIZED' })
+      const [cron, feedUpdates, mints] = initWorkflow(config)
+      expect([cron.fn, feedUpdates.fn, mints.fn]).toEqual([onCron, onAnswerUpdated, onMint])
+      expect(mints.trigger.capabilityId()).toBe(`evm:ChainSelector:${SELECTOR}@1.0.0`)
+      const filter = (mints.trigger as unknown as { config: EVM_PB.FilterLogTriggerRequest }).config
+      expect(filter.addresses.map((address) => bytesToHex(address))).toEqual([TOKEN_A, TOKEN_B])
+      expect(filter.topics.map((topic) => topic.values.map((value) => bytesToHex(value)))).toEqual([
+        [TRANSFER_TOPIC],
+        [MINT_FROM_TOPIC],
+      ])
+      expect(filter.confidence).toBe(EVM_PB.ConfidenceLevel.FINALIZED)
+      // Without aggregators, the mint trigger is index 1.
+      const [, only] = initWorkflow(configWith({ watchedAggregators: [], watchedTokens: [TOKEN_A] }))
+      expect(only.fn).toBe(onMint)
+    })
+
+    test('a mint reads the guard and reports when it asks for upkeep', () => {
+      const config = configWith({ watchedTokens: [TOKEN_A] })
+      const chain = mockChain(SHORT)
+      const runtime = runtimeFor(config)
+      onMint(runtime, mintLog(TOKEN_A))
+      expect(chain.reads).toHaveLength(1)
+      expect(bytesToHex(chain.reads[0].call!.data)).toBe(
+        guardAbi.encodeFunctionData('checkUpkeep', ['0x']) as Hex,
+      )
+      expect(chain.writes).toHaveLength(1)
+      expect(reportPayload(chain.writes[0])).toBe(SHORT.performData)
+      expect(runtime.getLogs().join('\n')).toContain(`mint of ${TOKEN_A} (Transfer from the zero address)`)
     })
 
     test('the cron trigger reads the guard and reports when it asks for upkeep', () => {

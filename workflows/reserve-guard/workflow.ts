@@ -1,6 +1,7 @@
 /**
- * reserve-guard: the ReserveGuard's Automation upkeep as a CRE workflow. On a cron tick, or when a
- * watched aggregator emits `AnswerUpdated`, it asks the guard itself which assets are short
+ * reserve-guard: the ReserveGuard's Automation upkeep as a CRE workflow. On a cron tick, when a
+ * watched aggregator emits `AnswerUpdated`, or when a watched token mints (`Transfer` from the zero
+ * address), it asks the guard itself which assets are short
  * (`checkUpkeep`, through the EVM read capability) and, when the guard asks for upkeep, sends the
  * guard a DON-signed report whose payload is the guard's performData, byte for byte. The guard's
  * rules stay the only judge: nothing here re-implements ReserveCheck.
@@ -16,7 +17,7 @@ import {
   logTriggerConfig,
   type Runtime,
 } from '@chainlink/cre-sdk'
-import { decodeFunctionResult, encodeFunctionData, parseAbi, toEventSelector, zeroAddress } from 'viem'
+import { decodeFunctionResult, encodeFunctionData, pad, parseAbi, toEventSelector, zeroAddress } from 'viem'
 import type { Hex } from '../shared/abi-words'
 import { evmClientFor } from '../shared/config'
 import { writeReport } from '../shared/write-report'
@@ -30,6 +31,12 @@ export const GUARD_ABI = parseAbi([
 
 /** topic0 of a feed aggregator's `AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)`. */
 export const ANSWER_UPDATED_TOPIC = toEventSelector('AnswerUpdated(int256,uint256,uint256)')
+
+/** topic0 of an ERC-20's `Transfer(address indexed from, address indexed to, uint256 value)`. */
+export const TRANSFER_TOPIC = toEventSelector('Transfer(address,address,uint256)')
+
+/** topic1 of a mint: `from`, the zero address, as a 32-byte topic. */
+export const MINT_FROM_TOPIC = pad(zeroAddress)
 
 /** Reads the guard's `checkUpkeep` and reports its performData when it asks for upkeep. */
 export function checkGuard(runtime: Runtime<Config>): string {
@@ -90,17 +97,33 @@ export function onAnswerUpdated(runtime: Runtime<Config>, log: EVMLog): string {
   return checkGuard(runtime)
 }
 
-/** The handlers: the cron check first (trigger index 0), then the log trigger when aggregators are listed (index 1). */
+/**
+ * A mint with no feed update: a supply that may have outgrown its reserves, acted on at once rather than at the
+ * next cron. As for a feed update, the log only wakes the workflow up (the guard reads every asset anew).
+ */
+export function onMint(runtime: Runtime<Config>, log: EVMLog): string {
+  runtime.log(
+    `mint of ${bytesToHex(log.address)} (Transfer from the zero address) in transaction ${bytesToHex(log.txHash)}`,
+  )
+  return checkGuard(runtime)
+}
+
+/**
+ * The handlers, in trigger-index order: the cron check (index 0); `AnswerUpdated` from the watched aggregators,
+ * when any are listed; mints of the watched tokens, when any are listed (the next index).
+ */
 export function initWorkflow(config: Config) {
   const cron = new cre.capabilities.CronCapability()
-  const handlers = [cre.handler(cron.trigger({ schedule: config.schedule }), onCron)]
-  if (config.watchedAggregators.length === 0) return handlers
-  const logTrigger = evmClientFor(config.chainSelectorName).logTrigger(
-    logTriggerConfig({
-      addresses: config.watchedAggregators,
-      topics: [[ANSWER_UPDATED_TOPIC]],
-      confidence: config.logConfidence,
-    }),
-  )
-  return [...handlers, cre.handler(logTrigger, onAnswerUpdated)]
+  const evm = evmClientFor(config.chainSelectorName)
+  const logTrigger = (addresses: Hex[], topics: Hex[][]) =>
+    evm.logTrigger(logTriggerConfig({ addresses, topics, confidence: config.logConfidence }))
+  const feedUpdates =
+    config.watchedAggregators.length === 0
+      ? []
+      : [cre.handler(logTrigger(config.watchedAggregators, [[ANSWER_UPDATED_TOPIC]]), onAnswerUpdated)]
+  const mints =
+    config.watchedTokens.length === 0
+      ? []
+      : [cre.handler(logTrigger(config.watchedTokens, [[TRANSFER_TOPIC], [MINT_FROM_TOPIC]]), onMint)]
+  return [cre.handler(cron.trigger({ schedule: config.schedule }), onCron), ...feedUpdates, ...mints]
 }
