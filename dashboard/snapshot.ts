@@ -15,6 +15,16 @@ export interface Amount {
   text: string
 }
 
+/** A margin: its ACE mode by name, its amount (basis points, or the supply's units), and both in words. */
+export interface MarginView {
+  /** `None`, `PositivePercentage`, `PositiveAbsolute`, `NegativePercentage` or `NegativeAbsolute` */
+  mode: string
+  /** basis points for a percentage mode, the supply's integer units for an absolute one, 0 for `None` */
+  amount: string
+  /** `PositivePercentage 100 bps (1 %)`, `NegativeAbsolute 5000 USDX` */
+  text: string
+}
+
 /** Where a figure was read, with the links that prove it. */
 export interface ChainRef {
   block: number
@@ -38,8 +48,10 @@ export interface HistoryPoint extends ChainRef {
   supply: Amount
   /** reserves ÷ supply, percent, rounded down to 2 decimals; absent without supply */
   ratioPercent?: string
-  /** reserves over what the margin requires (negative: short), at the larger precision */
-  headroom: Amount
+  /** the reserves the margin required for the supply then, at the larger precision; absent when none did */
+  required?: Amount
+  /** reserves over what the margin requires (negative: short), at the larger precision; absent when none did */
+  headroom?: Amount
   /** the guard's verdict at that block, from its own view; absent when the guard did not watch the asset then */
   verdict?: VerdictWord
 }
@@ -70,10 +82,8 @@ export interface AssetView {
   supplyKind: 'TokenTotalSupply' | 'SupplyFeed'
   supplySource: string
   stalePolicy: 'FailClosed' | 'Skip'
-  /** the reserves required over supply, in basis points */
-  marginBps: number
-  /** the collateral ratio the margin requires, percent */
-  requiredRatioPercent: string
+  /** the margin, as the guard reads it: Chainlink ACE's `ReserveMarginMode` */
+  margin: MarginView
   /** the guard's verdict now: from `assetStatus` */
   verdict: VerdictWord
   /** the check's reason (`ReserveCheck.Reason`), `None` when backed */
@@ -81,7 +91,13 @@ export interface AssetView {
   reserves: Amount
   supply: Amount
   ratioPercent?: string
-  headroom: Amount
+  /**
+   * the least reserves that back the supply under the margin, at the larger precision; absent when none do (a
+   * 100 % positive percentage, and a supply)
+   */
+  required?: Amount
+  /** reserves over `required` (negative: short); absent when `required` is */
+  headroom?: Amount
   /** `isAssetPaused`: every operation it is configured to pause is paused */
   paused: boolean
   /** how the target is paused: some of its operations (a SecureMintToken), or all of it (`pause()`) */

@@ -15,11 +15,12 @@ interface ChartPoint {
   reserves: string
   supply: string
   ratio?: string
+  /** the reserves the margin requires for the supply then; absent when none back it */
+  required?: string
 }
 
 interface ChartAsset {
   name: string
-  required: string
   points: ChartPoint[]
 }
 
@@ -60,7 +61,7 @@ function chartOf(element: HTMLElement, asset: ChartAsset): uPlot | undefined {
       { ...line('reserves', 'amount', '#0b6b2f', 2), value: exact((p) => p.reserves) },
       { ...line('supply', 'amount', '#0a58ca', 2, [6, 4]), value: exact((p) => p.supply) },
       { ...line('ratio', 'percent', '#7a4a00', 1.5), value: exact((p) => p.ratio, ' %') },
-      { ...line('required', 'percent', '#a4001d', 1, [2, 3]), value: exact(() => asset.required, ' %') },
+      { ...line('required reserves', 'amount', '#a4001d', 1, [2, 3]), value: exact((p) => p.required) },
     ],
     axes: [
       {},
@@ -79,7 +80,7 @@ function chartOf(element: HTMLElement, asset: ChartAsset): uPlot | undefined {
     points.map((p) => position(p.reserves)),
     points.map((p) => position(p.supply)),
     points.map((p) => position(p.ratio)),
-    points.map(() => position(asset.required)),
+    points.map((p) => position(p.required)),
   ]
   const chart = new uPlot(options, data, element)
   // A click opens the block of the point under the cursor.

@@ -46,7 +46,7 @@ function alertsSection(alerts: AlertView[]): Html {
 }
 
 function figures(asset: AssetView, snapshot: Snapshot): Html {
-  const over = BigInt(asset.headroom.units)
+  const over = asset.headroom === undefined ? undefined : BigInt(asset.headroom.units)
   const unit = asset.symbol ? ` ${asset.symbol}` : ''
   return html`<dl class="figures">
     <div>
@@ -64,12 +64,20 @@ function figures(asset: AssetView, snapshot: Snapshot): Html {
       </dd>
     </div>
     <div>
-      <dt>Required</dt>
-      <dd data-field="required">${asset.requiredRatioPercent} %</dd>
+      <dt>Margin</dt>
+      <dd data-field="margin" data-margin-mode="${asset.margin.mode}">${asset.margin.text}</dd>
     </div>
     <div>
-      <dt>${over >= 0n ? 'Over the requirement' : 'Short of the requirement'}</dt>
-      <dd data-field="headroom">${formatUnits(over >= 0n ? over : -over, asset.headroom.decimals)}</dd>
+      <dt>Required reserves</dt>
+      <dd data-field="required">
+        ${asset.required === undefined ? 'none back this supply' : asset.required.text}
+      </dd>
+    </div>
+    <div>
+      <dt>${over === undefined || over < 0n ? 'Short of the requirement' : 'Over the requirement'}</dt>
+      <dd data-field="headroom">
+        ${over === undefined ? 'by any amount' : formatUnits(over >= 0n ? over : -over, asset.headroom!.decimals)}
+      </dd>
     </div>
     <div>
       <dt>Read at</dt>
@@ -97,7 +105,7 @@ function historyTable(asset: AssetView, index: number): Html {
               <td class="num" data-field="reserves">${p.reserves.text}</td>
               <td class="num" data-field="supply">${p.supply.text}</td>
               <td class="num">${p.ratioPercent === undefined ? '' : `${p.ratioPercent} %`}</td>
-              <td class="num">${p.headroom.text}</td>
+              <td class="num">${p.headroom?.text ?? ''}</td>
               <td>
                 ${p.verdict ? html`<span class="verdict verdict-${p.verdict}">${VERDICT_TEXT[p.verdict]}</span>` : html`<span class="muted">not watched</span>`}
               </td>
@@ -128,8 +136,8 @@ function assetArticle(asset: AssetView, index: number, snapshot: Snapshot): Html
     <figure class="chart-figure">
       <div class="chart" data-chart="${index}" aria-hidden="true"></div>
       <figcaption>
-        Reserves and supply at each round of the reserve feed, and the collateral ratio against the
-        ${asset.requiredRatioPercent} % required. Every point is in the table below, with its block and
+        Reserves, supply and the reserves the margin (${asset.margin.text}) requires at each round of the
+        reserve feed, and the collateral ratio. Every point is in the table below, with its block and
         transaction.
       </figcaption>
     </figure>
@@ -305,7 +313,6 @@ function adaptersTable(snapshot: Snapshot): Html {
 function chartData(snapshot: Snapshot) {
   return snapshot.assets.map((asset) => ({
     name: assetName(asset),
-    required: asset.requiredRatioPercent,
     points: [
       ...asset.history.map((p) => ({
         time: p.time,
@@ -314,6 +321,7 @@ function chartData(snapshot: Snapshot) {
         reserves: p.reserves.text,
         supply: p.supply.text,
         ratio: p.ratioPercent,
+        required: p.required?.text,
       })),
       {
         time: snapshot.blockTime,
@@ -322,6 +330,7 @@ function chartData(snapshot: Snapshot) {
         reserves: asset.reserves.text,
         supply: asset.supply.text,
         ratio: asset.ratioPercent,
+        required: asset.required?.text,
       },
     ],
   }))

@@ -8,6 +8,7 @@ import { Contract, isError, type BlockTag, type JsonRpcProvider } from 'ethers'
 import type { ReserveGuard } from '#chain/contracts'
 import { aggregatorV3Interface, erc20Interface } from '#chain/abi'
 import {
+  MarginMode,
   Operation,
   PauseMode,
   Reason,
@@ -21,10 +22,10 @@ import {
 } from '#chain/types'
 import { formatUnits } from '#common/decimal'
 import {
-  headroom,
   marginOf,
+  marginText,
   ratioPercent,
-  requiredRatioPercent,
+  requirement,
   verdictWord,
   type Backing,
 } from '#devkit/reserve-figures'
@@ -163,7 +164,29 @@ export function operationNames(mask: bigint): string[] {
     .map((n) => n.toLowerCase())
 }
 
+/** What each of ACE's margin modes lets the supply be, against the reserves. */
+const MARGIN_MEANING: Record<keyof typeof MarginMode, string> = {
+  None: 'the supply may be as large as the reserves, no larger',
+  PositivePercentage: 'that share of the reserves is kept over the supply',
+  PositiveAbsolute: 'that amount of the reserves is kept over the supply',
+  NegativePercentage: 'the supply may exceed the reserves by that share of them',
+  NegativeAbsolute: 'the supply may exceed the reserves by that amount',
+}
+
 const seconds = (n: number) => `${n.toLocaleString('en-US')} s`
+
+/** The reserves the margin requires for this supply, and how far the reserves are over or under it, in words. */
+function requirementText(view: Omit<AssetView, 'explanation' | 'history'>): string {
+  const { required, headroom: over } = view
+  if (required === undefined || over === undefined) return 'No reserves back a supply under it.'
+  if (view.ratioPercent === undefined) return 'With no supply, any reserve backs it.'
+  const units = BigInt(over.units)
+  return (
+    `For this supply the guard requires reserves of at least ${required.text}; they are ${view.ratioPercent} % ` +
+    `of the supply, ${units >= 0n ? over.text : formatUnits(-units, over.decimals)} ` +
+    `${units >= 0n ? 'more' : 'less'} than required.`
+  )
+}
 
 /** What the figures mean, in plain words. */
 function explain(view: Omit<AssetView, 'explanation' | 'history'>, unit: string): string[] {
@@ -174,17 +197,8 @@ function explain(view: Omit<AssetView, 'explanation' | 'history'>, unit: string)
       `${view.reserves.text}. Supply is ${view.supplyKind === 'TokenTotalSupply' ? "the token's total supply" : 'what the supply feed reports'}: ` +
       `${view.supply.text}${unit}.`,
   )
-  const margin =
-    view.marginBps === 0 ? 'no margin' : `a margin of ${formatUnits(BigInt(view.marginBps), 2)} %`
-  const over = BigInt(view.headroom.units)
   lines.push(
-    `The guard requires reserves of at least ${view.requiredRatioPercent} % of the supply (${margin}). ` +
-      (view.ratioPercent === undefined
-        ? 'With no supply, any reserve backs it.'
-        : `They are ${view.ratioPercent} % of it: ` +
-          (over >= 0n
-            ? `${view.headroom.text} more than required.`
-            : `${formatUnits(-over, view.headroom.decimals)} less than required.`)),
+    `The margin is ${view.margin.text}: ${MARGIN_MEANING[view.margin.mode as keyof typeof MarginMode]}. ${requirementText(view)}`,
   )
   const paused = view.pauseMode === 'Pausable' ? 'the whole contract' : view.operations.join(' and ')
   if (view.verdict === 'backed') {
@@ -245,7 +259,9 @@ export async function assetView(
     supplyDecimals: decimals.supply,
   }
   const margin = marginOf(config)
-  const over = headroom(backing, margin)
+  const needs = requirement(backing, margin)
+  const optional = (units: bigint | undefined) =>
+    units === undefined ? undefined : amount(units, needs.decimals)
   const view: Omit<AssetView, 'explanation' | 'history'> = {
     target,
     targetUrl: links.address(target),
@@ -256,14 +272,18 @@ export async function assetView(
     supplyKind: supplyFeed ? 'SupplyFeed' : 'TokenTotalSupply',
     supplySource: config.supplySource,
     stalePolicy: config.stalePolicy === StalePolicy.FailClosed ? 'FailClosed' : 'Skip',
-    marginBps: margin.bps,
-    requiredRatioPercent: requiredRatioPercent(margin),
+    margin: {
+      mode: enumName(MarginMode, margin.marginMode),
+      amount: margin.marginAmount.toString(),
+      text: marginText(margin, decimals.supply, symbol ? ` ${symbol}` : ''),
+    },
     verdict: verdictWord(status.verdict, status.reason),
     reason: enumName(Reason, status.reason),
     reserves: amount(status.reserves, decimals.reserve),
     supply: amount(status.supply, decimals.supply),
     ratioPercent: ratioPercent(backing),
-    headroom: amount(over.units, over.decimals),
+    required: optional(needs.required),
+    headroom: optional(needs.headroom),
     paused: asset.paused,
     pauseMode: config.pauseMode === PauseMode.Pausable ? 'Pausable' : 'Operations',
     operations: operationNames(config.operations),

@@ -11,7 +11,7 @@ import { Contract, type JsonRpcProvider, type Log } from 'ethers'
 import type { ReserveGuard } from '#chain/contracts'
 import { aggregatorV3Interface, erc20Interface } from '#chain/abi'
 import { SupplyKind, toResult, type AssetConfig } from '#chain/types'
-import { headroom, marginOf, ratioPercent, verdictWord, type Backing } from '#devkit/reserve-figures'
+import { marginOf, ratioPercent, requirement, verdictWord, type Backing } from '#devkit/reserve-figures'
 import { resolveLogSource } from '../../upkeeps/index'
 import type { Links } from '../links'
 import type { HistoryPoint } from '../snapshot'
@@ -122,7 +122,9 @@ export class AssetHistory {
       supply,
       supplyDecimals: decimals.supply,
     }
-    const over = headroom(backing, marginOf(config))
+    const needs = requirement(backing, marginOf(config))
+    const optional = (units: bigint | undefined) =>
+      units === undefined ? undefined : amount(units, needs.decimals)
     return {
       block,
       time,
@@ -134,7 +136,8 @@ export class AssetHistory {
       reserves: amount(round.answer, decimals.reserve),
       supply: amount(supply, decimals.supply),
       ratioPercent: ratioPercent(backing),
-      headroom: amount(over.units, over.decimals),
+      required: optional(needs.required),
+      headroom: optional(needs.headroom),
       verdict,
     }
   }

@@ -8,7 +8,7 @@
 import { Wallet, id, type JsonRpcProvider, type Signer } from 'ethers'
 import { deploySecureMintToken, type SecureMintToken } from '#chain/contracts'
 import { mined } from '#chain/events'
-import { Role } from '#chain/types'
+import { NO_MARGIN, Role } from '#chain/types'
 import { deployCreFeed, onChainWorkflowName, type CreFeed } from '#devkit/data-feeds'
 import { deliver, deployLocalKeystone, signedReport, type LocalKeystone } from '#devkit/keystone'
 import { fundedSigner, localProvider } from '#devkit/local-chain'
@@ -72,12 +72,13 @@ beforeAll(async () => {
     ADMIN_DELAY_SECONDS,
     feed.proxyAddress,
     HEARTBEAT,
-    0,
+    NO_MARGIN.marginMode,
+    NO_MARGIN.marginAmount,
   )
   await mined(token.grantRole(Role.MINTER, adminAddress))
   await mined(token.mint(adminAddress, 90n * UNIT))
   ;({ guard } = await deployGuard(admin))
-  await protectToken(guard, token, feed.proxyAddress, { heartbeat: HEARTBEAT, marginBps: 0 })
+  await protectToken(guard, token, feed.proxyAddress, { heartbeat: HEARTBEAT, ...NO_MARGIN })
   await mined(guard.grantRole(Role.RECEIVER_ADMIN, adminAddress))
   await mined(guard.setForwarder(keystone.address))
   await mined(guard.allowWorkflow(GUARD_WORKFLOW, OWNER))

@@ -18,9 +18,10 @@
 import { Wallet, parseEther, toQuantity, type JsonRpcProvider } from 'ethers'
 import { deploySecureMintToken, type SecureMintToken } from '#chain/contracts'
 import { mined } from '#chain/events'
-import { Role } from '#chain/types'
-import { formatUnits, toUnits } from '#common/decimal'
+import { MarginMode, Role, type Margin } from '#chain/types'
+import { toUnits } from '#common/decimal'
 import { startAdapterProcess, type AdapterProcess } from '#devkit/adapter-process'
+import { marginText } from '#devkit/reserve-figures'
 import { deployAggregatorFeed, type AggregatorFeed } from '#devkit/data-feeds'
 import { chainProvider, startHardhatNode, type RunningChain } from '#devkit/local-chain'
 import { serveAttestationApi, type Attestation } from '#devkit/simulators/attestation'
@@ -79,15 +80,16 @@ export interface WorldRules {
   feedHeartbeatSeconds: number
   /** the guard's and the token's staleness limit: the feed's heartbeat and some slack, as Chainlink advises */
   guardHeartbeatSeconds: number
-  /** reserves required over supply, basis points */
-  marginBps: number
+  /** the token's and the guard's margin (Chainlink ACE's modes) */
+  margin: Margin
 }
 
 export const DEFAULT_RULES: WorldRules = {
   deviationBps: 100n,
   feedHeartbeatSeconds: 3_600,
   guardHeartbeatSeconds: 3_900,
-  marginBps: 100,
+  // 1 % of the reserves kept over the supply: 990,000,000 needs 1,000,000,000 (990,000,000 ÷ 0.99).
+  margin: { marginMode: MarginMode.PositivePercentage, marginAmount: 100n },
 }
 
 /** The auditor's first attestation: 1,000,523,419.87 USD for 990,000,000 USDX. */
@@ -249,7 +251,8 @@ export abstract class TokenWorld<O extends Observed = Observed> {
       ADMIN_DELAY_SECONDS,
       this.feed.proxyAddress,
       rules.guardHeartbeatSeconds,
-      rules.marginBps,
+      rules.margin.marginMode,
+      rules.margin.marginAmount,
     )
     const transactions: Sent[] = [sent(await mined(this.token.grantRole(Role.MINTER, issuer.address)))]
     const { guard } = await deployGuard(issuer)
@@ -257,7 +260,7 @@ export abstract class TokenWorld<O extends Observed = Observed> {
     transactions.push(
       ...(await protectToken(guard, this.token, this.feed.proxyAddress, {
         heartbeat: rules.guardHeartbeatSeconds,
-        marginBps: rules.marginBps,
+        ...rules.margin,
       })),
       await grantUnpauser(guard, unpauser.address),
       sent(await mined(guard.grantRole(Role.GUARDIAN, guardian.address))),
@@ -433,7 +436,7 @@ export async function bringUp<W extends TokenWorld>(
   const ok = await recorder.step(
     bringUpLabel(plan.symbol),
     `${plan.backing}; the oracle network's stand-in writes it to the feed; ` +
-      `${minting} are minted against it (the margin is ${formatUnits(BigInt(plan.rules.marginBps), 2)} %); ` +
+      `${minting} are minted against it (the margin is ${marginText(plan.rules.margin, DECIMALS, ` ${plan.symbol}`)}); ` +
       `the guard finds ${plan.symbol} backed; a conditional and a log-trigger upkeep watch it through Automation 2.3`,
     async (s) => {
       const started = await plan.start()

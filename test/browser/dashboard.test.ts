@@ -8,6 +8,7 @@
  */
 import type { Page } from 'playwright-core'
 import { eacAggregatorProxyAt } from '#chain/contracts'
+import { MarginMode } from '#chain/types'
 import { formatUnits } from '#common/decimal'
 import { accessibilityViolations, openBrowser, type TestBrowser } from '#devkit/browser'
 import {
@@ -85,6 +86,11 @@ describe('the dashboard, in Chromium', () => {
     expect(await text(page, `${asset} dd[data-field="reserves"]`)).toBe('1009999999.99999999')
     expect(await text(page, `${asset} [data-field="supply"]`)).toBe('993000000.12345678')
     expect(await text(page, `${asset} [data-field="verdict"]`)).toBe('Backed')
+    // The margin by its ACE mode, as the guard holds it; the reserves it requires: supply ÷ 0.99, rounded up.
+    const config = await world.guard.assetConfig(token, at)
+    expect([config.marginMode, config.marginAmount]).toEqual([MarginMode.PositivePercentage, 100n])
+    expect(await text(page, `${asset} [data-field="margin"]`)).toBe('PositivePercentage 100 bps (1 %)')
+    expect(await text(page, `${asset} [data-field="required"]`)).toBe('1003030303.15500685')
     for (const round of rounds) {
       const row = `${asset} tr[data-block="${round}"]`
       const [, reserves] = await proxy.latestRoundData({ blockTag: round })
@@ -106,7 +112,8 @@ describe('the dashboard, in Chromium', () => {
 
   it('shows a shortfall as short within one poll, and the pause with its block', async () => {
     const { page } = browser
-    // 995,000,000 USD for 993,000,000.12345678 USDX: above the supply, below the 101 % the margin requires.
+    // 995,000,000 USD for 993,000,000.12345678 USDX: above the supply, below the
+    // 1,003,030,303.155… (supply ÷ 0.99) the margin requires.
     world.attestation.totalReserve = '995000000'
     const drop = (await world.updater.round()).update!
     await shownAt(page, drop.block)
