@@ -76,6 +76,23 @@ const aceSources = [
 const aceCompiler = solcJs('solc-0.8.26', 8000, 'paris', true)
 
 /**
+ * Chainlink CCIP (`@chainlink/contracts-ccip` 2.0.0, BUSL-1.1: a dev dependency, deployed only by the tests that
+ * show the secure-mint adapter counting bridge burns and mints in flight): a token pool that burns and mints, and
+ * the Router and RMN (behind its proxy) every pool is built against. Their pragmas float (`^0.8.24`): each is built
+ * as the package's foundry.toml builds it (solc 0.8.26, Paris, the optimizer at its default 200 runs); the
+ * package's remappings.txt maps its `@openzeppelin/contracts@5.3.0` imports to its npm alias.
+ */
+const CCIP = '@chainlink/contracts-ccip/contracts'
+const ccipSources = [
+  `${CCIP}/pools/BurnMintTokenPool.sol`,
+  `${CCIP}/tokens/CrossChainToken.sol`,
+  `${CCIP}/Router.sol`,
+  `${CCIP}/rmn/RMN.sol`,
+  `${CCIP}/rmn/RMNProxy.sol`,
+]
+const ccipCompiler = solcJs('solc-0.8.26', 200, 'paris')
+
+/**
  * Builds ACE's sources in one solc run. Hardhat merges compilation jobs whose resolved compiler configs are the
  * same object, and resolves each override to an object of its own: without this, each ACE source is its own
  * via-IR run, recompiling what they share (the policy base, the token the mint extractor imports), about twice
@@ -141,8 +158,9 @@ export default defineConfig({
       [KEYSTONE_FORWARDER]: solcJs('solc-0.8.24', 200, 'paris'),
       [RESERVE_GUARD]: solcJs('solc', 200, 'cancun', true),
       ...Object.fromEntries(aceSources.map((source) => [source, aceCompiler])),
+      ...Object.fromEntries(ccipSources.map((source) => [source, ccipCompiler])),
     },
-    npmFilesToBuild: [...chainlinkSources, ...aceSources],
+    npmFilesToBuild: [...chainlinkSources, ...aceSources, ...ccipSources],
   },
   networks: {
     // Two simulated chains with different ids, served by `hardhat node --network <name>`

@@ -4,7 +4,13 @@
  * ABI solc produced for Chainlink's interfaces, OpenZeppelin's ERC-20 and our Multicall3 mock.
  */
 import { Interface, type InterfaceAbi } from 'ethers'
-import { aggregatorV3Interface, erc20Interface, multicall3Interface, porAddressListInterface } from './abi'
+import {
+  aggregatorV3Interface,
+  ccipTokenPoolInterface,
+  erc20Interface,
+  multicall3Interface,
+  porAddressListInterface,
+} from './abi'
 import { readArtifact, readBuildOutputs } from './artifacts'
 import { ARTIFACT } from './contracts'
 
@@ -59,6 +65,18 @@ describe('the ABI fragments of chain/abi.ts', () => {
     const v2 = compiledInterface('/shared/interfaces/AggregatorInterface.sol', 'AggregatorInterface')
     const reference = new Interface([...v3.fragments, ...v2.fragments.filter((f) => f.type === 'event')])
     same(sideBySide(aggregatorV3Interface, reference))
+  })
+
+  it("CCIP token pool: as CCIP's BurnMintTokenPool 2.0.0", () => {
+    same(
+      sideBySide(
+        ccipTokenPoolInterface,
+        new Interface(
+          readArtifact('@chainlink/contracts-ccip/contracts/pools/BurnMintTokenPool.sol:BurnMintTokenPool')
+            .abi as InterfaceAbi,
+        ),
+      ),
+    )
   })
 
   it('Multicall3: as our Multicall3 mock, with the canonical selectors', () => {

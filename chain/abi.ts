@@ -19,7 +19,6 @@ export const erc20Interface = new Interface([
 export const multicall3Interface = new Interface([
   'function aggregate3((address target, bool allowFailure, bytes callData)[] calls) payable returns ((bool success, bytes returnData)[] returnData)',
   'function getBlockNumber() view returns (uint256 blockNumber)',
-  'function getCurrentBlockTimestamp() view returns (uint256 timestamp)',
   'function getEthBalance(address addr) view returns (uint256 balance)',
 ])
 
@@ -38,4 +37,15 @@ export const aggregatorV3Interface = new Interface([
   'function description() view returns (string)',
   'function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
   'event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)',
+])
+
+/**
+ * A CCIP token pool (`TokenPool` of `@chainlink/contracts-ccip` 2.0.0): what it is, the token it moves, and the
+ * events every lock or burn and every release or mint emits, with the amount moved in the local token's units.
+ */
+export const ccipTokenPoolInterface = new Interface([
+  'function typeAndVersion() pure returns (string)',
+  'function getToken() view returns (address)',
+  'event LockedOrBurned(uint64 indexed remoteChainSelector, address token, address sender, uint256 amount)',
+  'event ReleasedOrMinted(uint64 indexed remoteChainSelector, address token, address sender, address recipient, uint256 amount)',
 ])

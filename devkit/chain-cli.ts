@@ -46,9 +46,27 @@ export async function connectRpc(url: string): Promise<{ provider: JsonRpcProvid
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
       signal: AbortSignal.timeout(15_000),
+      // A redirect is refused, not followed: the URL the operator gave is the one that gets the calls (the
+      // provider that sends the transactions would not follow it either).
+      redirect: 'manual',
     })
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get('location')
+      let to = 'no location'
+      try {
+        if (location) to = new URL(location, url).origin
+      } catch {
+        to = 'an unreadable location'
+      }
+      throw new CliError(
+        `the RPC at ${hostOf(url)} redirects (HTTP ${response.status}) to ${to}: redirects are not followed; ` +
+          `pass the URL that answers, if you trust it`,
+        'failed',
+      )
+    }
     answer = (await response.json()) as typeof answer
   } catch (error) {
+    if (error instanceof CliError) throw error
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message
     throw new CliError(`cannot reach the RPC at ${hostOf(url)}: ${cause}`, 'failed')
   }

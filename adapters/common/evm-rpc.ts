@@ -111,6 +111,22 @@ function limitSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, ma
   return Number(text)
 }
 
+/** Blocks one `eth_getLogs` asks for by default, and the most `<NETWORK>_RPC_LOG_BLOCK_RANGE` may allow. */
+export const DEFAULT_LOG_BLOCK_RANGE = 2_000
+const MAX_LOG_BLOCK_RANGE = 1_000_000
+
+/**
+ * The most blocks one `eth_getLogs` of `network` asks for: `<NETWORK>_RPC_LOG_BLOCK_RANGE`
+ * (providers cap a log query by blocks or by logs; a range they refuse fails the read, 502),
+ * {@link DEFAULT_LOG_BLOCK_RANGE} when unset; a 500 naming it when malformed.
+ */
+export function logBlockRange(network: string, env: NodeJS.ProcessEnv = process.env): number {
+  const name = `${network.toUpperCase().replace(/-/g, '_')}_RPC_LOG_BLOCK_RANGE`
+  const range = limitSetting(env, name, DEFAULT_LOG_BLOCK_RANGE, MAX_LOG_BLOCK_RANGE)
+  if (range === 0) throw settingError(`${name} must be at least 1, got 0`)
+  return range
+}
+
 /**
  * Why no network can be read, or undefined: for an adapter that reads EVM networks named by
  * requests, with not one `<NETWORK>_RPC_URL` set.
@@ -205,6 +221,24 @@ export interface CallOutcome {
   returnData: string
   /** The node's revert message, when the call was made outside Multicall3 and reverted. */
   revertMessage?: string
+}
+
+/** The logs one contract emitted with one of `topics` as its first topic, from block `fromBlock`. */
+export interface LogFilter {
+  address: string
+  /** Event topics (topic 0), any of which a log may have. */
+  topics: string[]
+  fromBlock: bigint
+  /** Blocks per `eth_getLogs` ({@link logBlockRange}). */
+  blockRange: number
+}
+
+/** One log, as the node gave it, its block checked to be on the pinned block's branch. */
+export interface EvmLog {
+  blockNumber: bigint
+  logIndex: number
+  topics: string[]
+  data: string
 }
 
 /** How a chain's reads are sent: inside one Multicall3 `aggregate3` call, or as a JSON-RPC batch. */
@@ -456,6 +490,59 @@ export class EvmRpcClient {
       `batch read at block ${block.number}`,
     )
     return this.outcomes(replies, calls, 'batch')!
+  }
+
+  /**
+   * The logs of `filter` from `filter.fromBlock` up to the pinned `block`, in block ranges of
+   * `filter.blockRange`, {@link LOG_QUERIES_PER_BATCH} ranges per round trip. Logs are queried by
+   * block number, so every round trip ends with the header at the pinned height, read after the
+   * logs: a URL that holds another block there (a reorg, or a node on another branch) is passed
+   * over, and the read fails (502) when none holds it; never a sum over another branch's logs.
+   * A log marked `removed`, from another contract or outside its range, or malformed, is a 502.
+   */
+  async logsUpTo(block: Pick<PinnedBlock, 'number' | 'hash'>, filter: LogFilter): Promise<EvmLog[]> {
+    const { network } = this.settings
+    if (filter.fromBlock > block.number) return []
+    const ranges: [bigint, bigint][] = []
+    const step = BigInt(filter.blockRange)
+    for (let from = filter.fromBlock; from <= block.number; from += step) {
+      const to = from + step - 1n
+      ranges.push([from, to < block.number ? to : block.number])
+    }
+    const address = filter.address.toLowerCase()
+    const logs: EvmLog[] = []
+    for (let i = 0; i < ranges.length; i += LOG_QUERIES_PER_BATCH) {
+      const batch = ranges.slice(i, i + LOG_QUERIES_PER_BATCH)
+      const tag = toQuantity(block.number)
+      const replies = await this.roundTrip(
+        [
+          ...batch.map(([from, to]) => ({
+            method: 'eth_getLogs',
+            params: [
+              { address, topics: [filter.topics], fromBlock: toQuantity(from), toBlock: toQuantity(to) },
+            ],
+          })),
+          getBlock(tag),
+        ],
+        `log read of ${address}, blocks ${batch[0][0]} to ${batch.at(-1)![1]}`,
+        (answer) => {
+          const header = this.stamp(answer[answer.length - 1], tag)
+          if (header.hash !== block.hash.toLowerCase()) {
+            throw new UrlFailure(
+              `holds block ${header.hash} at height ${block.number}, not the pinned ${block.hash}`,
+            )
+          }
+        },
+      )
+      batch.forEach(([from, to], n) => {
+        const where = `${network}: eth_getLogs(${address}, blocks ${from} to ${to})`
+        const answer = replies[n].result
+        if (!Array.isArray(answer))
+          throw providerError(`${where} answered ${JSON.stringify(answer)?.slice(0, 80)}`)
+        for (const item of answer) logs.push(checkedLog(item, where, address, from, to, block))
+      })
+    }
+    return logs
   }
 
   /** Multicall3 could not serve a read at `block`: it is read, from now on, with JSON-RPC batches. */
@@ -730,6 +817,49 @@ function readRequests(calls: EvmCall[], method: ReadMethod, block: BlockParam): 
       ? ethCall(call.to, call.data, block)
       : { method: 'eth_getBalance', params: [call.balanceOf, block] },
   )
+}
+
+/** `eth_getLogs` queries sent in one round trip (with the pinned block's header after them). */
+const LOG_QUERIES_PER_BATCH = 4
+
+const HEX_WORD = /^0x[0-9a-fA-F]{64}$/
+
+/**
+ * One log of an `eth_getLogs(address, from, to)` answer, checked: not removed, from `address`,
+ * in the range, a log at the pinned height in the pinned block; a 502 naming `where` otherwise.
+ */
+function checkedLog(
+  item: unknown,
+  where: string,
+  address: string,
+  from: bigint,
+  to: bigint,
+  block: Pick<PinnedBlock, 'number' | 'hash'>,
+): EvmLog {
+  const log = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>
+  const quantity = (value: unknown) =>
+    typeof value === 'string' && /^0x[0-9a-fA-F]{1,16}$/.test(value) ? BigInt(value) : undefined
+  const blockNumber = quantity(log.blockNumber)
+  const logIndex = quantity(log.logIndex)
+  const { topics, data, blockHash } = log
+  const bad = (why: string) =>
+    providerError(`${where} answered a log that ${why}: ${JSON.stringify(item)?.slice(0, 200)}`)
+  if (log.removed === true) throw bad('is removed (a reorg)')
+  if (typeof log.address !== 'string' || log.address.toLowerCase() !== address)
+    throw bad('is from another contract')
+  if (blockNumber === undefined || blockNumber < from || blockNumber > to) throw bad('is outside the range')
+  if (
+    blockNumber === block.number &&
+    (typeof blockHash !== 'string' || blockHash.toLowerCase() !== block.hash.toLowerCase())
+  ) {
+    throw bad('is in another block at the pinned height')
+  }
+  if (logIndex === undefined) throw bad('has no log index')
+  if (!Array.isArray(topics) || !topics.every((topic) => typeof topic === 'string' && HEX_WORD.test(topic))) {
+    throw bad('has malformed topics')
+  }
+  if (typeof data !== 'string' || !/^0x(?:[0-9a-fA-F]{2})*$/.test(data)) throw bad('has malformed data')
+  return { blockNumber, logIndex: Number(logIndex), topics: topics as string[], data }
 }
 
 function toQuantity(value: bigint): string {

@@ -11,8 +11,10 @@
  *   with the upkeeps tooling on Chainlink's Automation 2.3 registry, performed by the local runner through the
  *   registry's `transmit`) pauses it in the next block. The scenario says how many blocks that took, and what a
  *   holder could and could not do in between; then the issuer burns the mistake and the guard unpauses.
- * - the mintable-budget endpoint (issue 21, item 1) reports the over-mint: a hook ({@link MintableBudgetHook}),
- *   pending until that endpoint exists.
+ * - the mintable-budget endpoint reports the over-mint: the secure-mint adapter (adapters/secure-mint, Chainlink's
+ *   `secure-mint` shape), served over HTTP on loopback and asked as a node's bridge task asks it, reads the token's
+ *   reserves from its auditor's attestation (a loopback attestation API, read by the proof-of-reserves composite's
+ *   attestation code) and its supply at the mint's block, and flags the over-mint: nothing mintable.
  *
  * {@link runOvermint} returns the narrated timeline: each step says what should happen, what did, and whether it
  * was the same. It starts everything it needs (its own hardhat node) and stops it all.
@@ -28,9 +30,14 @@ import {
 import { mined } from '#chain/events'
 import { NO_MARGIN, Reason, Role, enumName } from '#chain/types'
 import { formatUnits } from '#common/decimal'
+import { evmSettingNames } from '#common/evm-rpc'
 import { MINTED, aceMintOutcome, deployAceMintGate, type AceMintGate } from '#devkit/ace'
+import { askUntilComputed, startAdapterServer, type AdapterServer } from '#devkit/adapter-server'
 import { deployAggregatorFeed, type AggregatorFeed } from '#devkit/data-feeds'
 import { chainProvider, startHardhatNode, type RunningChain } from '#devkit/local-chain'
+import { serveAttestationApi } from '#devkit/simulators/attestation'
+import type { ApiServer } from '#devkit/simulators/http-api'
+import { makeAdapter as makeSecureMintAdapter, type BudgetFigures } from '#adapters/secure-mint/src/index'
 import {
   LocalDon,
   deployAutomation,
@@ -67,6 +74,9 @@ const DOLLAR_DECIMALS = 6
 /** The guard's rules for the stablecoin: a day and an hour of heartbeat, no margin. */
 const GUARD_RULES: GuardRules = { heartbeat: 90_000, ...NO_MARGIN }
 const UPKEEP_FUNDING = '20'
+/** The stablecoin's auditor's name for it, and the network name the secure-mint adapter reads its chain under. */
+const AUDITED_CLIENT = 'usdx'
+const BUDGET_NETWORK = 'demo-chain'
 
 const unit = (decimals: number) => 10n ** BigInt(decimals)
 /** `300,000,900,000,000` (exact, at `decimals`: the integer part grouped in thousands). */
@@ -79,11 +89,8 @@ const usd = (dollars: bigint) => dollars * unit(FEED_DECIMALS)
 
 // ---------------------------------------------------------------- the timeline
 
-/**
- * A step's outcome: as described, not as described, pending (the endpoint's hook is not connected yet), or not
- * run (an earlier step failed).
- */
-export type StepOutcome = 'ok' | 'failed' | 'pending' | 'not run'
+/** A step's outcome: as described, not as described, or not run (an earlier step failed). */
+export type StepOutcome = 'ok' | 'failed' | 'not run'
 
 export interface OvermintStep {
   step: number
@@ -120,32 +127,9 @@ export interface OvermintSummary {
   steps: OvermintStep[]
 }
 
-/**
- * The mintable-budget endpoint's answer for a token at a block (issue 21, item 1: Chainlink's `secure-mint`
- * adapter's shape). Connect it by passing {@link OvermintOptions.mintableBudget}; the scenario then checks the
- * endpoint reports the over-mint (the flag, and nothing mintable).
- */
-export interface MintableBudget {
-  overmint: boolean
-  /** what may still be minted, in the token's units (`'0'` under an over-mint) */
-  mintable: string
-}
-
-/** Asks the endpoint about `token` (its reserves read from `reserveFeed`) at `block` of the chain at `rpcUrl`. */
-export type MintableBudgetHook = (request: {
-  rpcUrl: string
-  chainId: number
-  token: string
-  decimals: number
-  reserveFeed: string
-  block: number
-}) => Promise<MintableBudget>
-
 export interface OvermintOptions {
   /** where the narration goes, a line at a time */
   print?: (line: string) => void
-  /** the mintable-budget endpoint; without it, its step is `pending` */
-  mintableBudget?: MintableBudgetHook
 }
 
 /** Each step's title and label in the summary table. */
@@ -172,7 +156,6 @@ interface StepContext {
   /** what did; `ok`: whether it is what should have happened */
   observe: (text: string, ok: boolean) => void
   atBlock: (block: number) => void
-  pending: (why: string) => void
 }
 
 // ---------------------------------------------------------------- the scenario
@@ -204,10 +187,13 @@ class Overmint {
   private guard!: ReserveGuard
   private upkeep!: RegisteredUpkeep
   private mintBlock = 0
+  /** the auditor's attestation API and the secure-mint adapter (step 8) */
+  private auditor?: ApiServer
+  private budgetAdapter?: AdapterServer
   private readonly summary: OvermintSummary
   private readonly print: (line: string) => void
 
-  constructor(private readonly options: OvermintOptions) {
+  constructor(options: OvermintOptions) {
     this.print = options.print ?? (() => {})
     this.summary = {
       scenario: 'overmint',
@@ -249,7 +235,7 @@ class Overmint {
     } finally {
       await this.cleanUp()
     }
-    this.summary.ok = this.summary.steps.every((s) => s.outcome === 'ok' || s.outcome === 'pending')
+    this.summary.ok = this.summary.steps.every((s) => s.outcome === 'ok')
     this.summary.wallTimeMs = Date.now() - started
     for (const line of overmintSummaryLines(this.summary)) this.print(line)
     return this.summary
@@ -259,7 +245,6 @@ class Overmint {
     const record = this.summary.steps[number - 1]
     const started = Date.now()
     let described = true
-    let pending = false
     this.print('')
     this.print(`[${number}/${OVERMINT_STEPS.length}] ${record.title}`)
     const context: StepContext = {
@@ -275,15 +260,10 @@ class Overmint {
         if (!ok) described = false
       },
       atBlock: (block) => (record.block = block),
-      pending: (why) => {
-        pending = true
-        record.observed = why
-        this.print(`      pending: ${why}`)
-      },
     }
     try {
       await body(context)
-      record.outcome = pending ? 'pending' : described ? 'ok' : 'failed'
+      record.outcome = described ? 'ok' : 'failed'
     } catch (error) {
       record.outcome = 'failed'
       const message = (error as Error).stack ?? String(error)
@@ -555,26 +535,87 @@ class Overmint {
 
   // ---------------------------------------------------------------- 8
 
+  /**
+   * Asks the secure-mint adapter, served over HTTP on loopback, for the stablecoin's budget as a node's bridge task
+   * does: its reserves the auditor's attestation (a loopback attestation API serving the figure the reserve feed
+   * carries), its supply read `head − mint block` confirmations deep, so at the mint's block.
+   */
   private async mintableBudget(s: StepContext): Promise<void> {
-    const hook = this.options.mintableBudget
-    s.expect(`at the mint's block, over-mint flagged and nothing mintable`)
-    if (!hook) {
-      s.pending('the mintable-budget endpoint (issue 21, item 1) is not built yet: no hook connected')
-      return
-    }
-    const answer = await hook({
-      rpcUrl: this.chain!.url,
-      chainId: this.summary.chain!.chainId,
-      token: this.stablecoinAddress,
-      decimals: DOLLAR_DECIMALS,
-      reserveFeed: this.feeds.stablecoin.proxyAddress,
-      block: this.mintBlock,
+    const minted = (SUPPLY_TOKENS + OVERMINT_TOKENS) * unit(DOLLAR_DECIMALS)
+    const reserve = RESERVES_USD * unit(DOLLAR_DECIMALS)
+    s.expect(
+      `the secure-mint adapter, asked over HTTP at the mint's block (${this.mintBlock}): supply ` +
+        `${grouped(minted, DOLLAR_DECIMALS)} USDX read at that block, reserve $${grouped(RESERVES_USD, 0)} (the ` +
+        `auditor's attestation, the figure the USDX feed reports), over-mint flagged, every budget 0`,
+    )
+    this.auditor = await serveAttestationApi({
+      [AUDITED_CLIENT]: {
+        accountName: 'Dollar X (USDX)',
+        totalReserve: RESERVES_USD.toString(),
+        totalToken: SUPPLY_TOKENS.toString(),
+      },
     })
-    s.atBlock(this.mintBlock)
-    s.fact('answer', answer)
+    const rpc = evmSettingNames(BUDGET_NETWORK)
+    this.budgetAdapter = await startAdapterServer(makeSecureMintAdapter(), {
+      [rpc.url]: this.chain!.url,
+      [rpc.chainId]: String(this.summary.chain!.chainId),
+      ATTESTATION_API_URL: this.auditor.url,
+      BACKGROUND_EXECUTE_MS_HTTP: '50',
+    })
+    s.say(`auditor's attestation API at ${this.auditor.url}/${AUDITED_CLIENT}: $${grouped(RESERVES_USD, 0)}`)
+    s.say(`secure-mint adapter at ${this.budgetAdapter.url}`)
+    const head = await this.provider.getBlockNumber()
+    const confirmations = head - this.mintBlock
+    const request = {
+      token: 'USDX',
+      decimals: DOLLAR_DECIMALS,
+      currency: 'USD',
+      supplyChains: [{ network: BUDGET_NETWORK, address: this.stablecoinAddress, confirmations }],
+      balanceSources: [{ name: 'auditor', provider: 'attestation', client: AUDITED_CLIENT }],
+      components: [{ name: 'USD reserves (attested)', currency: 'USD', balanceSource: 'auditor' }],
+    }
+    s.say(`POST { data: mintable USDX on ${BUDGET_NETWORK}, confirmations ${confirmations} (head ${head}) }`)
+    const adapter = this.budgetAdapter
+    const answer = await askUntilComputed(() => adapter.bridge(request))
+    if (answer.status !== 200) throw new Error(`the adapter answered ${answer.status}: ${answer.text}`)
+    const budget = (answer.body as { data: BudgetFigures }).data
+    const [chain] = budget.chains
+    const feedAnswer = (await this.feeds.stablecoin.proxy.latestRoundData({ blockTag: this.mintBlock }))
+      .answer
+    // The feed's answer (8 decimals) and the endpoint's reserve (the token's 6), compared exactly.
+    const agree = feedAnswer * unit(DOLLAR_DECIMALS) === BigInt(budget.reserve) * unit(FEED_DECIMALS)
+    const budgets = [
+      budget.result,
+      budget.mintable,
+      ...budget.chains.map((c) => c.mintable),
+      ...Object.values(budget.mintables).map((m) => m.mintable),
+    ]
+    s.atBlock(chain.blockNumber)
+    s.fact('request', request)
+    s.fact('overmint', budget.overmint)
+    s.fact('mintable', budget.mintable)
+    s.fact('mintables', budget.mintables)
+    s.fact('blockNumber', chain.blockNumber)
+    s.fact('blockHash', chain.blockHash)
+    s.fact('supply', budget.supply)
+    s.fact('reserve', budget.reserve)
+    s.fact(
+      'reserveSource',
+      budget.reserves.components.map((c) => c.provider),
+    )
+    s.fact('feedAnswer', feedAnswer.toString())
     s.observe(
-      `overmint ${answer.overmint}, mintable ${answer.mintable}`,
-      answer.overmint && answer.mintable === '0',
+      `overmint ${budget.overmint}: supply ${grouped(BigInt(chain.supply), DOLLAR_DECIMALS)} USDX read at block ` +
+        `${chain.blockNumber} + pre-mint ${budget.preMint} > reserve $${grouped(BigInt(budget.reserve), DOLLAR_DECIMALS)} ` +
+        `(attested; the feed ${agree ? 'agrees' : `DISAGREES: ${feedAnswer}`}); mintable ${budget.mintable} ` +
+        `(chain ${chain.chainId}: ${budget.mintables[chain.chainId]?.mintable})`,
+      budget.overmint &&
+        budgets.every((m) => m === '0') &&
+        chain.blockNumber === this.mintBlock &&
+        budget.latestBlocks[chain.chainId] === this.mintBlock &&
+        budget.supply === minted.toString() &&
+        budget.reserve === reserve.toString() &&
+        agree,
     )
   }
 
@@ -607,6 +648,8 @@ class Overmint {
 
   private async cleanUp(): Promise<void> {
     await this.don?.stop().catch(() => {})
+    await this.budgetAdapter?.close().catch(() => {})
+    await this.auditor?.close().catch(() => {})
     this.automation?.dispose()
     this.provider?.destroy()
     this.chain?.process.kill('SIGTERM')
@@ -615,7 +658,7 @@ class Overmint {
 
 /**
  * Runs the over-mint rehearsal and returns its timeline ({@link OvermintSummary}); narrates it through
- * `options.print`. `ok` is true when every step happened as described (the endpoint's step may be pending).
+ * `options.print`. `ok` is true when every step happened as described.
  */
 export function runOvermint(options: OvermintOptions = {}): Promise<OvermintSummary> {
   return new Overmint(options).run()
@@ -646,9 +689,6 @@ export function overmintSummaryLines(summary: OvermintSummary): string[] {
   }
   const failed = summary.steps.find((step) => step.outcome === 'failed')
   if (failed) lines.push(`  Step ${failed.step} did NOT happen as described.`)
-  const pending = summary.steps.filter((step) => step.outcome === 'pending')
-  if (pending.length > 0)
-    lines.push(`  Pending: ${pending.map((step) => `step ${step.step} (${step.observed})`).join('; ')}.`)
   lines.push(
     `  ${summary.ok ? 'Every step happened as described' : 'The scenario FAILED'}; wall time ${seconds(summary.wallTimeMs)} s.`,
   )

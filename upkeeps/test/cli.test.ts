@@ -91,6 +91,31 @@ describe('usage', () => {
     expect(down.err).toMatch(new RegExp(`^status: cannot reach the RPC at ${dead.host}: `))
     expect(down.err).not.toContain('secret-api-key')
   })
+
+  it('a redirecting RPC: exit 1, naming where it redirects to, never followed', async () => {
+    let calls = 0
+    const target = createServer((_request, response) => {
+      calls += 1
+      response.end('{"jsonrpc":"2.0","id":1,"result":"0x7a69"}')
+    })
+    await new Promise<void>((done) => target.listen(0, '127.0.0.1', done))
+    const targetOrigin = `http://127.0.0.1:${(target.address() as AddressInfo).port}`
+    const redirecting = createServer((_request, response) => {
+      response.writeHead(307, { location: `${targetOrigin}/v2/elsewhere` }).end()
+    })
+    await new Promise<void>((done) => redirecting.listen(0, '127.0.0.1', done))
+    try {
+      const url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/v2/secret-api-key`
+      const run = await cli(['status', '--guard', guarded.address.guard, '--rpc-url', url], {})
+      expect(run.code).toBe(1)
+      expect(run.err).toContain(`redirects (HTTP 307) to ${targetOrigin}: redirects are not followed`)
+      expect(run.err).not.toContain('secret-api-key')
+      expect(calls).toBe(0)
+    } finally {
+      redirecting.close()
+      target.close()
+    }
+  })
 })
 
 describe('the key', () => {

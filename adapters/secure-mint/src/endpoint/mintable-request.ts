@@ -1,7 +1,7 @@
 import { inputError } from '#common/errors'
 import { checkEvmAddress } from '#common/evm-address'
 import { MAX_TOKEN_DECIMALS } from '#common/evm-calls'
-import { resolveEvmNetwork, type EvmNetworkSettings } from '#common/evm-rpc'
+import { logBlockRange, resolveEvmNetwork, type EvmNetworkSettings } from '#common/evm-rpc'
 import { quoteInput } from '#common/input'
 import {
   checkRequest as checkReserveRequest,
@@ -26,6 +26,8 @@ export interface SupplyChain {
   /** At the token's decimals. */
   preMint: bigint
   share: number
+  /** The token's CCIP pool that burns and mints on this chain, and its deployment block. */
+  ccipPool?: { address: string; fromBlock: number; blockRange: number }
 }
 
 /** A checked request: the chains to read, the reserve's plan, and the request in canonical form. */
@@ -76,6 +78,9 @@ export function checkRequest(
         confirmations: chain.confirmations,
         preMint: chain.preMint.toString(),
         share: chain.share,
+        ...(chain.ccipPool
+          ? { ccipPool: chain.ccipPool.address, ccipPoolFromBlock: chain.ccipPool.fromBlock }
+          : {}),
       })),
       ...reserveInputs,
     },
@@ -133,8 +138,49 @@ function checkChains(
     if (!Number.isSafeInteger(share) || share < 0 || share > MAX_SHARE) {
       throw inputError(`${field}.share: must be an integer from 0 to ${MAX_SHARE}, got ${quoteInput(share)}`)
     }
-    return { settings, token, confirmations, preMint: BigInt(preMintText), share }
+    const ccipPool = checkPool(entry, field, token, settings.network, env)
+    return {
+      settings,
+      token,
+      confirmations,
+      preMint: BigInt(preMintText),
+      share,
+      ...(ccipPool ? { ccipPool } : {}),
+    }
   })
+}
+
+/** A chain's CCIP pool: both fields or neither, an address that is not the token's, a block ≥ 0. */
+function checkPool(
+  entry: MintableRequestParams['supplyChains'][number] | undefined,
+  field: string,
+  token: string,
+  network: string,
+  env: NodeJS.ProcessEnv,
+): SupplyChain['ccipPool'] {
+  const pool = entry?.ccipPool
+  const fromBlock = entry?.ccipPoolFromBlock
+  if (pool === undefined && fromBlock === undefined) return undefined
+  if (pool === undefined) {
+    throw inputError(
+      `${field}.ccipPool: ccipPoolFromBlock is given without the pool it is the deployment block of`,
+    )
+  }
+  const address = checkEvmAddress(pool, `${field}.ccipPool`)
+  if (address.toLowerCase() === token.toLowerCase()) {
+    throw inputError(`${field}.ccipPool: ${address} is the token itself, not its pool`)
+  }
+  if (fromBlock === undefined) {
+    throw inputError(
+      `${field}.ccipPoolFromBlock: give the block the pool was deployed in (its events are read from there)`,
+    )
+  }
+  if (!Number.isSafeInteger(fromBlock) || fromBlock < 0) {
+    throw inputError(
+      `${field}.ccipPoolFromBlock: must be a non-negative integer, got ${quoteInput(fromBlock)}`,
+    )
+  }
+  return { address, fromBlock, blockRange: logBlockRange(network, env) }
 }
 
 /**

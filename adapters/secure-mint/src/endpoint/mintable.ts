@@ -34,7 +34,7 @@ export const inputParameters = new InputParameters(
     },
     supplyChains: {
       description:
-        "Every chain the token is issued on, once each (Chainlink's `supplyChains` and `supplyChainBlocks`): [{ network, address, confirmations?, preMint?, share? }]",
+        "Every chain the token is issued on, once each (Chainlink's `supplyChains` and `supplyChainBlocks`): [{ network, address, confirmations?, preMint?, share?, ccipPool?, ccipPoolFromBlock? }]",
       required: true,
       array: true,
       type: {
@@ -61,6 +61,16 @@ export const inputParameters = new InputParameters(
           type: 'number',
           description:
             "This chain's weight in the split of what may still be minted, an integer ≥ 0 (default 1; 0: no budget here, e.g. a chain that only receives by bridge)",
+        },
+        ccipPool: {
+          type: 'string',
+          description:
+            "The token's CCIP pool on this chain, a BurnMintTokenPool (or BurnFromMint / BurnWithFromMint) 2.0: its burns (LockedOrBurned) are added to the supply and its mints (ReleasedOrMinted) taken off, so a transfer in flight still counts (Chainlink's token_ccip_burn and token_ccip_mint). Give it on every chain where the token burns and mints through CCIP; with ccipPoolFromBlock",
+        },
+        ccipPoolFromBlock: {
+          type: 'number',
+          description:
+            'The block the pool was deployed in, an integer ≥ 0: its events are read from there to the block this chain is read at',
         },
       },
     },

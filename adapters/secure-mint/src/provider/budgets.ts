@@ -1,8 +1,8 @@
 /**
  * The mintable budgets of a checked request: the reserve read by the proof-of-reserves
  * composite's {@link ReserveReader}, every supply chain read at its own pinned block, in
- * parallel, and Secure Mint's arithmetic (rules/budget.ts). Exported for use in process (the
- * over-mint rehearsal computes the same answer as the endpoint): {@link computeBudgets}.
+ * parallel, and Secure Mint's arithmetic (rules/budget.ts). Exported for use in process, the
+ * same answer as the endpoint's without a server: {@link computeBudgets}.
  */
 import type { ReserveFigures } from '#adapters/proof-of-reserves/src/provider/reserves'
 import { ReserveReader } from '#adapters/proof-of-reserves/src/provider/reserves'
@@ -10,8 +10,9 @@ import type { ReadMethod } from '#common/evm-rpc'
 import type { Settings } from '../config'
 import type { MintableRequestParams } from '../endpoint/mintable'
 import { checkRequest, type MintableRequest } from '../endpoint/mintable-request'
-import { budgets } from '../rules/budget'
-import { readSupplies } from './supply'
+import { providerError } from '#common/errors'
+import { budgets, countedSupply, type ChainFigures } from '../rules/budget'
+import { readSupplies, type PoolReading } from './supply'
 
 /** One supply chain in the answer; amounts are integers at the token's decimals. */
 export interface ChainBudget {
@@ -25,8 +26,22 @@ export interface ChainBudget {
   blockHash: string
   blockTimestamp: number
   readVia: ReadMethod
-  /** totalSupply() at the block. */
+  /** totalSupply() at the block (Chainlink's `token_supply`). */
   supply: string
+  /**
+   * The token's CCIP pool on this chain, when the request gives one: its typeAndVersion() at the block, and
+   * its burns and mints from its deployment block to the block (Chainlink's `token_ccip_burn`,
+   * `token_ccip_mint`); `net` is burned − minted, what this chain sent by bridge less what it received.
+   */
+  ccip: {
+    pool: string
+    fromBlock: number
+    typeAndVersion: string
+    burned: string
+    minted: string
+    net: string
+    events: number
+  } | null
   preMint: string
   share: number
   /** What may still be minted on this chain: its share of the headroom, 0 on an over-mint. */
@@ -44,7 +59,14 @@ export interface BudgetFigures {
   overmint: boolean
   /** The reserve, rounded down to the token's decimals. */
   reserve: string
+  /** The supply counted against the reserve: totalSupply + ccipBurned − ccipMinted. */
   supply: string
+  /** Σ totalSupply() over the chains. */
+  totalSupply: string
+  /** Σ CCIP burns and mints over the chains' pools, and what is in flight: burned and not yet minted. */
+  ccipBurned: string
+  ccipMinted: string
+  ccipInFlight: string
   preMint: string
   /** Σ mintable; at most reserve − supply − pre-mint. */
   mintable: string
@@ -81,14 +103,22 @@ export async function readBudgets(
     readSupplies(request.chains, request.decimals, rpc),
   ])
   const reserveUnits = BigInt(reserve.figures.result)
-  const outcome = budgets(
-    reserveUnits,
-    request.chains.map((chain, i) => ({
-      supply: supplies[i].supply,
-      preMint: chain.preMint,
-      share: chain.share,
-    })),
-  )
+  const figures = request.chains.map((chain, i): ChainFigures => ({
+    supply: supplies[i].supply,
+    ccipBurned: supplies[i].pool?.burned ?? 0n,
+    ccipMinted: supplies[i].pool?.minted ?? 0n,
+    preMint: chain.preMint,
+    share: chain.share,
+  }))
+  try {
+    countedSupply(figures)
+  } catch (error) {
+    // Mints counted whose burns are not: a chain that burns through CCIP has no ccipPool in the request.
+    throw providerError(
+      `mintable budgets not reported: ${(error as Error).message}; give ccipPool on every chain where the token burns and mints through CCIP`,
+    )
+  }
+  const outcome = budgets(reserveUnits, figures)
   const chains = request.chains.map((chain, i): ChainBudget => ({
     network: chain.settings.network,
     chainId: chain.settings.chainId.toString(),
@@ -99,6 +129,7 @@ export async function readBudgets(
     blockTimestamp: supplies[i].blockTimestamp,
     readVia: supplies[i].readVia,
     supply: supplies[i].supply.toString(),
+    ccip: ccipFigures(supplies[i].pool),
     preMint: chain.preMint.toString(),
     share: chain.share,
     mintable: outcome.mintables[i].toString(),
@@ -118,6 +149,10 @@ export async function readBudgets(
       overmint: outcome.overmint,
       reserve: reserveUnits.toString(),
       supply: outcome.supply.toString(),
+      totalSupply: outcome.totalSupply.toString(),
+      ccipBurned: outcome.ccipBurned.toString(),
+      ccipMinted: outcome.ccipMinted.toString(),
+      ccipInFlight: (outcome.ccipBurned - outcome.ccipMinted).toString(),
       preMint: outcome.preMint.toString(),
       mintable: total,
       chains,
@@ -129,6 +164,19 @@ export async function readBudgets(
       reserves: reserve.figures,
     },
     oldestMs,
+  }
+}
+
+function ccipFigures(pool: PoolReading | undefined): ChainBudget['ccip'] {
+  if (!pool) return null
+  return {
+    pool: pool.address,
+    fromBlock: pool.fromBlock,
+    typeAndVersion: pool.typeAndVersion,
+    burned: pool.burned.toString(),
+    minted: pool.minted.toString(),
+    net: (pool.burned - pool.minted).toString(),
+    events: pool.events,
   }
 }
 

@@ -246,7 +246,7 @@ describe('secure-mint adapter', () => {
     expect(json.error?.message).toMatch(/^currency: the token is backed by BTC/)
   })
 
-  it('computes the same budgets in process (computeBudgets), for the over-mint rehearsal', async () => {
+  it('computes the same budgets in process (computeBudgets)', async () => {
     const config = makeConfig()
     config.initialize()
     config.validate()

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { budgets } from '../../src/rules/budget'
+import { budgets, countedSupply } from '../../src/rules/budget'
 
 const chain = (supply: bigint, preMint = 0n, share = 1) => ({ supply, preMint, share })
 
@@ -9,6 +9,9 @@ describe('budgets', () => {
     expect(budgets(1_000n, [chain(300n, 50n, 2), chain(200n, 0n, 1)])).toEqual({
       overmint: false,
       supply: 500n,
+      totalSupply: 500n,
+      ccipBurned: 0n,
+      ccipMinted: 0n,
       preMint: 50n,
       headroom: 450n,
       mintables: [300n, 150n],
@@ -21,6 +24,9 @@ describe('budgets', () => {
     expect(budgets(1_000n, [chain(900n, 101n), chain(0n, 0n, 5)])).toEqual({
       overmint: true,
       supply: 900n,
+      totalSupply: 900n,
+      ccipBurned: 0n,
+      ccipMinted: 0n,
       preMint: 101n,
       headroom: 0n,
       mintables: [0n, 0n],
@@ -70,5 +76,36 @@ describe('budgets', () => {
         },
       ),
     )
+  })
+})
+
+describe('countedSupply (CCIP transfers in flight)', () => {
+  const flows = (supply: bigint, ccipBurned: bigint, ccipMinted: bigint) => ({
+    supply,
+    ccipBurned,
+    ccipMinted,
+  })
+
+  it('counts totalSupply + burned − minted: a transfer in flight counts, and the same once it lands', () => {
+    // 750 issued: 100 burned on A for B, not yet minted.
+    expect(countedSupply([flows(500n, 100n, 0n), flows(150n, 0n, 0n)])).toEqual({
+      supply: 750n,
+      totalSupply: 650n,
+      ccipBurned: 100n,
+      ccipMinted: 0n,
+    })
+    // Landed: B minted it.
+    expect(countedSupply([flows(500n, 100n, 0n), flows(250n, 0n, 100n)]).supply).toBe(750n)
+    // B redeemed natively what it received: its term is negative, the sum is right.
+    expect(countedSupply([flows(500n, 100n, 0n), flows(50n, 0n, 100n)]).supply).toBe(550n)
+  })
+
+  it('refuses mints whose burns are not counted, and the budgets count the same supply', () => {
+    expect(() => countedSupply([flows(100n, 0n, 101n)])).toThrow(RangeError)
+    const outcome = budgets(1_000n, [
+      { ...flows(500n, 100n, 0n), preMint: 0n, share: 1 },
+      { ...flows(150n, 0n, 0n), preMint: 0n, share: 1 },
+    ])
+    expect(outcome).toMatchObject({ supply: 750n, totalSupply: 650n, headroom: 250n })
   })
 })

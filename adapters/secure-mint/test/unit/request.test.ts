@@ -124,4 +124,35 @@ describe('checkRequest', () => {
       message: `supplyChains: ${chains.length} chains, more than MAX_SUPPLY_CHAINS (${settings.MAX_SUPPLY_CHAINS})`,
     })
   })
+
+  it("takes a chain's CCIP pool with its deployment block, and refuses one without the other, each a 400 naming the field", () => {
+    const POOL = '0x' + '77'.repeat(20)
+    const pooled = (extra: Record<string, unknown>) =>
+      request({ supplyChains: [{ network: 'alpha', address: TOKEN, ...extra }] })
+    const taken = checkRequest(pooled({ ccipPool: POOL, ccipPoolFromBlock: 12 }), settings, env)
+    expect(taken.chains[0].ccipPool).toEqual({ address: POOL, fromBlock: 12, blockRange: 2_000 })
+    expect(taken.inputs.supplyChains[0]).toMatchObject({ ccipPool: POOL, ccipPoolFromBlock: 12 })
+    expect(refusal(pooled({ ccipPool: POOL }))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/^supplyChains\[0\]\.ccipPoolFromBlock: /),
+    })
+    expect(refusal(pooled({ ccipPoolFromBlock: 12 }))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/^supplyChains\[0\]\.ccipPool: /),
+    })
+    expect(refusal(pooled({ ccipPool: POOL, ccipPoolFromBlock: -1 }))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/^supplyChains\[0\]\.ccipPoolFromBlock: must be a non-negative integer/),
+    })
+    expect(refusal(pooled({ ccipPool: TOKEN, ccipPoolFromBlock: 1 }))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/^supplyChains\[0\]\.ccipPool: .* is the token itself/),
+    })
+    expect(() =>
+      checkRequest(pooled({ ccipPool: POOL, ccipPoolFromBlock: 1 }), settings, {
+        ...env,
+        ALPHA_RPC_LOG_BLOCK_RANGE: '0',
+      }),
+    ).toThrow(/ALPHA_RPC_LOG_BLOCK_RANGE must be at least 1/)
+  })
 })
