@@ -133,16 +133,20 @@ contract ReserveGuard is
     function performUpkeep(
         bytes calldata performData
     ) external override(AutomationCompatibleInterface, ILogAutomation) onlyRole(FORWARDER_ROLE) {
-        _perform(performData);
+        // The gas is the upkeep's limit, set by the registry: short of it, stop and leave the rest to the next perform.
+        _perform({performData: performData, wholeList: false});
     }
 
     /**
      * @dev CRE: a report of an allowed reserve-guard workflow, delivered by the configured forwarder (see
-     * {ReportReceiver}), is performed exactly as {performUpkeep}: it is the same list, trusted as little.
+     * {ReportReceiver}), is performed as {performUpkeep}: it is the same list, trusted as little. One difference:
+     * anyone may deliver the signed report, with the gas they choose, and a delivery that returns is final; so a
+     * report that lacks the gas for its whole list reverts ({ReportGasExhausted}) and stays open to a delivery
+     * with more gas, instead of stopping short as a perform does ({ReserveScan-_perform}).
      * @param report `abi.encode(uint256[] entries)`, the performData of the guard's own {checkUpkeep}
      */
     function _processReport(bytes calldata report) internal override {
-        _perform(report);
+        _perform({performData: report, wholeList: true});
     }
 
     // ---------------------------------------------------------------- guardian and unpauser

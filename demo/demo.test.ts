@@ -8,6 +8,19 @@ import { runDemo } from './cli-process'
 import type { OvermintSummary } from './scenarios/overmint'
 import type { DemoSummary, StepSummary } from './summary'
 
+/** The demo run with `args` and `--json`: its summary, once it exited 0, and its narration. */
+async function demoSummary<Summary = DemoSummary>(
+  args: string[],
+): Promise<{ summary: Summary; narration: string }> {
+  const run = await runDemo([...args, '--json'])
+  // The narration says which step failed, and why.
+  expect({ code: run.code, narration: run.code === 0 ? '' : run.stderr }).toEqual({
+    code: 0,
+    narration: '',
+  })
+  return { summary: JSON.parse(run.stdout) as Summary, narration: run.stderr }
+}
+
 const btc = (text: string) => expect.objectContaining({ text, decimals: 8, symbol: 'BTC' })
 
 describe('npm run demo', () => {
@@ -16,14 +29,7 @@ describe('npm run demo', () => {
   const step = (n: number): StepSummary => summary.steps[n - 1]
 
   beforeAll(async () => {
-    const run = await runDemo(['--json'])
-    narration = run.stderr
-    // The narration says which step failed, and why.
-    expect({ code: run.code, narration: run.code === 0 ? '' : run.stderr }).toEqual({
-      code: 0,
-      narration: '',
-    })
-    summary = JSON.parse(run.stdout) as DemoSummary
+    ;({ summary, narration } = await demoSummary([]))
   }, 300_000)
 
   it('does every step as described, and narrates them on stderr', () => {
@@ -108,7 +114,7 @@ describe('npm run demo', () => {
       trigger: 'log',
       reason: 'InsufficientReserves',
     })
-    expect(BigInt(summary.pause!.performGasUsed)).toBeGreaterThan(0n)
+    expect(BigInt(summary.pause!.performGasUsed!)).toBeGreaterThan(0n)
     expect(step(9).facts.pausedOperations).toBe(3) // mint and redeem; burning stays open
     expect(step(9).after).toMatchObject({
       feedReserves: btc('84.99996'),
@@ -130,16 +136,53 @@ describe('npm run demo', () => {
   })
 })
 
+describe('npm run demo -- --runtime cre', () => {
+  let summary: DemoSummary
+  const step = (n: number): StepSummary => summary.steps[n - 1]
+
+  beforeAll(async () => {
+    ;({ summary } = await demoSummary(['--runtime', 'cre']))
+  }, 300_000)
+
+  it('does the ten steps with the workflows: the feed is DataFeedsCache, reports go through KeystoneForwarder', () => {
+    expect(summary).toMatchObject({ ok: true, runtime: 'cre' })
+    expect(summary.steps.map((s) => s.outcome)).toEqual(Array(10).fill('ok'))
+    expect(summary.contracts).toMatchObject({
+      dataFeedsCache: expect.stringMatching(/^0x/),
+      forwarder: expect.stringMatching(/^0x/),
+    })
+    expect(summary.upkeeps).toBeUndefined()
+    expect(Object.keys(summary.workflows!)).toEqual(['por-feed', 'reserve-guard'])
+    expect(summary.workflows!['reserve-guard'].triggers.join('; ')).toContain(
+      `log from ${summary.contracts!.dataFeedsCache.toLowerCase()}`,
+    )
+  })
+
+  it('writes on deviation only, and the reserve-guard workflow pauses in the block after the drop', () => {
+    expect(summary.feedUpdates.map((u) => [u.step, u.answer.text])).toEqual([
+      [4, '100'],
+      [9, '84.99996'],
+      [10, '99.99994'],
+    ])
+    expect(step(7).after).toMatchObject({ feedReserves: btc('100'), paused: false })
+    const update = summary.feedUpdates.find((u) => u.step === 9)!
+    expect(summary.pause).toMatchObject({
+      feedUpdateBlock: update.block,
+      pauseBlock: update.block + 1,
+      blocksAfterFeedUpdate: 1,
+      workflow: 'reserve-guard',
+      reason: 'InsufficientReserves',
+    })
+    expect(step(9).after).toMatchObject({ feedReserves: btc('84.99996'), paused: true })
+    expect(step(10).after).toMatchObject({ feedReserves: btc('99.99994'), paused: false })
+  })
+})
+
 describe('npm run demo -- --scenario overmint', () => {
   let summary: OvermintSummary
 
   beforeAll(async () => {
-    const run = await runDemo(['--scenario', 'overmint', '--json'])
-    expect({ code: run.code, narration: run.code === 0 ? '' : run.stderr }).toEqual({
-      code: 0,
-      narration: '',
-    })
-    summary = JSON.parse(run.stdout) as OvermintSummary
+    ;({ summary } = await demoSummary<OvermintSummary>(['--scenario', 'overmint']))
   }, 300_000)
 
   it('happens as described, every step', () => {
@@ -198,6 +241,13 @@ describe('npm run demo usage', () => {
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('unknown scenario undermint: the scenarios are ')
     expect(run.stderr).toContain(', overmint')
+    expect(run.stdout).toBe('')
+  })
+
+  it('refuses the over-mint scenario on the CRE runtime with exit code 2, starting nothing', async () => {
+    const run = await runDemo(['--runtime', 'cre', '--scenario', 'overmint'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('--scenario overmint runs on Automation 2.3 only')
     expect(run.stdout).toBe('')
   })
 

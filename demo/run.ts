@@ -12,7 +12,15 @@
  *
  * Every step checks its outcome on-chain and fails the demo if it did not happen as described.
  */
-import { MaxInt256, Wallet, ZeroAddress, parseEther, toQuantity, type JsonRpcProvider } from 'ethers'
+import {
+  MaxInt256,
+  Wallet,
+  ZeroAddress,
+  parseEther,
+  toQuantity,
+  type JsonRpcProvider,
+  type TransactionReceipt,
+} from 'ethers'
 import {
   deployEACAggregatorProxy,
   deployFluxAggregator,
@@ -56,10 +64,23 @@ import {
 } from './guard'
 import { BTC_DECIMALS, CUSTODIAN, CustodianLedger, FEE_SATS, OUTSIDE_ADDRESS, SATS_PER_BTC } from './ledger'
 import { amount, blocksLater, ratioPercent, seconds, show, showGas } from './report'
-import { STEPS, summaryLines, type DemoSummary, type Figures } from './summary'
+import {
+  STEPS,
+  summaryLines,
+  type DemoSummary,
+  type Figures,
+  type RuntimeName,
+  type StepTitles,
+} from './summary'
 
 import { revertOf, sent, type Sent } from './tx'
-import { ReserveFeedUpdater, addressListSource, type PublicationRules, type RoundOutcome } from './updater'
+import {
+  AdapterReader,
+  ReserveFeedUpdater,
+  type Observation,
+  type PublicationRules,
+  type RoundOutcome,
+} from './updater'
 
 // ---------------------------------------------------------------- the embedded defaults
 
@@ -90,18 +111,18 @@ const [HOT, VAULT, TAPROOT] = CUSTODIAN
 const LABEL_WIDTH = 48
 
 /** A step's outcome was not what the demo says it is. */
-class StepFailed extends Error {}
+export class StepFailed extends Error {}
 
-function check(condition: boolean, failure: string): asserts condition {
+export function check(condition: boolean, failure: string): asserts condition {
   if (!condition) throw new StepFailed(failure)
 }
 
-const btc = (sats: bigint) => show(sats, BTC_DECIMALS, 'BTC')
-const sbtc = (units: bigint) => show(units, 8, 'sBTC')
+export const btc = (sats: bigint) => show(sats, BTC_DECIMALS, 'BTC')
+export const sbtc = (units: bigint) => show(units, 8, 'sBTC')
 
 // ---------------------------------------------------------------- the demo
 
-interface Accounts {
+export interface Accounts {
   /** the token's issuer: admin of the token, the list and the guard; minter; pays the upkeeps */
   issuer: Wallet
   /** writes the feed (the oracle network's stand-in) */
@@ -114,57 +135,97 @@ interface Accounts {
   customer: Wallet
 }
 
-interface StepContext {
+export interface StepContext {
   say: (line: string) => void
   fact: (key: string, value: unknown) => void
   gas: (used: bigint) => void
 }
 
+/** What differs between the runtimes in the summary: what is real, the publication rule, the steps' titles. */
+export interface RuntimeDescription {
+  name: RuntimeName
+  parts: DemoSummary['parts']
+  publication: { deviationPercent: string; heartbeatSeconds: string }
+  steps: StepTitles
+}
+
+/** A write of the feed: its transaction and the answer written. */
+export type FeedUpdate = Sent & { answer: bigint }
+
+/** The pause the runtime made: where, the guard's reason and figures, and what the summary says of it. */
+export interface RuntimePause {
+  block: number
+  receipt: TransactionReceipt
+  reason: string
+  reserves: bigint
+  supply: bigint
+  summary: Omit<
+    NonNullable<DemoSummary['pause']>,
+    'feedUpdateBlock' | 'pauseBlock' | 'blocksAfterFeedUpdate' | 'trigger' | 'txHash' | 'reason'
+  >
+}
+
+/** Chainlink Automation 2.3, the demo's default runtime. */
+const AUTOMATION: RuntimeDescription = {
+  name: 'automation',
+  parts: {
+    real: [
+      "Chainlink's Automation 2.3 registry (logic A, B, C), registrar and forwarders, LINK token",
+      "Chainlink's EACAggregatorProxy (the feed's address for consumers)",
+      'SecureMintToken, ReserveGuard, PoRAddressList (this repository)',
+      "the por-address-list and btc-balance adapters' HTTP servers (this repository)",
+      'the upkeeps tooling: registration through the registrar, the runner performing through transmit',
+    ],
+    standIns: {
+      'oracle network (OCR2 median job on many nodes)':
+        'the feed updater: one process asking the adapters and applying the deviation-or-heartbeat rule',
+      'Automation DON': "the local runner (upkeeps/runner.ts), holding the local registry's DON keys",
+      'Esplora (Blockstream, mempool.space)':
+        "devkit's Esplora simulator serving a regtest ledger on loopback",
+      "the feed's OCR2 aggregator":
+        "Chainlink's FluxAggregator (@chainlink/contracts 0.8.0) with the updater as its one oracle: a round " +
+        'and an AnswerUpdated log on each submission (no npm package publishes an OCR2 aggregator)',
+      'the chain': 'a local hardhat node, one block per transaction',
+    },
+  },
+  publication: {
+    deviationPercent: formatUnits(PUBLICATION.deviationBps, 2),
+    heartbeatSeconds: PUBLICATION.heartbeatSeconds.toString(),
+  },
+  steps: STEPS,
+}
+
 export class Demo {
-  private provider!: JsonRpcProvider
-  private chain?: RunningChain
-  private accounts!: Accounts
-  private list!: PoRAddressList
+  protected provider!: JsonRpcProvider
+  protected chain?: RunningChain
+  protected accounts!: Accounts
+  protected list!: PoRAddressList
   private aggregator!: FluxAggregator
-  private proxy!: EACAggregatorProxy
-  private token!: SecureMintToken
-  private guard!: ReserveGuard
+  protected proxy!: EACAggregatorProxy
+  protected token!: SecureMintToken
+  protected guard!: ReserveGuard
   private automation!: Automation
   private upkeeps!: { conditional: RegisteredUpkeep; log: RegisteredUpkeep }
-  private ledger?: CustodianLedger
-  private adapters: AdapterServer[] = []
+  protected ledger?: CustodianLedger
+  protected adapters: AdapterServer[] = []
   private updater!: ReserveFeedUpdater
+  /** reads the reserves from the adapters as the node job does (the feed's writer, whichever it is, uses it) */
+  protected reader!: AdapterReader
   private don?: LocalDon
-  private readonly summary: DemoSummary
+  protected readonly summary: DemoSummary
 
-  constructor(private readonly print: (line: string) => void) {
+  constructor(
+    private readonly print: (line: string) => void,
+    runtime: RuntimeDescription = AUTOMATION,
+  ) {
     this.summary = {
       ok: false,
+      runtime: runtime.name,
       wallTimeMs: 0,
-      parts: {
-        real: [
-          "Chainlink's Automation 2.3 registry (logic A, B, C), registrar and forwarders, LINK token",
-          "Chainlink's EACAggregatorProxy (the feed's address for consumers)",
-          'SecureMintToken, ReserveGuard, PoRAddressList (this repository)',
-          "the por-address-list and btc-balance adapters' HTTP servers (this repository)",
-          'the upkeeps tooling: registration through the registrar, the runner performing through transmit',
-        ],
-        standIns: {
-          'oracle network (OCR2 median job on many nodes)':
-            'the feed updater: one process asking the adapters and applying the deviation-or-heartbeat rule',
-          'Automation DON': "the local runner (upkeeps/runner.ts), holding the local registry's DON keys",
-          'Esplora (Blockstream, mempool.space)':
-            "devkit's Esplora simulator serving a regtest ledger on loopback",
-          "the feed's OCR2 aggregator":
-            "Chainlink's FluxAggregator (@chainlink/contracts 0.8.0) with the updater as its one oracle: a round " +
-            'and an AnswerUpdated log on each submission (no npm package publishes an OCR2 aggregator)',
-          'the chain': 'a local hardhat node, one block per transaction',
-        },
-      },
+      parts: runtime.parts,
       rules: {
         feedDecimals: FEED_DECIMALS,
-        deviationPercent: formatUnits(PUBLICATION.deviationBps, 2),
-        heartbeatSeconds: PUBLICATION.heartbeatSeconds.toString(),
+        ...runtime.publication,
         tokenHeartbeatSeconds: GUARD_RULES.heartbeat,
         margin: {
           mode: enumName(MarginMode, GUARD_RULES.marginMode),
@@ -178,7 +239,13 @@ export class Demo {
         outside: OUTSIDE_ADDRESS,
       },
       feedUpdates: [],
-      steps: STEPS.map(([title], i) => ({ step: i + 1, title, outcome: 'not run', facts: {} })),
+      steps: runtime.steps.map(([title, label], i) => ({
+        step: i + 1,
+        title,
+        label,
+        outcome: 'not run',
+        facts: {},
+      })),
     }
   }
 
@@ -217,7 +284,7 @@ export class Demo {
     let gasUsed = 0n
     let gasCounted = false
     this.print('')
-    this.print(`[${number}/${STEPS.length}] ${record.title}`)
+    this.print(`[${number}/${this.summary.steps.length}] ${record.title}`)
     const context: StepContext = {
       say: (line) => this.print(`      ${line}`),
       fact: (key, value) => (record.facts[key] = value),
@@ -247,10 +314,15 @@ export class Demo {
     return record.outcome === 'ok'
   }
 
+  /** The feed's answer through the proxy; 0 before the first report. */
+  protected async feedAnswer(): Promise<bigint> {
+    // Before the aggregator's first round, latestRoundData reverts ("No data present"): nothing reported yet.
+    return (await this.aggregator.latestRound()) === 0n ? 0n : (await this.proxy.latestRoundData())[1]
+  }
+
   /** The chain as the token and its consumers see it. */
   private async figures(): Promise<Figures> {
-    // Before the aggregator's first round, latestRoundData reverts ("No data present"): nothing reported yet.
-    const answer = (await this.aggregator.latestRound()) === 0n ? 0n : (await this.proxy.latestRoundData())[1]
+    const answer = await this.feedAnswer()
     const supply = await this.token.totalSupply()
     return {
       block: await this.provider.getBlockNumber(),
@@ -289,63 +361,39 @@ export class Demo {
 
   // ---------------------------------------------------------------- 2
 
-  private async deploy(s: StepContext): Promise<void> {
-    const { issuer, oracle, chainlink, unpauser } = this.accounts
-    const deployed = async <T extends { deploymentTransaction(): unknown; getAddress(): Promise<string> }>(
-      what: string,
-      contract: T,
-    ): Promise<T> => {
-      const tx = contract.deploymentTransaction() as { hash: string }
-      const receipt = (await this.provider.getTransactionReceipt(tx.hash))!
-      s.gas(receipt.gasUsed)
-      s.say(
-        `${what.padEnd(LABEL_WIDTH)} ${await contract.getAddress()}  block ${receipt.blockNumber}, gas ${showGas(receipt.gasUsed)}`,
-      )
-      return contract
-    }
-    const counted = (what: string, tx: Sent): void => {
-      s.gas(tx.gasUsed)
-      s.say(`${what.padEnd(LABEL_WIDTH)} block ${tx.block}, gas ${showGas(tx.gasUsed)}`)
-    }
+  /** A contract the step deployed, narrated with its address, block and gas. */
+  protected async deployed<T extends { deploymentTransaction(): unknown; getAddress(): Promise<string> }>(
+    s: StepContext,
+    what: string,
+    contract: T,
+  ): Promise<T> {
+    const tx = contract.deploymentTransaction() as { hash: string }
+    const receipt = (await this.provider.getTransactionReceipt(tx.hash))!
+    s.gas(receipt.gasUsed)
+    s.say(
+      `${what.padEnd(LABEL_WIDTH)} ${await contract.getAddress()}  block ${receipt.blockNumber}, gas ${showGas(receipt.gasUsed)}`,
+    )
+    return contract
+  }
 
+  /** A transaction the step sent, narrated with its block and gas. */
+  protected counted(s: StepContext, what: string, tx: Sent): void {
+    s.gas(tx.gasUsed)
+    s.say(`${what.padEnd(LABEL_WIDTH)} block ${tx.block}, gas ${showGas(tx.gasUsed)}`)
+  }
+
+  private async deploy(s: StepContext): Promise<void> {
+    const { issuer, unpauser } = this.accounts
     const custodianAddresses = CUSTODIAN.map((c) => c.address)
-    this.list = await deployed(
+    this.list = await this.deployed(
+      s,
       `PoRAddressList (${custodianAddresses.length} bitcoin addresses)`,
       await deployPoRAddressList(issuer, issuer.address, custodianAddresses),
     )
-    // Automation 2.3, Chainlink's contracts (the feed's aggregator takes its LINK too).
-    this.automation = await deployAutomation(chainlink, issuer.address, parseEther('50'))
-    const { deployment: automation } = this.automation
-    s.say(
-      `Automation 2.3 registry ${automation.registry}, registrar ${automation.registrar} (auto-approving)`,
-    )
-    s.say(`  LINK ${automation.link}; DON: f = ${automation.don.f}, ${automation.don.signers.length} signers`)
-    // The feed: Chainlink's FluxAggregator with the updater as its one oracle (paid nothing per answer, answers from 0
-    // to int256's largest, a round per submission), behind Chainlink's EACAggregatorProxy.
-    this.aggregator = await deployed(
-      'FluxAggregator, the aggregator (no report yet)',
-      await deployFluxAggregator(
-        oracle,
-        this.automation.deployment.link,
-        0n,
-        FLUX_ROUND_TIMEOUT_SECONDS,
-        ZeroAddress,
-        0n,
-        MaxInt256,
-        FEED_DECIMALS,
-        'sBTC reserves (BTC)',
-      ),
-    )
-    counted(
-      '  its oracle: the feed updater',
-      sent(await mined(this.aggregator.changeOracles([], [oracle.address], [oracle.address], 1, 1, 0))),
-    )
-    this.proxy = await deployed(
-      'EACAggregatorProxy (the reserve feed)',
-      await deployEACAggregatorProxy(oracle, await this.aggregator.getAddress(), ZeroAddress),
-    )
+    const runtimeContracts = await this.deployFeed(s)
     const feed = await this.proxy.getAddress()
-    this.token = await deployed(
+    this.token = await this.deployed(
+      s,
       'SecureMintToken "Secure BTC" (sBTC, 8 decimals)',
       await deploySecureMintToken(
         issuer,
@@ -360,7 +408,8 @@ export class Demo {
       ),
     )
     const token = await this.token.getAddress()
-    counted(
+    this.counted(
+      s,
       '  MINTER_ROLE to the issuer',
       sent(await mined(this.token.grantRole(Role.MINTER, issuer.address))),
     )
@@ -371,15 +420,11 @@ export class Demo {
       `${'ReserveGuard'.padEnd(LABEL_WIDTH)} ${await guard.getAddress()}  block ${deployment.block}, gas ${showGas(deployment.gasUsed)}`,
     )
     const [pauser, added] = await protectToken(guard, this.token, feed, GUARD_RULES)
-    counted("  token's PAUSER_ROLE to the guard", pauser)
-    counted('  addAsset(token): feed, supply, fail-closed', added)
-    counted('  UNPAUSER_ROLE to a separate account', await grantUnpauser(guard, unpauser.address))
+    this.counted(s, "  token's PAUSER_ROLE to the guard", pauser)
+    this.counted(s, '  addAsset(token): feed, supply, fail-closed', added)
+    this.counted(s, '  UNPAUSER_ROLE to a separate account', await grantUnpauser(guard, unpauser.address))
 
     // The wiring, read back.
-    check(
-      (await this.proxy.aggregator()) === (await this.aggregator.getAddress()),
-      'the proxy does not point at the aggregator',
-    )
     check((await this.token.reserveConfig()).reserveFeed === feed, 'the token does not read the proxy')
     check((await guardedFeed(guard, token)) === feed, 'the guard does not read the proxy')
     check(
@@ -391,7 +436,74 @@ export class Demo {
       JSON.stringify([...listed]) === JSON.stringify(custodianAddresses),
       `PoRAddressList holds ${listed.join(', ')}, not the custodian's addresses`,
     )
+    this.summary.contracts = {
+      token,
+      guard: guard.target as string,
+      feedProxy: feed,
+      porAddressList: await this.list.getAddress(),
+      ...runtimeContracts,
+    }
+    await this.letRuntimePause(s)
+    s.fact('contracts', this.summary.contracts)
+  }
 
+  /**
+   * Step 2, the runtime's part before the token: Chainlink's side (here Automation 2.3) and the reserve feed,
+   * `this.proxy`; returns the contracts to list in the summary.
+   */
+  protected async deployFeed(s: StepContext): Promise<Record<string, string>> {
+    const { issuer, oracle, chainlink } = this.accounts
+    // Automation 2.3, Chainlink's contracts (the feed's aggregator takes its LINK too).
+    this.automation = await deployAutomation(chainlink, issuer.address, parseEther('50'))
+    const { deployment: automation } = this.automation
+    s.say(
+      `Automation 2.3 registry ${automation.registry}, registrar ${automation.registrar} (auto-approving)`,
+    )
+    s.say(`  LINK ${automation.link}; DON: f = ${automation.don.f}, ${automation.don.signers.length} signers`)
+    // The feed: Chainlink's FluxAggregator with the updater as its one oracle (paid nothing per answer, answers from 0
+    // to int256's largest, a round per submission), behind Chainlink's EACAggregatorProxy.
+    this.aggregator = await this.deployed(
+      s,
+      'FluxAggregator, the aggregator (no report yet)',
+      await deployFluxAggregator(
+        oracle,
+        this.automation.deployment.link,
+        0n,
+        FLUX_ROUND_TIMEOUT_SECONDS,
+        ZeroAddress,
+        0n,
+        MaxInt256,
+        FEED_DECIMALS,
+        'sBTC reserves (BTC)',
+      ),
+    )
+    this.counted(
+      s,
+      '  its oracle: the feed updater',
+      sent(await mined(this.aggregator.changeOracles([], [oracle.address], [oracle.address], 1, 1, 0))),
+    )
+    this.proxy = await this.deployed(
+      s,
+      'EACAggregatorProxy (the reserve feed)',
+      await deployEACAggregatorProxy(oracle, await this.aggregator.getAddress(), ZeroAddress),
+    )
+    check(
+      (await this.proxy.aggregator()) === (await this.aggregator.getAddress()),
+      'the proxy does not point at the aggregator',
+    )
+    return {
+      aggregator: await this.aggregator.getAddress(),
+      registry: automation.registry,
+      registrar: automation.registrar,
+      link: automation.link,
+    }
+  }
+
+  /** Step 2, the runtime's part after the guard: what lets the runtime call it (here the upkeeps). */
+  protected async letRuntimePause(s: StepContext): Promise<void> {
+    const { issuer } = this.accounts
+    const guard = this.guard
+    const feed = await this.proxy.getAddress()
     // The issuer registers the guard's upkeeps through the registrar.
     const register = (trigger: 'conditional' | 'log') =>
       registerUpkeep(this.provider, this.automation, this.chain!.url, issuer.privateKey, {
@@ -419,21 +531,10 @@ export class Demo {
       this.upkeeps.log.listensTo === (await this.aggregator.getAddress()),
       `the log trigger listens to ${this.upkeeps.log.listensTo}, not the aggregator`,
     )
-    this.summary.contracts = {
-      token,
-      guard: guard.target as string,
-      feedProxy: feed,
-      aggregator: await this.aggregator.getAddress(),
-      porAddressList: await this.list.getAddress(),
-      registry: automation.registry,
-      registrar: automation.registrar,
-      link: automation.link,
-    }
     this.summary.upkeeps = {
       conditional: this.upkeepJson(this.upkeeps.conditional),
       log: this.upkeepJson(this.upkeeps.log),
     }
-    s.fact('contracts', this.summary.contracts)
     s.fact('upkeeps', this.summary.upkeeps)
     s.fact('forwardersAllowed', true)
   }
@@ -462,23 +563,18 @@ export class Demo {
     })
     this.adapters.push(balance)
     s.say(`por-address-list at ${list.url}; btc-balance at ${balance.url}`)
-    this.updater = new ReserveFeedUpdater({
-      source: addressListSource({
-        list,
-        balance,
-        listRequest: {
-          contractAddress: await this.list.getAddress(),
-          contractAddressNetwork: LIST_NETWORK,
-          ...BITCOIN,
-        },
-        minConfirmations: MIN_CONFIRMATIONS,
-        proxy: this.proxy,
-      }),
-      aggregator: this.aggregator,
+    this.reader = new AdapterReader({
+      list,
+      balance,
+      listRequest: {
+        contractAddress: await this.list.getAddress(),
+        contractAddressNetwork: LIST_NETWORK,
+        ...BITCOIN,
+      },
+      minConfirmations: MIN_CONFIRMATIONS,
       proxy: this.proxy,
-      rules: PUBLICATION,
     })
-    const seen = await this.updater.observe()
+    const seen = await this.reader.observe()
     s.say(
       `por-address-list: ${seen.addresses.length} addresses read from the chain at block ${seen.listBlock}`,
     )
@@ -498,12 +594,23 @@ export class Demo {
     )
     s.fact('addresses', seen.addresses.length)
     s.fact('observedReserves', amount(seen.reserves, BTC_DECIMALS, 'BTC'))
+    await this.startFeedWriter(seen)
+  }
+
+  /** Step 3, once the adapters answer: whatever writes the feed from them (here the feed updater). */
+  protected async startFeedWriter(_seen: Observation): Promise<void> {
+    this.updater = new ReserveFeedUpdater({
+      source: this.reader.source,
+      proxy: this.proxy,
+      aggregator: this.aggregator,
+      rules: PUBLICATION,
+    })
   }
 
   // ---------------------------------------------------------------- 4
 
-  /** A round, narrated and recorded; `expectUpdate` says whether it must write. */
-  private async round(s: StepContext, step: number, expectUpdate: boolean): Promise<RoundOutcome> {
+  /** One round of the feed's writer, narrated (here the feed updater's). */
+  protected async publish(s: StepContext): Promise<RoundOutcome> {
     const round = await this.updater.round()
     const { observation } = round
     s.say(
@@ -511,11 +618,22 @@ export class Demo {
         `${observation.height}; the feed says ${btc(round.previous.answer)}`,
     )
     if (round.update) {
-      s.gas(round.update.gasUsed)
       s.say(
         `  ${round.why}: submit(${round.update.answer}) → round ${round.update.roundId}, block ` +
           `${round.update.block}, gas ${showGas(round.update.gasUsed)}`,
       )
+    } else {
+      s.say(`  ${round.why}`)
+    }
+    return round
+  }
+
+  /** A round, narrated and recorded; `expectUpdate` says whether it must write. */
+  private async round(s: StepContext, step: number, expectUpdate: boolean): Promise<RoundOutcome> {
+    const round = await this.publish(s)
+    const { observation } = round
+    if (round.update) {
+      s.gas(round.update.gasUsed)
       this.summary.feedUpdates.push({
         step,
         block: round.update.block,
@@ -529,18 +647,13 @@ export class Demo {
         answer === observation.reserves,
         `the proxy reads ${answer} after the update, not ${observation.reserves}`,
       )
-    } else {
-      s.say(`  ${round.why}`)
     }
-    check(round.updated === expectUpdate, expectUpdate ? 'the updater did not write' : 'the updater wrote')
+    check(round.updated === expectUpdate, expectUpdate ? 'the feed was not written' : 'the feed was written')
     return round
   }
 
   private async firstReport(s: StepContext): Promise<void> {
-    s.say(
-      `rules: write on a deviation of ${formatPercent(PUBLICATION.deviationBps)} or more, or after ` +
-        `${PUBLICATION.heartbeatSeconds} s; the two bridges chained as a WBTC-style node job`,
-    )
+    s.say(this.publicationRule())
     const round = await this.round(s, 4, true)
     s.fact('feedUpdate', {
       block: round.update!.block,
@@ -548,9 +661,18 @@ export class Demo {
     })
   }
 
+  /** The feed writer's rule, in words. */
+  protected publicationRule(): string {
+    return (
+      `rules: write on a deviation of ${formatPercent(PUBLICATION.deviationBps)} or more, or after ` +
+      `${PUBLICATION.heartbeatSeconds} s; the two bridges chained as a WBTC-style node job`
+    )
+  }
+
   // ---------------------------------------------------------------- 5
 
-  private async startRunner(s: StepContext): Promise<void> {
+  /** Step 5: the runtime starts watching the feed (here the Automation runner), and finds nothing to do. */
+  protected async startRunner(s: StepContext): Promise<void> {
     // The log-trigger upkeep first: when a feed update shows a shortfall, it is the one that acts on it.
     const { don, mode, description } = await LocalDon.start(this.provider, this.automation.deployment, [
       this.upkeeps.log.id,
@@ -597,11 +719,7 @@ export class Demo {
     const refused = await revertOf(this.token.connect(issuer).mint.staticCall(customer.address, beyond))
     s.say(`mint(${sbtc(beyond)}), one unit past the reserves, is refused by the token: ${refused.name}`)
     check(refused.name === 'MintNotBacked', `a mint past the reserves reverts with ${refused.name}`)
-    const ticks = await this.don!.through(minted.block)
-    check(
-      ticks.every((t) => t.performs.length === 0),
-      'the runner performed on a backed token',
-    )
+    await this.expectIdle(minted.block, minted.block, 'on a backed token')
     s.fact('minted', {
       amount: amount(MINTED, 8, 'sBTC'),
       block: minted.block,
@@ -633,27 +751,14 @@ export class Demo {
       'at 6 confirmations the reserves did not drop by the fee alone',
     )
     s.say(`  (both sides count now: the total dropped by the fee alone)`)
-    // One more block, so that the runner checks the guard again after the move.
-    await this.provider.send('evm_mine', [])
-    const block = await this.provider.getBlockNumber()
-    await this.don!.through(block)
-    const conditional = this.don!.since(block)
-      .flatMap((t) => t.checks)
-      .find((c) => c.upkeepId === this.upkeeps.conditional.id)
-    check(conditional !== undefined, `the runner did not check the conditional upkeep at block ${block}`)
+    await this.watchBackedToken(s, fromBlock)
     const token = await this.token.getAddress()
     const verdict = await guardVerdict(this.guard, token)
     const paused = await isPaused(this.guard, token)
-    s.say(
-      `block ${block} (one empty block mined): the registry's checkUpkeep says ${conditional.failureReason}; ` +
-        `the guard's verdict: ${verdict.verdict}; paused: ${paused ? 'yes' : 'no'}`,
-    )
-    check(!conditional.upkeepNeeded, 'the conditional upkeep wants to perform')
+    s.say(`the guard's verdict: ${verdict.verdict}; paused: ${paused ? 'yes' : 'no'}`)
     check(verdict.verdict === 'Backed', `the guard finds the token ${verdict.verdict}`)
     check(!paused, 'the token is paused')
     check((await this.token.pausedOperations()) === 0n, 'an operation of the token is paused')
-    const performs = this.don!.since(fromBlock + 1).flatMap((t) => t.performs)
-    check(performs.length === 0, `the runner performed ${performs.length} time(s)`)
     s.fact('bitcoinTx', {
       txid: tx.txid,
       amount: amount(moved, BTC_DECIMALS, 'BTC'),
@@ -668,7 +773,32 @@ export class Demo {
       })),
     )
     s.fact('paused', false)
+  }
+
+  /** Step 7: the runtime looks at the token again after the move, and does nothing (here: a block for the runner). */
+  protected async watchBackedToken(s: StepContext, fromBlock: number): Promise<void> {
+    // One more block, so that the runner checks the guard again after the move.
+    await this.provider.send('evm_mine', [])
+    const block = await this.provider.getBlockNumber()
+    await this.don!.through(block)
+    const conditional = this.don!.since(block)
+      .flatMap((t) => t.checks)
+      .find((c) => c.upkeepId === this.upkeeps.conditional.id)
+    check(conditional !== undefined, `the runner did not check the conditional upkeep at block ${block}`)
+    s.say(
+      `block ${block} (one empty block mined): the registry's checkUpkeep says ${conditional.failureReason}`,
+    )
+    check(!conditional.upkeepNeeded, 'the conditional upkeep wants to perform')
+    const performs = this.don!.since(fromBlock + 1).flatMap((t) => t.performs)
+    check(performs.length === 0, `the runner performed ${performs.length} time(s)`)
     s.fact('performs', 0)
+  }
+
+  /** The runtime has looked at block `through` and acted on nothing since block `from` (here: no perform). */
+  protected async expectIdle(from: number, through: number, what: string): Promise<void> {
+    await this.don!.through(through)
+    const performs = this.don!.since(from).flatMap((t) => t.performs)
+    check(performs.length === 0, `the runner performed ${what}`)
   }
 
   // ---------------------------------------------------------------- 8
@@ -702,6 +832,41 @@ export class Demo {
     const token = await this.token.getAddress()
     const round = await this.round(s, 9, true)
     const update = round.update!
+    const pause = await this.pauseOnUpdate(s, update)
+    const blocks = pause.block - update.block
+    s.say(`feed update at block ${update.block}, pause at block ${pause.block}: ${blocksLater(blocks)}`)
+    const pausedBy = eventsNamed(pause.receipt, this.token, 'OperationsPaused')
+    check(
+      pausedBy.length === 1 && pausedBy[0].account === this.guard.target,
+      "the token's OperationsPaused was not the guard's",
+    )
+    check(pause.reason === 'InsufficientReserves', `the guard paused for ${pause.reason}`)
+    check(pause.reserves === update.answer, 'the guard paused on reserves other than the new answer')
+    check(
+      (await this.token.pausedOperations()) === PAUSED_OPERATIONS,
+      'mint and redeem are not both paused, or burning is (it stays open as the way back to backing)',
+    )
+    check(await isPaused(this.guard, token), 'the guard does not see the token paused')
+    check(blocks >= 1, 'the pause is not after the feed update')
+    this.summary.pause = {
+      feedUpdateBlock: update.block,
+      pauseBlock: pause.block,
+      blocksAfterFeedUpdate: blocks,
+      trigger: 'log',
+      txHash: pause.receipt.hash,
+      reason: pause.reason,
+      ...pause.summary,
+    }
+    s.fact('pause', this.summary.pause)
+    s.fact('pausedOperations', Number(await this.token.pausedOperations()))
+  }
+
+  /**
+   * Step 9: the runtime pauses the token on the feed update that shows the shortfall, narrated, with its own
+   * checks (here: the log-trigger upkeep, performed through the registry's transmit).
+   */
+  protected async pauseOnUpdate(s: StepContext, update: FeedUpdate): Promise<RuntimePause> {
+    const token = await this.token.getAddress()
     const perform = await this.don!.perform(update.block, (p) => pauseIn(p.guardEvents, token) !== undefined)
     const tick = this.don!.since(update.block).find((t) => t.performs.includes(perform))!
     const logCheck = tick.checks.find((c) => c.upkeepId === perform.upkeepId && c.trigger === 'log')
@@ -729,8 +894,6 @@ export class Demo {
           `${tick.block} and performed at block ${other.block}: the token was already paused, nothing to do`,
       )
     }
-    const blocks = perform.block - update.block
-    s.say(`feed update at block ${update.block}, pause at block ${perform.block}: ${blocksLater(blocks)}`)
 
     // Through the forwarder, as Automation does: the registry's transmit, from a DON transmitter, performed
     // the log-trigger upkeep, and only the two upkeeps' forwarders may call the guard's performUpkeep.
@@ -749,35 +912,20 @@ export class Demo {
       JSON.stringify(holders) === JSON.stringify(forwarders),
       `FORWARDER_ROLE is held by ${holders.join(', ')}`,
     )
-    const pausedBy = eventsNamed(receipt, this.token, 'OperationsPaused')
-    check(
-      pausedBy.length === 1 && pausedBy[0].account === this.guard.target,
-      "the token's OperationsPaused was not the guard's",
-    )
-    check(paused.reason === 'InsufficientReserves', `the guard paused for ${paused.reason}`)
-    check(paused.reserves === update.answer, 'the guard paused on reserves other than the new answer')
-    check(
-      (await this.token.pausedOperations()) === PAUSED_OPERATIONS,
-      'mint and redeem are not both paused, or burning is (it stays open as the way back to backing)',
-    )
-    check(await isPaused(this.guard, token), 'the guard does not see the token paused')
-    check(blocks >= 1, 'the pause is not after the feed update')
-    this.summary.pause = {
-      feedUpdateBlock: update.block,
-      pauseBlock: perform.block,
-      blocksAfterFeedUpdate: blocks,
-      upkeepId: perform.upkeepId.toString(),
-      trigger: 'log',
-      txHash: perform.txHash,
-      reason: paused.reason,
-      performGasUsed: perform.gasUsed.toString(),
-      transmitGasUsed: receipt.gasUsed.toString(),
-      charged: perform.charged
-        ? show(perform.charged.units, perform.charged.decimals, perform.charged.symbol)
-        : '',
+    return {
+      block: perform.block,
+      receipt,
+      ...paused,
+      summary: {
+        by: "the log-trigger upkeep through the registry's transmit",
+        upkeepId: perform.upkeepId.toString(),
+        performGasUsed: perform.gasUsed.toString(),
+        transmitGasUsed: receipt.gasUsed.toString(),
+        charged: perform.charged
+          ? show(perform.charged.units, perform.charged.decimals, perform.charged.symbol)
+          : '',
+      },
     }
-    s.fact('pause', this.summary.pause)
-    s.fact('pausedOperations', Number(await this.token.pausedOperations()))
   }
 
   // ---------------------------------------------------------------- 10
@@ -810,20 +958,7 @@ export class Demo {
       `the feed shows ${btc(answer)} for ${sbtc(supplyBefore)}: ratio ${ratioPercent(answer, supplyBefore)} %`,
     )
     check(answer >= supplyBefore, 'the feed does not cover the supply')
-    const ticks = await this.don!.through(round.update!.block)
-    const logCheck = ticks
-      .flatMap((t) => t.checks)
-      .find((c) => c.trigger === 'log' && c.log?.txHash === round.update!.hash)
-    check(logCheck !== undefined, "the runner did not check the new round's AnswerUpdated")
-    s.say(
-      `block ${logCheck.block}: the log-trigger upkeep checks this AnswerUpdated: ${logCheck.failureReason} ` +
-        `(the token is backed; unpausing is for a human)`,
-    )
-    check(!logCheck.upkeepNeeded, 'the log-trigger upkeep wants to perform on restored reserves')
-    check(
-      ticks.every((t) => t.performs.length === 0),
-      'the runner performed on the restored reserves',
-    )
+    await this.watchRestoredFeed(s, round.update!)
     const unpaused = await unpauseThroughGuard(this.guard, unpauser, token)
     s.gas(unpaused.gasUsed)
     s.say(
@@ -836,26 +971,45 @@ export class Demo {
     const again = sent(await mined(this.token.connect(issuer).mint(customer.address, TOKEN_UNIT)))
     s.gas(again.gasUsed)
     s.say(`mint(${sbtc(TOKEN_UNIT)}) succeeds again: block ${again.block}, gas ${showGas(again.gasUsed)}`)
-    const after = await this.don!.through(again.block)
-    check(
-      after.every((t) => t.performs.length === 0),
-      'the runner paused the token again',
-    )
+    await this.expectIdle(again.block, again.block, 'after the unpause')
     s.fact('mintWhilePaused', refused)
     s.fact('unpauseWhileShort', early)
     s.fact('unpause', { block: unpaused.block, by: unpaused.by, gasUsed: unpaused.gasUsed.toString() })
     s.fact('mintAfterUnpause', { block: again.block, gasUsed: again.gasUsed.toString() })
   }
 
+  /** Step 10: the runtime looks at the restoring update and does nothing (here: the log-trigger upkeep). */
+  protected async watchRestoredFeed(s: StepContext, update: FeedUpdate): Promise<void> {
+    const ticks = await this.don!.through(update.block)
+    const logCheck = ticks
+      .flatMap((t) => t.checks)
+      .find((c) => c.trigger === 'log' && c.log?.txHash === update.hash)
+    check(logCheck !== undefined, "the runner did not check the new round's AnswerUpdated")
+    s.say(
+      `block ${logCheck.block}: the log-trigger upkeep checks this AnswerUpdated: ${logCheck.failureReason} ` +
+        `(the token is backed; unpausing is for a human)`,
+    )
+    check(!logCheck.upkeepNeeded, 'the log-trigger upkeep wants to perform on restored reserves')
+    check(
+      ticks.every((t) => t.performs.length === 0),
+      'the runner performed on the restored reserves',
+    )
+  }
+
   // ---------------------------------------------------------------- end
 
-  private async cleanUp(): Promise<void> {
+  /** Stops whatever the runtime left running (here the Automation runner) and removes its files. */
+  protected async stopRuntime(): Promise<void> {
     await this.don?.stop()
+    this.automation?.dispose()
+  }
+
+  private async cleanUp(): Promise<void> {
+    await this.stopRuntime()
     for (const adapter of this.adapters) await adapter.close().catch(() => undefined)
     await this.ledger?.close().catch(() => undefined)
     this.provider?.destroy()
     this.chain?.process.kill()
-    this.automation?.dispose()
   }
 }
 

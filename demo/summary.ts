@@ -5,7 +5,13 @@
 import { seconds, showGas, table, blocksLater, type AmountJson } from './report'
 
 /** Each step: its title in the narration, and its label in the summary table. */
-export const STEPS = [
+export type StepTitles = readonly (readonly [title: string, label: string])[]
+
+/** The runtime that watches the feed and pauses the token: Chainlink Automation 2.3, or CRE (`--runtime cre`). */
+export type RuntimeName = 'automation' | 'cre'
+
+/** The steps on Automation 2.3 (the default runtime); demo/cre.ts has the CRE path's. */
+export const STEPS: StepTitles = [
   ['Start a local chain', 'local chain'],
   [
     'Deploy the token, the reserve feed, the address list and the guard; register its upkeeps on Automation 2.3',
@@ -19,7 +25,7 @@ export const STEPS = [
   ["Coins leave the custodian's addresses", 'coins leave'],
   ['The feed drops, the log-triggered upkeep pauses the token', 'feed drop, pause'],
   ['A mint is refused; reserves come back; the token is unpaused through the guard', 'refused, restored'],
-] as const
+]
 
 export type StepOutcome = 'ok' | 'failed' | 'not run'
 
@@ -37,6 +43,8 @@ export interface Figures {
 export interface StepSummary {
   step: number
   title: string
+  /** its label in the summary table */
+  label: string
   outcome: StepOutcome
   /** what did not happen as described */
   failure?: string
@@ -49,6 +57,7 @@ export interface StepSummary {
 
 export interface DemoSummary {
   ok: boolean
+  runtime: RuntimeName
   wallTimeMs: number
   /** what is real, and what stands in for what */
   parts: { real: string[]; standIns: Record<string, string> }
@@ -64,6 +73,8 @@ export interface DemoSummary {
   chain?: { chainId: number; url: string }
   contracts?: Record<string, string>
   upkeeps?: Record<'conditional' | 'log', { id: string; forwarder: string; listensTo?: string }>
+  /** CRE: the rehearsed workflows, their (rehearsal) IDs and triggers */
+  workflows?: Record<string, { workflowId: string; triggers: string[] }>
   custodian: {
     network: string
     chainId: string
@@ -82,22 +93,38 @@ export interface DemoSummary {
     feedUpdateBlock: number
     pauseBlock: number
     blocksAfterFeedUpdate: number
-    upkeepId: string
+    /** who paused, in words: the log-trigger upkeep through the registry's transmit, or the workflow's report */
+    by: string
     trigger: string
     txHash: string
     reason: string
-    performGasUsed: string
-    transmitGasUsed: string
-    charged: string
+    /** Automation: the upkeep, the gas of performUpkeep and of the transmit, the LINK charged */
+    upkeepId?: string
+    performGasUsed?: string
+    transmitGasUsed?: string
+    charged?: string
+    /** CRE: the workflow whose report paused, and the report transaction's gas */
+    workflow?: string
+    reportGasUsed?: string
   }
   steps: StepSummary[]
+}
+
+/** The closing line on what stands in for what. */
+const STAND_INS: Record<RuntimeName, string> = {
+  automation:
+    '  Stand-ins: the feed updater for the oracle network, the local runner for the Automation DON, the Esplora ' +
+    "simulator for a real Esplora; Chainlink's FluxAggregator, one oracle, for the feed's OCR2 aggregator.",
+  cre:
+    "  Stand-ins: the rehearsal's local DON (worker threads running the workflows' own bundle) for CRE's DONs, " +
+    'the Esplora simulator for a real Esplora.',
 }
 
 /** The closing table and lines. */
 export function summaryLines(summary: DemoSummary): string[] {
   const rows = summary.steps.map((step) => [
     String(step.step),
-    STEPS[step.step - 1][1],
+    step.label,
     step.outcome,
     step.after ? String(step.after.block) : '',
     step.after?.feedReserves.text ?? '',
@@ -117,13 +144,10 @@ export function summaryLines(summary: DemoSummary): string[] {
   if (pause) {
     lines.push(
       `  Pause: feed update at block ${pause.feedUpdateBlock}, pause at block ${pause.pauseBlock} ` +
-        `(${blocksLater(pause.blocksAfterFeedUpdate)}), by the log-trigger upkeep through the registry's transmit.`,
+        `(${blocksLater(pause.blocksAfterFeedUpdate)}), by ${pause.by}.`,
     )
   }
-  lines.push(
-    '  Stand-ins: the feed updater for the oracle network, the local runner for the Automation DON, the Esplora ' +
-      "simulator for a real Esplora; Chainlink's FluxAggregator, one oracle, for the feed's OCR2 aggregator.",
-  )
+  lines.push(STAND_INS[summary.runtime])
   const failed = summary.steps.find((step) => step.outcome === 'failed')
   if (failed) lines.push(`  Step ${failed.step} FAILED: ${failed.failure?.split('\n')[0]}`)
   lines.push(

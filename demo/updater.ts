@@ -32,6 +32,8 @@ export interface PublicationRules {
 export interface Observation {
   /** the custodian addresses, as por-address-list read them from the chain */
   addresses: string[]
+  /** por-address-list's `data.result` as it answered it: what the job pipes into btc-balance's request */
+  listed: unknown[]
   /** the block the list was read at */
   listBlock: number
   /** the reserves, as btc-balance summed them, at the feed's decimals */
@@ -126,23 +128,47 @@ export async function askFresh(
 }
 
 /** The WBTC-style job's two bridges: the address list, piped into the balances. */
-export interface AddressListSourceOptions {
+export interface ReaderOptions {
   list: AdapterClient
-  balance: AdapterClient
+  /** btc-balance, served over HTTP (the CRE path's workflow asks it at its URL too) */
+  balance: AdapterClient & { url: string }
   /** the por-address-list request (its documented inputs) */
   listRequest: Record<string, unknown>
   /** btc-balance's `minConfirmations` */
   minConfirmations: number
-  /** the feed's proxy (its decimals) */
+  /** the proxy consumers read (its decimals are the feed's) */
   proxy: EACAggregatorProxy
   /** how long a round waits for fresh answers before it fails (default 20 s) */
   freshWithinMs?: number
 }
 
-/** One observation, the two bridges chained as the node job chains them. */
-export function addressListSource(options: AddressListSourceOptions): ReserveSource<Observation> {
-  const { list, balance, listRequest, minConfirmations, proxy, freshWithinMs } = options
-  return async (since) => {
+/** |observed − current| ÷ current in percent, rounded down to 6 decimals. */
+export function deviationPercent(current: bigint, observed: bigint): string {
+  const difference = observed > current ? observed - current : current - observed
+  return formatUnits((difference * 10n ** BigInt(2 + DEVIATION_DECIMALS)) / current, DEVIATION_DECIMALS)
+}
+
+/**
+ * Reads the reserves as the WBTC-style node job does: the two bridges chained, only answers read after a given
+ * time. {@link AdapterReader.source} is its {@link ReserveSource} for the feed updater.
+ */
+export class AdapterReader {
+  constructor(readonly options: ReaderOptions) {}
+
+  /** This reader as a feed updater's source. */
+  readonly source: ReserveSource<Observation> = (since) => this.observe(since)
+
+  /**
+   * The btc-balance request data a round sends for `observation`'s addresses: the job's, byte for byte, so that
+   * another client sending it (the por-feed workflow) is answered from the same cache entry.
+   */
+  balanceRequest(observation: Observation): Record<string, unknown> {
+    return { addresses: observation.listed, minConfirmations: this.options.minConfirmations }
+  }
+
+  /** One observation, the two bridges chained as the node job chains them. */
+  async observe(since = Date.now()): Promise<Observation> {
+    const { list, balance, listRequest, minConfirmations, proxy, freshWithinMs } = this.options
     const listed = await askFresh(list, listRequest, since, 'por-address-list', freshWithinMs)
     // jsonparse data,result, interpolated as is into the next bridge's request data
     const parsed = field<unknown>(listed.body, ['data', 'result'], 'por-address-list')
@@ -165,6 +191,7 @@ export function addressListSource(options: AddressListSourceOptions): ReserveSou
     const feedDecimals = Number(await proxy.decimals())
     return {
       addresses: parsed.map((entry) => String((entry as { address?: unknown }).address)),
+      listed: parsed,
       listBlock: field<number>(listed.body, ['data', 'blockNumber'], 'por-address-list'),
       // Down, if the feed had fewer decimals than the adapter: a reserve is never rounded up.
       reserves: rescale(total, adapterDecimals, feedDecimals, 'down'),
@@ -219,10 +246,7 @@ export class ReserveFeedUpdater<O extends Observed = Observation> {
     } else {
       const difference =
         observation.reserves > answer ? observation.reserves - answer : answer - observation.reserves
-      outcome.deviationPercent = formatUnits(
-        (difference * 10n ** BigInt(2 + DEVIATION_DECIMALS)) / answer,
-        DEVIATION_DECIMALS,
-      )
+      outcome.deviationPercent = deviationPercent(answer, observation.reserves)
       // Exact: |observed − current| × 10,000 ≥ threshold (bps) × current.
       const deviated = difference * 10_000n >= rules.deviationBps * answer
       const stale = ageSeconds >= rules.heartbeatSeconds

@@ -1,9 +1,10 @@
 /**
- * What the tools' command lines share (`npm run upkeeps`, `npm run jobs`): commands and options
- * as data, from which the strict parser, `help` and the README's reference are all made, and JSON
- * that carries bigints as decimal strings.
+ * What the tools' command lines share (`npm run guard`, `npm run upkeeps`, `npm run cre`, `npm run jobs`):
+ * commands and options as data, from which the strict parser, `help` and the README's reference are all
+ * made; the run of a command line and of the tool as a script; and JSON that carries bigints as decimal
+ * strings.
  */
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 
 export interface OptionSpec {
@@ -168,6 +169,26 @@ export function commandsMarkdown(cli: CliSpec): string[] {
   })
 }
 
+/**
+ * A tool's README reference: its settings (`### Settings`, a table of each environment variable it reads and
+ * what for), any further `sections`, then one section per command.
+ */
+export function referenceMarkdown<Key extends string>(
+  cli: CliSpec,
+  settings: { variables: Record<Key, string>; meanings: Record<Key, string> },
+  sections: string[] = [],
+): string {
+  const { variables, meanings } = settings
+  const table = [
+    '### Settings',
+    '',
+    '| variable | meaning |',
+    '| -------- | ------- |',
+    ...(Object.keys(variables) as Key[]).map((key) => `| \`${variables[key]}\` | ${meanings[key]} |`),
+  ].join('\n')
+  return [table, ...sections, ...commandsMarkdown(cli)].join('\n\n')
+}
+
 /** Markdown as the READMEs hold it: formatted by Prettier with the project's settings. */
 export async function formatMarkdown(markdown: string): Promise<string> {
   const prettier = await import('prettier')
@@ -244,4 +265,78 @@ export async function runCommandLine(
     else io.err(`${name ?? cli.script}: ${message}`)
     return exitCodeOf(error)
   }
+}
+
+/** Where a tool writes and, for a tool with commands that run until stopped, when the user pressed Ctrl-C. */
+export interface InterruptibleIo extends CliIo {
+  /** resolves when the user interrupts (Ctrl-C, SIGTERM): a long-running command stops cleanly */
+  interrupted?: Promise<void>
+}
+
+/** What a tool's command is handed. */
+export interface ToolCommandContext<Env> {
+  options: ParsedOptions
+  env: Env
+  /** prints a line as it happens (a long-running command's log) */
+  print: (line: string) => void
+  /** resolves when the user interrupts */
+  interrupted?: Promise<void>
+}
+
+/** What a tool's command gives back: lines for a person, data for `--json`. */
+export interface ToolCommandResult {
+  lines: string[]
+  data: unknown
+}
+
+/**
+ * Runs one command line of a tool whose commands are functions of a {@link ToolCommandContext}
+ * ({@link runCommandLine}): the command's lines are printed, or its data as JSON with `--json`, but for the
+ * `streamed` commands, which print their lines as they go. `before` runs ahead of any command (what every
+ * command needs, such as built contracts). Exit code 0 when the command returns.
+ */
+export function runToolCommand<Env>(
+  cli: CliSpec,
+  reference: () => Promise<string>,
+  commands: Record<string, (ctx: ToolCommandContext<Env>) => Promise<ToolCommandResult>>,
+  call: { argv: string[]; env: Env; io: InterruptibleIo },
+  options: { streamed?: string[]; before?: () => void } = {},
+): Promise<number> {
+  const { argv, env, io } = call
+  return runCommandLine(cli, argv, io, reference, async (command, parsed, json) => {
+    options.before?.()
+    const result = await commands[command.name]({
+      options: parsed,
+      env,
+      print: io.out,
+      interrupted: io.interrupted,
+    })
+    if (json) io.out(toJson(result.data))
+    else if (!options.streamed?.includes(command.name)) io.out(result.lines.join('\n'))
+    return 0
+  })
+}
+
+/**
+ * Runs a tool on the process's arguments and environment, setting the exit code, when `moduleUrl` is the
+ * script node was started with (not when the tool is imported, as its tests do). `interruptible`: Ctrl-C and
+ * SIGTERM resolve `io.interrupted` instead of ending the process, so that a long-running command stops cleanly.
+ */
+export async function runAsScript(
+  moduleUrl: string,
+  runCli: (argv: string[], env: NodeJS.ProcessEnv, io: InterruptibleIo) => Promise<number>,
+  { interruptible = false } = {},
+): Promise<void> {
+  if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return
+  const interrupted = interruptible
+    ? new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve())
+        process.once('SIGTERM', () => resolve())
+      })
+    : undefined
+  process.exitCode = await runCli(process.argv.slice(2), process.env, {
+    out: (text) => console.log(text),
+    err: (text) => console.error(text),
+    interrupted,
+  })
 }

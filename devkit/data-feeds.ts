@@ -87,6 +87,8 @@ export interface CreFeedOptions {
   writers: FeedWriter[]
   /** Default: {@link decimalDataId} of the description. */
   dataId?: Hex
+  /** A cache to add the feed to, whose owner made `admin` a feed admin; default: a new cache. */
+  cache?: DataFeedsCache
 }
 
 export interface CreFeed {
@@ -109,17 +111,17 @@ export function workflowMetadata(writers: readonly FeedWriter[]) {
 }
 
 /**
- * Deploys a DataFeedsCache owned by `admin` (who becomes its feed admin), configures one decimal feed written by
- * `writers`, and deploys an EACAggregatorProxy (owned by `admin`, no access controller) mapped to it. The feed
- * has no answer until the first report: reading it then gives round 0, `updatedAt` 0, which the readers count
- * as short.
+ * Deploys a DataFeedsCache owned by `admin` (who becomes its feed admin), or takes `options.cache`, configures
+ * one decimal feed written by `writers`, and deploys an EACAggregatorProxy (owned by `admin`, no access
+ * controller) mapped to it. The feed has no answer until the first report: reading it then gives round 0,
+ * `updatedAt` 0, which the readers count as short.
  */
 export async function deployCreFeed(admin: Signer, options: CreFeedOptions): Promise<CreFeed> {
   const { decimals, description, writers } = options
   const dataId = options.dataId ?? decimalDataId(decimals, description)
-  const cache = await deployDataFeedsCache(admin)
+  const cache = options.cache ?? (await deployDataFeedsCache(admin))
   const cacheAddress = await cache.getAddress()
-  await mined(cache.setFeedAdmin(await admin.getAddress(), true))
+  if (!options.cache) await mined(cache.setFeedAdmin(await admin.getAddress(), true))
   await mined(cache.setDecimalFeedConfigs([dataId], [description], workflowMetadata(writers)))
   const proxy = await deployEACAggregatorProxy(admin, cacheAddress, ZeroAddress)
   const proxyAddress = await proxy.getAddress()

@@ -32,6 +32,7 @@ import { CHAIN_METRIC } from '#common/metric-names'
 import { CHAIN_METRIC_HELP, CHAIN_METRIC_LABELS } from '../dashboard/alerts'
 import { optionsMarkdown } from '../dashboard/cli-spec'
 import { DEFAULT_POLL_MS } from '../dashboard/defaults'
+import { reportGasLimit } from '#workflows/reserve-guard/gas'
 import { ADAPTERS_DIR, adapterNames, loadAdapterModule } from './adapters'
 import { ANCHOR_NAME, LOAD_GOALS, memoryVersusBaseline, readLoadResults, versusAnchor } from './load-results'
 import { NPM_SCRIPT_GROUPS, npmScriptProblems } from './npm-scripts'
@@ -254,6 +255,17 @@ export const GAS_MEASUREMENTS: Record<string, GasMeasurementDoc> = {
     row: (n) => `performUpkeep, pausing ${assetCount(n)}`,
     target: (n, gas) => (n === 1 ? { text: '≤ 150,000, base included', met: gas <= 150_000 } : undefined),
   },
+  onReport: {
+    row: (n) => `onReport through KeystoneForwarder, pausing ${assetCount(n)}`,
+    target: (n, gas) => {
+      const limit = Number(reportGasLimit(n))
+      return { text: `≤ ${grouped(limit)}, the workflow's gas limit for ${n}`, met: gas <= limit }
+    },
+  },
+  dataFeedsCacheWrite: {
+    row: () => 'por-feed write: DataFeedsCache, a new round of 1 feed',
+    target: (_n, gas) => ({ text: "≤ 500,000, the por-feed example's gas limit", met: gas <= 500_000 }),
+  },
 }
 
 /**
@@ -267,6 +279,11 @@ export const GAS_SETUPS: Record<string, string> = {
   proxy:
     "Each asset reads its own `MockV3Aggregator` through Chainlink's `EACAggregatorProxy`, the way every " +
     'Data Feed (PoR feeds included) is read on a real chain: one more cold contract per feed read.',
+  cre:
+    'The CRE path: each asset reads its own feed of one Chainlink `DataFeedsCache` through its own `EACAggregatorProxy`, ' +
+    "written by the por-feed workflow's report through Chainlink's `KeystoneForwarder` (a DON of 4, 2 signatures); " +
+    "the guard takes the reserve-guard workflow's reports through the same forwarder. Report rows are the whole " +
+    'report transaction; performUpkeep, on the same feeds, for comparison.',
 }
 
 /** `numerator / denominator` rounded to the nearest integer (halves up), exactly. */

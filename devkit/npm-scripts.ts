@@ -10,7 +10,7 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
   {
     group: 'Start here',
     scripts: {
-      demo: 'runs the whole loop on this machine: a local chain, a provider, an adapter, a PoR feed, Automation pausing the token on a shortfall; `-- --scenario overmint` rehearses a 300-trillion mint ([demo/](demo/README.md))',
+      demo: 'runs the whole loop on this machine: a local chain, a provider, an adapter, a PoR feed, Automation pausing the token on a shortfall; `-- --runtime cre`: the CRE workflows on a local DON instead; `-- --scenario overmint` rehearses a 300-trillion mint ([demo/](demo/README.md))',
       test: 'builds the contracts, then runs every test offline with two local chains, then `posttest`',
       posttest: "run by `npm test` when it passes: the CRE workflows' tests (`test:workflows`)",
       lint: "runs the type checks, ESLint, Prettier, solhint, the workflows' runtime check and the generated docs' check (READMEs, their examples, this table)",
@@ -48,6 +48,7 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
         "registers, manages and rehearses a guard's Automation 2.3 upkeeps ([upkeeps/](upkeeps/README.md))",
       dashboard:
         "serves a guard's dashboard: reserves against supply over time, the guard's verdict, pauses, feed freshness, upkeeps, CRE receivers, the adapters' health, alerts (`-- --network <name> --guard <address>`) ([dashboard/](dashboard/README.md))",
+      cre: "rehearses the CRE workflows on a local chain: their own code on a local DON, through Chainlink's KeystoneForwarder into DataFeedsCache and the guard (`-- local`, `-- feed`, `-- allow`, `-- run`) ([cre/](cre/README.md))",
     },
   },
   {

@@ -386,14 +386,7 @@ const ENV_DOCS: Record<keyof typeof ENV, string> = {
 
 /** The README's reference: settings and one table per command, made from the definitions above. */
 export function markdownReference(): string {
-  const settings = [
-    '### Settings',
-    '',
-    '| variable | meaning |',
-    '| -------- | ------- |',
-    ...(Object.keys(ENV) as (keyof typeof ENV)[]).map((key) => `| \`${ENV[key]}\` | ${ENV_DOCS[key]} |`),
-  ].join('\n')
-  return [settings, ...cli.commandsMarkdown(GUARD_CLI)].join('\n\n')
+  return cli.referenceMarkdown(GUARD_CLI, { variables: ENV, meanings: ENV_DOCS })
 }
 
 /** The reference as guard/README.md holds it: formatted by Prettier with the project's settings. */

@@ -4,10 +4,9 @@
  * read its status; rehearse it all on a local chain. Commands and options: guard/README.md (`help` prints them).
  */
 import { existsSync } from 'node:fs'
-import { pathToFileURL } from 'node:url'
 import { artifactFile } from '#chain/artifacts'
 import { ARTIFACT } from '#chain/contracts'
-import { CliError, runCommandLine, toJson, type CliIo } from '#devkit/cli'
+import { CliError, runAsScript, runToolCommand, type CliIo } from '#devkit/cli'
 import * as assets from './assets'
 import { GUARD_CLI, formattedReference } from './cli-spec'
 import { openGuard } from './contracts'
@@ -77,17 +76,13 @@ function requireBuild(): void {
 
 /** Runs one command line; returns the exit code (0 done, 1 refused or failed, 2 usage or configuration, 3 not yet). */
 export function runCli(argv: string[], env: Env, io: CliIo): Promise<number> {
-  return runCommandLine(GUARD_CLI, argv, io, formattedReference, async (command, options, json) => {
-    requireBuild()
-    const result = await IMPLEMENTATIONS[command.name]({ options, env })
-    io.out(json ? toJson(result.data) : result.lines.join('\n'))
-    return 0
-  })
+  return runToolCommand(
+    GUARD_CLI,
+    formattedReference,
+    IMPLEMENTATIONS,
+    { argv, env, io },
+    { before: requireBuild },
+  )
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await runCli(process.argv.slice(2), process.env, {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  })
-}
+await runAsScript(import.meta.url, runCli)

@@ -431,18 +431,9 @@ function networksTable(): string {
 
 /** The README's reference: settings, networks and one table per command, made from the definitions above. */
 export function markdownReference(): string {
-  const settings = [
-    '### Settings',
-    '',
-    '| variable | meaning |',
-    '| -------- | ------- |',
-    ...(Object.keys(ENV) as (keyof typeof ENV)[]).map((key) => `| \`${ENV[key]}\` | ${ENV_DOCS[key]} |`),
-    '',
-    '### Networks (`upkeeps/networks.json`)',
-    '',
-    networksTable(),
-  ].join('\n')
-  return [settings, ...cli.commandsMarkdown(UPKEEPS_CLI)].join('\n\n')
+  return cli.referenceMarkdown(UPKEEPS_CLI, { variables: ENV, meanings: ENV_DOCS }, [
+    ['### Networks (`upkeeps/networks.json`)', '', networksTable()].join('\n'),
+  ])
 }
 
 /** The reference as the README holds it: formatted by Prettier with the project's settings. */

@@ -134,18 +134,27 @@ abstract contract ReserveScan is PauseExecutor {
      * the list.
      *
      * Gas: an asset is taken up only with {MIN_GAS_PER_ASSET} left, and paused only with the gas its pause
-     * needs left, so that no call is starved. Short of either, the perform stops ({PerformGasExhausted}): the
-     * assets it did not reach are still short and unpaused, so the next check lists them first and the next
-     * perform, starting with its whole gas, takes them up. An asset whose check and pause need more than the
-     * whole perform had can never be paused by it: that is a failed pause ({PauseGasUnavailable}), which backs
-     * off, rather than a stop at the same asset every time.
+     * needs left, so that no call is starved. What happens short of either depends on who chose the gas:
+     *
+     * - `wholeList` false ({performUpkeep}): the gas is the upkeep's limit, which Automation's registry sets and
+     *   no one else can lower. The perform stops ({PerformGasExhausted}): the assets it did not reach are still
+     *   short and unpaused, so the next check lists them first and the next perform, starting with its whole
+     *   gas, takes them up. An asset whose check and pause need more than the whole perform had can never be
+     *   paused by it: that is a failed pause ({PauseGasUnavailable}), which backs off, rather than a stop at the
+     *   same asset every time.
+     * - `wholeList` true ({onReport}): the gas is whatever the sender of the signed report chose, and anyone may
+     *   send it; a delivery that returns is final. So the report reverts ({ReportGasExhausted}) instead of
+     *   stopping, or of failing a pause for want of gas: `KeystoneForwarder` then records it as failed, and the
+     *   DON (or anyone) delivers it again with the gas it needs. It never returns having done less than its list.
      * @param performData `abi.encode(uint256[] entries)`, each `uint256(uint160(target)) | index << 160`
+     * @param wholeList revert rather than stop short for want of gas (see above)
      */
-    function _perform(bytes calldata performData) internal {
+    function _perform(bytes calldata performData, bool wholeList) internal {
         uint256 count = _entryCount(performData);
         uint256 available = gasleft();
         for (uint256 i = 0; i < count; ++i) {
             if (gasleft() < MIN_GAS_PER_ASSET) {
+                if (wholeList) revert ReportGasExhausted(i, MIN_GAS_PER_ASSET, gasleft());
                 emit PerformGasExhausted(i, count);
                 return;
             }
@@ -158,6 +167,7 @@ abstract contract ReserveScan is PauseExecutor {
             if (pausedBefore == _flagsOf(asset)) continue;
             uint256 pauseGasNeeded = _pauseGasNeeded(asset);
             if (gasleft() < pauseGasNeeded) {
+                if (wholeList) revert ReportGasExhausted(i, pauseGasNeeded, gasleft());
                 if (CHECK_GAS + pauseGasNeeded <= available) {
                     // The next perform takes this asset up first, with all its gas: it fits then.
                     emit PerformGasExhausted(i, count);

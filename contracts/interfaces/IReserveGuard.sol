@@ -248,6 +248,14 @@ interface IReserveGuard {
     error PauseGasUnavailable(address target, uint256 needed, uint256 available);
 
     /**
+     * @notice A CRE report ({IReceiver-onReport}) lacked the gas to handle its whole list: entry `entry` needs
+     * `needed` gas and `left` remained. The report reverts rather than pausing less than it lists, so that
+     * `KeystoneForwarder` records the delivery as failed and anyone may deliver the same report again with more
+     * gas (a delivery that returns is final, whoever sent it with whatever gas).
+     */
+    error ReportGasExhausted(uint256 entry, uint256 needed, uint256 left);
+
+    /**
      * @notice `checkData` is neither empty nor `abi.encode(uint256 maxEntries)` with
      * `1 ≤ maxEntries ≤ MAX_ENTRIES`.
      */

@@ -6,7 +6,6 @@
  * environment given to every command; `run` is stopped as a user stops it, with Ctrl-C (SIGINT to its
  * process group).
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +14,7 @@ import { registryInterface } from '#chain/automation'
 import { reserveGuardAt, secureMintTokenAt } from '#chain/contracts'
 import { Operation } from '#chain/types'
 import { localChainUrl, localProvider } from '#devkit/local-chain'
+import { shellLine, type ShellRun } from '#devkit/shell-line'
 import { readLocalDeployment } from '../../upkeeps/network'
 import { encodeMaxGasPrice } from '../../upkeeps/offchain-config'
 import { deployedAt, fundedWallet } from './helpers'
@@ -29,36 +29,6 @@ function guideCommands(): string[] {
     .map((line) => line.trim().replace(/\s+#.*$/, ''))
     .filter((line) => /^npm run (guard|upkeeps) -- /.test(line))
     .filter((line) => line === 'npm run upkeeps -- local' || line.includes('--network local'))
-}
-
-interface Run {
-  code: number | null
-  out: string
-  err: string
-}
-
-/** One line of the guide, through a shell in its own process group; `interruptWhen` sends Ctrl-C on that output. */
-function shell(line: string, env: Record<string, string>, interruptWhen?: RegExp): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', line], {
-      env: { ...process.env, ...env },
-      detached: true, // its own process group, as a terminal's foreground job
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = ''
-    let err = ''
-    let interrupted = false
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      if (interruptWhen && !interrupted && interruptWhen.test(out)) {
-        interrupted = true
-        process.kill(-child.pid!, 'SIGINT')
-      }
-    })
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, out, err }))
-  })
 }
 
 let provider: JsonRpcProvider
@@ -112,10 +82,10 @@ describe("the README's Issuers guide, on a local chain", () => {
     const fill = (line: string) =>
       Object.entries(filled).reduce((text, [placeholder, value]) => text.replaceAll(placeholder, value), line)
     const steps = [...commands]
-    const run = async (interruptWhen?: RegExp): Promise<Run> => {
+    const run = async (interruptWhen?: RegExp): Promise<ShellRun> => {
       const line = fill(steps.shift()!)
       expect(line).not.toMatch(/0x[A-Z][a-zA-Z]+\b|<id>/) // every placeholder filled
-      return shell(line, env, interruptWhen)
+      return shellLine(line, env, interruptWhen)
     }
     const ok = async (interruptWhen?: RegExp): Promise<string> => {
       const done = await run(interruptWhen)

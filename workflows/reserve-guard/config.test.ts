@@ -1,6 +1,7 @@
 import { test } from '@chainlink/cre-sdk/test'
 import { configIssues } from '../testing/config'
 import { configSchema } from './config'
+import { reportGasLimit } from './gas'
 
 const VALID = {
   chainSelectorName: 'ethereum-testnet-sepolia',
@@ -10,10 +11,11 @@ const VALID = {
 }
 
 describe('reserve-guard config', () => {
-  test('defaults: empty checkData, latest block, no watched aggregators or tokens, LATEST logs', () => {
+  test('defaults: as many entries as the gas limit covers, latest block, no watched aggregators or tokens, LATEST logs', () => {
     expect(configSchema.parse(VALID)).toEqual({
       ...VALID,
-      checkData: '0x',
+      maxEntries: 2,
+      gasPerEntry: '486666',
       readBlock: 'latest',
       watchedAggregators: [],
       watchedTokens: [],
@@ -50,9 +52,6 @@ describe('reserve-guard config', () => {
     expect(configIssues(configSchema, { ...VALID, chainSelectorName: 'ethereum-mainnet-nowhere' })).toEqual([
       'chainSelectorName: is not a chain selector name the CRE EVM capability supports (see EVMClient.SUPPORTED_CHAIN_SELECTORS)',
     ])
-    expect(configIssues(configSchema, { ...VALID, checkData: '0xabc' })).toEqual([
-      'checkData: must be 0x-prefixed hex of whole bytes ("0x" for none)',
-    ])
     expect(configIssues(configSchema, { ...VALID, readBlock: 'safe' })).toHaveLength(1)
     expect(configIssues(configSchema, { ...VALID, readBlock: 'safe' })[0]).toMatch(/^readBlock: /)
     expect(configIssues(configSchema, { ...VALID, gasLimit: 1500000 })[0]).toMatch(/^gasLimit: /)
@@ -72,5 +71,47 @@ describe('reserve-guard config', () => {
     expect(configIssues(configSchema, { ...VALID, gaslimit: '1' })[0]).toContain(
       "Unrecognized key(s) in object: 'gaslimit'",
     )
+    // checkData is the workflow's own (abi.encode(maxEntries)), not a setting
+    expect(configIssues(configSchema, { ...VALID, checkData: '0x' })[0]).toContain(
+      "Unrecognized key(s) in object: 'checkData'",
+    )
+    expect(configIssues(configSchema, { ...VALID, maxEntries: 61 })[0]).toMatch(/^maxEntries: /)
+    expect(configIssues(configSchema, { ...VALID, maxEntries: 0 })[0]).toMatch(/^maxEntries: /)
+  })
+
+  describe('the gas limit covers every entry a report may list (the guard reverts a report it cannot finish)', () => {
+    test('one entry at least: 722,879 gas (the forwarder, then the guard with MIN_GAS_PER_ASSET left)', () => {
+      expect(reportGasLimit(1)).toBe(722_879n)
+      expect(configIssues(configSchema, { ...VALID, gasLimit: '722879' })).toEqual([])
+      expect(configSchema.parse({ ...VALID, gasLimit: '722879' }).maxEntries).toBe(1)
+      expect(configIssues(configSchema, { ...VALID, gasLimit: '722878' })).toEqual([
+        "gasLimit: 722878 does not cover a report of 1 entry of up to 486666 gas each: the guard's onReport would revert at every delivery; it must be at least 722879",
+      ])
+    })
+
+    test('maxEntries given: refused unless the gas limit covers that many', () => {
+      expect(configSchema.parse({ ...VALID, maxEntries: 1 }).maxEntries).toBe(1)
+      expect(configIssues(configSchema, { ...VALID, maxEntries: 3 })).toEqual([
+        `gasLimit: 1500000 does not cover a report of 3 entries of up to 486666 gas each: the guard's onReport would revert at every delivery; it must be at least ${reportGasLimit(3)}, or maxEntries lower`,
+      ])
+      const gasLimit = reportGasLimit(3).toString()
+      expect(configSchema.parse({ ...VALID, gasLimit, maxEntries: 3 }).maxEntries).toBe(3)
+    })
+
+    test('gasPerEntry: an asset with more pause gas needs more per entry, never less than MIN_GAS_PER_ASSET', () => {
+      const heavy = { ...VALID, gasLimit: '900000', gasPerEntry: '700000' }
+      expect(configIssues(configSchema, heavy)).toEqual([
+        "gasLimit: 900000 does not cover a report of 1 entry of up to 700000 gas each: the guard's onReport would revert at every delivery; it must be at least " +
+          reportGasLimit(1, 700_000n),
+      ])
+      expect(configSchema.parse({ ...heavy, gasLimit: '2000000' }).maxEntries).toBe(2)
+      expect(configIssues(configSchema, { ...VALID, gasPerEntry: '486665' })).toEqual([
+        "gasPerEntry: must be at least the guard's MIN_GAS_PER_ASSET (486666)",
+      ])
+    })
+
+    test("the default never passes the guard's MAX_ENTRIES", () => {
+      expect(configSchema.parse({ ...VALID, gasLimit: '100000000' }).maxEntries).toBe(60)
+    })
   })
 })

@@ -194,8 +194,10 @@ describe('reserve-guard workflow', () => {
       const runtime = runtimeFor(config)
       onMint(runtime, mintLog(TOKEN_A))
       expect(chain.reads).toHaveLength(1)
+      // As on any trigger: at most the entries its gas limit covers (1,500,000 gas: two).
+      const checkData = AbiCoder.defaultAbiCoder().encode(['uint256'], [2]) as Hex
       expect(bytesToHex(chain.reads[0].call!.data)).toBe(
-        guardAbi.encodeFunctionData('checkUpkeep', ['0x']) as Hex,
+        guardAbi.encodeFunctionData('checkUpkeep', [checkData]) as Hex,
       )
       expect(chain.writes).toHaveLength(1)
       expect(reportPayload(chain.writes[0])).toBe(SHORT.performData)
@@ -224,21 +226,23 @@ describe('reserve-guard workflow', () => {
   })
 
   describe('reading the guard', () => {
-    test('calls checkUpkeep(checkData) on the guard at the latest block by default', () => {
+    test('calls checkUpkeep(abi.encode(maxEntries)) on the guard at the latest block by default', () => {
       const config = configWith()
       const chain = mockChain(BACKED)
       onCron(runtimeFor(config), cronPayload)
       const [read] = chain.reads
       expect(bytesToHex(read.call!.to)).toBe(GUARD)
-      expect(bytesToHex(read.call!.data)).toBe(guardAbi.encodeFunctionData('checkUpkeep', ['0x']) as Hex)
+      // 1,500,000 gas covers two entries
+      const checkData = AbiCoder.defaultAbiCoder().encode(['uint256'], [2]) as Hex
+      expect(bytesToHex(read.call!.data)).toBe(guardAbi.encodeFunctionData('checkUpkeep', [checkData]) as Hex)
       expect(protoBigIntToBigint(read.blockNumber!)).toBe(LATEST)
     })
 
-    test('passes the configured checkData unchanged and reads the finalized block when asked', () => {
-      const checkData = AbiCoder.defaultAbiCoder().encode(['uint256', 'uint256'], [0, 16]) as Hex
-      const config = configWith({ checkData, readBlock: 'finalized' })
+    test('asks for the configured maxEntries, and reads the finalized block when asked', () => {
+      const config = configWith({ maxEntries: 1, readBlock: 'finalized' })
       const chain = mockChain(BACKED)
       onCron(runtimeFor(config), cronPayload)
+      const checkData = AbiCoder.defaultAbiCoder().encode(['uint256'], [1]) as Hex
       expect(bytesToHex(chain.reads[0].call!.data)).toBe(
         guardAbi.encodeFunctionData('checkUpkeep', [checkData]) as Hex,
       )

@@ -1,9 +1,9 @@
 /**
  * reserve-guard: the ReserveGuard's Automation upkeep as a CRE workflow. On a cron tick, when a
  * watched aggregator emits `AnswerUpdated`, or when a watched token mints (`Transfer` from the zero
- * address), it asks the guard itself which assets are short
- * (`checkUpkeep`, through the EVM read capability) and, when the guard asks for upkeep, sends the
- * guard a DON-signed report whose payload is the guard's performData, byte for byte. The guard's
+ * address), it asks the guard itself which assets are short (`checkUpkeep`, through the EVM read
+ * capability, for at most as many as its gas limit covers) and, when the guard asks for upkeep, sends
+ * the guard a DON-signed report whose payload is the guard's performData, byte for byte. The guard's
  * rules stay the only judge: nothing here re-implements ReserveCheck.
  */
 import {
@@ -22,6 +22,7 @@ import type { Hex } from '../shared/abi-words'
 import { evmClientFor } from '../shared/config'
 import { writeReport } from '../shared/write-report'
 import type { Config } from './config'
+import { checkDataFor } from './gas'
 import { decodeGuardEntries, entryIndex, entryTarget, guardReportPayload } from './report'
 
 /** The guard's `checkUpkeep`, Chainlink's AutomationCompatibleInterface (checked against the build in the tests). */
@@ -40,8 +41,10 @@ export const MINT_FROM_TOPIC = pad(zeroAddress)
 
 /** Reads the guard's `checkUpkeep` and reports its performData when it asks for upkeep. */
 export function checkGuard(runtime: Runtime<Config>): string {
-  const { chainSelectorName, guardAddress, checkData, readBlock, gasLimit } = runtime.config
+  const { chainSelectorName, guardAddress, maxEntries, readBlock, gasLimit } = runtime.config
   const evm = evmClientFor(chainSelectorName)
+  // No more entries than the gas limit covers: the guard reverts a report it lacks the gas to finish (./gas.ts).
+  const checkData = checkDataFor(maxEntries)
   const reply = evm
     .callContract(runtime, {
       call: encodeCallMsg({

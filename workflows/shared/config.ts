@@ -5,7 +5,7 @@
  */
 import { EVMClient, isChainSelectorSupported } from '@chainlink/cre-sdk'
 import { z } from 'zod'
-import { type Hex, isHexBytes } from './abi-words'
+import type { Hex } from './abi-words'
 
 const UINT64_MAX = (1n << 64n) - 1n
 
@@ -14,12 +14,6 @@ export const addressField = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address')
   .refine((value) => !/^0x0{40}$/.test(value), 'must not be the zero address')
-  .transform((value) => value as Hex)
-
-/** 0x-prefixed hex of whole bytes; `0x` is empty. */
-export const hexBytesField = z
-  .string()
-  .refine(isHexBytes, 'must be 0x-prefixed hex of whole bytes ("0x" for none)')
   .transform((value) => value as Hex)
 
 /** A chain the CRE EVM capability serves, by its chain-selector name (e.g. `ethereum-testnet-sepolia`). */

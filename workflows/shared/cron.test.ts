@@ -1,5 +1,5 @@
 import { test } from '@chainlink/cre-sdk/test'
-import { CronScheduleError, longestCronIntervalSeconds } from './cron'
+import { CronScheduleError, longestCronIntervalSeconds, nextCronRunSeconds } from './cron'
 
 const MINUTE = 60
 const HOUR = 3_600
@@ -72,6 +72,68 @@ describe('the longest wait between two runs of a cron schedule', () => {
     for (const [schedule, message] of refused) {
       expect(() => longestCronIntervalSeconds(schedule)).toThrow(CronScheduleError)
       expect(() => longestCronIntervalSeconds(schedule)).toThrow(message)
+    }
+  })
+})
+
+describe("the next run of a cron schedule (the rehearsal's cron trigger), in UTC", () => {
+  const at = (iso: string) => Date.parse(iso) / 1000
+
+  test('the next instant the schedule matches, strictly after the given one', () => {
+    expect(nextCronRunSeconds('0 */10 * * * *', at('2026-11-21T12:00:00Z'))).toBe(at('2026-11-21T12:10:00Z'))
+    expect(nextCronRunSeconds('0 */10 * * * *', at('2026-11-21T12:05:30Z'))).toBe(at('2026-11-21T12:10:00Z'))
+    expect(nextCronRunSeconds('*/10 * * * *', at('2026-11-21T23:55:00Z'))).toBe(at('2026-11-22T00:00:00Z'))
+    expect(nextCronRunSeconds('*/30 * * * * *', at('2026-11-21T12:00:29Z'))).toBe(at('2026-11-21T12:00:30Z'))
+    // Friday 2026-11-20 13:00 → Monday noon
+    expect(nextCronRunSeconds('0 0 12 * * MON-FRI', at('2026-11-20T13:00:00Z'))).toBe(
+      at('2026-11-23T12:00:00Z'),
+    )
+    // the next February 29th
+    expect(nextCronRunSeconds('0 0 0 29 2 *', at('2026-03-01T00:00:00Z'))).toBe(at('2028-02-29T00:00:00Z'))
+    // either day when both are restricted: the 1st or a Sunday
+    expect(nextCronRunSeconds('0 0 0 1 * SUN', at('2026-11-21T00:00:00Z'))).toBe(at('2026-11-22T00:00:00Z'))
+  })
+
+  test('agrees with a second-by-second walk over the calendar', () => {
+    const schedules = [
+      '0 */7 * * * *',
+      '15 0 9-17 * * MON-FRI',
+      '0 30 2 1,15 * *',
+      '0 0 0 * FEB SAT',
+      '*/45 * * * * *',
+    ]
+    const matches = (schedule: string, seconds: number): boolean => {
+      const date = new Date(seconds * 1000)
+      const [s, m, h, dom, month, dow] = schedule.split(' ')
+      const field = (text: string, value: number, names: string[] = []) =>
+        text.split(',').some((part) => {
+          const [range, step] = part.split('/')
+          const number = (t: string) => (names.includes(t) ? names.indexOf(t) : Number(t))
+          const [low, high] =
+            range === '*'
+              ? [0, 99]
+              : range.includes('-')
+                ? range.split('-').map(number)
+                : [number(range), step ? 99 : number(range)]
+          return value >= low && value <= high && (value - low) % Number(step ?? 1) === 0
+        })
+      const days = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']
+      const months = ['', 'JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']
+      return (
+        field(s, date.getUTCSeconds()) &&
+        field(m, date.getUTCMinutes()) &&
+        field(h, date.getUTCHours()) &&
+        field(dom, date.getUTCDate()) &&
+        field(month, date.getUTCMonth() + 1, months) &&
+        field(dow, date.getUTCDay(), days)
+      )
+    }
+    for (const schedule of schedules) {
+      for (const start of [at('2026-02-27T23:59:59Z'), at('2028-12-31T08:59:30Z')]) {
+        let expected = start + 1
+        while (!matches(schedule, expected)) expected++
+        expect({ schedule, next: nextCronRunSeconds(schedule, start) }).toEqual({ schedule, next: expected })
+      }
     }
   })
 })

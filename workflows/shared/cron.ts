@@ -84,11 +84,19 @@ function parseField(text: string, spec: FieldSpec): Field {
   return { values, any: /^[*?](?:\/1)?$/.test(text) }
 }
 
-/**
- * The longest time, in seconds, between two consecutive runs of `schedule` (over every day of the calendar).
- * @throws CronScheduleError for a schedule that is not 5 or 6 fields of the syntax above, or never runs
- */
-export function longestCronIntervalSeconds(schedule: string): number {
+/** A schedule, parsed: the values each field takes, and the hour a zone other than UTC may add. */
+interface Schedule {
+  seconds: Field
+  minutes: Field
+  hours: Field
+  daysOfMonth: Field
+  months: Field
+  daysOfWeek: Field
+  /** an hour for a zone that may change its clock (daylight saving), 0 for UTC */
+  zoneShift: number
+}
+
+function parseSchedule(schedule: string): Schedule {
   let text = schedule.trim()
   let zoneShift = 0
   const zone = /^(?:TZ|CRON_TZ)=(\S+)\s+/.exec(text)
@@ -101,24 +109,47 @@ export function longestCronIntervalSeconds(schedule: string): number {
   if (fields.length !== 6) {
     throw new CronScheduleError(`"${schedule}" has ${fields.length} fields; a CRE cron schedule has 5 or 6`)
   }
-  const [seconds, minutes, hours, daysOfMonth, months, daysOfWeek] = [
-    parseField(fields[0], SECOND),
-    parseField(fields[1], MINUTE),
-    parseField(fields[2], HOUR),
-    parseField(fields[3], DAY_OF_MONTH),
-    parseField(fields[4], MONTH),
-    parseField(fields[5], { ...DAY_OF_WEEK, max: 7 }),
-  ]
+  const daysOfWeek = parseField(fields[5], { ...DAY_OF_WEEK, max: 7 })
   // 7 is Sunday too
   if (daysOfWeek.values.delete(7)) daysOfWeek.values.add(0)
+  return {
+    seconds: parseField(fields[0], SECOND),
+    minutes: parseField(fields[1], MINUTE),
+    hours: parseField(fields[2], HOUR),
+    daysOfMonth: parseField(fields[3], DAY_OF_MONTH),
+    months: parseField(fields[4], MONTH),
+    daysOfWeek,
+    zoneShift,
+  }
+}
 
-  // The runs within a day, in seconds after midnight, and the longest gap between two of them.
+/** The runs within a day, in seconds after midnight, in order. */
+function timesOfDay({ hours, minutes, seconds }: Schedule): number[] {
   const times: number[] = []
   for (const h of [...hours.values].sort((a, b) => a - b)) {
     for (const m of [...minutes.values].sort((a, b) => a - b)) {
       for (const s of [...seconds.values].sort((a, b) => a - b)) times.push(h * 3600 + m * 60 + s)
     }
   }
+  return times
+}
+
+/** Whether the schedule runs on a day (robfig/cron: either day field may match when both are restricted). */
+function runsOn(schedule: Schedule, month: number, date: number, weekday: number): boolean {
+  const { daysOfMonth, daysOfWeek, months } = schedule
+  const dom = daysOfMonth.values.has(date)
+  const dow = daysOfWeek.values.has(weekday)
+  return months.values.has(month) && (!daysOfMonth.any && !daysOfWeek.any ? dom || dow : dom && dow)
+}
+
+/**
+ * The longest time, in seconds, between two consecutive runs of `schedule` (over every day of the calendar).
+ * @throws CronScheduleError for a schedule that is not 5 or 6 fields of the syntax above, or never runs
+ */
+export function longestCronIntervalSeconds(schedule: string): number {
+  const parsed = parseSchedule(schedule)
+  const { daysOfMonth, daysOfWeek, months, zoneShift } = parsed
+  const times = timesOfDay(parsed)
   let longest = 0
   for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i] - times[i - 1])
 
@@ -129,14 +160,11 @@ export function longestCronIntervalSeconds(schedule: string): number {
 
   // The days that run, over a whole Gregorian cycle from 2000-01-01 (a Saturday); the gap across two days
   // that run is from the last run of the first to the first run of the second.
-  const eitherDay = !daysOfMonth.any && !daysOfWeek.any
   let previousDay: number | undefined
   let firstDay: number | undefined
   let [year, month, date, weekday] = [2000, 1, 1, 6]
   for (let day = 0; day < CYCLE_DAYS; day++) {
-    const dom = daysOfMonth.values.has(date)
-    const dow = daysOfWeek.values.has(weekday)
-    if (months.values.has(month) && (eitherDay ? dom || dow : dom && dow)) {
+    if (runsOn(parsed, month, date, weekday)) {
       if (previousDay !== undefined) {
         longest = Math.max(longest, (day - previousDay) * DAY_SECONDS - times[times.length - 1] + times[0])
       }
@@ -158,4 +186,45 @@ export function longestCronIntervalSeconds(schedule: string): number {
     (firstDay + CYCLE_DAYS - previousDay) * DAY_SECONDS - times[times.length - 1] + times[0],
   )
   return longest + zoneShift
+}
+
+/** The UTC month, date and weekday of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`). */
+function civilDay(days: number): { month: number; date: number; weekday: number } {
+  const z = days + 719_468
+  const dayOfEra = z - Math.floor(z / CYCLE_DAYS) * CYCLE_DAYS
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  )
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100))
+  const shifted = Math.floor((5 * dayOfYear + 2) / 153)
+  return {
+    month: shifted < 10 ? shifted + 3 : shifted - 9,
+    date: dayOfYear - Math.floor((153 * shifted + 2) / 5) + 1,
+    // 1970-01-01 was a Thursday (4)
+    weekday: (((days + 4) % 7) + 7) % 7,
+  }
+}
+
+/**
+ * The first run of `schedule` strictly after `afterSeconds` (Unix seconds), in UTC: a zone other than UTC
+ * (`TZ=…`) is not applied. For the local rehearsal's cron trigger; within the next 400 years or none.
+ * @throws CronScheduleError as {@link longestCronIntervalSeconds}, or for a schedule that never runs
+ */
+export function nextCronRunSeconds(schedule: string, afterSeconds: number): number {
+  const parsed = parseSchedule(schedule)
+  const times = timesOfDay(parsed)
+  const firstDay = Math.floor(afterSeconds / DAY_SECONDS)
+  for (let day = firstDay; day < firstDay + CYCLE_DAYS; day++) {
+    const { month, date, weekday } = civilDay(day)
+    if (!runsOn(parsed, month, date, weekday)) continue
+    for (const time of times) {
+      const at = day * DAY_SECONDS + time
+      if (at > afterSeconds) return at
+    }
+  }
+  throw new CronScheduleError(`"${schedule}" never runs`)
 }
