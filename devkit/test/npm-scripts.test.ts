@@ -20,11 +20,11 @@ describe('the npm scripts', () => {
   })
 
   it('a script without a description fails the docs (and so lint), saying where to add it', () => {
-    const added = { ...scripts, guard: 'node guard.ts' }
+    const added = { ...scripts, undescribed: 'node undescribed.ts' }
     expect(npmScriptProblems(added)).toEqual([
-      'package.json script "guard" has no description: add one to devkit/npm-scripts.ts',
+      'package.json script "undescribed" has no description: add one to devkit/npm-scripts.ts',
     ])
-    expect(() => scriptsPart(added)).toThrow('package.json script "guard" has no description')
+    expect(() => scriptsPart(added)).toThrow('package.json script "undescribed" has no description')
   })
 
   it('a description of a script that is gone, or scripts out of their groups, fail too', () => {
