@@ -8,9 +8,10 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true }],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/{adapters,chain,devkit,upkeeps,guard,cre,demo,test}/**/*.test.ts'],
-  // The scale tests need redis-server: `npm run test:scale` runs them (test/scale/jest.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/scale/'],
+  testMatch: ['<rootDir>/{adapters,chain,devkit,upkeeps,guard,cre,demo,dashboard,test}/**/*.test.ts'],
+  // The scale tests need redis-server, the browser tests chromium: `npm run test:scale` and
+  // `npm run test:browser` run them (test/scale/jest.config.js, test/browser/jest.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/scale/', '<rootDir>/test/browser/'],
   setupFiles: ['<rootDir>/test/setup/env.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',

@@ -1,13 +1,15 @@
 /**
- * The ABI fragments the adapters read other people's contracts with, as ethers `Interface`s, written
+ * The ABI fragments the adapters and the dashboard read other people's contracts with, as ethers `Interface`s, written
  * as human-readable signatures. Only `ethers` is imported here (no artifact, nothing Hardhat builds):
  * the adapters' production build bundles this file. chain/abi.test.ts checks each fragment against the
  * compiled contract or interface it stands for.
  */
 import { Interface } from 'ethers'
 
-/** ERC-20 (`IERC20Metadata`): what a supply read needs. */
+/** ERC-20 (`IERC20Metadata`): what a supply read needs, and the token's name for people. */
 export const erc20Interface = new Interface([
+  'function name() view returns (string)',
+  'function symbol() view returns (string)',
   'function decimals() view returns (uint8)',
   'function totalSupply() view returns (uint256)',
   'function balanceOf(address account) view returns (uint256)',
@@ -27,11 +29,12 @@ export const porAddressListInterface = new Interface([
 ])
 
 /**
- * A Chainlink feed: `AggregatorV3Interface` (`latestRoundData`, `decimals`), and `AnswerUpdated`, which
- * the aggregator behind a feed's proxy emits on each new round (`AggregatorInterface`).
+ * A Chainlink feed: `AggregatorV3Interface` (`latestRoundData`, `decimals`, `description`), and
+ * `AnswerUpdated`, which the aggregator behind a feed's proxy emits on each new round (`AggregatorInterface`).
  */
 export const aggregatorV3Interface = new Interface([
   'function decimals() view returns (uint8)',
+  'function description() view returns (string)',
   'function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
   'event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)',
 ])

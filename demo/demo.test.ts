@@ -4,28 +4,9 @@
  * through the registry in the block after the feed update, nothing paused by the inside move, the refused
  * mint and unpause, the unpause through the guard.
  */
-import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
+import { runDemo } from './cli-process'
 import type { OvermintSummary } from './scenarios/overmint'
 import type { DemoSummary, StepSummary } from './summary'
-
-const ROOT = resolve(import.meta.dirname, '..')
-
-function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'demo/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', fail)
-    child.on('close', (code) => done({ code, stdout, stderr }))
-  })
-}
 
 /** The demo run with `args` and `--json`: its summary, once it exited 0, and its narration. */
 async function demoSummary<Summary = DemoSummary>(
@@ -258,7 +239,8 @@ describe('npm run demo usage', () => {
   it('refuses an unknown scenario with exit code 2, starting nothing', async () => {
     const run = await runDemo(['--scenario', 'undermint'])
     expect(run.code).toBe(2)
-    expect(run.stderr).toContain('unknown scenario: undermint')
+    expect(run.stderr).toContain('unknown scenario undermint: the scenarios are ')
+    expect(run.stderr).toContain(', overmint')
     expect(run.stdout).toBe('')
   })
 
@@ -272,7 +254,7 @@ describe('npm run demo usage', () => {
   it('refuses unknown arguments with exit code 2 and the usage, starting nothing', async () => {
     const run = await runDemo(['--jsn'])
     expect(run.code).toBe(2)
-    expect(run.stderr).toContain('unknown arguments: --jsn')
+    expect(run.stderr).toContain('unknown argument: --jsn')
     expect(run.stderr).toContain('Usage: npm run demo')
     expect(run.stdout).toBe('')
   })

@@ -3,6 +3,7 @@
  * a ratio in percent rounded down, gas with thousands separators, and the closing table.
  */
 import { formatUnits } from '#common/decimal'
+import { ratioPercent as collateralRatio } from '#devkit/reserve-figures'
 import { amountJson, showGas } from '../upkeeps/format'
 
 export { showGas }
@@ -21,10 +22,8 @@ export const show = (units: bigint, decimals: number, symbol: string): string =>
  * Reserves ÷ supply in percent, rounded down to two decimals (`94.44`), both at the same decimals; undefined
  * without supply.
  */
-export function ratioPercent(reserves: bigint, supply: bigint): string | undefined {
-  if (supply === 0n) return undefined
-  return formatUnits((reserves * 10_000n) / supply, 2)
-}
+export const ratioPercent = (reserves: bigint, supply: bigint): string | undefined =>
+  collateralRatio({ reserves, reserveDecimals: 0, supply, supplyDecimals: 0 })
 
 /** Seconds with one decimal from milliseconds (`12.3`), for progress lines. */
 export const seconds = (ms: number): string => formatUnits(BigInt(Math.round(ms / 100)), 1)

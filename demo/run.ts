@@ -600,7 +600,8 @@ export class Demo {
   /** Step 3, once the adapters answer: whatever writes the feed from them (here the feed updater). */
   protected async startFeedWriter(_seen: Observation): Promise<void> {
     this.updater = new ReserveFeedUpdater({
-      ...this.reader.options,
+      source: this.reader.source,
+      proxy: this.proxy,
       aggregator: this.aggregator,
       rules: PUBLICATION,
     })

@@ -15,7 +15,7 @@
  * ledger: the adapters answer from a cache refreshed in the background.
  */
 import { formatUnits, rescale } from '#common/decimal'
-import { askUntilComputed, type AdapterServer, type HttpAnswer } from '#devkit/adapter-server'
+import { askUntilComputed, type AdapterClient, type HttpAnswer } from '#devkit/adapter-server'
 import type { EACAggregatorProxy, FluxAggregator } from '#chain/contracts'
 import { eventsNamed, mined } from '#chain/events'
 import { sent, type Sent } from './tx'
@@ -47,8 +47,8 @@ export interface Observation {
   balances: { address: string; balance: bigint }[]
 }
 
-export interface RoundOutcome {
-  observation: Observation
+export interface RoundOutcome<O extends Observed = Observation> {
+  observation: O
   /** the feed before the round (through the proxy) */
   previous: { answer: bigint; updatedAt: bigint }
   /** |observed − current| ÷ current in percent, rounded down to 6 decimals; undefined when there was no answer */
@@ -62,10 +62,76 @@ export interface RoundOutcome {
   update?: Sent & { roundId: bigint; answer: bigint }
 }
 
-/** The adapters a round asks, and how. */
+/** What a round observed: the reserves at the feed's decimals, and whatever the source reports with them. */
+export interface Observed {
+  reserves: bigint
+}
+
+/**
+ * Where a round's reserves come from: the adapters, asked as a node's job asks them, for an answer read from
+ * their provider at or after `since` (epoch ms).
+ */
+export type ReserveSource<O extends Observed> = (since: number) => Promise<O>
+
+export interface UpdaterOptions<O extends Observed> {
+  source: ReserveSource<O>
+  /** the aggregator, connected to its oracle (the account that submits) */
+  aggregator: FluxAggregator
+  /** the proxy consumers read */
+  proxy: EACAggregatorProxy
+  rules: PublicationRules
+}
+
+/** The adapters answered something a node job would fail on. */
+export class UpdaterError extends Error {}
+
+const DEVIATION_DECIMALS = 6
+
+export function field<T>(body: Record<string, unknown> | undefined, path: string[], what: string): T {
+  let value: unknown = body
+  for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key]
+  if (value === undefined) throw new UpdaterError(`${what}: the answer has no ${path.join('.')}`)
+  return value as T
+}
+
+export function integerText(value: unknown, what: string): bigint {
+  if (typeof value !== 'string' || !/^(0|[1-9][0-9]*)$/.test(value)) {
+    throw new UpdaterError(`${what} is not a non-negative integer string: ${JSON.stringify(value)}`)
+  }
+  return BigInt(value)
+}
+
+/**
+ * Asks one bridge until it answers 200 with a value read from its provider at or after `since` (epoch ms). A 504
+ * "no value yet" is asked again, as a node retries; any other status fails the round.
+ */
+export async function askFresh(
+  server: AdapterClient,
+  data: Record<string, unknown>,
+  since: number,
+  what: string,
+  freshWithinMs = 20_000,
+): Promise<HttpAnswer> {
+  const deadline = Date.now() + freshWithinMs
+  for (;;) {
+    const answer = await askUntilComputed(() => server.bridge(data))
+    if (answer.status !== 200) {
+      throw new UpdaterError(`${what} answered ${answer.status}: ${answer.text}`)
+    }
+    const requested = field<number>(answer.body, ['timestamps', 'providerDataRequestedUnixMs'], what)
+    if (requested >= since) return answer
+    if (Date.now() > deadline) {
+      throw new UpdaterError(`${what} gave no answer read after the round began within the time allowed`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** The WBTC-style job's two bridges: the address list, piped into the balances. */
 export interface ReaderOptions {
-  list: AdapterServer
-  balance: AdapterServer
+  list: AdapterClient
+  /** btc-balance, served over HTTP (the CRE path's workflow asks it at its URL too) */
+  balance: AdapterClient & { url: string }
   /** the por-address-list request (its documented inputs) */
   listRequest: Record<string, unknown>
   /** btc-balance's `minConfirmations` */
@@ -76,65 +142,21 @@ export interface ReaderOptions {
   freshWithinMs?: number
 }
 
-export interface UpdaterOptions extends ReaderOptions {
-  /** the aggregator, connected to its oracle (the account that submits) */
-  aggregator: FluxAggregator
-  rules: PublicationRules
-}
-
-/** The adapters answered something a node job would fail on. */
-export class UpdaterError extends Error {}
-
-const DEVIATION_DECIMALS = 6
-
-function field<T>(body: Record<string, unknown> | undefined, path: string[], what: string): T {
-  let value: unknown = body
-  for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key]
-  if (value === undefined) throw new UpdaterError(`${what}: the answer has no ${path.join('.')}`)
-  return value as T
-}
-
-function integerText(value: unknown, what: string): bigint {
-  if (typeof value !== 'string' || !/^(0|[1-9][0-9]*)$/.test(value)) {
-    throw new UpdaterError(`${what} is not a non-negative integer string: ${JSON.stringify(value)}`)
-  }
-  return BigInt(value)
-}
-
 /** |observed − current| ÷ current in percent, rounded down to 6 decimals. */
 export function deviationPercent(current: bigint, observed: bigint): string {
   const difference = observed > current ? observed - current : current - observed
   return formatUnits((difference * 10n ** BigInt(2 + DEVIATION_DECIMALS)) / current, DEVIATION_DECIMALS)
 }
 
-/** Reads the reserves as the node job does: the two bridges chained, only answers read after a given time. */
+/**
+ * Reads the reserves as the WBTC-style node job does: the two bridges chained, only answers read after a given
+ * time. {@link AdapterReader.source} is its {@link ReserveSource} for the feed updater.
+ */
 export class AdapterReader {
   constructor(readonly options: ReaderOptions) {}
 
-  /**
-   * Asks one bridge until it answers 200 with a value read from its provider at or after `since`
-   * (epoch ms). A 504 "no value yet" is asked again, as a node retries; any other status fails the round.
-   */
-  private async fresh(
-    server: AdapterServer,
-    data: Record<string, unknown>,
-    since: number,
-    what: string,
-  ): Promise<HttpAnswer> {
-    const deadline = Date.now() + (this.options.freshWithinMs ?? 20_000)
-    for (;;) {
-      const answer = await askUntilComputed(() => server.bridge(data))
-      if (answer.status !== 200) {
-        throw new UpdaterError(`${what} answered ${answer.status}: ${answer.text}`)
-      }
-      const requested = field<number>(answer.body, ['timestamps', 'providerDataRequestedUnixMs'], what)
-      if (requested >= since) return answer
-      if (Date.now() > deadline) {
-        throw new UpdaterError(`${what} gave no answer read after the round began within the time allowed`)
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
+  /** This reader as a feed updater's source. */
+  readonly source: ReserveSource<Observation> = (since) => this.observe(since)
 
   /**
    * The btc-balance request data a round sends for `observation`'s addresses: the job's, byte for byte, so that
@@ -146,12 +168,18 @@ export class AdapterReader {
 
   /** One observation, the two bridges chained as the node job chains them. */
   async observe(since = Date.now()): Promise<Observation> {
-    const { list, balance, listRequest, minConfirmations } = this.options
-    const listed = await this.fresh(list, listRequest, since, 'por-address-list')
+    const { list, balance, listRequest, minConfirmations, proxy, freshWithinMs } = this.options
+    const listed = await askFresh(list, listRequest, since, 'por-address-list', freshWithinMs)
     // jsonparse data,result, interpolated as is into the next bridge's request data
     const parsed = field<unknown>(listed.body, ['data', 'result'], 'por-address-list')
     if (!Array.isArray(parsed)) throw new UpdaterError('por-address-list: data.result is not a list')
-    const summed = await this.fresh(balance, { addresses: parsed, minConfirmations }, since, 'btc-balance')
+    const summed = await askFresh(
+      balance,
+      { addresses: parsed, minConfirmations },
+      since,
+      'btc-balance',
+      freshWithinMs,
+    )
     const total = integerText(
       field(summed.body, ['data', 'result'], 'btc-balance'),
       'btc-balance data.result',
@@ -160,7 +188,7 @@ export class AdapterReader {
       throw new UpdaterError('btc-balance: result and data.result differ')
     }
     const adapterDecimals = field<number>(summed.body, ['data', 'decimals'], 'btc-balance')
-    const feedDecimals = Number(await this.options.proxy.decimals())
+    const feedDecimals = Number(await proxy.decimals())
     return {
       addresses: parsed.map((entry) => String((entry as { address?: unknown }).address)),
       listed: parsed,
@@ -182,17 +210,12 @@ export class AdapterReader {
   }
 }
 
-/** The feed updater: a round reads the adapters ({@link AdapterReader}) and writes the aggregator when due. */
-export class ReserveFeedUpdater {
-  readonly reader: AdapterReader
+export class ReserveFeedUpdater<O extends Observed = Observation> {
+  constructor(private readonly options: UpdaterOptions<O>) {}
 
-  constructor(private readonly options: UpdaterOptions) {
-    this.reader = new AdapterReader(options)
-  }
-
-  /** One observation, the two bridges chained as the node job chains them. */
-  observe(since = Date.now()): Promise<Observation> {
-    return this.reader.observe(since)
+  /** One observation, read after `since` (default: now). */
+  observe(since = Date.now()): Promise<O> {
+    return this.options.source(since)
   }
 
   /**
@@ -206,7 +229,7 @@ export class ReserveFeedUpdater {
   }
 
   /** One round: observe, apply the deviation-or-heartbeat rule, write the answer if the rule says so. */
-  async round(): Promise<RoundOutcome> {
+  async round(): Promise<RoundOutcome<O>> {
     const began = Date.now()
     const { proxy, aggregator, rules } = this.options
     const observation = await this.observe(began)
@@ -215,7 +238,7 @@ export class ReserveFeedUpdater {
     const now = BigInt((await provider.getBlock('latest'))!.timestamp)
     const ageSeconds = now - updatedAt
     const previous = { answer, updatedAt }
-    const outcome: RoundOutcome = { observation, previous, ageSeconds, updated: false, why: '' }
+    const outcome: RoundOutcome<O> = { observation, previous, ageSeconds, updated: false, why: '' }
     const threshold = `${formatUnits(rules.deviationBps, 2)} %`
     if (answer <= 0n) {
       outcome.updated = true

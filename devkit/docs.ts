@@ -20,8 +20,18 @@ import type { Adapter } from '@chainlink/external-adapter-framework/adapter'
 import { BaseSettingsDefinition, type SettingDefinition } from '@chainlink/external-adapter-framework/config'
 import type { InputParameter } from '@chainlink/external-adapter-framework/validation/input-params'
 import { POR_SETTING_DEFAULTS } from '#common/adapter'
-import { prometheusExpression, prometheusRulesFile, reserveAlertRules, type AlertRule } from '#common/alerts'
+import {
+  chainAlertRules,
+  prometheusExpression,
+  prometheusRulesFile,
+  reserveAlertRules,
+  type AlertRule,
+} from '#common/alerts'
 import { KNOWN_CHAINS, UNKNOWN_CHAIN_LIMITS, defaultFreshness } from '#common/evm-chains'
+import { CHAIN_METRIC } from '#common/metric-names'
+import { CHAIN_METRIC_HELP, CHAIN_METRIC_LABELS } from '../dashboard/alerts'
+import { optionsMarkdown } from '../dashboard/cli-spec'
+import { DEFAULT_POLL_MS } from '../dashboard/defaults'
 import { reportGasLimit } from '#workflows/reserve-guard/gas'
 import { ADAPTERS_DIR, adapterNames, loadAdapterModule } from './adapters'
 import { ANCHOR_NAME, LOAD_GOALS, memoryVersusBaseline, readLoadResults, versusAnchor } from './load-results'
@@ -464,11 +474,15 @@ export const ALERT_RULES_FILE = join('docs', 'reserve-alerts.rules.yml')
 /** The alerts of an adapter with the default CACHE_MAX_AGE, as documented. */
 export const documentedAlertRules = (): AlertRule[] => reserveAlertRules(POR_SETTING_DEFAULTS.CACHE_MAX_AGE)
 
+/** The chain's alerts, as the dashboard judges them with its default poll. */
+export const documentedChainAlertRules = (): AlertRule[] => chainAlertRules(DEFAULT_POLL_MS)
+
 const UNIT_NAMES: Record<AlertRule['unit'], string> = {
   seconds: 's',
   milliseconds: 'ms',
   requests: 'requests',
   computations: 'computations',
+  flag: '1 while it holds',
 }
 
 /** docs/operators.md's alerts part: each rule, its condition in PromQL, and what it means. */
@@ -489,11 +503,16 @@ export function alertsPart(rules: AlertRule[]): string {
 export function alertRulesDoc(repoDir = REPO_DIR): GeneratedDoc {
   const header = [
     'Alerts on the reserve adapters\' metrics (docs/operators.md, "Staleness"), for adapters with the',
-    `default CACHE_MAX_AGE of ${POR_SETTING_DEFAULTS.CACHE_MAX_AGE} ms. Written by \`npm run docs\` from`,
-    'adapters/common/alerts.ts (reserveAlertRules): change the rules there, not here.',
+    `default CACHE_MAX_AGE of ${POR_SETTING_DEFAULTS.CACHE_MAX_AGE} ms; and on the chain, as the dashboard exposes it on`,
+    `its /metrics (dashboard/README.md), read every ${DEFAULT_POLL_MS / 1000} s. Written by \`npm run docs\` from`,
+    'adapters/common/alerts.ts (reserveAlertRules, chainAlertRules): change the rules there, not here.',
     "cache_data_staleness_seconds (the framework's) is in milliseconds, despite its name.",
   ]
-  return { file: join(repoDir, ALERT_RULES_FILE), whole: prometheusRulesFile(documentedAlertRules(), header) }
+  const groups = [
+    { name: 'reserve-adapters', rules: documentedAlertRules() },
+    { name: 'reserve-chain', rules: documentedChainAlertRules() },
+  ]
+  return { file: join(repoDir, ALERT_RULES_FILE), whole: prometheusRulesFile(groups, header) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -585,11 +604,27 @@ export function operatorsDoc(repoDir = REPO_DIR): GeneratedDoc {
 // ---------------------------------------------------------------------------------------------
 // Writing and checking
 
-/** Every generated doc of the repository: each adapter's README, the root README, the operator guide and the alert rules. */
+/** The dashboard's README: its options, its metrics and the chain's alerts. */
+export function dashboardDoc(repoDir = REPO_DIR): GeneratedDoc {
+  const metrics = table(
+    ['metric', 'labels', 'meaning'],
+    (Object.keys(CHAIN_METRIC) as (keyof typeof CHAIN_METRIC)[]).map((key) => [
+      code(CHAIN_METRIC[key]),
+      CHAIN_METRIC_LABELS[key].map(code).join(', '),
+      cell(CHAIN_METRIC_HELP[key]),
+    ]),
+  )
+  return {
+    file: join(repoDir, 'dashboard', 'README.md'),
+    parts: { options: optionsMarkdown(), metrics, alerts: alertsPart(documentedChainAlertRules()) },
+  }
+}
+
+/** Every generated doc of the repository: each adapter's README, the root README, the operator guide, the dashboard's README and the alert rules. */
 export async function allDocs(repoDir = REPO_DIR): Promise<GeneratedDoc[]> {
   const adaptersDir = join(repoDir, 'adapters')
   const adapters = await Promise.all(adapterNames(adaptersDir).map((name) => adapterDoc(name, adaptersDir)))
-  return [...adapters, rootDoc(repoDir), operatorsDoc(repoDir), alertRulesDoc(repoDir)]
+  return [...adapters, rootDoc(repoDir), operatorsDoc(repoDir), dashboardDoc(repoDir), alertRulesDoc(repoDir)]
 }
 
 /**

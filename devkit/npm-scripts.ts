@@ -46,6 +46,8 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
         'deploys a ReserveGuard (and a SecureMintToken, a PoRAddressList), wires it to its assets, changes them after its delay, hands out its roles, pauses and unpauses through it, shows its status ([guard/](guard/README.md))',
       upkeeps:
         "registers, manages and rehearses a guard's Automation 2.3 upkeeps ([upkeeps/](upkeeps/README.md))",
+      dashboard:
+        "serves a guard's dashboard: reserves against supply over time, the guard's verdict, pauses, feed freshness, upkeeps, CRE receivers, the adapters' health, alerts (`-- --network <name> --guard <address>`) ([dashboard/](dashboard/README.md))",
       cre: "rehearses the CRE workflows on a local chain: their own code on a local DON, through Chainlink's KeystoneForwarder into DataFeedsCache and the guard (`-- local`, `-- feed`, `-- allow`, `-- run`) ([cre/](cre/README.md))",
     },
   },
@@ -53,6 +55,8 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
     group: 'Scale and benchmarks',
     scripts: {
       'test:scale': 'runs the replica tests on a real Redis (needs `redis-server`)',
+      'test:browser':
+        "runs the dashboard's tests in a real browser, with the README's screenshots (needs Debian's `chromium`; `SCREENSHOTS=update` rewrites them)",
       'bench:btc-balance': "times btc-balance's reads of a slow Esplora",
       'bench:multichain-supply': "times multichain-supply's reads of five chains",
       'bench:token-balance':

@@ -41,6 +41,7 @@ import {
   type RegistrationPlan,
 } from './registrar'
 import {
+  isUnderfunded,
   openRegistry,
   planAcceptAdmin,
   planCancel,
@@ -50,6 +51,7 @@ import {
   planUpdate,
   planWithdraw,
   readUpkeep,
+  upkeepState,
   type Plan,
   type UpkeepChanges,
   type UpkeepInfo,
@@ -209,11 +211,6 @@ function upkeepJson(info: UpkeepInfo): Record<string, unknown> {
   }
 }
 
-/** closed: cancelled, so neither checked nor performed again (only its funds remain to withdraw). */
-function upkeepState(info: UpkeepInfo): 'active' | 'paused' | 'closed' {
-  return info.cancelled ? 'closed' : info.paused ? 'paused' : 'active'
-}
-
 function upkeepLine(info: UpkeepInfo, forwarderAllowed: boolean): string {
   const listens = info.logTrigger ? `, listens to ${listensTo(info.logTrigger)}` : ''
   if (info.cancelled) {
@@ -226,8 +223,7 @@ function upkeepLine(info: UpkeepInfo, forwarderAllowed: boolean): string {
       `forwarder ${info.forwarder} ${forwarderAllowed ? 'still holds' : 'does not hold'} FORWARDER_ROLE`
     )
   }
-  const funded =
-    info.balance.units < info.minBalance.units ? 'UNDERFUNDED, not performed' : 'funded above the minimum'
+  const funded = isUnderfunded(info) ? 'UNDERFUNDED, not performed' : 'funded above the minimum'
   const threshold =
     info.gasPriceThreshold.kind === 'none' ? '' : `, ${describeOffchainConfig(info.gasPriceThreshold)}`
   return (

@@ -2,7 +2,7 @@
  * The guard as the tools see it: its assets and their verdict now (from its views `assetCount`, `assetAt`,
  * `assetStatus`, `isAssetPaused`), who may perform (`FORWARDER_ROLE`), and its events decoded.
  */
-import { Contract, type Log, type Provider, type Signer } from 'ethers'
+import { Contract, type BlockTag, type Log, type Provider, type Signer } from 'ethers'
 import { compiledEnumMembers, linkTokenInterface } from '#chain/automation'
 import { UpkeepsError } from './errors'
 import { guardInterface, type PlannedTx } from './tx'
@@ -103,8 +103,13 @@ export async function readAssets(guard: Contract): Promise<AssetState[]> {
   return assets
 }
 
-export async function hasForwarderRole(guard: Contract, forwarder: string): Promise<boolean> {
-  return (await guard.hasRole(await forwarderRoleOf(guard), forwarder)) as boolean
+/** Whether the guard accepts performUpkeep from `forwarder` (at `blockTag`, default the latest block). */
+export async function hasForwarderRole(
+  guard: Contract,
+  forwarder: string,
+  blockTag: BlockTag = 'latest',
+): Promise<boolean> {
+  return (await guard.hasRole(await forwarderRoleOf(guard), forwarder, { blockTag })) as boolean
 }
 
 /** `grantRole(FORWARDER_ROLE, forwarder)`; `whose` names the upkeep in the description (`upkeep 12`). */

@@ -28,6 +28,7 @@ export {
 } from './registrar'
 export {
   checkAutomationVersion,
+  isUnderfunded,
   openRegistry,
   planAcceptAdmin,
   planCancel,
@@ -37,6 +38,7 @@ export {
   planUpdate,
   planWithdraw,
   readUpkeep,
+  upkeepState,
   type Plan,
   type UpkeepChanges,
   type UpkeepInfo,

@@ -5,7 +5,7 @@
  * (the two-step admin transfer), cancel and withdraw, each with the checks the registry would otherwise make
  * the hard way (a reverted transaction), and the ones it does not make at all (funding below the minimum).
  */
-import { AbiCoder, Contract, ZeroAddress, type Provider, type Signer } from 'ethers'
+import { AbiCoder, Contract, ZeroAddress, type BlockTag, type Provider, type Signer } from 'ethers'
 import {
   Trigger,
   decodeLogTriggerConfig,
@@ -122,20 +122,29 @@ export interface UpkeepInfo {
   gasPriceThreshold: OffchainConfig
 }
 
-export async function readUpkeep(registry: Contract, id: bigint): Promise<UpkeepInfo> {
+/**
+ * An upkeep as the registry holds it, read at `blockTag` (default: the latest block), so that a status shows one
+ * state of the registry.
+ */
+export async function readUpkeep(
+  registry: Contract,
+  id: bigint,
+  blockTag: BlockTag = 'latest',
+): Promise<UpkeepInfo> {
+  const at = { blockTag }
   const provider = registry.runner!.provider!
   const address = await registry.getAddress()
-  const forwarder = (await registry.getForwarder(id)) as string
+  const forwarder = (await registry.getForwarder(id, at)) as string
   if (forwarder === ZeroAddress) {
     throw new UpkeepsError(
       `there is no upkeep ${id} on the registry ${address} (it may have been migrated)`,
       'usage',
     )
   }
-  const upkeep = await registry.getUpkeep(id)
-  const billingToken = (await registry.getBillingToken(id)) as string
-  const trigger = BigInt(await registry.getTriggerType(id)) === Trigger.LOG ? 'log' : 'conditional'
-  const wrappedNative = (await registry.getWrappedNativeTokenAddress()) as string
+  const upkeep = await registry.getUpkeep(id, at)
+  const billingToken = (await registry.getBillingToken(id, at)) as string
+  const trigger = BigInt(await registry.getTriggerType(id, at)) === Trigger.LOG ? 'log' : 'conditional'
+  const wrappedNative = (await registry.getWrappedNativeTokenAddress(at)) as string
   const amount = (units: bigint) => tokenAmount(provider, billingToken, units)
   const maxValid = BigInt(upkeep.maxValidBlocknumber)
   const cancelled = maxValid !== UINT32_MAX
@@ -151,17 +160,27 @@ export async function readUpkeep(registry: Contract, id: bigint): Promise<Upkeep
     billingToken,
     billedInNative: billingToken.toLowerCase() === wrappedNative.toLowerCase(),
     balance: await amount(BigInt(upkeep.balance)),
-    minBalance: await amount(BigInt(await registry.getMinBalance(id))),
+    minBalance: await amount(BigInt(await registry.getMinBalance(id, at))),
     amountSpent: await amount(BigInt(upkeep.amountSpent)),
     paused: upkeep.paused as boolean,
     cancelled,
     withdrawableFromBlock: cancelled ? maxValid : undefined,
     lastPerformedBlockNumber: BigInt(upkeep.lastPerformedBlockNumber),
     logTrigger:
-      trigger === 'log' ? decodeLogTriggerConfig(await registry.getUpkeepTriggerConfig(id)) : undefined,
+      trigger === 'log' ? decodeLogTriggerConfig(await registry.getUpkeepTriggerConfig(id, at)) : undefined,
     offchainConfig: upkeep.offchainConfig as string,
     gasPriceThreshold: decodeOffchainConfig(upkeep.offchainConfig as string),
   }
+}
+
+/** closed: cancelled, so neither checked nor performed again (only its funds remain to withdraw). */
+export function upkeepState(info: UpkeepInfo): 'active' | 'paused' | 'closed' {
+  return info.cancelled ? 'closed' : info.paused ? 'paused' : 'active'
+}
+
+/** Below its minimum balance, the registry does not perform the upkeep. */
+export function isUnderfunded(info: UpkeepInfo): boolean {
+  return info.balance.units < info.minBalance.units
 }
 
 /** A planned change: the transactions, and what the user should know before and after. */

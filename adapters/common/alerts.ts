@@ -1,22 +1,24 @@
 /**
- * The alerts an operator sets on the adapters' metrics, defined once, as data
- * ({@link reserveAlertRules}): rendered as a Prometheus rules file
- * ({@link prometheusRulesFile}: docs/reserve-alerts.rules.yml, written by `npm run docs`), and
- * judged by {@link AlertEvaluator} against scrapes of an adapter's /metrics
- * ({@link parseMetricsText}), so that a page showing these alerts and Prometheus never disagree.
+ * The alerts an operator sets on the adapters' metrics ({@link reserveAlertRules}) and on the
+ * chain as the dashboard reads it ({@link chainAlertRules}), defined once, as data: rendered as a
+ * Prometheus rules file ({@link prometheusRulesFile}: docs/reserve-alerts.rules.yml, written by
+ * `npm run docs`), and judged by {@link AlertEvaluator} against scrapes of an adapter's or the
+ * dashboard's /metrics ({@link parseMetricsText}), so that the dashboard's page and Prometheus
+ * never disagree.
  *
  * Names only, no framework: this module loads anywhere (a page, a tool), given a scrape.
  */
-import { FRAMEWORK_METRIC, RESERVE_METRIC } from './metric-names'
+import { CHAIN_METRIC, FRAMEWORK_METRIC, RESERVE_METRIC } from './metric-names'
 
 /** How a rule's aggregated value is compared with its threshold. */
 export type Comparison = '>' | '>=' | '<' | '<='
 
 /**
  * The unit a metric is exposed in, which a rule's threshold is written in. The framework's
- * `cache_data_staleness_seconds` is in milliseconds, whatever its name says.
+ * `cache_data_staleness_seconds` is in milliseconds, whatever its name says. A `flag` is 1 while a
+ * condition holds, 0 otherwise.
  */
-export type MetricUnit = 'seconds' | 'milliseconds' | 'requests' | 'computations'
+export type MetricUnit = 'seconds' | 'milliseconds' | 'requests' | 'computations' | 'flag'
 
 /** One alert: `<aggregation> by (<by>) (<metric>{<match>}) <comparison> <threshold>`, held `for`. */
 export interface AlertRule {
@@ -129,6 +131,107 @@ export function reserveAlertRules(cacheMaxAgeMs: number): AlertRule[] {
   ]
 }
 
+/** The labels of the dashboard's gauges of one guarded asset. */
+const ASSET = ['guard', 'asset'] as const
+/** The labels of the dashboard's gauges of one Automation upkeep. */
+const UPKEEP = ['registry', 'upkeep'] as const
+
+/**
+ * The alerts on the chain, as the dashboard reads it every `pollMs` and exposes it on its own
+ * /metrics ({@link CHAIN_METRIC}): the guard's verdict and pauses (its own views), and the
+ * Automation upkeeps that keep it watching (the registry's). Each condition is a flag the dashboard
+ * decides exactly; only its read age is a duration.
+ */
+export function chainAlertRules(pollMs: number): AlertRule[] {
+  const asset = '{{ $labels.asset }}'
+  const upkeep = 'upkeep {{ $labels.upkeep }}'
+  /** A flag of the dashboard's, per label set: raised while it is 1. */
+  const raised = (by: readonly string[]) =>
+    ({ match: {}, aggregation: 'max', by, comparison: '>', threshold: 0, unit: 'flag' }) as const
+  const readOldAfterSeconds = Math.ceil((pollMs * 6) / 1000)
+  return [
+    {
+      name: 'ReserveAssetShort',
+      metric: CHAIN_METRIC.assetShort,
+      ...raised(ASSET),
+      forSeconds: 0,
+      severity: 'critical',
+      summary: `${asset}: the guard finds its reserves short of the supply and margin`,
+      description:
+        "The guard's own check (assetStatus) finds the reserve feed's answer below the supply plus the margin: the upkeep pauses what the asset is configured to pause, and the token refuses every mint. An unpauser lifts the pause once the feed shows the reserves back.",
+    },
+    {
+      name: 'ReserveFeedStale',
+      metric: CHAIN_METRIC.assetStale,
+      ...raised(ASSET),
+      forSeconds: 0,
+      severity: 'critical',
+      summary: `${asset}: no fresh reading (the reserve or supply feed is older than its heartbeat, or cannot be read)`,
+      description:
+        "The guard's check has no fresh reading: the feed stopped updating (the oracle network, its adapters or their provider) or cannot be read. Fail-closed assets count it as short and are paused; skip assets are not protected meanwhile. Nothing is minted either way.",
+    },
+    {
+      name: 'ReserveAssetPaused',
+      metric: CHAIN_METRIC.assetPaused,
+      ...raised(ASSET),
+      forSeconds: 0,
+      severity: 'warning',
+      summary: `${asset}: paused by the guard`,
+      description:
+        'Every operation the asset is configured to pause is paused (by the upkeep for a shortfall, or by a guardian). The dashboard lists who paused it and why.',
+    },
+    {
+      name: 'ReserveUpkeepUnderfunded',
+      metric: CHAIN_METRIC.upkeepUnderfunded,
+      ...raised(UPKEEP),
+      forSeconds: 0,
+      severity: 'critical',
+      summary: `${upkeep}: balance below the registry's minimum`,
+      description:
+        'Below its minimum balance the registry does not perform the upkeep: the guard stops pausing on a shortfall. Fund it (npm run upkeeps -- fund).',
+    },
+    {
+      name: 'ReserveUpkeepInactive',
+      metric: CHAIN_METRIC.upkeepInactive,
+      ...raised(UPKEEP),
+      forSeconds: 0,
+      severity: 'warning',
+      summary: `${upkeep}: paused or cancelled on the registry`,
+      description:
+        "The registry neither checks nor performs a paused or cancelled upkeep: unless another upkeep (or the CRE workflow) watches the guard, shortfalls go unanswered. A guardian's pauseAsset still works.",
+    },
+    {
+      name: 'ReserveUpkeepForwarderNotAllowed',
+      metric: CHAIN_METRIC.upkeepForwarderNotAllowed,
+      match: {},
+      aggregation: 'max',
+      by: ['guard', 'upkeep'],
+      comparison: '>',
+      threshold: 0,
+      unit: 'flag',
+      forSeconds: 0,
+      severity: 'critical',
+      summary: `${upkeep}: its forwarder does not hold the guard's FORWARDER_ROLE`,
+      description:
+        "The guard refuses performUpkeep from the upkeep's forwarder: a shortfall is found and never acted on. The guard's admin grants the role (npm run upkeeps -- grant-forwarder).",
+    },
+    {
+      name: 'ReserveChainReadOld',
+      metric: CHAIN_METRIC.chainReadAge,
+      match: {},
+      aggregation: 'max',
+      by: ['guard'],
+      comparison: '>',
+      threshold: readOldAfterSeconds,
+      unit: 'seconds',
+      forSeconds: 0,
+      severity: 'warning',
+      summary: "{{ $labels.guard }}: the dashboard's last complete read of the chain was {{ $value }} s ago",
+      description: `The dashboard reads the chain every ${pollMs / 1000} s; six reads in a row failed (the RPC is down, lags or refuses a call): every other chain alert is judged on the last read that succeeded.`,
+    },
+  ]
+}
+
 // ---------------------------------------------------------------------------------------------
 // Prometheus
 
@@ -150,22 +253,35 @@ export function prometheusExpression(rule: AlertRule): string {
   return `${rule.aggregation} by (${rule.by.join(', ')}) (${series}) ${rule.comparison} ${rule.threshold}`
 }
 
-/** A Prometheus rules file of `rules` (one group), with `header` as its opening comment lines. */
-export function prometheusRulesFile(rules: readonly AlertRule[], header: string[]): string {
-  const text = JSON.stringify
-  const lines = [...header.map((line) => `# ${line}`), 'groups:', '  - name: reserve-adapters', '    rules:']
-  for (const rule of rules) {
-    lines.push(`      - alert: ${rule.name}`, `        expr: ${text(prometheusExpression(rule))}`)
-    if (rule.forSeconds > 0) lines.push(`        for: ${promDuration(rule.forSeconds)}`)
-    lines.push(
-      '        labels:',
-      `          severity: ${rule.severity}`,
-      '        annotations:',
-      `          summary: ${text(rule.summary)}`,
-      `          description: ${text(rule.description)}`,
-    )
+/** A group of a rules file: its name, and its rules. */
+export interface RuleGroup {
+  name: string
+  rules: readonly AlertRule[]
+}
+
+/** A Prometheus rules file of `groups`, with `header` as its opening comment lines. */
+export function prometheusRulesFile(groups: readonly RuleGroup[], header: string[]): string {
+  const lines = [...header.map((line) => `# ${line}`), 'groups:']
+  for (const group of groups) {
+    lines.push(`  - name: ${group.name}`, '    rules:')
+    for (const rule of group.rules) lines.push(...ruleLines(rule))
   }
   return `${lines.join('\n')}\n`
+}
+
+/** One rule of a rules file. */
+function ruleLines(rule: AlertRule): string[] {
+  const text = JSON.stringify
+  return [
+    `      - alert: ${rule.name}`,
+    `        expr: ${text(prometheusExpression(rule))}`,
+    ...(rule.forSeconds > 0 ? [`        for: ${promDuration(rule.forSeconds)}`] : []),
+    '        labels:',
+    `          severity: ${rule.severity}`,
+    '        annotations:',
+    `          summary: ${text(rule.summary)}`,
+    `          description: ${text(rule.description)}`,
+  ]
 }
 
 // ---------------------------------------------------------------------------------------------

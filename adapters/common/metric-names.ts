@@ -1,7 +1,8 @@
 /**
  * The names of the metrics the alert rules read (adapters/common/alerts.ts): this repository's
- * own (registered by adapters/common/metrics.ts) and the framework's. A module of names only, so
- * that the rules and their evaluator load without the framework.
+ * own (registered by adapters/common/metrics.ts), the framework's, and the chain's as the
+ * dashboard exposes them. A module of names only, so that the rules and their evaluator load
+ * without the framework.
  */
 
 /** This repository's metrics (adapters/common/metrics.ts says what each means). */
@@ -19,4 +20,21 @@ export const FRAMEWORK_METRIC = {
    * in **milliseconds** despite its name (set to 0 when an answer is written), per feed.
    */
   cacheDataStaleness: 'cache_data_staleness_seconds',
+} as const
+
+/**
+ * What the dashboard reads from the chain, as gauges on its own /metrics (dashboard/metrics.ts says
+ * what each means): a condition is 1 while it holds and 0 otherwise, decided exactly (integers) by
+ * the dashboard, from the guard's own views and the Automation registry.
+ */
+export const CHAIN_METRIC = {
+  assetShort: 'reserve_guard_asset_short',
+  assetStale: 'reserve_guard_asset_stale',
+  assetPaused: 'reserve_guard_asset_paused',
+  feedAge: 'reserve_guard_feed_age_seconds',
+  feedHeartbeat: 'reserve_guard_feed_heartbeat_seconds',
+  upkeepUnderfunded: 'reserve_upkeep_underfunded',
+  upkeepInactive: 'reserve_upkeep_inactive',
+  upkeepForwarderNotAllowed: 'reserve_upkeep_forwarder_not_allowed',
+  chainReadAge: 'reserve_dashboard_chain_read_age_seconds',
 } as const

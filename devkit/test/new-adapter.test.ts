@@ -129,6 +129,11 @@ describe('the Adapter authors guide, in a copy of the repository', () => {
       // the reserve-guard workflow's gas rule, which the README's gas table (devkit/docs.ts) is held to
       'workflows/reserve-guard/gas.ts',
       'workflows/shared/abi-words.ts',
+      // the dashboard's alert metrics and options, which the README's generated parts (devkit/docs.ts) are made from
+      'dashboard/alerts.ts',
+      'dashboard/cli-spec.ts',
+      'dashboard/defaults.ts',
+      'dashboard/snapshot.ts',
       'scripts',
       'test/setup',
       'test/conformance',

@@ -9,6 +9,7 @@ import { advanceClock, backgroundTicks } from '#devkit/clock'
 import { POR_SETTING_DEFAULTS } from '../adapter'
 import {
   AlertEvaluator,
+  chainAlertRules,
   parseMetricsText,
   prometheusExpression,
   reserveAlertRules,
@@ -34,6 +35,36 @@ describe('the alert rules', () => {
         'sum by (app_name, adapter_endpoint, status_code) (increase(reserve_computation_failures_total[10m])) > 0',
       ReserveAnswerServedOld: 'max by (app_name, feed_id) (cache_data_staleness_seconds) > 240000',
     })
+  })
+
+  it("on the chain, are PromQL over the dashboard's flags, and its read age in seconds", () => {
+    const chain = chainAlertRules(12_000)
+    expect(Object.fromEntries(chain.map((r) => [r.name, prometheusExpression(r)]))).toEqual({
+      ReserveAssetShort: 'max by (guard, asset) (reserve_guard_asset_short) > 0',
+      ReserveFeedStale: 'max by (guard, asset) (reserve_guard_asset_stale) > 0',
+      ReserveAssetPaused: 'max by (guard, asset) (reserve_guard_asset_paused) > 0',
+      ReserveUpkeepUnderfunded: 'max by (registry, upkeep) (reserve_upkeep_underfunded) > 0',
+      ReserveUpkeepInactive: 'max by (registry, upkeep) (reserve_upkeep_inactive) > 0',
+      ReserveUpkeepForwarderNotAllowed: 'max by (guard, upkeep) (reserve_upkeep_forwarder_not_allowed) > 0',
+      ReserveChainReadOld: 'max by (guard) (reserve_dashboard_chain_read_age_seconds) > 72',
+    })
+    expect(chainAlertRules(500).find((r) => r.name === 'ReserveChainReadOld')!.threshold).toBe(3)
+    const evaluator = new AlertEvaluator(chain)
+    const scrape = parseMetricsText(
+      [
+        'reserve_guard_asset_short{guard="0xG",asset="0xA"} 1',
+        'reserve_guard_asset_short{guard="0xG",asset="0xB"} 0',
+        'reserve_dashboard_chain_read_age_seconds{guard="0xG"} 12',
+      ].join('\n'),
+    )
+    expect(evaluator.observe(scrape, 0).map((a) => [a.rule.name, a.labels, a.state, a.summary])).toEqual([
+      [
+        'ReserveAssetShort',
+        { guard: '0xG', asset: '0xA', severity: 'critical' },
+        'firing',
+        '0xA: the guard finds its reserves short of the supply and margin',
+      ],
+    ])
   })
 
   it('read a scrape: labels with escapes, histogram buckets, infinities', () => {
