@@ -18,8 +18,7 @@ const USAGE = `Usage: npm run demo [-- --runtime automation|cre] [--json [<file>
   --runtime <r>      automation (default): Chainlink Automation 2.3 pauses the token; cre: the CRE workflows
                      do, rehearsed on a local DON through Chainlink's KeystoneForwarder (feed: DataFeedsCache);
                      the scenarios run on Automation 2.3
-  --scenario <name>  play a failure mode instead (the names are below; overmint, the over-mint
-                     rehearsal, runs without --dashboard)
+  --scenario <name>  play a failure mode instead (the names are below)
   --dashboard        with --scenario: serve the dashboard on the scenario's chain as soon as it is up, and
                      leave it up once the scenario is over, until Ctrl-C
   --port <port>      the dashboard's port (default 8090; 0: any free one)
@@ -109,13 +108,9 @@ if (parsed === 'help') {
   process.stdout.write(`${USAGE}\n\nScenarios:\n${names.join('\n')}\n`)
   process.exit(0)
 }
-// The over-mint rehearsal (demo/scenarios/overmint.ts) keeps its own timeline and runner for now: it plays
-// without the dashboard, and is not among SCENARIOS.
+// The over-mint rehearsal (demo/scenarios/overmint.ts) keeps its own steps and summary, so it is not among
+// SCENARIOS; the runner plays it all the same (the dashboard with --dashboard).
 const overmint = parsed.scenario === OVERMINT
-if (overmint && parsed.dashboard) {
-  process.stderr.write(`demo: --scenario ${OVERMINT} runs without --dashboard\n`)
-  process.exit(2)
-}
 const scenario = parsed.scenario === undefined || overmint ? undefined : findScenario(parsed.scenario)
 if (parsed.scenario !== undefined && !overmint && !scenario) {
   const known = [...SCENARIOS.map((s) => s.name), OVERMINT].join(', ')
@@ -128,30 +123,36 @@ const say = (line: string) => narrate.write(`${line}\n`)
 let ok: boolean
 let summary: unknown
 let keepUp: (() => Promise<void>) | undefined
+/** With --dashboard: leaves the dashboard and what the scenario started up until Ctrl-C, then stops them. */
+const stayUp = (run: { dashboard?: { url: string }; close(): Promise<void> }) => async () => {
+  say(
+    `  The dashboard stays up at ${run.dashboard!.url}/ with the scenario's chain, adapters and runner: Ctrl-C stops it.`,
+  )
+  await new Promise<void>((stop) => {
+    process.once('SIGINT', () => stop())
+    process.once('SIGTERM', () => stop())
+  })
+  await run.close()
+}
+const runnerOptions = { say, dashboard: parsed.dashboard, port: parsed.port }
 if (scenario) {
   const { runScenario } = await import('./scenarios/runner')
   const { timelineSummary } = await import('./scenarios/timeline')
   say(scenario.title)
-  const run = await runScenario(scenario, { say, dashboard: parsed.dashboard, port: parsed.port })
+  const run = await runScenario(scenario, runnerOptions)
   for (const line of timelineSummary(run.timeline)) say(line)
   ok = run.timeline.ok
   summary = run.timeline
-  if (run.dashboard) {
-    keepUp = async () => {
-      say(
-        `  The dashboard stays up at ${run.dashboard!.url}/ with the scenario's chain, adapter and runner: Ctrl-C stops it.`,
-      )
-      await new Promise<void>((stop) => {
-        process.once('SIGINT', () => stop())
-        process.once('SIGTERM', () => stop())
-      })
-      await run.close()
-    }
-  } else await run.close()
+  if (run.dashboard) keepUp = stayUp(run)
+  else await run.close()
 } else if (overmint) {
-  const result = await (await import('./scenarios/overmint')).runOvermint({ print: say })
-  ok = result.ok
-  summary = result
+  const { runWithRunner } = await import('./scenarios/runner')
+  const { runOvermint } = await import('./scenarios/overmint')
+  const run = await runWithRunner((runner) => runOvermint({ print: say, runner }), runnerOptions)
+  ok = run.result.ok
+  summary = run.result
+  if (run.dashboard) keepUp = stayUp(run)
+  else await run.close()
 } else if (parsed.runtime === 'cre') {
   const { CreDemo } = await import('./cre')
   const result = await new CreDemo(say).run()

@@ -10,7 +10,7 @@ export const NPM_SCRIPT_GROUPS: { group: string; scripts: Record<string, string>
   {
     group: 'Start here',
     scripts: {
-      demo: 'runs the whole loop on this machine: a local chain, a provider, an adapter, a PoR feed, Automation pausing the token on a shortfall; `-- --runtime cre`: the CRE workflows on a local DON instead; `-- --scenario overmint` rehearses a 300-trillion mint ([demo/](demo/README.md))',
+      demo: 'runs the whole loop on this machine: a local chain, a provider, an adapter, a PoR feed, Automation pausing the token on a shortfall; `-- --runtime cre`: the CRE workflows on a local DON instead; `-- --scenario <name> [--dashboard]` replays an incident (`bridge-drain`, `ripcord`, `stale-feed`, `overmint`) on the dashboard ([demo/](demo/README.md))',
       test: 'builds the contracts, then runs every test offline with two local chains, then `posttest`',
       posttest: "run by `npm test` when it passes: the CRE workflows' tests (`test:workflows`)",
       lint: "runs the type checks, ESLint, Prettier, solhint, the workflows' runtime check and the generated docs' check (READMEs, their examples, this table)",

@@ -58,6 +58,7 @@ import {
 } from '../guard'
 import { blocksLater, seconds, table } from '../report'
 import { revertOf } from '../tx'
+import type { ScenarioContext } from './timeline'
 
 // ---------------------------------------------------------------- what the scenario is made of
 
@@ -119,6 +120,8 @@ export interface OvermintSummary {
   /** the mistake: 300 trillion whole tokens, by a key holding the minter role */
   overmint: { tokens: string; reservesUsd: string; supplyBefore: string }
   chain?: { chainId: number; url: string }
+  /** with `--dashboard`: where the dashboard serves the rehearsal's chain and guard */
+  dashboard?: string
   contracts?: Record<string, string>
   /** the ungated token's mint and the mint-log upkeep's pause */
   pause?: { mintBlock: number; pauseBlock: number; blocks: number; upkeepId: string; reason: string }
@@ -130,6 +133,11 @@ export interface OvermintSummary {
 export interface OvermintOptions {
   /** where the narration goes, a line at a time */
   print?: (line: string) => void
+  /**
+   * The scenario runner's hooks (`--dashboard`): told when the chain and the guard are up, and handed what to stop
+   * once the user is done looking; without them everything stops when the rehearsal ends.
+   */
+  runner?: Pick<ScenarioContext, 'watch' | 'onClose'>
 }
 
 /** Each step's title and label in the summary table. */
@@ -193,7 +201,7 @@ class Overmint {
   private readonly summary: OvermintSummary
   private readonly print: (line: string) => void
 
-  constructor(options: OvermintOptions) {
+  constructor(private readonly options: OvermintOptions) {
     this.print = options.print ?? (() => {})
     this.summary = {
       scenario: 'overmint',
@@ -233,7 +241,9 @@ class Overmint {
         if (!(await this.step(i + 1, (s) => body.call(this, s)))) break
       }
     } finally {
-      await this.cleanUp()
+      const runner = this.options.runner
+      if (runner) runner.onClose(() => this.cleanUp())
+      else await this.cleanUp()
     }
     this.summary.ok = this.summary.steps.every((s) => s.outcome === 'ok')
     this.summary.wallTimeMs = Date.now() - started
@@ -385,6 +395,18 @@ class Overmint {
     const forwarder = await guard.hasRole(Role.FORWARDER, this.upkeep.forwarder)
     const listens = this.upkeep.listensTo === this.stablecoinAddress
     s.fact('upkeepId', this.upkeep.id.toString())
+    const dashboard = await this.options.runner?.watch({
+      rpcUrl: this.chain!.url,
+      chainId: this.summary.chain!.chainId,
+      guard: await guard.getAddress(),
+      registry: this.automation.deployment.registry,
+      upkeeps: [this.upkeep.id],
+      adapters: [],
+    })
+    if (dashboard) {
+      s.say(`the dashboard: ${dashboard}`)
+      this.summary.dashboard = dashboard
+    }
     s.observe(
       `backed: ${backed.map((b) => (b ? 'yes' : 'NO')).join(', ')}; guard pauser: ${pauser}; upkeep listens to ` +
         `${this.upkeep.listensTo} (${listens ? 'the stablecoin' : 'NOT the stablecoin'}), forwarder allowed: ${forwarder}`,

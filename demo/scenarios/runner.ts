@@ -59,7 +59,22 @@ export async function watchWorld(
   }
 }
 
-export async function runScenario(scenario: Scenario, options: ScenarioOptions): Promise<ScenarioRun> {
+/** What {@link runWithRunner} played: its result, the dashboard if asked for, and what stops them. */
+export interface RunnerRun<T> {
+  result: T
+  dashboard?: RunningDashboard
+  /** stops the dashboard, then everything the play started */
+  close(): Promise<void>
+}
+
+/**
+ * Plays `play` with the runner's context: the narration, the dashboard started when the play says its chain and
+ * guard are up (with `options.dashboard`), and what to close kept until `close()`.
+ */
+export async function runWithRunner<T>(
+  play: (context: ScenarioContext) => Promise<T>,
+  options: ScenarioOptions,
+): Promise<RunnerRun<T>> {
   const closers: (() => Promise<void>)[] = []
   let dashboard: RunningDashboard | undefined
   const context: ScenarioContext = {
@@ -76,11 +91,19 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
     for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined)
   }
   try {
-    const timeline = await scenario.run(context)
-    if (dashboard) timeline.dashboard = `${dashboard.url}/`
-    return { timeline, dashboard, close }
+    return { result: await play(context), dashboard, close }
   } catch (error) {
     await close()
     throw error
   }
+}
+
+export async function runScenario(scenario: Scenario, options: ScenarioOptions): Promise<ScenarioRun> {
+  const {
+    result: timeline,
+    dashboard,
+    close,
+  } = await runWithRunner((context) => scenario.run(context), options)
+  if (dashboard) timeline.dashboard = `${dashboard.url}/`
+  return { timeline, dashboard, close }
 }

@@ -5,7 +5,9 @@
  */
 import { runDemo } from '../cli-process'
 import { SCENARIOS } from './index'
-import { runScenario } from './runner'
+import type { Snapshot } from '../../dashboard/snapshot'
+import { runOvermint } from './overmint'
+import { runScenario, runWithRunner } from './runner'
 import { TimelineRecorder, check, type Timeline } from './timeline'
 
 const played = new Map<string, { code: number | null; timeline: Timeline; narration: string }>()
@@ -150,4 +152,42 @@ describe('a scenario whose step does not happen as described', () => {
       `unknown scenario nope: the scenarios are ${SCENARIOS.map((s) => s.name).join(', ')}`,
     )
   })
+})
+
+describe('the over-mint rehearsal with its dashboard (`--scenario overmint --dashboard`)', () => {
+  it("serves the dashboard on the rehearsal's chain and guard, showing the mint-log pause and the unpause, until closed", async () => {
+    const run = await runWithRunner((runner) => runOvermint({ runner }), {
+      say: () => undefined,
+      dashboard: true,
+      pollMs: 500,
+    })
+    const url = `${run.dashboard!.url}/`
+    try {
+      expect(run.result.ok).toBe(true)
+      expect(run.result.dashboard).toBe(url)
+      const stablecoin = run.result.contracts!.stablecoin
+      const { mintBlock, pauseBlock } = run.result.pause!
+      // The rehearsal is over, its chain still up: the page reads the guard's history from it.
+      const deadline = Date.now() + 30_000
+      let snapshot: Snapshot
+      for (;;) {
+        snapshot = (await (await fetch(`${url}api/snapshot`)).json()) as Snapshot
+        if (snapshot.pauses.length >= 2 || Date.now() > deadline) break
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+      expect(snapshot.guard).toBe(run.result.contracts!.guard)
+      expect(snapshot.assets.map((a) => a.target)).toEqual([stablecoin])
+      expect(snapshot.assets[0].paused).toBe(false)
+      const events = snapshot.pauses.filter((p) => p.target === stablecoin).map((p) => [p.event, p.block])
+      expect(events).toEqual(expect.arrayContaining([['AssetPaused', pauseBlock]]))
+      expect(events.some(([event, block]) => event !== 'AssetPaused' && (block as number) > pauseBlock)).toBe(
+        true,
+      )
+      expect(pauseBlock).toBe(mintBlock + 1)
+    } finally {
+      await run.close()
+    }
+    // Closed: the dashboard no longer answers.
+    await expect(fetch(`${url}api/snapshot`)).rejects.toThrow()
+  }, 180_000)
 })
