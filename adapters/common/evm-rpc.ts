@@ -498,7 +498,8 @@ export class EvmRpcClient {
    * block number, so every round trip ends with the header at the pinned height, read after the
    * logs: a URL that holds another block there (a reorg, or a node on another branch) is passed
    * over, and the read fails (502) when none holds it; never a sum over another branch's logs.
-   * A log marked `removed`, from another contract or outside its range, or malformed, is a 502.
+   * A log marked `removed`, from another contract or outside its range, malformed, or given
+   * twice (a sum would count it twice), is a 502.
    */
   async logsUpTo(block: Pick<PinnedBlock, 'number' | 'hash'>, filter: LogFilter): Promise<EvmLog[]> {
     const { network } = this.settings
@@ -511,6 +512,7 @@ export class EvmRpcClient {
     }
     const address = filter.address.toLowerCase()
     const logs: EvmLog[] = []
+    const seen = new Set<string>()
     for (let i = 0; i < ranges.length; i += LOG_QUERIES_PER_BATCH) {
       const batch = ranges.slice(i, i + LOG_QUERIES_PER_BATCH)
       const tag = toQuantity(block.number)
@@ -539,7 +541,15 @@ export class EvmRpcClient {
         const answer = replies[n].result
         if (!Array.isArray(answer))
           throw providerError(`${where} answered ${JSON.stringify(answer)?.slice(0, 80)}`)
-        for (const item of answer) logs.push(checkedLog(item, where, address, from, to, block))
+        for (const item of answer) {
+          const log = checkedLog(item, where, address, from, to, block)
+          const key = `${log.blockNumber}:${log.logIndex}`
+          if (seen.has(key)) {
+            throw providerError(`${where} answered log ${log.logIndex} of block ${log.blockNumber} twice`)
+          }
+          seen.add(key)
+          logs.push(log)
+        }
       })
     }
     return logs

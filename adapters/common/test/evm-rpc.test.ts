@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals'
 import fc from 'fast-check'
-import { Wallet, type JsonRpcProvider } from 'ethers'
+import { Wallet, id, type JsonRpcProvider } from 'ethers'
 import { AdapterError } from '@chainlink/external-adapter-framework/validation/error'
 import { erc20Interface as erc20, multicall3Interface, porAddressListInterface } from '#chain/abi'
 import { decodeStringArray } from '../evm-calls'
@@ -709,6 +709,36 @@ describe('EvmRpcClient on the local chains', () => {
     expect(error.statusCode).toBe(502)
     expect(error.message).toMatch(
       /^base: no RPC could serve the head of the chain \(BASE_RPC_URL #1 \(127\.0\.0\.1:\d+\): .+; BASE_RPC_URL #2 \(127\.0\.0\.1:\d+\): .*ECONNREFUSED/,
+    )
+  })
+
+  it('refuses an eth_getLogs answer that gives a log twice: a sum of the logs would count it twice', async () => {
+    const { block } = await new EvmRpcClient(settingsFor([localChainUrl('A')], 31337n), {
+      timeoutMs: 5000,
+    }).pin(0, [])
+    const filter = {
+      address: tokenA.target as string,
+      topics: [id('Transfer(address,address,uint256)')],
+      fromBlock: 0n,
+      blockRange: 1_000_000,
+    }
+    const direct = new EvmRpcClient(settingsFor([localChainUrl('A')], 31337n), { timeoutMs: 5000 })
+    const logs = await direct.logsUpTo(block, filter)
+    // The mint and the three transfers to holders.
+    expect(logs).toHaveLength(4)
+
+    const repeating = await proxy(localChainUrl('A'), (_i, body) =>
+      relayEdited(localChainUrl('A'), body, (request, reply) => {
+        const answer = reply as { result?: unknown[] }
+        if (request.method !== 'eth_getLogs' || !Array.isArray(answer.result)) return reply
+        return { ...answer, result: [...answer.result, answer.result.at(-1)] }
+      }),
+    )
+    const client = new EvmRpcClient(settingsFor([repeating.url], 31337n), { timeoutMs: 5000 })
+    const error = await rejection(client.logsUpTo(block, filter))
+    expect(error.statusCode).toBe(502)
+    expect(error.message).toMatch(
+      /^local: eth_getLogs\(0x[0-9a-f]{40}, blocks 0 to \d+\) answered log \d+ of block \d+ twice$/,
     )
   })
 

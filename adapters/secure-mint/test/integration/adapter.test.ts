@@ -7,16 +7,8 @@ import { deadUrl } from '#devkit/ports'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 import { makeAdapter } from '../../src'
 import { makeConfig, type Settings } from '../../src/config'
-import { computeBudgets, type BudgetFigures } from '../../src/provider/budgets'
-
-/** The adapter's answer: budgets, a computed error, or a 400 from input validation. */
-interface MintableResponse {
-  statusCode: number
-  result?: string
-  data: BudgetFigures
-  errorMessage?: string
-  error?: { message: string }
-}
+import { computeBudgets } from '../../src/provider/budgets'
+import { askAdapter, custodyReserve } from './answer'
 
 /**
  * Real ERC-20 deployments on the two local chains (Jest's global setup): the token is issued on
@@ -58,21 +50,11 @@ describe('secure-mint adapter', () => {
       { network: 'alpha', address: tokenA.target, share: 3 },
       { network: 'beta', address: tokenB.target, share: 1 },
     ],
-    balanceSources: [
-      {
-        name: 'custody',
-        provider: 'token-balance',
-        addresses: [{ network: 'alpha', contractAddress: reserveToken.target, wallets: [custodian] }],
-      },
-    ],
-    components: [{ name: 'Custody', currency: 'USD', balanceSource: 'custody' }],
+    ...custodyReserve(reserveToken.target, custodian),
     ...change,
   })
 
-  async function ask(data: Record<string, unknown>) {
-    const response = await testAdapter.request(data)
-    return { status: response.statusCode, json: response.json() as MintableResponse }
-  }
+  const ask = (data: Record<string, unknown>) => askAdapter(testAdapter, data)
 
   beforeAll(async () => {
     providerA = localProvider('A')

@@ -14,7 +14,7 @@ import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import { ensureMulticall3 } from '#devkit/multicall3'
 import { startTestAdapter, stopTestAdapter } from '#devkit/test-adapter'
 import { makeAdapter } from '../../src'
-import type { BudgetFigures } from '../../src/provider/budgets'
+import { askAdapter, custodyReserve } from './answer'
 
 /**
  * CCIP transfers in flight, counted as Chainlink's secure-mint adapter counts them (supply + CCIP burns − CCIP
@@ -35,13 +35,6 @@ const E18 = 10n ** 18n
 const SELECTOR = { A: 1001n, B: 1002n }
 const abi = AbiCoder.defaultAbiCoder()
 const RATE_LIMIT_OFF = { isEnabled: false, capacity: 0n, rate: 0n }
-
-interface MintableResponse {
-  statusCode: number
-  result?: string
-  data: BudgetFigures
-  errorMessage?: string
-}
 
 interface Lane {
   signer: NonceManager
@@ -141,21 +134,11 @@ describe('secure-mint: CCIP transfers in flight (CCIP BurnMintTokenPool 2.0.0 on
       share: 1,
       ...(pools ? { ccipPool: lane.pool.target, ccipPoolFromBlock: lane.poolBlock } : {}),
     })),
-    balanceSources: [
-      {
-        name: 'custody',
-        provider: 'token-balance',
-        addresses: [{ network: 'alpha', contractAddress: reserveToken.target, wallets: [custodian] }],
-      },
-    ],
-    components: [{ name: 'Custody', currency: 'USD', balanceSource: 'custody' }],
+    ...custodyReserve(reserveToken.target, custodian),
     ...change,
   })
 
-  async function ask(data: Record<string, unknown>) {
-    const response = await testAdapter.request(data)
-    return { status: response.statusCode, json: response.json() as MintableResponse }
-  }
+  const ask = (data: Record<string, unknown>) => askAdapter(testAdapter, data)
 
   beforeAll(async () => {
     providerA = localProvider('A')
