@@ -8,7 +8,7 @@ import { DEV_CHAIN_IDS, isDevChain } from '#common/evm-chains'
 import { Role } from '#chain/types'
 import type { ParsedOptions } from '#devkit/cli'
 import { deployCreFeed, onChainWorkflowName } from '#devkit/data-feeds'
-import { chainProvider } from '#devkit/local-chain'
+import { connectRpc } from '#devkit/chain-cli'
 import { CreError, ENV } from './cli-spec'
 import { executionLines, triggerText } from './format'
 import {
@@ -47,16 +47,9 @@ async function connect(
 ): Promise<{ provider: JsonRpcProvider; chainId: number; url: string }> {
   const url = text(ctx.options, 'rpc-url') ?? ctx.env[ENV.rpcUrl]
   if (!url) throw new CreError(`no RPC: pass --rpc-url or set ${ENV.rpcUrl}`, 'usage')
-  const probe = new JsonRpcProvider(url, undefined, { staticNetwork: true })
-  let chainId: number
-  try {
-    chainId = Number((await probe.getNetwork()).chainId)
-  } catch (error) {
-    throw new CreError(`cannot reach ${url}: ${(error as Error).message.split('\n')[0]}`)
-  } finally {
-    probe.destroy()
-  }
-  return { provider: chainProvider(url, chainId), chainId, url }
+  // The chain id asked once, with a timeout, a redirect refused and the URL's path and secrets never printed.
+  const { provider, chainId } = await connectRpc(url)
+  return { provider, chainId, url }
 }
 
 function signer(ctx: CommandContext, provider: JsonRpcProvider, purpose: string): Signer {
