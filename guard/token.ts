@@ -25,7 +25,7 @@ import {
   type CommandContext,
   type CommandResult,
 } from './plan'
-import { addressOption, openSession, requiredAddress, text, type Session } from './session'
+import { addressOption, openSession, requiredAddress, text, wholeNumberOption, type Session } from './session'
 
 /** The token, and the sender's `role` on it. */
 async function tokenSession(
@@ -87,7 +87,7 @@ export async function applyReserveConfig(ctx: CommandContext): Promise<CommandRe
   const now = BigInt((await session.connection.provider.getBlock('latest'))!.timestamp)
   requireApplicable(pending, now, `the reserve configuration of ${address}`)
   // Only its hash is stored: the values are in the event that scheduled it.
-  const fromBlock = Number(text(ctx.options, 'from-block') ?? '0')
+  const fromBlock = wholeNumberOption(ctx.options, 'from-block') ?? 0
   const events = await token.queryFilter(token.filters.ReserveConfigScheduled(), fromBlock)
   const scheduled = events
     .map((e) => scheduledTokenRules(e.args))
