@@ -14,7 +14,7 @@ import {
   tokenRulesFrom,
   tokenRulesHash,
 } from './asset-config'
-import { openToken, reportWindow, requireApplicable, requireRole } from './contracts'
+import { openToken, reportWindow, requireApplicable, requireRole, scheduleEvents } from './contracts'
 import { parseAmount, showUnits } from './format'
 import {
   callTx,
@@ -88,7 +88,11 @@ export async function applyReserveConfig(ctx: CommandContext): Promise<CommandRe
   requireApplicable(pending, now, `the reserve configuration of ${address}`)
   // Only its hash is stored: the values are in the event that scheduled it.
   const fromBlock = wholeNumberOption(ctx.options, 'from-block') ?? 0
-  const events = await token.queryFilter(token.filters.ReserveConfigScheduled(), fromBlock)
+  const events = await scheduleEvents(
+    () => token.queryFilter(token.filters.ReserveConfigScheduled(), fromBlock),
+    "the token's ReserveConfigScheduled",
+    fromBlock,
+  )
   const scheduled = events
     .map((e) => scheduledTokenRules(e.args))
     .reverse()
