@@ -76,6 +76,13 @@ export async function connectRpc(url: string): Promise<{ provider: JsonRpcProvid
       'failed',
     )
   }
+  // A chain id is a hex quantity; anything else would reach BigInt() and fail without saying which answer.
+  if (!/^0x[0-9a-f]{1,16}$/i.test(answer.result)) {
+    throw new CliError(
+      `the RPC at ${hostOf(url)} answered eth_chainId with ${JSON.stringify(answer.result.slice(0, 40))}, not a chain id`,
+      'failed',
+    )
+  }
   const chainId = Number(BigInt(answer.result))
   const provider = chainProvider(url, chainId)
   if (!isDevChain(chainId)) provider.pollingInterval = 2_000

@@ -219,6 +219,25 @@ export class CliError extends Error {
   }
 }
 
+/** An option's text, if given (a switch or a repeated option has none). */
+export function optionText(options: ParsedOptions, name: string): string | undefined {
+  const value = options[name]
+  return typeof value === 'string' ? value : undefined
+}
+
+/**
+ * A whole-number option (a block number, a gas limit, a size), if given. Anything else, a fraction, a sign or a
+ * number past 2^53, is a usage error that names the option: `Number()` alone would pass `NaN` or `1.5` on.
+ */
+export function wholeNumberOption(options: ParsedOptions, name: string): number | undefined {
+  const value = optionText(options, name)
+  if (value === undefined) return undefined
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new CliError(`--${name} must be a whole number, got ${value}`, 'usage')
+  }
+  return Number(value)
+}
+
 /** A tool's exit code for an error: 2 usage, 3 pending, 1 anything else. */
 export function exitCodeOf(error: unknown): number {
   if (!(error instanceof CliError)) return 1

@@ -36,7 +36,15 @@ import {
   type CommandResult,
   type PlannedTx,
 } from './plan'
-import { decodeRevert, openSession, requiredAddress, text, where, type Session } from './session'
+import {
+  decodeRevert,
+  openSession,
+  requiredAddress,
+  text,
+  where,
+  wholeNumberOption,
+  type Session,
+} from './session'
 
 /** The measured pause's headroom: the pause gas is this many times what the pause took when measured. */
 const PAUSE_GAS_HEADROOM = 2n
@@ -378,7 +386,7 @@ export async function applyUpdate(ctx: CommandContext): Promise<CommandResult> {
   const result = emptyResult('apply-update')
   const { session, guard, guardAddress, target } = await adminSession(ctx, 'apply an asset update')
   const change = await applicable(session, guard, target, 'update')
-  const fromBlock = Number(text(ctx.options, 'from-block') ?? '0')
+  const fromBlock = wholeNumberOption(ctx.options, 'from-block') ?? 0
   const config = await scheduledConfig(guard, target, change.change, fromBlock)
   const before = await registeredConfig(guard, target)
   const tx = callTx(

@@ -15,10 +15,11 @@ import * as guardian from './guardian'
 import type { CommandContext, CommandResult } from './plan'
 import * as roles from './roles'
 import * as token from './token'
-import { connect, requiredAddress, text, where, type Env } from './session'
+import { connect, requiredAddress, text, where, wholeNumberOption, type Env } from './session'
 import { guardStatus } from './status'
 
 async function status(ctx: CommandContext): Promise<CommandResult> {
+  const fromBlock = wholeNumberOption(ctx.options, 'from-block') ?? 0
   const connection = await connect(ctx.options, ctx.env)
   try {
     const guard = await openGuard(connection.provider, requiredAddress(ctx.options, 'guard'))
@@ -28,7 +29,7 @@ async function status(ctx: CommandContext): Promise<CommandResult> {
       guard,
       {
         target,
-        fromBlock: Number(text(ctx.options, 'from-block')),
+        fromBlock,
         reserveUnit: text(ctx.options, 'reserve-unit'),
       },
       where(connection),

@@ -108,6 +108,27 @@ export async function scheduledChange(
 }
 
 /**
+ * The events that scheduled a delayed change (`what`: `the guard's AssetUpdateScheduled`), from `fromBlock`: only
+ * its hash is stored, the values are in the event. An RPC that refuses the range (a public one may refuse a long
+ * one) is a {@link CliError} that says which option to change.
+ */
+export async function scheduleEvents<Event>(
+  query: () => Promise<Event[]>,
+  what: string,
+  fromBlock: number,
+): Promise<Event[]> {
+  try {
+    return await query()
+  } catch (error) {
+    throw new CliError(
+      `could not read ${what} events from block ${fromBlock} (the RPC said: ` +
+        `${(error as Error).message.split('\n')[0]}): pass a later --from-block, before the change was scheduled`,
+      'failed',
+    )
+  }
+}
+
+/**
  * The configuration of the update scheduled under `change`: the latest `AssetUpdateScheduled` of the asset
  * whose configuration hashes to it, searched from `fromBlock`.
  */
@@ -118,16 +139,11 @@ export async function scheduledConfig(
   fromBlock: number,
   toBlock?: number,
 ): Promise<AssetConfig> {
-  let events
-  try {
-    events = await guard.queryFilter(guard.filters.AssetUpdateScheduled(target), fromBlock, toBlock)
-  } catch (error) {
-    throw new CliError(
-      `could not read the guard's AssetUpdateScheduled events from block ${fromBlock} (the RPC said: ` +
-        `${(error as Error).message.split('\n')[0]}): pass a later --from-block, before the update was scheduled`,
-      'failed',
-    )
-  }
+  const events = await scheduleEvents(
+    () => guard.queryFilter(guard.filters.AssetUpdateScheduled(target), fromBlock, toBlock),
+    "the guard's AssetUpdateScheduled",
+    fromBlock,
+  )
   for (const event of events.reverse()) {
     const config = toAssetConfig(event.args.config)
     if (configHash(guard, config) === change) return config

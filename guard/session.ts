@@ -22,7 +22,7 @@ import {
 import { Hold, MarginMode, PauseMode, Reason, StalePolicy, SupplyKind, Verdict, enumName } from '#chain/types'
 import { DEV_CHAIN_IDS, isDevChain } from '#common/evm-chains'
 import type { ParsedOptions } from '#devkit/cli'
-import { CliError } from '#devkit/cli'
+import { CliError, optionText as text, wholeNumberOption } from '#devkit/cli'
 import * as chainCli from '#devkit/chain-cli'
 import type { PlannedTx, TxCodec, TxSession } from '#devkit/chain-cli'
 import { loadNetworks } from '../upkeeps/network'
@@ -46,11 +46,8 @@ export interface Session extends TxSession {
   connection: Connection
 }
 
-/** An option's text, if given. */
-export function text(options: ParsedOptions, name: string): string | undefined {
-  const value = options[name]
-  return typeof value === 'string' ? value : undefined
-}
+/** The option readers every command uses (devkit/cli.ts). */
+export { text, wholeNumberOption }
 
 /**
  * Connects to the RPC and checks it is the network named: `local` is any development chain (`DEV_CHAIN_IDS`),

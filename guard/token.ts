@@ -14,7 +14,7 @@ import {
   tokenRulesFrom,
   tokenRulesHash,
 } from './asset-config'
-import { openToken, reportWindow, requireApplicable, requireRole } from './contracts'
+import { openToken, reportWindow, requireApplicable, requireRole, scheduleEvents } from './contracts'
 import { parseAmount, showUnits } from './format'
 import {
   callTx,
@@ -25,7 +25,7 @@ import {
   type CommandContext,
   type CommandResult,
 } from './plan'
-import { addressOption, openSession, requiredAddress, text, type Session } from './session'
+import { addressOption, openSession, requiredAddress, text, wholeNumberOption, type Session } from './session'
 
 /** The token, and the sender's `role` on it. */
 async function tokenSession(
@@ -87,8 +87,12 @@ export async function applyReserveConfig(ctx: CommandContext): Promise<CommandRe
   const now = BigInt((await session.connection.provider.getBlock('latest'))!.timestamp)
   requireApplicable(pending, now, `the reserve configuration of ${address}`)
   // Only its hash is stored: the values are in the event that scheduled it.
-  const fromBlock = Number(text(ctx.options, 'from-block') ?? '0')
-  const events = await token.queryFilter(token.filters.ReserveConfigScheduled(), fromBlock)
+  const fromBlock = wholeNumberOption(ctx.options, 'from-block') ?? 0
+  const events = await scheduleEvents(
+    () => token.queryFilter(token.filters.ReserveConfigScheduled(), fromBlock),
+    "the token's ReserveConfigScheduled",
+    fromBlock,
+  )
   const scheduled = events
     .map((e) => scheduledTokenRules(e.args))
     .reverse()

@@ -7,6 +7,7 @@ import { Contract, getAddress, isAddress, isHexString, type TransactionReceipt }
 import { DEV_CHAIN_IDS, isDevChain } from '#common/evm-chains'
 import { deployLocalAutomation } from '#devkit/automation'
 import { executePlan, type CommandResult, type TxSession } from '#devkit/chain-cli'
+import { optionText as text, wholeNumberOption as integer } from '#devkit/cli'
 import type { ParsedOptions } from './cli-spec'
 import { UpkeepsError } from './errors'
 import { amountJson, parseAmount, showAmount, showGas } from './format'
@@ -72,11 +73,6 @@ export interface CommandContext {
 
 // ---------------------------------------------------------------- option helpers
 
-function text(options: ParsedOptions, name: string): string | undefined {
-  const value = options[name]
-  return typeof value === 'string' ? value : undefined
-}
-
 function address(options: ParsedOptions, name: string): string | undefined {
   const value = text(options, name)
   if (value === undefined) return undefined
@@ -114,13 +110,6 @@ function automationAddress(
     )
   }
   return requiredAddress(options, name, network?.[name], name)
-}
-
-function integer(options: ParsedOptions, name: string): number | undefined {
-  const value = text(options, name)
-  if (value === undefined) return undefined
-  if (!/^\d+$/.test(value)) throw new UpkeepsError(`--${name} must be a whole number, got ${value}`, 'usage')
-  return Number(value)
 }
 
 function upkeepId(value: string): bigint {

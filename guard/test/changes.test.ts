@@ -8,6 +8,7 @@ import type { JsonRpcProvider, Wallet } from 'ethers'
 import { reserveGuardAt, secureMintTokenAt } from '#chain/contracts'
 import { MarginMode, Operation, toAssetConfig } from '#chain/types'
 import type { AggregatorFeed } from '#devkit/data-feeds'
+import { startFaultProxy } from '#devkit/fault-proxy'
 import { chainProvider, startHardhatNode, type RunningChain } from '#devkit/local-chain'
 import type { Env } from '../session'
 import { btcFeed, deployArgs, deployedAt, fundedWallet, guardCli, guardEnv, guardJson } from './helpers'
@@ -113,6 +114,23 @@ describe("the token's reserve configuration, and the asset following it", () => 
     expect(scheduled.out).toContain("Note: the guard judges a SecureMintToken by the token's own rules")
     expect((await guardCli(['apply-reserve-config', '--token', token], env)).code).toBe(3)
     await wait(DAY)
+    // An RPC that refuses the range of eth_getLogs, as a public one may: the error says which option to change.
+    const refusing = await startFaultProxy(chain.url, (_index, body) => {
+      const request = JSON.parse(body) as { id: number; method: string }
+      if (request.method !== 'eth_getLogs') return 'forward'
+      const error = { code: -32005, message: 'query exceeds max block range 10000' }
+      return { status: 200, body: JSON.stringify({ jsonrpc: '2.0', id: request.id, error }) }
+    })
+    try {
+      const run = await guardCli(['apply-reserve-config', '--token', token], guardEnv(refusing.url, issuer))
+      expect(run.code).toBe(1)
+      expect(run.err).toContain(
+        "could not read the token's ReserveConfigScheduled events from block 0 (the RPC said: ",
+      )
+      expect(run.err).toContain('pass a later --from-block, before the change was scheduled')
+    } finally {
+      await refusing.close()
+    }
     expect(await guardCli(['apply-reserve-config', '--token', token], env)).toMatchObject({
       code: 0,
       err: '',

@@ -65,6 +65,15 @@ describe('usage', () => {
     })
     const badSum = `0x${issuer.address.slice(2).replace(/[a-f]/, (c) => c.toUpperCase())}`
     expect((await guardCli(['status', '--guard', badSum], env)).err).toContain('fails its EIP-55 checksum')
+    // A block number that is not one is refused, naming the option, before anything is read from the chain.
+    for (const fromBlock of ['1.5', 'abc', '1e6']) {
+      expect(
+        await guardCli(['status', '--guard', issuer.address, '--from-block', fromBlock], env),
+      ).toMatchObject({
+        code: 2,
+        err: expect.stringContaining(`--from-block must be a whole number, got ${fromBlock}`),
+      })
+    }
   })
 
   it('the RPC and the key come from the environment, and nothing is prompted for', async () => {

@@ -116,6 +116,22 @@ describe('usage', () => {
       target.close()
     }
   })
+
+  it('an RPC whose eth_chainId answer is not a chain id: exit 1, naming the answer', async () => {
+    const garbled = createServer((_request, response) => {
+      response.end('{"jsonrpc":"2.0","id":1,"result":"mainnet"}')
+    })
+    await new Promise<void>((done) => garbled.listen(0, '127.0.0.1', done))
+    try {
+      const url = `http://127.0.0.1:${(garbled.address() as AddressInfo).port}/v2/secret-api-key`
+      const run = await cli(['status', '--guard', guarded.address.guard, '--rpc-url', url], {})
+      expect(run.code).toBe(1)
+      expect(run.err).toContain('answered eth_chainId with "mainnet", not a chain id')
+      expect(run.err).not.toContain('secret-api-key')
+    } finally {
+      garbled.close()
+    }
+  })
 })
 
 describe('the key', () => {

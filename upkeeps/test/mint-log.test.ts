@@ -49,24 +49,28 @@ async function guardedStablecoin() {
   return { feed, coin, guard, coinAddress, guardAddress }
 }
 
+/** `register --trigger mint-log --json` on the guard, funded with 20 of the billing token. */
+const registerMintLog = (guardAddress: string) =>
+  cli(
+    [
+      'register',
+      '--network',
+      'local',
+      '--guard',
+      guardAddress,
+      '--trigger',
+      'mint-log',
+      '--amount',
+      '20',
+      '--json',
+    ],
+    s.env,
+  )
+
 describe('a mint-log upkeep', () => {
   it("registers on the guard's only token: a log trigger on its Transfer from the zero address", async () => {
     const { guardAddress, coinAddress } = await guardedStablecoin()
-    const run = await cli(
-      [
-        'register',
-        '--network',
-        'local',
-        '--guard',
-        guardAddress,
-        '--trigger',
-        'mint-log',
-        '--amount',
-        '20',
-        '--json',
-      ],
-      s.env,
-    )
+    const run = await registerMintLog(guardAddress)
     expect(run.err).toBe('')
     const result = JSON.parse(run.out)
     expect(result.upkeep.trigger).toBe('log')
@@ -95,21 +99,7 @@ describe('a mint-log upkeep', () => {
 
   it('pauses a fat-finger mint of 300 trillion on a token without a mint gate in the next block, through transmit', async () => {
     const { coin, guard, guardAddress, coinAddress } = await guardedStablecoin()
-    const run = await cli(
-      [
-        'register',
-        '--network',
-        'local',
-        '--guard',
-        guardAddress,
-        '--trigger',
-        'mint-log',
-        '--amount',
-        '20',
-        '--json',
-      ],
-      s.env,
-    )
+    const run = await registerMintLog(guardAddress)
     const upkeepId = BigInt(JSON.parse(run.out).upkeep.id)
     const runner = await UpkeepRunner.create({
       provider: s.provider,
