@@ -231,7 +231,16 @@ export interface LogFilter {
   fromBlock: bigint
   /** Blocks per `eth_getLogs` ({@link logBlockRange}). */
   blockRange: number
+  /** The most `eth_getLogs` queries one read may make (default {@link MAX_LOG_QUERIES}). */
+  maxQueries?: number
 }
+
+/**
+ * The most `eth_getLogs` queries one read makes by default: a bound on its time (the queries go
+ * {@link LOG_QUERIES_PER_BATCH} per round trip, one round trip after another). 2,500 ranges of the
+ * default 2,000 blocks cover 5,000,000 blocks; a longer history needs a larger range.
+ */
+export const MAX_LOG_QUERIES = 2_500
 
 /** One log, as the node gave it, its block checked to be on the pinned block's branch. */
 export interface EvmLog {
@@ -506,6 +515,15 @@ export class EvmRpcClient {
     if (filter.fromBlock > block.number) return []
     const ranges: [bigint, bigint][] = []
     const step = BigInt(filter.blockRange)
+    const queries = (block.number - filter.fromBlock) / step + 1n
+    const maxQueries = filter.maxQueries ?? MAX_LOG_QUERIES
+    if (queries > BigInt(maxQueries)) {
+      throw providerError(
+        `${network}: the logs of ${filter.address} from block ${filter.fromBlock} to ${block.number} need ` +
+          `${queries} eth_getLogs queries of ${filter.blockRange} blocks, more than the ${maxQueries} one read ` +
+          `makes: raise ${network.toUpperCase().replace(/-/g, '_')}_RPC_LOG_BLOCK_RANGE as far as the RPC allows`,
+      )
+    }
     for (let from = filter.fromBlock; from <= block.number; from += step) {
       const to = from + step - 1n
       ranges.push([from, to < block.number ? to : block.number])

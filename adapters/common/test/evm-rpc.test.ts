@@ -742,6 +742,35 @@ describe('EvmRpcClient on the local chains', () => {
     )
   })
 
+  it('refuses a log read needing more eth_getLogs queries than its bound, before asking any: a 502 naming the setting', async () => {
+    const { block } = await new EvmRpcClient(settingsFor([localChainUrl('A')], 31337n), {
+      timeoutMs: 5000,
+    }).pin(0, [])
+    let asked = 0
+    const counting = await proxy(localChainUrl('A'), (_i, body) => {
+      if (body.includes('eth_getLogs')) asked += 1
+      return 'forward' as const
+    })
+    const client = new EvmRpcClient(settingsFor([counting.url], 31337n), { timeoutMs: 5000 })
+    const filter = {
+      address: tokenA.target as string,
+      topics: [id('Transfer(address,address,uint256)')],
+      fromBlock: 0n,
+      blockRange: 1,
+      maxQueries: 3,
+    }
+    const error = await rejection(client.logsUpTo(block, filter))
+    expect(error.statusCode).toBe(502)
+    expect(error.message).toBe(
+      `local: the logs of ${filter.address} from block 0 to ${block.number} need ${block.number + 1n} ` +
+        'eth_getLogs queries of 1 blocks, more than the 3 one read makes: raise LOCAL_RPC_LOG_BLOCK_RANGE as far ' +
+        'as the RPC allows',
+    )
+    expect(asked).toBe(0)
+    // Within the bound, the same read is served.
+    expect(await client.logsUpTo(block, { ...filter, blockRange: 1_000_000 })).toHaveLength(4)
+  })
+
   it('times out a silent RPC and fails over', async () => {
     const silent = await proxy(localChainUrl('A'), () => new Promise(() => undefined))
     const client = new EvmRpcClient(settingsFor([silent.url, localChainUrl('A')], 31337n), { timeoutMs: 300 })
