@@ -17,14 +17,13 @@ import { formatUnits } from '#common/decimal'
 import { show } from './report'
 import {
   Demo,
-  StepFailed,
   btc,
-  check,
   type FeedUpdate,
   type RuntimeDescription,
   type RuntimePause,
   type StepContext,
 } from './run'
+import { StepFailed, check } from './steps'
 import { STEPS, type StepTitles } from './summary'
 import { deviationPercent, type Observation, type RoundOutcome } from './updater'
 import { sent } from './tx'

@@ -63,16 +63,18 @@ import {
   type ReserveGuard,
 } from './guard'
 import { BTC_DECIMALS, CUSTODIAN, CustodianLedger, FEE_SATS, OUTSIDE_ADDRESS, SATS_PER_BTC } from './ledger'
-import { amount, blocksLater, ratioPercent, seconds, show, showGas } from './report'
+import { amount, blocksLater, ratioPercent, show, showGas } from './report'
 import {
   STEPS,
   summaryLines,
   type DemoSummary,
   type Figures,
   type RuntimeName,
+  type StepSummary,
   type StepTitles,
 } from './summary'
 
+import { check, playSteps, type StepHooks, type StepNarration } from './steps'
 import { revertOf, sent, type Sent } from './tx'
 import {
   AdapterReader,
@@ -110,13 +112,6 @@ const [HOT, VAULT, TAPROOT] = CUSTODIAN
 /** The width of the labels in step 2's list of deployments. */
 const LABEL_WIDTH = 48
 
-/** A step's outcome was not what the demo says it is. */
-export class StepFailed extends Error {}
-
-export function check(condition: boolean, failure: string): asserts condition {
-  if (!condition) throw new StepFailed(failure)
-}
-
 export const btc = (sats: bigint) => show(sats, BTC_DECIMALS, 'BTC')
 export const sbtc = (units: bigint) => show(units, 8, 'sBTC')
 
@@ -135,9 +130,7 @@ export interface Accounts {
   customer: Wallet
 }
 
-export interface StepContext {
-  say: (line: string) => void
-  fact: (key: string, value: unknown) => void
+export interface StepContext extends StepNarration {
   gas: (used: bigint) => void
 }
 
@@ -265,9 +258,12 @@ export class Demo {
       this.restore,
     ]
     try {
-      for (const [i, body] of bodies.entries()) {
-        if (!(await this.step(i + 1, (s) => body.call(this, s)))) break
-      }
+      await playSteps(
+        this.print,
+        this.summary.steps,
+        bodies.map((body) => body.bind(this)),
+        this.stepHooks(),
+      )
     } finally {
       await this.cleanUp()
     }
@@ -277,41 +273,33 @@ export class Demo {
     return this.summary
   }
 
-  /** Runs one step, narrated and recorded; whether it happened as described. */
-  private async step(number: number, body: (s: StepContext) => Promise<void>): Promise<boolean> {
-    const record = this.summary.steps[number - 1]
-    const started = Date.now()
+  /** Each step recorded with its failure, time, gas and the chain after it. */
+  private stepHooks(): StepHooks<StepSummary, StepContext> {
     let gasUsed = 0n
     let gasCounted = false
-    this.print('')
-    this.print(`[${number}/${this.summary.steps.length}] ${record.title}`)
-    const context: StepContext = {
-      say: (line) => this.print(`      ${line}`),
-      fact: (key, value) => (record.facts[key] = value),
-      gas: (used) => {
-        gasUsed += used
-        gasCounted = true
+    return {
+      begin: (_record, narration) => {
+        gasUsed = 0n
+        gasCounted = false
+        const gas = (used: bigint) => {
+          gasUsed += used
+          gasCounted = true
+        }
+        return { context: { ...narration, gas } }
+      },
+      failed: (record, failure) => (record.failure = failure),
+      end: async (record, ms) => {
+        record.ms = ms
+        if (gasCounted) record.gasUsed = gasUsed.toString()
+        if (this.token) {
+          try {
+            record.after = await this.figures()
+          } catch {
+            // the chain is gone: the failure above says why
+          }
+        }
       },
     }
-    try {
-      await body(context)
-      record.outcome = 'ok'
-    } catch (error) {
-      record.outcome = 'failed'
-      record.failure = error instanceof StepFailed ? error.message : ((error as Error).stack ?? String(error))
-    }
-    record.ms = Date.now() - started
-    if (gasCounted) record.gasUsed = gasUsed.toString()
-    if (this.token) {
-      try {
-        record.after = await this.figures()
-      } catch {
-        // the chain is gone: the failure above says why
-      }
-    }
-    if (record.outcome === 'ok') this.print(`      ok, ${seconds(record.ms)} s`)
-    else this.print(`      FAILED: ${record.failure}`)
-    return record.outcome === 'ok'
   }
 
   /** The feed's answer through the proxy; 0 before the first report. */

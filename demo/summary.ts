@@ -3,6 +3,7 @@
  * closing table.
  */
 import { seconds, showGas, table, blocksLater, type AmountJson } from './report'
+import type { StepOutcome } from './steps'
 
 /** Each step: its title in the narration, and its label in the summary table. */
 export type StepTitles = readonly (readonly [title: string, label: string])[]
@@ -26,8 +27,6 @@ export const STEPS: StepTitles = [
   ['The feed drops, the log-triggered upkeep pauses the token', 'feed drop, pause'],
   ['A mint is refused; reserves come back; the token is unpaused through the guard', 'refused, restored'],
 ]
-
-export type StepOutcome = 'ok' | 'failed' | 'not run'
 
 /** The chain after a step, as the token and its consumers see it. */
 export interface Figures {

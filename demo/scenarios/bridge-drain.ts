@@ -12,7 +12,8 @@ import { isPaused, pauseIn, unpauseRefusal } from '../guard'
 import { ratioPercent } from '../report'
 import { revertOf } from '../tx'
 import { btk, wrappedPlan } from './bridge-world'
-import { check, TimelineRecorder, type Scenario } from './timeline'
+import { check } from '../steps'
+import { TimelineRecorder, type Scenario } from './timeline'
 import { bringUp, bringUpLabel } from './world'
 
 const PLAN = [

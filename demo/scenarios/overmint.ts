@@ -57,6 +57,7 @@ import {
   type GuardRules,
 } from '../guard'
 import { blocksLater, seconds, table } from '../report'
+import { playSteps, type StepHooks, type StepNarration, type StepRecord } from '../steps'
 import { revertOf } from '../tx'
 import type { ScenarioContext } from './timeline'
 
@@ -90,20 +91,13 @@ const usd = (dollars: bigint) => dollars * unit(FEED_DECIMALS)
 
 // ---------------------------------------------------------------- the timeline
 
-/** A step's outcome: as described, not as described, or not run (an earlier step failed). */
-export type StepOutcome = 'ok' | 'failed' | 'not run'
-
-export interface OvermintStep {
-  step: number
-  title: string
+export interface OvermintStep extends StepRecord {
   /** what should happen */
   expected: string
   /** what did (or why it could not be told) */
   observed: string
-  outcome: StepOutcome
   /** the block the step's outcome was read at */
   block?: number
-  facts: Record<string, unknown>
 }
 
 /** What a holder of the minted tokens can do, at one block. */
@@ -156,9 +150,7 @@ export const OVERMINT_STEPS = [
   ['The issuer burns the mistake; the guard unpauses the backed token', 'burned, unpaused'],
 ] as const
 
-interface StepContext {
-  say: (line: string) => void
-  fact: (key: string, value: unknown) => void
+interface StepContext extends StepNarration {
   /** what should happen */
   expect: (text: string) => void
   /** what did; `ok`: whether it is what should have happened */
@@ -237,9 +229,12 @@ class Overmint {
       this.burnAndUnpause,
     ]
     try {
-      for (const [i, body] of bodies.entries()) {
-        if (!(await this.step(i + 1, (s) => body.call(this, s)))) break
-      }
+      await playSteps(
+        this.print,
+        this.summary.steps,
+        bodies.map((body) => body.bind(this)),
+        this.stepHooks(),
+      )
     } finally {
       const runner = this.options.runner
       if (runner) runner.onClose(() => this.cleanUp())
@@ -251,37 +246,29 @@ class Overmint {
     return this.summary
   }
 
-  private async step(number: number, body: (s: StepContext) => Promise<void>): Promise<boolean> {
-    const record = this.summary.steps[number - 1]
-    const started = Date.now()
-    let described = true
-    this.print('')
-    this.print(`[${number}/${OVERMINT_STEPS.length}] ${record.title}`)
-    const context: StepContext = {
-      say: (line) => this.print(`      ${line}`),
-      fact: (key, value) => (record.facts[key] = value),
-      expect: (text) => {
-        record.expected = record.expected ? `${record.expected}; ${text}` : text
-        this.print(`      expected: ${text}`)
+  /** Each step recorded with what should happen and what did: a step that did not see it fails. */
+  private stepHooks(): StepHooks<OvermintStep, StepContext> {
+    const also = (before: string, text: string) => (before ? `${before}; ${text}` : text)
+    return {
+      begin: (record, narration) => {
+        let described = true
+        const context: StepContext = {
+          ...narration,
+          expect: (text) => {
+            record.expected = also(record.expected, text)
+            this.print(`      expected: ${text}`)
+          },
+          observe: (text, ok) => {
+            record.observed = also(record.observed, text)
+            this.print(`      observed: ${text}${ok ? '' : '   <- NOT AS DESCRIBED'}`)
+            if (!ok) described = false
+          },
+          atBlock: (block) => (record.block = block),
+        }
+        return { context, described: () => described }
       },
-      observe: (text, ok) => {
-        record.observed = record.observed ? `${record.observed}; ${text}` : text
-        this.print(`      observed: ${text}${ok ? '' : '   <- NOT AS DESCRIBED'}`)
-        if (!ok) described = false
-      },
-      atBlock: (block) => (record.block = block),
+      failed: (record, failure) => (record.observed = also(record.observed, failure)),
     }
-    try {
-      await body(context)
-      record.outcome = described ? 'ok' : 'failed'
-    } catch (error) {
-      record.outcome = 'failed'
-      const message = (error as Error).stack ?? String(error)
-      record.observed = record.observed ? `${record.observed}; ${message}` : message
-      this.print(`      FAILED: ${message}`)
-    }
-    if (record.outcome === 'ok') this.print(`      ok, ${seconds(Date.now() - started)} s`)
-    return record.outcome !== 'failed'
   }
 
   private async fundedWallet(): Promise<Wallet> {

@@ -9,7 +9,8 @@ import { Reason, Verdict, enumName, toResult } from '#chain/types'
 import { isPaused, pauseIn } from '../guard'
 import { blocksLater, seconds } from '../report'
 import { UpdaterError } from '../updater'
-import { check, TimelineRecorder, type Scenario } from './timeline'
+import { check } from '../steps'
+import { TimelineRecorder, type Scenario } from './timeline'
 import { BRING_UP, CLIENT, DECIMALS, bringUp, usdxPlan } from './world'
 
 const PLAN = [

@@ -8,7 +8,8 @@ import { SCENARIOS } from './index'
 import type { Snapshot } from '../../dashboard/snapshot'
 import { runOvermint } from './overmint'
 import { runScenario, runWithRunner } from './runner'
-import { TimelineRecorder, check, type Timeline } from './timeline'
+import { check } from '../steps'
+import { TimelineRecorder, type Timeline } from './timeline'
 
 const played = new Map<string, { code: number | null; timeline: Timeline; narration: string }>()
 

@@ -9,7 +9,8 @@ import { Operation, Reason, Verdict, enumName, toResult } from '#chain/types'
 import { guardVerdict, isPaused, pauseIn, unpauseRefusal, unpauseThroughGuard } from '../guard'
 import { blocksLater } from '../report'
 import { revertOf } from '../tx'
-import { check, TimelineRecorder, type Scenario } from './timeline'
+import { check } from '../steps'
+import { TimelineRecorder, type Scenario } from './timeline'
 import { BRING_UP, bringUp, usd, usdx, usdxPlan } from './world'
 
 const PLAN = [

@@ -11,6 +11,7 @@
 import type { JsonRpcProvider } from 'ethers'
 import type { AdapterTarget } from '../../dashboard/config'
 import { seconds, table } from '../report'
+import { StepFailed, type StepNarration } from '../steps'
 
 /** One step of a scenario. */
 export interface TimelineStep {
@@ -77,18 +78,6 @@ export interface Scenario {
   run(context: ScenarioContext): Promise<Timeline>
 }
 
-/** A step's outcome was not what the scenario says it is. */
-export class StepFailed extends Error {}
-
-export function check(condition: boolean, failure: string): asserts condition {
-  if (!condition) throw new StepFailed(failure)
-}
-
-export interface StepContext {
-  say(line: string): void
-  fact(key: string, value: unknown): void
-}
-
 /**
  * Records a scenario's steps: `step(label, expected, body)` narrates the step, runs `body` (which returns what
  * happened, or throws a {@link StepFailed} saying what did not), and times it. After a failed step, the later
@@ -127,7 +116,7 @@ export class TimelineRecorder {
   }
 
   /** Runs one step, unless one failed before; whether it happened as described. */
-  async step(label: string, expected: string, body: (s: StepContext) => Promise<string>): Promise<boolean> {
+  async step(label: string, expected: string, body: (s: StepNarration) => Promise<string>): Promise<boolean> {
     if (this.failed) {
       this.notRun.push(label)
       return false
@@ -139,7 +128,7 @@ export class TimelineRecorder {
     const before = await this.chainNow()
     const started = Date.now()
     const step: TimelineStep = { label, expected, observed: '', ok: false, ms: 0, facts: {} }
-    const context: StepContext = {
+    const context: StepNarration = {
       say: (line) => this.say(`      ${line}`),
       fact: (key, value) => (step.facts[key] = value),
     }

@@ -54,7 +54,8 @@ import {
   type Observed,
   type PublicationRules,
 } from '../updater'
-import { check, type ScenarioContext, type TimelineRecorder, type WatchTarget } from './timeline'
+import { check } from '../steps'
+import type { ScenarioContext, TimelineRecorder, WatchTarget } from './timeline'
 
 /** The token and its feed: 8 decimals, like SecureMintToken. */
 export const DECIMALS = 8
