@@ -1,7 +1,8 @@
 /**
  * JSON-RPC nodes that misbehave in ways only JSON-RPC can, built on the fault proxy: a node that
  * lags behind its chain ({@link startLaggingRpc}), and a batch relayed to the real node with
- * some of its replies edited ({@link relayEdited}), e.g. a call that answers nothing.
+ * some of its replies edited ({@link relayEdited}), e.g. a call that answers nothing; and a node
+ * that redirects elsewhere ({@link startRedirectingRpc}).
  *
  * A lagging node serves an older block as the head, as a node that has stopped syncing, or
  * syncs slowly, does: `eth_blockNumber` answers the old block; `latest` (and `pending`, `safe`,
@@ -10,6 +11,8 @@
  * `eth_getBlockByHash` answer null, a call or `eth_getCode` "header not found"). Everything
  * else is the real node's answer, so the state read is the chain's own state at the old block.
  */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { startFaultProxy, type FaultProxy } from './fault-proxy'
 
 /** How far behind the node is: a fixed number of blocks below the real head, or stuck at one block. */
@@ -162,4 +165,39 @@ export async function startLaggingRpc(target: string, lag: Lag): Promise<FaultPr
     )
     return { status: 200, body: JSON.stringify(Array.isArray(parsed) ? replies : replies[0]) }
   })
+}
+
+/** A node that answers every request with a 307 to another origin, and that origin's count of requests. */
+export interface RedirectingRpc {
+  /** the redirecting node's URL, with a path such as providers put keys in (`/v2/secret-api-key`) */
+  url: string
+  /** the origin it redirects to, which answers chain id 31337 to anyone who follows */
+  targetOrigin: string
+  /** how many requests reached the target: 0 unless someone followed the redirect */
+  targetCalls(): number
+  close(): Promise<void>
+}
+
+/** Starts a {@link RedirectingRpc} on loopback: for the tools that must refuse a redirect rather than follow it. */
+export async function startRedirectingRpc(): Promise<RedirectingRpc> {
+  let calls = 0
+  const target = createServer((_request, response) => {
+    calls += 1
+    response.end('{"jsonrpc":"2.0","id":1,"result":"0x7a69"}')
+  })
+  await new Promise<void>((done) => target.listen(0, '127.0.0.1', done))
+  const targetOrigin = `http://127.0.0.1:${(target.address() as AddressInfo).port}`
+  const redirecting = createServer((_request, response) => {
+    response.writeHead(307, { location: `${targetOrigin}/v2/elsewhere` }).end()
+  })
+  await new Promise<void>((done) => redirecting.listen(0, '127.0.0.1', done))
+  const close = (server: Server) => new Promise<void>((done) => server.close(() => done()))
+  return {
+    url: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/v2/secret-api-key`,
+    targetOrigin,
+    targetCalls: () => calls,
+    close: async () => {
+      await Promise.all([close(redirecting), close(target)])
+    },
+  }
 }

@@ -17,6 +17,7 @@ import {
 import { deployLocalAutomation, type LocalAutomation } from '#devkit/automation'
 import { fundedSigner, localChainUrl, localProvider } from '#devkit/local-chain'
 import { deadUrl } from '#devkit/ports'
+import { startRedirectingRpc } from '#devkit/rpc-proxy'
 import { COMMANDS } from '../cli-spec'
 import type { Env } from '../network'
 import { cli, cliEnv, deployGuardedToken, fundedKey, mined, type GuardedToken } from './helpers'
@@ -93,27 +94,15 @@ describe('usage', () => {
   })
 
   it('a redirecting RPC: exit 1, naming where it redirects to, never followed', async () => {
-    let calls = 0
-    const target = createServer((_request, response) => {
-      calls += 1
-      response.end('{"jsonrpc":"2.0","id":1,"result":"0x7a69"}')
-    })
-    await new Promise<void>((done) => target.listen(0, '127.0.0.1', done))
-    const targetOrigin = `http://127.0.0.1:${(target.address() as AddressInfo).port}`
-    const redirecting = createServer((_request, response) => {
-      response.writeHead(307, { location: `${targetOrigin}/v2/elsewhere` }).end()
-    })
-    await new Promise<void>((done) => redirecting.listen(0, '127.0.0.1', done))
+    const rpc = await startRedirectingRpc()
     try {
-      const url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/v2/secret-api-key`
-      const run = await cli(['status', '--guard', guarded.address.guard, '--rpc-url', url], {})
+      const run = await cli(['status', '--guard', guarded.address.guard, '--rpc-url', rpc.url], {})
       expect(run.code).toBe(1)
-      expect(run.err).toContain(`redirects (HTTP 307) to ${targetOrigin}: redirects are not followed`)
+      expect(run.err).toContain(`redirects (HTTP 307) to ${rpc.targetOrigin}: redirects are not followed`)
       expect(run.err).not.toContain('secret-api-key')
-      expect(calls).toBe(0)
+      expect(rpc.targetCalls()).toBe(0)
     } finally {
-      redirecting.close()
-      target.close()
+      await rpc.close()
     }
   })
 
